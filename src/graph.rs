@@ -1,0 +1,407 @@
+//! Stage 3, graph: the checked model -> upgrade edges, paths and their issues.
+//!
+//! Edges depend on the facts (conditions) that hold, so [`UpgradeGraph`]
+//! keeps what does not (which scenarios cover which pair) and
+//! [`UpgradeGraph::edges`] builds the edge set for one set of facts. Paths come
+//! from one breadth-first search per source ([`Edges::paths_from`]) that
+//! answers every target at once, with the spec's tie-break built into the
+//! order in which each layer is visited.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::diag::Diagnostic;
+use crate::model::*;
+
+pub struct UpgradeGraph<'m> {
+    pub model: &'m Model,
+    /// Supported scenarios per (from, to) pair, in scenario id order.
+    covering: HashMap<(NodeId, NodeId), Vec<usize>>,
+}
+
+/// The edges that exist for one set of facts; successors sorted best first.
+pub struct Edges<'g, 'm> {
+    pub graph: &'g UpgradeGraph<'m>,
+    pub facts: Facts,
+    successors: Vec<Vec<NodeId>>,
+}
+
+/// The best path from one source to every node, as a tree of parents.
+pub struct PathTree {
+    pub source: NodeId,
+    parent: Vec<Option<NodeId>>,
+    hops: Vec<Option<u32>>,
+}
+
+/// An issue met on a path, with where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct PathIssue<'m> {
+    pub issue: &'m Issue,
+    pub origin: Origin,
+    /// The hop (index into the path's hops) it belongs to.
+    pub hop: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Scenario(usize),
+    Version(NodeId),
+}
+
+impl<'m> UpgradeGraph<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let mut covering: HashMap<(NodeId, NodeId), Vec<usize>> = HashMap::new();
+        for (index, scenario) in model.scenarios.iter().enumerate() {
+            if scenario.supported {
+                for pair in pairs(scenario) {
+                    covering.entry(pair).or_default().push(index);
+                }
+            }
+        }
+        UpgradeGraph { model, covering }
+    }
+
+    /// The edges when exactly `facts` hold.
+    pub fn edges(&self, facts: &Facts) -> Edges<'_, 'm> {
+        let model = self.model;
+        let mut successors: Vec<Vec<NodeId>> = vec![Vec::new(); model.nodes.len()];
+        for product in &model.products {
+            for (from, to) in rule_edges(product, facts) {
+                successors[product.versions[from].node].push(product.versions[to].node);
+            }
+        }
+        let refused: HashSet<(NodeId, NodeId)> = model
+            .scenarios
+            .iter()
+            .filter(|s| !s.supported && s.condition.holds(facts))
+            .flat_map(pairs)
+            .collect();
+        if !refused.is_empty() {
+            for (from, list) in successors.iter_mut().enumerate() {
+                list.retain(|to| !refused.contains(&(from, *to)));
+            }
+        }
+        for scenario in model
+            .scenarios
+            .iter()
+            .filter(|s| s.supported && s.condition.holds(facts))
+        {
+            for (from, to) in pairs(scenario) {
+                successors[from].push(to);
+            }
+        }
+        for list in &mut successors {
+            list.sort_by_key(|node| stop_rank(model, *node));
+            list.dedup();
+        }
+        Edges {
+            graph: self,
+            facts: facts.clone(),
+            successors,
+        }
+    }
+
+    /// Problems with the edges themselves: supported upgrades that go back in
+    /// time, scenarios that contradict each other, `via` routes that are not
+    /// paths. `via` is only checked when `complete` (no scenario was dropped
+    /// for other errors), since a missing scenario would make routes look broken.
+    pub fn check(&self, complete: bool) -> Vec<Diagnostic> {
+        let mut problems = self.backwards();
+        problems.extend(self.contradictions());
+        if complete {
+            problems.extend(self.routes());
+        }
+        problems
+    }
+
+    fn backwards(&self) -> Vec<Diagnostic> {
+        let model = self.model;
+        let mut problems = Vec::new();
+        for scenario in model.scenarios.iter().filter(|s| s.supported) {
+            let backwards = pairs(scenario).find(|(from, to)| {
+                let (a, b) = (model.nodes[*from], model.nodes[*to]);
+                a.product == b.product && b.version <= a.version
+            });
+            if let Some((from, to)) = backwards {
+                problems.push(
+                    Diagnostic::error(
+                        scenario.spans.to.clone(),
+                        format!(
+                            "scenario `{}` supports {} -> {}, which is not a newer version",
+                            scenario.id,
+                            model.node_ref(from),
+                            model.node_ref(to)
+                        ),
+                    )
+                    .with_hint("inside one product a supported upgrade must go to a newer version; to document that a downgrade is impossible, say `direct: unsupported`"),
+                );
+            }
+        }
+        problems
+    }
+
+    fn contradictions(&self) -> Vec<Diagnostic> {
+        let model = self.model;
+        let mut problems = Vec::new();
+        for refusing in model.scenarios.iter().filter(|s| !s.supported) {
+            // One report per pair of scenarios, naming the first pair of versions.
+            let mut clashes: BTreeMap<usize, (NodeId, NodeId)> = BTreeMap::new();
+            for pair in pairs(refusing) {
+                for &other in self.covering.get(&pair).into_iter().flatten() {
+                    if model.scenarios[other]
+                        .condition
+                        .compatible(&refusing.condition)
+                    {
+                        clashes.entry(other).or_insert(pair);
+                    }
+                }
+            }
+            for (other, (from, to)) in clashes {
+                let supporting = &model.scenarios[other];
+                let upgrade = format!("{} -> {}", model.node_ref(from), model.node_ref(to));
+                let hint = "keep one of them, or give them conditions that cannot hold together (`when: x` on one, `unless: x` on the other)";
+                problems.push(
+                    Diagnostic::error(
+                        refusing.spans.direct.clone(),
+                        format!("this scenario says {upgrade} is unsupported, but {} says it is supported", supporting.file.display()),
+                    )
+                    .with_hint(hint),
+                );
+                problems.push(
+                    Diagnostic::error(
+                        supporting.spans.direct.clone(),
+                        format!("this scenario says {upgrade} is supported, but {} says it is unsupported", refusing.file.display()),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+        problems
+    }
+
+    fn routes(&self) -> Vec<Diagnostic> {
+        let model = self.model;
+        let mut problems = Vec::new();
+        let mut cache: BTreeMap<Facts, Edges> = BTreeMap::new();
+        for scenario in model.scenarios.iter().filter(|s| !s.via.is_empty()) {
+            let facts = Facts(scenario.condition.when.iter().copied().collect());
+            let edges = cache
+                .entry(facts.clone())
+                .or_insert_with(|| self.edges(&facts));
+            let mut broken: Vec<(NodeId, NodeId)> = Vec::new();
+            for &from in &scenario.from {
+                for &to in &scenario.to {
+                    let route: Vec<NodeId> = std::iter::once(from)
+                        .chain(scenario.via.iter().copied())
+                        .chain([to])
+                        .collect();
+                    for hop in route.windows(2) {
+                        if hop[0] != hop[1]
+                            && !edges.has(hop[0], hop[1])
+                            && !broken.contains(&(hop[0], hop[1]))
+                        {
+                            broken.push((hop[0], hop[1]));
+                        }
+                    }
+                }
+            }
+            let at = scenario
+                .spans
+                .via
+                .clone()
+                .unwrap_or_else(|| scenario.spans.from.clone());
+            for (a, b) in broken {
+                let under = if facts.0.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<&str> = facts
+                        .0
+                        .iter()
+                        .map(|c| model.site.conditions[*c].name.as_str())
+                        .collect();
+                    format!(" when {} hold", names.join(", "))
+                };
+                problems.push(
+                    Diagnostic::error(
+                        at.clone(),
+                        format!(
+                            "`via` is not a path: there is no supported upgrade {} -> {}{under}",
+                            model.node_ref(a),
+                            model.node_ref(b)
+                        ),
+                    )
+                    .with_hint(
+                        "add a scenario or an `upgrades` rule for that hop, or correct `via`",
+                    ),
+                );
+            }
+        }
+        problems
+    }
+}
+
+/// Every (from, to) pair a scenario's selectors match, except a version to itself.
+fn pairs(scenario: &Scenario) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+    scenario
+        .from
+        .iter()
+        .flat_map(|from| scenario.to.iter().map(move |to| (*from, *to)))
+        .filter(|(from, to)| from != to)
+}
+
+/// The edges a product's `upgrades` rules add, as version index pairs.
+fn rule_edges(product: &Product, facts: &Facts) -> Vec<(usize, usize)> {
+    let mut edges = Vec::new();
+    for rule in product.rules.iter().filter(|r| r.condition.holds(facts)) {
+        let members = &rule.members;
+        match rule.policy {
+            Policy::None => {}
+            Policy::Sequential => edges.extend(members.windows(2).map(|w| (w[0], w[1]))),
+            Policy::AnyNewer => {
+                let mut stops: Vec<usize> = rule
+                    .stops
+                    .iter()
+                    .filter(|s| s.condition.holds(facts))
+                    .map(|s| s.version)
+                    .collect();
+                stops.sort_unstable();
+                for (i, &from) in members.iter().enumerate() {
+                    // The first stop after `from` may be reached, never passed.
+                    let limit = stops
+                        .iter()
+                        .copied()
+                        .find(|s| *s > from)
+                        .unwrap_or(usize::MAX);
+                    edges.extend(
+                        members[i + 1..]
+                            .iter()
+                            .take_while(|to| **to <= limit)
+                            .map(|to| (from, *to)),
+                    );
+                }
+            }
+        }
+    }
+    edges
+}
+
+/// The tie-break order of intermediate stops: product id first (products are
+/// stored in id order), then the newest version of a product first.
+fn stop_rank(model: &Model, node: NodeId) -> (usize, std::cmp::Reverse<usize>) {
+    let n = model.nodes[node];
+    (n.product, std::cmp::Reverse(n.version))
+}
+
+impl<'m> Edges<'_, 'm> {
+    pub fn has(&self, from: NodeId, to: NodeId) -> bool {
+        self.successors[from].contains(&to)
+    }
+
+    pub fn successors(&self, node: NodeId) -> &[NodeId] {
+        &self.successors[node]
+    }
+
+    /// Breadth-first search from `source`. Each layer is visited in the order
+    /// of its best paths, and each node's successors in stop order, so the
+    /// first time a node is reached is by the path the spec prefers: fewest
+    /// hops, then the best first intermediate stop, then the next, and so on.
+    pub fn paths_from(&self, source: NodeId) -> PathTree {
+        let count = self.successors.len();
+        let mut parent = vec![None; count];
+        let mut hops = vec![None; count];
+        hops[source] = Some(0);
+        let mut layer = vec![source];
+        let mut depth = 0;
+        while !layer.is_empty() {
+            depth += 1;
+            let mut next = Vec::new();
+            for &node in &layer {
+                for &successor in &self.successors[node] {
+                    if hops[successor].is_none() {
+                        hops[successor] = Some(depth);
+                        parent[successor] = Some(node);
+                        next.push(successor);
+                    }
+                }
+            }
+            layer = next;
+        }
+        PathTree {
+            source,
+            parent,
+            hops,
+        }
+    }
+
+    pub fn path(&self, from: NodeId, to: NodeId) -> Option<Vec<NodeId>> {
+        self.paths_from(from).path_to(to)
+    }
+
+    /// The issues met along a path, hop by hop: the covering scenarios' in id
+    /// order, then those of the versions the hop moves past, oldest first.
+    pub fn path_issues(&self, path: &[NodeId]) -> Vec<PathIssue<'m>> {
+        let model = self.graph.model;
+        let Some(&start) = path.first() else {
+            return Vec::new();
+        };
+        let applies = |issue: &Issue| issue.originally.as_ref().is_none_or(|o| o.contains(&start));
+        let mut found = Vec::new();
+        for (hop, pair) in path.windows(2).enumerate() {
+            let (from, to) = (pair[0], pair[1]);
+            for &index in self.graph.covering.get(&(from, to)).into_iter().flatten() {
+                let scenario = &model.scenarios[index];
+                if scenario.condition.holds(&self.facts) {
+                    found.extend(scenario.issues.iter().filter(|i| applies(i)).map(|issue| {
+                        PathIssue {
+                            issue,
+                            origin: Origin::Scenario(index),
+                            hop,
+                        }
+                    }));
+                }
+            }
+            let (a, b) = (model.nodes[from], model.nodes[to]);
+            if a.product == b.product && a.version < b.version {
+                for version in &model.products[a.product].versions[a.version + 1..=b.version] {
+                    found.extend(version.issues.iter().filter(|i| applies(i)).map(|issue| {
+                        PathIssue {
+                            issue,
+                            origin: Origin::Version(version.node),
+                            hop,
+                        }
+                    }));
+                }
+            }
+        }
+        found
+    }
+}
+
+impl PathTree {
+    pub fn hops(&self, to: NodeId) -> Option<u32> {
+        self.hops[to]
+    }
+
+    pub fn path_to(&self, to: NodeId) -> Option<Vec<NodeId>> {
+        self.hops[to]?;
+        let mut path = vec![to];
+        let mut current = to;
+        while let Some(parent) = self.parent[current] {
+            path.push(parent);
+            current = parent;
+        }
+        path.reverse();
+        Some(path)
+    }
+}
+
+/// The components an issue affects: its own, then everything that depends on it.
+pub fn affected_components(model: &Model, issue: &Issue) -> Vec<usize> {
+    issue
+        .component
+        .map(|c| {
+            std::iter::once(c)
+                .chain(model.components[c].dependents.iter().copied())
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,852 @@
+//! Stage 1, load: `content/` -> raw documents with source spans.
+//!
+//! Walks the content folder in sorted order, reads every YAML file into the
+//! typed raw structures below (unknown fields refused), and keeps each file's
+//! text so that later stages and the error printer can point into it. Nothing
+//! here knows what an id means; that is `resolve`'s job.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Location, Spanned};
+
+use crate::diag::{Diagnostic, Sources, Span, closest};
+
+/// Content files above this size are refused: no hand-written knowledge base
+/// needs one, and a runaway file should not stall every build.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+pub type S<T> = Spanned<T>;
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct RawKb {
+    pub site: Option<RawDoc<RawSite>>,
+    pub products: Vec<RawDoc<RawProduct>>,
+    pub components: Vec<RawDoc<RawComponent>>,
+    pub scenarios: Vec<RawDoc<RawScenario>>,
+    /// Files under `content/static/`, copied verbatim: (path below static/, path from root).
+    pub static_files: Vec<(PathBuf, PathBuf)>,
+    pub sources: Sources,
+}
+
+/// One parsed file: where it is, the id its path gives it, and its value.
+#[derive(Debug)]
+pub struct RawDoc<T> {
+    /// Path relative to the knowledge base root, e.g. `content/products/a.yaml`.
+    pub file: PathBuf,
+    /// The file stem, or for scenarios the path below `scenarios/` without extension.
+    pub id: String,
+    pub value: T,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    pub title: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub base_url: Option<S<String>>,
+    pub language: Option<S<String>>,
+    pub pretty_urls: Option<S<bool>>,
+    pub markdown: Option<RawMarkdownSettings>,
+    pub conditions: Option<Entries<S<String>, S<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMarkdownSettings {
+    pub raw_html: Option<S<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProduct {
+    pub name: S<String>,
+    pub vendor: Option<S<String>>,
+    pub summary: Option<S<String>>,
+    pub notes: Option<S<String>>,
+    pub links: Option<Vec<RawLink>>,
+    pub versions: S<Vec<RawVersion>>,
+    pub upgrades: Option<S<OneOrMany<RawRule>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVersion {
+    pub id: S<String>,
+    pub name: Option<S<String>>,
+    pub released: Option<S<String>>,
+    pub summary: Option<S<String>>,
+    pub components: Option<Vec<S<String>>>,
+    pub issues: Option<Vec<RawIssue>>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    #[default]
+    None,
+    Sequential,
+    AnyNewer,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub policy: Option<S<Policy>>,
+    pub versions: Option<S<String>>,
+    pub required_stops: Option<Vec<S<RawStop>>>,
+    pub when: Option<S<Names>>,
+    pub unless: Option<S<Names>>,
+}
+
+/// A required stop: `"4.5"` or `{ version: "17.1", when: large-tables }`.
+#[derive(Debug)]
+pub enum RawStop {
+    /// The version as written; `None` when YAML read it as a number, in which
+    /// case the loader takes the text from the source (see [`Fixup`]).
+    Bare(Option<String>),
+    Detailed(Box<RawStopEntry>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStopEntry {
+    pub version: S<String>,
+    pub when: Option<S<Names>>,
+    pub unless: Option<S<Names>>,
+}
+
+/// A condition name or a list of them.
+#[derive(Debug)]
+pub enum Names {
+    One(Option<String>),
+    Many(Vec<S<String>>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComponent {
+    pub name: S<String>,
+    pub summary: Option<S<String>>,
+    pub depends_on: Option<Vec<S<String>>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direct {
+    Supported,
+    Unsupported,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub from: S<String>,
+    pub to: S<String>,
+    pub direct: S<Direct>,
+    pub title: Option<S<String>>,
+    pub summary: Option<S<String>>,
+    pub via: Option<S<Vec<S<String>>>>,
+    pub steps: Option<Vec<S<String>>>,
+    pub issues: Option<Vec<RawIssue>>,
+    pub alternatives: Option<Vec<RawAlternative>>,
+    pub links: Option<Vec<RawLink>>,
+    pub sources: Option<Vec<RawSource>>,
+    pub notes: Option<S<String>>,
+    pub when: Option<S<Names>>,
+    pub unless: Option<S<Names>>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Blocking,
+    #[default]
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIssue {
+    pub title: S<String>,
+    pub severity: Option<S<Severity>>,
+    pub component: Option<S<String>>,
+    pub body: Option<S<String>>,
+    pub applies_if: Option<RawAppliesIf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAppliesIf {
+    pub originally: S<OneOrMany<S<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlternative {
+    pub title: S<String>,
+    pub body: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    pub title: S<String>,
+    pub url: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub title: S<String>,
+    pub url: S<String>,
+    pub quote: Option<S<String>>,
+    pub retrieved: Option<S<String>>,
+}
+
+/// A single value or a list of them (`upgrades`, `originally`).
+#[derive(Debug)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            OneOrMany::One(item) => std::slice::from_ref(item),
+            OneOrMany::Many(items) => items,
+        }
+    }
+}
+
+/// A mapping read as ordered `(key, value)` pairs, keeping the key's span.
+#[derive(Debug)]
+pub struct Entries<K, V>(pub Vec<(K, V)>);
+
+/// Where serde-saphyr's typed scalars could not keep the text (a plain `4.5`
+/// inside a "string or map" value arrives as a float), the text is taken back
+/// from the source by the value's byte span.
+trait Fixup {
+    fn fixup(&mut self, source: &str);
+}
+
+fn source_text(source: &str, location: &Location) -> String {
+    let span = location.span();
+    let start = span.byte_offset().unwrap_or(0) as usize;
+    let end = start + span.byte_len().unwrap_or(0) as usize;
+    source.get(start..end).unwrap_or_default().trim().to_owned()
+}
+
+impl Fixup for S<Names> {
+    fn fixup(&mut self, source: &str) {
+        if let Names::One(None) = self.value {
+            self.value = Names::One(Some(source_text(source, &self.referenced)));
+        }
+    }
+}
+
+impl Fixup for S<RawStop> {
+    fn fixup(&mut self, source: &str) {
+        match &mut self.value {
+            RawStop::Bare(text @ None) => *text = Some(source_text(source, &self.referenced)),
+            RawStop::Bare(Some(_)) => {}
+            RawStop::Detailed(entry) => {
+                entry.when.fixup(source);
+                entry.unless.fixup(source);
+            }
+        }
+    }
+}
+
+impl<T: Fixup> Fixup for Option<T> {
+    fn fixup(&mut self, source: &str) {
+        if let Some(value) = self {
+            value.fixup(source);
+        }
+    }
+}
+
+impl<T: Fixup> Fixup for Vec<T> {
+    fn fixup(&mut self, source: &str) {
+        for value in self {
+            value.fixup(source);
+        }
+    }
+}
+
+impl Fixup for RawRule {
+    fn fixup(&mut self, source: &str) {
+        self.required_stops.fixup(source);
+        self.when.fixup(source);
+        self.unless.fixup(source);
+    }
+}
+
+impl Fixup for RawProduct {
+    fn fixup(&mut self, source: &str) {
+        if let Some(upgrades) = &mut self.upgrades {
+            match &mut upgrades.value {
+                OneOrMany::One(rule) => rule.fixup(source),
+                OneOrMany::Many(rules) => rules.fixup(source),
+            }
+        }
+    }
+}
+
+impl Fixup for RawScenario {
+    fn fixup(&mut self, source: &str) {
+        self.when.fixup(source);
+        self.unless.fixup(source);
+    }
+}
+
+impl Fixup for RawSite {
+    fn fixup(&mut self, _: &str) {}
+}
+
+impl Fixup for RawComponent {
+    fn fixup(&mut self, _: &str) {}
+}
+
+// ---- deserializers for the "this or that" shapes --------------------------
+
+/// Visits any scalar as text; numbers and booleans report `None` so that the
+/// loader recovers their exact spelling from the source.
+macro_rules! scalar_as_text {
+    ($make:expr) => {
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok($make(Some(v.to_owned())))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok($make(Some(v)))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($make(None))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($make(None))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($make(None))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($make(None))
+        }
+    };
+}
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NamesVisitor;
+        impl<'de> Visitor<'de> for NamesVisitor {
+            type Value = Names;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a condition name or a list of condition names")
+            }
+            scalar_as_text!(Names::One);
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Names, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Names::Many)
+            }
+        }
+        deserializer.deserialize_any(NamesVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawStop {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StopVisitor;
+        impl<'de> Visitor<'de> for StopVisitor {
+            type Value = RawStop;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a version id or a mapping with `version` and `when`")
+            }
+            scalar_as_text!(RawStop::Bare);
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawStop, A::Error> {
+                RawStopEntry::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|entry| RawStop::Detailed(Box::new(entry)))
+            }
+        }
+        deserializer.deserialize_any(StopVisitor)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OneOrManyVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOrManyVisitor<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("one entry or a list of entries")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(OneOrMany::One)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(OneOrMany::One)
+            }
+        }
+        deserializer.deserialize_any(OneOrManyVisitor(PhantomData))
+    }
+}
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor<K, V>(PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<K, V> {
+            type Value = Entries<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of names to descriptions")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+// ---- walking and reading ----------------------------------------------------
+
+/// Reads `root/content`. Returns what could be read and every problem found.
+pub fn load(root: &Path) -> (RawKb, Vec<Diagnostic>) {
+    let mut kb = RawKb::default();
+    let mut problems = Vec::new();
+    let content = root.join("content");
+    if !content.is_dir() {
+        problems.push(
+            Diagnostic::error(Span::file_start("content"), "no content/ folder here")
+                .with_hint(format!(
+                    "run upgrade-atlas in the folder that holds content/, or pass --root (looked in {})",
+                    root.display()
+                )),
+        );
+        return (kb, problems);
+    }
+    let real_content = content.canonicalize().unwrap_or_else(|_| content.clone());
+
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                problems.push(walk_problem(root, &error));
+                continue;
+            }
+        };
+        let file = relative(root, entry.path());
+        if entry.path_is_symlink() && !stays_inside(entry.path(), &real_content) {
+            problems.push(
+                Diagnostic::error(
+                    Span::file_start(&file),
+                    "symbolic link points outside content/",
+                )
+                .with_hint("links are followed only while they stay inside content/; copy the file in instead"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let below_content = entry.path().strip_prefix(&content).unwrap_or(entry.path());
+        read_entry(
+            root,
+            entry.path(),
+            below_content,
+            &file,
+            &mut kb,
+            &mut problems,
+        );
+    }
+    (kb, problems)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+fn stays_inside(path: &Path, real_content: &Path) -> bool {
+    path.canonicalize()
+        .is_ok_and(|real| real.starts_with(real_content))
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn walk_problem(root: &Path, error: &walkdir::Error) -> Diagnostic {
+    let path = error
+        .path()
+        .map(|p| relative(root, p))
+        .unwrap_or_else(|| "content".into());
+    if error.loop_ancestor().is_some() {
+        Diagnostic::error(Span::file_start(path), "symbolic link loop")
+            .with_hint("this link points at a folder that contains it; remove the link")
+    } else {
+        let reason = error
+            .io_error()
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| error.to_string());
+        Diagnostic::error(Span::file_start(path), format!("cannot read: {reason}"))
+    }
+}
+
+/// What a file under content/ is, from where it lives.
+enum Kind {
+    Site,
+    Product(String),
+    Component(String),
+    Scenario(String),
+    Static(PathBuf),
+}
+
+fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
+    let parts: Vec<&str> = below_content
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => part.to_str(),
+            _ => None,
+        })
+        .collect();
+    let shown = below_content.display();
+    if parts.len() != below_content.components().count() {
+        return Err(Diagnostic::error(
+            Span::file_start(format!("content/{shown}")),
+            "file name is not valid UTF-8",
+        ));
+    }
+    if parts.first() == Some(&"static") {
+        return Ok(Kind::Static(parts[1..].iter().collect()));
+    }
+    let name = parts.last().copied().unwrap_or_default();
+    let Some(stem) = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+    else {
+        return Err(Diagnostic::error(
+            Span::file_start(format!("content/{shown}")),
+            "stray file: only YAML files are read from content/",
+        )
+        .with_hint("move it to content/static/ to have it copied into the site, or delete it"));
+    };
+    match parts.as_slice() {
+        [_] if stem == "site" => Ok(Kind::Site),
+        ["products", _] => Ok(Kind::Product(stem.to_owned())),
+        ["components", _] => Ok(Kind::Component(stem.to_owned())),
+        ["scenarios", folders @ .., _] => {
+            let mut id: Vec<&str> = folders.to_vec();
+            id.push(stem);
+            Ok(Kind::Scenario(id.join("/")))
+        }
+        _ => Err(Diagnostic::error(
+            Span::file_start(format!("content/{shown}")),
+            "YAML file in a place that means nothing",
+        )
+        .with_hint(
+            "products go in content/products/, components in content/components/, scenarios under content/scenarios/, settings in content/site.yaml",
+        )),
+    }
+}
+
+fn read_entry(
+    root: &Path,
+    path: &Path,
+    below_content: &Path,
+    file: &Path,
+    kb: &mut RawKb,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let kind = match classify(below_content) {
+        Ok(kind) => kind,
+        Err(problem) => return problems.push(problem),
+    };
+    if let Kind::Static(target) = kind {
+        kb.static_files.push((target, relative(root, path)));
+        return;
+    }
+    let text = match read_text(path, file) {
+        Ok(text) => text,
+        Err(problem) => return problems.push(problem),
+    };
+    match kind {
+        Kind::Site => {
+            // An empty site.yaml means "all defaults".
+            if !is_blank_yaml(&text) {
+                kb.site = parse(file, "site", &text, problems);
+            }
+        }
+        Kind::Product(id) => kb.products.extend(parse(file, &id, &text, problems)),
+        Kind::Component(id) => kb.components.extend(parse(file, &id, &text, problems)),
+        Kind::Scenario(id) => kb.scenarios.extend(parse(file, &id, &text, problems)),
+        Kind::Static(_) => unreachable!("handled above"),
+    }
+    kb.sources.insert(file.to_path_buf(), text);
+}
+
+fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
+    let at_start = || Span::file_start(file);
+    let size = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error(at_start(), format!("cannot read: {e}")))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            at_start(),
+            format!(
+                "file is too large ({:.1} MiB; the limit is {} MiB)",
+                size as f64 / 1048576.0,
+                MAX_FILE_BYTES / 1048576
+            ),
+        )
+        .with_hint("split it into several files"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(at_start(), format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Diagnostic::error(Span::new(file, line, column), "file is not valid UTF-8")
+            .with_hint("save the file as UTF-8")
+    })
+}
+
+fn is_blank_yaml(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim_start_matches('\u{feff}').trim();
+        line.is_empty() || line.starts_with('#') || line == "---"
+    })
+}
+
+fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    // Alias bombs: a knowledge base has no need for mass expansion.
+    options.alias_limits.max_total_replayed_events = 100_000;
+    options.alias_limits.max_alias_expansions_per_anchor = 1_000;
+    options.with_snippet = false;
+    options
+}
+
+fn parse<T: DeserializeOwned + Fixup>(
+    file: &Path,
+    id: &str,
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<RawDoc<T>> {
+    if is_blank_yaml(text) {
+        problems.push(
+            Diagnostic::error(Span::file_start(file), "the file is empty")
+                .with_hint(required_fields_hint(file)),
+        );
+        return None;
+    }
+    match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
+        Ok(mut value) => {
+            value.fixup(text);
+            Some(RawDoc {
+                file: file.to_path_buf(),
+                id: id.to_owned(),
+                value,
+            })
+        }
+        Err(error) => {
+            problems.push(yaml_problem(file, &error));
+            None
+        }
+    }
+}
+
+fn required_fields_hint(file: &Path) -> String {
+    let folder = file
+        .components()
+        .nth(1)
+        .and_then(|c| c.as_os_str().to_str())
+        .unwrap_or("");
+    match folder {
+        "products" => "a product needs `name` and `versions`".into(),
+        "components" => "a component needs `name`".into(),
+        "scenarios" => "a scenario needs `from`, `to` and `direct`".into(),
+        _ => "write some YAML or delete the file".into(),
+    }
+}
+
+/// Turns a serde-saphyr error into a diagnostic with words for writers.
+fn yaml_problem(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
+    let (line, column) = error
+        .location()
+        .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+    let span = Span::new(file, line, column);
+    let raw = error.without_snippet().to_string();
+    let message = raw
+        .rsplit_once(" at line ")
+        .map_or(raw.as_str(), |(message, _)| message)
+        .to_owned();
+    explain(span, &message)
+}
+
+fn explain(span: Span, message: &str) -> Diagnostic {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known: Vec<&str> = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .split(", ")
+            .map(|f| f.trim_matches('`'))
+            .filter(|f| !f.is_empty())
+            .collect();
+        let hint = match closest(field, known.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? known fields: {}", known.join(", ")),
+            None => format!("known fields: {}", known.join(", ")),
+        };
+        return Diagnostic::error(span, format!("unknown field `{field}`")).with_hint(hint);
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.trim_end_matches('`');
+        let hint = match field {
+            "direct" => "add `direct: supported` or `direct: unsupported`",
+            "versions" => "list the versions, oldest first: `versions: [{ id: \"1.0\" }]`",
+            _ => "add it",
+        };
+        return Diagnostic::error(span, format!("missing required field `{field}`"))
+            .with_hint(hint);
+    }
+    if message.starts_with("unknown variant") {
+        return Diagnostic::error(span, message.replace("unknown variant", "unknown value"));
+    }
+    if message.contains("expected mapping") {
+        return Diagnostic::error(span, "expected a mapping of `key: value` pairs here");
+    }
+    if message.contains("duplicate mapping key") {
+        let key = message
+            .split_once("duplicate mapping key: ")
+            .map_or("", |(_, k)| k.split(',').next().unwrap_or(""));
+        return Diagnostic::error(span, format!("duplicate key `{key}`"))
+            .with_hint("each key may appear once in a mapping; remove or merge one of them");
+    }
+    if message.contains("tabs disallowed") {
+        return Diagnostic::error(span, "tab used for indentation")
+            .with_hint("YAML indents with spaces only");
+    }
+    if message.contains("unclosed quote") {
+        return Diagnostic::error(span, "quoted text is never closed")
+            .with_hint("add the closing quote");
+    }
+    if message.contains("cannot deserialize null") {
+        return Diagnostic::error(span, "a value is required here");
+    }
+    if message.contains("alias") || message.contains("budget") {
+        return Diagnostic::error(span, format!("YAML too complex: {message}"))
+            .with_hint("anchors and aliases are limited; write the values out");
+    }
+    Diagnostic::error(span, message.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str<T: DeserializeOwned + Fixup>(text: &str) -> Result<T, Diagnostic> {
+        let mut problems = Vec::new();
+        match parse::<T>(Path::new("content/x.yaml"), "x", text, &mut problems) {
+            Some(doc) => Ok(doc.value),
+            None => Err(problems.remove(0)),
+        }
+    }
+
+    #[test]
+    fn plain_numbers_stay_text() {
+        let product: RawProduct = parse_str(
+            "name: A\nversions: [{id: 1.10}, {id: 4.0}]\nupgrades:\n  policy: any-newer\n  required_stops: [1.10, {version: 4.0, when: big}]\n",
+        )
+        .unwrap();
+        let ids: Vec<&str> = product
+            .versions
+            .value
+            .iter()
+            .map(|v| v.id.value.as_str())
+            .collect();
+        assert_eq!(ids, ["1.10", "4.0"]);
+        let Some(upgrades) = &product.upgrades else {
+            panic!()
+        };
+        let OneOrMany::One(rule) = &upgrades.value else {
+            panic!()
+        };
+        let stops = rule.required_stops.as_ref().unwrap();
+        assert!(matches!(&stops[0].value, RawStop::Bare(Some(v)) if v == "1.10"));
+        assert!(matches!(&stops[1].value, RawStop::Detailed(e) if e.version.value == "4.0"));
+    }
+
+    #[test]
+    fn upgrades_may_be_one_rule_or_a_list() {
+        let product: RawProduct = parse_str(
+            "name: A\nversions: [{id: a}]\nupgrades:\n  - { policy: sequential, when: [x, y] }\n  - policy: any-newer\n    unless: z\n",
+        )
+        .unwrap();
+        let rules = product.upgrades.unwrap().value;
+        let OneOrMany::Many(rules) = rules else {
+            panic!()
+        };
+        assert_eq!(rules.len(), 2);
+        assert!(matches!(&rules[0].when.as_ref().unwrap().value, Names::Many(n) if n.len() == 2));
+        assert!(
+            matches!(&rules[1].unless.as_ref().unwrap().value, Names::One(Some(n)) if n == "z")
+        );
+    }
+
+    #[test]
+    fn unknown_field_names_line_and_suggests() {
+        let error = parse_str::<RawComponent>("name: A\nsumary: x\n").unwrap_err();
+        assert_eq!(error.span.line, 2);
+        assert_eq!(error.message, "unknown field `sumary`");
+        assert!(error.hint.unwrap().starts_with("did you mean `summary`?"));
+    }
+
+    #[test]
+    fn missing_direct_says_how_to_fix() {
+        let error = parse_str::<RawScenario>("from: a@1\nto: a@2\n").unwrap_err();
+        assert!(error.message.contains("direct"));
+        assert!(error.hint.unwrap().contains("supported"));
+    }
+
+    #[test]
+    fn empty_file_is_an_error_with_a_hint() {
+        let error = parse_str::<RawProduct>("# nothing\n").unwrap_err();
+        assert_eq!(error.message, "the file is empty");
+    }
+
+    #[test]
+    fn classify_by_place() {
+        assert!(matches!(classify(Path::new("site.yaml")), Ok(Kind::Site)));
+        assert!(
+            matches!(classify(Path::new("products/a.yml")), Ok(Kind::Product(id)) if id == "a")
+        );
+        assert!(
+            matches!(classify(Path::new("scenarios/x/y/2.5-to-xp.yaml")), Ok(Kind::Scenario(id)) if id == "x/y/2.5-to-xp")
+        );
+        assert!(
+            matches!(classify(Path::new("static/img/a.png")), Ok(Kind::Static(p)) if p == Path::new("img/a.png"))
+        );
+        assert!(classify(Path::new("notes.txt")).is_err());
+        assert!(classify(Path::new("products/deep/a.yaml")).is_err());
+    }
+}

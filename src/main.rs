@@ -1,0 +1,239 @@
+//! The `upgrade-atlas` command line: a thin layer over the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use upgrade_atlas::graph::{Origin, UpgradeGraph, affected_components};
+use upgrade_atlas::model::{Facts, Model, NodeId};
+use upgrade_atlas::{Failure, check, resolve};
+
+#[derive(Parser)]
+#[command(
+    name = "upgrade-atlas",
+    version,
+    about = "Static sites for upgrade knowledge bases"
+)]
+struct Cli {
+    /// The folder that holds content/ (and, optionally, templates/).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the knowledge base and report every problem.
+    Check,
+    /// Print the supported upgrade path between two versions.
+    Path {
+        /// Where you are, e.g. backoffice-server@2.5
+        from: String,
+        /// Where you want to be, e.g. windows-xp-server
+        to: String,
+        /// A condition that holds (repeatable), as declared in site.yaml.
+        #[arg(long = "if", value_name = "CONDITION")]
+        conditions: Vec<String>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let checked = match check(&cli.root) {
+        Ok(checked) => checked,
+        Err(failure) => return report(&failure),
+    };
+    for warning in &checked.warnings {
+        eprintln!("{}", warning.render(&checked.model.sources));
+    }
+    let model = &checked.model;
+    match cli.command {
+        Command::Check => {
+            println!(
+                "ok: {} products, {} versions, {} components, {} scenarios",
+                model.products.len(),
+                model.nodes.len(),
+                model.components.len(),
+                model.scenarios.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Path {
+            from,
+            to,
+            conditions,
+            json,
+        } => match path(model, &from, &to, &conditions, json) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn report(failure: &Failure) -> ExitCode {
+    for diagnostic in &failure.diagnostics {
+        eprintln!("{}\n", diagnostic.render(&failure.sources));
+    }
+    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!("{errors} error{} found", if errors == 1 { "" } else { "s" });
+    ExitCode::FAILURE
+}
+
+fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
+    let mut facts = Facts::none();
+    for name in names {
+        match model.condition_index(name) {
+            Some(id) => {
+                facts.0.insert(id);
+            }
+            None => {
+                let known: Vec<&str> = model
+                    .site
+                    .conditions
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect();
+                return Err(if known.is_empty() {
+                    format!("unknown condition `{name}`: this knowledge base declares none")
+                } else {
+                    format!(
+                        "unknown condition `{name}`; declared conditions: {}",
+                        known.join(", ")
+                    )
+                });
+            }
+        }
+    }
+    Ok(facts)
+}
+
+fn path(
+    model: &Model,
+    from: &str,
+    to: &str,
+    conditions: &[String],
+    json: bool,
+) -> Result<String, String> {
+    let from = resolve::select_one(model, from)?;
+    let to = resolve::select_one(model, to)?;
+    let facts = facts(model, conditions)?;
+    let graph = UpgradeGraph::new(model);
+    let edges = graph.edges(&facts);
+    let path = edges.path(from, to);
+    let issues = path
+        .as_deref()
+        .map(|p| edges.path_issues(p))
+        .unwrap_or_default();
+    if json {
+        let issues: Vec<_> = issues
+            .iter()
+            .map(|found| {
+                let (scenario, version) = match found.origin {
+                    Origin::Scenario(s) => (Some(model.scenarios[s].id.clone()), None),
+                    Origin::Version(v) => (None, Some(model.node_ref(v))),
+                };
+                let components: Vec<&str> = affected_components(model, found.issue)
+                    .into_iter()
+                    .map(|c| model.components[c].id.as_str())
+                    .collect();
+                serde_json::json!({
+                    "title": found.issue.title,
+                    "severity": severity_word(found.issue.severity),
+                    "scenario": scenario,
+                    "version": version,
+                    "components": components,
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "from": model.node_ref(from),
+            "to": model.node_ref(to),
+            "path": path.as_ref().map(|p| p.iter().map(|n| model.node_ref(*n)).collect::<Vec<_>>()),
+            "issues": issues,
+        });
+        return Ok(value.to_string());
+    }
+    Ok(describe(model, &edges, from, to, path.as_deref(), &issues))
+}
+
+fn severity_word(severity: upgrade_atlas::model::Severity) -> &'static str {
+    match severity {
+        upgrade_atlas::model::Severity::Blocking => "blocking",
+        upgrade_atlas::model::Severity::Warning => "warning",
+        upgrade_atlas::model::Severity::Info => "info",
+    }
+}
+
+/// The human answer: hops, issues hop by hop, and the files behind each hop.
+fn describe(
+    model: &Model,
+    edges: &upgrade_atlas::graph::Edges,
+    from: NodeId,
+    to: NodeId,
+    path: Option<&[NodeId]>,
+    issues: &[upgrade_atlas::graph::PathIssue],
+) -> String {
+    let (a, b) = (model.node_title(from), model.node_title(to));
+    let Some(path) = path else {
+        return format!("No supported upgrade path from {a} to {b}.");
+    };
+    if path.len() == 1 {
+        return format!("{a} is already {b}: nothing to upgrade.");
+    }
+    let hops = path.len() - 1;
+    let mut out = format!(
+        "{a} -> {b}: {hops} hop{}\n\n  {}\n",
+        if hops == 1 { "" } else { "s" },
+        path.iter()
+            .map(|n| model.node_ref(*n))
+            .collect::<Vec<_>>()
+            .join(" -> ")
+    );
+    for (hop, pair) in path.windows(2).enumerate() {
+        out.push_str(&format!(
+            "\n{}. {} -> {}\n",
+            hop + 1,
+            model.node_ref(pair[0]),
+            model.node_ref(pair[1])
+        ));
+        let mut here: Vec<_> = issues.iter().filter(|i| i.hop == hop).collect();
+        here.sort_by_key(|i| i.issue.severity);
+        for found in here {
+            out.push_str(&format!(
+                "   [{}] {}\n",
+                severity_word(found.issue.severity),
+                found.issue.title
+            ));
+        }
+        let files: Vec<String> = model
+            .scenarios
+            .iter()
+            .filter(|s| {
+                s.supported
+                    && s.condition.holds(&edges.facts)
+                    && s.from.contains(&pair[0])
+                    && s.to.contains(&pair[1])
+            })
+            .map(|s| s.file.display().to_string())
+            .collect();
+        if files.is_empty() {
+            out.push_str(&format!(
+                "   from the upgrade rules in {}\n",
+                model.product_of(pair[0]).file.display()
+            ));
+        } else {
+            out.push_str(&format!("   from {}\n", files.join(", ")));
+        }
+    }
+    out.trim_end().to_owned()
+}

@@ -1,0 +1,74 @@
+//! Markdown helpers shared by the stages that read Markdown: `resolve` checks
+//! every link in it, `render` turns it into HTML.
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+/// The Markdown extensions we accept. Task lists stay off: their checkboxes
+/// have no label, which fails accessibility checks.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Every link and image destination in a Markdown text, in order.
+pub fn destinations(text: &str) -> Vec<String> {
+    Parser::new_ext(text, options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some(dest_url.into_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Why a URL may not appear in the site, if it may not. Allowed: `http:`,
+/// `https:`, `mailto:`, and relative references (no scheme).
+pub fn url_problem(url: &str) -> Option<String> {
+    // Browsers ignore ASCII whitespace and control characters inside a scheme
+    // ("java\tscript:"), so they are removed before looking at it.
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect();
+    let scheme_end = cleaned.find(':')?;
+    let before = &cleaned[..scheme_end];
+    if before.contains(['/', '?', '#']) {
+        return None; // the colon is in a path or query: a relative reference
+    }
+    let scheme = before.to_ascii_lowercase();
+    if matches!(scheme.as_str(), "http" | "https" | "mailto") {
+        None
+    } else {
+        Some(format!(
+            "link scheme `{scheme}:` is not allowed (only http:, https:, mailto: and relative links)"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_links_and_images() {
+        let found = destinations(
+            "See [a](@a@1.0), ![i](img.png) and <https://x.org>.\n\n[r]: @scenario:s\n[ref][r]",
+        );
+        assert_eq!(found, ["@a@1.0", "img.png", "https://x.org", "@scenario:s"]);
+    }
+
+    #[test]
+    fn schemes() {
+        assert_eq!(url_problem("https://example.com/a:b"), None);
+        assert_eq!(url_problem("mailto:x@example.com"), None);
+        assert_eq!(url_problem("../a/index.html"), None);
+        assert_eq!(url_problem("docs/a:b.html"), None);
+        assert!(url_problem("javascript:alert(1)").is_some());
+        assert!(url_problem("JaVa\tScript:alert(1)").is_some());
+        assert!(url_problem("data:text/html,x").is_some());
+        assert!(url_problem("file:///etc/passwd").is_some());
+    }
+}

@@ -1,0 +1,288 @@
+//! The checked knowledge base: what `resolve` produces and every later stage reads.
+//!
+//! Everything here is already valid: ids are well formed, references point at
+//! things that exist, selectors are expanded to the versions they match.
+//! Products, components and scenarios are sorted by id; versions keep the
+//! writer's order (oldest first).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::diag::{Sources, Span};
+pub use crate::load::Severity;
+
+/// Index of a version in [`Model::nodes`]: every version of every product.
+pub type NodeId = usize;
+/// Index of a declared condition in [`Site::conditions`].
+pub type ConditionId = usize;
+
+#[derive(Debug)]
+pub struct Model {
+    pub site: Site,
+    pub products: Vec<Product>,
+    /// Every version, product by product (in product id order), oldest first.
+    pub nodes: Vec<Node>,
+    pub components: Vec<Component>,
+    pub scenarios: Vec<Scenario>,
+    /// Files under `content/static/`: (path below static/, path from the root).
+    pub static_files: Vec<(PathBuf, PathBuf)>,
+    pub sources: Sources,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Node {
+    pub product: usize,
+    pub version: usize,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub title: String,
+    pub description: Option<String>,
+    pub base_url: Option<String>,
+    pub language: String,
+    pub pretty_urls: bool,
+    pub raw_html: bool,
+    pub conditions: Vec<ConditionDef>,
+}
+
+#[derive(Debug)]
+pub struct ConditionDef {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub vendor: Option<String>,
+    pub summary: Option<String>,
+    pub notes: Option<String>,
+    pub links: Vec<Link>,
+    pub versions: Vec<Version>,
+    pub rules: Vec<Rule>,
+    pub file: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct Version {
+    pub id: String,
+    pub name: String,
+    pub released: Option<String>,
+    pub summary: Option<String>,
+    pub components: Vec<usize>,
+    pub issues: Vec<Issue>,
+    pub node: NodeId,
+}
+
+pub use crate::load::Policy;
+
+/// One `upgrades` rule of a product.
+#[derive(Debug)]
+pub struct Rule {
+    pub policy: Policy,
+    /// The version indices the rule links, in order (all unless `versions` says otherwise).
+    pub members: Vec<usize>,
+    /// Whether `versions` narrowed the rule, and how it was written.
+    pub versions_spec: Option<String>,
+    pub stops: Vec<Stop>,
+    pub condition: Condition,
+}
+
+#[derive(Debug)]
+pub struct Stop {
+    pub version: usize,
+    pub condition: Condition,
+}
+
+/// `when` (all must hold) and `unless` (none may hold).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Condition {
+    pub when: Vec<ConditionId>,
+    pub unless: Vec<ConditionId>,
+}
+
+impl Condition {
+    pub fn holds(&self, facts: &Facts) -> bool {
+        self.when.iter().all(|c| facts.contains(*c))
+            && !self.unless.iter().any(|c| facts.contains(*c))
+    }
+
+    pub fn is_always(&self) -> bool {
+        self.when.is_empty() && self.unless.is_empty()
+    }
+
+    /// Whether some set of facts makes both hold.
+    pub fn compatible(&self, other: &Condition) -> bool {
+        let required: BTreeSet<_> = self.when.iter().chain(&other.when).collect();
+        !self
+            .unless
+            .iter()
+            .chain(&other.unless)
+            .any(|c| required.contains(c))
+    }
+}
+
+/// The set of conditions that hold for one question.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Facts(pub BTreeSet<ConditionId>);
+
+impl Facts {
+    pub fn none() -> Self {
+        Facts::default()
+    }
+
+    pub fn contains(&self, condition: ConditionId) -> bool {
+        self.0.contains(&condition)
+    }
+}
+
+#[derive(Debug)]
+pub struct Component {
+    pub id: String,
+    pub name: String,
+    pub summary: Option<String>,
+    pub depends_on: Vec<usize>,
+    /// Every component that depends on this one, directly or not, by id.
+    pub dependents: Vec<usize>,
+    pub file: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct Scenario {
+    pub id: String,
+    pub file: PathBuf,
+    pub from: Vec<NodeId>,
+    pub to: Vec<NodeId>,
+    pub from_selector: String,
+    pub to_selector: String,
+    pub supported: bool,
+    pub title: String,
+    pub summary: Option<String>,
+    pub via: Vec<NodeId>,
+    pub steps: Vec<String>,
+    pub issues: Vec<Issue>,
+    pub alternatives: Vec<Alternative>,
+    pub links: Vec<Link>,
+    pub sources: Vec<SourceRef>,
+    pub notes: Option<String>,
+    pub condition: Condition,
+    pub spans: ScenarioSpans,
+}
+
+/// Where a scenario's checked fields are, for the graph stage's errors.
+#[derive(Debug, Clone)]
+pub struct ScenarioSpans {
+    pub from: Span,
+    pub to: Span,
+    pub direct: Span,
+    pub via: Option<Span>,
+}
+
+#[derive(Debug)]
+pub struct Issue {
+    pub title: String,
+    pub severity: Severity,
+    pub component: Option<usize>,
+    pub body: Option<String>,
+    /// `applies_if.originally`: the versions a path must start from.
+    pub originally: Option<Vec<NodeId>>,
+}
+
+#[derive(Debug)]
+pub struct Alternative {
+    pub title: String,
+    pub body: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug)]
+pub struct SourceRef {
+    pub title: String,
+    pub url: String,
+    pub quote: Option<String>,
+    pub retrieved: Option<String>,
+}
+
+/// What an `@` reference in Markdown points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Product(usize),
+    Version(NodeId),
+    Scenario(usize),
+    Component(usize),
+}
+
+impl Model {
+    pub fn product_of(&self, node: NodeId) -> &Product {
+        &self.products[self.nodes[node].product]
+    }
+
+    pub fn version(&self, node: NodeId) -> &Version {
+        let n = self.nodes[node];
+        &self.products[n.product].versions[n.version]
+    }
+
+    /// `product@version`, the form the CLI and the JSON use.
+    pub fn node_ref(&self, node: NodeId) -> String {
+        format!("{}@{}", self.product_of(node).id, self.version(node).id)
+    }
+
+    /// "Product name version name", for people.
+    pub fn node_title(&self, node: NodeId) -> String {
+        let product = self.product_of(node);
+        if product.versions.len() == 1 {
+            product.name.clone()
+        } else {
+            format!("{} {}", product.name, self.version(node).name)
+        }
+    }
+
+    pub fn product_index(&self, id: &str) -> Option<usize> {
+        self.products
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
+    }
+
+    pub fn component_index(&self, id: &str) -> Option<usize> {
+        self.components
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .ok()
+    }
+
+    pub fn scenario_index(&self, id: &str) -> Option<usize> {
+        self.scenarios
+            .binary_search_by(|s| s.id.as_str().cmp(id))
+            .ok()
+    }
+
+    pub fn condition_index(&self, name: &str) -> Option<ConditionId> {
+        self.site.conditions.iter().position(|c| c.name == name)
+    }
+
+    /// Resolves an `@` reference (without the leading `@`).
+    pub fn target(&self, reference: &str) -> Option<Target> {
+        if let Some(id) = reference.strip_prefix("scenario:") {
+            return self.scenario_index(id).map(Target::Scenario);
+        }
+        if let Some(id) = reference.strip_prefix("component:") {
+            return self.component_index(id).map(Target::Component);
+        }
+        match reference.split_once('@') {
+            None => self.product_index(reference).map(Target::Product),
+            Some((product, version)) => {
+                let p = &self.products[self.product_index(product)?];
+                p.versions
+                    .iter()
+                    .find(|v| v.id == version)
+                    .map(|v| Target::Version(v.node))
+            }
+        }
+    }
+}

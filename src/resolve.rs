@@ -1,0 +1,921 @@
+//! Stage 2, resolve: raw documents -> the checked [`Model`].
+//!
+//! Checks every id, expands selectors into the versions they match, resolves
+//! conditions, components and the `@` references inside Markdown, and checks
+//! the scheme of every link. Every problem is collected; what is broken is
+//! left out of the model so that later checks can still run on the rest.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Span, closest};
+use crate::load::{
+    Names, OneOrMany, RawComponent, RawDoc, RawIssue, RawKb, RawLink, RawProduct, RawRule,
+    RawScenario, RawSite, RawSource, RawStop, S,
+};
+use crate::markdown;
+use crate::model::*;
+use crate::selector::{self, VersionSpec, is_product_id, is_version_id};
+
+pub fn resolve(raw: RawKb) -> (Model, Vec<Diagnostic>) {
+    let mut resolver = Resolver::default();
+    let site = resolver.site(raw.site.as_ref());
+    let mut model = Model {
+        site,
+        products: Vec::new(),
+        nodes: Vec::new(),
+        components: Vec::new(),
+        scenarios: Vec::new(),
+        static_files: raw.static_files,
+        sources: raw.sources,
+    };
+    resolver.products(&mut model, &raw.products);
+    resolver.components(&mut model, &raw.components);
+    resolver.product_details(&mut model, &raw.products);
+    resolver.scenarios(&mut model, &raw.scenarios);
+    resolver.check_markdown(&model);
+    (model, resolver.problems)
+}
+
+fn span<T>(file: &Path, value: &S<T>) -> Span {
+    Span::new(
+        file,
+        value.referenced.line() as usize,
+        value.referenced.column() as usize,
+    )
+}
+
+/// A Markdown field waiting for its links to be checked once the model is whole.
+struct PendingMarkdown {
+    file: PathBuf,
+    text: String,
+    span: Span,
+    byte_offset: Option<usize>,
+}
+
+/// Where a selector is used decides what it may match.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// `from`, `originally`: a bare product means all its versions.
+    Many,
+    /// `to`: a bare product only when it has one version; a spec may match several.
+    Target,
+    /// `via` and the command line: exactly one version.
+    Exact,
+}
+
+#[derive(Default)]
+struct Resolver {
+    problems: Vec<Diagnostic>,
+    pending: Vec<PendingMarkdown>,
+    condition_names: Vec<String>,
+}
+
+impl Resolver {
+    fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.problems.push(Diagnostic::error(span, message));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    fn markdown(&mut self, file: &Path, value: &Option<S<String>>) -> Option<String> {
+        let value = value.as_ref()?;
+        self.pending.push(PendingMarkdown {
+            file: file.to_path_buf(),
+            text: value.value.clone(),
+            span: span(file, value),
+            byte_offset: value.referenced.span().byte_offset().map(|o| o as usize),
+        });
+        Some(value.value.clone())
+    }
+
+    fn text(value: &Option<S<String>>) -> Option<String> {
+        value.as_ref().map(|v| v.value.clone())
+    }
+
+    // ---- site -------------------------------------------------------------
+
+    fn site(&mut self, raw: Option<&RawDoc<RawSite>>) -> Site {
+        let mut site = Site {
+            title: "Upgrade knowledge base".into(),
+            description: None,
+            base_url: None,
+            language: "en".into(),
+            pretty_urls: false,
+            raw_html: false,
+            conditions: Vec::new(),
+        };
+        let Some(doc) = raw else { return site };
+        let (file, raw) = (&doc.file, &doc.value);
+        if let Some(title) = &raw.title {
+            site.title = title.value.clone();
+        }
+        site.description = self.markdown(file, &raw.description);
+        if let Some(base) = &raw.base_url {
+            site.base_url = self.base_url(file, base);
+        }
+        if let Some(language) = &raw.language {
+            let valid = !language.value.is_empty()
+                && language
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if valid {
+                site.language = language.value.clone();
+            } else {
+                self.error(
+                    span(file, language),
+                    format!("`{}` is not a language tag", language.value),
+                )
+                .hint = Some("use a BCP 47 tag such as `en` or `de-CH`".into());
+            }
+        }
+        site.pretty_urls = raw.pretty_urls.as_ref().is_some_and(|p| p.value);
+        site.raw_html = raw
+            .markdown
+            .as_ref()
+            .and_then(|m| m.raw_html.as_ref())
+            .is_some_and(|r| r.value);
+        for (name, description) in raw.conditions.iter().flat_map(|c| &c.0) {
+            if !is_product_id(&name.value) {
+                self.error(
+                    span(file, name),
+                    format!("`{}` is not a valid condition name", name.value),
+                )
+                .hint = Some("use lowercase letters, digits and `-`".into());
+            } else if site.conditions.iter().any(|c| c.name == name.value) {
+                self.error(
+                    span(file, name),
+                    format!("condition `{}` is declared twice", name.value),
+                );
+            } else {
+                site.conditions.push(ConditionDef {
+                    name: name.value.clone(),
+                    description: description.value.clone(),
+                });
+            }
+        }
+        self.condition_names = site.conditions.iter().map(|c| c.name.clone()).collect();
+        site
+    }
+
+    fn base_url(&mut self, file: &Path, base: &S<String>) -> Option<String> {
+        let url = base.value.trim();
+        if url.starts_with("https://") || url.starts_with("http://") {
+            Some(format!("{}/", url.trim_end_matches('/')))
+        } else {
+            self.error(
+                span(file, base),
+                format!("base_url `{url}` is not an http(s) URL"),
+            )
+            .hint = Some("write it in full, e.g. https://kb.example.com/".into());
+            None
+        }
+    }
+
+    fn condition(
+        &mut self,
+        file: &Path,
+        when: &Option<S<Names>>,
+        unless: &Option<S<Names>>,
+    ) -> Condition {
+        Condition {
+            when: self.names(file, when),
+            unless: self.names(file, unless),
+        }
+    }
+
+    fn names(&mut self, file: &Path, names: &Option<S<Names>>) -> Vec<ConditionId> {
+        let Some(names) = names else {
+            return Vec::new();
+        };
+        let listed: Vec<(String, Span)> = match &names.value {
+            Names::One(name) => vec![(name.clone().unwrap_or_default(), span(file, names))],
+            Names::Many(list) => list
+                .iter()
+                .map(|n| (n.value.clone(), span(file, n)))
+                .collect(),
+        };
+        let mut ids = Vec::new();
+        for (name, at) in listed {
+            match self.condition_names.iter().position(|c| *c == name) {
+                Some(id) => ids.push(id),
+                None => {
+                    let hint = self.condition_hint(&name);
+                    self.error(at, format!("unknown condition `{name}`")).hint = Some(hint);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    fn condition_hint(&self, name: &str) -> String {
+        if self.condition_names.is_empty() {
+            return "declare conditions under `conditions:` in content/site.yaml".into();
+        }
+        let known = self.condition_names.join(", ");
+        match closest(name, self.condition_names.iter().map(String::as_str)) {
+            Some(near) => format!("did you mean `{near}`? declared conditions: {known}"),
+            None => format!("declared conditions: {known} (declare more in content/site.yaml)"),
+        }
+    }
+
+    fn links(&mut self, file: &Path, raw: &Option<Vec<RawLink>>) -> Vec<Link> {
+        let mut links = Vec::new();
+        for link in raw.iter().flatten() {
+            if self.url(file, &link.url) {
+                links.push(Link {
+                    title: link.title.value.clone(),
+                    url: link.url.value.trim().to_owned(),
+                });
+            }
+        }
+        links
+    }
+
+    fn url(&mut self, file: &Path, url: &S<String>) -> bool {
+        match markdown::url_problem(&url.value) {
+            None => true,
+            Some(problem) => {
+                self.error(span(file, url), problem);
+                false
+            }
+        }
+    }
+
+    // ---- products and versions ------------------------------------------
+
+    /// Products, their versions and the node list; rules and issues come later,
+    /// once components and every product's versions are known.
+    fn products(&mut self, model: &mut Model, raw: &[RawDoc<RawProduct>]) {
+        let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+        let mut docs: Vec<&RawDoc<RawProduct>> = Vec::new();
+        for doc in raw {
+            if !is_product_id(&doc.id) {
+                self.error(Span::file_start(&doc.file), format!("`{}` is not a valid product id", doc.id))
+                    .hint = Some("a product id is its file name: lowercase letters, digits and `-`, e.g. products/backoffice-server.yaml".into());
+                continue;
+            }
+            if let Some(first) = seen.insert(&doc.id, &doc.file) {
+                self.error(
+                    Span::file_start(&doc.file),
+                    format!("product `{}` is defined twice", doc.id),
+                )
+                .hint = Some(format!("also defined in {}", first.display()));
+                continue;
+            }
+            docs.push(doc);
+        }
+        docs.sort_by(|a, b| a.id.cmp(&b.id));
+        for doc in docs {
+            let raw = &doc.value;
+            let product_index = model.products.len();
+            let mut versions: Vec<Version> = Vec::new();
+            if raw.versions.value.is_empty() {
+                self.error(
+                    span(&doc.file, &raw.versions),
+                    "a product needs at least one version",
+                )
+                .hint =
+                    Some("list its versions, oldest first: `versions: [{ id: \"1.0\" }]`".into());
+            }
+            for version in &raw.versions.value {
+                let id = &version.id;
+                if !is_version_id(&id.value) {
+                    self.error(span(&doc.file, id), format!("`{}` is not a valid version id", id.value))
+                        .hint = Some("a version id starts with a letter or digit and holds only letters, digits, `.`, `_`, `+` and `-`; put anything else in `name`".into());
+                    continue;
+                }
+                if versions.iter().any(|v| v.id == id.value) {
+                    self.error(
+                        span(&doc.file, id),
+                        format!("version `{}` is listed twice", id.value),
+                    );
+                    continue;
+                }
+                if let Some(released) = &version.released
+                    && !is_iso_date(&released.value)
+                {
+                    self.error(
+                        span(&doc.file, released),
+                        format!("`{}` is not a date", released.value),
+                    )
+                    .hint = Some("write it as YYYY-MM-DD".into());
+                }
+                let node = model.nodes.len();
+                model.nodes.push(Node {
+                    product: product_index,
+                    version: versions.len(),
+                });
+                versions.push(Version {
+                    id: id.value.clone(),
+                    name: version
+                        .name
+                        .as_ref()
+                        .map_or_else(|| id.value.clone(), |n| n.value.clone()),
+                    released: version.released.as_ref().map(|r| r.value.clone()),
+                    summary: self.markdown(&doc.file, &version.summary),
+                    components: Vec::new(),
+                    issues: Vec::new(),
+                    node,
+                });
+            }
+            model.products.push(Product {
+                id: doc.id.clone(),
+                name: raw.name.value.clone(),
+                vendor: Self::text(&raw.vendor),
+                summary: self.markdown(&doc.file, &raw.summary),
+                notes: self.markdown(&doc.file, &raw.notes),
+                links: self.links(&doc.file, &raw.links),
+                versions,
+                rules: Vec::new(),
+                file: doc.file.clone(),
+            });
+        }
+    }
+
+    /// Rules, version components and version issues.
+    fn product_details(&mut self, model: &mut Model, raw: &[RawDoc<RawProduct>]) {
+        for index in 0..model.products.len() {
+            let Some(doc) = raw.iter().find(|d| d.id == model.products[index].id) else {
+                continue;
+            };
+            let rules: Vec<&RawRule> = match doc.value.upgrades.as_ref().map(|u| &u.value) {
+                None => Vec::new(),
+                Some(OneOrMany::One(rule)) => vec![rule],
+                Some(OneOrMany::Many(rules)) => rules.iter().collect(),
+            };
+            let rules = rules
+                .into_iter()
+                .filter_map(|rule| self.rule(model, index, &doc.file, rule))
+                .collect();
+            model.products[index].rules = rules;
+            for raw_version in &doc.value.versions.value {
+                let Some(at) = model.products[index].versions.iter().position(|v| {
+                    v.id == raw_version.id.value && v.components.is_empty() && v.issues.is_empty()
+                }) else {
+                    continue;
+                };
+                let components = self.component_refs(model, &doc.file, &raw_version.components);
+                let issues = self.issues(model, &doc.file, &raw_version.issues);
+                let version = &mut model.products[index].versions[at];
+                version.components = components;
+                version.issues = issues;
+            }
+        }
+    }
+
+    fn rule(&mut self, model: &Model, product: usize, file: &Path, raw: &RawRule) -> Option<Rule> {
+        let policy = raw.policy.as_ref().map(|p| p.value).unwrap_or_default();
+        let ids: Vec<&str> = model.products[product]
+            .versions
+            .iter()
+            .map(|v| v.id.as_str())
+            .collect();
+        let members = match &raw.versions {
+            None => (0..ids.len()).collect(),
+            Some(spec) => {
+                let parsed = selector::parse_spec(&spec.value);
+                match parsed.and_then(|s| selector::matches(&s, &ids)) {
+                    Ok(members) => members,
+                    Err(problem) => {
+                        self.error(
+                            span(file, spec),
+                            format!("`versions: {}`: {problem}", spec.value),
+                        )
+                        .hint = Some(format!("known versions: {}", ids.join(", ")));
+                        return None;
+                    }
+                }
+            }
+        };
+        let mut stops = Vec::new();
+        for stop in raw.required_stops.iter().flatten() {
+            let (version, at, condition) = match &stop.value {
+                RawStop::Bare(version) => (
+                    version.clone().unwrap_or_default(),
+                    span(file, stop),
+                    Condition::default(),
+                ),
+                RawStop::Detailed(entry) => (
+                    entry.version.value.clone(),
+                    span(file, &entry.version),
+                    self.condition(file, &entry.when, &entry.unless),
+                ),
+            };
+            match ids.iter().position(|v| *v == version) {
+                Some(index) => stops.push(Stop {
+                    version: index,
+                    condition,
+                }),
+                None => {
+                    self.error(
+                        at,
+                        format!("required stop `{version}` is not a version of this product"),
+                    )
+                    .hint = Some(format!("known versions: {}", ids.join(", ")));
+                }
+            }
+        }
+        if !stops.is_empty() && policy != Policy::AnyNewer {
+            let at = raw
+                .policy
+                .as_ref()
+                .map_or_else(|| Span::file_start(file), |p| span(file, p));
+            self.error(at, "`required_stops` only apply with `policy: any-newer`")
+                .hint = Some("with `sequential` every version is already a stop".into());
+        }
+        Some(Rule {
+            policy,
+            members,
+            versions_spec: raw.versions.as_ref().map(|v| v.value.clone()),
+            stops,
+            condition: self.condition(file, &raw.when, &raw.unless),
+        })
+    }
+
+    // ---- components -------------------------------------------------------
+
+    fn components(&mut self, model: &mut Model, raw: &[RawDoc<RawComponent>]) {
+        let mut docs: Vec<&RawDoc<RawComponent>> = Vec::new();
+        for doc in raw {
+            if !is_product_id(&doc.id) {
+                self.error(
+                    Span::file_start(&doc.file),
+                    format!("`{}` is not a valid component id", doc.id),
+                )
+                .hint = Some(
+                    "a component id is its file name: lowercase letters, digits and `-`".into(),
+                );
+            } else if docs.iter().any(|d| d.id == doc.id) {
+                self.error(
+                    Span::file_start(&doc.file),
+                    format!("component `{}` is defined twice", doc.id),
+                );
+            } else {
+                docs.push(doc);
+            }
+        }
+        docs.sort_by(|a, b| a.id.cmp(&b.id));
+        for doc in &docs {
+            model.components.push(Component {
+                id: doc.id.clone(),
+                name: doc.value.name.value.clone(),
+                summary: self.markdown(&doc.file, &doc.value.summary),
+                depends_on: Vec::new(),
+                dependents: Vec::new(),
+                file: doc.file.clone(),
+            });
+        }
+        for (index, doc) in docs.iter().enumerate() {
+            let depends_on = self.component_refs(model, &doc.file, &doc.value.depends_on);
+            model.components[index].depends_on = depends_on;
+        }
+        self.dependents(model);
+    }
+
+    fn component_refs(
+        &mut self,
+        model: &Model,
+        file: &Path,
+        raw: &Option<Vec<S<String>>>,
+    ) -> Vec<usize> {
+        let mut found = Vec::new();
+        for id in raw.iter().flatten() {
+            match model.component_index(&id.value) {
+                Some(index) => found.push(index),
+                None => {
+                    let hint = component_hint(model, &id.value);
+                    self.error(span(file, id), format!("unknown component `{}`", id.value))
+                        .hint = Some(hint);
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Every component that depends on each one, directly or through others.
+    fn dependents(&mut self, model: &mut Model) {
+        let count = model.components.len();
+        for start in 0..count {
+            let mut found = BTreeSet::new();
+            let mut stack = vec![start];
+            while let Some(current) = stack.pop() {
+                for (other, component) in model.components.iter().enumerate() {
+                    if component.depends_on.contains(&current) && found.insert(other) {
+                        stack.push(other);
+                    }
+                }
+            }
+            if found.contains(&start) {
+                let component = &model.components[start];
+                self.error(
+                    Span::file_start(&component.file),
+                    format!("component `{}` depends on itself", component.id),
+                )
+                .hint = Some("follow its `depends_on` chain and break the cycle".into());
+                found.remove(&start);
+            }
+            model.components[start].dependents = found.into_iter().collect();
+        }
+    }
+
+    // ---- selectors ----------------------------------------------------------
+
+    fn select(
+        &mut self,
+        model: &Model,
+        file: &Path,
+        raw: &S<String>,
+        role: Role,
+    ) -> Option<Vec<NodeId>> {
+        let at = span(file, raw);
+        match select_nodes(model, &raw.value, role) {
+            Ok(nodes) => Some(nodes),
+            Err((message, hint)) => {
+                let problem = self.error(at, message);
+                problem.hint = hint;
+                None
+            }
+        }
+    }
+
+    // ---- scenarios ----------------------------------------------------------
+
+    fn scenarios(&mut self, model: &mut Model, raw: &[RawDoc<RawScenario>]) {
+        let mut scenarios = Vec::new();
+        for doc in raw {
+            if let Some(bad) = doc
+                .id
+                .split('/')
+                .find(|segment| !is_scenario_segment(segment))
+            {
+                self.error(Span::file_start(&doc.file), format!("`{bad}` is not a valid scenario id segment"))
+                    .hint = Some("scenario file and folder names use lowercase letters, digits, `.`, `_` and `-`".into());
+                continue;
+            }
+            if scenarios.iter().any(|s: &Scenario| s.id == doc.id) {
+                self.error(
+                    Span::file_start(&doc.file),
+                    format!("scenario `{}` is defined twice", doc.id),
+                );
+                continue;
+            }
+            if let Some(scenario) = self.scenario(model, doc) {
+                scenarios.push(scenario);
+            }
+        }
+        scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+        model.scenarios = scenarios;
+    }
+
+    fn scenario(&mut self, model: &Model, doc: &RawDoc<RawScenario>) -> Option<Scenario> {
+        let (file, raw) = (&doc.file, &doc.value);
+        let from = self.select(model, file, &raw.from, Role::Many);
+        let to = self.select(model, file, &raw.to, Role::Target);
+        let mut via = Some(Vec::new());
+        for stop in raw.via.iter().flat_map(|v| &v.value) {
+            match (self.select(model, file, stop, Role::Exact), &mut via) {
+                (Some(nodes), Some(list)) => list.extend(nodes),
+                _ => via = None,
+            }
+        }
+        let issues = self.issues(model, file, &raw.issues);
+        let links = self.links(file, &raw.links);
+        let sources = self.sources(file, &raw.sources);
+        let condition = self.condition(file, &raw.when, &raw.unless);
+        let summary = self.markdown(file, &raw.summary);
+        let notes = self.markdown(file, &raw.notes);
+        let steps = raw
+            .steps
+            .iter()
+            .flatten()
+            .filter_map(|step| self.markdown(file, &Some(step.clone())))
+            .collect();
+        let alternatives = raw
+            .alternatives
+            .iter()
+            .flatten()
+            .map(|a| Alternative {
+                title: a.title.value.clone(),
+                body: self.markdown(file, &a.body),
+            })
+            .collect();
+        let (from, to, via) = (from?, to?, via?);
+        let title = match &raw.title {
+            Some(title) => title.value.clone(),
+            None => format!(
+                "{} to {}",
+                describe_selection(model, &from),
+                describe_selection(model, &to)
+            ),
+        };
+        Some(Scenario {
+            id: doc.id.clone(),
+            file: file.clone(),
+            from,
+            to,
+            from_selector: raw.from.value.trim().to_owned(),
+            to_selector: raw.to.value.trim().to_owned(),
+            supported: raw.direct.value == crate::load::Direct::Supported,
+            title,
+            summary,
+            via,
+            steps,
+            issues,
+            alternatives,
+            links,
+            sources,
+            notes,
+            condition,
+            spans: ScenarioSpans {
+                from: span(file, &raw.from),
+                to: span(file, &raw.to),
+                direct: span(file, &raw.direct),
+                via: raw.via.as_ref().map(|v| span(file, v)),
+            },
+        })
+    }
+
+    fn issues(&mut self, model: &Model, file: &Path, raw: &Option<Vec<RawIssue>>) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        for issue in raw.iter().flatten() {
+            let component = issue.component.as_ref().and_then(|id| {
+                let found = model.component_index(&id.value);
+                if found.is_none() {
+                    let hint = component_hint(model, &id.value);
+                    self.error(span(file, id), format!("unknown component `{}`", id.value))
+                        .hint = Some(hint);
+                }
+                found
+            });
+            let originally = issue.applies_if.as_ref().map(|a| {
+                let mut nodes = Vec::new();
+                for selector in a.originally.value.as_slice() {
+                    nodes.extend(
+                        self.select(model, file, selector, Role::Many)
+                            .unwrap_or_default(),
+                    );
+                }
+                nodes.sort_unstable();
+                nodes.dedup();
+                nodes
+            });
+            issues.push(Issue {
+                title: issue.title.value.clone(),
+                severity: issue.severity.as_ref().map(|s| s.value).unwrap_or_default(),
+                component,
+                body: self.markdown(file, &issue.body),
+                originally,
+            });
+        }
+        issues
+    }
+
+    fn sources(&mut self, file: &Path, raw: &Option<Vec<RawSource>>) -> Vec<SourceRef> {
+        let mut sources = Vec::new();
+        for source in raw.iter().flatten() {
+            if let Some(retrieved) = &source.retrieved
+                && !is_iso_date(&retrieved.value)
+            {
+                self.error(
+                    span(file, retrieved),
+                    format!("`{}` is not a date", retrieved.value),
+                )
+                .hint = Some("write it as YYYY-MM-DD".into());
+            }
+            if self.url(file, &source.url) {
+                sources.push(SourceRef {
+                    title: source.title.value.clone(),
+                    url: source.url.value.trim().to_owned(),
+                    quote: Self::text(&source.quote),
+                    retrieved: Self::text(&source.retrieved),
+                });
+            }
+        }
+        sources
+    }
+
+    // ---- Markdown links -----------------------------------------------------
+
+    fn check_markdown(&mut self, model: &Model) {
+        for pending in std::mem::take(&mut self.pending) {
+            for destination in markdown::destinations(&pending.text) {
+                let problem = match destination.strip_prefix('@') {
+                    Some(reference) if model.target(reference).is_none() => Some((
+                        format!("link `{destination}` points at nothing in this knowledge base"),
+                        Some(reference_hint(model, reference)),
+                    )),
+                    Some(_) => None,
+                    None => markdown::url_problem(&destination).map(|p| (p, None)),
+                };
+                if let Some((message, hint)) = problem {
+                    let at = locate(model, &pending, &destination);
+                    self.error(at, message).hint = hint;
+                }
+            }
+        }
+    }
+}
+
+/// The exact place of a link inside a Markdown value, found in the file's
+/// text after the value's start; the value's own place when escapes hide it.
+fn locate(model: &Model, pending: &PendingMarkdown, needle: &str) -> Span {
+    let (Some(text), Some(offset)) = (model.sources.text(&pending.file), pending.byte_offset)
+    else {
+        return pending.span.clone();
+    };
+    let Some(found) = text.get(offset..).and_then(|rest| rest.find(needle)) else {
+        return pending.span.clone();
+    };
+    let before = &text[..offset + found];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    Span::new(&pending.file, line, column)
+}
+
+/// Resolves a selector against the model: the nodes it names, or a message and hint.
+fn select_nodes(
+    model: &Model,
+    text: &str,
+    role: Role,
+) -> Result<Vec<NodeId>, (String, Option<String>)> {
+    let parsed = selector::parse(text).map_err(|m| (m, None))?;
+    let Some(index) = model.product_index(&parsed.product) else {
+        let known: Vec<&str> = model.products.iter().map(|p| p.id.as_str()).collect();
+        let hint = match closest(&parsed.product, known.iter().copied()) {
+            Some(near) => format!(
+                "did you mean `{near}`? known products: {}",
+                known.join(", ")
+            ),
+            None => format!("known products: {}", known.join(", ")),
+        };
+        let message = if parsed.spec.is_some() {
+            format!("unknown product `{}` in `{text}`", parsed.product)
+        } else {
+            format!("unknown product `{}`", parsed.product)
+        };
+        return Err((message, Some(hint)));
+    };
+    let product = &model.products[index];
+    let ids: Vec<&str> = product.versions.iter().map(|v| v.id.as_str()).collect();
+    let known = format!("known versions of {}: {}", product.id, ids.join(", "));
+    let spec = match (&parsed.spec, role) {
+        (None, Role::Many) => VersionSpec::All,
+        (None, _) if ids.len() == 1 => VersionSpec::All,
+        (None, _) => {
+            return Err((
+                format!(
+                    "`{text}` is ambiguous: {} has {} versions",
+                    product.id,
+                    ids.len()
+                ),
+                Some(format!(
+                    "name one, e.g. `{}@{}`; {known}",
+                    product.id,
+                    ids.last().unwrap_or(&"")
+                )),
+            ));
+        }
+        (Some(spec), _) => spec.clone(),
+    };
+    let matched = selector::matches(&spec, &ids)
+        .map_err(|m| (format!("`{text}`: {m}"), Some(known.clone())))?;
+    if role == Role::Exact && matched.len() != 1 {
+        return Err((
+            format!(
+                "`{text}` matches {} versions; exactly one is needed here",
+                matched.len()
+            ),
+            Some(known),
+        ));
+    }
+    Ok(matched
+        .into_iter()
+        .map(|i| product.versions[i].node)
+        .collect())
+}
+
+/// Resolves a selector that must name exactly one version (command line).
+pub fn select_one(model: &Model, text: &str) -> Result<NodeId, String> {
+    select_nodes(model, text, Role::Exact)
+        .map(|nodes| nodes[0])
+        .map_err(|(message, hint)| match hint {
+            Some(hint) => format!("{message}; {hint}"),
+            None => message,
+        })
+}
+
+/// "BackOffice Server 2.5–4.0", "Small Business Server", "G 15.0, 15.2".
+pub fn describe_selection(model: &Model, nodes: &[NodeId]) -> String {
+    let Some(&first) = nodes.first() else {
+        return String::new();
+    };
+    let product = model.product_of(first);
+    let indices: Vec<usize> = nodes.iter().map(|n| model.nodes[*n].version).collect();
+    let name = |i: usize| product.versions[i].name.as_str();
+    if indices.len() == product.versions.len() {
+        return product.name.clone();
+    }
+    let contiguous = indices.windows(2).all(|w| w[1] == w[0] + 1);
+    match indices.as_slice() {
+        [one] => format!("{} {}", product.name, name(*one)),
+        [first, .., last] if contiguous => {
+            format!("{} {}–{}", product.name, name(*first), name(*last))
+        }
+        _ => {
+            let names: Vec<&str> = indices.iter().map(|i| name(*i)).collect();
+            format!("{} {}", product.name, names.join(", "))
+        }
+    }
+}
+
+fn component_hint(model: &Model, id: &str) -> String {
+    let known: Vec<&str> = model.components.iter().map(|c| c.id.as_str()).collect();
+    if known.is_empty() {
+        return "components are defined in content/components/<id>.yaml".into();
+    }
+    match closest(id, known.iter().copied()) {
+        Some(near) => format!(
+            "did you mean `{near}`? known components: {}",
+            known.join(", ")
+        ),
+        None => format!("known components: {}", known.join(", ")),
+    }
+}
+
+fn reference_hint(model: &Model, reference: &str) -> String {
+    if let Some(id) = reference.strip_prefix("scenario:") {
+        let known: Vec<&str> = model.scenarios.iter().map(|s| s.id.as_str()).collect();
+        return match closest(id, known.iter().copied()) {
+            Some(near) => format!("did you mean `@scenario:{near}`?"),
+            None => "scenario references are written `@scenario:<path below scenarios/>`".into(),
+        };
+    }
+    if let Some(id) = reference.strip_prefix("component:") {
+        return component_hint(model, id);
+    }
+    match reference.split_once('@') {
+        Some((product, _)) => match model.product_index(product) {
+            Some(index) => {
+                let ids: Vec<&str> = model.products[index]
+                    .versions
+                    .iter()
+                    .map(|v| v.id.as_str())
+                    .collect();
+                format!("known versions of {product}: {}", ids.join(", "))
+            }
+            None => format!("no product `{product}`"),
+        },
+        None => "write `@product`, `@product@version`, `@scenario:id` or `@component:id`".into(),
+    }
+}
+
+fn is_scenario_segment(segment: &str) -> bool {
+    let mut chars = segment.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
+fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return false;
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    matches!(
+        (number(year, 4), number(month, 2), number(day, 2)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(is_iso_date("1998-12-01"));
+        assert!(!is_iso_date("1998-13-01"));
+        assert!(!is_iso_date("98-12-01"));
+        assert!(!is_iso_date("December 1998"));
+    }
+
+    #[test]
+    fn scenario_segments() {
+        assert!(is_scenario_segment("2.5-to-xp"));
+        assert!(!is_scenario_segment(".."));
+        assert!(!is_scenario_segment("Up"));
+    }
+}

@@ -1,0 +1,224 @@
+//! Selectors: `product[@version-spec]`, used by scenarios, `via`, `originally`
+//! and the command line. Parsing is separate from matching so that a spec can
+//! be checked against a product's version list with a precise message.
+
+/// A parsed `version-spec`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionSpec {
+    All,
+    /// `4.5 | 15.*`
+    Alternatives(Vec<Alternative>),
+    /// `>=15.0,<15.4`
+    Range(Vec<(Comparison, String)>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Alternative {
+    Exact(String),
+    /// `15.*`: every version whose id starts with `15.`
+    Prefix(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    AtLeast,
+    Above,
+    AtMost,
+    Below,
+}
+
+/// `product` and, when written, its version spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selector {
+    pub product: String,
+    pub spec: Option<VersionSpec>,
+}
+
+pub fn is_product_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+pub fn is_version_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
+}
+
+pub fn parse(text: &str) -> Result<Selector, String> {
+    let text = text.trim();
+    let (product, spec) = match text.split_once('@') {
+        Some((product, spec)) => (product, Some(parse_spec(spec)?)),
+        None => (text, None),
+    };
+    if !is_product_id(product) {
+        return Err(format!(
+            "`{product}` is not a product id (lowercase letters, digits and `-`)"
+        ));
+    }
+    Ok(Selector {
+        product: product.to_owned(),
+        spec,
+    })
+}
+
+pub fn parse_spec(spec: &str) -> Result<VersionSpec, String> {
+    let spec = spec.trim();
+    if spec == "*" {
+        return Ok(VersionSpec::All);
+    }
+    if spec.starts_with(['<', '>']) {
+        return spec
+            .split(',')
+            .map(|part| parse_comparison(part.trim()))
+            .collect::<Result<_, _>>()
+            .map(VersionSpec::Range);
+    }
+    spec.split('|')
+        .map(|alt| {
+            let alt = alt.trim();
+            let (id, prefix) = match alt.strip_suffix(".*") {
+                Some(prefix) => (prefix, true),
+                None => (alt, false),
+            };
+            if !is_version_id(id) {
+                return Err(format!("`{alt}` is not a version id or a `N.*` prefix"));
+            }
+            Ok(if prefix {
+                Alternative::Prefix(format!("{id}."))
+            } else {
+                Alternative::Exact(id.to_owned())
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map(VersionSpec::Alternatives)
+}
+
+fn parse_comparison(part: &str) -> Result<(Comparison, String), String> {
+    let (comparison, id) = if let Some(id) = part.strip_prefix(">=") {
+        (Comparison::AtLeast, id)
+    } else if let Some(id) = part.strip_prefix("<=") {
+        (Comparison::AtMost, id)
+    } else if let Some(id) = part.strip_prefix('>') {
+        (Comparison::Above, id)
+    } else if let Some(id) = part.strip_prefix('<') {
+        (Comparison::Below, id)
+    } else {
+        return Err(format!(
+            "`{part}` is not a comparison; a range is written like `>=15.0,<15.4`"
+        ));
+    };
+    let id = id.trim();
+    if !is_version_id(id) {
+        return Err(format!("`{id}` is not a version id"));
+    }
+    Ok((comparison, id.to_owned()))
+}
+
+/// The indices (in list order) of the versions a spec matches, or why not.
+/// An exact id or a range bound that names no version is an error even when
+/// other alternatives match: it is almost always a typo.
+pub fn matches(spec: &VersionSpec, versions: &[&str]) -> Result<Vec<usize>, String> {
+    let position = |id: &str| {
+        versions
+            .iter()
+            .position(|v| *v == id)
+            .ok_or_else(|| format!("no version `{id}`"))
+    };
+    let matched: Vec<usize> = match spec {
+        VersionSpec::All => (0..versions.len()).collect(),
+        VersionSpec::Alternatives(alternatives) => {
+            let mut hits = vec![false; versions.len()];
+            for alternative in alternatives {
+                match alternative {
+                    Alternative::Exact(id) => hits[position(id)?] = true,
+                    Alternative::Prefix(prefix) => {
+                        for (i, v) in versions.iter().enumerate() {
+                            hits[i] |= v.starts_with(prefix.as_str());
+                        }
+                    }
+                }
+            }
+            (0..versions.len()).filter(|i| hits[*i]).collect()
+        }
+        VersionSpec::Range(bounds) => {
+            let mut low = 0usize;
+            let mut high = versions.len();
+            for (comparison, id) in bounds {
+                let at = position(id)?;
+                match comparison {
+                    Comparison::AtLeast => low = low.max(at),
+                    Comparison::Above => low = low.max(at + 1),
+                    Comparison::AtMost => high = high.min(at + 1),
+                    Comparison::Below => high = high.min(at),
+                }
+            }
+            (low..high.max(low)).collect()
+        }
+    };
+    if matched.is_empty() {
+        return Err("matches no version".to_owned());
+    }
+    Ok(matched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const G: [&str; 7] = ["15.0", "15.1", "15.2", "15.3", "15.4", "16.0", "16.1"];
+
+    fn select(spec: &str) -> Result<Vec<&'static str>, String> {
+        let spec = parse_spec(spec)?;
+        Ok(matches(&spec, &G)?.into_iter().map(|i| G[i]).collect())
+    }
+
+    #[test]
+    fn exact_union_prefix_and_all() {
+        assert_eq!(select("15.4").unwrap(), ["15.4"]);
+        assert_eq!(select("16.1|15.0").unwrap(), ["15.0", "16.1"]);
+        assert_eq!(select("16.*").unwrap(), ["16.0", "16.1"]);
+        assert_eq!(select("*").unwrap().len(), 7);
+    }
+
+    #[test]
+    fn ranges_use_list_order() {
+        assert_eq!(
+            select(">=15.0,<15.4").unwrap(),
+            ["15.0", "15.1", "15.2", "15.3"]
+        );
+        assert_eq!(select(">15.3,<=16.0").unwrap(), ["15.4", "16.0"]);
+        assert_eq!(select("<15.1").unwrap(), ["15.0"]);
+    }
+
+    #[test]
+    fn empty_and_unknown_are_errors() {
+        assert_eq!(select(">16.1").unwrap_err(), "matches no version");
+        assert_eq!(select(">=16.0,<15.0").unwrap_err(), "matches no version");
+        assert!(select("9.9").unwrap_err().contains("9.9"));
+        assert!(select("17.*").is_err());
+        assert!(select("=>15.0").is_err());
+    }
+
+    #[test]
+    fn product_part_is_checked() {
+        assert_eq!(parse("a@1.0").unwrap().product, "a");
+        assert_eq!(parse("windows-xp-server").unwrap().spec, None);
+        assert!(parse("Bad@1").is_err());
+        assert!(parse("a@../../etc").is_err());
+    }
+
+    #[test]
+    fn ids() {
+        assert!(is_version_id("2012r2"));
+        assert!(is_version_id("1.0+build_2-rc"));
+        assert!(!is_version_id("../etc"));
+        assert!(!is_version_id(""));
+        assert!(is_product_id("backoffice-server"));
+        assert!(!is_product_id("-x"));
+        assert!(!is_product_id("Bad_Name"));
+    }
+}

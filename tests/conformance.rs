@@ -1,0 +1,290 @@
+//! Runs every conformance case in tests/conformance through the real binary,
+//! with the matching rules of tests/conformance/README.md.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    #[serde(default)]
+    paths: Vec<PathCase>,
+    #[serde(default)]
+    affected_components: Vec<Affected>,
+    /// Checked by the site tests, which build every case.
+    #[serde(default)]
+    #[allow(dead_code)]
+    html_must_not_contain: Vec<String>,
+    #[serde(default)]
+    errors: Vec<ExpectedError>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PathCase {
+    from: String,
+    to: String,
+    #[serde(default, rename = "if")]
+    conditions: Vec<String>,
+    path: Option<Vec<String>>,
+    issues: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Affected {
+    issue: String,
+    components: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedError {
+    file: String,
+    line: Option<u32>,
+    contains: Option<String>,
+}
+
+fn cases_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
+}
+
+fn cases(kind: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(cases_root().join(kind))
+        .expect("conformance cases")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("content").is_dir())
+        .collect();
+    found.sort();
+    found
+}
+
+fn expect(case: &Path) -> Expect {
+    let text = std::fs::read_to_string(case.join("expect.yaml")).expect("expect.yaml");
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case.display()))
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
+        .args(args)
+        .output()
+        .expect("run upgrade-atlas")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn name(case: &Path) -> String {
+    case.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+/// Runs `path` and returns its JSON answer.
+fn path_json(
+    case: &Path,
+    from: &str,
+    to: &str,
+    conditions: &[String],
+) -> Result<serde_json::Value, String> {
+    let root = case.to_str().unwrap();
+    let mut args = vec!["--root", root, "path", from, to, "--json"];
+    for condition in conditions {
+        args.extend(["--if", condition]);
+    }
+    let out = run(&args);
+    if !out.status.success() {
+        return Err(format!("path {from} {to} failed: {}", text(&out.stderr)));
+    }
+    serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("path {from} {to}: bad JSON {e}: {}", text(&out.stdout)))
+}
+
+fn check_ok_case(case: &Path) -> Vec<String> {
+    let mut failures = Vec::new();
+    let expect = expect(case);
+    let out = run(&["--root", case.to_str().unwrap(), "check"]);
+    if !out.status.success() {
+        return vec![format!("check failed: {}", text(&out.stderr))];
+    }
+    let mut answers = Vec::new();
+    for want in &expect.paths {
+        let answer = match path_json(case, &want.from, &want.to, &want.conditions) {
+            Ok(answer) => answer,
+            Err(problem) => {
+                failures.push(problem);
+                continue;
+            }
+        };
+        let got_path: Option<Vec<String>> =
+            serde_json::from_value(answer["path"].clone()).unwrap_or(None);
+        if got_path != want.path {
+            failures.push(format!(
+                "path {} -> {} if {:?}: want {:?}, got {:?}",
+                want.from, want.to, want.conditions, want.path, got_path
+            ));
+        }
+        if let Some(want_issues) = &want.issues {
+            let got: Vec<String> = answer["issues"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|i| i["title"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            if &got != want_issues {
+                failures.push(format!(
+                    "issues {} -> {}: want {want_issues:?}, got {got:?}",
+                    want.from, want.to
+                ));
+            }
+        }
+        answers.push(answer);
+    }
+    for want in &expect.affected_components {
+        let found = answers
+            .iter()
+            .flat_map(|a| a["issues"].as_array().cloned().unwrap_or_default())
+            .find(|i| i["title"] == want.issue.as_str());
+        match found {
+            None => failures.push(format!(
+                "issue {:?} is on none of the expected paths",
+                want.issue
+            )),
+            Some(issue) => {
+                let got: Vec<String> =
+                    serde_json::from_value(issue["components"].clone()).unwrap_or_default();
+                if got != want.components {
+                    failures.push(format!(
+                        "components of {:?}: want {:?}, got {got:?}",
+                        want.issue, want.components
+                    ));
+                }
+            }
+        }
+    }
+    failures
+}
+
+/// One error line matches when it names the file, shows the line and holds the text.
+fn matches_error(line: &str, want: &ExpectedError) -> bool {
+    let Some((location, _)) = line.split_once(": ") else {
+        return false;
+    };
+    let file_part = location.split(':').next().unwrap_or_default();
+    let names_file = file_part.ends_with(&want.file);
+    let shows_line = want
+        .line
+        .is_none_or(|n| line.contains(&format!(":{n}:")) || line.contains(&format!("line {n}")));
+    let contains = want
+        .contains
+        .as_ref()
+        .is_none_or(|t| line.to_lowercase().contains(&t.to_lowercase()));
+    names_file && shows_line && contains
+}
+
+fn check_bad_case(case: &Path) -> Vec<String> {
+    let mut failures = Vec::new();
+    let expect = expect(case);
+    let out = run(&["--root", case.to_str().unwrap(), "check"]);
+    let stderr = text(&out.stderr);
+    if out.status.code() != Some(1) {
+        failures.push(format!("check exited with {:?}, want 1", out.status.code()));
+    }
+    if stderr.contains("panicked") {
+        failures.push(format!("check panicked: {stderr}"));
+    }
+    for want in &expect.errors {
+        if !stderr.lines().any(|line| matches_error(line, want)) {
+            failures.push(format!(
+                "no error line for file {} line {:?} containing {:?} in:\n{stderr}",
+                want.file, want.line, want.contains
+            ));
+        }
+    }
+    failures
+}
+
+fn run_all(kind: &str, check: fn(&Path) -> Vec<String>) {
+    let all = cases(kind);
+    assert!(!all.is_empty(), "no {kind} cases found");
+    let failures: Vec<String> = all
+        .iter()
+        .flat_map(|case| {
+            check(case)
+                .into_iter()
+                .map(move |f| format!("{kind}/{}: {f}", name(case)))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn ok_cases_check_and_answer_paths() {
+    run_all("ok", check_ok_case);
+}
+
+#[test]
+fn bad_cases_fail_with_located_errors() {
+    run_all("bad", check_bad_case);
+}
+
+fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).expect("read");
+            (e.path().strip_prefix(root).unwrap().to_path_buf(), bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// New cases arrive in ../shared/conformance; the copy here must keep up.
+#[test]
+fn copy_matches_shared_conformance() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
+    if !shared.is_dir() {
+        return;
+    }
+    let ours: Vec<PathBuf> = tree(&cases_root()).into_iter().map(|(p, _)| p).collect();
+    let theirs: Vec<PathBuf> = tree(&shared).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        ours, theirs,
+        "tests/conformance lists other files than ../shared/conformance: copy it again"
+    );
+    assert!(
+        tree(&cases_root()) == tree(&shared),
+        "tests/conformance differs from ../shared/conformance: copy it again"
+    );
+}
+
+#[test]
+fn error_matching_rules() {
+    let want = ExpectedError {
+        file: "scenarios/s.yaml".into(),
+        line: Some(2),
+        contains: Some("NoSuch".into()),
+    };
+    assert!(matches_error(
+        "content/scenarios/s.yaml:2:5: error: unknown product `nosuch`",
+        &want
+    ));
+    assert!(!matches_error(
+        "content/scenarios/s.yaml:3:5: error: unknown product `nosuch`",
+        &want
+    ));
+    assert!(!matches_error(
+        "content/scenarios/t.yaml:2:5: error: unknown product `nosuch`",
+        &want
+    ));
+}
