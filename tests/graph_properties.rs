@@ -9,6 +9,9 @@ use proptest::prelude::*;
 use upgrade_atlas::graph::UpgradeGraph;
 use upgrade_atlas::model::Facts;
 
+type Version = (usize, usize);
+type EdgeSet = BTreeSet<(Version, Version)>;
+
 #[derive(Debug, Clone)]
 struct Product {
     versions: usize,
@@ -99,7 +102,7 @@ fn nodes(kb: &Kb) -> Vec<(usize, usize)> {
 }
 
 /// The edges, straight from the spec's definitions.
-fn spec_edges(kb: &Kb) -> BTreeSet<((usize, usize), (usize, usize))> {
+fn spec_edges(kb: &Kb) -> EdgeSet {
     let mut edges = BTreeSet::new();
     for (p, product) in kb.products.iter().enumerate() {
         for a in 0..product.versions {
@@ -130,12 +133,12 @@ fn spec_edges(kb: &Kb) -> BTreeSet<((usize, usize), (usize, usize))> {
 
 /// Every simple path from `from` to `to`, by exhaustive search.
 fn all_paths(
-    edges: &BTreeSet<((usize, usize), (usize, usize))>,
+    edges: &EdgeSet,
     from: (usize, usize),
     to: (usize, usize),
 ) -> Vec<Vec<(usize, usize)>> {
     fn walk(
-        edges: &BTreeSet<((usize, usize), (usize, usize))>,
+        edges: &EdgeSet,
         path: &mut Vec<(usize, usize)>,
         to: (usize, usize),
         out: &mut Vec<Vec<(usize, usize)>>,
