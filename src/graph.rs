@@ -332,6 +332,19 @@ impl<'m> Edges<'_, 'm> {
         }
     }
 
+    /// The supported scenarios behind an edge whose conditions hold, in id order.
+    pub fn scenarios_for(&self, from: NodeId, to: NodeId) -> Vec<usize> {
+        let model = self.graph.model;
+        self.graph
+            .covering
+            .get(&(from, to))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|s| model.scenarios[*s].condition.holds(&self.facts))
+            .collect()
+    }
+
     pub fn path(&self, from: NodeId, to: NodeId) -> Option<Vec<NodeId>> {
         self.paths_from(from).path_to(to)
     }

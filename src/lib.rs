@@ -10,8 +10,11 @@ pub mod graph;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod plan;
+pub mod render;
 pub mod resolve;
 pub mod selector;
+pub mod write;
 
 use std::path::Path;
 
@@ -51,4 +54,45 @@ pub fn check(root: &Path) -> Result<Checked, Failure> {
             warnings: problems,
         })
     }
+}
+
+/// What a build wrote.
+pub struct Built {
+    pub output: std::path::PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Checks, plans, renders and writes the site. Nothing is written unless
+/// every stage succeeded.
+pub fn build(root: &Path, output: &Path, options: &plan::PlanOptions) -> Result<Built, Failure> {
+    let checked = check(root)?;
+    let fail = |diagnostics: Vec<Diagnostic>, model: Model| Failure {
+        diagnostics,
+        sources: model.sources,
+    };
+    let target = match write::check_output(root, output) {
+        Ok(target) => target,
+        Err(problem) => return Err(fail(vec![problem], checked.model)),
+    };
+    let theme = match render::Theme::load(root) {
+        Ok(theme) => theme,
+        Err(problems) => return Err(fail(problems, checked.model)),
+    };
+    let planned = plan::plan(&checked.model, options);
+    let pages = planned.pages.len();
+    let files = match render::render(&checked.model, planned, &theme) {
+        Ok(files) => files,
+        Err(problems) => return Err(fail(problems, checked.model)),
+    };
+    if let Err(problem) = write::write(&target, &files) {
+        return Err(fail(vec![problem], checked.model));
+    }
+    Ok(Built {
+        output: target,
+        pages,
+        files: files.len(),
+        warnings: checked.warnings,
+    })
 }

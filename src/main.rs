@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use upgrade_atlas::graph::{Origin, UpgradeGraph, affected_components};
 use upgrade_atlas::model::{Facts, Model, NodeId};
-use upgrade_atlas::{Failure, check, resolve};
+use upgrade_atlas::plan::PlanOptions;
+use upgrade_atlas::{Failure, build, check, resolve};
 
 #[derive(Parser)]
 #[command(
@@ -39,10 +40,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check, then build the site.
+    Build {
+        /// Where to write the site (default: ROOT/public).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The address the site will be published at, for sitemap.xml and
+        /// canonical links (overrides base_url in site.yaml).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Build { output, base_url } = &cli.command {
+        return run_build(&cli.root, output.clone(), base_url.clone());
+    }
     let checked = match check(&cli.root) {
         Ok(checked) => checked,
         Err(failure) => return report(&failure),
@@ -62,6 +76,7 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
+        Command::Build { .. } => unreachable!("handled before the checks"),
         Command::Path {
             from,
             to,
@@ -77,6 +92,32 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+fn run_build(
+    root: &std::path::Path,
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+) -> ExitCode {
+    let output = output.unwrap_or_else(|| root.join("public"));
+    let base_url = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
+    let started = std::time::Instant::now();
+    match build(root, &output, &PlanOptions { base_url }) {
+        Ok(built) => {
+            for warning in &built.warnings {
+                eprintln!("{warning}");
+            }
+            println!(
+                "built {} pages ({} files) into {} in {} ms",
+                built.pages,
+                built.files,
+                built.output.display(),
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => report(&failure),
     }
 }
 

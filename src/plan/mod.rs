@@ -1,0 +1,533 @@
+//! Stage 4, plan: the model and its graph -> every page of the site with its
+//! URL and template context, plus the data files (search index, path data,
+//! API, sitemap).
+//!
+//! All links in a context are already relative to the page that will show
+//! them; templates only print. Markdown stays Markdown here: the `markdown`
+//! filter of the render stage turns it into HTML for the page it lands on.
+
+mod diagram;
+mod reference;
+pub mod urls;
+mod version;
+mod views;
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::graph::{Edges, UpgradeGraph};
+use crate::model::{Facts, Model, NodeId, Policy};
+pub use urls::Urls;
+use views::*;
+
+/// A page to render: where it goes, with which template, and its context.
+pub struct Page {
+    pub path: String,
+    pub template: &'static str,
+    pub context: serde_json::Value,
+}
+
+/// A file written as it is.
+pub struct DataFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+pub struct Plan {
+    pub pages: Vec<Page>,
+    pub files: Vec<DataFile>,
+    pub urls: Urls,
+}
+
+/// Options that are not part of the knowledge base.
+#[derive(Clone, Debug, Default)]
+pub struct PlanOptions {
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+}
+
+/// On a version page, up to this many targets get a full answer each; beyond
+/// it the page answers for the newest reachable version of each product.
+pub const FULL_ANSWERS_LIMIT: usize = 60;
+/// "Can be reached from" lists at most this many versions.
+pub const REACHED_FROM_LIMIT: usize = 60;
+/// Matrix tables hold at most this many rows a page.
+pub const MATRIX_ROWS_PER_PAGE: usize = 200;
+
+/// The sets of facts the site shows: none, then each declared condition alone.
+pub struct Analysis<'g, 'm> {
+    pub default: Edges<'g, 'm>,
+    pub variants: Vec<(usize, Edges<'g, 'm>)>,
+}
+
+pub fn analyse<'g, 'm>(graph: &'g UpgradeGraph<'m>) -> Analysis<'g, 'm> {
+    let model = graph.model;
+    Analysis {
+        default: graph.edges(&Facts::none()),
+        variants: (0..model.site.conditions.len())
+            .map(|c| (c, graph.edges(&Facts([c].into_iter().collect()))))
+            .collect(),
+    }
+}
+
+pub fn plan(model: &Model, options: &PlanOptions) -> Plan {
+    let graph = UpgradeGraph::new(model);
+    let analysis = analyse(&graph);
+    let urls = Urls {
+        pretty: model.site.pretty_urls,
+    };
+    let base_url = options
+        .base_url
+        .clone()
+        .or_else(|| model.site.base_url.clone());
+    let site = SiteView {
+        title: model.site.title.clone(),
+        language: model.site.language.clone(),
+        base_url: base_url.clone(),
+    };
+    let builder = Builder {
+        model,
+        analysis: &analysis,
+        urls,
+        site: &site,
+        mentions: mentions(model),
+    };
+
+    // One search per source answers every target; the hop counts feed the
+    // matrix, "can be reached from" and the home page. Version pages search
+    // again for their paths, in parallel.
+    let matrix_rows: Vec<version::Row> = (0..model.nodes.len())
+        .into_par_iter()
+        .map(|node| version::row(&analysis.default.paths_from(node), model.nodes.len()))
+        .collect();
+    let version_pages: Vec<Page> = (0..model.nodes.len())
+        .into_par_iter()
+        .map(|node| builder.version_page(node, &matrix_rows))
+        .collect();
+
+    let mut pages = vec![builder.home_page(&matrix_rows)];
+    pages.extend((0..model.products.len()).map(|p| builder.product_page(p)));
+    pages.extend(version_pages);
+    pages.extend((0..model.scenarios.len()).map(|s| builder.scenario_page(s)));
+    pages.extend((0..model.components.len()).map(|c| builder.component_page(c)));
+    pages.extend(builder.matrix_pages(&matrix_rows));
+    pages.push(builder.simple_page(urls::PATHS, "paths.html", "Path finder"));
+    pages.push(builder.simple_page(urls::SEARCH, "search.html", "Search"));
+    pages.push(builder.simple_page("404.html", "404.html", "Page not found"));
+
+    let mut files = Vec::new();
+    files.push(DataFile {
+        path: "robots.txt".into(),
+        bytes: robots(base_url.as_deref()).into_bytes(),
+    });
+    if let Some(base) = &base_url {
+        files.push(DataFile {
+            path: "sitemap.xml".into(),
+            bytes: sitemap(base, &pages, urls).into_bytes(),
+        });
+    }
+    for (target, source) in &model.static_files {
+        if let Ok(bytes) = std::fs::read(source) {
+            files.push(DataFile {
+                path: target.to_string_lossy().replace('\\', "/"),
+                bytes,
+            });
+        }
+    }
+    Plan { pages, files, urls }
+}
+
+struct Builder<'a, 'g, 'm> {
+    model: &'m Model,
+    analysis: &'a Analysis<'g, 'm>,
+    urls: Urls,
+    site: &'a SiteView,
+    /// For each version, the scenarios whose from, to or via names it.
+    mentions: Vec<Vec<usize>>,
+}
+
+fn mentions(model: &Model) -> Vec<Vec<usize>> {
+    let mut mentions = vec![Vec::new(); model.nodes.len()];
+    for (s, scenario) in model.scenarios.iter().enumerate() {
+        let mut nodes: Vec<NodeId> = scenario
+            .from
+            .iter()
+            .chain(&scenario.to)
+            .chain(&scenario.via)
+            .copied()
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        for node in nodes {
+            mentions[node].push(s);
+        }
+    }
+    mentions
+}
+
+impl Builder<'_, '_, '_> {
+    fn link(&self, from: &str, title: impl Into<String>, to: &str) -> Link {
+        Link {
+            title: title.into(),
+            url: self.urls.relative(from, to),
+        }
+    }
+
+    fn node_link(&self, from: &str, node: NodeId) -> Link {
+        self.link(
+            from,
+            self.model.node_title(node),
+            &Urls::version(self.model, node),
+        )
+    }
+
+    fn frame(&self, path: &str, title: String, crumbs: Vec<(String, String)>) -> Frame {
+        let mut breadcrumbs = vec![self.link(path, "Home", urls::HOME)];
+        breadcrumbs.extend(crumbs.into_iter().map(|(t, to)| self.link(path, t, &to)));
+        Frame {
+            site: self.site.clone(),
+            page_path: path.to_owned(),
+            title,
+            breadcrumbs,
+            home_url: self.urls.relative(path, urls::HOME),
+            matrix_url: self.urls.relative(path, urls::MATRIX),
+            paths_url: self.urls.relative(path, urls::PATHS),
+            search_url: self.urls.relative(path, urls::SEARCH),
+            assets_url: self
+                .urls
+                .relative(path, "assets/")
+                .trim_end_matches("./")
+                .to_owned(),
+            canonical: self.site.base_url.as_ref().map(|b| {
+                format!(
+                    "{b}{}",
+                    self.urls
+                        .relative("index.html", path)
+                        .trim_start_matches("./")
+                )
+            }),
+        }
+    }
+
+    fn page<T: Serialize>(
+        &self,
+        path: String,
+        template: &'static str,
+        frame: Frame,
+        page: T,
+    ) -> Page {
+        let context =
+            serde_json::to_value(PageContext { frame, page }).expect("page contexts serialize");
+        Page {
+            path,
+            template,
+            context,
+        }
+    }
+
+    fn simple_page(&self, path: &str, template: &'static str, title: &str) -> Page {
+        let frame = self.frame(path, title.to_owned(), Vec::new());
+        let page = SimplePage {
+            versions: self
+                .model
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(node, _)| Choice {
+                    value: self.model.node_ref(node),
+                    label: self.model.node_title(node),
+                })
+                .collect(),
+            conditions: self
+                .model
+                .site
+                .conditions
+                .iter()
+                .map(|c| Choice {
+                    value: c.name.clone(),
+                    label: c.description.clone(),
+                })
+                .collect(),
+        };
+        self.page(path.to_owned(), template, frame, page)
+    }
+
+    // ---- home ---------------------------------------------------------------
+
+    fn home_page(&self, matrix: &[version::Row]) -> Page {
+        let model = self.model;
+        let path = urls::HOME.to_owned();
+        let frame = self.frame(&path, model.site.title.clone(), Vec::new());
+        let products = (0..model.products.len())
+            .map(|p| {
+                let product = &model.products[p];
+                ProductCard {
+                    link: self.link(&path, &product.name, &Urls::product(model, p)),
+                    vendor: product.vendor.clone(),
+                    summary: product.summary.clone(),
+                    versions: product
+                        .versions
+                        .iter()
+                        .map(|v| self.link(&path, &v.name, &Urls::version(model, v.node)))
+                        .collect(),
+                }
+            })
+            .collect();
+        // The most common targets: the versions reachable from the most others.
+        let mut reach: Vec<(usize, NodeId)> = (0..model.nodes.len())
+            .map(|to| {
+                let sources = matrix
+                    .iter()
+                    .enumerate()
+                    .filter(|(from, row)| *from != to && row[to] != version::NONE)
+                    .count();
+                (sources, to)
+            })
+            .filter(|(sources, _)| *sources > 0)
+            .collect();
+        reach.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let targets = reach
+            .into_iter()
+            .take(6)
+            .map(|(sources, node)| TargetCard {
+                link: self.node_link(&path, node),
+                reached_from: sources,
+            })
+            .collect();
+        let mut released: Vec<(&str, NodeId)> = (0..model.nodes.len())
+            .filter_map(|n| model.version(n).released.as_deref().map(|d| (d, n)))
+            .collect();
+        released.sort_by(|a, b| b.0.cmp(a.0).then(a.1.cmp(&b.1)));
+        let releases = released
+            .into_iter()
+            .take(6)
+            .map(|(date, node)| Release {
+                link: self.node_link(&path, node),
+                released: date.to_owned(),
+            })
+            .collect();
+        let page = HomePage {
+            description: model.site.description.clone(),
+            products,
+            targets,
+            releases,
+            counts: Counts {
+                products: model.products.len(),
+                versions: model.nodes.len(),
+                scenarios: model.scenarios.len(),
+                components: model.components.len(),
+            },
+        };
+        self.page(path, "index.html", frame, page)
+    }
+
+    // ---- product ------------------------------------------------------------
+
+    fn product_page(&self, p: usize) -> Page {
+        let model = self.model;
+        let product = &model.products[p];
+        let path = Urls::product(model, p);
+        let frame = self.frame(&path, product.name.clone(), Vec::new());
+        let stops: BTreeSet<NodeId> = product
+            .rules
+            .iter()
+            .flat_map(|r| &r.stops)
+            .map(|s| product.versions[s.version].node)
+            .collect();
+        let versions = product
+            .versions
+            .iter()
+            .map(|v| VersionRow {
+                link: self.link(&path, &v.name, &Urls::version(model, v.node)),
+                released: v.released.clone(),
+                summary: v.summary.clone(),
+                components: v
+                    .components
+                    .iter()
+                    .map(|c| {
+                        self.link(
+                            &path,
+                            &model.components[*c].name,
+                            &Urls::component(model, *c),
+                        )
+                    })
+                    .collect(),
+                stop: stops.contains(&v.node),
+            })
+            .collect();
+        let edges = self.product_edges(p);
+        let diagram_text = edges
+            .iter()
+            .map(|e| {
+                let mut line =
+                    format!("{} to {}", model.node_title(e.from), model.node_title(e.to));
+                if !e.always {
+                    line.push_str(" (only under a condition)");
+                }
+                line
+            })
+            .collect();
+        let scenarios = (0..model.scenarios.len())
+            .filter(|s| {
+                let scenario = &model.scenarios[*s];
+                scenario
+                    .from
+                    .iter()
+                    .chain(&scenario.to)
+                    .any(|n| model.nodes[*n].product == p)
+            })
+            .map(|s| self.scenario_row(&path, s))
+            .collect();
+        let page = ProductPage {
+            name: product.name.clone(),
+            vendor: product.vendor.clone(),
+            summary: product.summary.clone(),
+            notes: product.notes.clone(),
+            links: product.links.iter().map(external).collect(),
+            versions,
+            rules: self.rules_in_words(p),
+            diagram: diagram::product_diagram(model, p, &edges, &stops),
+            diagram_text,
+            scenarios,
+            file: product.file.display().to_string(),
+        };
+        self.page(path, "product.html", frame, page)
+    }
+
+    /// The edges that touch a product, in any of the site's sets of facts.
+    fn product_edges(&self, p: usize) -> Vec<diagram::DrawnEdge> {
+        let model = self.model;
+        let mut drawn = Vec::new();
+        let touches = |n: NodeId| model.nodes[n].product == p;
+        for from in 0..model.nodes.len() {
+            let mut seen: BTreeSet<NodeId> = BTreeSet::new();
+            for &to in self.analysis.default.successors(from) {
+                if (touches(from) || touches(to)) && seen.insert(to) {
+                    drawn.push(diagram::DrawnEdge {
+                        from,
+                        to,
+                        always: true,
+                    });
+                }
+            }
+            for (_, edges) in &self.analysis.variants {
+                for &to in edges.successors(from) {
+                    if (touches(from) || touches(to)) && seen.insert(to) {
+                        drawn.push(diagram::DrawnEdge {
+                            from,
+                            to,
+                            always: false,
+                        });
+                    }
+                }
+            }
+        }
+        drawn
+    }
+
+    fn condition_words(&self, condition: &crate::model::Condition) -> Option<String> {
+        let names = |ids: &[usize]| -> String {
+            ids.iter()
+                .map(|c| self.model.site.conditions[*c].name.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        match (condition.when.is_empty(), condition.unless.is_empty()) {
+            (true, true) => None,
+            (false, true) => Some(format!("when {}", names(&condition.when))),
+            (true, false) => Some(format!("unless {}", names(&condition.unless))),
+            (false, false) => Some(format!(
+                "when {}, unless {}",
+                names(&condition.when),
+                names(&condition.unless)
+            )),
+        }
+    }
+
+    fn rules_in_words(&self, p: usize) -> Vec<String> {
+        let product = &self.model.products[p];
+        if product.rules.iter().all(|r| r.policy == Policy::None) {
+            return vec![
+                "No general policy: only the scenarios below say which upgrades are supported."
+                    .into(),
+            ];
+        }
+        product
+            .rules
+            .iter()
+            .map(|rule| {
+                let scope = match &rule.versions_spec {
+                    Some(spec) => format!("Versions matching `{spec}`"),
+                    None => "Each version".into(),
+                };
+                let mut words = match rule.policy {
+                    Policy::None => "No general policy.".to_owned(),
+                    Policy::Sequential if rule.versions_spec.is_some() => {
+                        format!("{scope} upgrade directly to the next matching version.")
+                    }
+                    Policy::Sequential => {
+                        format!("{scope} upgrades directly to the next version only.")
+                    }
+                    Policy::AnyNewer => format!("{scope} upgrades directly to any newer version."),
+                };
+                for stop in &rule.stops {
+                    let name = &product.versions[stop.version].name;
+                    match self.condition_words(&stop.condition) {
+                        None => words.push_str(&format!(
+                            " No upgrade may skip {name}: it is a required stop."
+                        )),
+                        Some(when) => {
+                            words.push_str(&format!(" {name} is a required stop {when}."))
+                        }
+                    }
+                }
+                match self.condition_words(&rule.condition) {
+                    Some(when) => format!("{}{}: {words}", when[..1].to_uppercase(), &when[1..]),
+                    None => words,
+                }
+            })
+            .collect()
+    }
+
+    fn scenario_row(&self, from_page: &str, s: usize) -> ScenarioRow {
+        let scenario = &self.model.scenarios[s];
+        ScenarioRow {
+            link: self.link(from_page, &scenario.title, &Urls::scenario(self.model, s)),
+            supported: scenario.supported,
+            conditions: self.condition_words(&scenario.condition),
+        }
+    }
+}
+
+fn external(link: &crate::model::Link) -> ExternalLink {
+    ExternalLink {
+        title: link.title.clone(),
+        url: link.url.clone(),
+    }
+}
+
+fn robots(base_url: Option<&str>) -> String {
+    let mut text = "User-agent: *\nAllow: /\n".to_owned();
+    if let Some(base) = base_url {
+        text.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
+    }
+    text
+}
+
+fn sitemap(base: &str, pages: &[Page], urls: Urls) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in pages.iter().filter(|p| p.path != "404.html") {
+        let path = urls.relative("index.html", &page.path);
+        let path = path.trim_start_matches("./");
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            diagram::escape(&format!("{base}{path}"))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}

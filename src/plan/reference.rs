@@ -1,0 +1,130 @@
+//! Scenario and component pages.
+
+use super::urls::Urls;
+use super::views::*;
+use super::{Builder, Page, external};
+use crate::graph::affected_components;
+use crate::model::{Issue, NodeId};
+
+impl Builder<'_, '_, '_> {
+    pub(super) fn scenario_page(&self, s: usize) -> Page {
+        let model = self.model;
+        let scenario = &model.scenarios[s];
+        let path = Urls::scenario(model, s);
+        let frame = self.frame(&path, scenario.title.clone(), Vec::new());
+        let single = |nodes: &[NodeId]| (nodes.len() == 1).then(|| nodes[0]);
+        let route: Vec<Link> = match (single(&scenario.from), single(&scenario.to)) {
+            (Some(from), Some(to)) if !scenario.via.is_empty() => std::iter::once(from)
+                .chain(scenario.via.iter().copied())
+                .chain([to])
+                .map(|n| self.node_link(&path, n))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let via_names: Vec<String> = scenario.via.iter().map(|n| model.node_title(*n)).collect();
+        let verdict = match (scenario.supported, via_names.is_empty()) {
+            (true, _) => "Supported as a direct upgrade.".to_owned(),
+            (false, true) => "Not supported directly.".to_owned(),
+            (false, false) => format!(
+                "Not supported directly — go through {}.",
+                via_names.join(", then ")
+            ),
+        };
+        let page = ScenarioPage {
+            title: scenario.title.clone(),
+            supported: scenario.supported,
+            verdict,
+            from: self.selection(&path, &scenario.from_selector, &scenario.from),
+            to: self.selection(&path, &scenario.to_selector, &scenario.to),
+            summary: scenario.summary.clone(),
+            route,
+            via: scenario
+                .via
+                .iter()
+                .map(|n| self.node_link(&path, *n))
+                .collect(),
+            steps: scenario.steps.clone(),
+            issues: scenario
+                .issues
+                .iter()
+                .map(|i| self.issue_view(&path, i, None))
+                .collect(),
+            alternatives: scenario
+                .alternatives
+                .iter()
+                .map(|a| AlternativeView {
+                    title: a.title.clone(),
+                    body: a.body.clone(),
+                })
+                .collect(),
+            links: scenario.links.iter().map(external).collect(),
+            sources: scenario
+                .sources
+                .iter()
+                .map(|source| SourceView {
+                    title: source.title.clone(),
+                    url: source.url.clone(),
+                    quote: source.quote.clone(),
+                    retrieved: source.retrieved.clone(),
+                })
+                .collect(),
+            notes: scenario.notes.clone(),
+            conditions: self.condition_words(&scenario.condition),
+            file: scenario.file.display().to_string(),
+        };
+        self.page(path, "scenario.html", frame, page)
+    }
+
+    fn selection(&self, page: &str, selector: &str, nodes: &[NodeId]) -> Selection {
+        Selection {
+            selector: selector.to_owned(),
+            description: self.describe_nodes(nodes),
+            versions: nodes.iter().map(|n| self.node_link(page, *n)).collect(),
+        }
+    }
+
+    pub(super) fn component_page(&self, c: usize) -> Page {
+        let model = self.model;
+        let component = &model.components[c];
+        let path = Urls::component(model, c);
+        let frame = self.frame(&path, component.name.clone(), Vec::new());
+        let link = |other: usize| {
+            self.link(
+                &path,
+                &model.components[other].name,
+                &Urls::component(model, other),
+            )
+        };
+        let affects = |issue: &Issue| affected_components(model, issue).contains(&c);
+        let mut issues = Vec::new();
+        for (s, scenario) in model.scenarios.iter().enumerate() {
+            for issue in scenario.issues.iter().filter(|i| affects(i)) {
+                let origin = self.link(&path, &scenario.title, &Urls::scenario(model, s));
+                issues.push(self.issue_view(&path, issue, Some(origin)));
+            }
+        }
+        for node in 0..model.nodes.len() {
+            for issue in model.version(node).issues.iter().filter(|i| affects(i)) {
+                let origin = self.link(
+                    &path,
+                    format!("moving past {}", model.node_title(node)),
+                    &Urls::version(model, node),
+                );
+                issues.push(self.issue_view(&path, issue, Some(origin)));
+            }
+        }
+        let page = ComponentPage {
+            name: component.name.clone(),
+            summary: component.summary.clone(),
+            shipped_in: (0..model.nodes.len())
+                .filter(|n| model.version(*n).components.contains(&c))
+                .map(|n| self.node_link(&path, n))
+                .collect(),
+            depends_on: component.depends_on.iter().map(|d| link(*d)).collect(),
+            dependents: component.dependents.iter().map(|d| link(*d)).collect(),
+            issues,
+            file: component.file.display().to_string(),
+        };
+        self.page(path, "component.html", frame, page)
+    }
+}

@@ -1,0 +1,110 @@
+//! Where every page lives, and relative links between pages.
+//!
+//! Every internal link is relative, so the same output works at a domain
+//! root, under a sub-path and from `file://`. Unless `pretty_urls` is on, a
+//! link to a page names its `index.html`, which `file://` needs.
+
+use crate::model::{Model, NodeId, Target};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Urls {
+    pub pretty: bool,
+}
+
+pub const HOME: &str = "index.html";
+pub const MATRIX: &str = "matrix/index.html";
+pub const PATHS: &str = "paths/index.html";
+pub const SEARCH: &str = "search/index.html";
+
+impl Urls {
+    pub fn product(model: &Model, product: usize) -> String {
+        format!("products/{}/index.html", model.products[product].id)
+    }
+
+    pub fn version(model: &Model, node: NodeId) -> String {
+        format!(
+            "products/{}/{}/index.html",
+            model.product_of(node).id,
+            model.version(node).id
+        )
+    }
+
+    pub fn scenario(model: &Model, scenario: usize) -> String {
+        format!("scenarios/{}/index.html", model.scenarios[scenario].id)
+    }
+
+    pub fn component(model: &Model, component: usize) -> String {
+        format!("components/{}/index.html", model.components[component].id)
+    }
+
+    pub fn target(model: &Model, target: Target) -> String {
+        match target {
+            Target::Product(p) => Self::product(model, p),
+            Target::Version(n) => Self::version(model, n),
+            Target::Scenario(s) => Self::scenario(model, s),
+            Target::Component(c) => Self::component(model, c),
+        }
+    }
+
+    /// The anchor of one answer on a version page.
+    pub fn answer_anchor(model: &Model, to: NodeId) -> String {
+        format!("to-{}-{}", model.product_of(to).id, model.version(to).id)
+    }
+
+    /// A link from the page at `from` (a site path such as
+    /// `products/a/1.0/index.html`) to the site path `to`, which may carry a
+    /// `?query` or `#fragment`.
+    pub fn relative(&self, from: &str, to: &str) -> String {
+        let depth = from.matches('/').count();
+        let (path, rest) = match to.find(['?', '#']) {
+            Some(at) => to.split_at(at),
+            None => (to, ""),
+        };
+        let path = if self.pretty {
+            path.strip_suffix("index.html").unwrap_or(path)
+        } else {
+            path
+        };
+        let mut link = "../".repeat(depth) + path;
+        if link.is_empty() {
+            link.push_str("./");
+        }
+        link + rest
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_climb_to_the_root() {
+        let urls = Urls { pretty: false };
+        assert_eq!(
+            urls.relative("index.html", "matrix/index.html"),
+            "matrix/index.html"
+        );
+        assert_eq!(
+            urls.relative("products/a/1.0/index.html", "scenarios/x/y/index.html#s"),
+            "../../../scenarios/x/y/index.html#s"
+        );
+        assert_eq!(
+            urls.relative("matrix/index.html", "index.html"),
+            "../index.html"
+        );
+    }
+
+    #[test]
+    fn pretty_links_drop_index_html() {
+        let urls = Urls { pretty: true };
+        assert_eq!(
+            urls.relative("products/a/index.html", "index.html"),
+            "../../"
+        );
+        assert_eq!(urls.relative("index.html", "index.html"), "./");
+        assert_eq!(
+            urls.relative("index.html", "paths/index.html?from=a"),
+            "paths/?from=a"
+        );
+    }
+}

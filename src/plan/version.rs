@@ -1,0 +1,540 @@
+//! Version pages (the heart of the site) and the upgrade matrix.
+
+use super::urls::{self, Urls};
+use super::views::*;
+use super::{Builder, FULL_ANSWERS_LIMIT, MATRIX_ROWS_PER_PAGE, Page, REACHED_FROM_LIMIT};
+use crate::graph::{Origin, PathIssue, PathTree, affected_components};
+use crate::model::{Issue, NodeId, Severity};
+
+/// Hop counts from one source to every node; `NONE` where there is no path.
+pub type Row = Vec<u16>;
+pub const NONE: u16 = u16::MAX;
+
+pub fn row(tree: &PathTree, nodes: usize) -> Row {
+    (0..nodes)
+        .map(|to| {
+            tree.hops(to)
+                .map_or(NONE, |h| h.min(u32::from(NONE - 1)) as u16)
+        })
+        .collect()
+}
+
+/// The targets a version page answers in full: every reachable version, or
+/// when there are too many, the newest reachable version of each product.
+pub fn answered_targets(model: &crate::model::Model, from: NodeId, row: &Row) -> Vec<NodeId> {
+    let reachable: Vec<NodeId> = (0..row.len())
+        .filter(|to| *to != from && row[*to] != NONE)
+        .collect();
+    if reachable.len() <= FULL_ANSWERS_LIMIT {
+        return reachable;
+    }
+    let mut newest: Vec<NodeId> = Vec::new();
+    for to in reachable {
+        match newest.last_mut() {
+            Some(last) if model.nodes[*last].product == model.nodes[to].product => *last = to,
+            _ => newest.push(to),
+        }
+    }
+    newest
+}
+
+/// A query value for the path finder (`+` would read as a space).
+pub fn query_value(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('+', "%2B")
+        .replace('&', "%26")
+        .replace('#', "%23")
+}
+
+impl Builder<'_, '_, '_> {
+    pub(super) fn finder(
+        &self,
+        from_page: &str,
+        from: NodeId,
+        to: NodeId,
+        condition: Option<&str>,
+    ) -> String {
+        let model = self.model;
+        let mut target = format!(
+            "{}?from={}&to={}",
+            urls::PATHS,
+            query_value(&model.node_ref(from)),
+            query_value(&model.node_ref(to))
+        );
+        if let Some(condition) = condition {
+            target.push_str(&format!("&if={}", query_value(condition)));
+        }
+        self.urls.relative(from_page, &target)
+    }
+
+    pub(super) fn version_page(&self, node: NodeId, rows: &[Row]) -> Page {
+        let model = self.model;
+        let product = model.product_of(node);
+        let version = model.version(node);
+        let n = model.nodes[node];
+        let path = Urls::version(model, node);
+        let frame = self.frame(
+            &path,
+            model.node_title(node),
+            vec![(product.name.clone(), Urls::product(model, n.product))],
+        );
+        let tree = self.analysis.default.paths_from(node);
+        let variant_trees: Vec<(usize, PathTree)> = self
+            .analysis
+            .variants
+            .iter()
+            .map(|(c, edges)| (*c, edges.paths_from(node)))
+            .collect();
+        let row = &rows[node];
+        let mut targets = answered_targets(model, node, row);
+        let reachable = (0..row.len())
+            .filter(|t| *t != node && row[*t] != NONE)
+            .count();
+        if targets.len() == reachable {
+            // Versions reachable only when a condition holds get an answer too.
+            let only_variant = row.iter().enumerate().filter(|(to, hops)| {
+                *to != node
+                    && **hops == NONE
+                    && variant_trees.iter().any(|(_, t)| t.hops(*to).is_some())
+            });
+            targets.extend(only_variant.map(|(to, _)| to).collect::<Vec<_>>());
+            targets.sort_unstable();
+        }
+        let answers = targets
+            .iter()
+            .map(|to| self.answer(&path, node, *to, &tree, &variant_trees))
+            .collect();
+        let mut reached: Vec<(u16, NodeId)> = (0..rows.len())
+            .filter(|from| *from != node && rows[*from][node] != NONE)
+            .map(|from| (rows[from][node], from))
+            .collect();
+        reached.sort_unstable();
+        let reached_from_more = reached.len().saturating_sub(REACHED_FROM_LIMIT);
+        let reached_from = reached
+            .into_iter()
+            .take(REACHED_FROM_LIMIT)
+            .map(|(hops, from)| Reach {
+                link: self.node_link(&path, from),
+                hops: u32::from(hops),
+            })
+            .collect();
+        let versions = &product.versions;
+        let page = VersionPage {
+            product: self.link(&path, &product.name, &Urls::product(model, n.product)),
+            name: version.name.clone(),
+            released: version.released.clone(),
+            summary: version.summary.clone(),
+            previous: n
+                .version
+                .checked_sub(1)
+                .map(|i| self.node_link(&path, versions[i].node)),
+            next: versions
+                .get(n.version + 1)
+                .map(|v| self.node_link(&path, v.node)),
+            components: version
+                .components
+                .iter()
+                .map(|c| {
+                    self.link(
+                        &path,
+                        &model.components[*c].name,
+                        &Urls::component(model, *c),
+                    )
+                })
+                .collect(),
+            issues: version
+                .issues
+                .iter()
+                .map(|i| self.issue_view(&path, i, None))
+                .collect(),
+            answers,
+            more_targets: reachable.saturating_sub(targets.len()),
+            unsupported: self.mentions[node]
+                .iter()
+                .filter(|s| {
+                    !model.scenarios[**s].supported && model.scenarios[**s].from.contains(&node)
+                })
+                .map(|s| self.unsupported(&path, *s))
+                .collect(),
+            reached_from,
+            reached_from_more,
+            scenarios: self.mentions[node]
+                .iter()
+                .map(|s| self.scenario_row(&path, *s))
+                .collect(),
+            file: product.file.display().to_string(),
+        };
+        self.page(path, "version.html", frame, page)
+    }
+
+    fn answer(
+        &self,
+        page: &str,
+        from: NodeId,
+        to: NodeId,
+        tree: &PathTree,
+        variants: &[(usize, PathTree)],
+    ) -> Answer {
+        let model = self.model;
+        let default_path = tree.path_to(to);
+        let edges = &self.analysis.default;
+        let issues = default_path
+            .as_deref()
+            .map(|p| edges.path_issues(p))
+            .unwrap_or_default();
+        let steps = default_path
+            .as_deref()
+            .map(|p| {
+                p.windows(2)
+                    .enumerate()
+                    .map(|(hop, pair)| {
+                        let scenarios: Vec<Link> = edges
+                            .scenarios_for(pair[0], pair[1])
+                            .into_iter()
+                            .map(|s| {
+                                self.link(
+                                    page,
+                                    &model.scenarios[s].title,
+                                    &Urls::scenario(model, s),
+                                )
+                            })
+                            .collect();
+                        let rule = scenarios.is_empty().then(|| {
+                            format!(
+                                "Allowed by the upgrade rules of {}.",
+                                model.product_of(pair[0]).name
+                            )
+                        });
+                        let mut here: Vec<&PathIssue> =
+                            issues.iter().filter(|i| i.hop == hop).collect();
+                        here.sort_by_key(|i| i.issue.severity);
+                        Hop {
+                            from: self.node_link(page, pair[0]),
+                            to: self.node_link(page, pair[1]),
+                            scenarios,
+                            rule,
+                            issues: here
+                                .into_iter()
+                                .map(|i| self.path_issue_view(page, i))
+                                .collect(),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let variants = variants
+            .iter()
+            .filter_map(|(condition, tree)| {
+                let variant_path = tree.path_to(to);
+                if variant_path == default_path {
+                    return None;
+                }
+                let def = &model.site.conditions[*condition];
+                let facts_edges = &self
+                    .analysis
+                    .variants
+                    .iter()
+                    .find(|(c, _)| c == condition)?
+                    .1;
+                let variant_issues = variant_path
+                    .as_deref()
+                    .map(|p| facts_edges.path_issues(p))
+                    .unwrap_or_default();
+                Some(Variant {
+                    condition: def.name.clone(),
+                    description: def.description.clone(),
+                    path: variant_path
+                        .map(|p| p.iter().map(|n| self.node_link(page, *n)).collect()),
+                    issue_summary: issue_summary(&variant_issues),
+                    finder_url: self.finder(page, from, to, Some(&def.name)),
+                })
+            })
+            .collect();
+        Answer {
+            anchor: Urls::answer_anchor(model, to),
+            target: self.node_link(page, to),
+            hops: default_path.as_ref().map_or(0, |p| p.len() - 1),
+            path: default_path
+                .iter()
+                .flatten()
+                .map(|n| self.node_link(page, *n))
+                .collect(),
+            blocking: issues
+                .iter()
+                .filter(|i| i.issue.severity == Severity::Blocking)
+                .count(),
+            issue_summary: issue_summary(&issues),
+            steps,
+            variants,
+            finder_url: self.finder(page, from, to, None),
+        }
+    }
+
+    fn path_issue_view(&self, page: &str, found: &PathIssue) -> IssueView {
+        let model = self.model;
+        let origin = match found.origin {
+            Origin::Scenario(s) => {
+                self.link(page, &model.scenarios[s].title, &Urls::scenario(model, s))
+            }
+            Origin::Version(v) => self.link(
+                page,
+                format!("moving past {}", model.node_title(v)),
+                &Urls::version(model, v),
+            ),
+        };
+        self.issue_view(page, found.issue, Some(origin))
+    }
+
+    pub(super) fn issue_view(&self, page: &str, issue: &Issue, origin: Option<Link>) -> IssueView {
+        let model = self.model;
+        IssueView {
+            title: issue.title.clone(),
+            severity: severity_word(issue.severity),
+            severity_label: severity_label(issue.severity),
+            body: issue.body.clone(),
+            components: affected_components(model, issue)
+                .into_iter()
+                .map(|c| self.link(page, &model.components[c].name, &Urls::component(model, c)))
+                .collect(),
+            origin,
+            applies_if: issue.originally.as_ref().map(|nodes| {
+                format!(
+                    "Only if the installation was originally {}.",
+                    self.describe_nodes(nodes)
+                )
+            }),
+        }
+    }
+
+    /// "Small Business Server 4.0–4.5 or BackOffice Server 2.5".
+    pub(super) fn describe_nodes(&self, nodes: &[NodeId]) -> String {
+        let model = self.model;
+        let mut groups: Vec<Vec<NodeId>> = Vec::new();
+        for &node in nodes {
+            match groups.last_mut() {
+                Some(group) if model.nodes[group[0]].product == model.nodes[node].product => {
+                    group.push(node)
+                }
+                _ => groups.push(vec![node]),
+            }
+        }
+        groups
+            .iter()
+            .map(|g| crate::resolve::describe_selection(model, g))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+
+    fn unsupported(&self, page: &str, s: usize) -> Unsupported {
+        let model = self.model;
+        let scenario = &model.scenarios[s];
+        Unsupported {
+            scenario: self.link(page, &scenario.title, &Urls::scenario(model, s)),
+            target: crate::resolve::describe_selection(model, &scenario.to),
+            summary: scenario.summary.clone(),
+            via: scenario
+                .via
+                .iter()
+                .map(|n| self.node_link(page, *n))
+                .collect(),
+            alternatives: scenario
+                .alternatives
+                .iter()
+                .map(|a| AlternativeView {
+                    title: a.title.clone(),
+                    body: a.body.clone(),
+                })
+                .collect(),
+            conditions: self.condition_words(&scenario.condition),
+        }
+    }
+
+    // ---- matrix ---------------------------------------------------------------
+
+    pub(super) fn matrix_pages(&self, rows: &[Row]) -> Vec<Page> {
+        let model = self.model;
+        let title = "Upgrade matrix".to_owned();
+        if model.nodes.len() <= 40 {
+            let path = urls::MATRIX.to_owned();
+            let frame = self.frame(&path, title, Vec::new());
+            let all: Vec<NodeId> = (0..model.nodes.len()).collect();
+            let table = self.matrix_table(&path, "All versions".into(), &all, &all, rows);
+            let page = MatrixPage {
+                index: Vec::new(),
+                tables: vec![table],
+                pages: Vec::new(),
+            };
+            return vec![self.page(path, "matrix.html", frame, page)];
+        }
+        // Large: an index page, then one table per target product, paginated.
+        let mut pages = Vec::new();
+        let index_path = urls::MATRIX.to_owned();
+        let index = (0..model.products.len())
+            .map(|p| {
+                self.link(
+                    &index_path,
+                    format!("Upgrades to {}", model.products[p].name),
+                    &format!("matrix/{}/index.html", model.products[p].id),
+                )
+            })
+            .collect();
+        let frame = self.frame(&index_path, title.clone(), Vec::new());
+        pages.push(self.page(
+            index_path,
+            "matrix.html",
+            frame,
+            MatrixPage {
+                index,
+                tables: Vec::new(),
+                pages: Vec::new(),
+            },
+        ));
+        for (p, product) in model.products.iter().enumerate() {
+            let columns: Vec<NodeId> = product.versions.iter().map(|v| v.node).collect();
+            let sources: Vec<NodeId> = (0..model.nodes.len())
+                .filter(|from| {
+                    model.nodes[*from].product == p
+                        || columns.iter().any(|to| rows[*from][*to] != NONE)
+                })
+                .collect();
+            let chunks: Vec<&[NodeId]> = sources.chunks(MATRIX_ROWS_PER_PAGE).collect();
+            let page_path = |i: usize| match i {
+                0 => format!("matrix/{}/index.html", product.id),
+                _ => format!("matrix/{}/{}/index.html", product.id, i + 1),
+            };
+            for (i, chunk) in chunks.iter().enumerate() {
+                let path = page_path(i);
+                let frame = self.frame(
+                    &path,
+                    format!("Upgrades to {}", product.name),
+                    vec![("Upgrade matrix".into(), urls::MATRIX.into())],
+                );
+                let table = self.matrix_table(
+                    &path,
+                    format!("Upgrades to {}", product.name),
+                    chunk,
+                    &columns,
+                    rows,
+                );
+                let page_links = if chunks.len() > 1 {
+                    (0..chunks.len())
+                        .map(|j| self.link(&path, format!("{}", j + 1), &page_path(j)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                pages.push(self.page(
+                    path,
+                    "matrix.html",
+                    frame,
+                    MatrixPage {
+                        index: Vec::new(),
+                        tables: vec![table],
+                        pages: page_links,
+                    },
+                ));
+            }
+        }
+        pages
+    }
+
+    fn matrix_table(
+        &self,
+        page: &str,
+        title: String,
+        sources: &[NodeId],
+        columns: &[NodeId],
+        rows: &[Row],
+    ) -> MatrixTable {
+        let model = self.model;
+        MatrixTable {
+            title,
+            columns: columns.iter().map(|n| self.node_link(page, *n)).collect(),
+            rows: sources
+                .iter()
+                .map(|&from| {
+                    let answered = answered_targets(model, from, &rows[from]);
+                    MatrixRow {
+                        from: self.node_link(page, from),
+                        cells: columns
+                            .iter()
+                            .map(|&to| {
+                                self.cell(page, from, to, rows[from][to], answered.contains(&to))
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn cell(&self, page: &str, from: NodeId, to: NodeId, hops: u16, answered: bool) -> Cell {
+        let model = self.model;
+        let names = format!("{} to {}", model.node_title(from), model.node_title(to));
+        let url = if answered {
+            Some(self.urls.relative(
+                page,
+                &format!(
+                    "{}#{}",
+                    Urls::version(model, from),
+                    Urls::answer_anchor(model, to)
+                ),
+            ))
+        } else if hops != NONE && from != to {
+            Some(self.finder(page, from, to, None))
+        } else {
+            None
+        };
+        let (label, aria, kind) = match hops {
+            _ if from == to => ("·".to_owned(), format!("{names}: same version"), "same"),
+            NONE => (
+                "—".to_owned(),
+                format!("{names}: no supported path"),
+                "none",
+            ),
+            1 => ("✓".to_owned(), format!("{names}: direct upgrade"), "direct"),
+            n => (n.to_string(), format!("{names}: {n} hops"), "hops"),
+        };
+        Cell {
+            label,
+            url,
+            aria,
+            kind,
+        }
+    }
+}
+
+pub fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Blocking => "blocking",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Blocking => "Blocking",
+        Severity::Warning => "Warning",
+        Severity::Info => "Info",
+    }
+}
+
+/// "1 blocking, 2 warnings", or "none".
+pub fn issue_summary(issues: &[PathIssue]) -> String {
+    let count = |s: Severity| issues.iter().filter(|i| i.issue.severity == s).count();
+    let parts: Vec<String> = [
+        (count(Severity::Blocking), "blocking", "blocking"),
+        (count(Severity::Warning), "warning", "warnings"),
+        (count(Severity::Info), "note", "notes"),
+    ]
+    .into_iter()
+    .filter(|(n, _, _)| *n > 0)
+    .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+    .collect();
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(", ")
+    }
+}

@@ -1,0 +1,289 @@
+//! The template contexts. Every page gets the [`Frame`] fields at the top
+//! level and its own fields under `page`. Links are already relative to the
+//! page; Markdown fields hold Markdown for the `markdown` filter.
+
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct PageContext<T> {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub page: T,
+}
+
+#[derive(Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub language: String,
+    pub base_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Frame {
+    pub site: SiteView,
+    /// This page's path in the site, e.g. `products/a/1.0/index.html`.
+    pub page_path: String,
+    pub title: String,
+    pub breadcrumbs: Vec<Link>,
+    pub home_url: String,
+    pub matrix_url: String,
+    pub paths_url: String,
+    pub search_url: String,
+    /// The `assets/` folder, relative to this page, ending in `/`.
+    pub assets_url: String,
+    pub canonical: Option<String>,
+}
+
+#[derive(Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ExternalLink {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub struct SimplePage {
+    pub versions: Vec<Choice>,
+    pub conditions: Vec<Choice>,
+}
+
+#[derive(Serialize)]
+pub struct HomePage {
+    pub description: Option<String>,
+    pub products: Vec<ProductCard>,
+    pub targets: Vec<TargetCard>,
+    pub releases: Vec<Release>,
+    pub counts: Counts,
+}
+
+#[derive(Serialize)]
+pub struct Counts {
+    pub products: usize,
+    pub versions: usize,
+    pub scenarios: usize,
+    pub components: usize,
+}
+
+#[derive(Serialize)]
+pub struct ProductCard {
+    pub link: Link,
+    pub vendor: Option<String>,
+    pub summary: Option<String>,
+    pub versions: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct TargetCard {
+    pub link: Link,
+    pub reached_from: usize,
+}
+
+#[derive(Serialize)]
+pub struct Release {
+    pub link: Link,
+    pub released: String,
+}
+
+#[derive(Serialize)]
+pub struct ProductPage {
+    pub name: String,
+    pub vendor: Option<String>,
+    pub summary: Option<String>,
+    pub notes: Option<String>,
+    pub links: Vec<ExternalLink>,
+    pub versions: Vec<VersionRow>,
+    pub rules: Vec<String>,
+    /// Inline SVG, generated and escaped in Rust; absent when too large to draw.
+    pub diagram: Option<String>,
+    pub diagram_text: Vec<String>,
+    pub scenarios: Vec<ScenarioRow>,
+    pub file: String,
+}
+
+#[derive(Serialize)]
+pub struct VersionRow {
+    pub link: Link,
+    pub released: Option<String>,
+    pub summary: Option<String>,
+    pub components: Vec<Link>,
+    pub stop: bool,
+}
+
+#[derive(Serialize)]
+pub struct ScenarioRow {
+    pub link: Link,
+    pub supported: bool,
+    pub conditions: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct VersionPage {
+    pub product: Link,
+    pub name: String,
+    pub released: Option<String>,
+    pub summary: Option<String>,
+    pub previous: Option<Link>,
+    pub next: Option<Link>,
+    pub components: Vec<Link>,
+    pub issues: Vec<IssueView>,
+    pub answers: Vec<Answer>,
+    /// When the version reaches more targets than get a full answer each.
+    pub more_targets: usize,
+    pub unsupported: Vec<Unsupported>,
+    pub reached_from: Vec<Reach>,
+    pub reached_from_more: usize,
+    pub scenarios: Vec<ScenarioRow>,
+    pub file: String,
+}
+
+#[derive(Serialize)]
+pub struct Answer {
+    pub anchor: String,
+    pub target: Link,
+    pub path: Vec<Link>,
+    pub hops: usize,
+    pub issue_summary: String,
+    pub blocking: usize,
+    pub steps: Vec<Hop>,
+    pub variants: Vec<Variant>,
+    pub finder_url: String,
+}
+
+#[derive(Serialize)]
+pub struct Hop {
+    pub from: Link,
+    pub to: Link,
+    /// The scenarios behind the hop; empty when the product's rules make it.
+    pub scenarios: Vec<Link>,
+    pub rule: Option<String>,
+    pub issues: Vec<IssueView>,
+}
+
+#[derive(Serialize)]
+pub struct Variant {
+    pub condition: String,
+    pub description: String,
+    pub path: Option<Vec<Link>>,
+    pub issue_summary: String,
+    pub finder_url: String,
+}
+
+#[derive(Serialize)]
+pub struct IssueView {
+    pub title: String,
+    pub severity: &'static str,
+    pub severity_label: &'static str,
+    pub body: Option<String>,
+    pub components: Vec<Link>,
+    pub origin: Option<Link>,
+    pub applies_if: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Unsupported {
+    pub scenario: Link,
+    pub target: String,
+    pub summary: Option<String>,
+    pub via: Vec<Link>,
+    pub alternatives: Vec<AlternativeView>,
+    pub conditions: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct AlternativeView {
+    pub title: String,
+    pub body: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Reach {
+    pub link: Link,
+    pub hops: u32,
+}
+
+#[derive(Serialize)]
+pub struct ScenarioPage {
+    pub title: String,
+    pub supported: bool,
+    pub verdict: String,
+    pub from: Selection,
+    pub to: Selection,
+    pub summary: Option<String>,
+    /// The recommended route: from, via..., to (when each is one version).
+    pub route: Vec<Link>,
+    pub via: Vec<Link>,
+    pub steps: Vec<String>,
+    pub issues: Vec<IssueView>,
+    pub alternatives: Vec<AlternativeView>,
+    pub links: Vec<ExternalLink>,
+    pub sources: Vec<SourceView>,
+    pub notes: Option<String>,
+    pub conditions: Option<String>,
+    pub file: String,
+}
+
+#[derive(Serialize)]
+pub struct Selection {
+    pub selector: String,
+    pub description: String,
+    pub versions: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct SourceView {
+    pub title: String,
+    pub url: String,
+    pub quote: Option<String>,
+    pub retrieved: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ComponentPage {
+    pub name: String,
+    pub summary: Option<String>,
+    pub shipped_in: Vec<Link>,
+    pub depends_on: Vec<Link>,
+    pub dependents: Vec<Link>,
+    pub issues: Vec<IssueView>,
+    pub file: String,
+}
+
+#[derive(Serialize)]
+pub struct MatrixPage {
+    /// Other matrix pages, when the matrix is split.
+    pub index: Vec<Link>,
+    pub tables: Vec<MatrixTable>,
+    pub pages: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct MatrixTable {
+    pub title: String,
+    pub columns: Vec<Link>,
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Serialize)]
+pub struct MatrixRow {
+    pub from: Link,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Serialize)]
+pub struct Cell {
+    pub label: String,
+    pub url: Option<String>,
+    pub aria: String,
+    pub kind: &'static str,
+}

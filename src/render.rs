@@ -1,0 +1,401 @@
+//! Stage 5, render: planned pages -> HTML through Tera, in parallel.
+//!
+//! Templates are the built-in theme (embedded at compile time) with the
+//! knowledge base's own `templates/` layered over it: a file there replaces
+//! the built-in one of the same name. Templates are parsed once. They get a
+//! `markdown` filter and a `url` function, both of which resolve `@`
+//! references relative to the page being rendered.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+use rayon::prelude::*;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::diag::{Diagnostic, Span};
+use crate::markdown;
+use crate::model::{Model, Target};
+use crate::plan::{Plan, Urls};
+
+mod theme {
+    include!(concat!(env!("OUT_DIR"), "/theme.rs"));
+}
+
+/// A file of the finished site.
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The theme: templates by name and assets by path, built-in first, then the
+/// knowledge base's overrides.
+pub struct Theme {
+    templates: BTreeMap<String, (String, PathBuf)>,
+    assets: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        let mut templates: BTreeMap<String, (String, PathBuf)> = theme::TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    (
+                        text.to_string(),
+                        PathBuf::from(format!("(built-in)/{name}")),
+                    ),
+                )
+            })
+            .collect();
+        let mut assets: BTreeMap<String, Vec<u8>> = theme::ASSETS
+            .iter()
+            .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+            .collect();
+        let dir = root.join("templates");
+        let mut problems = Vec::new();
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        problems.push(Diagnostic::error(
+                            Span::file_start("templates"),
+                            format!("cannot read: {error}"),
+                        ));
+                        continue;
+                    }
+                };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let name = entry
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let file = entry
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(entry.path())
+                    .to_path_buf();
+                match name.strip_prefix("assets/") {
+                    Some(asset) => match std::fs::read(entry.path()) {
+                        Ok(bytes) => {
+                            assets.insert(asset.to_owned(), bytes);
+                        }
+                        Err(error) => problems.push(Diagnostic::error(
+                            Span::file_start(&file),
+                            format!("cannot read: {error}"),
+                        )),
+                    },
+                    None => match std::fs::read_to_string(entry.path()) {
+                        Ok(text) => {
+                            templates.insert(name, (text, file));
+                        }
+                        Err(error) => problems.push(Diagnostic::error(
+                            Span::file_start(&file),
+                            format!("cannot read: {error}"),
+                        )),
+                    },
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(Theme { templates, assets })
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn assets(&self) -> impl Iterator<Item = (&String, &Vec<u8>)> {
+        self.assets.iter()
+    }
+}
+
+/// Everything the `markdown` filter and `url` function need, shared by all pages.
+struct Links {
+    /// `@` reference (without the `@`) -> site path.
+    targets: HashMap<String, String>,
+    urls: Urls,
+    raw_html: bool,
+}
+
+impl Links {
+    fn new(model: &Model, urls: Urls) -> Links {
+        let mut targets = HashMap::new();
+        let mut add = |reference: String, target: Target| {
+            targets.insert(reference, Urls::target(model, target));
+        };
+        for (p, product) in model.products.iter().enumerate() {
+            add(product.id.clone(), Target::Product(p));
+            for version in &product.versions {
+                add(
+                    format!("{}@{}", product.id, version.id),
+                    Target::Version(version.node),
+                );
+            }
+        }
+        for (s, scenario) in model.scenarios.iter().enumerate() {
+            add(format!("scenario:{}", scenario.id), Target::Scenario(s));
+        }
+        for (c, component) in model.components.iter().enumerate() {
+            add(format!("component:{}", component.id), Target::Component(c));
+        }
+        Links {
+            targets,
+            urls,
+            raw_html: model.site.raw_html,
+        }
+    }
+
+    fn resolve(&self, page: &str, destination: &str) -> Option<String> {
+        let reference = destination.strip_prefix('@')?;
+        let (reference, fragment) = match reference.split_once('#') {
+            Some((r, f)) => (r, format!("#{f}")),
+            None => (reference, String::new()),
+        };
+        let target = self.targets.get(reference)?;
+        Some(self.urls.relative(page, &format!("{target}{fragment}")))
+    }
+
+    /// Markdown -> HTML for the page at `page`: `@` links resolved, raw HTML
+    /// escaped unless allowed, headings kept below the page's own, footnote
+    /// ids prefixed so they cannot clash with the page's ids.
+    fn markdown(&self, page: &str, text: &str) -> String {
+        let events =
+            pulldown_cmark::Parser::new_ext(text, markdown::options()).map(|event| match event {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest_url = self.resolve(page, &dest_url).map_or(dest_url, Into::into);
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest_url = self.resolve(page, &dest_url).map_or(dest_url, Into::into);
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => Event::Start(Tag::Heading {
+                    level: demote(level),
+                    id,
+                    classes,
+                    attrs,
+                }),
+                Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+                Event::Html(html) | Event::InlineHtml(html) if !self.raw_html => Event::Text(html),
+                Event::FootnoteReference(label) => {
+                    Event::FootnoteReference(format!("fn-{label}").into())
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into()))
+                }
+                other => other,
+            });
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events);
+        html
+    }
+}
+
+/// Markdown headings sit below the page's `h1` and section `h2`s.
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn page_path(state: &State) -> String {
+    state
+        .get::<String>("page_path")
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn engine(theme: &Theme, links: Arc<Links>) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml", ".svg"]);
+    let filter_links = Arc::clone(&links);
+    tera.register_filter("markdown", move |text: &str, _: Kwargs, state: &State| {
+        Value::safe_string(&filter_links.markdown(&page_path(state), text))
+    });
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let reference: String = kwargs.must_get("ref")?;
+            let destination = format!("@{}", reference.trim_start_matches('@'));
+            links
+                .resolve(&page_path(state), &destination)
+                .ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "url(): `{reference}` points at nothing in this knowledge base"
+                    ))
+                })
+        },
+    );
+    let sources: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(name, (text, _))| (name.as_str(), text.as_str()))
+        .collect();
+    tera.add_raw_templates(sources)
+        .map_err(|error| vec![template_problem(theme, &error)])?;
+    Ok(tera)
+}
+
+/// A template error, named by the template's file (the override's path for a
+/// knowledge base's own template) with Tera's report, which shows the line.
+fn template_problem(theme: &Theme, error: &tera::Error) -> Diagnostic {
+    let report = error.to_string();
+    let (file, line) = theme
+        .templates
+        .iter()
+        .filter(|(name, _)| report.contains(name.as_str()))
+        .max_by_key(|(name, _)| name.len())
+        .map(|(name, (_, file))| (file.clone(), report_line(&report, name)))
+        .unwrap_or_else(|| (PathBuf::from("templates"), 1));
+    Diagnostic::error(
+        Span::new(file, line, 1),
+        format!("template error: {}", report.trim()),
+    )
+}
+
+/// The line number Tera's report gives for a template (`name:LINE:COL`).
+fn report_line(report: &str, name: &str) -> usize {
+    report
+        .split(name)
+        .nth(1)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or(1)
+}
+
+/// Renders every planned page; returns the site's files or every template error.
+pub fn render(
+    model: &Model,
+    plan: Plan,
+    theme: &Theme,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let links = Arc::new(Links::new(model, plan.urls));
+    let tera = engine(theme, links)?;
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = plan
+        .pages
+        .into_par_iter()
+        .map(|page| {
+            let context =
+                Context::from_serialize(&page.context).map_err(|e| template_problem(theme, &e))?;
+            let html = tera
+                .render(page.template, &context)
+                .map_err(|e| template_problem(theme, &e))?;
+            Ok(OutputFile {
+                path: page.path,
+                bytes: html.into_bytes(),
+            })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + plan.files.len());
+    let mut problems = Vec::new();
+    for result in rendered {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) if !problems.contains(&problem) => problems.push(problem),
+            Err(_) => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    files.extend(plan.files.into_iter().map(|f| OutputFile {
+        path: f.path,
+        bytes: f.bytes,
+    }));
+    files.extend(theme.assets().map(|(name, bytes)| OutputFile {
+        path: format!("assets/{name}"),
+        bytes: bytes.clone(),
+    }));
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links() -> Links {
+        Links {
+            targets: [("a@1.0".to_owned(), "products/a/1.0/index.html".to_owned())]
+                .into_iter()
+                .collect(),
+            urls: Urls { pretty: false },
+            raw_html: false,
+        }
+    }
+
+    #[test]
+    fn markdown_resolves_references_from_the_page() {
+        let html = links().markdown("products/b/index.html", "See [A 1.0](@a@1.0#to-b-2).");
+        assert!(
+            html.contains(r#"href="../../products/a/1.0/index.html#to-b-2""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn markdown_escapes_raw_html_and_demotes_headings() {
+        let html = links().markdown(
+            "index.html",
+            "# Top\n\n<script>alert(1)</script>\n\nx <b>y</b>",
+        );
+        assert!(html.contains("<h3>Top</h3>"), "{html}");
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn footnote_ids_are_prefixed() {
+        let html = links().markdown("index.html", "Text[^1].\n\n[^1]: Note.");
+        assert!(html.contains("id=\"fn-1\""), "{html}");
+        assert!(!html.contains("id=\"1\""), "{html}");
+    }
+
+    #[test]
+    fn report_line_reads_tera_locations() {
+        assert_eq!(
+            report_line("error --> version.html:12:5\n", "version.html"),
+            12
+        );
+        assert_eq!(report_line("no location", "version.html"), 1);
+    }
+}
