@@ -82,6 +82,8 @@ pub fn build(root: &Path, output: &Path, options: &plan::PlanOptions) -> Result<
     };
     let planned = plan::plan(&checked.model, options);
     let pages = planned.pages.len();
+    let mut warnings = checked.warnings;
+    warnings.extend(planned.warnings.iter().cloned());
     let files = match render::render(&checked.model, planned, &theme) {
         Ok(files) => files,
         Err(problems) => return Err(fail(problems, checked.model)),
@@ -93,6 +95,6 @@ pub fn build(root: &Path, output: &Path, options: &plan::PlanOptions) -> Result<
         output: target,
         pages,
         files: files.len(),
-        warnings: checked.warnings,
+        warnings,
     })
 }

@@ -1,7 +1,7 @@
 //! Markdown helpers shared by the stages that read Markdown: `resolve` checks
 //! every link in it, `render` turns it into HTML.
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// The Markdown extensions we accept. Task lists stay off: their checkboxes
 /// have no label, which fails accessibility checks.
@@ -61,6 +61,14 @@ mod tests {
     }
 
     #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(
+            plain_text("**Bold** [link](@a) and `code`.\n\n- item"),
+            "Bold link and code. item"
+        );
+    }
+
+    #[test]
     fn schemes() {
         assert_eq!(url_problem("https://example.com/a:b"), None);
         assert_eq!(url_problem("mailto:x@example.com"), None);
@@ -71,4 +79,31 @@ mod tests {
         assert!(url_problem("data:text/html,x").is_some());
         assert!(url_problem("file:///etc/passwd").is_some());
     }
+}
+
+fn is_block(end: TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::TableCell
+            | TagEnd::FootnoteDefinition
+    )
+}
+
+/// The words of a Markdown text without its markup, for the search index.
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(end) if is_block(end) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -6,6 +6,7 @@
 //! them; templates only print. Markdown stays Markdown here: the `markdown`
 //! filter of the render stage turns it into HTML for the page it lands on.
 
+mod data;
 mod diagram;
 mod reference;
 pub mod urls;
@@ -39,6 +40,7 @@ pub struct Plan {
     pub pages: Vec<Page>,
     pub files: Vec<DataFile>,
     pub urls: Urls,
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// Options that are not part of the knowledge base.
@@ -118,6 +120,21 @@ pub fn plan(model: &Model, options: &PlanOptions) -> Plan {
     pages.push(builder.simple_page("404.html", "404.html", "Page not found"));
 
     let mut files = Vec::new();
+    let search = data::script("UPGRADE_ATLAS_SEARCH", &data::search_documents(model, urls));
+    let warnings = data::size_warning(search.len()).into_iter().collect();
+    files.push(DataFile {
+        path: data::SEARCH_SCRIPT.into(),
+        bytes: search.into_bytes(),
+    });
+    let graph_data = data::graph_json(model, urls);
+    files.push(DataFile {
+        path: data::GRAPH_SCRIPT.into(),
+        bytes: data::script("UPGRADE_ATLAS_GRAPH", &graph_data).into_bytes(),
+    });
+    files.push(DataFile {
+        path: data::GRAPH_JSON.into(),
+        bytes: graph_data.into_bytes(),
+    });
     files.push(DataFile {
         path: "robots.txt".into(),
         bytes: robots(base_url.as_deref()).into_bytes(),
@@ -136,7 +153,12 @@ pub fn plan(model: &Model, options: &PlanOptions) -> Plan {
             });
         }
     }
-    Plan { pages, files, urls }
+    Plan {
+        pages,
+        files,
+        urls,
+        warnings,
+    }
 }
 
 struct Builder<'a, 'g, 'm> {
@@ -195,6 +217,7 @@ impl Builder<'_, '_, '_> {
             matrix_url: self.urls.relative(path, urls::MATRIX),
             paths_url: self.urls.relative(path, urls::PATHS),
             search_url: self.urls.relative(path, urls::SEARCH),
+            root_url: self.urls.relative(path, ""),
             assets_url: self
                 .urls
                 .relative(path, "assets/")

@@ -29,6 +29,8 @@ pub struct Frame {
     pub matrix_url: String,
     pub paths_url: String,
     pub search_url: String,
+    /// The site root, relative to this page (`./`, `../`, ...).
+    pub root_url: String,
     /// The `assets/` folder, relative to this page, ending in `/`.
     pub assets_url: String,
     pub canonical: Option<String>,
