@@ -48,6 +48,33 @@ pub fn url_problem(url: &str) -> Option<String> {
     }
 }
 
+fn is_block(end: TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::TableCell
+            | TagEnd::FootnoteDefinition
+    )
+}
+
+/// The words of a Markdown text without its markup, for the search index.
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(end) if is_block(end) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,31 +106,4 @@ mod tests {
         assert!(url_problem("data:text/html,x").is_some());
         assert!(url_problem("file:///etc/passwd").is_some());
     }
-}
-
-fn is_block(end: TagEnd) -> bool {
-    matches!(
-        end,
-        TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::Item
-            | TagEnd::BlockQuote(_)
-            | TagEnd::CodeBlock
-            | TagEnd::TableCell
-            | TagEnd::FootnoteDefinition
-    )
-}
-
-/// The words of a Markdown text without its markup, for the search index.
-pub fn plain_text(text: &str) -> String {
-    let mut out = String::new();
-    for event in Parser::new_ext(text, options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(end) if is_block(end) => out.push(' '),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
