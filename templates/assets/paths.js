@@ -6,10 +6,7 @@
   "use strict";
 
   var data = window.UPGRADE_ATLAS_GRAPH;
-  var root = document.body.getAttribute("data-root") || "";
-  var form = document.getElementById("finder");
-  var answer = document.getElementById("answer");
-  if (!data || !form || !answer) return;
+  if (!data) return;
 
   function holds(condition, facts) {
     return condition.when.every(function (c) { return facts[c]; }) &&
@@ -124,6 +121,16 @@
     }
     return hops;
   }
+
+  /* The engine, for themes and tests: edges(facts) with facts an object of
+     condition indices, path(edges, from, to) and hopDetails(route, facts)
+     over node indices of data/graph.js. */
+  window.UpgradeAtlasPaths = { edges: edges, path: path, hopDetails: hopDetails };
+
+  var root = document.body.getAttribute("data-root") || "";
+  var form = document.getElementById("finder");
+  var answer = document.getElementById("answer");
+  if (!form || !answer) return;
 
   function element(tag, className, text) {
     var e = document.createElement(tag);

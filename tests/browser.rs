@@ -1,0 +1,455 @@
+//! Browser tests: the built site opened from file:// in Debian's Chromium.
+//!
+//! Chromium, Node.js packages (tests/browser/node_modules) and Java are
+//! installed by .ci/run. Where one is missing these tests fail under CI
+//! (CI set) and are skipped with a message elsewhere, so that `cargo test`
+//! still runs on a machine with only Rust.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use upgrade_atlas::graph::UpgradeGraph;
+use upgrade_atlas::model::Facts;
+
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The tool, or `None` after saying why the test is skipped; panics under CI.
+fn require(what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
+    if found.is_some() {
+        return found;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{what} is missing: .ci/run should have installed it");
+    }
+    eprintln!("skipped: {what} is not installed here (run .ci/run to install it)");
+    None
+}
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "/usr/bin/chromium".into());
+    require("chromium", path.is_file().then_some(path))
+}
+
+fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let status = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
+        .args([
+            "--root",
+            root.to_str().unwrap(),
+            "build",
+            "--output",
+            site.to_str().unwrap(),
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    out
+}
+
+/// The DOM after scripts ran, of a page opened from file:// with a query.
+fn dump_dom(chromium: &Path, file: &Path, query: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("file://{}{}", file.display(), query);
+    let out = Command::new(chromium)
+        .args(CHROMIUM_FLAGS)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--virtual-time-budget=5000", "--dump-dom", &url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn select(html: &str, css: &str) -> Vec<scraper::ElementRef<'static>> {
+    let document: &'static scraper::Html = Box::leak(Box::new(scraper::Html::parse_document(html)));
+    let selector = scraper::Selector::parse(css).unwrap();
+    document.select(&selector).collect()
+}
+
+fn text(element: &scraper::ElementRef) -> String {
+    element.text().collect::<String>()
+}
+
+#[test]
+fn search_finds_example_terms_with_working_links() {
+    let Some(chromium) = chromium() else { return };
+    let out = build(&manifest(), &[]);
+    let site = out.path().join("site");
+    let page = site.join("search/index.html");
+    let html = dump_dom(&chromium, &page, "?q=fax");
+    let results = select(&html, ".search-results li a");
+    let titles: Vec<String> = results.iter().map(text).collect();
+    assert!(
+        titles.iter().any(|t| t == "Fax Service"),
+        "results: {titles:?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("Fax Service no longer supported")),
+        "results: {titles:?}"
+    );
+    // Title hits rank above body hits: the first result has the term in its title.
+    assert!(
+        titles[0].to_lowercase().contains("fax"),
+        "first result {:?}",
+        titles[0]
+    );
+    assert!(
+        !select(&html, ".search-results mark").is_empty(),
+        "terms are highlighted"
+    );
+    for link in &results {
+        let href = link.value().attr("href").unwrap();
+        let target = site.join("search").join(href.split('#').next().unwrap());
+        assert!(target.is_file(), "result link {href} does not resolve");
+    }
+    // Accents and case do not matter; prefixes match.
+    let html = dump_dom(&chromium, &page, "?q=SÍTE%20serv");
+    let titles: Vec<String> = select(&html, ".search-results li a")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        titles.contains(&"Site Server".to_owned()),
+        "results: {titles:?}"
+    );
+    let html = dump_dom(&chromium, &page, "?q=zzqqxx");
+    let status = select(&html, ".search-status")
+        .iter()
+        .map(text)
+        .collect::<String>();
+    assert!(status.starts_with("No results"), "status: {status}");
+}
+
+#[test]
+fn path_finder_answers_the_seed_cases() {
+    let Some(chromium) = chromium() else { return };
+    let out = build(&manifest(), &[]);
+    let page = out.path().join("site/paths/index.html");
+    let html = dump_dom(
+        &chromium,
+        &page,
+        "?from=backoffice-server@2.5&to=windows-xp-server@xp",
+    );
+    let answer = &select(&html, "#answer")[0];
+    assert_eq!(
+        answer.value().attr("data-path"),
+        Some("backoffice-server@2.5 backoffice-server@4.5 windows-xp-server@xp")
+    );
+    let issues: Vec<&str> = select(&html, "#answer li.issue")
+        .iter()
+        .filter_map(|i| i.value().attr("data-title"))
+        .collect();
+    assert_eq!(
+        issues,
+        [
+            "Site Server cannot be installed",
+            "Web Administration is not supported"
+        ]
+    );
+
+    let html = dump_dom(
+        &chromium,
+        &page,
+        "?from=small-business-server@4.0&to=windows-xp-server@xp",
+    );
+    let answer = &select(&html, "#answer")[0];
+    assert_eq!(
+        answer.value().attr("data-path"),
+        Some("small-business-server@4.0 backoffice-server@4.5 windows-xp-server@xp")
+    );
+    let issues: Vec<&str> = select(&html, "#answer li.issue")
+        .iter()
+        .filter_map(|i| i.value().attr("data-title"))
+        .collect();
+    assert!(
+        issues.contains(&"Fax Service no longer supported"),
+        "{issues:?}"
+    );
+    // The choice is kept in the form.
+    let chosen = select(&html, "#from option[selected], #from option");
+    assert!(!chosen.is_empty());
+}
+
+#[test]
+fn path_finder_works_with_pretty_urls_under_a_sub_path() {
+    let Some(chromium) = chromium() else { return };
+    let kb = tempfile::tempdir().unwrap();
+    copy_tree(&manifest().join("content"), &kb.path().join("content"));
+    let site_yaml = kb.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&site_yaml).unwrap() + "pretty_urls: true\n";
+    std::fs::write(&site_yaml, text).unwrap();
+    let out = build(kb.path(), &["--base-url", "https://example.com/docs/kb/"]);
+    let html = dump_dom(
+        &chromium,
+        &out.path().join("site/paths/index.html"),
+        "?from=backoffice-server@4.0&to=windows-xp-server@xp",
+    );
+    let answer = &select(&html, "#answer")[0];
+    assert_eq!(
+        answer.value().attr("data-path"),
+        Some("backoffice-server@4.0 backoffice-server@4.5 windows-xp-server@xp")
+    );
+    let links: Vec<&str> = select(&html, "#answer a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(
+        links.iter().all(|l| !l.ends_with("index.html")),
+        "{links:?}"
+    );
+    let html = dump_dom(
+        &chromium,
+        &out.path().join("site/search/index.html"),
+        "?q=starter",
+    );
+    assert!(
+        !select(&html, ".search-results a").is_empty(),
+        "search works with pretty URLs"
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A page that asks the path finder's engine for every pair of versions under
+/// every set of facts given, and prints the answers as JSON.
+const HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>harness</title></head>
+<body data-root=""><pre id="out"></pre>
+<script src="data/graph.js"></script><script src="assets/paths.js"></script>
+<script>
+var data = window.UPGRADE_ATLAS_GRAPH, api = window.UpgradeAtlasPaths, out = [];
+FACT_SETS.forEach(function (names) {
+  var facts = {};
+  names.forEach(function (n) { data.conditions.forEach(function (c, i) { if (c.name === n) facts[i] = true; }); });
+  var edges = api.edges(facts);
+  data.nodes.forEach(function (a, from) {
+    data.nodes.forEach(function (b, to) {
+      var route = api.path(edges, from, to);
+      var issues = route ? [].concat.apply([], api.hopDetails(route, facts).map(function (h) {
+        return h.issues.map(function (i) { return data.issues[i.issue].title; });
+      })) : [];
+      out.push({ facts: names, from: a.ref, to: b.ref, path: route && route.map(function (n) { return data.nodes[n].ref; }), issues: issues });
+    });
+  });
+});
+document.getElementById("out").textContent = JSON.stringify(out);
+</script></body></html>"#;
+
+#[derive(serde::Deserialize, Debug)]
+struct BrowserAnswer {
+    facts: Vec<String>,
+    from: String,
+    to: String,
+    path: Option<Vec<String>>,
+    issues: Vec<String>,
+}
+
+/// For every pair of versions, the path finder's answer equals the engine's.
+fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
+    let checked =
+        upgrade_atlas::check(root).unwrap_or_else(|_| panic!("{} does not check", root.display()));
+    let model = &checked.model;
+    let mut fact_sets: Vec<Vec<String>> = vec![Vec::new()];
+    fact_sets.extend(model.site.conditions.iter().map(|c| vec![c.name.clone()]));
+    if model.site.conditions.len() > 1 {
+        fact_sets.push(
+            model
+                .site
+                .conditions
+                .iter()
+                .map(|c| c.name.clone())
+                .collect(),
+        );
+    }
+    let out = build(root, &[]);
+    let site = out.path().join("site");
+    let harness = HARNESS.replace("FACT_SETS", &serde_json::to_string(&fact_sets).unwrap());
+    std::fs::write(site.join("harness.html"), harness).unwrap();
+    let html = dump_dom(chromium, &site.join("harness.html"), "");
+    let json = select(&html, "#out").iter().map(text).collect::<String>();
+    let answers: Vec<BrowserAnswer> =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(
+        answers.len(),
+        fact_sets.len() * model.nodes.len() * model.nodes.len()
+    );
+
+    let graph = UpgradeGraph::new(model);
+    let mut differences = Vec::new();
+    for answer in answers {
+        let facts = Facts(
+            answer
+                .facts
+                .iter()
+                .map(|n| model.condition_index(n).unwrap())
+                .collect(),
+        );
+        let edges = graph.edges(&facts);
+        let from = upgrade_atlas::resolve::select_one(model, &answer.from).unwrap();
+        let to = upgrade_atlas::resolve::select_one(model, &answer.to).unwrap();
+        let path = edges.path(from, to);
+        let want_path = path
+            .as_ref()
+            .map(|p| p.iter().map(|n| model.node_ref(*n)).collect::<Vec<_>>());
+        let want_issues: Vec<String> = path
+            .as_deref()
+            .map(|p| {
+                edges
+                    .path_issues(p)
+                    .iter()
+                    .map(|i| i.issue.title.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if want_path != answer.path || want_issues != answer.issues {
+            differences.push(format!(
+                "{}: {} -> {} if {:?}: engine {:?} {:?}, browser {:?} {:?}",
+                root.display(),
+                answer.from,
+                answer.to,
+                answer.facts,
+                want_path,
+                want_issues,
+                answer.path,
+                answer.issues
+            ));
+        }
+    }
+    differences
+}
+
+#[test]
+fn path_finder_agrees_with_the_engine_on_every_pair() {
+    let Some(chromium) = chromium() else { return };
+    let mut roots = vec![manifest()];
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(manifest().join("tests/conformance/ok"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    roots.extend(cases);
+    let differences: Vec<String> = roots
+        .iter()
+        .flat_map(|root| cross_check(&chromium, root))
+        .collect();
+    assert!(
+        differences.is_empty(),
+        "{} differences:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+}
+
+#[test]
+fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
+    let Some(chromium) = chromium() else { return };
+    let browser_tests = manifest().join("tests/browser");
+    let modules = browser_tests.join("node_modules/playwright-core");
+    let Some(_) = require(
+        "tests/browser/node_modules (npm ci)",
+        modules.is_dir().then_some(modules),
+    ) else {
+        return;
+    };
+    let out = build(&manifest(), &[]);
+    let site = out.path().join("site");
+    let pages = [
+        "index.html",
+        "products/backoffice-server/index.html",
+        "products/backoffice-server/4.0/index.html",
+        "scenarios/backoffice/4.0-to-xp/index.html",
+        "components/site-server/index.html",
+        "matrix/index.html",
+        "search/index.html?q=site",
+        "paths/index.html?from=small-business-server@4.0&to=windows-xp-server@xp",
+        "404.html",
+    ];
+    let run = Command::new("node")
+        .current_dir(&browser_tests)
+        .arg("a11y.mjs")
+        .arg(&site)
+        .args(pages)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    assert!(
+        run.status.success(),
+        "accessibility or network problems:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+#[test]
+fn html_and_css_pass_the_nu_checker() {
+    let jar = manifest().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
+    let Some(jar) = require(
+        "the Nu HTML Checker (npm ci in tests/browser)",
+        jar.is_file().then_some(jar),
+    ) else {
+        return;
+    };
+    let out = build(&manifest(), &[]);
+    let site = out.path().join("site");
+    let html = Command::new("java")
+        .args([
+            "-jar",
+            jar.to_str().unwrap(),
+            "--errors-only",
+            "--skip-non-html",
+        ])
+        .arg(&site)
+        .output()
+        .expect("java runs");
+    assert!(
+        html.status.success(),
+        "HTML errors:\n{}",
+        String::from_utf8_lossy(&html.stderr)
+    );
+    let css = Command::new("java")
+        .args(["-jar", jar.to_str().unwrap(), "--errors-only", "--css"])
+        .arg(site.join("assets/style.css"))
+        .output()
+        .expect("java runs");
+    assert!(
+        css.status.success(),
+        "CSS errors:\n{}",
+        String::from_utf8_lossy(&css.stderr)
+    );
+}

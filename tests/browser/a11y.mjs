@@ -1,0 +1,61 @@
+// Opens pages of a built site from file:// in Debian's Chromium (through
+// playwright-core, never a downloaded browser), runs axe-core on each, checks
+// that no request leaves file://, and drives the search with the keyboard.
+// Usage: node a11y.mjs SITE_DIR PAGE... ; prints one JSON report, exits 1 on any problem.
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve("axe-core/axe.min.js");
+const [site, ...pages] = process.argv.slice(2);
+const problems = [];
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  for (const colorScheme of ["light", "dark"]) {
+    const context = await browser.newContext({ colorScheme });
+    for (const page of pages) {
+      const [file, query = ""] = page.split("?");
+      const url = pathToFileURL(path.join(site, file)).href + (query ? "?" + query : "");
+      const tab = await context.newPage();
+      tab.on("request", (request) => {
+        if (!request.url().startsWith("file:")) problems.push({ page, request: request.url() });
+      });
+      tab.on("pageerror", (error) => problems.push({ page, scriptError: String(error) }));
+      await tab.goto(url, { waitUntil: "load" });
+      await tab.waitForTimeout(200);
+      await tab.addScriptTag({ path: axePath });
+      const result = await tab.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+      for (const v of result.violations) {
+        problems.push({ page, colorScheme, rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) });
+      }
+      await tab.close();
+    }
+    await context.close();
+  }
+
+  // Keyboard: type a query, ArrowDown reaches the first result, Escape returns.
+  const tab = await browser.newPage();
+  await tab.goto(pathToFileURL(path.join(site, "search/index.html")).href);
+  await tab.fill("#search-query", process.env.SEARCH_TERM || "server");
+  await tab.waitForSelector(".search-results a", { timeout: 5000 });
+  await tab.press("#search-query", "ArrowDown");
+  const first = await tab.evaluate(() => document.activeElement === document.querySelector(".search-results a"));
+  if (!first) problems.push({ keyboard: "ArrowDown from the search box does not reach the first result" });
+  await tab.keyboard.press("ArrowDown");
+  const second = await tab.evaluate(() => document.activeElement === document.querySelectorAll(".search-results a")[1]);
+  if (!second) problems.push({ keyboard: "ArrowDown does not move to the second result" });
+  await tab.keyboard.press("Escape");
+  const back = await tab.evaluate(() => document.activeElement && document.activeElement.id === "search-query");
+  if (!back) problems.push({ keyboard: "Escape does not return to the search box" });
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify({ pages: pages.length, problems }, null, 1));
+process.exit(problems.length ? 1 : 0);
