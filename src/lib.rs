@@ -14,6 +14,7 @@ pub mod plan;
 pub mod render;
 pub mod resolve;
 pub mod selector;
+pub mod serve;
 pub mod write;
 
 use std::path::Path;
@@ -56,6 +57,38 @@ pub fn check(root: &Path) -> Result<Checked, Failure> {
     }
 }
 
+/// A site rendered in memory, ready to be written or served.
+pub struct Rendered {
+    pub files: Vec<render::OutputFile>,
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Checks, plans and renders the site in memory.
+pub fn render_site(root: &Path, options: &plan::PlanOptions) -> Result<Rendered, Failure> {
+    let checked = check(root)?;
+    let fail = |diagnostics: Vec<Diagnostic>, model: Model| Failure {
+        diagnostics,
+        sources: model.sources,
+    };
+    let theme = match render::Theme::load(root) {
+        Ok(theme) => theme,
+        Err(problems) => return Err(fail(problems, checked.model)),
+    };
+    let planned = plan::plan(&checked.model, options);
+    let pages = planned.pages.len();
+    let mut warnings = checked.warnings;
+    warnings.extend(planned.warnings.iter().cloned());
+    match render::render(&checked.model, planned, &theme) {
+        Ok(files) => Ok(Rendered {
+            files,
+            pages,
+            warnings,
+        }),
+        Err(problems) => Err(fail(problems, checked.model)),
+    }
+}
+
 /// What a build wrote.
 pub struct Built {
     pub output: std::path::PathBuf,
@@ -67,34 +100,19 @@ pub struct Built {
 /// Checks, plans, renders and writes the site. Nothing is written unless
 /// every stage succeeded.
 pub fn build(root: &Path, output: &Path, options: &plan::PlanOptions) -> Result<Built, Failure> {
-    let checked = check(root)?;
-    let fail = |diagnostics: Vec<Diagnostic>, model: Model| Failure {
-        diagnostics,
-        sources: model.sources,
-    };
-    let target = match write::check_output(root, output) {
-        Ok(target) => target,
-        Err(problem) => return Err(fail(vec![problem], checked.model)),
-    };
-    let theme = match render::Theme::load(root) {
-        Ok(theme) => theme,
-        Err(problems) => return Err(fail(problems, checked.model)),
-    };
-    let planned = plan::plan(&checked.model, options);
-    let pages = planned.pages.len();
-    let mut warnings = checked.warnings;
-    warnings.extend(planned.warnings.iter().cloned());
-    let files = match render::render(&checked.model, planned, &theme) {
-        Ok(files) => files,
-        Err(problems) => return Err(fail(problems, checked.model)),
-    };
-    if let Err(problem) = write::write(&target, &files) {
-        return Err(fail(vec![problem], checked.model));
-    }
+    let target = write::check_output(root, output).map_err(|problem| Failure {
+        diagnostics: vec![problem],
+        sources: Sources::default(),
+    })?;
+    let rendered = render_site(root, options)?;
+    write::write(&target, &rendered.files).map_err(|problem| Failure {
+        diagnostics: vec![problem],
+        sources: Sources::default(),
+    })?;
     Ok(Built {
         output: target,
-        pages,
-        files: files.len(),
-        warnings,
+        pages: rendered.pages,
+        files: rendered.files.len(),
+        warnings: rendered.warnings,
     })
 }

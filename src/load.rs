@@ -31,6 +31,16 @@ pub struct RawKb {
     /// Files under `content/static/`, copied verbatim: (path below static/, path from root).
     pub static_files: Vec<(PathBuf, PathBuf)>,
     pub sources: Sources,
+    /// Ids whose files could not be read or parsed: references to them are
+    /// not reported again as unknown, since the real problem is the file.
+    pub broken: Broken,
+}
+
+#[derive(Debug, Default)]
+pub struct Broken {
+    pub products: std::collections::BTreeSet<String>,
+    pub components: std::collections::BTreeSet<String>,
+    pub scenarios: std::collections::BTreeSet<String>,
 }
 
 /// One parsed file: where it is, the id its path gives it, and its value.
@@ -582,21 +592,45 @@ fn read_entry(
     }
     let text = match read_text(path, file) {
         Ok(text) => text,
-        Err(problem) => return problems.push(problem),
+        Err(problem) => {
+            problems.push(problem);
+            String::new()
+        }
     };
+    let readable = problems.last().is_none_or(|p| p.span.file != file);
     match kind {
         Kind::Site => {
             // An empty site.yaml means "all defaults".
-            if !is_blank_yaml(&text) {
+            if readable && !is_blank_yaml(&text) {
                 kb.site = parse(file, "site", &text, problems);
             }
         }
-        Kind::Product(id) => kb.products.extend(parse(file, &id, &text, problems)),
-        Kind::Component(id) => kb.components.extend(parse(file, &id, &text, problems)),
-        Kind::Scenario(id) => kb.scenarios.extend(parse(file, &id, &text, problems)),
+        Kind::Product(id) => match readable
+            .then(|| parse(file, &id, &text, problems))
+            .flatten()
+        {
+            Some(doc) => kb.products.push(doc),
+            None => drop(kb.broken.products.insert(id)),
+        },
+        Kind::Component(id) => match readable
+            .then(|| parse(file, &id, &text, problems))
+            .flatten()
+        {
+            Some(doc) => kb.components.push(doc),
+            None => drop(kb.broken.components.insert(id)),
+        },
+        Kind::Scenario(id) => match readable
+            .then(|| parse(file, &id, &text, problems))
+            .flatten()
+        {
+            Some(doc) => kb.scenarios.push(doc),
+            None => drop(kb.broken.scenarios.insert(id)),
+        },
         Kind::Static(_) => unreachable!("handled above"),
     }
-    kb.sources.insert(file.to_path_buf(), text);
+    if readable {
+        kb.sources.insert(file.to_path_buf(), text);
+    }
 }
 
 fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {

@@ -40,6 +40,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Build the site in memory, serve it, and rebuild and reload on every change.
+    Serve {
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check, then build the site.
     Build {
         /// Where to write the site (default: ROOT/public).
@@ -54,8 +66,25 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Build { output, base_url } = &cli.command {
-        return run_build(&cli.root, output.clone(), base_url.clone());
+    match &cli.command {
+        Command::Build { output, base_url } => {
+            return run_build(&cli.root, output.clone(), base_url.clone());
+        }
+        Command::Serve { port, bind, open } => {
+            let options = upgrade_atlas::serve::ServeOptions {
+                bind: bind.clone(),
+                port: *port,
+                open: *open,
+            };
+            return match upgrade_atlas::serve::serve(&cli.root, &options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        _ => {}
     }
     let checked = match check(&cli.root) {
         Ok(checked) => checked,
@@ -76,7 +105,7 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Command::Build { .. } => unreachable!("handled before the checks"),
+        Command::Build { .. } | Command::Serve { .. } => unreachable!("handled before the checks"),
         Command::Path {
             from,
             to,

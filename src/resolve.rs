@@ -18,7 +18,10 @@ use crate::model::*;
 use crate::selector::{self, VersionSpec, is_product_id, is_version_id};
 
 pub fn resolve(raw: RawKb) -> (Model, Vec<Diagnostic>) {
-    let mut resolver = Resolver::default();
+    let mut resolver = Resolver {
+        broken: raw.broken,
+        ..Resolver::default()
+    };
     let site = resolver.site(raw.site.as_ref());
     let mut model = Model {
         site,
@@ -69,6 +72,8 @@ struct Resolver {
     problems: Vec<Diagnostic>,
     pending: Vec<PendingMarkdown>,
     condition_names: Vec<String>,
+    /// Files that failed to load; what refers to them is not reported again.
+    broken: crate::load::Broken,
 }
 
 impl Resolver {
@@ -253,6 +258,7 @@ impl Resolver {
         let mut docs: Vec<&RawDoc<RawProduct>> = Vec::new();
         for doc in raw {
             if !is_product_id(&doc.id) {
+                self.broken.products.insert(doc.id.clone());
                 self.error(Span::file_start(&doc.file), format!("`{}` is not a valid product id", doc.id))
                     .hint = Some("a product id is its file name: lowercase letters, digits and `-`, e.g. products/backoffice-server.yaml".into());
                 continue;
@@ -485,6 +491,7 @@ impl Resolver {
         for id in raw.iter().flatten() {
             match model.component_index(&id.value) {
                 Some(index) => found.push(index),
+                None if self.broken.components.contains(&id.value) => {}
                 None => {
                     let hint = component_hint(model, &id.value);
                     self.error(span(file, id), format!("unknown component `{}`", id.value))
@@ -533,6 +540,10 @@ impl Resolver {
         role: Role,
     ) -> Option<Vec<NodeId>> {
         let at = span(file, raw);
+        let product = raw.value.trim().split('@').next().unwrap_or_default();
+        if self.broken.products.contains(product) {
+            return None; // its file's own error says what is wrong
+        }
         match select_nodes(model, &raw.value, role) {
             Ok(nodes) => Some(nodes),
             Err((message, hint)) => {
@@ -564,8 +575,10 @@ impl Resolver {
                 );
                 continue;
             }
-            if let Some(scenario) = self.scenario(model, doc) {
-                scenarios.push(scenario);
+            match self.scenario(model, doc) {
+                Some(scenario) => scenarios.push(scenario),
+                // Left out for its own errors: links to it are not reported again.
+                None => drop(self.broken.scenarios.insert(doc.id.clone())),
             }
         }
         scenarios.sort_by(|a, b| a.id.cmp(&b.id));
@@ -645,7 +658,7 @@ impl Resolver {
         for issue in raw.iter().flatten() {
             let component = issue.component.as_ref().and_then(|id| {
                 let found = model.component_index(&id.value);
-                if found.is_none() {
+                if found.is_none() && !self.broken.components.contains(&id.value) {
                     let hint = component_hint(model, &id.value);
                     self.error(span(file, id), format!("unknown component `{}`", id.value))
                         .hint = Some(hint);
@@ -701,10 +714,22 @@ impl Resolver {
 
     // ---- Markdown links -----------------------------------------------------
 
+    fn refers_to_broken(&self, reference: &str) -> bool {
+        if let Some(id) = reference.strip_prefix("scenario:") {
+            return self.broken.scenarios.contains(id);
+        }
+        if let Some(id) = reference.strip_prefix("component:") {
+            return self.broken.components.contains(id);
+        }
+        let product = reference.split('@').next().unwrap_or_default();
+        self.broken.products.contains(product)
+    }
+
     fn check_markdown(&mut self, model: &Model) {
         for pending in std::mem::take(&mut self.pending) {
             for destination in markdown::destinations(&pending.text) {
                 let problem = match destination.strip_prefix('@') {
+                    Some(reference) if self.refers_to_broken(reference) => None,
                     Some(reference) if model.target(reference).is_none() => Some((
                         format!("link `{destination}` points at nothing in this knowledge base"),
                         Some(reference_hint(model, reference)),

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::graph::{Edges, UpgradeGraph};
 use crate::model::{Facts, Model, NodeId, Policy};
+pub use diagram::escape as escape_html;
 pub use urls::Urls;
 use views::*;
 

@@ -1,0 +1,438 @@
+//! `serve`: a live preview while writing.
+//!
+//! Not a pipeline stage of its own: it runs load to render on every change,
+//! in memory, and serves the result where `build` would write it. It never
+//! writes, cleans or deletes any folder. Pages are served with a small
+//! script that reloads them when a rebuild finishes (server-sent events);
+//! while the content has errors, every page shows them instead, and the
+//! last good site is kept for everything else.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::diag::Diagnostic;
+use crate::plan::PlanOptions;
+
+const EVENTS_PATH: &str = "/__upgrade-atlas/events";
+const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource(\"/__upgrade-atlas/events\");s.onmessage=function(){location.reload();};})();</script>";
+
+/// What is being served now.
+#[derive(Default)]
+struct Served {
+    /// The last site that built without errors: path -> bytes.
+    site: HashMap<String, Arc<Vec<u8>>>,
+    /// The errors of the latest build, rendered for people; `None` when it succeeded.
+    errors: Option<Vec<String>>,
+    /// Counts rebuilds, so that open pages know when to reload.
+    generation: u64,
+}
+
+type Shared = Arc<(Mutex<Served>, Condvar)>;
+
+pub struct ServeOptions {
+    pub bind: String,
+    pub port: u16,
+    pub open: bool,
+}
+
+/// Builds, serves and rebuilds on change until the process is stopped.
+/// Returns only when the server cannot start.
+pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
+    let address = format!("{}:{}", options.bind, options.port);
+    let listener = TcpListener::bind(&address).map_err(|error| match error.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "port {} is busy on {}; choose another with --port, e.g. --port {}",
+            options.port,
+            options.bind,
+            options.port.wrapping_add(1).max(1024)
+        ),
+        _ => format!("cannot listen on {address}: {error}"),
+    })?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let shared: Shared = Arc::default();
+    rebuild(root, &shared);
+
+    let url = format!("http://{local}/");
+    println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
+    if options.open {
+        let _ = std::process::Command::new(if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        })
+        .arg(&url)
+        .spawn();
+    }
+    let _watcher =
+        watch(root, Arc::clone(&shared)).map_err(|e| format!("cannot watch for changes: {e}"))?;
+
+    for stream in listener.incoming().flatten() {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let _ = handle(stream, &shared);
+        });
+    }
+    Ok(())
+}
+
+/// Renders the site in memory and publishes it (or its errors).
+fn rebuild(root: &Path, shared: &Shared) {
+    let started = Instant::now();
+    let result = crate::render_site(root, &PlanOptions::default());
+    let (lock, wake) = &**shared;
+    let mut served = lock.lock().unwrap_or_else(|e| e.into_inner());
+    match result {
+        Ok(rendered) => {
+            for warning in &rendered.warnings {
+                eprintln!("{warning}");
+            }
+            served.site = rendered
+                .files
+                .into_iter()
+                .map(|f| (f.path, Arc::new(f.bytes)))
+                .collect();
+            served.errors = None;
+            println!(
+                "built {} pages in {} ms",
+                rendered.pages,
+                started.elapsed().as_millis()
+            );
+        }
+        Err(failure) => {
+            let shown: Vec<String> = failure
+                .diagnostics
+                .iter()
+                .map(Diagnostic::to_string)
+                .collect();
+            for diagnostic in &failure.diagnostics {
+                eprintln!("{}\n", diagnostic.render(&failure.sources));
+            }
+            eprintln!(
+                "{} problem(s); the preview shows them until they are fixed",
+                shown.len()
+            );
+            served.errors = Some(shown);
+        }
+    }
+    served.generation += 1;
+    wake.notify_all();
+}
+
+/// Watches content/ and templates/ and rebuilds once changes settle.
+/// Only changes count: reading files (as every rebuild does) must not
+/// trigger another rebuild.
+fn watch(root: &Path, shared: Shared) -> notify::Result<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let (sender, receiver) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(sender)?;
+    // The root itself, not recursively, notices templates/ appearing; its
+    // children are watched one by one so that target/ or public/ are not.
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for folder in ["content", "templates"] {
+        let path = root.join(folder);
+        if path.is_dir() {
+            watcher.watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    // Events name absolute paths; compare them with the absolute root.
+    let absolute_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let root = root.to_path_buf();
+    let relevant = move |event: &notify::Event| {
+        matches!(
+            event.kind,
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+        ) && event.paths.iter().any(|path| {
+            let below = path.strip_prefix(&absolute_root).unwrap_or(path);
+            below.starts_with("content") || below.starts_with("templates")
+        })
+    };
+    std::thread::spawn(move || {
+        while let Ok(event) = receiver.recv() {
+            if !event.as_ref().is_ok_and(&relevant) {
+                continue;
+            }
+            // Let a burst of changes (an editor's save, a git checkout) settle.
+            while receiver.recv_timeout(Duration::from_millis(100)).is_ok() {}
+            rebuild(&root, &shared);
+        }
+    });
+    Ok(watcher)
+}
+
+/// The file a request path names, if it names one safely: percent-decoded,
+/// no `..`, `.` or empty segments, no backslashes or NULs.
+fn site_path(target: &str) -> Option<String> {
+    let path = target.split(['?', '#']).next()?;
+    let path = path.strip_prefix('/')?;
+    let decoded = percent_decode(path)?;
+    if decoded.contains(['\\', '\0']) {
+        return None;
+    }
+    let mut segments: Vec<&str> = decoded.split('/').collect();
+    let directory = segments.last() == Some(&"");
+    if directory {
+        segments.pop();
+    }
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == "..")
+    {
+        return None;
+    }
+    let mut joined = segments.join("/");
+    if directory || joined.is_empty() {
+        if !joined.is_empty() {
+            joined.push('/');
+        }
+        joined.push_str("index.html");
+    }
+    Some(joined)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(
+    stream: &mut TcpStream,
+    status: &str,
+    kind: &str,
+    body: &[u8],
+    head_only: bool,
+    extra: &str,
+) -> std::io::Result<()> {
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n{extra}\r\n",
+        body.len()
+    )?;
+    if !head_only {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+fn with_reload(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{RELOAD_SCRIPT}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{RELOAD_SCRIPT}").into_bytes(),
+    }
+}
+
+fn error_page(errors: &[String]) -> Vec<u8> {
+    let items: String = errors
+        .iter()
+        .map(|e| format!("<li><code>{}</code></li>", crate::plan::escape_html(e)))
+        .collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build errors · upgrade-atlas</title>\
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}}h1{{color:#a40e26}}li{{margin:.5rem 0}}code{{white-space:pre-wrap}}</style></head>\
+<body><h1>The knowledge base has {} problem{}</h1><p>Fix them and this page reloads by itself.</p><ul>{items}</ul>{RELOAD_SCRIPT}</body></html>",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    )
+    .into_bytes()
+}
+
+fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let head_only = method == "HEAD";
+    if method != "GET" && !head_only {
+        return respond(
+            &mut stream,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"only GET and HEAD\n",
+            false,
+            "Allow: GET, HEAD\r\n",
+        );
+    }
+    if target.split('?').next() == Some(EVENTS_PATH) {
+        return events(stream, shared);
+    }
+    let (lock, _) = &**shared;
+    let (file, errors, not_found) = {
+        let served = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let path = site_path(target);
+        let file = path
+            .as_ref()
+            .and_then(|p| served.site.get(p).map(|b| (p.clone(), Arc::clone(b))));
+        // A folder asked for without its slash: send the browser to it so relative links work.
+        let folder = match (&file, &path) {
+            (None, Some(p)) if served.site.contains_key(&format!("{p}/index.html")) => {
+                Some(p.clone())
+            }
+            _ => None,
+        };
+        if let Some(folder) = folder {
+            drop(served);
+            let location = format!("Location: /{folder}/\r\n");
+            return respond(
+                &mut stream,
+                "301 Moved Permanently",
+                "text/plain",
+                b"",
+                head_only,
+                &location,
+            );
+        }
+        (
+            file,
+            served.errors.clone(),
+            served.site.get("404.html").cloned(),
+        )
+    };
+    let wants_page = file.as_ref().is_none_or(|(p, _)| p.ends_with(".html"));
+    if let (Some(errors), true) = (errors, wants_page) {
+        return respond(
+            &mut stream,
+            "500 Internal Server Error",
+            "text/html; charset=utf-8",
+            &error_page(&errors),
+            head_only,
+            "",
+        );
+    }
+    match file {
+        Some((path, bytes)) if path.ends_with(".html") => respond(
+            &mut stream,
+            "200 OK",
+            content_type(&path),
+            &with_reload(&bytes),
+            head_only,
+            "",
+        ),
+        Some((path, bytes)) => respond(
+            &mut stream,
+            "200 OK",
+            content_type(&path),
+            &bytes,
+            head_only,
+            "",
+        ),
+        None => {
+            let body = not_found
+                .map(|b| with_reload(&b))
+                .unwrap_or_else(|| b"not found\n".to_vec());
+            respond(
+                &mut stream,
+                "404 Not Found",
+                "text/html; charset=utf-8",
+                &body,
+                head_only,
+                "",
+            )
+        }
+    }
+}
+
+/// Server-sent events: one `reload` message after each rebuild.
+fn events(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
+    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: connected\n\n")?;
+    stream.flush()?;
+    let (lock, wake) = &**shared;
+    let mut seen = lock.lock().unwrap_or_else(|e| e.into_inner()).generation;
+    loop {
+        let served = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let (served, _) = wake
+            .wait_timeout_while(served, Duration::from_secs(15), |s| s.generation == seen)
+            .unwrap_or_else(|e| e.into_inner());
+        let changed = served.generation != seen;
+        seen = served.generation;
+        drop(served);
+        // A comment keeps the connection alive; a write error ends the stream.
+        stream.write_all(if changed {
+            b"data: reload\n\n"
+        } else {
+            b": ping\n\n"
+        })?;
+        stream.flush()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_map_to_site_files() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            site_path("/products/a/?x=1").as_deref(),
+            Some("products/a/index.html")
+        );
+        assert_eq!(
+            site_path("/assets/style.css").as_deref(),
+            Some("assets/style.css")
+        );
+        assert_eq!(site_path("/a%20b.html").as_deref(), Some("a b.html"));
+    }
+
+    #[test]
+    fn traversal_is_refused() {
+        assert_eq!(site_path("/../etc/passwd"), None);
+        assert_eq!(site_path("/a/%2e%2e/%2e%2e/etc/passwd"), None);
+        assert_eq!(site_path("/a/..%2f..%2fetc"), None);
+        assert_eq!(site_path("//etc/passwd"), None);
+        assert_eq!(site_path("/a%5c..%5cb"), None);
+        assert_eq!(site_path("/%00"), None);
+        assert_eq!(site_path("/%zz"), None);
+        assert_eq!(site_path("http://example.com/"), None);
+    }
+
+    #[test]
+    fn reload_script_goes_before_the_body_ends() {
+        let page = with_reload(b"<html><body><p>x</p></body></html>");
+        let page = String::from_utf8(page).unwrap();
+        assert!(page.ends_with(&format!("{RELOAD_SCRIPT}</body></html>")));
+    }
+}

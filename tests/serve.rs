@@ -1,0 +1,262 @@
+//! `serve` against a copy of the example in a temp folder: pages, live
+//! rebuilds with a reload event, errors in the browser, traversal refused,
+//! and no output folder ever written.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn start(root: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
+        .args(["--root", root.to_str().unwrap(), "serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let port = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest
+                .trim_end_matches(|c: char| !c.is_ascii_digit())
+                .split('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+        }
+    };
+    // Keep reading stdout so that the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, port }
+}
+
+/// A raw HTTP request; returns the status code, the headers and the body.
+fn request(port: u16, method: &str, target: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head.to_owned(), body.to_owned())
+}
+
+fn get(port: u16, target: &str) -> (u16, String) {
+    let (status, _, body) = request(port, "GET", target);
+    (status, body)
+}
+
+/// Polls until `check` holds for the page, or fails after a while.
+fn wait_for(port: u16, target: &str, what: &str, check: impl Fn(u16, &str) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, body) = get(port, target);
+        if check(status, &body) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; last answer {status}:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+        &dir.path().join("content"),
+    );
+    dir
+}
+
+#[test]
+fn serves_pages_with_types_head_and_the_reload_script() {
+    let kb = example();
+    let server = start(kb.path());
+    let (status, head, body) = request(server.port, "GET", "/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("Content-Type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.contains("<h1>Windows XP Server upgrade guide</h1>"));
+    assert!(
+        body.contains("/__upgrade-atlas/events"),
+        "the reload script is injected"
+    );
+    let (status, head, _) = request(server.port, "GET", "/assets/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/css"), "{head}");
+    let (status, head, body) = request(
+        server.port,
+        "HEAD",
+        "/products/backoffice-server/2.5/index.html",
+    );
+    assert_eq!(status, 200);
+    assert!(
+        body.is_empty() && head.contains("Content-Length: "),
+        "{head}"
+    );
+    let (status, head, _) = request(server.port, "GET", "/products/backoffice-server");
+    assert_eq!(status, 301);
+    assert!(
+        head.contains("Location: /products/backoffice-server/"),
+        "{head}"
+    );
+    assert_eq!(get(server.port, "/products/backoffice-server/").0, 200);
+    assert_eq!(request(server.port, "POST", "/").0, 405);
+    assert!(
+        !kb.path().join("public").exists(),
+        "serve must not write an output folder"
+    );
+}
+
+#[test]
+fn traversal_and_absolute_paths_get_404() {
+    let kb = example();
+    std::fs::write(kb.path().join("secret.txt"), "do not serve").unwrap();
+    let server = start(kb.path());
+    for target in [
+        "/../secret.txt",
+        "/../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/assets/%2e%2e/%2e%2e/secret.txt",
+        "/assets/..%2f..%2fsecret.txt",
+        "//etc/passwd",
+        "/content/site.yaml",
+        "/%5c..%5csecret.txt",
+    ] {
+        let (status, body) = get(server.port, target);
+        assert_eq!(status, 404, "{target}");
+        assert!(
+            !body.contains("do not serve") && !body.contains("root:"),
+            "{target}"
+        );
+    }
+}
+
+#[test]
+fn edits_rebuild_send_a_reload_and_errors_show_until_fixed() {
+    let kb = example();
+    let server = start(kb.path());
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__upgrade-atlas/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut events = BufReader::new(events);
+    let mut line = String::new();
+    while !line.starts_with(": connected") {
+        line.clear();
+        events.read_line(&mut line).unwrap();
+    }
+
+    let scenario = kb
+        .path()
+        .join("content/scenarios/backoffice/4.0-to-xp.yaml");
+    let text = std::fs::read_to_string(&scenario).unwrap();
+    std::fs::write(
+        &scenario,
+        text.replace(
+            "title: BackOffice Server 4.0 to Windows XP Server",
+            "title: Freshly edited title",
+        ),
+    )
+    .unwrap();
+    wait_for(
+        server.port,
+        "/scenarios/backoffice/4.0-to-xp/index.html",
+        "the edit",
+        |s, b| s == 200 && b.contains("<h1>Freshly edited title</h1>"),
+    );
+    let reloaded = loop {
+        line.clear();
+        events.read_line(&mut line).unwrap();
+        if line.starts_with("data: reload") {
+            break true;
+        }
+    };
+    assert!(reloaded);
+
+    let product = kb.path().join("content/products/windows-xp-server.yaml");
+    let good = std::fs::read_to_string(&product).unwrap();
+    std::fs::write(&product, format!("{good}\nversions_typo: [\n")).unwrap();
+    wait_for(server.port, "/index.html", "the error page", |s, b| {
+        s == 500 && b.contains("content/products/windows-xp-server.yaml") && b.contains("problem")
+    });
+    // The last good site still serves its assets, and the error page reloads itself.
+    assert_eq!(get(server.port, "/assets/style.css").0, 200);
+    assert!(get(server.port, "/").1.contains("/__upgrade-atlas/events"));
+
+    std::fs::write(&product, good).unwrap();
+    wait_for(server.port, "/index.html", "the site again", |s, b| {
+        s == 200 && b.contains("<h1>Windows XP Server upgrade guide</h1>")
+    });
+    assert!(
+        !kb.path().join("public").exists(),
+        "serve must not write an output folder"
+    );
+}
+
+#[test]
+fn a_busy_port_says_to_choose_another() {
+    let kb = example();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
+        .args([
+            "--root",
+            kb.path().to_str().unwrap(),
+            "serve",
+            "--port",
+            &port,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("busy") && stderr.contains("--port"),
+        "{stderr}"
+    );
+}
