@@ -12,16 +12,47 @@ pub fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// A link or an image in Markdown.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Destination {
+    pub url: String,
+    pub image: bool,
+}
+
 /// Every link and image destination in a Markdown text, in order.
-pub fn destinations(text: &str) -> Vec<String> {
+pub fn destinations(text: &str) -> Vec<Destination> {
     Parser::new_ext(text, options())
         .filter_map(|event| match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                Some(dest_url.into_string())
-            }
+            Event::Start(Tag::Link { dest_url, .. }) => Some(Destination {
+                url: dest_url.into_string(),
+                image: false,
+            }),
+            Event::Start(Tag::Image { dest_url, .. }) => Some(Destination {
+                url: dest_url.into_string(),
+                image: true,
+            }),
             _ => None,
         })
         .collect()
+}
+
+/// Whether a URL starts with a scheme (`https:`, `mailto:`, ...).
+pub fn has_scheme(url: &str) -> bool {
+    url.find(':')
+        .is_some_and(|end| !url[..end].contains(['/', '?', '#']) && !url[..end].is_empty())
+}
+
+/// A link that writers meant relative to the site root: no scheme, and not
+/// a fragment, an absolute path or an `@` reference.
+pub fn is_site_relative(url: &str) -> bool {
+    !url.is_empty() && !has_scheme(url) && !url.starts_with(['#', '/', '@'])
+}
+
+/// Why an image may not appear in the site: it would load from another host.
+pub fn image_problem(url: &str) -> Option<String> {
+    (has_scheme(url) || url.starts_with("//")).then(|| {
+        "images must come from this site: a remote image would load from another host".to_owned()
+    })
 }
 
 /// Why a URL may not appear in the site, if it may not. Allowed: `http:`,
@@ -84,7 +115,9 @@ mod tests {
         let found = destinations(
             "See [a](@a@1.0), ![i](img.png) and <https://x.org>.\n\n[r]: @scenario:s\n[ref][r]",
         );
-        assert_eq!(found, ["@a@1.0", "img.png", "https://x.org", "@scenario:s"]);
+        let urls: Vec<&str> = found.iter().map(|d| d.url.as_str()).collect();
+        assert_eq!(urls, ["@a@1.0", "img.png", "https://x.org", "@scenario:s"]);
+        assert!(found[1].image && !found[0].image);
     }
 
     #[test]
@@ -93,6 +126,22 @@ mod tests {
             plain_text("**Bold** [link](@a) and `code`.\n\n- item"),
             "Bold link and code. item"
         );
+    }
+
+    #[test]
+    fn remote_images_are_refused() {
+        assert!(image_problem("https://tracker.example.com/p.png").is_some());
+        assert!(image_problem("//tracker.example.com/p.png").is_some());
+        assert!(image_problem("img/logo.png").is_none());
+    }
+
+    #[test]
+    fn site_relative_links() {
+        assert!(is_site_relative("img/logo.png"));
+        assert!(!is_site_relative("https://x.org"));
+        assert!(!is_site_relative("#top"));
+        assert!(!is_site_relative("@a@1.0"));
+        assert!(!is_site_relative("/abs"));
     }
 
     #[test]

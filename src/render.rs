@@ -152,6 +152,15 @@ impl Links {
         }
     }
 
+    /// Where a Markdown destination points from `page`: `@` references and
+    /// site-relative paths are made relative to the page; others stay.
+    fn rewrite(&self, page: &str, destination: &str) -> Option<String> {
+        if markdown::is_site_relative(destination) {
+            return Some(self.urls.relative(page, destination));
+        }
+        self.resolve(page, destination)
+    }
+
     fn resolve(&self, page: &str, destination: &str) -> Option<String> {
         let reference = destination.strip_prefix('@')?;
         let (reference, fragment) = match reference.split_once('#') {
@@ -174,7 +183,7 @@ impl Links {
                     title,
                     id,
                 }) => {
-                    let dest_url = self.resolve(page, &dest_url).map_or(dest_url, Into::into);
+                    let dest_url = self.rewrite(page, &dest_url).map_or(dest_url, Into::into);
                     Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -188,7 +197,7 @@ impl Links {
                     title,
                     id,
                 }) => {
-                    let dest_url = self.resolve(page, &dest_url).map_or(dest_url, Into::into);
+                    let dest_url = self.rewrite(page, &dest_url).map_or(dest_url, Into::into);
                     Event::Start(Tag::Image {
                         link_type,
                         dest_url,
@@ -367,6 +376,16 @@ mod tests {
             html.contains(r#"href="../../products/a/1.0/index.html#to-b-2""#),
             "{html}"
         );
+    }
+
+    #[test]
+    fn markdown_paths_are_relative_to_the_site_root() {
+        let html = links().markdown(
+            "products/b/index.html",
+            "![logo](img/logo.png) [guide](guide.pdf)",
+        );
+        assert!(html.contains(r#"src="../../img/logo.png""#), "{html}");
+        assert!(html.contains(r#"href="../../guide.pdf""#), "{html}");
     }
 
     #[test]

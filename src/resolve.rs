@@ -728,17 +728,27 @@ impl Resolver {
     fn check_markdown(&mut self, model: &Model) {
         for pending in std::mem::take(&mut self.pending) {
             for destination in markdown::destinations(&pending.text) {
-                let problem = match destination.strip_prefix('@') {
+                let url = destination.url.as_str();
+                let problem = match url.strip_prefix('@') {
                     Some(reference) if self.refers_to_broken(reference) => None,
                     Some(reference) if model.target(reference).is_none() => Some((
-                        format!("link `{destination}` points at nothing in this knowledge base"),
+                        format!("link `{url}` points at nothing in this knowledge base"),
                         Some(reference_hint(model, reference)),
                     )),
                     Some(_) => None,
-                    None => markdown::url_problem(&destination).map(|p| (p, None)),
+                    None if destination.image => markdown::image_problem(url).map(|p| {
+                        (
+                            p,
+                            Some(
+                                "put the image in content/static/ and link it by its path there"
+                                    .to_owned(),
+                            ),
+                        )
+                    }),
+                    None => markdown::url_problem(url).map(|p| (p, None)),
                 };
                 if let Some((message, hint)) = problem {
-                    let at = locate(model, &pending, &destination);
+                    let at = locate(model, &pending, &destination.url);
                     self.error(at, message).hint = hint;
                 }
             }

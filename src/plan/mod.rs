@@ -54,6 +54,9 @@ pub struct PlanOptions {
 /// On a version page, up to this many targets get a full answer each; beyond
 /// it the page answers for the newest reachable version of each product.
 pub const FULL_ANSWERS_LIMIT: usize = 60;
+/// Past [`FULL_ANSWERS_LIMIT`], a version page lists at most this many
+/// products' newest reachable versions, without hop-by-hop details.
+pub const COMPACT_LIMIT: usize = 100;
 /// "Can be reached from" lists at most this many versions.
 pub const REACHED_FROM_LIMIT: usize = 60;
 /// Matrix tables hold at most this many rows a page.
@@ -195,6 +198,22 @@ impl Builder<'_, '_, '_> {
         Link {
             title: title.into(),
             url: self.urls.relative(from, to),
+        }
+    }
+
+    /// A link written in content: site-relative paths become relative to the page.
+    fn outside_url(&self, page: &str, url: &str) -> String {
+        if crate::markdown::is_site_relative(url) {
+            self.urls.relative(page, url)
+        } else {
+            url.to_owned()
+        }
+    }
+
+    fn outside(&self, page: &str, link: &crate::model::Link) -> ExternalLink {
+        ExternalLink {
+            title: link.title.clone(),
+            url: self.outside_url(page, &link.url),
         }
     }
 
@@ -409,7 +428,11 @@ impl Builder<'_, '_, '_> {
             vendor: product.vendor.clone(),
             summary: product.summary.clone(),
             notes: product.notes.clone(),
-            links: product.links.iter().map(external).collect(),
+            links: product
+                .links
+                .iter()
+                .map(|l| self.outside(&path, l))
+                .collect(),
             versions,
             rules: self.rules_in_words(p),
             diagram: diagram::product_diagram(model, p, &edges, &stops),
@@ -522,13 +545,6 @@ impl Builder<'_, '_, '_> {
             supported: scenario.supported,
             conditions: self.condition_words(&scenario.condition),
         }
-    }
-}
-
-fn external(link: &crate::model::Link) -> ExternalLink {
-    ExternalLink {
-        title: link.title.clone(),
-        url: link.url.clone(),
     }
 }
 

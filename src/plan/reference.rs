@@ -2,7 +2,7 @@
 
 use super::urls::Urls;
 use super::views::*;
-use super::{Builder, Page, external};
+use super::{Builder, Page};
 use crate::graph::affected_components;
 use crate::model::{Issue, NodeId};
 
@@ -57,13 +57,17 @@ impl Builder<'_, '_, '_> {
                     body: a.body.clone(),
                 })
                 .collect(),
-            links: scenario.links.iter().map(external).collect(),
+            links: scenario
+                .links
+                .iter()
+                .map(|l| self.outside(&path, l))
+                .collect(),
             sources: scenario
                 .sources
                 .iter()
                 .map(|source| SourceView {
                     title: source.title.clone(),
-                    url: source.url.clone(),
+                    url: self.outside_url(&path, &source.url),
                     quote: source.quote.clone(),
                     retrieved: source.retrieved.clone(),
                 })

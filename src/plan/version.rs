@@ -2,7 +2,9 @@
 
 use super::urls::{self, Urls};
 use super::views::*;
-use super::{Builder, FULL_ANSWERS_LIMIT, MATRIX_ROWS_PER_PAGE, Page, REACHED_FROM_LIMIT};
+use super::{
+    Builder, COMPACT_LIMIT, FULL_ANSWERS_LIMIT, MATRIX_ROWS_PER_PAGE, Page, REACHED_FROM_LIMIT,
+};
 use crate::graph::{Origin, PathIssue, PathTree, affected_components};
 use crate::model::{Issue, NodeId, Severity};
 
@@ -19,22 +21,35 @@ pub fn row(tree: &PathTree, nodes: usize) -> Row {
         .collect()
 }
 
-/// The targets a version page answers in full: every reachable version, or
-/// when there are too many, the newest reachable version of each product.
-pub fn answered_targets(model: &crate::model::Model, from: NodeId, row: &Row) -> Vec<NodeId> {
-    let reachable: Vec<NodeId> = (0..row.len())
+fn reachable(from: NodeId, row: &Row) -> Vec<NodeId> {
+    (0..row.len())
         .filter(|to| *to != from && row[*to] != NONE)
-        .collect();
+        .collect()
+}
+
+/// The targets a version page answers in full, hop by hop: every reachable
+/// version, unless there are too many for one page.
+pub fn answered_targets(from: NodeId, row: &Row) -> Vec<NodeId> {
+    let reachable = reachable(from, row);
     if reachable.len() <= FULL_ANSWERS_LIMIT {
-        return reachable;
+        reachable
+    } else {
+        Vec::new()
     }
+}
+
+/// When there are too many for full answers: the newest reachable version of
+/// each product, at most [`COMPACT_LIMIT`] of them, so that no page grows
+/// with the size of the whole knowledge base.
+fn compact_targets(model: &crate::model::Model, from: NodeId, row: &Row) -> Vec<NodeId> {
     let mut newest: Vec<NodeId> = Vec::new();
-    for to in reachable {
+    for to in reachable(from, row) {
         match newest.last_mut() {
             Some(last) if model.nodes[*last].product == model.nodes[to].product => *last = to,
             _ => newest.push(to),
         }
     }
+    newest.truncate(COMPACT_LIMIT);
     newest
 }
 
@@ -86,10 +101,16 @@ impl Builder<'_, '_, '_> {
             .map(|(c, edges)| (*c, edges.paths_from(node)))
             .collect();
         let row = &rows[node];
-        let mut targets = answered_targets(model, node, row);
-        let reachable = (0..row.len())
-            .filter(|t| *t != node && row[*t] != NONE)
-            .count();
+        let mut targets = answered_targets(node, row);
+        let reachable = reachable(node, row).len();
+        let compact: Vec<CompactAnswer> = if targets.len() == reachable {
+            Vec::new()
+        } else {
+            compact_targets(model, node, row)
+                .into_iter()
+                .map(|to| self.compact_answer(&path, node, to, &tree))
+                .collect()
+        };
         if targets.len() == reachable {
             // Versions reachable only when a condition holds get an answer too.
             let only_variant = row.iter().enumerate().filter(|(to, hops)| {
@@ -148,7 +169,8 @@ impl Builder<'_, '_, '_> {
                 .map(|i| self.issue_view(&path, i, None))
                 .collect(),
             answers,
-            more_targets: reachable.saturating_sub(targets.len()),
+            more_targets: reachable.saturating_sub(targets.len().max(compact.len())),
+            compact,
             unsupported: self.mentions[node]
                 .iter()
                 .filter(|s| {
@@ -165,6 +187,27 @@ impl Builder<'_, '_, '_> {
             file: product.file.display().to_string(),
         };
         self.page(path, "version.html", frame, page)
+    }
+
+    fn compact_answer(
+        &self,
+        page: &str,
+        from: NodeId,
+        to: NodeId,
+        tree: &PathTree,
+    ) -> CompactAnswer {
+        let route = tree.path_to(to).unwrap_or_default();
+        let issues = self.analysis.default.path_issues(&route);
+        CompactAnswer {
+            target: self.node_link(page, to),
+            hops: route.len().saturating_sub(1),
+            issue_summary: issue_summary(&issues),
+            blocking: issues
+                .iter()
+                .filter(|i| i.issue.severity == Severity::Blocking)
+                .count(),
+            finder_url: self.finder(page, from, to, None),
+        }
     }
 
     fn answer(
@@ -446,14 +489,13 @@ impl Builder<'_, '_, '_> {
         columns: &[NodeId],
         rows: &[Row],
     ) -> MatrixTable {
-        let model = self.model;
         MatrixTable {
             title,
             columns: columns.iter().map(|n| self.node_link(page, *n)).collect(),
             rows: sources
                 .iter()
                 .map(|&from| {
-                    let answered = answered_targets(model, from, &rows[from]);
+                    let answered = answered_targets(from, &rows[from]);
                     MatrixRow {
                         from: self.node_link(page, from),
                         cells: columns

@@ -140,7 +140,10 @@ pub struct VersionPage {
     pub components: Vec<Link>,
     pub issues: Vec<IssueView>,
     pub answers: Vec<Answer>,
-    /// When the version reaches more targets than get a full answer each.
+    /// When the version reaches too many versions for full answers: the
+    /// newest reachable version of each product, briefly.
+    pub compact: Vec<CompactAnswer>,
+    /// Reachable versions that this page does not list.
     pub more_targets: usize,
     pub unsupported: Vec<Unsupported>,
     pub reached_from: Vec<Reach>,
@@ -159,6 +162,15 @@ pub struct Answer {
     pub blocking: usize,
     pub steps: Vec<Hop>,
     pub variants: Vec<Variant>,
+    pub finder_url: String,
+}
+
+#[derive(Serialize)]
+pub struct CompactAnswer {
+    pub target: Link,
+    pub hops: usize,
+    pub issue_summary: String,
+    pub blocking: usize,
     pub finder_url: String,
 }
 

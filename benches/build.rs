@@ -1,0 +1,126 @@
+//! Build benchmark over generated knowledge bases.
+//!
+//! `cargo bench --bench build` generates knowledge bases of increasing size
+//! in a temp folder and reports the median time of: check (load, resolve,
+//! graph), render in memory (what `serve` does on every change, including
+//! after editing one scenario), and a full build written to disk.
+//! `cargo bench --bench build -- 10000` runs only the 10,000-scenario size.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use upgrade_atlas::plan::PlanOptions;
+
+/// Products of `versions` versions each, linked by `sequential` rules, and
+/// `scenarios` supported scenarios from a version of one product to a later
+/// product (each with an issue), spread evenly.
+fn generate(root: &Path, products: usize, versions: usize, scenarios: usize) {
+    let content = root.join("content");
+    std::fs::create_dir_all(content.join("products")).unwrap();
+    std::fs::create_dir_all(content.join("scenarios")).unwrap();
+    for p in 0..products {
+        let mut text =
+            format!("name: Product {p}\nsummary: Generated product number {p}.\nversions:\n");
+        for v in 0..versions {
+            writeln!(text, "  - id: \"{v}.0\"").unwrap();
+        }
+        text.push_str("upgrades: { policy: sequential }\n");
+        std::fs::write(content.join(format!("products/p{p:04}.yaml")), text).unwrap();
+    }
+    for s in 0..scenarios {
+        let from = s % products;
+        let to = (from + 1 + s / products % 7) % products;
+        let (from, to) = if from < to { (from, to) } else { (to, from) };
+        let to = if from == to { (to + 1) % products } else { to };
+        let text = format!(
+            "from: p{from:04}@{}.0\nto: p{to:04}@{}.0\ndirect: supported\ntitle: Scenario {s}\nsummary: Moving from product {from} to product {to}.\nissues:\n  - title: Known issue {s}\n    severity: warning\n    body: Something to watch in scenario {s}.\n",
+            s % versions,
+            (s / 3) % versions
+        );
+        std::fs::create_dir_all(content.join(format!("scenarios/g{:03}", s / 100))).unwrap();
+        std::fs::write(
+            content.join(format!("scenarios/g{:03}/s{s:05}.yaml", s / 100)),
+            text,
+        )
+        .unwrap();
+    }
+}
+
+fn median(mut runs: Vec<Duration>) -> Duration {
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+fn time(runs: usize, mut f: impl FnMut()) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let started = Instant::now();
+                f();
+                started.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
+    let sizes = [(20, 5, 100), (100, 8, 1_000), (250, 8, 10_000)];
+    println!(
+        "{:>9} {:>9} {:>9} {:>12} {:>14} {:>16} {:>12}",
+        "scenarios", "versions", "pages", "check", "render (mem)", "after 1 edit", "build"
+    );
+    for (products, versions, scenarios) in sizes {
+        if only.is_some_and(|n| n != scenarios) {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), products, versions, scenarios);
+        let root = dir.path();
+        let runs = if scenarios >= 10_000 { 3 } else { 5 };
+        let check = time(runs, || {
+            upgrade_atlas::check(root)
+                .ok()
+                .expect("generated knowledge base checks");
+        });
+        let mut pages = 0;
+        let render = time(runs, || {
+            pages = upgrade_atlas::render_site(root, &PlanOptions::default())
+                .ok()
+                .expect("renders")
+                .pages;
+        });
+        let edited = root.join("content/scenarios/g000/s00000.yaml");
+        let original = std::fs::read_to_string(&edited).unwrap();
+        let mut round = 0;
+        let after_edit = time(runs, || {
+            round += 1;
+            std::fs::write(
+                &edited,
+                original.replace(
+                    "title: Scenario 0",
+                    &format!("title: Scenario 0, edit {round}"),
+                ),
+            )
+            .unwrap();
+            upgrade_atlas::render_site(root, &PlanOptions::default())
+                .ok()
+                .expect("renders");
+        });
+        let output = dir.path().join("public");
+        let build = time(runs, || {
+            upgrade_atlas::build(root, &output, &PlanOptions::default())
+                .ok()
+                .expect("builds");
+        });
+        println!(
+            "{scenarios:>9} {:>9} {pages:>9} {:>10.1}ms {:>12.1}ms {:>14.1}ms {:>10.1}ms",
+            products * versions,
+            check.as_secs_f64() * 1e3,
+            render.as_secs_f64() * 1e3,
+            after_edit.as_secs_f64() * 1e3,
+            build.as_secs_f64() * 1e3
+        );
+    }
+}

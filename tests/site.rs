@@ -1,0 +1,1521 @@
+//! Integration tests of the built site: they run the real binary, build into
+//! temporary folders and read the output the way a browser or a static host
+//! would (see `shared/design.md`, "Pages and URLs" and "Output safety").
+//!
+//! The helpers at the top build a knowledge base into a temporary folder,
+//! list and parse the pages, and check every link of a site.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{ElementRef, Html, Selector};
+use serde::Deserialize;
+use tempfile::TempDir;
+
+// ---- running the binary -----------------------------------------------------
+
+fn project() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The example knowledge base (the folder that holds `content/`).
+fn example() -> &'static Path {
+    project()
+}
+
+fn conformance_cases(kind: &str) -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = fs::read_dir(project().join("tests/conformance").join(kind))
+        .expect("tests/conformance exists")
+        .map(|e| e.expect("a readable entry").path())
+        .filter(|p| p.join("content").is_dir())
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no conformance cases in {kind}/");
+    cases
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
+        .args(args)
+        .output()
+        .expect("run upgrade-atlas")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `upgrade-atlas --root ROOT build --output OUTPUT EXTRA...`
+fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "--root",
+        root.to_str().expect("UTF-8 path"),
+        "build",
+        "--output",
+        output.to_str().expect("UTF-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn describe(output: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status.code(),
+        text(&output.stdout),
+        text(&output.stderr)
+    )
+}
+
+/// A site built into a temporary folder (removed when dropped).
+struct Site {
+    _dir: TempDir,
+    out: PathBuf,
+}
+
+/// Builds the knowledge base at `root` into a fresh temporary folder and
+/// asserts that the build succeeded.
+fn build_site(root: &Path, extra: &[&str]) -> Site {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("out");
+    let result = build(root, &out, extra);
+    assert!(
+        result.status.success(),
+        "build of {} failed: {}",
+        root.display(),
+        describe(&result)
+    );
+    assert!(
+        out.join(".upgrade-atlas-output").is_file(),
+        "the built site has no marker file"
+    );
+    Site { _dir: dir, out }
+}
+
+/// Copies a folder tree.
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.expect("a readable entry");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("create a folder");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+}
+
+/// A copy of a knowledge base (its `content/` and, if any, `templates/`) in
+/// a temporary folder, to be changed by the test. The project's own
+/// `templates/` is the built-in theme, not an override, so it stays behind.
+fn copy_kb(root: &Path) -> TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    copy_dir(&root.join("content"), &dir.path().join("content"));
+    if root.join("templates").is_dir() && root != project() {
+        copy_dir(&root.join("templates"), &dir.path().join("templates"));
+    }
+    dir
+}
+
+fn write(path: &Path, contents: impl AsRef<[u8]>) {
+    fs::create_dir_all(path.parent().expect("a parent folder")).expect("create folders");
+    fs::write(path, contents).expect("write a file");
+}
+
+// ---- reading the output -------------------------------------------------------
+
+/// Every file below `dir` (relative, `/`-separated) with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("a readable entry"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                relative(dir, e.path()),
+                fs::read(e.path()).expect("read a file"),
+            )
+        })
+        .collect()
+}
+
+/// Names of everything (files and folders) directly inside `dir`.
+fn entries(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .expect("a readable folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .expect("inside the folder")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every `.html` file of a site, relative and `/`-separated.
+fn html_files(site: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(site)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("a readable entry"))
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| relative(site, e.path()))
+        .collect()
+}
+
+fn read_page(site: &Path, page: &str) -> String {
+    fs::read_to_string(site.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+}
+
+fn parse_page(site: &Path, page: &str) -> Html {
+    Html::parse_document(&read_page(site, page))
+}
+
+fn sel(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e:?}"))
+}
+
+/// The text of an element, whitespace collapsed.
+fn text_of(element: ElementRef) -> String {
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Fails with every problem, one a line (at most 60 shown).
+fn assert_no_problems(what: &str, problems: &[String]) {
+    if problems.is_empty() {
+        return;
+    }
+    let mut shown = String::new();
+    for p in problems.iter().take(60) {
+        let _ = writeln!(shown, "  {p}");
+    }
+    if problems.len() > 60 {
+        let _ = writeln!(shown, "  ... and {} more", problems.len() - 60);
+    }
+    panic!("{what}: {} problem(s)\n{shown}", problems.len());
+}
+
+// ---- links ----------------------------------------------------------------------
+
+/// How a site's links are checked.
+#[derive(Clone, Copy, Default)]
+struct LinkRules<'a> {
+    /// `pretty_urls: true`: links name folders (`../`, `./`, `a/`), never `index.html`.
+    pretty: bool,
+    /// With a base URL, `<link rel="canonical">` may point at it.
+    base_url: Option<&'a str>,
+}
+
+/// Elements that make the browser load what their URL names.
+const LOADING: &[&str] = &[
+    "link", "script", "img", "iframe", "source", "embed", "object", "video", "audio", "track",
+    "input", "image", "use",
+];
+
+/// The URL scheme of a reference (`http`, `mailto`, ...), if it has one.
+fn scheme(url: &str) -> Option<String> {
+    let colon = url.find(':')?;
+    let head = &url[..colon];
+    let first = head.chars().next()?;
+    (first.is_ascii_alphabetic()
+        && head
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+    .then(|| head.to_ascii_lowercase())
+}
+
+fn is_remote(url: &str) -> bool {
+    let url = url.trim();
+    url.starts_with("//") || matches!(scheme(url).as_deref(), Some("http" | "https"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Splits `path?query#fragment` into the path and the fragment.
+fn split_url(url: &str) -> (&str, Option<&str>) {
+    let (before, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let path = before.split_once('?').map_or(before, |(p, _)| p);
+    (path, fragment)
+}
+
+/// Resolves the path part of a relative link on the page `from` to the site
+/// file it names. Errors say why it cannot work.
+fn resolve_link(site: &Path, from: &str, path: &str, pretty: bool) -> Result<String, String> {
+    if path.is_empty() {
+        return Ok(from.to_owned());
+    }
+    if path.starts_with('/') {
+        return Err("root-relative link (breaks under a sub-path and from file://)".into());
+    }
+    let mut parts: Vec<String> = from.split('/').map(str::to_owned).collect();
+    parts.pop();
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut folder = false;
+    for (i, segment) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *segment {
+            "" | "." => folder |= last,
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err("climbs out of the site".into());
+                }
+                folder |= last;
+            }
+            name => parts.push(percent_decode(name)),
+        }
+    }
+    let joined = parts.join("/");
+    let is_dir = folder || joined.is_empty() || site.join(&joined).is_dir();
+    if is_dir {
+        if !pretty {
+            return Err(
+                "names a folder: without pretty_urls every page link must end in index.html".into(),
+            );
+        }
+        let index = if joined.is_empty() {
+            "index.html".to_owned()
+        } else {
+            format!("{joined}/index.html")
+        };
+        return if site.join(&index).is_file() {
+            Ok(index)
+        } else {
+            Err(format!("folder without an index.html ({index})"))
+        };
+    }
+    if site.join(&joined).is_file() {
+        Ok(joined)
+    } else {
+        Err(format!("no such file: {joined}"))
+    }
+}
+
+/// What one page holds that the link check needs.
+struct PageFacts {
+    ids: BTreeSet<String>,
+    /// (element, attribute, value, rel)
+    refs: Vec<(String, String, String, Option<String>)>,
+    /// Inline CSS: `style` attributes and `<style>` elements.
+    css: Vec<String>,
+    problems: Vec<String>,
+}
+
+fn page_facts(page: &str, html: &str) -> PageFacts {
+    let doc = Html::parse_document(html);
+    let mut facts = PageFacts {
+        ids: BTreeSet::new(),
+        refs: Vec::new(),
+        css: Vec::new(),
+        problems: Vec::new(),
+    };
+    let h1 = doc.select(&sel("h1")).count();
+    if h1 != 1 {
+        facts
+            .problems
+            .push(format!("{page}: {h1} <h1> elements, want exactly 1"));
+    }
+    let lang = doc
+        .select(&sel("html"))
+        .next()
+        .and_then(|h| h.value().attr("lang"))
+        .map(str::trim);
+    if lang.is_none_or(str::is_empty) {
+        facts
+            .problems
+            .push(format!("{page}: <html> has no lang attribute"));
+    }
+    let mains = doc.select(&sel("main")).count();
+    if mains != 1 {
+        facts
+            .problems
+            .push(format!("{page}: {mains} <main> elements, want exactly 1"));
+    }
+    for element in doc.select(&sel("*")) {
+        let el = element.value();
+        let tag = el.name().to_owned();
+        if let Some(id) = el.attr("id")
+            && !facts.ids.insert(id.to_owned())
+        {
+            facts
+                .problems
+                .push(format!("{page}: the id `{id}` is used more than once"));
+        }
+        for (attr, value) in el.attrs() {
+            let link_attr = matches!(attr, "href" | "src" | "poster" | "data" | "xlink:href")
+                || (attr == "action" && tag == "form");
+            if link_attr {
+                facts.refs.push((
+                    tag.clone(),
+                    attr.to_owned(),
+                    value.to_owned(),
+                    el.attr("rel").map(str::to_owned),
+                ));
+            }
+            if attr == "srcset" {
+                for candidate in value.split(',') {
+                    if let Some(url) = candidate.split_whitespace().next() {
+                        facts
+                            .refs
+                            .push((tag.clone(), "srcset".into(), url.to_owned(), None));
+                    }
+                }
+            }
+            if attr == "style" {
+                facts.css.push(value.to_owned());
+            }
+        }
+        if tag == "style" {
+            facts.css.push(element.text().collect());
+        }
+    }
+    facts
+}
+
+/// The URLs in CSS: `url(...)` and `@import "..."`.
+fn css_urls(css: &str) -> Vec<String> {
+    let lower = css.to_ascii_lowercase();
+    let mut urls = Vec::new();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("url(") {
+        let start = from + at + 4;
+        let end = lower[start..].find(')').map_or(css.len(), |e| start + e);
+        let raw = css[start..end].trim().trim_matches(['"', '\'']).trim();
+        urls.push(raw.to_owned());
+        from = end.min(css.len());
+        if from >= css.len() {
+            break;
+        }
+    }
+    for (at, _) in lower.match_indices("@import") {
+        let rest = css[at + 7..].trim_start();
+        if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            let inner = &rest[1..];
+            if let Some(end) = inner.find(quote) {
+                urls.push(inner[..end].to_owned());
+            }
+        }
+    }
+    urls
+}
+
+/// Checks every CSS URL found at `place` (a page or a CSS file, whose folder
+/// relative URLs start from).
+fn check_css(site: &Path, place: &str, css: &str, problems: &mut Vec<String>) {
+    for url in css_urls(css) {
+        if is_remote(&url) {
+            problems.push(format!("{place}: CSS url({url}) loads from another host"));
+        } else if url.starts_with('#') || scheme(&url).as_deref() == Some("data") {
+            continue;
+        } else if scheme(&url).is_some() {
+            problems.push(format!("{place}: CSS url({url}) has an unexpected scheme"));
+        } else {
+            let (path, _) = split_url(&url);
+            if let Err(why) = resolve_link(site, place, path, true) {
+                problems.push(format!("{place}: CSS url({url}): {why}"));
+            }
+        }
+    }
+}
+
+/// Every problem with the built site at `site`: broken internal links and
+/// fragments, anything loaded from another host, pages without exactly one
+/// `h1`, a `<main>` or `<html lang>`.
+fn site_problems(site: &Path, rules: LinkRules) -> Vec<String> {
+    let pages = html_files(site);
+    assert!(!pages.is_empty(), "no pages in {}", site.display());
+    let facts: BTreeMap<String, PageFacts> = pages
+        .iter()
+        .map(|p| (p.clone(), page_facts(p, &read_page(site, p))))
+        .collect();
+    let mut problems = Vec::new();
+    for (page, page_facts) in &facts {
+        problems.extend(page_facts.problems.iter().cloned());
+        for css in &page_facts.css {
+            check_css(site, page, css, &mut problems);
+        }
+        for (tag, attr, value, rel) in &page_facts.refs {
+            let shown = format!("{page}: <{tag} {attr}=\"{value}\">");
+            let url = value.trim();
+            if is_remote(url) {
+                let canonical = tag == "link"
+                    && rel.as_deref() == Some("canonical")
+                    && rules.base_url.is_some_and(|b| url.starts_with(b));
+                if LOADING.contains(&tag.as_str()) && !canonical {
+                    problems.push(format!("{shown}: loads from another host"));
+                }
+                continue;
+            }
+            match scheme(url).as_deref() {
+                Some("mailto") => continue,
+                Some(other) => {
+                    problems.push(format!("{shown}: unexpected scheme `{other}:`"));
+                    continue;
+                }
+                None => {}
+            }
+            let (path, fragment) = split_url(url);
+            if rules.pretty && path.ends_with("index.html") {
+                problems.push(format!(
+                    "{shown}: pretty_urls is on, but the link names index.html"
+                ));
+            }
+            let target = match resolve_link(site, page, path, rules.pretty) {
+                Ok(target) => target,
+                Err(why) => {
+                    problems.push(format!("{shown}: {why}"));
+                    continue;
+                }
+            };
+            if let Some(fragment) = fragment {
+                let fragment = percent_decode(fragment);
+                match facts.get(&target) {
+                    _ if fragment.is_empty() => {
+                        problems.push(format!("{shown}: empty fragment"));
+                    }
+                    Some(target_facts) if target_facts.ids.contains(&fragment) => {}
+                    Some(_) => {
+                        problems.push(format!("{shown}: {target} has no id `{fragment}`"));
+                    }
+                    None => problems.push(format!(
+                        "{shown}: fragment `{fragment}` on {target}, which is not a page"
+                    )),
+                }
+            }
+        }
+    }
+    for (name, bytes) in files(site) {
+        if name.ends_with(".css") {
+            check_css(site, &name, &String::from_utf8_lossy(&bytes), &mut problems);
+        }
+    }
+    problems
+}
+
+// ---- reading the knowledge base ---------------------------------------------------
+
+#[derive(Deserialize)]
+struct ProductFile {
+    name: String,
+    #[serde(default)]
+    versions: Vec<VersionEntry>,
+}
+
+#[derive(Deserialize)]
+struct VersionEntry {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct ComponentFile {
+    name: String,
+}
+
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("a readable entry"))
+        .filter(|e| {
+            e.file_type().is_file()
+                && e.path()
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml")
+        })
+        .map(|e| e.into_path())
+        .collect()
+}
+
+fn read_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> T {
+    let text = fs::read_to_string(path).expect("read YAML");
+    serde_saphyr::from_str(text.trim_start_matches('\u{feff}'))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The pages the design promises for a knowledge base, read from its YAML:
+/// path -> the `h1` text the page must show, where the YAML says it.
+fn expected_pages(root: &Path) -> BTreeMap<String, Option<String>> {
+    let content = root.join("content");
+    let mut pages = BTreeMap::new();
+    for file in yaml_files(&content.join("products")) {
+        let id = stem(&file);
+        let product: ProductFile = read_yaml(&file);
+        pages.insert(format!("products/{id}/index.html"), Some(product.name));
+        for version in product.versions {
+            pages.insert(format!("products/{id}/{}/index.html", version.id), None);
+        }
+    }
+    for file in yaml_files(&content.join("components")) {
+        let component: ComponentFile = read_yaml(&file);
+        pages.insert(
+            format!("components/{}/index.html", stem(&file)),
+            Some(component.name),
+        );
+    }
+    let scenarios = content.join("scenarios");
+    for file in yaml_files(&scenarios) {
+        let id = relative(&scenarios, &file.with_extension(""));
+        pages.insert(format!("scenarios/{id}/index.html"), None);
+    }
+    pages
+}
+
+/// Every knowledge base that must build: the example and the ok cases.
+fn buildable() -> Vec<PathBuf> {
+    let mut roots = vec![example().to_path_buf()];
+    roots.extend(conformance_cases("ok"));
+    roots
+}
+
+// ---- 1. links, hosts and page structure ------------------------------------------
+
+#[test]
+fn every_link_resolves_and_nothing_loads_from_another_host() {
+    let mut problems = Vec::new();
+    for root in buildable() {
+        let site = build_site(&root, &[]);
+        for problem in site_problems(&site.out, LinkRules::default()) {
+            problems.push(format!("[{}] {problem}", root.display()));
+        }
+    }
+    assert_no_problems("links and page structure", &problems);
+}
+
+/// The link checker itself must catch what it is meant to catch.
+#[test]
+fn the_link_checker_finds_broken_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    let head = "<!DOCTYPE html><html lang=\"en\"><head><title>t</title>";
+    write(
+        &site.join("index.html"),
+        format!(
+            "{head}<link rel=stylesheet href=\"https://cdn.example.com/x.css\"></head><body><main><h1>A</h1>\
+             <a href=\"a/index.html#nope\">x</a><a href=\"missing/index.html\">y</a>\
+             <a href=\"a/\">z</a><a href=\"#top\">t</a><img src=\"//cdn.example.com/i.png\">\
+             <div style=\"background: url(http://x.example/b.png)\"></div></main></body></html>"
+        ),
+    );
+    write(
+        &site.join("a/index.html"),
+        format!(
+            "{head}</head><body><main><h1>B</h1><h1>C</h1><p id=\"here\"></p></main></body></html>"
+        ),
+    );
+    let problems = site_problems(site, LinkRules::default());
+    let all = problems.join("\n");
+    for want in [
+        "has no id `nope`",
+        "no such file: missing/index.html",
+        "names a folder",
+        "index.html has no id `top`",
+        "<img src=\"//cdn.example.com/i.png\">: loads from another host",
+        "<link href=\"https://cdn.example.com/x.css\">: loads from another host",
+        "CSS url(http://x.example/b.png) loads from another host",
+        "a/index.html: 2 <h1> elements",
+    ] {
+        assert!(all.contains(want), "the checker missed `{want}`:\n{all}");
+    }
+}
+
+// ---- 2. a page for everything ----------------------------------------------------------
+
+#[test]
+fn every_product_version_scenario_and_component_has_its_page() {
+    let mut problems = Vec::new();
+    for root in buildable() {
+        let expected = expected_pages(&root);
+        assert!(!expected.is_empty(), "{}: nothing expected", root.display());
+        let site = build_site(&root, &[]);
+        let place = root.display();
+        for (page, h1) in &expected {
+            if !site.out.join(page).is_file() {
+                problems.push(format!("[{place}] missing page {page}"));
+                continue;
+            }
+            if let Some(want) = h1 {
+                let doc = parse_page(&site.out, page);
+                let got = doc.select(&sel("h1")).next().map(text_of);
+                if got.as_deref()
+                    != Some(
+                        want.split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .as_str(),
+                    )
+                {
+                    problems.push(format!("[{place}] {page}: h1 {got:?}, want {want:?}"));
+                }
+            }
+        }
+        // Nothing beyond them: no page for something the YAML does not hold.
+        for page in html_files(&site.out) {
+            let kind = page.split('/').next().unwrap_or_default();
+            if ["products", "scenarios", "components"].contains(&kind)
+                && !expected.contains_key(&page)
+            {
+                problems.push(format!("[{place}] unexpected page {page}"));
+            }
+        }
+        for page in [
+            "index.html",
+            "matrix/index.html",
+            "paths/index.html",
+            "search/index.html",
+            "404.html",
+            "robots.txt",
+        ] {
+            if !site.out.join(page).is_file() {
+                problems.push(format!("[{place}] missing {page}"));
+            }
+        }
+    }
+    assert_no_problems("pages", &problems);
+}
+
+// ---- 3. the example's answers ------------------------------------------------------------
+
+/// The answer `#to-windows-xp-server-xp` of a version page: the site files
+/// its path links to, its issue titles and its whole text.
+fn xp_answer(site: &Path, page: &str) -> (Vec<String>, Vec<String>, String) {
+    let doc = parse_page(site, page);
+    let answer = doc
+        .select(&sel("#to-windows-xp-server-xp"))
+        .next()
+        .unwrap_or_else(|| panic!("{page} has no element #to-windows-xp-server-xp"));
+    let route = answer
+        .select(&sel(".route"))
+        .next()
+        .unwrap_or_else(|| panic!("{page}: the answer shows no route"));
+    let stops: Vec<String> = route
+        .select(&sel("a"))
+        .map(|a| {
+            let href = a.value().attr("href").unwrap_or_default();
+            let target = resolve_link(site, page, split_url(href).0, false)
+                .unwrap_or_else(|e| panic!("{page}: route link {href}: {e}"));
+            format!("{target} {}", text_of(a))
+        })
+        .collect();
+    let issues = answer
+        .select(&sel(".issue-head strong"))
+        .map(text_of)
+        .collect();
+    (stops, issues, text_of(answer))
+}
+
+#[test]
+fn the_example_answers_the_readme() {
+    let site = build_site(example(), &[]);
+
+    let page = "products/backoffice-server/2.5/index.html";
+    let (stops, issues, all) = xp_answer(&site.out, page);
+    assert_eq!(
+        stops
+            .iter()
+            .map(|s| s.split(' ').next().unwrap())
+            .collect::<Vec<_>>(),
+        [
+            "products/backoffice-server/2.5/index.html",
+            "products/backoffice-server/4.5/index.html",
+            "products/windows-xp-server/xp/index.html",
+        ],
+        "{page}: route {stops:?}"
+    );
+    assert!(
+        stops[1].contains("BackOffice Server 4.5"),
+        "{page}: {stops:?}"
+    );
+    assert!(all.contains("BackOffice Server 4.5"), "{page}: {all}");
+    assert!(
+        issues.contains(&"Site Server cannot be installed".to_owned())
+            && issues.contains(&"Web Administration is not supported".to_owned()),
+        "{page}: issues {issues:?}"
+    );
+    assert!(
+        !all.contains("Fax Service"),
+        "{page}: mentions Fax Service: {all}"
+    );
+
+    let page = "products/small-business-server/4.0/index.html";
+    let (stops, issues, all) = xp_answer(&site.out, page);
+    assert_eq!(
+        stops
+            .iter()
+            .map(|s| s.split(' ').next().unwrap())
+            .collect::<Vec<_>>(),
+        [
+            "products/small-business-server/4.0/index.html",
+            "products/backoffice-server/4.5/index.html",
+            "products/windows-xp-server/xp/index.html",
+        ],
+        "{page}: route {stops:?}"
+    );
+    assert!(
+        stops[1].contains("BackOffice Server 4.5"),
+        "{page}: {stops:?}"
+    );
+    assert!(
+        issues.iter().any(|i| i.contains("Fax Service")),
+        "{page}: issues {issues:?} lack the Fax Service issue"
+    );
+    assert!(
+        issues.contains(&"Site Server cannot be installed".to_owned()),
+        "{page}: issues {issues:?}"
+    );
+    assert!(all.contains("Fax Service"), "{page}: {all}");
+}
+
+// ---- 4. escaping -----------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct ExpectFile {
+    #[serde(default)]
+    html_must_not_contain: Vec<String>,
+}
+
+#[test]
+fn the_escaping_case_comes_out_as_text() {
+    let case = project().join("tests/conformance/ok/escaping");
+    let expect: ExpectFile = read_yaml(&case.join("expect.yaml"));
+    assert!(!expect.html_must_not_contain.is_empty());
+    let site = build_site(&case, &[]);
+    let mut problems = Vec::new();
+    for name in html_files(&site.out) {
+        let body = read_page(&site.out, &name);
+        for needle in &expect.html_must_not_contain {
+            if body.contains(needle.as_str()) {
+                problems.push(format!("{name} contains {needle:?}"));
+            }
+        }
+    }
+    assert_no_problems("html_must_not_contain", &problems);
+    // And the text is still there, as text.
+    let doc = parse_page(&site.out, "products/x/index.html");
+    let h1 = doc.select(&sel("h1")).next().map(text_of);
+    assert_eq!(h1.as_deref(), Some("<script>alert('name')</script> Server"));
+}
+
+/// Hostile text for the field numbered `code`: markup, an attribute break-out,
+/// template syntax and closing tags of raw-text elements.
+fn hostile(code: u32) -> String {
+    format!(
+        "<script>alert({code})</script> \"><img src=x onerror=alert({code})> {{{{ 7+7 }}}} \
+         {{% if true %}}T{{% endif %}} </script></title></textarea><!-- {code}"
+    )
+}
+
+/// A YAML block scalar holding `hostile(code)`, indented by `indent`.
+fn block(code: u32, indent: usize) -> String {
+    format!("|-\n{}{}", " ".repeat(indent), hostile(code))
+}
+
+/// A knowledge base with hostile text in every field that takes text.
+fn hostile_kb() -> (TempDir, Vec<u32>) {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("content");
+    let url = "http://example.com/\"><script>alert(999)</script>";
+    write(
+        &c.join("site.yaml"),
+        format!(
+            "title: {}\ndescription: {}\nconditions:\n  hostile: {}\n",
+            block(101, 2),
+            block(102, 2),
+            block(103, 4)
+        ),
+    );
+    write(
+        &c.join("products/evil.yaml"),
+        format!(
+            "name: {}\nvendor: {}\nsummary: {}\nnotes: {}\nlinks:\n  - title: {}\n    url: '{url}'\n\
+             versions:\n  - id: \"1\"\n    name: {}\n    summary: {}\n    components: [part]\n\
+             \x20 - id: \"2\"\n    name: {}\n    issues:\n      - title: {}\n        body: {}\n\
+             upgrades:\n  policy: sequential\n",
+            block(111, 2),
+            block(112, 2),
+            block(113, 2),
+            block(114, 2),
+            block(115, 6),
+            block(116, 6),
+            block(117, 6),
+            block(118, 6),
+            block(119, 10),
+            block(120, 10),
+        ),
+    );
+    write(
+        &c.join("products/plain.yaml"),
+        "name: Plain\nversions:\n  - id: \"1\"\n",
+    );
+    write(
+        &c.join("components/part.yaml"),
+        format!("name: {}\nsummary: {}\n", block(131, 2), block(132, 2)),
+    );
+    write(
+        &c.join("scenarios/evil/up.yaml"),
+        format!(
+            "from: evil@2\nto: plain\ndirect: supported\ntitle: {}\nsummary: {}\nsteps:\n  - {}\n\
+             issues:\n  - title: {}\n    component: part\n    body: {}\n\
+             alternatives:\n  - title: {}\n    body: {}\n\
+             links:\n  - title: {}\n    url: '{url}'\n\
+             sources:\n  - title: {}\n    url: '{url}'\n    quote: {}\nnotes: {}\n",
+            block(141, 2),
+            block(142, 2),
+            block(143, 4),
+            block(144, 6),
+            block(145, 6),
+            block(146, 6),
+            block(147, 6),
+            block(148, 6),
+            block(149, 6),
+            block(150, 6),
+            block(151, 2),
+        ),
+    );
+    write(
+        &c.join("scenarios/evil/skip.yaml"),
+        format!(
+            "from: evil@1\nto: plain\ndirect: unsupported\nvia: [evil@2]\ntitle: {}\n\
+             alternatives:\n  - title: {}\n    body: {}\n",
+            block(161, 2),
+            block(162, 6),
+            block(163, 6),
+        ),
+    );
+    let codes = vec![
+        101, 102, 103, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 131, 132, 141, 142, 143,
+        144, 145, 146, 147, 148, 149, 150, 151, 161, 162, 163,
+    ];
+    (dir, codes)
+}
+
+/// Signs that hostile text from [`hostile_kb`] became markup on a page.
+fn injection_problems(page: &str, raw: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for needle in [
+        "<script>alert",
+        "<img src=x onerror",
+        "\"><img",
+        "</textarea>",
+        "</script></title>",
+        "<!-- 1",
+        "14 T",
+    ] {
+        if raw.contains(needle) {
+            problems.push(format!("{page} contains {needle:?} unescaped"));
+        }
+    }
+    let doc = Html::parse_document(raw);
+    for element in doc.select(&sel("*")) {
+        let el = element.value();
+        if let Some((name, _)) = el.attrs().find(|(n, _)| n.starts_with("on")) {
+            problems.push(format!(
+                "{page}: <{}> has an event handler `{name}`",
+                el.name()
+            ));
+        }
+        if matches!(el.name(), "img" | "textarea") {
+            problems.push(format!("{page}: a <{}> element was injected", el.name()));
+        }
+        if el.name() == "script" && element.text().any(|t| t.contains("alert")) {
+            problems.push(format!("{page}: a <script> with hostile text"));
+        }
+    }
+    // The page title holds the whole site title (field 101), as text.
+    let titles: Vec<String> = doc.select(&sel("head > title")).map(text_of).collect();
+    if titles.len() != 1 || !titles[0].ends_with("<!-- 101") {
+        problems.push(format!("{page}: the <title> was broken out of: {titles:?}"));
+    }
+    problems
+}
+
+#[test]
+fn the_injection_checker_finds_unescaped_markup() {
+    let escaped = format!(
+        "<!DOCTYPE html><html lang=en><head><title>{}</title></head><body><main><h1>x</h1></main></body></html>",
+        hostile(101)
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    );
+    assert_eq!(
+        injection_problems("ok.html", &escaped),
+        Vec::<String>::new()
+    );
+    // Unescaped in the title: the page breaks out of <title>.
+    let in_title = format!(
+        "<!DOCTYPE html><html lang=en><head><title>{}</title></head><body></body></html>",
+        hostile(101)
+    );
+    let found = injection_problems("title.html", &in_title).join("\n");
+    assert!(found.contains("<title> was broken out of"), "{found}");
+    // Unescaped in an attribute: an <img> with an event handler appears.
+    let in_attribute = escaped.replace("<h1>", "<h1 title=\"x\"><img src=x onerror=alert(102)>\">");
+    let found = injection_problems("attribute.html", &in_attribute).join("\n");
+    for want in [
+        "<img src=x onerror",
+        "event handler `onerror`",
+        "a <img> element",
+    ] {
+        assert!(found.contains(want), "missed {want}:\n{found}");
+    }
+}
+
+#[test]
+fn hostile_text_in_every_field_comes_out_as_text() {
+    let (kb, codes) = hostile_kb();
+    let site = build_site(kb.path(), &[]);
+    let mut problems = Vec::new();
+    let mut shown_text = String::new();
+    for page in html_files(&site.out) {
+        let raw = read_page(&site.out, &page);
+        problems.extend(injection_problems(&page, &raw));
+        let doc = Html::parse_document(&raw);
+        shown_text.push_str(&doc.root_element().text().collect::<String>());
+        shown_text.push('\n');
+    }
+    // The text is shown, not dropped (otherwise the checks above prove nothing).
+    for code in codes {
+        if !shown_text.contains(&format!("alert({code})")) {
+            problems.push(format!("the text of field {code} appears on no page"));
+        }
+    }
+    if !shown_text.contains("{{ 7+7 }}") || !shown_text.contains("{% if true %}T{% endif %}") {
+        problems.push("template syntax in content did not come out literally".into());
+    }
+    // Plain-text fields come out exactly as written.
+    for (page, want) in [
+        ("products/evil/index.html", hostile(111)),
+        ("components/part/index.html", hostile(131)),
+        ("scenarios/evil/up/index.html", hostile(141)),
+    ] {
+        let doc = parse_page(&site.out, page);
+        let got = doc.select(&sel("h1")).next().map(text_of);
+        let want = want.split_whitespace().collect::<Vec<_>>().join(" ");
+        if got.as_deref() != Some(want.as_str()) {
+            problems.push(format!("{page}: h1 {got:?}, want {want:?}"));
+        }
+    }
+    problems.extend(site_problems(&site.out, LinkRules::default()));
+    assert_no_problems("hostile knowledge base", &problems);
+}
+
+/// Markdown may hold images; the site must not load them from another host
+/// (design: "No page loads anything from another host").
+#[test]
+fn markdown_images_do_not_load_from_another_host() {
+    let kb = tempfile::tempdir().unwrap();
+    write(
+        &kb.path().join("content/products/p.yaml"),
+        "name: P\nsummary: |\n  Logo: ![logo](https://tracker.example.com/pixel.png)\n\
+         versions:\n  - id: \"1\"\n",
+    );
+    let result = build(kb.path(), &kb.path().join("out"), &[]);
+    if !result.status.success() {
+        // Refusing the image at check time is a fine answer too.
+        assert_eq!(result.status.code(), Some(1), "{}", describe(&result));
+        assert!(
+            text(&result.stderr).contains("products/p.yaml"),
+            "{}",
+            describe(&result)
+        );
+        return;
+    }
+    let problems: Vec<String> = site_problems(&kb.path().join("out"), LinkRules::default())
+        .into_iter()
+        .filter(|p| p.contains("another host"))
+        .collect();
+    assert_no_problems("remote image from Markdown", &problems);
+}
+
+// ---- 5. determinism --------------------------------------------------------------------------
+
+#[test]
+fn builds_are_byte_identical() {
+    let one = build_site(example(), &[]);
+    let two = build_site(example(), &[]);
+    let a = files(&one.out);
+    let b = files(&two.out);
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the two builds hold different files"
+    );
+    let differ: Vec<String> = a
+        .iter()
+        .filter(|(name, bytes)| b.get(*name) != Some(bytes))
+        .map(|(name, _)| name.clone())
+        .collect();
+    assert_no_problems(
+        "files that differ between two builds",
+        &differ
+            .iter()
+            .map(|d| format!("{d} differs"))
+            .collect::<Vec<_>>(),
+    );
+}
+
+// ---- 6. failed builds -------------------------------------------------------------------------
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let first = build(example(), &out, &[]);
+    assert!(first.status.success(), "{}", describe(&first));
+    let before = files(&out);
+    let around = entries(dir.path());
+
+    let kb = copy_kb(example());
+    let product = kb.path().join("content/products/backoffice-server.yaml");
+    let mut yaml = fs::read_to_string(&product).unwrap();
+    yaml.push_str("  bogus: [never closed\n");
+    fs::write(&product, yaml).unwrap();
+
+    let second = build(kb.path(), &out, &[]);
+    assert_eq!(second.status.code(), Some(1), "{}", describe(&second));
+    assert!(
+        !text(&second.stderr).contains("panicked"),
+        "{}",
+        describe(&second)
+    );
+    assert!(
+        text(&second.stderr).contains("backoffice-server.yaml"),
+        "the error names no file: {}",
+        describe(&second)
+    );
+    assert!(
+        before == files(&out),
+        "the failed build changed the previous site"
+    );
+    assert_eq!(
+        entries(dir.path()),
+        around,
+        "the failed build left something beside the output"
+    );
+}
+
+#[test]
+fn bad_cases_fail_without_writing_anything() {
+    let mut problems = Vec::new();
+    for case in conformance_cases("bad") {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let result = build(&case, &out, &[]);
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        if result.status.code() != Some(1) {
+            problems.push(format!("{name}: {}", describe(&result)));
+        }
+        if text(&result.stderr).contains("panicked") {
+            problems.push(format!("{name}: panicked: {}", text(&result.stderr)));
+        }
+        if out.exists() {
+            problems.push(format!("{name}: {} exists", out.display()));
+        }
+        let left = entries(dir.path());
+        if !left.is_empty() {
+            problems.push(format!("{name}: left {left:?} in the output's folder"));
+        }
+    }
+    assert_no_problems("bad cases", &problems);
+}
+
+// ---- 7. folders that are not ours -------------------------------------------------------------
+
+#[test]
+fn a_foreign_folder_is_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = dir.path().join("foreign");
+    write(&foreign.join("keep.txt"), "mine");
+    let result = build(example(), &foreign, &[]);
+    assert_eq!(result.status.code(), Some(1), "{}", describe(&result));
+    assert!(
+        text(&result.stderr).contains(foreign.to_str().unwrap()),
+        "the message does not name the folder: {}",
+        describe(&result)
+    );
+    assert_eq!(
+        fs::read_to_string(foreign.join("keep.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(entries(&foreign), BTreeSet::from(["keep.txt".to_owned()]));
+    assert_eq!(entries(dir.path()), BTreeSet::from(["foreign".to_owned()]));
+}
+
+#[test]
+fn the_knowledge_base_itself_is_never_the_output() {
+    let kb = copy_kb(example());
+    let root = kb.path();
+    let before = files(root);
+    for output in [
+        root.to_path_buf(),
+        root.join("."),
+        root.join("content"),
+        root.join("content/products"),
+    ] {
+        let result = build(root, &output, &[]);
+        assert_eq!(
+            result.status.code(),
+            Some(1),
+            "--output {}: {}",
+            output.display(),
+            describe(&result)
+        );
+        assert!(
+            text(&result.stderr).contains("refusing"),
+            "--output {}: {}",
+            output.display(),
+            describe(&result)
+        );
+        assert!(
+            files(root) == before,
+            "--output {} changed the knowledge base",
+            output.display()
+        );
+    }
+    assert_eq!(entries(root), BTreeSet::from(["content".to_owned()]));
+}
+
+// ---- 8. sitemap and robots.txt ------------------------------------------------------------------
+
+#[test]
+fn base_url_gives_a_sitemap_and_robots_line() {
+    let base = "https://kb.example.com/docs/";
+    let site = build_site(example(), &["--base-url", "https://kb.example.com/docs"]);
+    let sitemap = fs::read_to_string(site.out.join("sitemap.xml")).expect("sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://kb.example.com/docs/index.html</loc>"),
+        "{sitemap}"
+    );
+    let robots = fs::read_to_string(site.out.join("robots.txt")).expect("robots.txt");
+    assert!(
+        robots
+            .lines()
+            .any(|l| l == "Sitemap: https://kb.example.com/docs/sitemap.xml"),
+        "{robots}"
+    );
+    // Every page but 404.html is listed once, and every listed page exists.
+    let locs: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap())
+        .collect();
+    let listed: BTreeSet<String> = locs
+        .iter()
+        .map(|l| {
+            l.strip_prefix(base)
+                .unwrap_or_else(|| panic!("{l} is not under {base}"))
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(listed.len(), locs.len(), "a page is listed twice");
+    let pages: BTreeSet<String> = html_files(&site.out)
+        .into_iter()
+        .filter(|p| p != "404.html")
+        .collect();
+    assert_eq!(listed, pages, "sitemap.xml and the pages disagree");
+    // Canonical links point at the page's own address.
+    let doc = parse_page(&site.out, "products/backoffice-server/4.5/index.html");
+    let canonical = doc
+        .select(&sel("link[rel=canonical]"))
+        .next()
+        .and_then(|l| l.value().attr("href"));
+    assert_eq!(
+        canonical,
+        Some("https://kb.example.com/docs/products/backoffice-server/4.5/index.html")
+    );
+    assert_no_problems(
+        "links with a base URL",
+        &site_problems(
+            &site.out,
+            LinkRules {
+                base_url: Some(base),
+                ..LinkRules::default()
+            },
+        ),
+    );
+
+    let plain = build_site(example(), &[]);
+    assert!(
+        !plain.out.join("sitemap.xml").exists(),
+        "sitemap.xml without a base URL"
+    );
+    let robots = fs::read_to_string(plain.out.join("robots.txt")).expect("robots.txt");
+    assert!(!robots.contains("Sitemap"), "{robots}");
+}
+
+// ---- 9. pretty URLs --------------------------------------------------------------------------------
+
+#[test]
+fn pretty_urls_drop_index_html_and_still_resolve() {
+    let kb = copy_kb(example());
+    let site_yaml = kb.path().join("content/site.yaml");
+    let mut yaml = fs::read_to_string(&site_yaml).unwrap();
+    yaml.push_str("pretty_urls: true\n");
+    fs::write(&site_yaml, yaml).unwrap();
+    let site = build_site(kb.path(), &[]);
+    assert_no_problems(
+        "pretty links",
+        &site_problems(
+            &site.out,
+            LinkRules {
+                pretty: true,
+                ..LinkRules::default()
+            },
+        ),
+    );
+    // The checker must have seen folder links at all.
+    let home = read_page(&site.out, "products/backoffice-server/index.html");
+    assert!(
+        home.contains("href=\"../../\""),
+        "no link to the home folder"
+    );
+}
+
+// ---- 10. a knowledge base's own templates --------------------------------------------------------
+
+#[test]
+fn own_templates_replace_the_built_in_ones() {
+    let kb = copy_kb(example());
+    write(
+        &kb.path().join("templates/404.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>Lost in the atlas</h1>\n\
+         <p>Nothing lives here, traveller.</p>\n{% endblock main %}\n",
+    );
+    let site = build_site(kb.path(), &[]);
+    let page = read_page(&site.out, "404.html");
+    assert!(page.contains("Nothing lives here, traveller."), "{page}");
+    assert!(!page.contains("There is no page at this address"), "{page}");
+    // The other pages keep the built-in theme.
+    let home = read_page(&site.out, "index.html");
+    assert!(!home.contains("traveller"));
+    assert!(
+        site.out
+            .join("products/backoffice-server/4.5/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn a_broken_own_template_fails_the_build_with_its_file_and_line() {
+    let kb = copy_kb(example());
+    write(
+        &kb.path().join("templates/404.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n<h1>x</h1>\n{% endif %}\n\
+         {% endblock main %}\n",
+    );
+    let out = kb.path().join("public");
+    let result = build(kb.path(), &out, &[]);
+    assert_eq!(result.status.code(), Some(1), "{}", describe(&result));
+    let stderr = text(&result.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let named = stderr.lines().find(|l| l.contains("templates/404.html"));
+    let line = named.unwrap_or_else(|| panic!("no line names templates/404.html:\n{stderr}"));
+    assert!(
+        line.contains(":3:") || line.contains("line 3"),
+        "the error line gives no line number 3: {line}\n{stderr}"
+    );
+    assert!(!out.exists(), "a failed build wrote {}", out.display());
+}
+
+// ---- 11. snapshots -------------------------------------------------------------------------------------
+
+#[test]
+fn snapshot_of_a_version_page() {
+    let site = build_site(example(), &[]);
+    insta::assert_snapshot!(
+        "version_backoffice_server_4_0",
+        read_page(&site.out, "products/backoffice-server/4.0/index.html")
+    );
+}
+
+#[test]
+fn snapshot_of_a_scenario_page() {
+    let site = build_site(example(), &[]);
+    insta::assert_snapshot!(
+        "scenario_backoffice_4_0_to_xp",
+        read_page(&site.out, "scenarios/backoffice/4.0-to-xp/index.html")
+    );
+}
+
+// ---- 12. a large knowledge base -------------------------------------------------------------------------
+
+/// Writes a knowledge base of `products` products of `versions` versions
+/// each (sequential upgrades) and `scenarios` supported scenarios, each from
+/// a version of one product to a version of a later product.
+fn large_kb(products: usize, versions: usize, scenarios: usize) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("content");
+    write(&c.join("site.yaml"), "title: Large\n");
+    for p in 0..products {
+        let mut yaml = format!("name: Product {p}\nversions:\n");
+        for v in 1..=versions {
+            let _ = writeln!(yaml, "  - id: \"{v}.0\"");
+        }
+        yaml.push_str("upgrades: { policy: sequential }\n");
+        write(&c.join(format!("products/p{p:03}.yaml")), yaml);
+    }
+    for s in 0..scenarios {
+        let from = s % (products - 1);
+        let to = from + 1 + (s / (products - 1)) % (products - 1 - from);
+        let from_version = 1 + (s * 7) % versions;
+        let to_version = 1 + (s * 3) % versions;
+        let mut yaml = format!(
+            "from: p{from:03}@{from_version}.0\nto: p{to:03}@{to_version}.0\ndirect: supported\n\
+             title: Scenario {s}\nsummary: From [Product {from}](@p{from:03}) onwards.\n"
+        );
+        if s % 10 == 0 {
+            let _ = write!(
+                yaml,
+                "issues:\n  - title: Issue of scenario {s}\n    severity: warning\n"
+            );
+        }
+        write(&c.join(format!("scenarios/g{from:03}/s{s:05}.yaml")), yaml);
+    }
+    dir
+}
+
+fn check_large(products: usize, versions: usize, scenarios: usize) {
+    let started = std::time::Instant::now();
+    let kb = large_kb(products, versions, scenarios);
+    let generated = started.elapsed();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let result = build(kb.path(), &out, &[]);
+    eprintln!(
+        "large site: generated in {generated:?}, built in {:?}: {}",
+        started.elapsed() - generated,
+        text(&result.stdout).trim()
+    );
+    assert!(result.status.success(), "{}", describe(&result));
+
+    let pages = html_files(&out);
+    let count = |prefix: &str| pages.iter().filter(|p| p.starts_with(prefix)).count();
+    assert_eq!(
+        count("products/"),
+        products * (versions + 1),
+        "product and version pages"
+    );
+    assert_eq!(count("scenarios/"), scenarios, "scenario pages");
+    for page in [
+        "index.html",
+        "matrix/index.html",
+        "paths/index.html",
+        "404.html",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+
+    // No page grows with the whole knowledge base.
+    const MAX: u64 = 2 * 1024 * 1024;
+    let mut largest: Vec<(u64, String)> = pages
+        .iter()
+        .map(|p| (fs::metadata(out.join(p)).unwrap().len(), p.clone()))
+        .collect();
+    largest.sort();
+    let too_big: Vec<String> = largest
+        .iter()
+        .filter(|(size, _)| *size > MAX)
+        .map(|(size, page)| format!("{page}: {size} bytes"))
+        .collect();
+    assert_no_problems("pages over 2 MB", &too_big);
+
+    // A few pages picked at random (a fixed seed): they exist, with links that resolve.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |below: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % below as u64) as usize
+    };
+    let mut problems = Vec::new();
+    for _ in 0..5 {
+        let s = next(scenarios);
+        let from = s % (products - 1);
+        let page = format!("scenarios/g{from:03}/s{s:05}/index.html");
+        let p = next(products);
+        let v = 1 + next(versions);
+        let version_page = format!("products/p{p:03}/{v}.0/index.html");
+        for page in [page, version_page] {
+            if !out.join(&page).is_file() {
+                problems.push(format!("missing {page}"));
+                continue;
+            }
+            let facts = page_facts(&page, &read_page(&out, &page));
+            problems.extend(facts.problems);
+            for (tag, attr, value, _) in facts.refs {
+                if is_remote(&value) || value.starts_with('#') {
+                    continue;
+                }
+                if let Err(why) = resolve_link(&out, &page, split_url(&value).0, false) {
+                    problems.push(format!("{page}: <{tag} {attr}=\"{value}\">: {why}"));
+                }
+            }
+        }
+    }
+    let doc = parse_page(&out, "scenarios/g000/s00000/index.html");
+    assert_eq!(
+        doc.select(&sel("h1")).next().map(text_of).as_deref(),
+        Some("Scenario 0")
+    );
+    assert_no_problems("sampled pages of the large site", &problems);
+    eprintln!(
+        "large site: {} pages, {} bytes of HTML, largest {} ({} bytes)",
+        pages.len(),
+        largest.iter().map(|(size, _)| size).sum::<u64>(),
+        largest.last().unwrap().1,
+        largest.last().unwrap().0
+    );
+}
+
+#[test]
+fn a_knowledge_base_of_1000_scenarios_builds() {
+    check_large(50, 8, 1_000);
+}
+
+/// About half a minute with the debug binary that `cargo test` builds.
+#[test]
+fn a_knowledge_base_of_10000_scenarios_builds() {
+    check_large(250, 8, 10_000);
+}
