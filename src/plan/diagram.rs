@@ -14,8 +14,9 @@ const MAX_EDGES: usize = 300;
 const NODE_WIDTH: usize = 96;
 const NODE_HEIGHT: usize = 30;
 const STEP_X: usize = 120;
-const LANE_HEIGHT: usize = 110;
-const LEFT: usize = 150;
+const LANE_HEIGHT: usize = 130;
+const TOP: usize = 70;
+const LEFT: usize = 16;
 
 /// An edge to draw, and whether it holds without any condition.
 pub struct DrawnEdge {
@@ -46,32 +47,46 @@ pub fn product_diagram(
     if node_count > MAX_NODES || edges.len() > MAX_EDGES {
         return None;
     }
-    // The product itself is the first lane; the products it connects to follow.
-    let order: Vec<usize> = std::iter::once(product)
-        .chain(lanes.keys().copied().filter(|p| *p != product))
+    // Products that only lead into this one go above it, the others below,
+    // so that no arrow has to cross a lane.
+    let leads_out = |p: usize| {
+        edges
+            .iter()
+            .any(|e| model.nodes[e.from].product == product && model.nodes[e.to].product == p)
+    };
+    let others = || lanes.keys().copied().filter(|p| *p != product);
+    let order: Vec<usize> = others()
+        .filter(|p| !leads_out(*p))
+        .chain([product])
+        .chain(others().filter(|p| leads_out(*p)))
         .collect();
     let mut position: BTreeMap<NodeId, (usize, usize)> = BTreeMap::new();
     let widest = lanes.values().map(BTreeSet::len).max().unwrap_or(1);
     for (lane, p) in order.iter().enumerate() {
         for (column, version) in lanes[p].iter().enumerate() {
             let node = model.products[*p].versions[*version].node;
-            position.insert(node, (LEFT + column * STEP_X, 50 + lane * LANE_HEIGHT));
+            position.insert(node, (LEFT + column * STEP_X, TOP + lane * LANE_HEIGHT));
         }
     }
-    let width = LEFT + widest * STEP_X;
-    let height = 50 + order.len() * LANE_HEIGHT - 30;
+    let width = (LEFT + widest * STEP_X).max(LEFT + 8 * 60);
+    let height = TOP + order.len() * LANE_HEIGHT - 80;
     let title = format!("Upgrade diagram of {}", model.products[product].name);
     let mut svg = format!(
         r##"<svg class="diagram" role="img" aria-labelledby="diagram-title" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title id="diagram-title">{}</title><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow-head"/></marker></defs>"##,
         escape(&title)
     );
     for (lane, p) in order.iter().enumerate() {
-        let y = 50 + lane * LANE_HEIGHT;
+        let y = TOP + lane * LANE_HEIGHT;
         let _ = write!(
             svg,
-            r#"<text class="lane-label" x="8" y="{}">{}</text>"#,
-            y + NODE_HEIGHT / 2 + 5,
-            escape(&truncate(&model.products[*p].name, 20))
+            r#"<text class="{}" x="{LEFT}" y="{}">{}</text>"#,
+            if *p == product {
+                "lane-label current"
+            } else {
+                "lane-label"
+            },
+            y - 48,
+            escape(&truncate(&model.products[*p].name, 60))
         );
     }
     for edge in edges {
