@@ -8,19 +8,23 @@
 //! order in which each layer is visited.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::model::*;
 
+/// Supported scenarios per (from, to) pair, in scenario id order.
+type Covering = HashMap<(NodeId, NodeId), Vec<usize>>;
+
 pub struct UpgradeGraph<'m> {
     pub model: &'m Model,
-    /// Supported scenarios per (from, to) pair, in scenario id order.
-    covering: HashMap<(NodeId, NodeId), Vec<usize>>,
+    covering: Arc<Covering>,
 }
 
 /// The edges that exist for one set of facts; successors sorted best first.
-pub struct Edges<'g, 'm> {
-    pub graph: &'g UpgradeGraph<'m>,
+pub struct Edges<'m> {
+    pub model: &'m Model,
+    covering: Arc<Covering>,
     pub facts: Facts,
     successors: Vec<Vec<NodeId>>,
 }
@@ -57,11 +61,14 @@ impl<'m> UpgradeGraph<'m> {
                 }
             }
         }
-        UpgradeGraph { model, covering }
+        UpgradeGraph {
+            model,
+            covering: Arc::new(covering),
+        }
     }
 
     /// The edges when exactly `facts` hold.
-    pub fn edges(&self, facts: &Facts) -> Edges<'_, 'm> {
+    pub fn edges(&self, facts: &Facts) -> Edges<'m> {
         let model = self.model;
         let mut successors: Vec<Vec<NodeId>> = vec![Vec::new(); model.nodes.len()];
         for product in &model.products {
@@ -94,7 +101,8 @@ impl<'m> UpgradeGraph<'m> {
             list.dedup();
         }
         Edges {
-            graph: self,
+            model,
+            covering: Arc::clone(&self.covering),
             facts: facts.clone(),
             successors,
         }
@@ -291,7 +299,7 @@ fn stop_rank(model: &Model, node: NodeId) -> (usize, std::cmp::Reverse<usize>) {
     (n.product, std::cmp::Reverse(n.version))
 }
 
-impl<'m> Edges<'_, 'm> {
+impl<'m> Edges<'m> {
     pub fn has(&self, from: NodeId, to: NodeId) -> bool {
         self.successors[from].contains(&to)
     }
@@ -334,9 +342,8 @@ impl<'m> Edges<'_, 'm> {
 
     /// The supported scenarios behind an edge whose conditions hold, in id order.
     pub fn scenarios_for(&self, from: NodeId, to: NodeId) -> Vec<usize> {
-        let model = self.graph.model;
-        self.graph
-            .covering
+        let model = self.model;
+        self.covering
             .get(&(from, to))
             .into_iter()
             .flatten()
@@ -352,7 +359,7 @@ impl<'m> Edges<'_, 'm> {
     /// The issues met along a path, hop by hop: the covering scenarios' in id
     /// order, then those of the versions the hop moves past, oldest first.
     pub fn path_issues(&self, path: &[NodeId]) -> Vec<PathIssue<'m>> {
-        let model = self.graph.model;
+        let model = self.model;
         let Some(&start) = path.first() else {
             return Vec::new();
         };
@@ -360,7 +367,7 @@ impl<'m> Edges<'_, 'm> {
         let mut found = Vec::new();
         for (hop, pair) in path.windows(2).enumerate() {
             let (from, to) = (pair[0], pair[1]);
-            for &index in self.graph.covering.get(&(from, to)).into_iter().flatten() {
+            for &index in self.covering.get(&(from, to)).into_iter().flatten() {
                 let scenario = &model.scenarios[index];
                 if scenario.condition.holds(&self.facts) {
                     found.extend(scenario.issues.iter().filter(|i| applies(i)).map(|issue| {

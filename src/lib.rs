@@ -37,7 +37,12 @@ pub struct Failure {
 
 /// Runs load, resolve and graph checks on the knowledge base at `root`.
 pub fn check(root: &Path) -> Result<Checked, Failure> {
-    let (raw, mut problems) = load::load(root);
+    check_cached(root, &mut load::LoadCache::default())
+}
+
+/// [`check`], parsing only the files that changed since `cache` was filled.
+pub fn check_cached(root: &Path, cache: &mut load::LoadCache) -> Result<Checked, Failure> {
+    let (raw, mut problems) = load::load_cached(root, cache);
     let loaded_cleanly = !diag::has_errors(&problems);
     let (model, resolve_problems) = resolve::resolve(raw);
     problems.extend(resolve_problems);

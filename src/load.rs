@@ -5,10 +5,12 @@
 //! text so that later stages and the error printer can point into it. Nothing
 //! here knows what an id means; that is `resolve`'s job.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
@@ -44,7 +46,7 @@ pub struct Broken {
 }
 
 /// One parsed file: where it is, the id its path gives it, and its value.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RawDoc<T> {
     /// Path relative to the knowledge base root, e.g. `content/products/a.yaml`.
     pub file: PathBuf,
@@ -53,7 +55,7 @@ pub struct RawDoc<T> {
     pub value: T,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSite {
     pub title: Option<S<String>>,
@@ -65,13 +67,13 @@ pub struct RawSite {
     pub conditions: Option<Entries<S<String>, S<String>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMarkdownSettings {
     pub raw_html: Option<S<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProduct {
     pub name: S<String>,
@@ -83,7 +85,7 @@ pub struct RawProduct {
     pub upgrades: Option<S<OneOrMany<RawRule>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVersion {
     pub id: S<String>,
@@ -103,7 +105,7 @@ pub enum Policy {
     AnyNewer,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub policy: Option<S<Policy>>,
@@ -114,7 +116,7 @@ pub struct RawRule {
 }
 
 /// A required stop: `"4.5"` or `{ version: "17.1", when: large-tables }`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum RawStop {
     /// The version as written; `None` when YAML read it as a number, in which
     /// case the loader takes the text from the source (see [`Fixup`]).
@@ -122,7 +124,7 @@ pub enum RawStop {
     Detailed(Box<RawStopEntry>),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStopEntry {
     pub version: S<String>,
@@ -131,13 +133,13 @@ pub struct RawStopEntry {
 }
 
 /// A condition name or a list of them.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Names {
     One(Option<String>),
     Many(Vec<S<String>>),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawComponent {
     pub name: S<String>,
@@ -152,7 +154,7 @@ pub enum Direct {
     Unsupported,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub from: S<String>,
@@ -180,7 +182,7 @@ pub enum Severity {
     Info,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIssue {
     pub title: S<String>,
@@ -190,27 +192,27 @@ pub struct RawIssue {
     pub applies_if: Option<RawAppliesIf>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAppliesIf {
     pub originally: S<OneOrMany<S<String>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlternative {
     pub title: S<String>,
     pub body: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLink {
     pub title: S<String>,
     pub url: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     pub title: S<String>,
@@ -220,7 +222,7 @@ pub struct RawSource {
 }
 
 /// A single value or a list of them (`upgrades`, `originally`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum OneOrMany<T> {
     One(T),
     Many(Vec<T>),
@@ -236,7 +238,7 @@ impl<T> OneOrMany<T> {
 }
 
 /// A mapping read as ordered `(key, value)` pairs, keeping the key's span.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Entries<K, V>(pub Vec<(K, V)>);
 
 /// Where serde-saphyr's typed scalars could not keep the text (a plain `4.5`
@@ -430,8 +432,21 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
 
 // ---- walking and reading ----------------------------------------------------
 
+/// Files parsed by an earlier load, by path: a file whose bytes did not
+/// change is not parsed again. `serve` keeps one between rebuilds.
+#[derive(Default)]
+pub struct LoadCache {
+    files: HashMap<PathBuf, (Vec<u8>, Read, Vec<Diagnostic>)>,
+}
+
 /// Reads `root/content`. Returns what could be read and every problem found.
 pub fn load(root: &Path) -> (RawKb, Vec<Diagnostic>) {
+    load_cached(root, &mut LoadCache::default())
+}
+
+/// [`load`], reusing what `cache` holds for unchanged files and keeping the
+/// new results in it.
+pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawKb, Vec<Diagnostic>) {
     let mut kb = RawKb::default();
     let mut problems = Vec::new();
     let content = root.join("content");
@@ -452,6 +467,7 @@ pub fn load(root: &Path) -> (RawKb, Vec<Diagnostic>) {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    let mut files = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -471,19 +487,41 @@ pub fn load(root: &Path) -> (RawKb, Vec<Diagnostic>) {
             );
             continue;
         }
-        if !entry.file_type().is_file() {
-            continue;
+        if entry.file_type().is_file() {
+            files.push((entry.into_path(), file));
         }
-        let below_content = entry.path().strip_prefix(&content).unwrap_or(entry.path());
-        read_entry(
-            root,
-            entry.path(),
-            below_content,
-            &file,
-            &mut kb,
-            &mut problems,
-        );
     }
+    // Parsing is the slow part and files are independent: read them in
+    // parallel, then gather the results in walk order.
+    let cached = &cache.files;
+    let read: Vec<(Option<Vec<u8>>, Read, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(path, file)| {
+            let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_FILE_BYTES);
+            let bytes = small.then(|| std::fs::read(path).ok()).flatten();
+            if let (Some(bytes), Some((old, read, found))) = (&bytes, cached.get(path))
+                && bytes == old
+            {
+                return (None, read.clone(), found.clone());
+            }
+            let below_content = path.strip_prefix(&content).unwrap_or(path);
+            let (read, found) = read_entry(root, path, below_content, file);
+            (bytes, read, found)
+        })
+        .collect();
+    let mut kept = HashMap::with_capacity(files.len());
+    for ((path, file), (bytes, result, found)) in files.into_iter().zip(read) {
+        let bytes = match bytes {
+            Some(bytes) => Some(bytes),
+            None => cache.files.remove(&path).map(|(old, _, _)| old),
+        };
+        if let Some(bytes) = bytes {
+            kept.insert(path, (bytes, result.clone(), found.clone()));
+        }
+        problems.extend(found);
+        kb.add(file, result);
+    }
+    cache.files = kept;
     (kb, problems)
 }
 
@@ -574,63 +612,103 @@ fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
     }
 }
 
+/// What one file under content/ turned out to be.
+#[derive(Clone)]
+enum Read {
+    Static(PathBuf, PathBuf),
+    Site(Option<RawDoc<RawSite>>, String),
+    Product(String, Option<RawDoc<RawProduct>>, String),
+    Component(String, Option<RawDoc<RawComponent>>, String),
+    Scenario(String, Option<RawDoc<RawScenario>>, String),
+    /// Not readable, or not in a place that means anything.
+    Nothing,
+}
+
+impl RawKb {
+    fn add(&mut self, file: PathBuf, read: Read) {
+        let text = match read {
+            Read::Static(target, source) => {
+                self.static_files.push((target, source));
+                return;
+            }
+            Read::Nothing => return,
+            Read::Site(doc, text) => {
+                self.site = doc;
+                text
+            }
+            Read::Product(id, doc, text) => {
+                match doc {
+                    Some(doc) => self.products.push(doc),
+                    None => drop(self.broken.products.insert(id)),
+                }
+                text
+            }
+            Read::Component(id, doc, text) => {
+                match doc {
+                    Some(doc) => self.components.push(doc),
+                    None => drop(self.broken.components.insert(id)),
+                }
+                text
+            }
+            Read::Scenario(id, doc, text) => {
+                match doc {
+                    Some(doc) => self.scenarios.push(doc),
+                    None => drop(self.broken.scenarios.insert(id)),
+                }
+                text
+            }
+        };
+        self.sources.insert(file, text);
+    }
+}
+
 fn read_entry(
     root: &Path,
     path: &Path,
     below_content: &Path,
     file: &Path,
-    kb: &mut RawKb,
-    problems: &mut Vec<Diagnostic>,
-) {
+) -> (Read, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
     let kind = match classify(below_content) {
         Ok(kind) => kind,
-        Err(problem) => return problems.push(problem),
+        Err(problem) => return (Read::Nothing, vec![problem]),
     };
     if let Kind::Static(target) = kind {
-        kb.static_files.push((target, relative(root, path)));
-        return;
+        return (Read::Static(target, relative(root, path)), problems);
     }
     let text = match read_text(path, file) {
         Ok(text) => text,
         Err(problem) => {
-            problems.push(problem);
-            String::new()
+            // Unreadable: what it defines counts as broken, so that what refers
+            // to it is not reported again.
+            let read = match kind {
+                Kind::Product(id) => Read::Product(id, None, String::new()),
+                Kind::Component(id) => Read::Component(id, None, String::new()),
+                Kind::Scenario(id) => Read::Scenario(id, None, String::new()),
+                _ => Read::Nothing,
+            };
+            return (read, vec![problem]);
         }
     };
-    let readable = problems.last().is_none_or(|p| p.span.file != file);
-    match kind {
-        Kind::Site => {
-            // An empty site.yaml means "all defaults".
-            if readable && !is_blank_yaml(&text) {
-                kb.site = parse(file, "site", &text, problems);
-            }
+    let read = match kind {
+        // An empty site.yaml means "all defaults".
+        Kind::Site if is_blank_yaml(&text) => Read::Site(None, text),
+        Kind::Site => Read::Site(parse(file, "site", &text, &mut problems), text),
+        Kind::Product(id) => {
+            let doc = parse(file, &id, &text, &mut problems);
+            Read::Product(id, doc, text)
         }
-        Kind::Product(id) => match readable
-            .then(|| parse(file, &id, &text, problems))
-            .flatten()
-        {
-            Some(doc) => kb.products.push(doc),
-            None => drop(kb.broken.products.insert(id)),
-        },
-        Kind::Component(id) => match readable
-            .then(|| parse(file, &id, &text, problems))
-            .flatten()
-        {
-            Some(doc) => kb.components.push(doc),
-            None => drop(kb.broken.components.insert(id)),
-        },
-        Kind::Scenario(id) => match readable
-            .then(|| parse(file, &id, &text, problems))
-            .flatten()
-        {
-            Some(doc) => kb.scenarios.push(doc),
-            None => drop(kb.broken.scenarios.insert(id)),
-        },
+        Kind::Component(id) => {
+            let doc = parse(file, &id, &text, &mut problems);
+            Read::Component(id, doc, text)
+        }
+        Kind::Scenario(id) => {
+            let doc = parse(file, &id, &text, &mut problems);
+            Read::Scenario(id, doc, text)
+        }
         Kind::Static(_) => unreachable!("handled above"),
-    }
-    if readable {
-        kb.sources.insert(file.to_path_buf(), text);
-    }
+    };
+    (read, problems)
 }
 
 fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
@@ -866,6 +944,45 @@ mod tests {
     fn empty_file_is_an_error_with_a_hint() {
         let error = parse_str::<RawProduct>("# nothing\n").unwrap_err();
         assert_eq!(error.message, "the file is empty");
+    }
+
+    #[test]
+    fn the_cache_reparses_only_changed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let products = dir.path().join("content/products");
+        std::fs::create_dir_all(&products).unwrap();
+        std::fs::write(
+            products.join("a.yaml"),
+            "name: A\nversions: [{id: \"1\"}]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            products.join("b.yaml"),
+            "name: B\nversions: [{id: \"1\"}]\n",
+        )
+        .unwrap();
+        let mut cache = LoadCache::default();
+        let (first, problems) = load_cached(dir.path(), &mut cache);
+        assert!(problems.is_empty());
+        assert_eq!(first.products.len(), 2);
+        std::fs::write(
+            products.join("b.yaml"),
+            "name: Bee\nversions: [{id: \"1\"}]\n",
+        )
+        .unwrap();
+        std::fs::remove_file(products.join("a.yaml")).unwrap();
+        let (second, _) = load_cached(dir.path(), &mut cache);
+        let names: Vec<&str> = second
+            .products
+            .iter()
+            .map(|p| p.value.name.value.as_str())
+            .collect();
+        assert_eq!(names, ["Bee"]);
+        assert_eq!(cache.files.len(), 1, "removed files leave the cache");
+        std::fs::write(products.join("b.yaml"), "name: [\n").unwrap();
+        let (third, problems) = load_cached(dir.path(), &mut cache);
+        assert!(third.products.is_empty() && problems.len() == 1);
+        assert!(third.broken.products.contains("b"));
     }
 
     #[test]

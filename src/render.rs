@@ -17,7 +17,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::diag::{Diagnostic, Span};
 use crate::markdown;
 use crate::model::{Model, Target};
-use crate::plan::{Plan, Urls};
+use crate::plan::{Page, Plan, Urls};
 
 mod theme {
     include!(concat!(env!("OUT_DIR"), "/theme.rs"));
@@ -310,27 +310,45 @@ fn report_line(report: &str, name: &str) -> usize {
 }
 
 /// Renders every planned page; returns the site's files or every template error.
+/// Templates parsed once, with the helpers bound to one model: renders any
+/// planned page.
+pub struct Renderer<'t> {
+    tera: Tera,
+    theme: &'t Theme,
+}
+
+impl<'t> Renderer<'t> {
+    pub fn new(model: &Model, urls: Urls, theme: &'t Theme) -> Result<Self, Vec<Diagnostic>> {
+        let tera = engine(theme, Arc::new(Links::new(model, urls)))?;
+        Ok(Renderer { tera, theme })
+    }
+
+    pub fn page(&self, page: Page) -> Result<OutputFile, Diagnostic> {
+        let context =
+            Context::from_serialize(&page.context).map_err(|e| template_problem(self.theme, &e))?;
+        let html = self
+            .tera
+            .render(page.template, &context)
+            .map_err(|e| template_problem(self.theme, &e))?;
+        Ok(OutputFile {
+            path: page.path,
+            bytes: html.into_bytes(),
+        })
+    }
+}
+
+/// Renders every planned page in parallel; returns the site's files (pages,
+/// data files, assets) or every template error.
 pub fn render(
     model: &Model,
     plan: Plan,
     theme: &Theme,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let links = Arc::new(Links::new(model, plan.urls));
-    let tera = engine(theme, links)?;
+    let renderer = Renderer::new(model, plan.urls, theme)?;
     let rendered: Vec<Result<OutputFile, Diagnostic>> = plan
         .pages
         .into_par_iter()
-        .map(|page| {
-            let context =
-                Context::from_serialize(&page.context).map_err(|e| template_problem(theme, &e))?;
-            let html = tera
-                .render(page.template, &context)
-                .map_err(|e| template_problem(theme, &e))?;
-            Ok(OutputFile {
-                path: page.path,
-                bytes: html.into_bytes(),
-            })
-        })
+        .map(|page| renderer.page(page))
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + plan.files.len());
     let mut problems = Vec::new();

@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Span, closest};
 use crate::load::{
     Names, OneOrMany, RawComponent, RawDoc, RawIssue, RawKb, RawLink, RawProduct, RawRule,
@@ -558,6 +560,7 @@ impl Resolver {
 
     fn scenarios(&mut self, model: &mut Model, raw: &[RawDoc<RawScenario>]) {
         let mut scenarios = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for doc in raw {
             if let Some(bad) = doc
                 .id
@@ -568,7 +571,7 @@ impl Resolver {
                     .hint = Some("scenario file and folder names use lowercase letters, digits, `.`, `_` and `-`".into());
                 continue;
             }
-            if scenarios.iter().any(|s: &Scenario| s.id == doc.id) {
+            if !seen.insert(doc.id.as_str()) {
                 self.error(
                     Span::file_start(&doc.file),
                     format!("scenario `{}` is defined twice", doc.id),
@@ -725,34 +728,47 @@ impl Resolver {
         self.broken.products.contains(product)
     }
 
+    /// Checks every Markdown link, in parallel: parsing Markdown is the
+    /// costly part of resolving a large knowledge base.
     fn check_markdown(&mut self, model: &Model) {
-        for pending in std::mem::take(&mut self.pending) {
-            for destination in markdown::destinations(&pending.text) {
-                let url = destination.url.as_str();
-                let problem = match url.strip_prefix('@') {
-                    Some(reference) if self.refers_to_broken(reference) => None,
-                    Some(reference) if model.target(reference).is_none() => Some((
-                        format!("link `{url}` points at nothing in this knowledge base"),
-                        Some(reference_hint(model, reference)),
-                    )),
-                    Some(_) => None,
-                    None if destination.image => markdown::image_problem(url).map(|p| {
-                        (
-                            p,
-                            Some(
-                                "put the image in content/static/ and link it by its path there"
-                                    .to_owned(),
-                            ),
-                        )
-                    }),
-                    None => markdown::url_problem(url).map(|p| (p, None)),
-                };
-                if let Some((message, hint)) = problem {
-                    let at = locate(model, &pending, &destination.url);
-                    self.error(at, message).hint = hint;
-                }
-            }
-        }
+        let pending = std::mem::take(&mut self.pending);
+        let found: Vec<Diagnostic> = pending
+            .par_iter()
+            .flat_map_iter(|pending| {
+                markdown::destinations(&pending.text)
+                    .into_iter()
+                    .filter_map(|destination| self.link_problem(model, pending, &destination))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        self.problems.extend(found);
+    }
+
+    fn link_problem(
+        &self,
+        model: &Model,
+        pending: &PendingMarkdown,
+        destination: &markdown::Destination,
+    ) -> Option<Diagnostic> {
+        let url = destination.url.as_str();
+        let (message, hint) = match url.strip_prefix('@') {
+            Some(reference) if self.refers_to_broken(reference) => return None,
+            Some(reference) if model.target(reference).is_none() => (
+                format!("link `{url}` points at nothing in this knowledge base"),
+                Some(reference_hint(model, reference)),
+            ),
+            Some(_) => return None,
+            None if destination.image => (
+                markdown::image_problem(url)?,
+                Some("put the image in content/static/ and link it by its path there".to_owned()),
+            ),
+            None => (markdown::url_problem(url)?, None),
+        };
+        let problem = Diagnostic::error(locate(model, pending, url), message);
+        Some(match hint {
+            Some(hint) => problem.with_hint(hint),
+            None => problem,
+        })
     }
 }
 

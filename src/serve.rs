@@ -1,11 +1,13 @@
 //! `serve`: a live preview while writing.
 //!
-//! Not a pipeline stage of its own: it runs load to render on every change,
-//! in memory, and serves the result where `build` would write it. It never
-//! writes, cleans or deletes any folder. Pages are served with a small
-//! script that reloads them when a rebuild finishes (server-sent events);
-//! while the content has errors, every page shows them instead, and the
-//! last good site is kept for everything else.
+//! Not a pipeline stage of its own: on every change it runs load to graph,
+//! then plans and renders each page only when a browser asks for it (and
+//! keeps it until the next change), where `build` would write them all. So a
+//! rebuild costs a check, not a whole site. It never writes, cleans or
+//! deletes any folder. Pages are served with a small script that reloads
+//! them when a rebuild finishes (server-sent events); while the content has
+//! errors, every page shows them instead, and the last good site is kept
+//! for everything else.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -20,18 +22,39 @@ use crate::plan::PlanOptions;
 const EVENTS_PATH: &str = "/__upgrade-atlas/events";
 const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource(\"/__upgrade-atlas/events\");s.onmessage=function(){location.reload();};})();</script>";
 
+/// What the site thread answers for a path.
+enum Answer {
+    File(Arc<Vec<u8>>),
+    /// A folder asked for without its slash.
+    Folder,
+    Missing,
+}
+
+/// A request to the site thread: a site path and where to send the answer.
+type Job = (String, std::sync::mpsc::Sender<Answer>);
+
 /// What is being served now.
 #[derive(Default)]
 struct Served {
-    /// The last site that built without errors: path -> bytes.
-    site: HashMap<String, Arc<Vec<u8>>>,
+    /// The thread that holds the last site that checked without errors.
+    site: Option<std::sync::mpsc::Sender<Job>>,
     /// The errors of the latest build, rendered for people; `None` when it succeeded.
     errors: Option<Vec<String>>,
     /// Counts rebuilds, so that open pages know when to reload.
     generation: u64,
 }
 
-type Shared = Arc<(Mutex<Served>, Condvar)>;
+/// The preview's state, shared by the watcher and every connection.
+#[derive(Default)]
+struct Preview {
+    served: Mutex<Served>,
+    /// Woken after every rebuild, for the reload events.
+    rebuilt: Condvar,
+    /// Parsed files kept between rebuilds, so that a rebuild parses only what changed.
+    cache: Mutex<crate::load::LoadCache>,
+}
+
+type Shared = Arc<Preview>;
 
 pub struct ServeOptions {
     pub bind: String,
@@ -79,26 +102,24 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
     Ok(())
 }
 
-/// Renders the site in memory and publishes it (or its errors).
+/// Checks the knowledge base and publishes it (or its errors).
 fn rebuild(root: &Path, shared: &Shared) {
     let started = Instant::now();
-    let result = crate::render_site(root, &PlanOptions::default());
-    let (lock, wake) = &**shared;
+    let result = {
+        let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+        start_site(root, &mut cache)
+    };
+    let (lock, wake) = (&shared.served, &shared.rebuilt);
     let mut served = lock.lock().unwrap_or_else(|e| e.into_inner());
     match result {
-        Ok(rendered) => {
-            for warning in &rendered.warnings {
+        Ok((site, pages, warnings)) => {
+            for warning in &warnings {
                 eprintln!("{warning}");
             }
-            served.site = rendered
-                .files
-                .into_iter()
-                .map(|f| (f.path, Arc::new(f.bytes)))
-                .collect();
+            served.site = Some(site);
             served.errors = None;
             println!(
-                "built {} pages in {} ms",
-                rendered.pages,
+                "checked {pages} pages in {} ms",
                 started.elapsed().as_millis()
             );
         }
@@ -120,6 +141,127 @@ fn rebuild(root: &Path, shared: &Shared) {
     }
     served.generation += 1;
     wake.notify_all();
+}
+
+/// Checks the knowledge base and starts a thread that owns it and renders
+/// its pages on demand. The thread ends when the next site replaces it.
+fn start_site(
+    root: &Path,
+    cache: &mut crate::load::LoadCache,
+) -> Result<(std::sync::mpsc::Sender<Job>, usize, Vec<Diagnostic>), crate::Failure> {
+    let checked = crate::check_cached(root, cache)?;
+    let theme = crate::render::Theme::load(root).map_err(|diagnostics| crate::Failure {
+        diagnostics,
+        sources: crate::diag::Sources::default(),
+    })?;
+    let (jobs, receiver) = std::sync::mpsc::channel::<Job>();
+    let (ready, started) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let model = checked.model;
+        let mut site = match LiveSite::new(&model, &theme) {
+            Ok(site) => site,
+            Err(diagnostics) => {
+                let _ = ready.send(Err(diagnostics));
+                return;
+            }
+        };
+        let _ = ready.send(Ok((site.paths.len(), checked.warnings)));
+        for (path, reply) in receiver {
+            let _ = reply.send(site.answer(&path));
+        }
+    });
+    match started.recv() {
+        Ok(Ok((pages, warnings))) => Ok((jobs, pages, warnings)),
+        Ok(Err(diagnostics)) => Err(crate::Failure {
+            diagnostics,
+            sources: crate::diag::Sources::default(),
+        }),
+        Err(_) => Err(crate::Failure {
+            diagnostics: vec![Diagnostic::error(
+                crate::diag::Span::file_start("content"),
+                "the preview could not start",
+            )],
+            sources: crate::diag::Sources::default(),
+        }),
+    }
+}
+
+/// One checked knowledge base: its planner and renderer, and the files
+/// rendered so far.
+struct LiveSite<'m> {
+    planner: crate::plan::Planner<'m>,
+    renderer: crate::render::Renderer<'m>,
+    theme: &'m crate::render::Theme,
+    paths: std::collections::HashSet<String>,
+    files: HashMap<String, Arc<Vec<u8>>>,
+    data_ready: bool,
+}
+
+impl<'m> LiveSite<'m> {
+    fn new(
+        model: &'m crate::model::Model,
+        theme: &'m crate::render::Theme,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let planner = crate::plan::Planner::new(model, &PlanOptions::default(), None);
+        let renderer = crate::render::Renderer::new(model, planner.urls, theme)?;
+        let paths = planner.page_paths().into_iter().collect();
+        Ok(LiveSite {
+            planner,
+            renderer,
+            theme,
+            paths,
+            files: HashMap::new(),
+            data_ready: false,
+        })
+    }
+
+    fn answer(&mut self, path: &str) -> Answer {
+        if let Some(bytes) = self.files.get(path) {
+            return Answer::File(Arc::clone(bytes));
+        }
+        if self.paths.contains(path) {
+            let rendered = self.planner.page(path).map(|page| self.renderer.page(page));
+            let bytes = match rendered {
+                Some(Ok(file)) => file.bytes,
+                Some(Err(problem)) => error_page(&[problem.to_string()]),
+                None => return Answer::Missing,
+            };
+            let bytes = Arc::new(bytes);
+            self.files.insert(path.to_owned(), Arc::clone(&bytes));
+            return Answer::File(bytes);
+        }
+        if let Some(asset) = path.strip_prefix("assets/")
+            && let Some((_, bytes)) = self.theme.assets().find(|(name, _)| name.as_str() == asset)
+        {
+            return Answer::File(Arc::new(bytes.clone()));
+        }
+        if !self.data_ready {
+            // Search index, graph data, robots.txt, static files: made together, once.
+            let pages: Vec<String> = self.paths.iter().cloned().collect();
+            for file in self.planner.files(&pages).0 {
+                self.files.insert(file.path, Arc::new(file.bytes));
+            }
+            self.data_ready = true;
+            if let Some(bytes) = self.files.get(path) {
+                return Answer::File(Arc::clone(bytes));
+            }
+        }
+        if self.paths.contains(&format!("{path}/index.html")) {
+            return Answer::Folder;
+        }
+        Answer::Missing
+    }
+}
+
+/// Asks the current site thread for a path.
+fn ask(site: &std::sync::mpsc::Sender<Job>, path: &str) -> Answer {
+    let (reply, answer) = std::sync::mpsc::channel();
+    if site.send((path.to_owned(), reply)).is_err() {
+        return Answer::Missing;
+    }
+    answer
+        .recv_timeout(Duration::from_secs(60))
+        .unwrap_or(Answer::Missing)
 }
 
 /// Watches content/ and templates/ and rebuilds once changes settle.
@@ -299,23 +441,19 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     if target.split('?').next() == Some(EVENTS_PATH) {
         return events(stream, shared);
     }
-    let (lock, _) = &**shared;
-    let (file, errors, not_found) = {
+    let lock = &shared.served;
+    let (site, errors) = {
         let served = lock.lock().unwrap_or_else(|e| e.into_inner());
-        let path = site_path(target);
-        let file = path
-            .as_ref()
-            .and_then(|p| served.site.get(p).map(|b| (p.clone(), Arc::clone(b))));
-        // A folder asked for without its slash: send the browser to it so relative links work.
-        let folder = match (&file, &path) {
-            (None, Some(p)) if served.site.contains_key(&format!("{p}/index.html")) => {
-                Some(p.clone())
-            }
-            _ => None,
-        };
-        if let Some(folder) = folder {
-            drop(served);
-            let location = format!("Location: /{folder}/\r\n");
+        (served.site.clone(), served.errors.clone())
+    };
+    let path = site_path(target);
+    let answer = match (&site, &path) {
+        (Some(site), Some(path)) => ask(site, path),
+        _ => Answer::Missing,
+    };
+    let file = match answer {
+        Answer::Folder => {
+            let location = format!("Location: /{}/\r\n", path.unwrap_or_default());
             return respond(
                 &mut stream,
                 "301 Moved Permanently",
@@ -325,11 +463,8 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 &location,
             );
         }
-        (
-            file,
-            served.errors.clone(),
-            served.site.get("404.html").cloned(),
-        )
+        Answer::File(bytes) => path.map(|p| (p, bytes)),
+        Answer::Missing => None,
     };
     let wants_page = file.as_ref().is_none_or(|(p, _)| p.ends_with(".html"));
     if let (Some(errors), true) = (errors, wants_page) {
@@ -360,14 +495,18 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             "",
         ),
         None => {
-            let body = not_found
-                .map(|b| with_reload(&b))
-                .unwrap_or_else(|| b"not found\n".to_vec());
+            let not_found = match &site {
+                Some(site) => match ask(site, "404.html") {
+                    Answer::File(bytes) => with_reload(&bytes),
+                    _ => b"not found\n".to_vec(),
+                },
+                None => b"not found\n".to_vec(),
+            };
             respond(
                 &mut stream,
                 "404 Not Found",
                 "text/html; charset=utf-8",
-                &body,
+                &not_found,
                 head_only,
                 "",
             )
@@ -379,7 +518,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
 fn events(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: connected\n\n")?;
     stream.flush()?;
-    let (lock, wake) = &**shared;
+    let (lock, wake) = (&shared.served, &shared.rebuilt);
     let mut seen = lock.lock().unwrap_or_else(|e| e.into_inner()).generation;
     loop {
         let served = lock.lock().unwrap_or_else(|e| e.into_inner());

@@ -260,3 +260,56 @@ fn a_busy_port_says_to_choose_another() {
         "{stderr}"
     );
 }
+
+/// Pages rendered on demand are the pages `build` writes, byte for byte,
+/// but for the reload script.
+#[test]
+fn served_files_equal_the_built_ones() {
+    let kb = example();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let built = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
+        .args([
+            "--root",
+            kb.path().to_str().unwrap(),
+            "build",
+            "--output",
+            site.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    let server = start(kb.path());
+    let reload = {
+        let (_, body) = get(server.port, "/404.html");
+        let start = body
+            .find("<script>(function(){var s=new EventSource")
+            .expect("reload script");
+        let end = body[start..].find("</script>").unwrap() + start + "</script>".len();
+        body[start..end].to_owned()
+    };
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(&site).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.file_type().is_file() || name.starts_with('.') {
+            continue;
+        }
+        let path = entry
+            .path()
+            .strip_prefix(&site)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let (status, body) = get(server.port, &format!("/{path}"));
+        assert_eq!(status, 200, "{path}");
+        let want = std::fs::read_to_string(entry.path()).unwrap();
+        assert_eq!(
+            body.replace(&reload, ""),
+            want,
+            "{path} differs from the built file"
+        );
+        compared += 1;
+    }
+    assert!(compared > 25, "compared {compared} files");
+}

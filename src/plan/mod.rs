@@ -15,6 +15,8 @@ mod views;
 
 use std::collections::BTreeSet;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -63,12 +65,12 @@ pub const REACHED_FROM_LIMIT: usize = 60;
 pub const MATRIX_ROWS_PER_PAGE: usize = 200;
 
 /// The sets of facts the site shows: none, then each declared condition alone.
-pub struct Analysis<'g, 'm> {
-    pub default: Edges<'g, 'm>,
-    pub variants: Vec<(usize, Edges<'g, 'm>)>,
+pub struct Analysis<'m> {
+    pub default: Edges<'m>,
+    pub variants: Vec<(usize, Edges<'m>)>,
 }
 
-pub fn analyse<'g, 'm>(graph: &'g UpgradeGraph<'m>) -> Analysis<'g, 'm> {
+pub fn analyse<'m>(graph: &UpgradeGraph<'m>) -> Analysis<'m> {
     let model = graph.model;
     Analysis {
         default: graph.edges(&Facts::none()),
@@ -78,100 +80,171 @@ pub fn analyse<'g, 'm>(graph: &'g UpgradeGraph<'m>) -> Analysis<'g, 'm> {
     }
 }
 
+/// Hop counts from every version to every other, under no conditions.
+pub type Rows = Arc<Vec<version::Row>>;
+
+/// Plans the whole site at once: every page in parallel, then the data files.
 pub fn plan(model: &Model, options: &PlanOptions) -> Plan {
-    let graph = UpgradeGraph::new(model);
-    let analysis = analyse(&graph);
-    let urls = Urls {
-        pretty: model.site.pretty_urls,
-    };
-    let base_url = options
-        .base_url
-        .clone()
-        .or_else(|| model.site.base_url.clone());
-    let site = SiteView {
-        title: model.site.title.clone(),
-        language: model.site.language.clone(),
-        base_url: base_url.clone(),
-    };
-    let builder = Builder {
-        model,
-        analysis: &analysis,
-        urls,
-        site: &site,
-        mentions: mentions(model),
-    };
-
-    // One search per source answers every target; the hop counts feed the
-    // matrix, "can be reached from" and the home page. Version pages search
-    // again for their paths, in parallel.
-    let matrix_rows: Vec<version::Row> = (0..model.nodes.len())
-        .into_par_iter()
-        .map(|node| version::row(&analysis.default.paths_from(node), model.nodes.len()))
+    let planner = Planner::new(model, options, None);
+    let paths = planner.page_paths();
+    let pages: Vec<Page> = paths
+        .par_iter()
+        .map(|path| {
+            planner
+                .page(path)
+                .expect("every listed page can be planned")
+        })
         .collect();
-    let version_pages: Vec<Page> = (0..model.nodes.len())
-        .into_par_iter()
-        .map(|node| builder.version_page(node, &matrix_rows))
-        .collect();
-
-    let mut pages = vec![builder.home_page(&matrix_rows)];
-    pages.extend((0..model.products.len()).map(|p| builder.product_page(p)));
-    pages.extend(version_pages);
-    pages.extend((0..model.scenarios.len()).map(|s| builder.scenario_page(s)));
-    pages.extend((0..model.components.len()).map(|c| builder.component_page(c)));
-    pages.extend(builder.matrix_pages(&matrix_rows));
-    pages.push(builder.simple_page(urls::PATHS, "paths.html", "Path finder"));
-    pages.push(builder.simple_page(urls::SEARCH, "search.html", "Search"));
-    pages.push(builder.simple_page("404.html", "404.html", "Page not found"));
-
-    let mut files = Vec::new();
-    let search = data::script("UPGRADE_ATLAS_SEARCH", &data::search_documents(model, urls));
-    let warnings = data::size_warning(search.len()).into_iter().collect();
-    files.push(DataFile {
-        path: data::SEARCH_SCRIPT.into(),
-        bytes: search.into_bytes(),
-    });
-    let graph_data = data::graph_json(model, urls);
-    files.push(DataFile {
-        path: data::GRAPH_SCRIPT.into(),
-        bytes: data::script("UPGRADE_ATLAS_GRAPH", &graph_data).into_bytes(),
-    });
-    files.push(DataFile {
-        path: data::GRAPH_JSON.into(),
-        bytes: graph_data.into_bytes(),
-    });
-    files.push(DataFile {
-        path: "robots.txt".into(),
-        bytes: robots(base_url.as_deref()).into_bytes(),
-    });
-    if let Some(base) = &base_url {
-        files.push(DataFile {
-            path: "sitemap.xml".into(),
-            bytes: sitemap(base, &pages, urls).into_bytes(),
-        });
-    }
-    for (target, source) in &model.static_files {
-        if let Ok(bytes) = std::fs::read(source) {
-            files.push(DataFile {
-                path: target.to_string_lossy().replace('\\', "/"),
-                bytes,
-            });
-        }
-    }
+    let (files, warnings) = planner.files(&paths);
     Plan {
         pages,
         files,
-        urls,
+        urls: planner.urls,
         warnings,
     }
 }
 
-struct Builder<'a, 'g, 'm> {
+/// Knows every page of the site and builds any one of them on demand, so
+/// that `build` can plan them all and `serve` only those a browser asks for.
+pub struct Planner<'m> {
     model: &'m Model,
-    analysis: &'a Analysis<'g, 'm>,
-    urls: Urls,
-    site: &'a SiteView,
+    analysis: Analysis<'m>,
+    pub urls: Urls,
+    site: SiteView,
+    base_url: Option<String>,
     /// For each version, the scenarios whose from, to or via names it.
     mentions: Vec<Vec<usize>>,
+    rows: Rows,
+}
+
+impl<'m> Planner<'m> {
+    /// `rows` may come from an earlier planner of the same model.
+    pub fn new(model: &'m Model, options: &PlanOptions, rows: Option<Rows>) -> Self {
+        let analysis = analyse(&UpgradeGraph::new(model));
+        // One search per source answers every target; the hop counts feed the
+        // matrix, "can be reached from" and the home page.
+        let rows = rows.unwrap_or_else(|| {
+            Arc::new(
+                (0..model.nodes.len())
+                    .into_par_iter()
+                    .map(|node| version::row(&analysis.default.paths_from(node), model.nodes.len()))
+                    .collect(),
+            )
+        });
+        let base_url = options
+            .base_url
+            .clone()
+            .or_else(|| model.site.base_url.clone());
+        Planner {
+            model,
+            urls: Urls {
+                pretty: model.site.pretty_urls,
+            },
+            site: SiteView {
+                title: model.site.title.clone(),
+                language: model.site.language.clone(),
+                base_url: base_url.clone(),
+            },
+            base_url,
+            mentions: mentions(model),
+            analysis,
+            rows,
+        }
+    }
+
+    pub fn rows(&self) -> Rows {
+        Arc::clone(&self.rows)
+    }
+
+    /// Every page of the site, in a stable order.
+    pub fn page_paths(&self) -> Vec<String> {
+        let model = self.model;
+        let mut paths = vec![urls::HOME.to_owned()];
+        paths.extend((0..model.products.len()).map(|p| Urls::product(model, p)));
+        paths.extend((0..model.nodes.len()).map(|n| Urls::version(model, n)));
+        paths.extend((0..model.scenarios.len()).map(|s| Urls::scenario(model, s)));
+        paths.extend((0..model.components.len()).map(|c| Urls::component(model, c)));
+        paths.extend(self.matrix_paths(&self.rows));
+        paths.extend([urls::PATHS, urls::SEARCH, "404.html"].map(String::from));
+        paths
+    }
+
+    /// The page at a site path, if there is one.
+    pub fn page(&self, path: &str) -> Option<Page> {
+        let model = self.model;
+        match path {
+            urls::HOME => return Some(self.home_page(&self.rows)),
+            urls::PATHS => return Some(self.simple_page(path, "paths.html", "Path finder")),
+            urls::SEARCH => return Some(self.simple_page(path, "search.html", "Search")),
+            "404.html" => return Some(self.simple_page(path, "404.html", "Page not found")),
+            _ => {}
+        }
+        if path.starts_with("matrix/") {
+            return self.matrix_page(path, &self.rows);
+        }
+        let inner = path.strip_suffix("/index.html")?;
+        if let Some(id) = inner.strip_prefix("scenarios/") {
+            return model.scenario_index(id).map(|s| self.scenario_page(s));
+        }
+        if let Some(id) = inner.strip_prefix("components/") {
+            return model.component_index(id).map(|c| self.component_page(c));
+        }
+        let rest = inner.strip_prefix("products/")?;
+        let (product, version) = match rest.split_once('/') {
+            Some((p, v)) => (p, Some(v)),
+            None => (rest, None),
+        };
+        let p = model.product_index(product)?;
+        match version {
+            None => Some(self.product_page(p)),
+            Some(v) => {
+                let node = model.products[p].versions.iter().find(|x| x.id == v)?.node;
+                Some(self.version_page(node, &self.rows))
+            }
+        }
+    }
+
+    /// The data files, given the site's page paths (for the sitemap), and
+    /// the warnings that making them gave.
+    pub fn files(&self, pages: &[String]) -> (Vec<DataFile>, Vec<crate::diag::Diagnostic>) {
+        let model = self.model;
+        let urls = self.urls;
+        let mut files = Vec::new();
+        let search = data::script("UPGRADE_ATLAS_SEARCH", &data::search_documents(model, urls));
+        let warnings = data::size_warning(search.len()).into_iter().collect();
+        files.push(DataFile {
+            path: data::SEARCH_SCRIPT.into(),
+            bytes: search.into_bytes(),
+        });
+        let graph_data = data::graph_json(model, urls);
+        files.push(DataFile {
+            path: data::GRAPH_SCRIPT.into(),
+            bytes: data::script("UPGRADE_ATLAS_GRAPH", &graph_data).into_bytes(),
+        });
+        files.push(DataFile {
+            path: data::GRAPH_JSON.into(),
+            bytes: graph_data.into_bytes(),
+        });
+        files.push(DataFile {
+            path: "robots.txt".into(),
+            bytes: robots(self.base_url.as_deref()).into_bytes(),
+        });
+        if let Some(base) = &self.base_url {
+            files.push(DataFile {
+                path: "sitemap.xml".into(),
+                bytes: sitemap(base, pages, urls).into_bytes(),
+            });
+        }
+        for (target, source) in &model.static_files {
+            if let Ok(bytes) = std::fs::read(source) {
+                files.push(DataFile {
+                    path: target.to_string_lossy().replace('\\', "/"),
+                    bytes,
+                });
+            }
+        }
+        (files, warnings)
+    }
 }
 
 fn mentions(model: &Model) -> Vec<Vec<usize>> {
@@ -193,7 +266,7 @@ fn mentions(model: &Model) -> Vec<Vec<usize>> {
     mentions
 }
 
-impl Builder<'_, '_, '_> {
+impl Planner<'_> {
     fn link(&self, from: &str, title: impl Into<String>, to: &str) -> Link {
         Link {
             title: title.into(),
@@ -254,7 +327,7 @@ impl Builder<'_, '_, '_> {
         }
     }
 
-    fn page<T: Serialize>(
+    fn make_page<T: Serialize>(
         &self,
         path: String,
         template: &'static str,
@@ -294,7 +367,7 @@ impl Builder<'_, '_, '_> {
                 })
                 .collect(),
         };
-        self.page(path.to_owned(), template, frame, page)
+        self.make_page(path.to_owned(), template, frame, page)
     }
 
     // ---- home ---------------------------------------------------------------
@@ -363,7 +436,7 @@ impl Builder<'_, '_, '_> {
                 components: model.components.len(),
             },
         };
-        self.page(path, "index.html", frame, page)
+        self.make_page(path, "index.html", frame, page)
     }
 
     // ---- product ------------------------------------------------------------
@@ -440,7 +513,7 @@ impl Builder<'_, '_, '_> {
             scenarios,
             file: product.file.display().to_string(),
         };
-        self.page(path, "product.html", frame, page)
+        self.make_page(path, "product.html", frame, page)
     }
 
     /// The edges that touch a product, in any of the site's sets of facts.
@@ -556,12 +629,12 @@ fn robots(base_url: Option<&str>) -> String {
     text
 }
 
-fn sitemap(base: &str, pages: &[Page], urls: Urls) -> String {
+fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for page in pages.iter().filter(|p| p.path != "404.html") {
-        let path = urls.relative("index.html", &page.path);
+    for page in pages.iter().filter(|p| *p != "404.html") {
+        let path = urls.relative("index.html", page);
         let path = path.trim_start_matches("./");
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",

@@ -2,11 +2,11 @@
 
 use super::urls::Urls;
 use super::views::*;
-use super::{Builder, Page};
+use super::{Page, Planner};
 use crate::graph::affected_components;
 use crate::model::{Issue, NodeId};
 
-impl Builder<'_, '_, '_> {
+impl Planner<'_> {
     pub(super) fn scenario_page(&self, s: usize) -> Page {
         let model = self.model;
         let scenario = &model.scenarios[s];
@@ -76,7 +76,7 @@ impl Builder<'_, '_, '_> {
             conditions: self.condition_words(&scenario.condition),
             file: scenario.file.display().to_string(),
         };
-        self.page(path, "scenario.html", frame, page)
+        self.make_page(path, "scenario.html", frame, page)
     }
 
     fn selection(&self, page: &str, selector: &str, nodes: &[NodeId]) -> Selection {
@@ -129,6 +129,6 @@ impl Builder<'_, '_, '_> {
             issues,
             file: component.file.display().to_string(),
         };
-        self.page(path, "component.html", frame, page)
+        self.make_page(path, "component.html", frame, page)
     }
 }

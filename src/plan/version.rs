@@ -3,7 +3,7 @@
 use super::urls::{self, Urls};
 use super::views::*;
 use super::{
-    Builder, COMPACT_LIMIT, FULL_ANSWERS_LIMIT, MATRIX_ROWS_PER_PAGE, Page, REACHED_FROM_LIMIT,
+    COMPACT_LIMIT, FULL_ANSWERS_LIMIT, MATRIX_ROWS_PER_PAGE, Page, Planner, REACHED_FROM_LIMIT,
 };
 use crate::graph::{Origin, PathIssue, PathTree, affected_components};
 use crate::model::{Issue, NodeId, Severity};
@@ -61,7 +61,7 @@ pub fn query_value(text: &str) -> String {
         .replace('#', "%23")
 }
 
-impl Builder<'_, '_, '_> {
+impl Planner<'_> {
     pub(super) fn finder(
         &self,
         from_page: &str,
@@ -186,7 +186,7 @@ impl Builder<'_, '_, '_> {
                 .collect(),
             file: product.file.display().to_string(),
         };
-        self.page(path, "version.html", frame, page)
+        self.make_page(path, "version.html", frame, page)
     }
 
     fn compact_answer(
@@ -394,91 +394,110 @@ impl Builder<'_, '_, '_> {
 
     // ---- matrix ---------------------------------------------------------------
 
-    pub(super) fn matrix_pages(&self, rows: &[Row]) -> Vec<Page> {
+    /// Whether the matrix is one table, or an index and a table per product.
+    fn matrix_is_split(&self) -> bool {
+        self.model.nodes.len() > 40
+    }
+
+    /// The sources of a product's matrix table, a page's worth at a time.
+    fn matrix_chunks(&self, p: usize, rows: &[Row]) -> Vec<Vec<NodeId>> {
         let model = self.model;
-        let title = "Upgrade matrix".to_owned();
-        if model.nodes.len() <= 40 {
-            let path = urls::MATRIX.to_owned();
-            let frame = self.frame(&path, title, Vec::new());
-            let all: Vec<NodeId> = (0..model.nodes.len()).collect();
-            let table = self.matrix_table(&path, "All versions".into(), &all, &all, rows);
-            let page = MatrixPage {
-                index: Vec::new(),
-                tables: vec![table],
-                pages: Vec::new(),
-            };
-            return vec![self.page(path, "matrix.html", frame, page)];
-        }
-        // Large: an index page, then one table per target product, paginated.
-        let mut pages = Vec::new();
-        let index_path = urls::MATRIX.to_owned();
-        let index = (0..model.products.len())
-            .map(|p| {
-                self.link(
-                    &index_path,
-                    format!("Upgrades to {}", model.products[p].name),
-                    &format!("matrix/{}/index.html", model.products[p].id),
-                )
+        let columns: Vec<NodeId> = model.products[p].versions.iter().map(|v| v.node).collect();
+        let sources: Vec<NodeId> = (0..model.nodes.len())
+            .filter(|from| {
+                model.nodes[*from].product == p || columns.iter().any(|to| rows[*from][*to] != NONE)
             })
             .collect();
-        let frame = self.frame(&index_path, title.clone(), Vec::new());
-        pages.push(self.page(
-            index_path,
-            "matrix.html",
-            frame,
-            MatrixPage {
-                index,
-                tables: Vec::new(),
-                pages: Vec::new(),
-            },
-        ));
-        for (p, product) in model.products.iter().enumerate() {
-            let columns: Vec<NodeId> = product.versions.iter().map(|v| v.node).collect();
-            let sources: Vec<NodeId> = (0..model.nodes.len())
-                .filter(|from| {
-                    model.nodes[*from].product == p
-                        || columns.iter().any(|to| rows[*from][*to] != NONE)
-                })
-                .collect();
-            let chunks: Vec<&[NodeId]> = sources.chunks(MATRIX_ROWS_PER_PAGE).collect();
-            let page_path = |i: usize| match i {
-                0 => format!("matrix/{}/index.html", product.id),
-                _ => format!("matrix/{}/{}/index.html", product.id, i + 1),
-            };
-            for (i, chunk) in chunks.iter().enumerate() {
-                let path = page_path(i);
-                let frame = self.frame(
-                    &path,
-                    format!("Upgrades to {}", product.name),
-                    vec![("Upgrade matrix".into(), urls::MATRIX.into())],
-                );
-                let table = self.matrix_table(
-                    &path,
-                    format!("Upgrades to {}", product.name),
-                    chunk,
-                    &columns,
-                    rows,
-                );
-                let page_links = if chunks.len() > 1 {
-                    (0..chunks.len())
-                        .map(|j| self.link(&path, format!("{}", j + 1), &page_path(j)))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                pages.push(self.page(
-                    path,
-                    "matrix.html",
-                    frame,
-                    MatrixPage {
-                        index: Vec::new(),
-                        tables: vec![table],
-                        pages: page_links,
-                    },
-                ));
+        sources
+            .chunks(MATRIX_ROWS_PER_PAGE)
+            .map(<[NodeId]>::to_vec)
+            .collect()
+    }
+
+    fn matrix_chunk_path(&self, p: usize, chunk: usize) -> String {
+        match chunk {
+            0 => format!("matrix/{}/index.html", self.model.products[p].id),
+            _ => format!(
+                "matrix/{}/{}/index.html",
+                self.model.products[p].id,
+                chunk + 1
+            ),
+        }
+    }
+
+    pub(super) fn matrix_paths(&self, rows: &[Row]) -> Vec<String> {
+        let mut paths = vec![urls::MATRIX.to_owned()];
+        if self.matrix_is_split() {
+            for p in 0..self.model.products.len() {
+                let chunks = self.matrix_chunks(p, rows).len().max(1);
+                paths.extend((0..chunks).map(|i| self.matrix_chunk_path(p, i)));
             }
         }
-        pages
+        paths
+    }
+
+    /// A matrix page: the whole table, the index of per-product tables, or
+    /// one page of a product's table (`matrix/<product>/[<n>/]index.html`).
+    pub(super) fn matrix_page(&self, path: &str, rows: &[Row]) -> Option<Page> {
+        let model = self.model;
+        let title = "Upgrade matrix".to_owned();
+        if path == urls::MATRIX {
+            let frame = self.frame(path, title, Vec::new());
+            let page = if self.matrix_is_split() {
+                let index = (0..model.products.len())
+                    .map(|p| {
+                        let name = format!("Upgrades to {}", model.products[p].name);
+                        self.link(path, name, &self.matrix_chunk_path(p, 0))
+                    })
+                    .collect();
+                MatrixPage {
+                    index,
+                    tables: Vec::new(),
+                    pages: Vec::new(),
+                }
+            } else {
+                let all: Vec<NodeId> = (0..model.nodes.len()).collect();
+                MatrixPage {
+                    index: Vec::new(),
+                    tables: vec![self.matrix_table(path, "All versions".into(), &all, &all, rows)],
+                    pages: Vec::new(),
+                }
+            };
+            return Some(self.make_page(path.to_owned(), "matrix.html", frame, page));
+        }
+        if !self.matrix_is_split() {
+            return None;
+        }
+        let rest = path.strip_prefix("matrix/")?.strip_suffix("index.html")?;
+        let (product_id, number) = match rest.trim_end_matches('/').split_once('/') {
+            Some((id, n)) => (id, n.parse::<usize>().ok().filter(|n| *n >= 2)?),
+            None => (rest.trim_end_matches('/'), 1),
+        };
+        let p = model.product_index(product_id)?;
+        let chunks = self.matrix_chunks(p, rows);
+        let chunk = chunks.get(number - 1)?;
+        let product = &model.products[p];
+        let columns: Vec<NodeId> = product.versions.iter().map(|v| v.node).collect();
+        let name = format!("Upgrades to {}", product.name);
+        let frame = self.frame(
+            path,
+            name.clone(),
+            vec![("Upgrade matrix".into(), urls::MATRIX.into())],
+        );
+        let table = self.matrix_table(path, name, chunk, &columns, rows);
+        let pages = if chunks.len() > 1 {
+            (0..chunks.len())
+                .map(|j| self.link(path, format!("{}", j + 1), &self.matrix_chunk_path(p, j)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let page = MatrixPage {
+            index: Vec::new(),
+            tables: vec![table],
+            pages,
+        };
+        Some(self.make_page(path.to_owned(), "matrix.html", frame, page))
     }
 
     fn matrix_table(
