@@ -1,0 +1,126 @@
+//! Fuzzing the loader on stable Rust: random YAML-like text and random bytes
+//! in every kind of content file. Whatever comes in, `check` must answer
+//! with diagnostics or a model, never panic.
+
+use proptest::prelude::*;
+
+/// Text built from YAML's own punctuation, keywords of the format and ids,
+/// so that the parser gets deep into documents instead of failing at once.
+fn yamlish() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("\n".to_owned()),
+        Just("  ".to_owned()),
+        Just("- ".to_owned()),
+        Just(": ".to_owned()),
+        Just("{".to_owned()),
+        Just("}".to_owned()),
+        Just("[".to_owned()),
+        Just("]".to_owned()),
+        Just(", ".to_owned()),
+        Just("\"".to_owned()),
+        Just("'".to_owned()),
+        Just("&a ".to_owned()),
+        Just("*a".to_owned()),
+        Just("<<: ".to_owned()),
+        Just("|\n".to_owned()),
+        Just("# c\n".to_owned()),
+        Just("\t".to_owned()),
+        Just("\u{feff}".to_owned()),
+        Just("\r\n".to_owned()),
+        Just("!!str ".to_owned()),
+        Just("---\n".to_owned()),
+        Just("~".to_owned()),
+        prop::sample::select(vec![
+            "name",
+            "versions",
+            "id",
+            "from",
+            "to",
+            "direct",
+            "supported",
+            "unsupported",
+            "upgrades",
+            "policy",
+            "any-newer",
+            "sequential",
+            "required_stops",
+            "when",
+            "unless",
+            "issues",
+            "title",
+            "severity",
+            "component",
+            "applies_if",
+            "originally",
+            "via",
+            "summary",
+            "links",
+            "url",
+            "a",
+            "a@1",
+            "a@*",
+            "a@>1,<3",
+            "a@1.*",
+            "a@1|2",
+            "1.10",
+            "4.0",
+            "@a@1",
+            "[x](@a)",
+            "javascript:x",
+            "depends_on",
+            "conditions",
+            "clustered",
+            "released",
+            "1998-12-01",
+        ])
+        .prop_map(str::to_owned),
+        "[ -~]{0,6}",
+    ];
+    prop::collection::vec(pieces, 0..60).prop_map(|p| p.concat())
+}
+
+fn check_does_not_panic(files: &[(&str, Vec<u8>)]) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        let path = dir.path().join("content").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    // A panic fails the property; errors are a fine answer.
+    let _ = upgrade_atlas::check(dir.path());
+}
+
+const VALID_PRODUCT: &str =
+    "name: A\nversions: [{id: \"1\"}, {id: \"2\"}, {id: \"3\"}]\nupgrades: {policy: sequential}\n";
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn yaml_like_text_never_panics(product in yamlish(), scenario in yamlish(), site in yamlish(), component in yamlish()) {
+        check_does_not_panic(&[
+            ("products/a.yaml", product.into_bytes()),
+            ("products/b.yaml", VALID_PRODUCT.as_bytes().to_vec()),
+            ("scenarios/s.yaml", scenario.into_bytes()),
+            ("site.yaml", site.into_bytes()),
+            ("components/c.yaml", component.into_bytes()),
+        ]);
+    }
+
+    #[test]
+    fn scenarios_against_a_valid_product_never_panic(scenario in yamlish()) {
+        let scenario = format!("from: a@1\nto: a@3\ndirect: supported\n{scenario}");
+        check_does_not_panic(&[
+            ("products/a.yaml", VALID_PRODUCT.as_bytes().to_vec()),
+            ("scenarios/s.yaml", scenario.into_bytes()),
+        ]);
+    }
+
+    #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        check_does_not_panic(&[
+            ("products/a.yaml", bytes.clone()),
+            ("scenarios/s.yaml", bytes),
+        ]);
+    }
+}
