@@ -161,6 +161,15 @@ impl Links {
         self.resolve(page, destination)
     }
 
+    fn rewritten<'a>(
+        &self,
+        page: &str,
+        destination: pulldown_cmark::CowStr<'a>,
+    ) -> pulldown_cmark::CowStr<'a> {
+        self.rewrite(page, &destination)
+            .map_or(destination, Into::into)
+    }
+
     fn resolve(&self, page: &str, destination: &str) -> Option<String> {
         let reference = destination.strip_prefix('@')?;
         let (reference, fragment) = match reference.split_once('#') {
@@ -182,29 +191,23 @@ impl Links {
                     dest_url,
                     title,
                     id,
-                }) => {
-                    let dest_url = self.rewrite(page, &dest_url).map_or(dest_url, Into::into);
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })
-                }
+                }) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: self.rewritten(page, dest_url),
+                    title,
+                    id,
+                }),
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => {
-                    let dest_url = self.rewrite(page, &dest_url).map_or(dest_url, Into::into);
-                    Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })
-                }
+                }) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: self.rewritten(page, dest_url),
+                    title,
+                    id,
+                }),
                 Event::Start(Tag::Heading {
                     level,
                     id,

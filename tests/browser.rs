@@ -5,6 +5,10 @@
 //! (CI set) and are skipped with a message elsewhere, so that `cargo test`
 //! still runs on a machine with only Rust.
 
+mod common;
+
+use common::copy_tree;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -233,18 +237,6 @@ fn path_finder_works_with_pretty_urls_under_a_sub_path() {
         !select(&html, ".search-results a").is_empty(),
         "search works with pretty URLs"
     );
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A page that asks the path finder's engine for every pair of versions under

@@ -1,8 +1,11 @@
 //! Runs every conformance case in tests/conformance through the real binary,
 //! with the matching rules of tests/conformance/README.md.
 
+mod common;
+
+use common::{run, text};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde::Deserialize;
 
@@ -64,17 +67,6 @@ fn cases(kind: &str) -> Vec<PathBuf> {
 fn expect(case: &Path) -> Expect {
     let text = std::fs::read_to_string(case.join("expect.yaml")).expect("expect.yaml");
     serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case.display()))
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
-        .args(args)
-        .output()
-        .expect("run upgrade-atlas")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn name(case: &Path) -> String {

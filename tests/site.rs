@@ -5,11 +5,15 @@
 //! The helpers at the top build a knowledge base into a temporary folder,
 //! list and parse the pages, and check every link of a site.
 
+mod common;
+
+use common::{copy_tree, run, text};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use scraper::{ElementRef, Html, Selector};
 use serde::Deserialize;
@@ -35,17 +39,6 @@ fn conformance_cases(kind: &str) -> Vec<PathBuf> {
     cases.sort();
     assert!(!cases.is_empty(), "no conformance cases in {kind}/");
     cases
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
-        .args(args)
-        .output()
-        .expect("run upgrade-atlas")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// `upgrade-atlas --root ROOT build --output OUTPUT EXTRA...`
@@ -95,27 +88,14 @@ fn build_site(root: &Path, extra: &[&str]) -> Site {
     Site { _dir: dir, out }
 }
 
-/// Copies a folder tree.
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
-        let entry = entry.expect("a readable entry");
-        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("create a folder");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy a file");
-        }
-    }
-}
-
 /// A copy of a knowledge base (its `content/` and, if any, `templates/`) in
 /// a temporary folder, to be changed by the test. The project's own
 /// `templates/` is the built-in theme, not an override, so it stays behind.
 fn copy_kb(root: &Path) -> TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    copy_dir(&root.join("content"), &dir.path().join("content"));
+    copy_tree(&root.join("content"), &dir.path().join("content"));
     if root.join("templates").is_dir() && root != project() {
-        copy_dir(&root.join("templates"), &dir.path().join("templates"));
+        copy_tree(&root.join("templates"), &dir.path().join("templates"));
     }
     dir
 }

@@ -290,6 +290,21 @@ impl Planner<'_> {
         }
     }
 
+    fn component_link(&self, from: &str, component: usize) -> Link {
+        let name = &self.model.components[component].name;
+        self.link(from, name, &Urls::component(self.model, component))
+    }
+
+    fn alternatives(alternatives: &[crate::model::Alternative]) -> Vec<AlternativeView> {
+        alternatives
+            .iter()
+            .map(|a| AlternativeView {
+                title: a.title.clone(),
+                body: a.body.clone(),
+            })
+            .collect()
+    }
+
     fn node_link(&self, from: &str, node: NodeId) -> Link {
         self.link(
             from,
@@ -462,13 +477,7 @@ impl Planner<'_> {
                 components: v
                     .components
                     .iter()
-                    .map(|c| {
-                        self.link(
-                            &path,
-                            &model.components[*c].name,
-                            &Urls::component(model, *c),
-                        )
-                    })
+                    .map(|c| self.component_link(&path, *c))
                     .collect(),
                 stop: stops.contains(&v.node),
             })

@@ -49,14 +49,7 @@ impl Planner<'_> {
                 .iter()
                 .map(|i| self.issue_view(&path, i, None))
                 .collect(),
-            alternatives: scenario
-                .alternatives
-                .iter()
-                .map(|a| AlternativeView {
-                    title: a.title.clone(),
-                    body: a.body.clone(),
-                })
-                .collect(),
+            alternatives: Self::alternatives(&scenario.alternatives),
             links: scenario
                 .links
                 .iter()
@@ -92,13 +85,7 @@ impl Planner<'_> {
         let component = &model.components[c];
         let path = Urls::component(model, c);
         let frame = self.frame(&path, component.name.clone(), Vec::new());
-        let link = |other: usize| {
-            self.link(
-                &path,
-                &model.components[other].name,
-                &Urls::component(model, other),
-            )
-        };
+        let link = |other: usize| self.component_link(&path, other);
         let affects = |issue: &Issue| affected_components(model, issue).contains(&c);
         let mut issues = Vec::new();
         for (s, scenario) in model.scenarios.iter().enumerate() {

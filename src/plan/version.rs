@@ -155,13 +155,7 @@ impl Planner<'_> {
             components: version
                 .components
                 .iter()
-                .map(|c| {
-                    self.link(
-                        &path,
-                        &model.components[*c].name,
-                        &Urls::component(model, *c),
-                    )
-                })
+                .map(|c| self.component_link(&path, *c))
                 .collect(),
             issues: version
                 .issues
@@ -337,7 +331,7 @@ impl Planner<'_> {
             body: issue.body.clone(),
             components: affected_components(model, issue)
                 .into_iter()
-                .map(|c| self.link(page, &model.components[c].name, &Urls::component(model, c)))
+                .map(|c| self.component_link(page, c))
                 .collect(),
             origin,
             applies_if: issue.originally.as_ref().map(|nodes| {
@@ -380,14 +374,7 @@ impl Planner<'_> {
                 .iter()
                 .map(|n| self.node_link(page, *n))
                 .collect(),
-            alternatives: scenario
-                .alternatives
-                .iter()
-                .map(|a| AlternativeView {
-                    title: a.title.clone(),
-                    body: a.body.clone(),
-                })
-                .collect(),
+            alternatives: Self::alternatives(&scenario.alternatives),
             conditions: self.condition_words(&scenario.condition),
         }
     }
