@@ -182,6 +182,26 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// As written in content and in JSON: `blocking`, `warning`, `info`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Blocking => "blocking",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// As shown to readers: `Blocking`, `Warning`, `Info`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Blocking => "Blocking",
+            Severity::Warning => "Warning",
+            Severity::Info => "Info",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIssue {

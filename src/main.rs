@@ -1,13 +1,14 @@
 //! The `upgrade-atlas` command line: a thin layer over the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use upgrade_atlas::graph::{Origin, UpgradeGraph, affected_components};
 use upgrade_atlas::model::{Facts, Model, NodeId};
 use upgrade_atlas::plan::PlanOptions;
-use upgrade_atlas::{Failure, build, check, resolve};
+use upgrade_atlas::serve::ServeOptions;
+use upgrade_atlas::{Checked, Failure, build, check, resolve};
 
 #[derive(Parser)]
 #[command(
@@ -66,70 +67,81 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match &cli.command {
-        Command::Build { output, base_url } => {
-            return run_build(&cli.root, output.clone(), base_url.clone());
-        }
-        Command::Serve { port, bind, open } => {
-            let options = upgrade_atlas::serve::ServeOptions {
-                bind: bind.clone(),
-                port: *port,
-                open: *open,
-            };
-            return match upgrade_atlas::serve::serve(&cli.root, &options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    ExitCode::FAILURE
-                }
-            };
-        }
-        _ => {}
-    }
-    let checked = match check(&cli.root) {
-        Ok(checked) => checked,
-        Err(failure) => return report(&failure),
-    };
-    for warning in &checked.warnings {
-        eprintln!("{}", warning.render(&checked.model.sources));
-    }
-    let model = &checked.model;
+    let root = cli.root;
     match cli.command {
-        Command::Check => {
-            println!(
-                "ok: {} products, {} versions, {} components, {} scenarios",
-                model.products.len(),
-                model.nodes.len(),
-                model.components.len(),
-                model.scenarios.len()
-            );
-            ExitCode::SUCCESS
-        }
-        Command::Build { .. } | Command::Serve { .. } => unreachable!("handled before the checks"),
+        Command::Check => run_check(&root),
         Command::Path {
             from,
             to,
             conditions,
             json,
-        } => match path(model, &from, &to, &conditions, json) {
-            Ok(text) => {
-                println!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
+        } => run_path(&root, &from, &to, &conditions, json),
+        Command::Build { output, base_url } => run_build(&root, output, base_url),
+        Command::Serve { port, bind, open } => run_serve(&root, ServeOptions { bind, port, open }),
     }
 }
 
-fn run_build(
-    root: &std::path::Path,
-    output: Option<PathBuf>,
-    base_url: Option<String>,
-) -> ExitCode {
+/// Checks the knowledge base, printing its problems (and exiting 1) or its warnings.
+fn checked(root: &Path) -> Result<Checked, ExitCode> {
+    let checked = check(root).map_err(|failure| report(&failure))?;
+    for warning in &checked.warnings {
+        eprintln!("{}", warning.render(&checked.model.sources));
+    }
+    Ok(checked)
+}
+
+fn run_check(root: &Path) -> ExitCode {
+    let model = match checked(root) {
+        Ok(checked) => checked.model,
+        Err(code) => return code,
+    };
+    println!(
+        "ok: {} products, {} versions, {} components, {} scenarios",
+        model.products.len(),
+        model.nodes.len(),
+        model.components.len(),
+        model.scenarios.len()
+    );
+    ExitCode::SUCCESS
+}
+
+fn run_path(root: &Path, from: &str, to: &str, conditions: &[String], json: bool) -> ExitCode {
+    let model = match checked(root) {
+        Ok(checked) => checked.model,
+        Err(code) => return code,
+    };
+    match path(&model, from, to, conditions, json) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_serve(root: &Path, options: ServeOptions) -> ExitCode {
+    match upgrade_atlas::serve::serve(root, &options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_build(root: &Path, output: Option<PathBuf>, base_url: Option<String>) -> ExitCode {
     let output = output.unwrap_or_else(|| root.join("public"));
+    if let Some(url) = &base_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        eprintln!(
+            "error: --base-url `{url}` is not an http(s) URL; write it in full, e.g. https://kb.example.com/"
+        );
+        return ExitCode::FAILURE;
+    }
     let base_url = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
     let started = std::time::Instant::now();
     match build(root, &output, &PlanOptions { base_url }) {
@@ -218,7 +230,7 @@ fn path(
                     .collect();
                 serde_json::json!({
                     "title": found.issue.title,
-                    "severity": severity_word(found.issue.severity),
+                    "severity": found.issue.severity.word(),
                     "scenario": scenario,
                     "version": version,
                     "components": components,
@@ -236,14 +248,6 @@ fn path(
     Ok(describe(model, &edges, from, to, path.as_deref(), &issues))
 }
 
-fn severity_word(severity: upgrade_atlas::model::Severity) -> &'static str {
-    match severity {
-        upgrade_atlas::model::Severity::Blocking => "blocking",
-        upgrade_atlas::model::Severity::Warning => "warning",
-        upgrade_atlas::model::Severity::Info => "info",
-    }
-}
-
 /// The human answer: hops, issues hop by hop, and the files behind each hop.
 fn describe(
     model: &Model,
@@ -254,8 +258,29 @@ fn describe(
     issues: &[upgrade_atlas::graph::PathIssue],
 ) -> String {
     let (a, b) = (model.node_title(from), model.node_title(to));
+    // Scenarios that say the direct upgrade is not supported explain the detour.
+    let refusals: Vec<String> = model
+        .scenarios
+        .iter()
+        .filter(|s| {
+            !s.supported
+                && s.condition.holds(&edges.facts)
+                && s.from.contains(&from)
+                && s.to.contains(&to)
+        })
+        .map(|s| {
+            format!(
+                "\nNot supported directly, says {}: {}",
+                s.file.display(),
+                s.title
+            )
+        })
+        .collect();
     let Some(path) = path else {
-        return format!("No supported upgrade path from {a} to {b}.");
+        return format!(
+            "No supported upgrade path from {a} to {b}.{}",
+            refusals.concat()
+        );
     };
     if path.len() == 1 {
         return format!("{a} is already {b}: nothing to upgrade.");
@@ -281,20 +306,14 @@ fn describe(
         for found in here {
             out.push_str(&format!(
                 "   [{}] {}\n",
-                severity_word(found.issue.severity),
+                found.issue.severity.word(),
                 found.issue.title
             ));
         }
-        let files: Vec<String> = model
-            .scenarios
-            .iter()
-            .filter(|s| {
-                s.supported
-                    && s.condition.holds(&edges.facts)
-                    && s.from.contains(&pair[0])
-                    && s.to.contains(&pair[1])
-            })
-            .map(|s| s.file.display().to_string())
+        let files: Vec<String> = edges
+            .scenarios_for(pair[0], pair[1])
+            .into_iter()
+            .map(|s| model.scenarios[s].file.display().to_string())
             .collect();
         if files.is_empty() {
             out.push_str(&format!(
@@ -305,5 +324,6 @@ fn describe(
             out.push_str(&format!("   from {}\n", files.join(", ")));
         }
     }
+    out.push_str(&refusals.concat());
     out.trim_end().to_owned()
 }

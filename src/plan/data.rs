@@ -7,7 +7,6 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::urls::Urls;
-use super::version::severity_word;
 use crate::diag::{Diagnostic, Span};
 use crate::graph::affected_components;
 use crate::markdown::plain_text;
@@ -152,7 +151,7 @@ pub fn graph_json(model: &Model, urls: Urls) -> String {
             .collect();
         issues.push(json!({
             "title": issue.title,
-            "severity": severity_word(issue.severity),
+            "severity": issue.severity.word(),
             "components": components,
             "originally": issue.originally,
         }));

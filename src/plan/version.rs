@@ -326,8 +326,8 @@ impl Planner<'_> {
         let model = self.model;
         IssueView {
             title: issue.title.clone(),
-            severity: severity_word(issue.severity),
-            severity_label: severity_label(issue.severity),
+            severity: issue.severity.word(),
+            severity_label: issue.severity.label(),
             body: issue.body.clone(),
             components: affected_components(model, issue)
                 .into_iter()
@@ -549,22 +549,6 @@ impl Planner<'_> {
             aria,
             kind,
         }
-    }
-}
-
-pub fn severity_word(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Blocking => "blocking",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
-fn severity_label(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Blocking => "Blocking",
-        Severity::Warning => "Warning",
-        Severity::Info => "Info",
     }
 }
 
