@@ -345,8 +345,10 @@ impl Resolver {
 
     /// Rules, version components and version issues.
     fn product_details(&mut self, model: &mut Model, raw: &[RawDoc<RawProduct>]) {
+        let docs: BTreeMap<&str, &RawDoc<RawProduct>> =
+            raw.iter().map(|d| (d.id.as_str(), d)).collect();
         for index in 0..model.products.len() {
-            let Some(doc) = raw.iter().find(|d| d.id == model.products[index].id) else {
+            let Some(doc) = docs.get(model.products[index].id.as_str()) else {
                 continue;
             };
             let rules: Vec<&RawRule> = match doc.value.upgrades.as_ref().map(|u| &u.value) {
@@ -359,12 +361,20 @@ impl Resolver {
                 .filter_map(|rule| self.rule(model, index, &doc.file, rule))
                 .collect();
             model.products[index].rules = rules;
+            // The first entry of each id is the version kept; later ones were reported.
+            let mut done = BTreeSet::new();
             for raw_version in &doc.value.versions.value {
-                let Some(at) = model.products[index].versions.iter().position(|v| {
-                    v.id == raw_version.id.value && v.components.is_empty() && v.issues.is_empty()
-                }) else {
+                let id = raw_version.id.value.as_str();
+                let Some(at) = model.products[index]
+                    .versions
+                    .iter()
+                    .position(|v| v.id == id)
+                else {
                     continue;
                 };
+                if !done.insert(id) {
+                    continue;
+                }
                 let components = self.component_refs(model, &doc.file, &raw_version.components);
                 let issues = self.issues(model, &doc.file, &raw_version.issues);
                 let version = &mut model.products[index].versions[at];
@@ -447,8 +457,10 @@ impl Resolver {
 
     fn components(&mut self, model: &mut Model, raw: &[RawDoc<RawComponent>]) {
         let mut docs: Vec<&RawDoc<RawComponent>> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for doc in raw {
             if !is_product_id(&doc.id) {
+                self.broken.components.insert(doc.id.clone());
                 self.error(
                     Span::file_start(&doc.file),
                     format!("`{}` is not a valid component id", doc.id),
@@ -456,7 +468,7 @@ impl Resolver {
                 .hint = Some(
                     "a component id is its file name: lowercase letters, digits and `-`".into(),
                 );
-            } else if docs.iter().any(|d| d.id == doc.id) {
+            } else if !seen.insert(doc.id.as_str()) {
                 self.error(
                     Span::file_start(&doc.file),
                     format!("component `{}` is defined twice", doc.id),
@@ -509,12 +521,18 @@ impl Resolver {
     /// Every component that depends on each one, directly or through others.
     fn dependents(&mut self, model: &mut Model) {
         let count = model.components.len();
+        let mut direct: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for (component, entry) in model.components.iter().enumerate() {
+            for &dependency in &entry.depends_on {
+                direct[dependency].push(component);
+            }
+        }
         for start in 0..count {
             let mut found = BTreeSet::new();
             let mut stack = vec![start];
             while let Some(current) = stack.pop() {
-                for (other, component) in model.components.iter().enumerate() {
-                    if component.depends_on.contains(&current) && found.insert(other) {
+                for &other in &direct[current] {
+                    if found.insert(other) {
                         stack.push(other);
                     }
                 }
@@ -954,6 +972,68 @@ fn is_iso_date(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn kb(files: &[(&str, &str)]) -> Result<crate::Checked, crate::Failure> {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join("content").join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        crate::check(dir.path())
+    }
+
+    #[test]
+    fn dependents_are_transitive_and_cycles_are_errors() {
+        let checked = kb(&[
+            ("components/a.yaml", "name: A\n"),
+            ("components/b.yaml", "name: B\ndepends_on: [a]\n"),
+            ("components/c.yaml", "name: C\ndepends_on: [b]\n"),
+        ])
+        .ok()
+        .expect("checks");
+        let names = |c: usize| -> Vec<&str> {
+            checked.model.components[c]
+                .dependents
+                .iter()
+                .map(|d| checked.model.components[*d].id.as_str())
+                .collect()
+        };
+        assert_eq!(names(0), ["b", "c"]);
+        assert_eq!(names(2), Vec::<&str>::new());
+
+        let failure = kb(&[
+            ("components/x.yaml", "name: X\ndepends_on: [y]\n"),
+            ("components/y.yaml", "name: Y\ndepends_on: [x]\n"),
+        ])
+        .err()
+        .expect("a cycle is an error");
+        let messages: Vec<String> = failure.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("`x` depends on itself")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn references_to_a_broken_file_are_not_reported_again() {
+        let failure = kb(&[
+            ("products/a.yaml", "name: A\nversions: [\n"),
+            (
+                "products/b.yaml",
+                "name: B\nversions: [{id: \"1\"}]\nsummary: See [A](@a@1).\n",
+            ),
+            ("scenarios/s.yaml", "from: a@1\nto: b\ndirect: supported\n"),
+        ])
+        .err()
+        .expect("the broken file is an error");
+        let files: Vec<String> = failure
+            .diagnostics
+            .iter()
+            .map(|d| d.span.file.display().to_string())
+            .collect();
+        assert_eq!(files, ["content/products/a.yaml"]);
+    }
 
     #[test]
     fn dates() {
