@@ -452,11 +452,27 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
 
 // ---- walking and reading ----------------------------------------------------
 
-/// Files parsed by an earlier load, by path: a file whose bytes did not
-/// change is not parsed again. `serve` keeps one between rebuilds.
+/// Files parsed by an earlier load, by path: a file whose size and
+/// modification time (to the nanosecond where the file system keeps it) did
+/// not change is not read again. `serve` keeps one between rebuilds.
 #[derive(Default)]
 pub struct LoadCache {
-    files: HashMap<PathBuf, (Vec<u8>, Read, Vec<Diagnostic>)>,
+    files: HashMap<PathBuf, (Stamp, Read, Vec<Diagnostic>)>,
+}
+
+/// What tells that a file changed without reading it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        len: metadata.len(),
+        modified: metadata.modified().ok(),
+    })
 }
 
 /// Reads `root/content`. Returns what could be read and every problem found.
@@ -514,29 +530,24 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawKb, Vec<Diagnostic
     // Parsing is the slow part and files are independent: read them in
     // parallel, then gather the results in walk order.
     let cached = &cache.files;
-    let read: Vec<(Option<Vec<u8>>, Read, Vec<Diagnostic>)> = files
+    let read: Vec<(Option<Stamp>, Read, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|(path, file)| {
-            let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_FILE_BYTES);
-            let bytes = small.then(|| std::fs::read(path).ok()).flatten();
-            if let (Some(bytes), Some((old, read, found))) = (&bytes, cached.get(path))
-                && bytes == old
+            let now = stamp(path);
+            if let (Some(now), Some((then, read, found))) = (now, cached.get(path))
+                && now == *then
             {
-                return (None, read.clone(), found.clone());
+                return (Some(now), read.clone(), found.clone());
             }
             let below_content = path.strip_prefix(&content).unwrap_or(path);
             let (read, found) = read_entry(root, path, below_content, file);
-            (bytes, read, found)
+            (now, read, found)
         })
         .collect();
     let mut kept = HashMap::with_capacity(files.len());
-    for ((path, file), (bytes, result, found)) in files.into_iter().zip(read) {
-        let bytes = match bytes {
-            Some(bytes) => Some(bytes),
-            None => cache.files.remove(&path).map(|(old, _, _)| old),
-        };
-        if let Some(bytes) = bytes {
-            kept.insert(path, (bytes, result.clone(), found.clone()));
+    for ((path, file), (now, result, found)) in files.into_iter().zip(read) {
+        if let Some(now) = now {
+            kept.insert(path, (now, result.clone(), found.clone()));
         }
         problems.extend(found);
         kb.add(file, result);
