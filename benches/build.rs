@@ -109,7 +109,7 @@ fn main() {
             let checked =
                 upgrade_atlas::check_cached(root, &mut cache).unwrap_or_else(|_| panic!("checks"));
             let theme = Theme::load(root).unwrap_or_else(|_| panic!("theme"));
-            let planner = Planner::new(&checked.model, &PlanOptions::default(), None);
+            let planner = Planner::new(&checked.model, &PlanOptions::default());
             let renderer = Renderer::new(&checked.model, planner.urls, &theme)
                 .unwrap_or_else(|_| panic!("templates"));
             let page = planner

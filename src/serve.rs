@@ -202,7 +202,7 @@ impl<'m> LiveSite<'m> {
         model: &'m crate::model::Model,
         theme: &'m crate::render::Theme,
     ) -> Result<Self, Vec<Diagnostic>> {
-        let planner = crate::plan::Planner::new(model, &PlanOptions::default(), None);
+        let planner = crate::plan::Planner::new(model, &PlanOptions::default());
         let renderer = crate::render::Renderer::new(model, planner.urls, theme)?;
         let paths = planner.page_paths().into_iter().collect();
         Ok(LiveSite {

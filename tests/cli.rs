@@ -110,3 +110,66 @@ fn build_refuses_a_base_url_without_scheme() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!output.exists());
 }
+
+#[test]
+fn own_templates_get_the_url_function_and_markdown_filter() {
+    let kb = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &std::path::Path::new(&example()).join("content"),
+        &kb.path().join("content"),
+    );
+    std::fs::create_dir_all(kb.path().join("templates")).unwrap();
+    std::fs::write(
+        kb.path().join("templates/404.html"),
+        r#"{% extends "base.html" %}{% block main %}<h1>Lost</h1><a id="u" href="{{ url(ref="backoffice-server@4.5") }}">4.5</a>{{ "See [Site Server](@component:site-server)." | markdown }}{% endblock main %}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        kb.path().join("templates/component.html"),
+        r#"{% extends "base.html" %}{% block main %}<h1>{{ page.name }}</h1><a href="{{ url(ref="@scenario:backoffice/4.5-to-xp") }}">x</a>{% endblock main %}"#,
+    )
+    .unwrap();
+    let out = kb.path().join("out");
+    let built = run(&[
+        "--root",
+        kb.path().to_str().unwrap(),
+        "build",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let lost = std::fs::read_to_string(out.join("404.html")).unwrap();
+    assert!(
+        lost.contains(r#"href="products/backoffice-server/4.5/index.html""#),
+        "{lost}"
+    );
+    assert!(
+        lost.contains(r#"<a href="components/site-server/index.html">Site Server</a>"#),
+        "{lost}"
+    );
+    let component = std::fs::read_to_string(out.join("components/fax-service/index.html")).unwrap();
+    assert!(
+        component.contains(r#"href="../../scenarios/backoffice/4.5-to-xp/index.html""#),
+        "{component}"
+    );
+
+    // A reference to nothing fails the build with the template named.
+    std::fs::write(
+        kb.path().join("templates/404.html"),
+        r#"{{ url(ref="nothing@1") }}"#,
+    )
+    .unwrap();
+    let failed = run(&[
+        "--root",
+        kb.path().to_str().unwrap(),
+        "build",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = text(&failed.stderr);
+    assert!(
+        stderr.contains("templates/404.html") && stderr.contains("nothing@1"),
+        "{stderr}"
+    );
+}

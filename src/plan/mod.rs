@@ -85,7 +85,7 @@ pub type Rows = Arc<Vec<version::Row>>;
 
 /// Plans the whole site at once: every page in parallel, then the data files.
 pub fn plan(model: &Model, options: &PlanOptions) -> Plan {
-    let planner = Planner::new(model, options, None);
+    let planner = Planner::new(model, options);
     let paths = planner.page_paths();
     let pages: Vec<Page> = paths
         .par_iter()
@@ -118,19 +118,16 @@ pub struct Planner<'m> {
 }
 
 impl<'m> Planner<'m> {
-    /// `rows` may come from an earlier planner of the same model.
-    pub fn new(model: &'m Model, options: &PlanOptions, rows: Option<Rows>) -> Self {
+    pub fn new(model: &'m Model, options: &PlanOptions) -> Self {
         let analysis = analyse(&UpgradeGraph::new(model));
         // One search per source answers every target; the hop counts feed the
         // matrix, "can be reached from" and the home page.
-        let rows = rows.unwrap_or_else(|| {
-            Arc::new(
-                (0..model.nodes.len())
-                    .into_par_iter()
-                    .map(|node| version::row(&analysis.default.paths_from(node), model.nodes.len()))
-                    .collect(),
-            )
-        });
+        let rows = Arc::new(
+            (0..model.nodes.len())
+                .into_par_iter()
+                .map(|node| version::row(&analysis.default.paths_from(node), model.nodes.len()))
+                .collect(),
+        );
         let base_url = options
             .base_url
             .clone()
@@ -150,10 +147,6 @@ impl<'m> Planner<'m> {
             analysis,
             rows,
         }
-    }
-
-    pub fn rows(&self) -> Rows {
-        Arc::clone(&self.rows)
     }
 
     /// Every page of the site, in a stable order.
