@@ -39,6 +39,7 @@ pub fn resolve(raw: RawKb) -> (Model, Vec<Diagnostic>) {
     resolver.product_details(&mut model, &raw.products);
     resolver.scenarios(&mut model, &raw.scenarios);
     resolver.check_markdown(&model);
+    resolver.check_static(&model);
     (model, resolver.problems)
 }
 
@@ -295,11 +296,32 @@ impl Resolver {
                         .hint = Some("a version id starts with a letter or digit and holds only letters, digits, `.`, `_`, `+` and `-`; put anything else in `name`".into());
                     continue;
                 }
+                if id.value == PAGE_FILE {
+                    self.error(
+                        span(&doc.file, id),
+                        format!("`{PAGE_FILE}` cannot be a version id"),
+                    )
+                    .hint = Some(
+                        "it is the name of every page file; give the version another id".into(),
+                    );
+                    continue;
+                }
                 if versions.iter().any(|v| v.id == id.value) {
                     self.error(
                         span(&doc.file, id),
                         format!("version `{}` is listed twice", id.value),
                     );
+                    continue;
+                }
+                if let Some(other) = versions
+                    .iter()
+                    .find(|v| v.id.eq_ignore_ascii_case(&id.value))
+                {
+                    self.error(
+                        span(&doc.file, id),
+                        format!("version `{}` differs from `{}` only in case", id.value, other.id),
+                    )
+                    .hint = Some("their pages would be one file on Windows and macOS; make the ids differ in more than case".into());
                     continue;
                 }
                 if let Some(released) = &version.released
@@ -733,6 +755,27 @@ impl Resolver {
         sources
     }
 
+    /// Files in content/static/ may not take the place of generated ones.
+    fn check_static(&mut self, model: &Model) {
+        for (target, source) in &model.static_files {
+            let top = target
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str())
+                .unwrap_or_default();
+            if GENERATED.contains(&top) {
+                self.error(
+                    Span::file_start(source),
+                    format!("`static/{top}` would replace part of the generated site"),
+                )
+                .hint = Some(format!(
+                    "the site itself uses {}; put static files in another folder, e.g. static/files/",
+                    GENERATED.join(", ")
+                ));
+            }
+        }
+    }
+
     // ---- Markdown links -----------------------------------------------------
 
     fn refers_to_broken(&self, reference: &str) -> bool {
@@ -944,11 +987,32 @@ fn reference_hint(model: &Model, reference: &str) -> String {
     }
 }
 
+/// The file name of every page, which no id may take.
+const PAGE_FILE: &str = "index.html";
+
+/// The top-level names of the generated site, which `content/static/` may not use.
+const GENERATED: &[&str] = &[
+    "index.html",
+    "404.html",
+    "robots.txt",
+    "sitemap.xml",
+    "products",
+    "scenarios",
+    "components",
+    "matrix",
+    "paths",
+    "search",
+    "assets",
+    "data",
+    "api",
+];
+
 fn is_scenario_segment(segment: &str) -> bool {
     let mut chars = segment.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    segment != PAGE_FILE
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
@@ -1041,6 +1105,54 @@ mod tests {
         assert!(!is_iso_date("1998-13-01"));
         assert!(!is_iso_date("98-12-01"));
         assert!(!is_iso_date("December 1998"));
+    }
+
+    #[test]
+    fn ids_that_would_collide_with_pages_are_refused() {
+        let failure = kb(&[
+            (
+                "products/a.yaml",
+                "name: A\nversions: [{id: index.html}, {id: X1}, {id: x1}]\n",
+            ),
+            (
+                "scenarios/index.html.yaml",
+                "from: a@X1\nto: a@X1\ndirect: unsupported\n",
+            ),
+            ("static/assets/logo.png", "png"),
+            ("static/files/guide.pdf", "pdf"),
+        ])
+        .err()
+        .expect("collisions are errors");
+        let messages: Vec<String> = failure.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`index.html` cannot be a version id")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`x1` differs from `X1` only in case")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("scenarios/index.html.yaml")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("content/static/assets/logo.png")
+                    && m.contains("generated site")),
+            "{messages:?}"
+        );
+        assert!(
+            !messages.iter().any(|m| m.contains("guide.pdf")),
+            "{messages:?}"
+        );
     }
 
     #[test]
