@@ -500,10 +500,22 @@ impl Planner<'_> {
             columns: columns.iter().map(|n| self.node_link(page, *n)).collect(),
             rows: sources
                 .iter()
-                .map(|&from| {
+                .enumerate()
+                .map(|(i, &from)| {
                     let answered = answered_targets(from, &rows[from]);
+                    let product = self.model.nodes[from].product;
+                    let starts_group =
+                        i == 0 || self.model.nodes[sources[i - 1]].product != product;
                     MatrixRow {
-                        from: self.node_link(page, from),
+                        group: starts_group.then(|| {
+                            let name = &self.model.products[product].name;
+                            self.link(page, name, &Urls::product(self.model, product))
+                        }),
+                        from: self.link(
+                            page,
+                            &self.model.version(from).name,
+                            &Urls::version(self.model, from),
+                        ),
                         cells: columns
                             .iter()
                             .map(|&to| {

@@ -290,6 +290,9 @@ pub struct MatrixTable {
 
 #[derive(Serialize)]
 pub struct MatrixRow {
+    /// The product, on the first row of each product's versions.
+    pub group: Option<Link>,
+    /// The version, by its name alone (the group row names the product).
     pub from: Link,
     pub cells: Vec<Cell>,
 }
