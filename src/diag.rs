@@ -4,7 +4,7 @@
 //! a column (1-based, in characters), a message and, where one helps, a hint.
 //! Stages collect every problem they find and hand back the whole list.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -121,16 +121,18 @@ impl fmt::Display for Diagnostic {
 /// The text of every file read, so that diagnostics can show the offending line.
 #[derive(Clone, Debug, Default)]
 pub struct Sources {
-    texts: BTreeMap<PathBuf, String>,
+    // Hashed, not ordered: ordering paths compares them component by
+    // component, which cost more than parsing on large knowledge bases.
+    texts: HashMap<PathBuf, std::sync::Arc<str>>,
 }
 
 impl Sources {
-    pub fn insert(&mut self, file: PathBuf, text: String) {
-        self.texts.insert(file, text);
+    pub fn insert(&mut self, file: PathBuf, text: impl Into<std::sync::Arc<str>>) {
+        self.texts.insert(file, text.into());
     }
 
     pub fn text(&self, file: &Path) -> Option<&str> {
-        self.texts.get(file).map(String::as_str)
+        self.texts.get(file).map(|text| &**text)
     }
 
     fn line(&self, file: &Path, line: usize) -> Option<&str> {
@@ -204,7 +206,7 @@ mod tests {
     #[test]
     fn render_points_at_the_column() {
         let mut sources = Sources::default();
-        sources.insert("a.yaml".into(), "name: A\nto: zzz\n".into());
+        sources.insert("a.yaml".into(), "name: A\nto: zzz\n");
         let d = Diagnostic::error(Span::new("a.yaml", 2, 5), "unknown product");
         let shown = d.render(&sources);
         assert!(shown.ends_with(" 2 | to: zzz\n   |     ^"), "{shown}");

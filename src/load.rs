@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -26,10 +27,11 @@ pub type S<T> = Spanned<T>;
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
 pub struct RawKb {
-    pub site: Option<RawDoc<RawSite>>,
-    pub products: Vec<RawDoc<RawProduct>>,
-    pub components: Vec<RawDoc<RawComponent>>,
-    pub scenarios: Vec<RawDoc<RawScenario>>,
+    // Shared with the load cache, so that an unchanged file costs no copy.
+    pub site: Option<Arc<RawDoc<RawSite>>>,
+    pub products: Vec<Arc<RawDoc<RawProduct>>>,
+    pub components: Vec<Arc<RawDoc<RawComponent>>>,
+    pub scenarios: Vec<Arc<RawDoc<RawScenario>>>,
     /// Files under `content/static/`, copied verbatim: (path below static/, path from root).
     pub static_files: Vec<(PathBuf, PathBuf)>,
     pub sources: Sources,
@@ -38,7 +40,7 @@ pub struct RawKb {
     pub broken: Broken,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Broken {
     pub products: std::collections::BTreeSet<String>,
     pub components: std::collections::BTreeSet<String>,
@@ -647,10 +649,10 @@ fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
 #[derive(Clone)]
 enum Read {
     Static(PathBuf, PathBuf),
-    Site(Option<RawDoc<RawSite>>, String),
-    Product(String, Option<RawDoc<RawProduct>>, String),
-    Component(String, Option<RawDoc<RawComponent>>, String),
-    Scenario(String, Option<RawDoc<RawScenario>>, String),
+    Site(Option<Arc<RawDoc<RawSite>>>, Arc<str>),
+    Product(String, Option<Arc<RawDoc<RawProduct>>>, Arc<str>),
+    Component(String, Option<Arc<RawDoc<RawComponent>>>, Arc<str>),
+    Scenario(String, Option<Arc<RawDoc<RawScenario>>>, Arc<str>),
     /// Not readable, or not in a place that means anything.
     Nothing,
 }
@@ -713,9 +715,9 @@ fn read_entry(
             // Unreadable: what it defines counts as broken, so that what refers
             // to it is not reported again.
             let read = match kind {
-                Kind::Product(id) => Read::Product(id, None, String::new()),
-                Kind::Component(id) => Read::Component(id, None, String::new()),
-                Kind::Scenario(id) => Read::Scenario(id, None, String::new()),
+                Kind::Product(id) => Read::Product(id, None, Arc::from("")),
+                Kind::Component(id) => Read::Component(id, None, Arc::from("")),
+                Kind::Scenario(id) => Read::Scenario(id, None, Arc::from("")),
                 _ => Read::Nothing,
             };
             return (read, vec![problem]);
@@ -723,19 +725,22 @@ fn read_entry(
     };
     let read = match kind {
         // An empty site.yaml means "all defaults".
-        Kind::Site if is_blank_yaml(&text) => Read::Site(None, text),
-        Kind::Site => Read::Site(parse(file, "site", &text, &mut problems), text),
+        Kind::Site if is_blank_yaml(&text) => Read::Site(None, text.into()),
+        Kind::Site => Read::Site(
+            parse(file, "site", &text, &mut problems).map(Arc::new),
+            text.into(),
+        ),
         Kind::Product(id) => {
-            let doc = parse(file, &id, &text, &mut problems);
-            Read::Product(id, doc, text)
+            let doc = parse(file, &id, &text, &mut problems).map(Arc::new);
+            Read::Product(id, doc, text.into())
         }
         Kind::Component(id) => {
-            let doc = parse(file, &id, &text, &mut problems);
-            Read::Component(id, doc, text)
+            let doc = parse(file, &id, &text, &mut problems).map(Arc::new);
+            Read::Component(id, doc, text.into())
         }
         Kind::Scenario(id) => {
-            let doc = parse(file, &id, &text, &mut problems);
-            Read::Scenario(id, doc, text)
+            let doc = parse(file, &id, &text, &mut problems).map(Arc::new);
+            Read::Scenario(id, doc, text.into())
         }
         Kind::Static(_) => unreachable!("handled above"),
     };

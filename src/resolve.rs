@@ -24,7 +24,7 @@ pub fn resolve(raw: RawKb) -> (Model, Vec<Diagnostic>) {
         broken: raw.broken,
         ..Resolver::default()
     };
-    let site = resolver.site(raw.site.as_ref());
+    let site = resolver.site(raw.site.as_deref());
     let mut model = Model {
         site,
         products: Vec::new(),
@@ -256,7 +256,7 @@ impl Resolver {
 
     /// Products, their versions and the node list; rules and issues come later,
     /// once components and every product's versions are known.
-    fn products(&mut self, model: &mut Model, raw: &[RawDoc<RawProduct>]) {
+    fn products(&mut self, model: &mut Model, raw: &[std::sync::Arc<RawDoc<RawProduct>>]) {
         let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
         let mut docs: Vec<&RawDoc<RawProduct>> = Vec::new();
         for doc in raw {
@@ -366,9 +366,9 @@ impl Resolver {
     }
 
     /// Rules, version components and version issues.
-    fn product_details(&mut self, model: &mut Model, raw: &[RawDoc<RawProduct>]) {
+    fn product_details(&mut self, model: &mut Model, raw: &[std::sync::Arc<RawDoc<RawProduct>>]) {
         let docs: BTreeMap<&str, &RawDoc<RawProduct>> =
-            raw.iter().map(|d| (d.id.as_str(), d)).collect();
+            raw.iter().map(|d| (d.id.as_str(), &**d)).collect();
         for index in 0..model.products.len() {
             let Some(doc) = docs.get(model.products[index].id.as_str()) else {
                 continue;
@@ -477,7 +477,7 @@ impl Resolver {
 
     // ---- components -------------------------------------------------------
 
-    fn components(&mut self, model: &mut Model, raw: &[RawDoc<RawComponent>]) {
+    fn components(&mut self, model: &mut Model, raw: &[std::sync::Arc<RawDoc<RawComponent>>]) {
         let mut docs: Vec<&RawDoc<RawComponent>> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for doc in raw {
@@ -598,8 +598,8 @@ impl Resolver {
 
     // ---- scenarios ----------------------------------------------------------
 
-    fn scenarios(&mut self, model: &mut Model, raw: &[RawDoc<RawScenario>]) {
-        let mut scenarios = Vec::new();
+    fn scenarios(&mut self, model: &mut Model, raw: &[std::sync::Arc<RawDoc<RawScenario>>]) {
+        let mut candidates: Vec<&RawDoc<RawScenario>> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for doc in raw {
             if let Some(bad) = doc
@@ -618,7 +618,22 @@ impl Resolver {
                 );
                 continue;
             }
-            match self.scenario(model, doc) {
+            candidates.push(doc);
+        }
+        // Scenarios resolve independently of each other: in parallel, each
+        // with its own collector of problems, gathered in file order.
+        let resolved: Vec<(Option<Scenario>, Resolver)> = candidates
+            .par_iter()
+            .map(|doc| {
+                let mut own = self.for_one_file();
+                (own.scenario(model, doc), own)
+            })
+            .collect();
+        let mut scenarios = Vec::with_capacity(resolved.len());
+        for (doc, (scenario, own)) in candidates.iter().zip(resolved) {
+            self.problems.extend(own.problems);
+            self.pending.extend(own.pending);
+            match scenario {
                 Some(scenario) => scenarios.push(scenario),
                 // Left out for its own errors: links to it are not reported again.
                 None => drop(self.broken.scenarios.insert(doc.id.clone())),
@@ -626,6 +641,17 @@ impl Resolver {
         }
         scenarios.sort_by(|a, b| a.id.cmp(&b.id));
         model.scenarios = scenarios;
+    }
+
+    /// An empty collector that knows what this one knows (declared
+    /// conditions, broken files), for resolving one file on another thread.
+    fn for_one_file(&self) -> Resolver {
+        Resolver {
+            problems: Vec::new(),
+            pending: Vec::new(),
+            condition_names: self.condition_names.clone(),
+            broken: self.broken.clone(),
+        }
     }
 
     fn scenario(&mut self, model: &Model, doc: &RawDoc<RawScenario>) -> Option<Scenario> {
@@ -875,7 +901,7 @@ fn select_nodes(
     };
     let product = &model.products[index];
     let ids: Vec<&str> = product.versions.iter().map(|v| v.id.as_str()).collect();
-    let known = format!("known versions of {}: {}", product.id, ids.join(", "));
+    let known = || format!("known versions of {}: {}", product.id, ids.join(", "));
     let spec = match (&parsed.spec, role) {
         (None, Role::Many) => VersionSpec::All,
         (None, _) if ids.len() == 1 => VersionSpec::All,
@@ -887,23 +913,24 @@ fn select_nodes(
                     ids.len()
                 ),
                 Some(format!(
-                    "name one, e.g. `{}@{}`; {known}",
+                    "name one, e.g. `{}@{}`; {}",
                     product.id,
-                    ids.last().unwrap_or(&"")
+                    ids.last().unwrap_or(&""),
+                    known()
                 )),
             ));
         }
         (Some(spec), _) => spec.clone(),
     };
-    let matched = selector::matches(&spec, &ids)
-        .map_err(|m| (format!("`{text}`: {m}"), Some(known.clone())))?;
+    let matched =
+        selector::matches(&spec, &ids).map_err(|m| (format!("`{text}`: {m}"), Some(known())))?;
     if role == Role::Exact && matched.len() != 1 {
         return Err((
             format!(
                 "`{text}` matches {} versions; exactly one is needed here",
                 matched.len()
             ),
-            Some(known),
+            Some(known()),
         ));
     }
     Ok(matched
