@@ -112,14 +112,14 @@ fn rebuild(root: &Path, shared: &Shared) {
     let (lock, wake) = (&shared.served, &shared.rebuilt);
     let mut served = lock.lock().unwrap_or_else(|e| e.into_inner());
     match result {
-        Ok((site, pages, warnings)) => {
+        Ok((site, scenarios, warnings)) => {
             for warning in &warnings {
                 eprintln!("{warning}");
             }
             served.site = Some(site);
             served.errors = None;
             println!(
-                "checked {pages} pages in {} ms",
+                "checked {scenarios} scenarios in {} ms",
                 started.elapsed().as_millis()
             );
         }
@@ -165,7 +165,7 @@ fn start_site(
                 return;
             }
         };
-        let _ = ready.send(Ok((site.paths.len(), checked.warnings)));
+        let _ = ready.send(Ok((model.scenarios.len(), checked.warnings)));
         for (path, reply) in receiver {
             let _ = reply.send(site.answer(&path));
         }
@@ -192,7 +192,7 @@ struct LiveSite<'m> {
     planner: crate::plan::Planner<'m>,
     renderer: crate::render::Renderer<'m>,
     theme: &'m crate::render::Theme,
-    paths: std::collections::HashSet<String>,
+
     files: HashMap<String, Arc<Vec<u8>>>,
     data_ready: bool,
 }
@@ -204,30 +204,33 @@ impl<'m> LiveSite<'m> {
     ) -> Result<Self, Vec<Diagnostic>> {
         let planner = crate::plan::Planner::new(model, &PlanOptions::default());
         let renderer = crate::render::Renderer::new(model, planner.urls, theme)?;
-        let paths = planner.page_paths().into_iter().collect();
+
         Ok(LiveSite {
             planner,
             renderer,
             theme,
-            paths,
             files: HashMap::new(),
             data_ready: false,
         })
+    }
+
+    /// The page at `path`, rendered once and kept; `None` when there is none.
+    fn render(&mut self, path: &str) -> Option<Arc<Vec<u8>>> {
+        let page = self.planner.page(path)?;
+        let bytes = match self.renderer.page(page) {
+            Ok(file) => file.bytes,
+            Err(problem) => error_page(&[problem.to_string()]),
+        };
+        let bytes = Arc::new(bytes);
+        self.files.insert(path.to_owned(), Arc::clone(&bytes));
+        Some(bytes)
     }
 
     fn answer(&mut self, path: &str) -> Answer {
         if let Some(bytes) = self.files.get(path) {
             return Answer::File(Arc::clone(bytes));
         }
-        if self.paths.contains(path) {
-            let rendered = self.planner.page(path).map(|page| self.renderer.page(page));
-            let bytes = match rendered {
-                Some(Ok(file)) => file.bytes,
-                Some(Err(problem)) => error_page(&[problem.to_string()]),
-                None => return Answer::Missing,
-            };
-            let bytes = Arc::new(bytes);
-            self.files.insert(path.to_owned(), Arc::clone(&bytes));
+        if let Some(bytes) = self.render(path) {
             return Answer::File(bytes);
         }
         if let Some(asset) = path.strip_prefix("assets/")
@@ -237,8 +240,7 @@ impl<'m> LiveSite<'m> {
         }
         if !self.data_ready {
             // Search index, graph data, robots.txt, static files: made together, once.
-            let pages: Vec<String> = self.paths.iter().cloned().collect();
-            for file in self.planner.files(&pages).0 {
+            for file in self.planner.files(&self.planner.page_paths()).0 {
                 self.files.insert(file.path, Arc::new(file.bytes));
             }
             self.data_ready = true;
@@ -246,7 +248,7 @@ impl<'m> LiveSite<'m> {
                 return Answer::File(Arc::clone(bytes));
             }
         }
-        if self.paths.contains(&format!("{path}/index.html")) {
+        if self.render(&format!("{path}/index.html")).is_some() {
             return Answer::Folder;
         }
         Answer::Missing

@@ -114,7 +114,8 @@ pub struct Planner<'m> {
     base_url: Option<String>,
     /// For each version, the scenarios whose from, to or via names it.
     mentions: Vec<Vec<usize>>,
-    rows: Rows,
+    /// Hop counts, computed when a page first needs them.
+    rows: std::sync::OnceLock<Rows>,
 }
 
 impl<'m> Planner<'m> {
@@ -122,12 +123,7 @@ impl<'m> Planner<'m> {
         let analysis = analyse(&UpgradeGraph::new(model));
         // One search per source answers every target; the hop counts feed the
         // matrix, "can be reached from" and the home page.
-        let rows = Arc::new(
-            (0..model.nodes.len())
-                .into_par_iter()
-                .map(|node| version::row(&analysis.default.paths_from(node), model.nodes.len()))
-                .collect(),
-        );
+
         let base_url = options
             .base_url
             .clone()
@@ -145,8 +141,22 @@ impl<'m> Planner<'m> {
             base_url,
             mentions: mentions(model),
             analysis,
-            rows,
+            rows: std::sync::OnceLock::new(),
         }
+    }
+
+    /// One search per source answers every target; the hop counts feed the
+    /// matrix, "can be reached from" and the home page.
+    fn rows(&self) -> &Rows {
+        self.rows.get_or_init(|| {
+            let nodes = self.model.nodes.len();
+            Arc::new(
+                (0..nodes)
+                    .into_par_iter()
+                    .map(|node| version::row(&self.analysis.default.paths_from(node), nodes))
+                    .collect(),
+            )
+        })
     }
 
     /// Every page of the site, in a stable order.
@@ -157,7 +167,7 @@ impl<'m> Planner<'m> {
         paths.extend((0..model.nodes.len()).map(|n| Urls::version(model, n)));
         paths.extend((0..model.scenarios.len()).map(|s| Urls::scenario(model, s)));
         paths.extend((0..model.components.len()).map(|c| Urls::component(model, c)));
-        paths.extend(self.matrix_paths(&self.rows));
+        paths.extend(self.matrix_paths(self.rows()));
         paths.extend([urls::PATHS, urls::SEARCH, "404.html"].map(String::from));
         paths
     }
@@ -166,14 +176,14 @@ impl<'m> Planner<'m> {
     pub fn page(&self, path: &str) -> Option<Page> {
         let model = self.model;
         match path {
-            urls::HOME => return Some(self.home_page(&self.rows)),
+            urls::HOME => return Some(self.home_page(self.rows())),
             urls::PATHS => return Some(self.simple_page(path, "paths.html", "Path finder")),
             urls::SEARCH => return Some(self.simple_page(path, "search.html", "Search")),
             "404.html" => return Some(self.simple_page(path, "404.html", "Page not found")),
             _ => {}
         }
         if path.starts_with("matrix/") {
-            return self.matrix_page(path, &self.rows);
+            return self.matrix_page(path, self.rows());
         }
         let inner = path.strip_suffix("/index.html")?;
         if let Some(id) = inner.strip_prefix("scenarios/") {
@@ -192,7 +202,7 @@ impl<'m> Planner<'m> {
             None => Some(self.product_page(p)),
             Some(v) => {
                 let node = model.products[p].versions.iter().find(|x| x.id == v)?.node;
-                Some(self.version_page(node, &self.rows))
+                Some(self.version_page(node, self.rows()))
             }
         }
     }
