@@ -55,21 +55,28 @@ impl Planner<'_> {
                 .iter()
                 .map(|l| self.outside(&path, l))
                 .collect(),
-            sources: scenario
-                .sources
-                .iter()
-                .map(|source| SourceView {
-                    title: source.title.clone(),
-                    url: self.outside_url(&path, &source.url),
-                    quote: source.quote.clone(),
-                    retrieved: source.retrieved.clone(),
-                })
-                .collect(),
+            sources: self.sources_of(&path, &[s]),
             notes: scenario.notes.clone(),
             conditions: self.condition_words(&scenario.condition),
             file: scenario.file.display().to_string(),
         };
         self.make_page(path, "scenario.html", frame, page)
+    }
+
+    /// The sources of some scenarios, each once, in the scenarios' order.
+    pub(super) fn sources_of(&self, page: &str, scenarios: &[usize]) -> Vec<SourceView> {
+        let mut seen = std::collections::HashSet::new();
+        scenarios
+            .iter()
+            .flat_map(|s| &self.model.scenarios[*s].sources)
+            .filter(|source| seen.insert((&source.title, &source.url, &source.quote)))
+            .map(|source| SourceView {
+                title: source.title.clone(),
+                url: self.outside_url(page, &source.url),
+                quote: source.quote.clone(),
+                retrieved: source.retrieved.clone(),
+            })
+            .collect()
     }
 
     fn selection(&self, page: &str, selector: &str, nodes: &[NodeId]) -> Selection {

@@ -178,6 +178,7 @@ impl Planner<'_> {
                 .iter()
                 .map(|s| self.scenario_row(&path, *s))
                 .collect(),
+            sources: self.sources_of(&path, &self.mentions[node]),
             file: product.file.display().to_string(),
         };
         self.make_page(path, "version.html", frame, page)

@@ -149,6 +149,8 @@ pub struct VersionPage {
     pub reached_from: Vec<Reach>,
     pub reached_from_more: usize,
     pub scenarios: Vec<ScenarioRow>,
+    /// Where the scenarios that mention this version got their facts.
+    pub sources: Vec<SourceView>,
     pub file: String,
 }
 
