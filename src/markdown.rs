@@ -21,6 +21,11 @@ pub struct Destination {
 
 /// Every link and image destination in a Markdown text, in order.
 pub fn destinations(text: &str) -> Vec<Destination> {
+    // Every link or image starts with `[` (inline, reference, image) or `<`
+    // (autolink); most fields have neither and need no parse.
+    if !text.contains(['[', '<']) {
+        return Vec::new();
+    }
     Parser::new_ext(text, options())
         .filter_map(|event| match event {
             Event::Start(Tag::Link { dest_url, .. }) => Some(Destination {

@@ -581,7 +581,6 @@ impl Resolver {
         raw: &S<String>,
         role: Role,
     ) -> Option<Vec<NodeId>> {
-        let at = span(file, raw);
         let product = raw.value.trim().split('@').next().unwrap_or_default();
         if self.broken.products.contains(product) {
             return None; // its file's own error says what is wrong
@@ -589,7 +588,7 @@ impl Resolver {
         match select_nodes(model, &raw.value, role) {
             Ok(nodes) => Some(nodes),
             Err((message, hint)) => {
-                let problem = self.error(at, message);
+                let problem = self.error(span(file, raw), message);
                 problem.hint = hint;
                 None
             }
@@ -902,9 +901,10 @@ fn select_nodes(
     let product = &model.products[index];
     let ids: Vec<&str> = product.versions.iter().map(|v| v.id.as_str()).collect();
     let known = || format!("known versions of {}: {}", product.id, ids.join(", "));
+    let all = VersionSpec::All;
     let spec = match (&parsed.spec, role) {
-        (None, Role::Many) => VersionSpec::All,
-        (None, _) if ids.len() == 1 => VersionSpec::All,
+        (None, Role::Many) => &all,
+        (None, _) if ids.len() == 1 => &all,
         (None, _) => {
             return Err((
                 format!(
@@ -920,10 +920,10 @@ fn select_nodes(
                 )),
             ));
         }
-        (Some(spec), _) => spec.clone(),
+        (Some(spec), _) => spec,
     };
     let matched =
-        selector::matches(&spec, &ids).map_err(|m| (format!("`{text}`: {m}"), Some(known())))?;
+        selector::matches(spec, &ids).map_err(|m| (format!("`{text}`: {m}"), Some(known())))?;
     if role == Role::Exact && matched.len() != 1 {
         return Err((
             format!(
