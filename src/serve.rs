@@ -65,7 +65,12 @@ pub struct ServeOptions {
 /// Builds, serves and rebuilds on change until the process is stopped.
 /// Returns only when the server cannot start.
 pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
-    let address = format!("{}:{}", options.bind, options.port);
+    // An IPv6 address needs brackets before the port.
+    let address = if options.bind.contains(':') && !options.bind.starts_with('[') {
+        format!("[{}]:{}", options.bind, options.port)
+    } else {
+        format!("{}:{}", options.bind, options.port)
+    };
     let listener = TcpListener::bind(&address).map_err(|error| match error.kind() {
         std::io::ErrorKind::AddrInUse => format!(
             "port {} is busy on {}; choose another with --port, e.g. --port {}",
