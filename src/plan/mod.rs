@@ -177,7 +177,7 @@ impl<'m> Planner<'m> {
         let model = self.model;
         match path {
             urls::HOME => return Some(self.home_page(self.rows())),
-            urls::PATHS => return Some(self.simple_page(path, "paths.html", "Path finder")),
+            urls::PATHS => return Some(self.finder_page()),
             urls::SEARCH => return Some(self.simple_page(path, "search.html", "Search")),
             "404.html" => return Some(self.simple_page(path, "404.html", "Page not found")),
             _ => {}
@@ -361,21 +361,29 @@ impl Planner<'_> {
         }
     }
 
+    /// Search and 404 need only the frame.
     fn simple_page(&self, path: &str, template: &'static str, title: &str) -> Page {
         let frame = self.frame(path, title.to_owned(), Vec::new());
-        let page = SimplePage {
-            versions: self
-                .model
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(node, _)| Choice {
-                    value: self.model.node_ref(node),
-                    label: self.model.node_title(node),
+        let page = FinderPage {
+            versions: Vec::new(),
+            conditions: Vec::new(),
+        };
+        self.make_page(path.to_owned(), template, frame, page)
+    }
+
+    /// The path finder: every version and condition to choose from.
+    fn finder_page(&self) -> Page {
+        let path = urls::PATHS;
+        let frame = self.frame(path, "Path finder".to_owned(), Vec::new());
+        let model = self.model;
+        let page = FinderPage {
+            versions: (0..model.nodes.len())
+                .map(|node| Choice {
+                    value: model.node_ref(node),
+                    label: model.node_title(node),
                 })
                 .collect(),
-            conditions: self
-                .model
+            conditions: model
                 .site
                 .conditions
                 .iter()
@@ -385,7 +393,7 @@ impl Planner<'_> {
                 })
                 .collect(),
         };
-        self.make_page(path.to_owned(), template, frame, page)
+        self.make_page(path.to_owned(), "paths.html", frame, page)
     }
 
     // ---- home ---------------------------------------------------------------

@@ -54,8 +54,9 @@ pub struct Choice {
     pub label: String,
 }
 
+/// The path finder's choices; empty on the search and 404 pages.
 #[derive(Serialize)]
-pub struct SimplePage {
+pub struct FinderPage {
     pub versions: Vec<Choice>,
     pub conditions: Vec<Choice>,
 }
