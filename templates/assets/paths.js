@@ -155,6 +155,13 @@
     answer.appendChild(heading);
     var route = path(edges(facts), from, to);
     answer.setAttribute("data-path", route ? route.map(function (n) { return data.nodes[n].ref; }).join(" ") : "");
+    /* Scenarios that refuse the direct upgrade explain the detour. */
+    data.scenarios.forEach(function (s) {
+      if (s.supported || !holds(s.condition, facts) || s.from.indexOf(from) < 0 || s.to.indexOf(to) < 0) return;
+      var why = element("p", "note refusal", "Not supported as a direct upgrade: ");
+      why.appendChild(link(s.url, s.title));
+      answer.appendChild(why);
+    });
     if (!route) {
       answer.appendChild(element("p", "verdict no", "No supported upgrade path" + under + "."));
       return;
