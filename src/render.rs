@@ -155,10 +155,11 @@ impl Links {
     /// Where a Markdown destination points from `page`: `@` references and
     /// site-relative paths are made relative to the page; others stay.
     fn rewrite(&self, page: &str, destination: &str) -> Option<String> {
-        if markdown::is_site_relative(destination) {
-            return Some(self.urls.relative(page, destination));
+        if destination.starts_with('@') {
+            self.resolve(page, destination)
+        } else {
+            Some(self.urls.written(page, destination))
         }
-        self.resolve(page, destination)
     }
 
     fn rewritten<'a>(

@@ -278,18 +278,10 @@ impl Planner<'_> {
     }
 
     /// A link written in content: site-relative paths become relative to the page.
-    fn outside_url(&self, page: &str, url: &str) -> String {
-        if crate::markdown::is_site_relative(url) {
-            self.urls.relative(page, url)
-        } else {
-            url.to_owned()
-        }
-    }
-
     fn outside(&self, page: &str, link: &crate::model::Link) -> ExternalLink {
         ExternalLink {
             title: link.title.clone(),
-            url: self.outside_url(page, &link.url),
+            url: self.urls.written(page, &link.url),
         }
     }
 
@@ -329,11 +321,7 @@ impl Planner<'_> {
             paths_url: self.urls.relative(path, urls::PATHS),
             search_url: self.urls.relative(path, urls::SEARCH),
             root_url: self.urls.relative(path, ""),
-            assets_url: self
-                .urls
-                .relative(path, "assets/")
-                .trim_end_matches("./")
-                .to_owned(),
+            assets_url: self.urls.relative(path, "assets/"),
             canonical: self.site.base_url.as_ref().map(|b| {
                 format!(
                     "{b}{}",

@@ -72,7 +72,7 @@ impl Planner<'_> {
             .filter(|source| seen.insert((&source.title, &source.url, &source.quote)))
             .map(|source| SourceView {
                 title: source.title.clone(),
-                url: self.outside_url(page, &source.url),
+                url: self.urls.written(page, &source.url),
                 quote: source.quote.clone(),
                 retrieved: source.retrieved.clone(),
             })

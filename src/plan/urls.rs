@@ -51,6 +51,17 @@ impl Urls {
         format!("to-{}-{}", model.product_of(to).id, model.version(to).id)
     }
 
+    /// A link written in content, as seen from the page at `from`: paths
+    /// relative to the site root become relative to the page; addresses with
+    /// a scheme, fragments and absolute paths stay as written.
+    pub fn written(&self, from: &str, url: &str) -> String {
+        if crate::markdown::is_site_relative(url) {
+            self.relative(from, url)
+        } else {
+            url.to_owned()
+        }
+    }
+
     /// A link from the page at `from` (a site path such as
     /// `products/a/1.0/index.html`) to the site path `to`, which may carry a
     /// `?query` or `#fragment`.
