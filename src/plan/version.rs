@@ -41,9 +41,9 @@ pub fn answered_targets(from: NodeId, row: &Row) -> Vec<NodeId> {
 /// When there are too many for full answers: the newest reachable version of
 /// each product, at most [`COMPACT_LIMIT`] of them, so that no page grows
 /// with the size of the whole knowledge base.
-fn compact_targets(model: &crate::model::Model, from: NodeId, row: &Row) -> Vec<NodeId> {
+fn newest_per_product(model: &crate::model::Model, reachable: &[NodeId]) -> Vec<NodeId> {
     let mut newest: Vec<NodeId> = Vec::new();
-    for to in reachable(from, row) {
+    for &to in reachable {
         match newest.last_mut() {
             Some(last) if model.nodes[*last].product == model.nodes[to].product => *last = to,
             _ => newest.push(to),
@@ -101,26 +101,26 @@ impl Planner<'_> {
             .map(|(c, edges)| (*c, edges.paths_from(node)))
             .collect();
         let row = &rows[node];
-        let mut targets = answered_targets(node, row);
-        let reachable = reachable(node, row).len();
-        let compact: Vec<CompactAnswer> = if targets.len() == reachable {
-            Vec::new()
-        } else {
-            compact_targets(model, node, row)
-                .into_iter()
-                .map(|to| self.compact_answer(&path, node, to, &tree))
-                .collect()
-        };
-        if targets.len() == reachable {
+        let reachable = reachable(node, row);
+        let (targets, compact): (Vec<NodeId>, Vec<CompactAnswer>) = if reachable.len()
+            <= FULL_ANSWERS_LIMIT
+        {
             // Versions reachable only when a condition holds get an answer too.
-            let only_variant = row.iter().enumerate().filter(|(to, hops)| {
+            let only_variant = (0..row.len()).filter(|to| {
                 *to != node
-                    && **hops == NONE
+                    && row[*to] == NONE
                     && variant_trees.iter().any(|(_, t)| t.hops(*to).is_some())
             });
-            targets.extend(only_variant.map(|(to, _)| to).collect::<Vec<_>>());
+            let mut targets: Vec<NodeId> = reachable.iter().copied().chain(only_variant).collect();
             targets.sort_unstable();
-        }
+            (targets, Vec::new())
+        } else {
+            let compact = newest_per_product(model, &reachable)
+                .into_iter()
+                .map(|to| self.compact_answer(&path, node, to, &tree))
+                .collect();
+            (Vec::new(), compact)
+        };
         let answers = targets
             .iter()
             .map(|to| self.answer(&path, node, *to, &tree, &variant_trees))
@@ -163,7 +163,9 @@ impl Planner<'_> {
                 .map(|i| self.issue_view(&path, i, None))
                 .collect(),
             answers,
-            more_targets: reachable.saturating_sub(targets.len().max(compact.len())),
+            more_targets: reachable
+                .len()
+                .saturating_sub(targets.len().max(compact.len())),
             compact,
             unsupported: self.mentions[node]
                 .iter()
