@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use upgrade_atlas::load::LoadCache;
 use upgrade_atlas::plan::{PlanOptions, Planner};
 use upgrade_atlas::render::{Renderer, Theme};
 
@@ -96,11 +95,16 @@ fn main() {
         let original = std::fs::read_to_string(&edited).unwrap();
         let mut round = 0;
         // serve keeps the parsed files between rebuilds.
-        let mut cache = LoadCache::default();
+        let mut cache = upgrade_atlas::CheckCache::default();
+        // As in serve, a file watcher reports each change.
+        cache.load.watched();
         upgrade_atlas::check_cached(root, &mut cache).unwrap_or_else(|_| panic!("checks"));
         let after_edit = time(runs, || {
             round += 1;
             let title = format!("Scenario 0, edit {round}");
+            cache
+                .load
+                .changed(Path::new("content/scenarios/g000/s00000.yaml"));
             std::fs::write(
                 &edited,
                 original.replace("title: Scenario 0", &format!("title: {title}")),

@@ -146,7 +146,9 @@ impl Sources {
 /// Sorts diagnostics by file, then position, and drops exact repeats, so that
 /// output is stable whatever order the stages found them in.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| (&a.span, a.level, &a.message).cmp(&(&b.span, b.level, &b.message)));
+    diagnostics.sort_by(|a, b| {
+        (&a.span, a.level, &a.message, &a.hint).cmp(&(&b.span, b.level, &b.message, &b.hint))
+    });
     diagnostics.dedup();
 }
 

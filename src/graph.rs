@@ -80,7 +80,7 @@ impl<'m> UpgradeGraph<'m> {
             .scenarios
             .iter()
             .filter(|s| !s.supported && s.condition.holds(facts))
-            .flat_map(pairs)
+            .flat_map(|s| pairs(s))
             .collect();
         if !refused.is_empty() {
             for (from, list) in successors.iter_mut().enumerate() {

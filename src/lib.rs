@@ -37,14 +37,23 @@ pub struct Failure {
 
 /// Runs load, resolve and graph checks on the knowledge base at `root`.
 pub fn check(root: &Path) -> Result<Checked, Failure> {
-    check_cached(root, &mut load::LoadCache::default())
+    check_cached(root, &mut CheckCache::default())
 }
 
-/// [`check`], parsing only the files that changed since `cache` was filled.
-pub fn check_cached(root: &Path, cache: &mut load::LoadCache) -> Result<Checked, Failure> {
-    let (raw, mut problems) = load::load_cached(root, cache);
+/// What [`check_cached`] keeps between runs: parsed files and resolved
+/// scenarios. `serve` keeps one for as long as it runs.
+#[derive(Default)]
+pub struct CheckCache {
+    pub load: load::LoadCache,
+    pub resolve: resolve::ResolveCache,
+}
+
+/// [`check`], parsing and resolving again only the files that changed since
+/// `cache` was filled.
+pub fn check_cached(root: &Path, cache: &mut CheckCache) -> Result<Checked, Failure> {
+    let (raw, mut problems) = load::load_cached(root, &mut cache.load);
     let loaded_cleanly = !diag::has_errors(&problems);
-    let (model, resolve_problems) = resolve::resolve(raw);
+    let (model, resolve_problems) = resolve::resolve_cached(raw, &mut cache.resolve);
     problems.extend(resolve_problems);
     let complete = loaded_cleanly && !diag::has_errors(&problems);
     problems.extend(graph::UpgradeGraph::new(&model).check(complete));

@@ -5,7 +5,7 @@
 //! text so that later stages and the error printer can point into it. Nothing
 //! here knows what an id means; that is `resolve`'s job.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Component, Path, PathBuf};
@@ -40,7 +40,7 @@ pub struct RawKb {
     pub broken: Broken,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Broken {
     pub products: std::collections::BTreeSet<String>,
     pub components: std::collections::BTreeSet<String>,
@@ -456,11 +456,81 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
 
 /// Files parsed by an earlier load, by path: a file whose size and
 /// modification time (to the nanosecond where the file system keeps it) did
-/// not change is not read again. `serve` keeps one between rebuilds.
+/// not change is not read again. `serve` keeps one between rebuilds, and
+/// while its watcher reports every change, a rebuild after editing known
+/// files reads only those, without walking `content/` again.
 #[derive(Default)]
 pub struct LoadCache {
     files: HashMap<PathBuf, (Stamp, Read, Vec<Diagnostic>)>,
+    /// What the last walk of content/ found.
+    walk: Option<Walk>,
+    /// While a watcher reports changes: the files (relative to the root)
+    /// reported changed since the last load.
+    reported: Option<BTreeSet<PathBuf>>,
 }
+
+impl LoadCache {
+    /// From the next load on, every change is reported through
+    /// [`LoadCache::changed`] or [`LoadCache::changed_somewhere`]. The next
+    /// load still walks, for what changed before the watcher started.
+    pub fn watched(&mut self) {
+        self.reported = Some(BTreeSet::new());
+        self.walk = None;
+    }
+
+    /// `file` (relative to the root) was created, changed or removed.
+    pub fn changed(&mut self, file: &Path) {
+        if let Some(reported) = &mut self.reported {
+            reported.insert(file.to_path_buf());
+        }
+    }
+
+    /// Something changed that cannot be named: the next load walks again.
+    pub fn changed_somewhere(&mut self) {
+        self.walk = None;
+    }
+
+    /// The paths to read again when the reported changes are all edits of
+    /// files the last walk found, so that walking again would find the same
+    /// files; `None` when content/ must be walked.
+    fn edited_files(&self, root: &Path) -> Option<HashSet<PathBuf>> {
+        let (reported, walk) = (self.reported.as_ref()?, self.walk.as_ref()?);
+        if walk.followed_links {
+            // A change to a link's target is reported under the target's name.
+            return None;
+        }
+        let mut edited = HashSet::new();
+        for file in reported {
+            let Ok(below_content) = file.strip_prefix("content") else {
+                continue; // templates/: not this stage's business
+            };
+            if below_content.components().any(|c| is_hidden(c.as_os_str())) {
+                continue; // the walk skips hidden files and folders
+            }
+            let path = root.join(file);
+            let known = self.files.contains_key(&path);
+            match std::fs::symlink_metadata(&path) {
+                Ok(metadata) if metadata.is_file() && known => drop(edited.insert(path)),
+                // Come and gone, like an editor's temporary file.
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound && !known => {}
+                _ => return None,
+            }
+        }
+        Some(edited)
+    }
+}
+
+/// What a walk of content/ found: (path, path from the root) of each file
+/// in walk order, and the problems met on the way.
+#[derive(Default)]
+struct Walk {
+    files: Vec<(PathBuf, PathBuf)>,
+    problems: Vec<Diagnostic>,
+    followed_links: bool,
+}
+
+/// A file read again: its stamp (when it has one), what it is, its problems.
+type Fresh = (Option<Stamp>, Read, Vec<Diagnostic>);
 
 /// What tells that a file changed without reading it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -486,76 +556,109 @@ pub fn load(root: &Path) -> (RawKb, Vec<Diagnostic>) {
 /// new results in it.
 pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawKb, Vec<Diagnostic>) {
     let mut kb = RawKb::default();
-    let mut problems = Vec::new();
     let content = root.join("content");
     if !content.is_dir() {
-        problems.push(
-            Diagnostic::error(Span::file_start("content"), "no content/ folder here")
-                .with_hint(format!(
-                    "run upgrade-atlas in the folder that holds content/, or pass --root (looked in {})",
-                    root.display()
-                )),
-        );
-        return (kb, problems);
+        cache.walk = None;
+        let problem = Diagnostic::error(Span::file_start("content"), "no content/ folder here")
+            .with_hint(format!(
+                "run upgrade-atlas in the folder that holds content/, or pass --root (looked in {})",
+                root.display()
+            ));
+        return (kb, vec![problem]);
     }
-    let real_content = content.canonicalize().unwrap_or_else(|_| content.clone());
+    let edited = cache.edited_files(root);
+    if edited.is_none() {
+        cache.walk = Some(walk(root, &content));
+    }
+    if let Some(reported) = &mut cache.reported {
+        reported.clear();
+    }
+    let walk = cache.walk.as_ref().expect("walked above");
+    let mut problems = walk.problems.clone();
 
-    let walker = walkdir::WalkDir::new(&content)
+    // Parsing is the slow part and files are independent: read them in
+    // parallel, then gather the results in walk order.
+    let cached = &cache.files;
+    let outcomes: Vec<Option<Fresh>> = walk
+        .files
+        .par_iter()
+        .map(|(path, file)| {
+            let kept = cached.get(path);
+            let now = match (&edited, kept) {
+                (Some(edited), Some(_)) if !edited.contains(path) => return None,
+                (None, Some((then, ..))) => match stamp(path) {
+                    Some(now) if now == *then => return None,
+                    now => now,
+                },
+                _ => stamp(path),
+            };
+            let below_content = path.strip_prefix(&content).unwrap_or(path);
+            let (read, found) = read_entry(root, path, below_content, file);
+            Some((now, read, found))
+        })
+        .collect();
+    let mut fresh = Vec::new();
+    for ((path, file), outcome) in walk.files.iter().zip(outcomes) {
+        let (read, found) = match &outcome {
+            None => {
+                let (_, read, found) = &cache.files[path];
+                (read.clone(), found)
+            }
+            Some((_, read, found)) => (read.clone(), found),
+        };
+        problems.extend(found.iter().cloned());
+        kb.add(file.clone(), read);
+        if let Some((Some(now), read, found)) = outcome {
+            fresh.push((path.clone(), (now, read, found)));
+        }
+    }
+    if edited.is_none() {
+        // Forget files that are gone.
+        let walked: HashSet<&PathBuf> = walk.files.iter().map(|(path, _)| path).collect();
+        cache.files.retain(|path, _| walked.contains(path));
+    }
+    cache.files.extend(fresh);
+    (kb, problems)
+}
+
+/// Lists the files under content/, in name order, skipping hidden ones.
+fn walk(root: &Path, content: &Path) -> Walk {
+    let real_content = content
+        .canonicalize()
+        .unwrap_or_else(|_| content.to_path_buf());
+    let walker = walkdir::WalkDir::new(content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    let mut files = Vec::new();
+    let mut found = Walk::default();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                problems.push(walk_problem(root, &error));
+                found.problems.push(walk_problem(root, &error));
                 continue;
             }
         };
         let file = relative(root, entry.path());
-        if entry.path_is_symlink() && !stays_inside(entry.path(), &real_content) {
-            problems.push(
-                Diagnostic::error(
-                    Span::file_start(&file),
-                    "symbolic link points outside content/",
-                )
-                .with_hint("links are followed only while they stay inside content/; copy the file in instead"),
-            );
-            continue;
+        if entry.path_is_symlink() {
+            found.followed_links = true;
+            if !stays_inside(entry.path(), &real_content) {
+                found.problems.push(
+                    Diagnostic::error(
+                        Span::file_start(&file),
+                        "symbolic link points outside content/",
+                    )
+                    .with_hint("links are followed only while they stay inside content/; copy the file in instead"),
+                );
+                continue;
+            }
         }
         if entry.file_type().is_file() {
-            files.push((entry.into_path(), file));
+            found.files.push((entry.into_path(), file));
         }
     }
-    // Parsing is the slow part and files are independent: read them in
-    // parallel, then gather the results in walk order.
-    let cached = &cache.files;
-    let read: Vec<(Option<Stamp>, Read, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|(path, file)| {
-            let now = stamp(path);
-            if let (Some(now), Some((then, read, found))) = (now, cached.get(path))
-                && now == *then
-            {
-                return (Some(now), read.clone(), found.clone());
-            }
-            let below_content = path.strip_prefix(&content).unwrap_or(path);
-            let (read, found) = read_entry(root, path, below_content, file);
-            (now, read, found)
-        })
-        .collect();
-    let mut kept = HashMap::with_capacity(files.len());
-    for ((path, file), (now, result, found)) in files.into_iter().zip(read) {
-        if let Some(now) = now {
-            kept.insert(path, (now, result.clone(), found.clone()));
-        }
-        problems.extend(found);
-        kb.add(file, result);
-    }
-    cache.files = kept;
-    (kb, problems)
+    found
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -23,7 +23,7 @@ pub struct Model {
     /// Every version, product by product (in product id order), oldest first.
     pub nodes: Vec<Node>,
     pub components: Vec<Component>,
-    pub scenarios: Vec<Scenario>,
+    pub scenarios: Vec<std::sync::Arc<Scenario>>,
     /// Files under `content/static/`: (path below static/, path from the root).
     pub static_files: Vec<(PathBuf, PathBuf)>,
     pub sources: Sources,

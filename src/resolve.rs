@@ -5,14 +5,15 @@
 //! the scheme of every link. Every problem is collected; what is broken is
 //! left out of the model so that later checks can still run on the rest.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Span, closest};
 use crate::load::{
-    Names, OneOrMany, RawComponent, RawDoc, RawIssue, RawKb, RawLink, RawProduct, RawRule,
+    Broken, Names, OneOrMany, RawComponent, RawDoc, RawIssue, RawKb, RawLink, RawProduct, RawRule,
     RawScenario, RawSite, RawSource, RawStop, S,
 };
 use crate::markdown;
@@ -20,6 +21,23 @@ use crate::model::*;
 use crate::selector::{self, VersionSpec, is_product_id, is_version_id};
 
 pub fn resolve(raw: RawKb) -> (Model, Vec<Diagnostic>) {
+    resolve_cached(raw, &mut ResolveCache::default())
+}
+
+/// [`resolve`], reusing what `cache` holds for scenario files that did not
+/// change since it was filled, and keeping the new results in it.
+pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagnostic>) {
+    let basis = Basis::of(&raw);
+    if !cache
+        .basis
+        .as_ref()
+        .is_some_and(|kept| kept.same_as(&basis))
+    {
+        *cache = ResolveCache {
+            basis: Some(basis),
+            ..ResolveCache::default()
+        };
+    }
     let mut resolver = Resolver {
         broken: raw.broken,
         ..Resolver::default()
@@ -37,10 +55,71 @@ pub fn resolve(raw: RawKb) -> (Model, Vec<Diagnostic>) {
     resolver.products(&mut model, &raw.products);
     resolver.components(&mut model, &raw.components);
     resolver.product_details(&mut model, &raw.products);
-    resolver.scenarios(&mut model, &raw.scenarios);
+    resolver.scenarios(&mut model, &raw.scenarios, &mut cache.scenarios);
     resolver.check_markdown(&model);
+    resolver.check_scenario_links(&model, cache);
     resolver.check_static(&model);
     (model, resolver.problems)
+}
+
+/// Scenario results kept between runs, so that `serve` resolves again only
+/// the scenario files that changed. A scenario depends on the site, the
+/// products and the components, never on another scenario (except for the
+/// `@` links in its Markdown), so its results stay right while those are
+/// the very same parsed documents as before.
+#[derive(Default)]
+pub struct ResolveCache {
+    basis: Option<Basis>,
+    /// By scenario file.
+    scenarios: HashMap<PathBuf, Memo>,
+    /// The scenarios that resolved and the broken ids when the kept Markdown
+    /// link results were found: links may point at any scenario.
+    links_basis: Option<(Vec<String>, Broken)>,
+}
+
+/// What every scenario's results depend on besides its own file.
+struct Basis {
+    site: Option<Arc<RawDoc<RawSite>>>,
+    products: Vec<Arc<RawDoc<RawProduct>>>,
+    components: Vec<Arc<RawDoc<RawComponent>>>,
+    broken: Broken,
+}
+
+impl Basis {
+    fn of(raw: &RawKb) -> Basis {
+        Basis {
+            site: raw.site.clone(),
+            products: raw.products.clone(),
+            components: raw.components.clone(),
+            broken: raw.broken.clone(),
+        }
+    }
+
+    /// The same documents, not merely equal ones: the load cache hands out
+    /// the same `Arc` for a file that did not change.
+    fn same_as(&self, other: &Basis) -> bool {
+        fn same<T>(a: &[Arc<T>], b: &[Arc<T>]) -> bool {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| Arc::ptr_eq(a, b))
+        }
+        let site = match (&self.site, &other.site) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        site && same(&self.products, &other.products)
+            && same(&self.components, &other.components)
+            && self.broken == other.broken
+    }
+}
+
+/// One scenario file's results.
+struct Memo {
+    doc: Arc<RawDoc<RawScenario>>,
+    /// `None` when the file has errors of its own.
+    scenario: Option<Arc<Scenario>>,
+    problems: Vec<Diagnostic>,
+    markdown: Vec<PendingMarkdown>,
+    /// The problems of its Markdown links, once checked.
+    link_problems: Option<Vec<Diagnostic>>,
 }
 
 fn span<T>(file: &Path, value: &S<T>) -> Span {
@@ -76,7 +155,7 @@ struct Resolver {
     pending: Vec<PendingMarkdown>,
     condition_names: Vec<String>,
     /// Files that failed to load; what refers to them is not reported again.
-    broken: crate::load::Broken,
+    broken: Broken,
 }
 
 impl Resolver {
@@ -256,7 +335,7 @@ impl Resolver {
 
     /// Products, their versions and the node list; rules and issues come later,
     /// once components and every product's versions are known.
-    fn products(&mut self, model: &mut Model, raw: &[std::sync::Arc<RawDoc<RawProduct>>]) {
+    fn products(&mut self, model: &mut Model, raw: &[Arc<RawDoc<RawProduct>>]) {
         let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
         let mut docs: Vec<&RawDoc<RawProduct>> = Vec::new();
         for doc in raw {
@@ -366,7 +445,7 @@ impl Resolver {
     }
 
     /// Rules, version components and version issues.
-    fn product_details(&mut self, model: &mut Model, raw: &[std::sync::Arc<RawDoc<RawProduct>>]) {
+    fn product_details(&mut self, model: &mut Model, raw: &[Arc<RawDoc<RawProduct>>]) {
         let docs: BTreeMap<&str, &RawDoc<RawProduct>> =
             raw.iter().map(|d| (d.id.as_str(), &**d)).collect();
         for index in 0..model.products.len() {
@@ -477,7 +556,7 @@ impl Resolver {
 
     // ---- components -------------------------------------------------------
 
-    fn components(&mut self, model: &mut Model, raw: &[std::sync::Arc<RawDoc<RawComponent>>]) {
+    fn components(&mut self, model: &mut Model, raw: &[Arc<RawDoc<RawComponent>>]) {
         let mut docs: Vec<&RawDoc<RawComponent>> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for doc in raw {
@@ -597,8 +676,13 @@ impl Resolver {
 
     // ---- scenarios ----------------------------------------------------------
 
-    fn scenarios(&mut self, model: &mut Model, raw: &[std::sync::Arc<RawDoc<RawScenario>>]) {
-        let mut candidates: Vec<&RawDoc<RawScenario>> = Vec::new();
+    fn scenarios(
+        &mut self,
+        model: &mut Model,
+        raw: &[Arc<RawDoc<RawScenario>>],
+        memos: &mut HashMap<PathBuf, Memo>,
+    ) {
+        let mut candidates: Vec<&Arc<RawDoc<RawScenario>>> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for doc in raw {
             if let Some(bad) = doc
@@ -619,24 +703,44 @@ impl Resolver {
             }
             candidates.push(doc);
         }
-        // Scenarios resolve independently of each other: in parallel, each
-        // with its own collector of problems, gathered in file order.
-        let resolved: Vec<(Option<Scenario>, Resolver)> = candidates
-            .par_iter()
+        // What a file gave last time, if it is the very same document.
+        let mut previous = std::mem::take(memos);
+        let mut slots: Vec<Option<(PathBuf, Memo)>> = candidates
+            .iter()
             .map(|doc| {
-                let mut own = self.for_one_file();
-                (own.scenario(model, doc), own)
+                previous
+                    .remove_entry(&doc.file)
+                    .filter(|(_, memo)| Arc::ptr_eq(&memo.doc, doc))
             })
             .collect();
-        let mut scenarios = Vec::with_capacity(resolved.len());
-        for (doc, (scenario, own)) in candidates.iter().zip(resolved) {
-            self.problems.extend(own.problems);
-            self.pending.extend(own.pending);
-            match scenario {
-                Some(scenario) => scenarios.push(scenario),
+        // Scenarios resolve independently of each other: in parallel, each
+        // with its own collector of problems.
+        let this = &*self;
+        slots
+            .par_iter_mut()
+            .zip(candidates.par_iter())
+            .filter(|(slot, _)| slot.is_none())
+            .for_each(|(slot, doc)| {
+                let mut own = this.for_one_file();
+                let scenario = own.scenario(model, doc).map(Arc::new);
+                let memo = Memo {
+                    doc: Arc::clone(doc),
+                    scenario,
+                    problems: own.problems,
+                    markdown: own.pending,
+                    link_problems: None,
+                };
+                *slot = Some((doc.file.clone(), memo));
+            });
+        let mut scenarios = Vec::with_capacity(slots.len());
+        for (file, memo) in slots.into_iter().flatten() {
+            self.problems.extend(memo.problems.iter().cloned());
+            match &memo.scenario {
+                Some(scenario) => scenarios.push(Arc::clone(scenario)),
                 // Left out for its own errors: links to it are not reported again.
-                None => drop(self.broken.scenarios.insert(doc.id.clone())),
+                None => drop(self.broken.scenarios.insert(memo.doc.id.clone())),
             }
+            memos.insert(file, memo);
         }
         scenarios.sort_by(|a, b| a.id.cmp(&b.id));
         model.scenarios = scenarios;
@@ -814,20 +918,59 @@ impl Resolver {
         self.broken.products.contains(product)
     }
 
-    /// Checks every Markdown link, in parallel: parsing Markdown is the
-    /// costly part of resolving a large knowledge base.
+    /// Checks every Markdown link of the site, products and components, in
+    /// parallel: parsing Markdown is the costly part of resolving.
     fn check_markdown(&mut self, model: &Model) {
         let pending = std::mem::take(&mut self.pending);
         let found: Vec<Diagnostic> = pending
             .par_iter()
-            .flat_map_iter(|pending| {
-                markdown::destinations(&pending.text)
-                    .into_iter()
-                    .filter_map(|destination| self.link_problem(model, pending, &destination))
-                    .collect::<Vec<_>>()
-            })
+            .flat_map_iter(|pending| self.links_in(model, pending))
             .collect();
         self.problems.extend(found);
+    }
+
+    /// Checks the Markdown links of the scenarios, or reuses what was found
+    /// for a file that did not change while the same scenarios resolved.
+    fn check_scenario_links(&mut self, model: &Model, cache: &mut ResolveCache) {
+        let same_targets = cache.links_basis.as_ref().is_some_and(|(ids, broken)| {
+            *broken == self.broken
+                && ids
+                    .iter()
+                    .map(String::as_str)
+                    .eq(model.scenarios.iter().map(|s| s.id.as_str()))
+        });
+        if !same_targets {
+            for memo in cache.scenarios.values_mut() {
+                memo.link_problems = None;
+            }
+            let ids = model.scenarios.iter().map(|s| s.id.clone()).collect();
+            cache.links_basis = Some((ids, self.broken.clone()));
+        }
+        let mut unchecked: Vec<&mut Memo> = cache
+            .scenarios
+            .values_mut()
+            .filter(|memo| memo.link_problems.is_none())
+            .collect();
+        let this = &*self;
+        unchecked.par_iter_mut().for_each(|memo| {
+            let found = memo
+                .markdown
+                .iter()
+                .flat_map(|pending| this.links_in(model, pending))
+                .collect();
+            memo.link_problems = Some(found);
+        });
+        for memo in cache.scenarios.values() {
+            self.problems
+                .extend(memo.link_problems.iter().flatten().cloned());
+        }
+    }
+
+    fn links_in(&self, model: &Model, pending: &PendingMarkdown) -> Vec<Diagnostic> {
+        markdown::destinations(&pending.text)
+            .into_iter()
+            .filter_map(|destination| self.link_problem(model, pending, &destination))
+            .collect()
     }
 
     fn link_problem(

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -51,7 +51,7 @@ struct Preview {
     /// Woken after every rebuild, for the reload events.
     rebuilt: Condvar,
     /// Parsed files kept between rebuilds, so that a rebuild parses only what changed.
-    cache: Mutex<crate::load::LoadCache>,
+    cache: Mutex<crate::CheckCache>,
 }
 
 type Shared = Arc<Preview>;
@@ -152,7 +152,7 @@ fn rebuild(root: &Path, shared: &Shared) {
 /// its pages on demand. The thread ends when the next site replaces it.
 fn start_site(
     root: &Path,
-    cache: &mut crate::load::LoadCache,
+    cache: &mut crate::CheckCache,
 ) -> Result<(std::sync::mpsc::Sender<Job>, usize, Vec<Diagnostic>), crate::Failure> {
     let checked = crate::check_cached(root, cache)?;
     let theme = crate::render::Theme::load(root).map_err(|diagnostics| crate::Failure {
@@ -275,7 +275,7 @@ fn ask(site: &std::sync::mpsc::Sender<Job>, path: &str) -> Answer {
 /// Only changes count: reading files (as every rebuild does) must not
 /// trigger another rebuild.
 fn watch(root: &Path, shared: Shared) -> notify::Result<notify::RecommendedWatcher> {
-    use notify::{EventKind, RecursiveMode, Watcher};
+    use notify::{RecursiveMode, Watcher};
     let (sender, receiver) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(sender)?;
     // The root itself, not recursively, notices templates/ appearing; its
@@ -287,29 +287,80 @@ fn watch(root: &Path, shared: Shared) -> notify::Result<notify::RecommendedWatch
             watcher.watch(&path, RecursiveMode::Recursive)?;
         }
     }
-    // Events name absolute paths; compare them with the absolute root.
-    let absolute_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // From now on the load stage may trust the events below to name every
+    // changed file, and skip walking content/ when only known files changed.
+    shared
+        .cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .load
+        .watched();
+    // Events name absolute paths; compare them with the absolute root too.
+    let roots = [
+        root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        root.to_path_buf(),
+    ];
     let root = root.to_path_buf();
-    let relevant = move |event: &notify::Event| {
-        matches!(
-            event.kind,
-            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-        ) && event.paths.iter().any(|path| {
-            let below = path.strip_prefix(&absolute_root).unwrap_or(path);
-            below.starts_with("content") || below.starts_with("templates")
-        })
-    };
     std::thread::spawn(move || {
         while let Ok(event) = receiver.recv() {
-            if !event.as_ref().is_ok_and(&relevant) {
+            if !event.as_ref().is_ok_and(|event| is_relevant(event, &roots)) {
                 continue;
             }
-            // Let a burst of changes (an editor's save, a git checkout) settle.
-            while receiver.recv_timeout(Duration::from_millis(100)).is_ok() {}
+            // Let a burst of changes (an editor's save, a git checkout)
+            // settle, noting every file it touched.
+            let mut burst = vec![event];
+            while let Ok(event) = receiver.recv_timeout(Duration::from_millis(100)) {
+                burst.push(event);
+            }
+            report(&burst, &roots, &shared);
             rebuild(&root, &shared);
         }
     });
     Ok(watcher)
+}
+
+/// Tells the load cache which files a burst of events touched.
+fn report(burst: &[notify::Result<notify::Event>], roots: &[PathBuf], shared: &Shared) {
+    let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+    for event in burst {
+        match event {
+            Ok(event) if event.need_rescan() => cache.load.changed_somewhere(),
+            Ok(event) if is_change(event) => {
+                for path in &event.paths {
+                    match below(path, roots) {
+                        Some(file) => cache.load.changed(file),
+                        None => cache.load.changed_somewhere(),
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(_) => cache.load.changed_somewhere(),
+        }
+    }
+}
+
+/// Whether an event created, changed or removed something.
+fn is_change(event: &notify::Event) -> bool {
+    use notify::EventKind;
+    matches!(
+        event.kind,
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+    )
+}
+
+/// A change in content/ or templates/ (or somewhere unknown). Only changes
+/// count: reading files, as every rebuild does, must not start another.
+fn is_relevant(event: &notify::Event, roots: &[PathBuf]) -> bool {
+    is_change(event)
+        && event.paths.iter().any(|path| {
+            below(path, roots)
+                .is_none_or(|below| below.starts_with("content") || below.starts_with("templates"))
+        })
+}
+
+/// `path` relative to the knowledge base root, known by either of its names.
+fn below<'p>(path: &'p Path, roots: &[PathBuf]) -> Option<&'p Path> {
+    roots.iter().find_map(|root| path.strip_prefix(root).ok())
 }
 
 /// The file a request path names, if it names one safely: percent-decoded,

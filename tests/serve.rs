@@ -230,6 +230,60 @@ fn edits_rebuild_send_a_reload_and_errors_show_until_fixed() {
     );
 }
 
+/// After the first rebuild, serve reads only the files its watcher names;
+/// new files, saves by rename and removals must still be followed.
+#[test]
+fn new_files_saves_by_rename_and_removals_are_followed() {
+    let kb = example();
+    let server = start(kb.path());
+    let folder = kb.path().join("content/scenarios/backoffice");
+    let page = "/scenarios/backoffice/4.0-to-4.5/index.html";
+    let scenario = |title: &str| {
+        format!(
+            "from: backoffice-server@4.0\nto: backoffice-server@4.5\ndirect: supported\ntitle: {title}\n"
+        )
+    };
+    let shows = |title: &'static str| move |s: u16, b: &str| s == 200 && b.contains(title);
+
+    std::fs::write(folder.join("4.0-to-4.5.yaml"), scenario("A new scenario")).unwrap();
+    wait_for(
+        server.port,
+        page,
+        "the new file",
+        shows("<h1>A new scenario</h1>"),
+    );
+
+    // In place, twice: the second rebuild reads only this file.
+    for title in ["Edited once", "Edited twice"] {
+        std::fs::write(folder.join("4.0-to-4.5.yaml"), scenario(title)).unwrap();
+        wait_for(server.port, page, title, |s, b| {
+            s == 200 && b.contains(title)
+        });
+    }
+
+    // As many editors save: a hidden temporary file renamed over the old one.
+    std::fs::write(
+        folder.join(".4.0-to-4.5.yaml.tmp"),
+        scenario("Saved by rename"),
+    )
+    .unwrap();
+    std::fs::rename(
+        folder.join(".4.0-to-4.5.yaml.tmp"),
+        folder.join("4.0-to-4.5.yaml"),
+    )
+    .unwrap();
+    wait_for(
+        server.port,
+        page,
+        "the renamed file",
+        shows("<h1>Saved by rename</h1>"),
+    );
+
+    std::fs::remove_file(folder.join("4.0-to-4.5.yaml")).unwrap();
+    wait_for(server.port, page, "the page to go", |s, _| s == 404);
+    assert_eq!(get(server.port, "/index.html").0, 200);
+}
+
 #[test]
 fn a_busy_port_says_to_choose_another() {
     let kb = example();

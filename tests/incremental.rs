@@ -1,0 +1,179 @@
+//! `serve` checks again after every change with a cache of parsed files and
+//! resolved scenarios, told by its file watcher which files changed. Here a
+//! series of edits, each reported as the watcher would, must give exactly
+//! what a check from scratch gives: the same model and the same problems.
+
+mod common;
+
+use std::path::Path;
+
+use upgrade_atlas::{CheckCache, check, check_cached};
+
+/// The model (without its source texts, kept in a hash map) or the problems.
+fn outcome(result: Result<upgrade_atlas::Checked, upgrade_atlas::Failure>) -> String {
+    match result {
+        Ok(checked) => {
+            let model = &checked.model;
+            let warnings: Vec<String> = checked.warnings.iter().map(|w| w.to_string()).collect();
+            format!(
+                "{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{warnings:#?}",
+                model.site,
+                model.products,
+                model.nodes,
+                model.components,
+                model.scenarios,
+                model.static_files
+            )
+        }
+        Err(failure) => failure
+            .diagnostics
+            .iter()
+            .map(|d| format!("{d}\n"))
+            .collect(),
+    }
+}
+
+/// One change to the knowledge base: files to write (`None` removes) and
+/// whether the watcher could name them.
+struct Edit {
+    what: &'static str,
+    files: Vec<(&'static str, Option<String>)>,
+}
+
+fn edit(what: &'static str, files: Vec<(&'static str, Option<String>)>) -> Edit {
+    Edit { what, files }
+}
+
+fn read(root: &Path, file: &str) -> String {
+    std::fs::read_to_string(root.join(file)).expect("readable")
+}
+
+const TO_XP: &str = "content/scenarios/backoffice/4.5-to-xp.yaml";
+const SBS_TO_XP: &str = "content/scenarios/small-business/to-xp.yaml";
+const NEW: &str = "content/scenarios/backoffice/4.0-to-4.5.yaml";
+const PRODUCT: &str = "content/products/backoffice-server.yaml";
+
+#[test]
+fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+        &root.join("content"),
+    );
+    let to_xp = read(root, TO_XP);
+    let sbs_to_xp = read(root, SBS_TO_XP);
+    let product = read(root, PRODUCT);
+    let new_scenario = "from: backoffice-server@4.0\nto: backoffice-server@4.5\ndirect: supported\ntitle: Within BackOffice\nsummary: See [the 4.5 move](@scenario:backoffice/4.5-to-xp).\n".to_owned();
+    let edits = vec![
+        edit(
+            "retitle a scenario",
+            vec![(
+                TO_XP,
+                Some(to_xp.replace("title: BackOffice", "title: Retitled")),
+            )],
+        ),
+        edit(
+            "a link to a scenario that does not exist yet",
+            vec![(
+                SBS_TO_XP,
+                Some(sbs_to_xp.replace(
+                    "(@scenario:backoffice/4.5-to-xp)",
+                    "(@scenario:backoffice/4.0-to-4.5)",
+                )),
+            )],
+        ),
+        edit(
+            "the scenario appears",
+            vec![(NEW, Some(new_scenario.clone()))],
+        ),
+        edit(
+            "it stops resolving",
+            vec![(
+                NEW,
+                Some(new_scenario.replace("to: backoffice-server@4.5", "to: nowhere@1")),
+            )],
+        ),
+        edit("it resolves again", vec![(NEW, Some(new_scenario.clone()))]),
+        edit("it is removed", vec![(NEW, None)]),
+        edit(
+            "the link is fixed",
+            vec![(SBS_TO_XP, Some(sbs_to_xp.clone()))],
+        ),
+        edit(
+            "broken YAML",
+            vec![(TO_XP, Some(to_xp.replace("direct: supported", "direct: [")))],
+        ),
+        edit("fixed YAML", vec![(TO_XP, Some(to_xp.clone()))]),
+        edit(
+            "a product loses a version that scenarios use",
+            vec![(
+                PRODUCT,
+                Some(product.replace("  - id: \"4.5\"", "  - id: \"4.6\"")),
+            )],
+        ),
+        edit(
+            "the version is back",
+            vec![(PRODUCT, Some(product.clone()))],
+        ),
+        edit(
+            "an editor's temporary file comes and goes",
+            vec![("content/scenarios/backoffice/.4.5-to-xp.yaml.swp", None)],
+        ),
+        edit(
+            "a stray file next to the scenarios",
+            vec![("content/scenarios/notes.txt", Some("not YAML".into()))],
+        ),
+        edit("it is gone", vec![("content/scenarios/notes.txt", None)]),
+    ];
+
+    let mut cache = CheckCache::default();
+    cache.load.watched();
+    assert_eq!(
+        outcome(check_cached(root, &mut cache)),
+        outcome(check(root))
+    );
+    let mut saw_failure = false;
+    for edit in &edits {
+        for (file, text) in &edit.files {
+            let path = root.join(file);
+            match text {
+                Some(text) => std::fs::write(&path, text).expect("write"),
+                None => drop(std::fs::remove_file(&path)),
+            }
+            cache.load.changed(Path::new(file));
+        }
+        let cached = outcome(check_cached(root, &mut cache));
+        let fresh = outcome(check(root));
+        saw_failure |= check(root).is_err();
+        assert_eq!(cached, fresh, "after: {}", edit.what);
+    }
+    assert!(saw_failure, "the edits include broken states");
+    assert!(check(root).is_ok(), "the edits end where they began");
+}
+
+#[test]
+fn a_change_the_watcher_could_not_name_is_found_by_walking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+        &root.join("content"),
+    );
+    let mut cache = CheckCache::default();
+    cache.load.watched();
+    check_cached(root, &mut cache).unwrap_or_else(|_| panic!("the example checks"));
+    // A file is added without being reported, then "something" changed.
+    let text = read(root, TO_XP).replace("title: BackOffice", "title: Copied");
+    std::fs::write(root.join("content/scenarios/backoffice/copy.yaml"), text).expect("write");
+    cache.load.changed_somewhere();
+    let checked = check_cached(root, &mut cache).unwrap_or_else(|_| panic!("still checks"));
+    assert!(
+        checked
+            .model
+            .scenarios
+            .iter()
+            .any(|s| s.id == "backoffice/copy"),
+        "the walk finds the new file"
+    );
+}
