@@ -5,7 +5,7 @@
 //! text so that later stages and the error printer can point into it. Nothing
 //! here knows what an id means; that is `resolve`'s job.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Component, Path, PathBuf};
@@ -454,16 +454,20 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
 
 // ---- walking and reading ----------------------------------------------------
 
-/// Files parsed by an earlier load, by path: a file whose size and
-/// modification time (to the nanosecond where the file system keeps it) did
-/// not change is not read again. `serve` keeps one between rebuilds, and
-/// while its watcher reports every change, a rebuild after editing known
-/// files reads only those, without walking `content/` again.
+/// Files parsed by an earlier load: a file whose size and modification
+/// time (to the nanosecond where the file system keeps it) did not change is
+/// not read again. `serve` keeps one between rebuilds, and while its watcher
+/// reports every change, a rebuild after editing known files reads only
+/// those, without walking `content/` again.
 #[derive(Default)]
 pub struct LoadCache {
-    files: HashMap<PathBuf, (Stamp, Read, Vec<Diagnostic>)>,
-    /// What the last walk of content/ found.
-    walk: Option<Walk>,
+    /// What the last walk found, in walk order, with what each file gave.
+    walk: Walk,
+    /// Where each walked file is in `walk.files`, by path.
+    index: HashMap<PathBuf, usize>,
+    /// Whether a walk now would find the same files, as far as the reported
+    /// changes tell.
+    current: bool,
     /// While a watcher reports changes: the files (relative to the root)
     /// reported changed since the last load.
     reported: Option<BTreeSet<PathBuf>>,
@@ -475,7 +479,7 @@ impl LoadCache {
     /// load still walks, for what changed before the watcher started.
     pub fn watched(&mut self) {
         self.reported = Some(BTreeSet::new());
-        self.walk = None;
+        self.current = false;
     }
 
     /// `file` (relative to the root) was created, changed or removed.
@@ -487,19 +491,19 @@ impl LoadCache {
 
     /// Something changed that cannot be named: the next load walks again.
     pub fn changed_somewhere(&mut self) {
-        self.walk = None;
+        self.current = false;
     }
 
-    /// The paths to read again when the reported changes are all edits of
-    /// files the last walk found, so that walking again would find the same
-    /// files; `None` when content/ must be walked.
-    fn edited_files(&self, root: &Path) -> Option<HashSet<PathBuf>> {
-        let (reported, walk) = (self.reported.as_ref()?, self.walk.as_ref()?);
-        if walk.followed_links {
+    /// Where the reported files are in the walk, when the reported changes
+    /// are all edits of files the last walk found, so that walking again
+    /// would find the same files; `None` when content/ must be walked.
+    fn edited_files(&self, root: &Path) -> Option<Vec<usize>> {
+        let reported = self.reported.as_ref()?;
+        if !self.current || self.walk.followed_links {
             // A change to a link's target is reported under the target's name.
             return None;
         }
-        let mut edited = HashSet::new();
+        let mut edited = Vec::new();
         for file in reported {
             let Ok(below_content) = file.strip_prefix("content") else {
                 continue; // templates/: not this stage's business
@@ -508,29 +512,56 @@ impl LoadCache {
                 continue; // the walk skips hidden files and folders
             }
             let path = root.join(file);
-            let known = self.files.contains_key(&path);
-            match std::fs::symlink_metadata(&path) {
-                Ok(metadata) if metadata.is_file() && known => drop(edited.insert(path)),
+            let known = self.index.get(&path);
+            match (std::fs::symlink_metadata(&path), known) {
+                (Ok(metadata), Some(&at)) if metadata.is_file() => edited.push(at),
                 // Come and gone, like an editor's temporary file.
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound && !known => {}
+                (Err(error), None) if error.kind() == std::io::ErrorKind::NotFound => {}
                 _ => return None,
             }
         }
         Some(edited)
     }
+
+    /// Walks content/ again, keeping what each file still there gave.
+    fn walk_again(&mut self, root: &Path, content: &Path) {
+        let mut kept: HashMap<PathBuf, Kept> = std::mem::take(&mut self.walk.files)
+            .into_iter()
+            .filter_map(|walked| Some((walked.path, walked.kept?)))
+            .collect();
+        self.walk = walk(root, content);
+        for walked in &mut self.walk.files {
+            walked.kept = kept.remove(&walked.path);
+        }
+        self.index = (self.walk.files.iter().enumerate())
+            .map(|(at, walked)| (walked.path.clone(), at))
+            .collect();
+        self.current = true;
+    }
 }
 
-/// What a walk of content/ found: (path, path from the root) of each file
-/// in walk order, and the problems met on the way.
+/// What a walk of content/ found.
 #[derive(Default)]
 struct Walk {
-    files: Vec<(PathBuf, PathBuf)>,
+    files: Vec<Walked>,
     problems: Vec<Diagnostic>,
     followed_links: bool,
 }
 
-/// A file read again: its stamp (when it has one), what it is, its problems.
-type Fresh = (Option<Stamp>, Read, Vec<Diagnostic>);
+/// A file found by a walk, and what reading it gave.
+struct Walked {
+    path: PathBuf,
+    /// The path from the knowledge base root, as errors show it.
+    file: PathBuf,
+    kept: Option<Kept>,
+}
+
+/// What reading a file gave, and its stamp when it was read.
+struct Kept {
+    stamp: Option<Stamp>,
+    read: Read,
+    problems: Vec<Diagnostic>,
+}
 
 /// What tells that a file changed without reading it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -558,7 +589,7 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawKb, Vec<Diagnostic
     let mut kb = RawKb::default();
     let content = root.join("content");
     if !content.is_dir() {
-        cache.walk = None;
+        cache.current = false;
         let problem = Diagnostic::error(Span::file_start("content"), "no content/ folder here")
             .with_hint(format!(
                 "run upgrade-atlas in the folder that holds content/, or pass --root (looked in {})",
@@ -566,59 +597,61 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawKb, Vec<Diagnostic
             ));
         return (kb, vec![problem]);
     }
-    let edited = cache.edited_files(root);
-    if edited.is_none() {
-        cache.walk = Some(walk(root, &content));
-    }
+    let stale: Vec<(usize, Option<Stamp>)> = match cache.edited_files(root) {
+        Some(edited) => edited.into_iter().map(|at| (at, None)).collect(),
+        None => {
+            cache.walk_again(root, &content);
+            stale_after_walk(&cache.walk.files)
+        }
+    };
     if let Some(reported) = &mut cache.reported {
         reported.clear();
     }
-    let walk = cache.walk.as_ref().expect("walked above");
-    let mut problems = walk.problems.clone();
-
     // Parsing is the slow part and files are independent: read them in
     // parallel, then gather the results in walk order.
-    let cached = &cache.files;
-    let outcomes: Vec<Option<Fresh>> = walk
-        .files
-        .par_iter()
-        .map(|(path, file)| {
-            let kept = cached.get(path);
-            let now = match (&edited, kept) {
-                (Some(edited), Some(_)) if !edited.contains(path) => return None,
-                (None, Some((then, ..))) => match stamp(path) {
-                    Some(now) if now == *then => return None,
-                    now => now,
-                },
-                _ => stamp(path),
-            };
+    let files = &cache.walk.files;
+    let fresh: Vec<(usize, Kept)> = stale
+        .into_par_iter()
+        .map(|(at, known_stamp)| {
+            let Walked { path, file, .. } = &files[at];
+            let stamp = known_stamp.or_else(|| stamp(path));
             let below_content = path.strip_prefix(&content).unwrap_or(path);
-            let (read, found) = read_entry(root, path, below_content, file);
-            Some((now, read, found))
+            let (read, problems) = read_entry(root, path, below_content, file);
+            let kept = Kept {
+                stamp,
+                read,
+                problems,
+            };
+            (at, kept)
         })
         .collect();
-    let mut fresh = Vec::new();
-    for ((path, file), outcome) in walk.files.iter().zip(outcomes) {
-        let (read, found) = match &outcome {
-            None => {
-                let (_, read, found) = &cache.files[path];
-                (read.clone(), found)
-            }
-            Some((_, read, found)) => (read.clone(), found),
-        };
-        problems.extend(found.iter().cloned());
-        kb.add(file.clone(), read);
-        if let Some((Some(now), read, found)) = outcome {
-            fresh.push((path.clone(), (now, read, found)));
+    for (at, kept) in fresh {
+        cache.walk.files[at].kept = Some(kept);
+    }
+    let mut problems = cache.walk.problems.clone();
+    for walked in &cache.walk.files {
+        if let Some(kept) = &walked.kept {
+            problems.extend(kept.problems.iter().cloned());
+            kb.add(walked.file.clone(), kept.read.clone());
         }
     }
-    if edited.is_none() {
-        // Forget files that are gone.
-        let walked: HashSet<&PathBuf> = walk.files.iter().map(|(path, _)| path).collect();
-        cache.files.retain(|path, _| walked.contains(path));
-    }
-    cache.files.extend(fresh);
     (kb, problems)
+}
+
+/// The files to read again after a walk, each with its new stamp: those
+/// never read, and those whose stamp changed or cannot be read.
+fn stale_after_walk(files: &[Walked]) -> Vec<(usize, Option<Stamp>)> {
+    files
+        .par_iter()
+        .enumerate()
+        .filter_map(|(at, walked)| {
+            let now = stamp(&walked.path);
+            match &walked.kept {
+                Some(kept) if now.is_some() && kept.stamp == now => None,
+                _ => Some((at, now)),
+            }
+        })
+        .collect()
 }
 
 /// Lists the files under content/, in name order, skipping hidden ones.
@@ -655,7 +688,11 @@ fn walk(root: &Path, content: &Path) -> Walk {
             }
         }
         if entry.file_type().is_file() {
-            found.files.push((entry.into_path(), file));
+            found.files.push(Walked {
+                path: entry.into_path(),
+                file,
+                kept: None,
+            });
         }
     }
     found
@@ -1117,7 +1154,7 @@ mod tests {
             .map(|p| p.value.name.value.as_str())
             .collect();
         assert_eq!(names, ["Bee"]);
-        assert_eq!(cache.files.len(), 1, "removed files leave the cache");
+        assert_eq!(cache.walk.files.len(), 1, "removed files leave the cache");
         std::fs::write(products.join("b.yaml"), "name: [\n").unwrap();
         let (third, problems) = load_cached(dir.path(), &mut cache);
         assert!(third.products.is_empty() && problems.len() == 1);

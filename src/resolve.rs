@@ -70,8 +70,9 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
 #[derive(Default)]
 pub struct ResolveCache {
     basis: Option<Basis>,
-    /// By scenario file.
-    scenarios: HashMap<PathBuf, Memo>,
+    /// By the address of the parsed document, which the memo keeps alive:
+    /// an edited file is a new document, found at a new address.
+    scenarios: HashMap<usize, Memo>,
     /// The scenarios that resolved and the broken ids when the kept Markdown
     /// link results were found: links may point at any scenario.
     links_basis: Option<(Vec<String>, Broken)>,
@@ -109,6 +110,10 @@ impl Basis {
             && same(&self.components, &other.components)
             && self.broken == other.broken
     }
+}
+
+fn address(doc: &Arc<RawDoc<RawScenario>>) -> usize {
+    Arc::as_ptr(doc) as usize
 }
 
 /// One scenario file's results.
@@ -680,10 +685,10 @@ impl Resolver {
         &mut self,
         model: &mut Model,
         raw: &[Arc<RawDoc<RawScenario>>],
-        memos: &mut HashMap<PathBuf, Memo>,
+        memos: &mut HashMap<usize, Memo>,
     ) {
-        let mut candidates: Vec<&Arc<RawDoc<RawScenario>>> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut candidates: Vec<&Arc<RawDoc<RawScenario>>> = Vec::with_capacity(raw.len());
+        let mut seen = std::collections::HashSet::with_capacity(raw.len());
         for doc in raw {
             if let Some(bad) = doc
                 .id
@@ -704,14 +709,10 @@ impl Resolver {
             candidates.push(doc);
         }
         // What a file gave last time, if it is the very same document.
-        let mut previous = std::mem::take(memos);
-        let mut slots: Vec<Option<(PathBuf, Memo)>> = candidates
+        let mut previous = std::mem::replace(memos, HashMap::with_capacity(candidates.len()));
+        let mut slots: Vec<Option<Memo>> = candidates
             .iter()
-            .map(|doc| {
-                previous
-                    .remove_entry(&doc.file)
-                    .filter(|(_, memo)| Arc::ptr_eq(&memo.doc, doc))
-            })
+            .map(|doc| previous.remove(&address(doc)))
             .collect();
         // Scenarios resolve independently of each other: in parallel, each
         // with its own collector of problems.
@@ -730,17 +731,17 @@ impl Resolver {
                     markdown: own.pending,
                     link_problems: None,
                 };
-                *slot = Some((doc.file.clone(), memo));
+                *slot = Some(memo);
             });
         let mut scenarios = Vec::with_capacity(slots.len());
-        for (file, memo) in slots.into_iter().flatten() {
+        for memo in slots.into_iter().flatten() {
             self.problems.extend(memo.problems.iter().cloned());
             match &memo.scenario {
                 Some(scenario) => scenarios.push(Arc::clone(scenario)),
                 // Left out for its own errors: links to it are not reported again.
                 None => drop(self.broken.scenarios.insert(memo.doc.id.clone())),
             }
-            memos.insert(file, memo);
+            memos.insert(address(&memo.doc), memo);
         }
         scenarios.sort_by(|a, b| a.id.cmp(&b.id));
         model.scenarios = scenarios;
