@@ -274,19 +274,21 @@ fn ask(site: &std::sync::mpsc::Sender<Job>, path: &str) -> Answer {
 /// Watches content/ and templates/ and rebuilds once changes settle.
 /// Only changes count: reading files (as every rebuild does) must not
 /// trigger another rebuild.
-fn watch(root: &Path, shared: Shared) -> notify::Result<notify::RecommendedWatcher> {
+fn watch(root: &Path, shared: Shared) -> notify::Result<Arc<Mutex<notify::RecommendedWatcher>>> {
     use notify::{RecursiveMode, Watcher};
     let (sender, receiver) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(sender)?;
-    // The root itself, not recursively, notices templates/ appearing; its
-    // children are watched one by one so that target/ or public/ are not.
+    // The root itself, not recursively, notices content/ or templates/
+    // appearing; they are watched one by one so that target/ or public/ are not.
     watcher.watch(root, RecursiveMode::NonRecursive)?;
-    for folder in ["content", "templates"] {
+    for folder in WATCHED {
         let path = root.join(folder);
         if path.is_dir() {
             watcher.watch(&path, RecursiveMode::Recursive)?;
         }
     }
+    let watcher = Arc::new(Mutex::new(watcher));
+    let watching = Arc::clone(&watcher);
     // From now on the load stage may trust the events below to name every
     // changed file, and skip walking content/ when only known files changed.
     shared
@@ -313,10 +315,43 @@ fn watch(root: &Path, shared: Shared) -> notify::Result<notify::RecommendedWatch
                 burst.push(event);
             }
             report(&burst, &roots, &shared);
+            watch_new_folders(&root, &roots, &burst, &watching);
             rebuild(&root, &shared);
         }
     });
     Ok(watcher)
+}
+
+/// The folders whose changes rebuild the preview.
+const WATCHED: [&str; 2] = ["content", "templates"];
+
+/// Starts watching content/ or templates/ when a burst of events created it
+/// (a new knowledge base, a first template override).
+fn watch_new_folders(
+    root: &Path,
+    roots: &[PathBuf],
+    burst: &[notify::Result<notify::Event>],
+    watcher: &Mutex<notify::RecommendedWatcher>,
+) {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let created = burst.iter().flatten().any(|event| {
+        matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_))
+            && event.paths.iter().any(|path| {
+                below(path, roots)
+                    .is_some_and(|below| WATCHED.iter().any(|f| below == Path::new(f)))
+            })
+    });
+    if !created {
+        return;
+    }
+    let mut watcher = watcher.lock().unwrap_or_else(|e| e.into_inner());
+    for folder in WATCHED {
+        let path = root.join(folder);
+        if path.is_dir() {
+            // Watching a folder that is already watched changes nothing.
+            let _ = watcher.watch(&path, RecursiveMode::Recursive);
+        }
+    }
 }
 
 /// Tells the load cache which files a burst of events touched.

@@ -284,6 +284,57 @@ fn new_files_saves_by_rename_and_removals_are_followed() {
     assert_eq!(get(server.port, "/index.html").0, 200);
 }
 
+/// A writer may start `serve` before content/ exists, or add templates/
+/// later to override a template: changes inside them must still be seen.
+#[test]
+fn folders_created_after_start_are_watched() {
+    let kb = tempfile::tempdir().unwrap();
+    let server = start(kb.path());
+    wait_for(
+        server.port,
+        "/index.html",
+        "the missing content/ error",
+        |s, b| s == 500 && b.contains("no content/ folder"),
+    );
+
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+        &kb.path().join("content"),
+    );
+    wait_for(server.port, "/index.html", "the site", |s, b| {
+        s == 200 && b.contains("<h1>Windows XP Server upgrade guide</h1>")
+    });
+    let site = kb.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&site).unwrap();
+    std::fs::write(&site, text.replace("title: Windows XP", "title: Edited XP")).unwrap();
+    wait_for(
+        server.port,
+        "/index.html",
+        "an edit inside content/",
+        |s, b| s == 200 && b.contains("<h1>Edited XP Server upgrade guide</h1>"),
+    );
+
+    std::fs::create_dir(kb.path().join("templates")).unwrap();
+    let builtin = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/404.html");
+    let override_404 = std::fs::read_to_string(builtin).unwrap();
+    std::fs::write(kb.path().join("templates/404.html"), &override_404).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(
+        kb.path().join("templates/404.html"),
+        override_404.replace(
+            "{% endblock main %}",
+            "<p>Our own 404 words</p>{% endblock main %}",
+        ),
+    )
+    .unwrap();
+    wait_for(
+        server.port,
+        "/404.html",
+        "an edit inside templates/",
+        |s, b| s == 200 && b.contains("Our own 404 words"),
+    );
+}
+
 #[test]
 fn a_busy_port_says_to_choose_another() {
     let kb = example();
