@@ -2,8 +2,9 @@
 //!
 //! `cargo bench --bench build` generates knowledge bases of increasing size
 //! in a temp folder and reports the median time of: check (load, resolve,
-//! graph); what `serve` does after one scenario file is edited (check, plan
-//! the site, parse the templates, render the edited scenario's page); the
+//! graph); what `serve` does after one scenario file is edited and its
+//! watcher names the file (check with the kept cache, plan the site, parse
+//! the templates, render the edited scenario's page); the
 //! whole site rendered in memory; and a full build written to disk.
 //! `cargo bench --bench build -- 10000` runs only the 10,000-scenario size.
 
