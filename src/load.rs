@@ -5,7 +5,7 @@
 //! text so that later stages and the error printer can point into it. Nothing
 //! here knows what an id means; that is `resolve`'s job.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Component, Path, PathBuf};
@@ -516,7 +516,9 @@ impl LoadCache {
             match (std::fs::symlink_metadata(&path), known) {
                 (Ok(metadata), Some(&at)) if metadata.is_file() => edited.push(at),
                 // Come and gone, like an editor's temporary file.
-                (Err(error), None) if error.kind() == std::io::ErrorKind::NotFound => {}
+                (Err(error), None)
+                    if error.kind() == std::io::ErrorKind::NotFound
+                        && !self.walk.folders.contains(&path) => {}
                 _ => return None,
             }
         }
@@ -544,6 +546,8 @@ impl LoadCache {
 #[derive(Default)]
 struct Walk {
     files: Vec<Walked>,
+    /// The folders it went through: one moved away takes its files along.
+    folders: HashSet<PathBuf>,
     problems: Vec<Diagnostic>,
     followed_links: bool,
 }
@@ -687,7 +691,9 @@ fn walk(root: &Path, content: &Path) -> Walk {
                 continue;
             }
         }
-        if entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
+            found.folders.insert(entry.into_path());
+        } else if entry.file_type().is_file() {
             found.files.push(Walked {
                 path: entry.into_path(),
                 file,

@@ -33,8 +33,8 @@ fn outcome(result: Result<upgrade_atlas::Checked, upgrade_atlas::Failure>) -> St
     }
 }
 
-/// One change to the knowledge base: files to write (`None` removes) and
-/// whether the watcher could name them.
+/// One change to the knowledge base: files to write (`None` removes them),
+/// or folders to move (to the path given).
 struct Edit {
     what: &'static str,
     files: Vec<(&'static str, Option<String>)>,
@@ -43,6 +43,9 @@ struct Edit {
 fn edit(what: &'static str, files: Vec<(&'static str, Option<String>)>) -> Edit {
     Edit { what, files }
 }
+
+/// A folder moved out of the knowledge base (or back in).
+const AWAY: &str = "away";
 
 fn read(root: &Path, file: &str) -> String {
     std::fs::read_to_string(root.join(file)).expect("readable")
@@ -125,6 +128,14 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
             vec![("content/scenarios/notes.txt", Some("not YAML".into()))],
         ),
         edit("it is gone", vec![("content/scenarios/notes.txt", None)]),
+        edit(
+            "a folder of scenarios moves out of content/",
+            vec![("content/scenarios/small-business", Some(AWAY.into()))],
+        ),
+        edit(
+            "and back in",
+            vec![(AWAY, Some("content/scenarios/small-business".into()))],
+        ),
     ];
 
     let mut cache = CheckCache::default();
@@ -138,6 +149,11 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
         for (file, text) in &edit.files {
             let path = root.join(file);
             match text {
+                // A folder is renamed; the watcher names what it sees of it.
+                Some(to) if path.is_dir() => {
+                    std::fs::rename(&path, root.join(to)).expect("move");
+                    cache.load.changed(Path::new(to));
+                }
                 Some(text) => std::fs::write(&path, text).expect("write"),
                 None => drop(std::fs::remove_file(&path)),
             }
