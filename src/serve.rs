@@ -82,6 +82,10 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
     })?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let shared: Shared = Arc::default();
+    // Watch first: a change made while the first build runs is then either
+    // seen by it or reported after it, never lost.
+    let _watcher =
+        watch(root, Arc::clone(&shared)).map_err(|e| format!("cannot watch for changes: {e}"))?;
     rebuild(root, &shared);
 
     let url = format!("http://{local}/");
@@ -95,8 +99,6 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
         .arg(&url)
         .spawn();
     }
-    let _watcher =
-        watch(root, Arc::clone(&shared)).map_err(|e| format!("cannot watch for changes: {e}"))?;
 
     for stream in listener.incoming().flatten() {
         let shared = Arc::clone(&shared);
@@ -291,6 +293,7 @@ fn watch(root: &Path, shared: Shared) -> notify::Result<Arc<Mutex<notify::Recomm
     let watching = Arc::clone(&watcher);
     // From now on the load stage may trust the events below to name every
     // changed file, and skip walking content/ when only known files changed.
+    // (The first load after this walks.)
     shared
         .cache
         .lock()
