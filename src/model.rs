@@ -23,6 +23,7 @@ pub struct Model {
     /// Every version, product by product (in product id order), oldest first.
     pub nodes: Vec<Node>,
     pub components: Vec<Component>,
+    /// Shared with resolve's cache: `serve` reuses an unchanged scenario.
     pub scenarios: Vec<std::sync::Arc<Scenario>>,
     /// Files under `content/static/`: (path below static/, path from the root).
     pub static_files: Vec<(PathBuf, PathBuf)>,
