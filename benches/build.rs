@@ -2,9 +2,9 @@
 //!
 //! `cargo bench --bench build` generates knowledge bases of increasing size
 //! in a temp folder and reports the median time of: check (load, resolve,
-//! graph); what `serve` does after one scenario file is edited and its
-//! watcher names the file (check with the kept cache, plan the site, parse
-//! the templates, render the edited scenario's page); the
+//! graph); what `serve` does after one scenario file, or one product file,
+//! is edited and its watcher names the file (check with the kept cache,
+//! plan the site, parse the templates, render the edited file's page); the
 //! whole site rendered in memory; and a full build written to disk.
 //! `cargo bench --bench build -- 10000` runs only the 10,000-scenario size.
 
@@ -67,12 +67,43 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
     )
 }
 
+/// What `serve` does once its watcher names an edited file: check with the
+/// kept cache, plan the site, parse the templates and render the page a
+/// browser asks for, which must show `expected`.
+fn rebuild_after_edit(
+    root: &Path,
+    cache: &mut upgrade_atlas::CheckCache,
+    file: &Path,
+    page: &str,
+    expected: &str,
+) {
+    cache.load.changed(file);
+    let checked = upgrade_atlas::check_cached(root, cache).unwrap_or_else(|_| panic!("checks"));
+    let theme = Theme::load(root).unwrap_or_else(|_| panic!("theme"));
+    let planner = Planner::new(&checked.model, &PlanOptions::default());
+    let renderer =
+        Renderer::new(&checked.model, planner.urls, &theme).unwrap_or_else(|_| panic!("templates"));
+    let page = planner.page(page).expect("the edited file's page");
+    let html = renderer.page(page).unwrap_or_else(|_| panic!("renders"));
+    let expected = expected
+        .split_once(": ")
+        .map_or(expected, |(_, value)| value);
+    assert!(String::from_utf8_lossy(&html.bytes).contains(expected));
+}
+
 fn main() {
     let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
     let sizes = [(20, 5, 100), (100, 8, 1_000), (250, 8, 10_000)];
     println!(
-        "{:>9} {:>9} {:>9} {:>12} {:>14} {:>16} {:>12}",
-        "scenarios", "versions", "pages", "check", "serve: 1 edit", "render all (mem)", "build"
+        "{:>9} {:>9} {:>9} {:>12} {:>15} {:>15} {:>16} {:>12}",
+        "scenarios",
+        "versions",
+        "pages",
+        "check",
+        "serve: scenario",
+        "serve: product",
+        "render all (mem)",
+        "build"
     );
     for (products, versions, scenarios) in sizes {
         if only.is_some_and(|n| n != scenarios) {
@@ -92,47 +123,48 @@ fn main() {
                 .unwrap_or_else(|_| panic!("renders"))
                 .pages;
         });
-        let edited = root.join("content/scenarios/g000/s00000.yaml");
-        let original = std::fs::read_to_string(&edited).unwrap();
-        let mut round = 0;
-        // serve keeps the parsed files between rebuilds.
+        // serve keeps the parsed files between rebuilds, and its watcher
+        // names each changed file.
         let mut cache = upgrade_atlas::CheckCache::default();
-        // As in serve, a file watcher reports each change.
         cache.load.watched();
         upgrade_atlas::check_cached(root, &mut cache).unwrap_or_else(|_| panic!("checks"));
-        let after_edit = time(runs, || {
-            round += 1;
-            let title = format!("Scenario 0, edit {round}");
-            cache
-                .load
-                .changed(Path::new("content/scenarios/g000/s00000.yaml"));
-            std::fs::write(
-                &edited,
-                original.replace("title: Scenario 0", &format!("title: {title}")),
-            )
-            .unwrap();
-            let checked =
-                upgrade_atlas::check_cached(root, &mut cache).unwrap_or_else(|_| panic!("checks"));
-            let theme = Theme::load(root).unwrap_or_else(|_| panic!("theme"));
-            let planner = Planner::new(&checked.model, &PlanOptions::default());
-            let renderer = Renderer::new(&checked.model, planner.urls, &theme)
-                .unwrap_or_else(|_| panic!("templates"));
-            let page = planner
-                .page("scenarios/g000/s00000/index.html")
-                .expect("scenario page");
-            let html = renderer.page(page).unwrap_or_else(|_| panic!("renders"));
-            assert!(String::from_utf8_lossy(&html.bytes).contains(&title));
-        });
+        let mut round = 0;
+        let mut edit = |file: &str, from: &str, page: &str| {
+            let original = std::fs::read_to_string(root.join(file)).unwrap();
+            let runs = (0..runs).map(|_| {
+                round += 1;
+                let to = format!("{from}, edit {round}");
+                std::fs::write(root.join(file), original.replace(from, &to)).unwrap();
+                let started = Instant::now();
+                rebuild_after_edit(root, &mut cache, Path::new(file), page, &to);
+                let took = started.elapsed();
+                // As serve does once the new site is out.
+                cache.resolve.tidy();
+                took
+            });
+            median(runs.collect())
+        };
+        let scenario_edit = edit(
+            "content/scenarios/g000/s00000.yaml",
+            "title: Scenario 0",
+            "scenarios/g000/s00000/index.html",
+        );
+        let product_edit = edit(
+            "content/products/p0000.yaml",
+            "name: Product 0",
+            "products/p0000/index.html",
+        );
         let output = dir.path().join("public");
         let build = time(runs, || {
             upgrade_atlas::build(root, &output, &PlanOptions::default())
                 .unwrap_or_else(|_| panic!("builds"));
         });
         println!(
-            "{scenarios:>9} {:>9} {pages:>9} {:>10.1}ms {:>12.1}ms {:>14.1}ms {:>10.1}ms",
+            "{scenarios:>9} {:>9} {pages:>9} {:>10.1}ms {:>13.1}ms {:>13.1}ms {:>14.1}ms {:>10.1}ms",
             products * versions,
             check.as_secs_f64() * 1e3,
-            after_edit.as_secs_f64() * 1e3,
+            scenario_edit.as_secs_f64() * 1e3,
+            product_edit.as_secs_f64() * 1e3,
             render.as_secs_f64() * 1e3,
             build.as_secs_f64() * 1e3
         );

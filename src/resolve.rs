@@ -33,10 +33,12 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
         .as_ref()
         .is_some_and(|kept| kept.same_as(&basis))
     {
-        *cache = ResolveCache {
-            basis: Some(basis),
-            ..ResolveCache::default()
-        };
+        // Freeing every memo takes a while: leave it to `tidy`, or to the
+        // next run when nobody tidies.
+        cache.tidy();
+        cache.retired = std::mem::take(&mut cache.scenarios);
+        cache.basis = Some(basis);
+        cache.links_basis = None;
     }
     let mut resolver = Resolver {
         broken: raw.broken,
@@ -76,6 +78,16 @@ pub struct ResolveCache {
     /// The scenarios that resolved and the broken ids when the kept Markdown
     /// link results were found: links may point at any scenario.
     links_basis: Option<(Vec<String>, Broken)>,
+    /// Memos no longer valid, not yet freed.
+    retired: HashMap<usize, Memo>,
+}
+
+impl ResolveCache {
+    /// Frees what the last run left behind. `serve` calls it once the new
+    /// site is published, so that freeing does not delay the reload.
+    pub fn tidy(&mut self) {
+        self.retired = HashMap::new();
+    }
 }
 
 /// What every scenario's results depend on besides its own file.

@@ -148,6 +148,10 @@ fn rebuild(root: &Path, shared: &Shared) {
     }
     served.generation += 1;
     wake.notify_all();
+    drop(served);
+    // Free what this rebuild replaced only now that the reload is out.
+    let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+    cache.resolve.tidy();
 }
 
 /// Checks the knowledge base and starts a thread that owns it and renders
