@@ -58,12 +58,8 @@ const PRODUCT: &str = "content/products/backoffice-server.yaml";
 
 #[test]
 fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = common::copy_of_example();
     let root = dir.path();
-    common::copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
-        &root.join("content"),
-    );
     let to_xp = read(root, TO_XP);
     let sbs_to_xp = read(root, SBS_TO_XP);
     let product = read(root, PRODUCT);
@@ -170,12 +166,8 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
 
 #[test]
 fn a_change_the_watcher_could_not_name_is_found_by_walking() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = common::copy_of_example();
     let root = dir.path();
-    common::copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
-        &root.join("content"),
-    );
     let mut cache = CheckCache::default();
     cache.load.watched();
     check_cached(root, &mut cache).unwrap_or_else(|_| panic!("the example checks"));

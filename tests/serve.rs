@@ -88,18 +88,9 @@ fn wait_for(port: u16, target: &str, what: &str, check: impl Fn(u16, &str) -> bo
     }
 }
 
-fn example() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
-        &dir.path().join("content"),
-    );
-    dir
-}
-
 #[test]
 fn serves_pages_with_types_head_and_the_reload_script() {
-    let kb = example();
+    let kb = common::copy_of_example();
     let server = start(kb.path());
     let (status, head, body) = request(server.port, "GET", "/");
     assert_eq!(status, 200);
@@ -141,7 +132,7 @@ fn serves_pages_with_types_head_and_the_reload_script() {
 
 #[test]
 fn traversal_and_absolute_paths_get_404() {
-    let kb = example();
+    let kb = common::copy_of_example();
     std::fs::write(kb.path().join("secret.txt"), "do not serve").unwrap();
     let server = start(kb.path());
     for target in [
@@ -165,7 +156,7 @@ fn traversal_and_absolute_paths_get_404() {
 
 #[test]
 fn edits_rebuild_send_a_reload_and_errors_show_until_fixed() {
-    let kb = example();
+    let kb = common::copy_of_example();
     let server = start(kb.path());
     let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     events
@@ -234,7 +225,7 @@ fn edits_rebuild_send_a_reload_and_errors_show_until_fixed() {
 /// new files, saves by rename and removals must still be followed.
 #[test]
 fn new_files_saves_by_rename_and_removals_are_followed() {
-    let kb = example();
+    let kb = common::copy_of_example();
     let server = start(kb.path());
     let folder = kb.path().join("content/scenarios/backoffice");
     let page = "/scenarios/backoffice/4.0-to-4.5/index.html";
@@ -337,7 +328,7 @@ fn folders_created_after_start_are_watched() {
 
 #[test]
 fn a_busy_port_says_to_choose_another() {
-    let kb = example();
+    let kb = common::copy_of_example();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
@@ -362,7 +353,7 @@ fn a_busy_port_says_to_choose_another() {
 /// but for the reload script.
 #[test]
 fn served_files_equal_the_built_ones() {
-    let kb = example();
+    let kb = common::copy_of_example();
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let built = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
