@@ -131,13 +131,14 @@ fn rebuild(root: &Path, shared: &Shared) {
             );
         }
         Err(failure) => {
+            // As the terminal shows them: with the line at fault and a caret.
             let shown: Vec<String> = failure
                 .diagnostics
                 .iter()
-                .map(Diagnostic::to_string)
+                .map(|diagnostic| diagnostic.render(&failure.sources))
                 .collect();
-            for diagnostic in &failure.diagnostics {
-                eprintln!("{}\n", diagnostic.render(&failure.sources));
+            for diagnostic in &shown {
+                eprintln!("{diagnostic}\n");
             }
             eprintln!(
                 "{} problem(s); the preview shows them until they are fixed",
@@ -506,7 +507,10 @@ fn error_page(errors: &[String]) -> Vec<u8> {
         .collect();
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build errors · upgrade-atlas</title>\
-<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}}h1{{color:#a40e26}}li{{margin:.5rem 0}}code{{white-space:pre-wrap}}</style></head>\
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}}h1{{color:#a40e26}}\
+ul{{list-style:none;padding:0}}li{{margin:.75rem 0}}\
+code{{display:block;white-space:pre-wrap;background:#f6f6f6;border-left:4px solid #a40e26;padding:.5rem 1rem}}\
+@media(prefers-color-scheme:dark){{body{{background:#16181d;color:#e8e8e8}}h1{{color:#ff8a9a}}code{{background:#23262d}}}}</style></head>\
 <body><h1>The knowledge base has {} problem{}</h1><p>Fix them and this page reloads by itself.</p><ul>{items}</ul>{RELOAD_SCRIPT}</body></html>",
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }

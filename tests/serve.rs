@@ -207,6 +207,12 @@ fn edits_rebuild_send_a_reload_and_errors_show_until_fixed() {
     wait_for(server.port, "/index.html", "the error page", |s, b| {
         s == 500 && b.contains("content/products/windows-xp-server.yaml") && b.contains("problem")
     });
+    // The line at fault is shown under the message, as in the terminal.
+    let (_, page) = get(server.port, "/index.html");
+    assert!(
+        page.contains("| versions_typo: [") && page.contains("| ^"),
+        "{page}"
+    );
     // The last good site still serves its assets, and the error page reloads itself.
     assert_eq!(get(server.port, "/assets/style.css").0, 200);
     assert!(get(server.port, "/").1.contains("/__upgrade-atlas/events"));
