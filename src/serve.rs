@@ -89,7 +89,8 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
     rebuild(root, &shared);
 
     let url = format!("http://{local}/");
-    println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
+    let shown = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    println!("Serving {} at {url} (Ctrl-C to stop)", shown.display());
     if options.open {
         let _ = std::process::Command::new(if cfg!(target_os = "macos") {
             "open"
