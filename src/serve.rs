@@ -3,7 +3,9 @@
 //! Not a pipeline stage of its own: on every change it runs load to graph,
 //! then plans and renders each page only when a browser asks for it (and
 //! keeps it until the next change), where `build` would write them all. So a
-//! rebuild costs a check, not a whole site. It never writes, cleans or
+//! rebuild costs a check, not a whole site; and the check itself keeps the
+//! parsed files and resolved scenarios of the last one ([`crate::CheckCache`]),
+//! reading again only the files the watcher names. It never writes, cleans or
 //! deletes any folder. Pages are served with a small script that reloads
 //! them when a rebuild finishes (server-sent events); while the content has
 //! errors, every page shows them instead, and the last good site is kept
