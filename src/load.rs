@@ -121,7 +121,7 @@ pub struct RawRule {
 #[derive(Clone, Debug)]
 pub enum RawStop {
     /// The version as written; `None` when YAML read it as a number, in which
-    /// case the loader takes the text from the source (see [`Fixup`]).
+    /// case the loader takes the text from the source (see `Fixup`).
     Bare(Option<String>),
     Detailed(Box<RawStopEntry>),
 }
