@@ -27,19 +27,6 @@ pub fn resolve(raw: RawKb) -> (Model, Vec<Diagnostic>) {
 /// [`resolve`], reusing what `cache` holds for scenario files that did not
 /// change since it was filled, and keeping the new results in it.
 pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagnostic>) {
-    let basis = Basis::of(&raw);
-    if !cache
-        .basis
-        .as_ref()
-        .is_some_and(|kept| kept.same_as(&basis))
-    {
-        // Freeing every memo takes a while: leave it to `tidy`, or to the
-        // next run when nobody tidies.
-        cache.tidy();
-        cache.retired = std::mem::take(&mut cache.scenarios);
-        cache.basis = Some(basis);
-        cache.links_basis = None;
-    }
     let mut resolver = Resolver {
         broken: raw.broken,
         ..Resolver::default()
@@ -57,6 +44,15 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
     resolver.products(&mut model, &raw.products);
     resolver.components(&mut model, &raw.components);
     resolver.product_details(&mut model, &raw.products);
+    let shape = Shape::of(&model, &resolver.broken);
+    if cache.shape.as_ref() != Some(&shape) {
+        // Freeing every memo takes a while: leave it to `tidy`, or to the
+        // next run when nobody tidies.
+        cache.tidy();
+        cache.retired = std::mem::take(&mut cache.scenarios);
+        cache.shape = Some(shape);
+        cache.links_basis = None;
+    }
     resolver.scenarios(&mut model, &raw.scenarios, &mut cache.scenarios);
     resolver.check_markdown(&model);
     resolver.check_scenario_links(&model, cache);
@@ -65,13 +61,13 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
 }
 
 /// Scenario results kept between runs, so that `serve` resolves again only
-/// the scenario files that changed. A scenario depends on the site, the
-/// products and the components, never on another scenario (except for the
-/// `@` links in its Markdown), so its results stay right while those are
-/// the very same parsed documents as before.
+/// the scenario files that changed. A scenario depends on a few names and
+/// ids of the site, the products and the components (its `Shape`), never
+/// on another scenario (except for the `@` links in its Markdown), so its
+/// results stay right while its file and that shape stay the same.
 #[derive(Default)]
 pub struct ResolveCache {
-    basis: Option<Basis>,
+    shape: Option<Shape>,
     /// By the address of the parsed document, which the memo keeps alive:
     /// an edited file is a new document, found at a new address.
     scenarios: HashMap<usize, Memo>,
@@ -90,37 +86,51 @@ impl ResolveCache {
     }
 }
 
-/// What every scenario's results depend on besides its own file.
-struct Basis {
-    site: Option<Arc<RawDoc<RawSite>>>,
-    products: Vec<Arc<RawDoc<RawProduct>>>,
-    components: Vec<Arc<RawDoc<RawComponent>>>,
+/// All that resolving a scenario reads besides its own file: the declared
+/// conditions, the ids and names of products and their versions (which fix
+/// the version numbering, and name a scenario that has no title), the
+/// component ids, and what failed to load. Editing a summary, a rule or a
+/// component's description changes none of it.
+#[derive(PartialEq, Eq)]
+struct Shape {
+    conditions: Vec<String>,
+    products: Vec<ProductShape>,
+    components: Vec<String>,
     broken: Broken,
 }
 
-impl Basis {
-    fn of(raw: &RawKb) -> Basis {
-        Basis {
-            site: raw.site.clone(),
-            products: raw.products.clone(),
-            components: raw.components.clone(),
-            broken: raw.broken.clone(),
-        }
-    }
+/// A product's id and name, and each version's id and name.
+#[derive(PartialEq, Eq)]
+struct ProductShape {
+    id: String,
+    name: String,
+    versions: Vec<(String, String)>,
+}
 
-    /// The same documents, not merely equal ones: the load cache hands out
-    /// the same `Arc` for a file that did not change.
-    fn same_as(&self, other: &Basis) -> bool {
-        fn same<T>(a: &[Arc<T>], b: &[Arc<T>]) -> bool {
-            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| Arc::ptr_eq(a, b))
+impl Shape {
+    fn of(model: &Model, broken: &Broken) -> Shape {
+        Shape {
+            conditions: model
+                .site
+                .conditions
+                .iter()
+                .map(|c| c.name.clone())
+                .collect(),
+            products: model
+                .products
+                .iter()
+                .map(|p| {
+                    let versions = p.versions.iter().map(|v| (v.id.clone(), v.name.clone()));
+                    ProductShape {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                        versions: versions.collect(),
+                    }
+                })
+                .collect(),
+            components: model.components.iter().map(|c| c.id.clone()).collect(),
+            broken: broken.clone(),
         }
-        let site = match (&self.site, &other.site) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (a, b) => a.is_none() && b.is_none(),
-        };
-        site && same(&self.products, &other.products)
-            && same(&self.components, &other.components)
-            && self.broken == other.broken
     }
 }
 

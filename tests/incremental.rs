@@ -55,6 +55,8 @@ const TO_XP: &str = "content/scenarios/backoffice/4.5-to-xp.yaml";
 const SBS_TO_XP: &str = "content/scenarios/small-business/to-xp.yaml";
 const NEW: &str = "content/scenarios/backoffice/4.0-to-4.5.yaml";
 const PRODUCT: &str = "content/products/backoffice-server.yaml";
+const COMPONENT: &str = "content/components/fax-service.yaml";
+const SITE: &str = "content/site.yaml";
 
 #[test]
 fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
@@ -64,6 +66,14 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
     let sbs_to_xp = read(root, SBS_TO_XP);
     let product = read(root, PRODUCT);
     let new_scenario = "from: backoffice-server@4.0\nto: backoffice-server@4.5\ndirect: supported\ntitle: Within BackOffice\nsummary: See [the 4.5 move](@scenario:backoffice/4.5-to-xp).\n".to_owned();
+    let component = read(root, COMPONENT);
+    let site = read(root, SITE);
+    let untitled = new_scenario.replace("title: Within BackOffice\n", "");
+    let named_version = product.replace(
+        "  - id: \"4.5\"\n",
+        "  - id: \"4.5\"\n    name: Four-five\n",
+    );
+    let with_condition = format!("{site}conditions:\n  clustered: The server is a cluster node.\n");
     let edits = vec![
         edit(
             "retitle a scenario",
@@ -124,6 +134,58 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
             vec![("content/scenarios/notes.txt", Some("not YAML".into()))],
         ),
         edit("it is gone", vec![("content/scenarios/notes.txt", None)]),
+        edit(
+            "a product's summary changes",
+            vec![(
+                PRODUCT,
+                Some(product.replace("Microsoft's bundle", "The bundle")),
+            )],
+        ),
+        edit(
+            "a scenario without a title appears",
+            vec![(NEW, Some(untitled.clone()))],
+        ),
+        edit(
+            "a version gets the name that titles it",
+            vec![(PRODUCT, Some(named_version.clone()))],
+        ),
+        edit(
+            "the product is renamed",
+            vec![(
+                PRODUCT,
+                Some(named_version.replace("name: Microsoft BackOffice", "name: BackOffice")),
+            )],
+        ),
+        edit(
+            "a component's summary changes",
+            vec![(
+                COMPONENT,
+                Some(component.replace("The fax service", "The fax server")),
+            )],
+        ),
+        edit(
+            "a condition is declared and used",
+            vec![
+                (SITE, Some(with_condition.clone())),
+                (NEW, Some(format!("{untitled}when: clustered\n"))),
+            ],
+        ),
+        edit(
+            "the condition is renamed",
+            vec![(
+                SITE,
+                Some(with_condition.replace("clustered:", "cluster-node:")),
+            )],
+        ),
+        edit(
+            "all back as it was",
+            vec![
+                (SITE, Some(site.clone())),
+                (PRODUCT, Some(product.clone())),
+                (COMPONENT, Some(component.clone())),
+                (NEW, None),
+            ],
+        ),
         edit(
             "a folder of scenarios moves out of content/",
             vec![("content/scenarios/small-business", Some(AWAY.into()))],
