@@ -11,7 +11,7 @@
 //! errors, every page shows them instead, and the last good site is kept
 //! for everything else.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -88,7 +88,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
     // seen by it or reported after it, never lost.
     let _watcher =
         watch(root, Arc::clone(&shared)).map_err(|e| format!("cannot watch for changes: {e}"))?;
-    rebuild(root, &shared);
+    rebuild(root, &shared, None);
 
     let url = format!("http://{local}/");
     let shown = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -112,8 +112,10 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks the knowledge base and publishes it (or its errors).
-fn rebuild(root: &Path, shared: &Shared) {
+/// Checks the knowledge base and publishes it (or its errors), saying in the
+/// terminal what caused it, if anything.
+fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
+    let because = cause.map(|c| format!("{c} · ")).unwrap_or_default();
     let started = Instant::now();
     let result = {
         let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -129,7 +131,7 @@ fn rebuild(root: &Path, shared: &Shared) {
             served.site = Some(site);
             served.errors = None;
             println!(
-                "checked {scenarios} scenarios in {} ms",
+                "{because}checked {scenarios} scenarios in {} ms",
                 started.elapsed().as_millis()
             );
         }
@@ -144,7 +146,7 @@ fn rebuild(root: &Path, shared: &Shared) {
                 eprintln!("{diagnostic}\n");
             }
             eprintln!(
-                "{} problem(s); the preview shows them until they are fixed",
+                "{because}{} problem(s); the preview shows them until they are fixed",
                 shown.len()
             );
             served.errors = Some(shown);
@@ -325,9 +327,10 @@ fn watch(root: &Path, shared: Shared) -> notify::Result<Arc<Mutex<notify::Recomm
             while let Ok(event) = receiver.recv_timeout(Duration::from_millis(100)) {
                 burst.push(event);
             }
-            report(&burst, &roots, &shared);
+            let named = report(&burst, &roots, &shared);
             watch_new_folders(&root, &roots, &burst, &watching);
-            rebuild(&root, &shared);
+            let cause = format!("{} changed", describe_changes(&root, &named));
+            rebuild(&root, &shared, Some(&cause));
         }
     });
     Ok(watcher)
@@ -366,7 +369,13 @@ fn watch_new_folders(
 }
 
 /// Tells the load cache which files a burst of events touched.
-fn report(burst: &[notify::Result<notify::Event>], roots: &[PathBuf], shared: &Shared) {
+/// Returns the files named, relative to the root.
+fn report(
+    burst: &[notify::Result<notify::Event>],
+    roots: &[PathBuf],
+    shared: &Shared,
+) -> BTreeSet<PathBuf> {
+    let mut named = BTreeSet::new();
     let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
     for event in burst {
         match event {
@@ -374,7 +383,10 @@ fn report(burst: &[notify::Result<notify::Event>], roots: &[PathBuf], shared: &S
             Ok(event) if is_change(event) => {
                 for path in &event.paths {
                     match below(path, roots) {
-                        Some(file) => cache.load.changed(file),
+                        Some(file) => {
+                            cache.load.changed(file);
+                            named.insert(file.to_path_buf());
+                        }
                         None => cache.load.changed_somewhere(),
                     }
                 }
@@ -382,6 +394,23 @@ fn report(burst: &[notify::Result<notify::Event>], roots: &[PathBuf], shared: &S
             Ok(_) => {}
             Err(_) => cache.load.changed_somewhere(),
         }
+    }
+    named
+}
+
+/// "content/a.yaml, content/b.yaml and 3 more changed", naming the files
+/// that are there now (an editor's temporary files come and go).
+fn describe_changes(root: &Path, named: &BTreeSet<PathBuf>) -> String {
+    let files: Vec<String> = named
+        .iter()
+        .filter(|file| root.join(file).is_file())
+        .map(|file| file.display().to_string())
+        .collect();
+    match files.as_slice() {
+        [] => "a change".to_owned(),
+        [one] => one.clone(),
+        [first, second] => format!("{first} and {second}"),
+        [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
     }
 }
 
@@ -673,6 +702,23 @@ mod tests {
         assert_eq!(site_path("/%00"), None);
         assert_eq!(site_path("/%zz"), None);
         assert_eq!(site_path("http://example.com/"), None);
+    }
+
+    #[test]
+    fn changes_are_named_in_the_terminal() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["a.yaml", "b.yaml", "c.yaml", "d.yaml"];
+        for name in names {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let named = |list: &[&str]| list.iter().map(PathBuf::from).collect();
+        let describe = |list: &[&str]| describe_changes(dir.path(), &named(list));
+        assert_eq!(describe(&["a.yaml"]), "a.yaml");
+        assert_eq!(describe(&["a.yaml", "b.yaml"]), "a.yaml and b.yaml");
+        assert_eq!(describe(&names), "a.yaml, b.yaml and 2 more");
+        // A temporary file already gone is not named.
+        assert_eq!(describe(&["a.yaml", "4913"]), "a.yaml");
+        assert_eq!(describe(&["4913"]), "a change");
     }
 
     #[test]
