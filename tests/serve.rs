@@ -130,6 +130,36 @@ fn serves_pages_with_types_head_and_the_reload_script() {
     );
 }
 
+/// Ctrl-C ends the preview at once and leaves the folder as it was.
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let kb = common::copy_of_example();
+    let before = listing(kb.path());
+    let mut server = start(kb.path());
+    assert_eq!(get(server.port, "/index.html").0, 200);
+    let interrupted = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(listing(kb.path()), before, "serve left something behind");
+}
+
+/// Every path below `root`, sorted.
+fn listing(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<_> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|entry| entry.unwrap().into_path())
+        .collect();
+    paths.sort();
+    paths
+}
+
 #[test]
 fn traversal_and_absolute_paths_get_404() {
     let kb = common::copy_of_example();
