@@ -47,6 +47,13 @@ fn edit(what: &'static str, files: Vec<(&'static str, Option<String>)>) -> Edit 
 /// A folder moved out of the knowledge base (or back in).
 const AWAY: &str = "away";
 
+/// `text` with `from` replaced, which must be there: an edit that changes
+/// nothing would test nothing.
+fn swap(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "`{from}` is not in the text to edit");
+    text.replace(from, to)
+}
+
 fn read(root: &Path, file: &str) -> String {
     std::fs::read_to_string(root.join(file)).expect("readable")
 }
@@ -68,8 +75,9 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
     let new_scenario = "from: backoffice-server@4.0\nto: backoffice-server@4.5\ndirect: supported\ntitle: Within BackOffice\nsummary: See [the 4.5 move](@scenario:backoffice/4.5-to-xp).\n".to_owned();
     let component = read(root, COMPONENT);
     let site = read(root, SITE);
-    let untitled = new_scenario.replace("title: Within BackOffice\n", "");
-    let named_version = product.replace(
+    let untitled = swap(&new_scenario, "title: Within BackOffice\n", "");
+    let named_version = swap(
+        &product,
         "  - id: \"4.5\"\n",
         "  - id: \"4.5\"\n    name: Four-five\n",
     );
@@ -79,14 +87,15 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
             "retitle a scenario",
             vec![(
                 TO_XP,
-                Some(to_xp.replace("title: BackOffice", "title: Retitled")),
+                Some(swap(&to_xp, "title: BackOffice", "title: Retitled")),
             )],
         ),
         edit(
             "a link to a scenario that does not exist yet",
             vec![(
                 SBS_TO_XP,
-                Some(sbs_to_xp.replace(
+                Some(swap(
+                    &sbs_to_xp,
                     "(@scenario:backoffice/4.5-to-xp)",
                     "(@scenario:backoffice/4.0-to-4.5)",
                 )),
@@ -100,7 +109,11 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
             "it stops resolving",
             vec![(
                 NEW,
-                Some(new_scenario.replace("to: backoffice-server@4.5", "to: nowhere@1")),
+                Some(swap(
+                    &new_scenario,
+                    "to: backoffice-server@4.5",
+                    "to: nowhere@1",
+                )),
             )],
         ),
         edit("it resolves again", vec![(NEW, Some(new_scenario.clone()))]),
@@ -111,14 +124,14 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
         ),
         edit(
             "broken YAML",
-            vec![(TO_XP, Some(to_xp.replace("direct: supported", "direct: [")))],
+            vec![(TO_XP, Some(swap(&to_xp, "direct: supported", "direct: [")))],
         ),
         edit("fixed YAML", vec![(TO_XP, Some(to_xp.clone()))]),
         edit(
             "a product loses a version that scenarios use",
             vec![(
                 PRODUCT,
-                Some(product.replace("  - id: \"4.5\"", "  - id: \"4.6\"")),
+                Some(swap(&product, "  - id: \"4.5\"", "  - id: \"4.6\"")),
             )],
         ),
         edit(
@@ -138,7 +151,7 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
             "a product's summary changes",
             vec![(
                 PRODUCT,
-                Some(product.replace("Microsoft's bundle", "The bundle")),
+                Some(swap(&product, "Microsoft's bundle", "The bundle")),
             )],
         ),
         edit(
@@ -153,14 +166,18 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
             "the product is renamed",
             vec![(
                 PRODUCT,
-                Some(named_version.replace("name: Microsoft BackOffice", "name: BackOffice")),
+                Some(swap(
+                    &named_version,
+                    "name: Microsoft BackOffice",
+                    "name: BackOffice",
+                )),
             )],
         ),
         edit(
             "a component's summary changes",
             vec![(
                 COMPONENT,
-                Some(component.replace("The fax service", "The fax server")),
+                Some(swap(&component, "The fax service", "The fax server")),
             )],
         ),
         edit(
@@ -174,7 +191,7 @@ fn a_cached_check_after_each_reported_edit_equals_a_fresh_check() {
             "the condition is renamed",
             vec![(
                 SITE,
-                Some(with_condition.replace("clustered:", "cluster-node:")),
+                Some(swap(&with_condition, "clustered:", "cluster-node:")),
             )],
         ),
         edit(
