@@ -264,3 +264,132 @@ fn a_change_the_watcher_could_not_name_is_found_by_walking() {
         "the walk finds the new file"
     );
 }
+
+/// The states each file may be in, for random sequences of edits. `None`:
+/// the file is absent.
+fn variants(root: &Path) -> Vec<(&'static str, Vec<Option<String>>)> {
+    let to_xp = read(root, TO_XP);
+    let sbs_to_xp = read(root, SBS_TO_XP);
+    let product = read(root, PRODUCT);
+    let component = read(root, COMPONENT);
+    let site = read(root, SITE);
+    let new_scenario = "from: backoffice-server@4.0\nto: backoffice-server@4.5\ndirect: supported\nsummary: See [the 4.5 move](@scenario:backoffice/4.5-to-xp) and [fax](@component:fax-service).\n";
+    let with_condition = format!("{site}conditions:\n  clustered: The server is a cluster node.\n");
+    vec![
+        (
+            TO_XP,
+            vec![
+                Some(to_xp.clone()),
+                Some(swap(&to_xp, "title: BackOffice", "title: Retitled")),
+                Some(swap(&to_xp, "direct: supported", "direct: [")),
+                Some(swap(
+                    &to_xp,
+                    "component: fax-service",
+                    "component: fax-servce",
+                )),
+            ],
+        ),
+        (
+            SBS_TO_XP,
+            vec![
+                Some(sbs_to_xp.clone()),
+                Some(swap(
+                    &sbs_to_xp,
+                    "(@scenario:backoffice/4.5-to-xp)",
+                    "(@scenario:backoffice/4.0-to-4.5)",
+                )),
+            ],
+        ),
+        (
+            NEW,
+            vec![
+                None,
+                Some(new_scenario.to_owned()),
+                Some(swap(
+                    new_scenario,
+                    "to: backoffice-server@4.5",
+                    "to: nowhere@1",
+                )),
+                Some(format!("{new_scenario}when: clustered\n")),
+            ],
+        ),
+        (
+            PRODUCT,
+            vec![
+                Some(product.clone()),
+                Some(swap(&product, "Microsoft's bundle", "The bundle")),
+                Some(swap(&product, "  - id: \"4.5\"", "  - id: \"4.6\"")),
+                Some(swap(
+                    &product,
+                    "  - id: \"4.0\"\n",
+                    "  - id: \"4.0\"\n    name: Four\n",
+                )),
+                Some(swap(
+                    &product,
+                    "name: Microsoft BackOffice",
+                    "name: BackOffice",
+                )),
+                Some("name: [\n".into()),
+            ],
+        ),
+        (
+            COMPONENT,
+            vec![
+                Some(component.clone()),
+                Some(swap(&component, "The fax service", "The fax server")),
+                None,
+            ],
+        ),
+        (
+            SITE,
+            vec![
+                Some(site.clone()),
+                Some(with_condition.clone()),
+                Some(swap(&with_condition, "clustered:", "cluster-node:")),
+            ],
+        ),
+        (
+            "content/scenarios/notes.txt",
+            vec![None, Some("not YAML".into())],
+        ),
+    ]
+}
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Random edits, one or more files at a time, each reported as the
+        /// watcher would: the cached check always equals a fresh one.
+        #[test]
+        fn random_edits_keep_the_cached_check_right(
+            steps in proptest::collection::vec(
+                proptest::collection::vec((0usize..7, 0usize..6), 1..=3),
+                1..=10,
+            )
+        ) {
+            let dir = common::copy_of_example();
+            let root = dir.path();
+            let files = variants(root);
+            let mut cache = CheckCache::default();
+            cache.load.watched();
+            check_cached(root, &mut cache).unwrap_or_else(|_| panic!("the example checks"));
+            for (number, step) in steps.iter().enumerate() {
+                for &(file, variant) in step {
+                    let (name, states) = &files[file];
+                    let path = root.join(name);
+                    match &states[variant % states.len()] {
+                        Some(text) => std::fs::write(&path, text).expect("write"),
+                        None => drop(std::fs::remove_file(&path)),
+                    }
+                    cache.load.changed(Path::new(name));
+                }
+                let cached = outcome(check_cached(root, &mut cache));
+                prop_assert_eq!(cached, outcome(check(root)), "after step {}: {:?}", number, step);
+            }
+        }
+    }
+}
