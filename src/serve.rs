@@ -318,7 +318,7 @@ fn watch(root: &Path, shared: Shared) -> notify::Result<Arc<Mutex<notify::Recomm
     let root = root.to_path_buf();
     std::thread::spawn(move || {
         while let Ok(event) = receiver.recv() {
-            if !event.as_ref().is_ok_and(|event| is_relevant(event, &roots)) {
+            if !is_relevant(&event, &roots) {
                 continue;
             }
             // Let a burst of changes (an editor's save, a git checkout)
@@ -423,14 +423,22 @@ fn is_change(event: &notify::Event) -> bool {
     )
 }
 
-/// A change in content/ or templates/ (or somewhere unknown). Only changes
-/// count: reading files, as every rebuild does, must not start another.
-fn is_relevant(event: &notify::Event, roots: &[PathBuf]) -> bool {
-    is_change(event)
-        && event.paths.iter().any(|path| {
-            below(path, roots)
-                .is_none_or(|below| below.starts_with("content") || below.starts_with("templates"))
-        })
+/// A change in content/ or templates/ (or somewhere unknown), or news
+/// that changes were missed. Only changes count: reading files, as every
+/// rebuild does, must not start another.
+fn is_relevant(event: &notify::Result<notify::Event>, roots: &[PathBuf]) -> bool {
+    match event {
+        Err(_) => true,
+        Ok(event) if event.need_rescan() => true,
+        Ok(event) => {
+            is_change(event)
+                && event.paths.iter().any(|path| {
+                    below(path, roots).is_none_or(|below| {
+                        below.starts_with("content") || below.starts_with("templates")
+                    })
+                })
+        }
+    }
 }
 
 /// `path` relative to the knowledge base root, known by either of its names.
@@ -702,6 +710,27 @@ mod tests {
         assert_eq!(site_path("/%00"), None);
         assert_eq!(site_path("/%zz"), None);
         assert_eq!(site_path("http://example.com/"), None);
+    }
+
+    #[test]
+    fn which_events_rebuild() {
+        use notify::event::{AccessKind, CreateKind, Flag};
+        use notify::{Event, EventKind};
+        let roots = [PathBuf::from("/kb")];
+        let created =
+            |path: &str| Ok(Event::new(EventKind::Create(CreateKind::File)).add_path(path.into()));
+        assert!(is_relevant(&created("/kb/content/a.yaml"), &roots));
+        assert!(is_relevant(&created("/kb/templates/base.html"), &roots));
+        assert!(!is_relevant(&created("/kb/public/index.html"), &roots));
+        // Somewhere unknown (say, through a link): better rebuild.
+        assert!(is_relevant(&created("/elsewhere/a.yaml"), &roots));
+        let read =
+            Event::new(EventKind::Access(AccessKind::Any)).add_path("/kb/content/a.yaml".into());
+        assert!(!is_relevant(&Ok(read), &roots), "rebuilds read files");
+        // Missed events must not go unnoticed.
+        let overflow = Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        assert!(is_relevant(&Ok(overflow), &roots));
+        assert!(is_relevant(&Err(notify::Error::generic("lost")), &roots));
     }
 
     #[test]
