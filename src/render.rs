@@ -289,28 +289,34 @@ fn engine(theme: &Theme, links: Arc<Links>) -> Result<Tera, Vec<Diagnostic>> {
 /// knowledge base's own template) with Tera's report, which shows the line.
 fn template_problem(theme: &Theme, error: &tera::Error) -> Diagnostic {
     let report = error.to_string();
-    let (file, line) = theme
-        .templates
-        .iter()
-        .filter(|(name, _)| report.contains(name.as_str()))
-        .max_by_key(|(name, _)| name.len())
-        .map(|(name, (_, file))| (file.clone(), report_line(&report, name)))
-        .unwrap_or_else(|| (PathBuf::from("templates"), 1));
+    let file_of = |name: &str| theme.templates.get(name).map(|(_, file)| file.clone());
+    // Tera marks the place as ` --> name:line:column`; without that mark,
+    // the longest template name the report mentions.
+    let marked = report_location(&report)
+        .and_then(|(name, line, column)| Some((file_of(name)?, line, column)));
+    let (file, line, column) = marked
+        .or_else(|| {
+            let name = theme
+                .templates
+                .keys()
+                .filter(|name| report.contains(name.as_str()))
+                .max_by_key(|name| name.len())?;
+            Some((file_of(name)?, 1, 1))
+        })
+        .unwrap_or_else(|| (PathBuf::from("templates"), 1, 1));
     Diagnostic::error(
-        Span::new(file, line, 1),
+        Span::new(file, line, column),
         format!("template error: {}", report.trim()),
     )
 }
 
-/// The line number Tera's report gives for a template (`name:LINE:COL`).
-fn report_line(report: &str, name: &str) -> usize {
-    report
-        .split(name)
-        .nth(1)
-        .and_then(|rest| rest.strip_prefix(':'))
-        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|digits| digits.parse().ok())
-        .unwrap_or(1)
+/// The template, line and column of Tera's ` --> name:LINE:COL` mark.
+fn report_location(report: &str) -> Option<(&str, usize, usize)> {
+    let marked = report.split(" --> ").nth(1)?.split_whitespace().next()?;
+    let mut parts = marked.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?, line, column))
 }
 
 /// Renders every planned page; returns the site's files or every template error.
@@ -432,11 +438,15 @@ mod tests {
     }
 
     #[test]
-    fn report_line_reads_tera_locations() {
+    fn report_location_reads_tera_marks() {
         assert_eq!(
-            report_line("error --> version.html:12:5\n", "version.html"),
-            12
+            report_location("error: x\n --> version.html:12:5\n  |"),
+            Some(("version.html", 12, 5))
         );
-        assert_eq!(report_line("no location", "version.html"), 1);
+        assert_eq!(
+            report_location(" --> partials/issue.html:3:14"),
+            Some(("partials/issue.html", 3, 14))
+        );
+        assert_eq!(report_location("no location"), None);
     }
 }
