@@ -704,6 +704,12 @@ fn walk(root: &Path, content: &Path) -> Walk {
     found
 }
 
+/// `name~` (Emacs, Vim and others keep the previous version so) and
+/// `#name#` (Emacs autosave).
+fn is_editor_backup(name: &str) -> bool {
+    name.ends_with('~') || (name.len() > 2 && name.starts_with('#') && name.ends_with('#'))
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.starts_with('.'))
 }
@@ -766,11 +772,16 @@ fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
         .strip_suffix(".yaml")
         .or_else(|| name.strip_suffix(".yml"))
     else {
+        let hint = if is_editor_backup(name) {
+            "it looks like an editor's backup or autosave file: delete it, and have the editor keep them outside content/ (Emacs: backup-directory-alist; Vim: backupdir)"
+        } else {
+            "move it to content/static/ to have it copied into the site, or delete it"
+        };
         return Err(Diagnostic::error(
             Span::file_start(format!("content/{shown}")),
             "stray file: only YAML files are read from content/",
         )
-        .with_hint("move it to content/static/ to have it copied into the site, or delete it"));
+        .with_hint(hint));
     };
     match parts.as_slice() {
         [_] if stem == "site" => Ok(Kind::Site),
@@ -1181,5 +1192,17 @@ mod tests {
         );
         assert!(classify(Path::new("notes.txt")).is_err());
         assert!(classify(Path::new("products/deep/a.yaml")).is_err());
+    }
+
+    #[test]
+    fn editor_backups_are_stray_files_with_their_own_hint() {
+        let hint = |name: &str| {
+            let problem = classify(Path::new(name)).err().expect("a stray file");
+            problem.hint.unwrap_or_default()
+        };
+        assert!(hint("scenarios/a.yaml~").contains("editor's backup"));
+        assert!(hint("products/#a.yaml#").contains("editor's backup"));
+        assert!(hint("notes.txt").contains("content/static/"));
+        assert!(hint("#").contains("content/static/"));
     }
 }
