@@ -354,11 +354,17 @@ pub fn render(
     plan: Plan,
     theme: &Theme,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let renderer = Renderer::new(model, plan.urls, theme)?;
+    let renderer = Renderer::new(model, plan.planner.urls, theme)?;
     let rendered: Vec<Result<OutputFile, Diagnostic>> = plan
         .pages
-        .into_par_iter()
-        .map(|page| renderer.page(page))
+        .par_iter()
+        .map(|path| {
+            let page = plan
+                .planner
+                .page(path)
+                .expect("every listed page can be planned");
+            renderer.page(page)
+        })
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + plan.files.len());
     let mut problems = Vec::new();

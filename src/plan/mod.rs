@@ -39,10 +39,13 @@ pub struct DataFile {
     pub bytes: Vec<u8>,
 }
 
-pub struct Plan {
-    pub pages: Vec<Page>,
+/// The whole site: every page's path, the planner that builds each page
+/// when it is rendered (so that only the pages being rendered are held in
+/// memory at once), and the data files.
+pub struct Plan<'m> {
+    pub pages: Vec<String>,
+    pub planner: Planner<'m>,
     pub files: Vec<DataFile>,
-    pub urls: Urls,
     pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
@@ -84,22 +87,14 @@ pub fn analyse<'m>(graph: &UpgradeGraph<'m>) -> Analysis<'m> {
 pub type Rows = Arc<Vec<version::Row>>;
 
 /// Plans the whole site at once: every page in parallel, then the data files.
-pub fn plan(model: &Model, options: &PlanOptions) -> Plan {
+pub fn plan<'m>(model: &'m Model, options: &PlanOptions) -> Plan<'m> {
     let planner = Planner::new(model, options);
-    let paths = planner.page_paths();
-    let pages: Vec<Page> = paths
-        .par_iter()
-        .map(|path| {
-            planner
-                .page(path)
-                .expect("every listed page can be planned")
-        })
-        .collect();
-    let (files, warnings) = planner.files(&paths);
+    let pages = planner.page_paths();
+    let (files, warnings) = planner.files(&pages);
     Plan {
         pages,
+        planner,
         files,
-        urls: planner.urls,
         warnings,
     }
 }
