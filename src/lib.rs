@@ -71,8 +71,9 @@ pub fn check_cached(root: &Path, cache: &mut CheckCache) -> Result<Checked, Fail
     }
 }
 
-/// A site rendered in memory, ready to be written or served.
+/// A site rendered in memory.
 pub struct Rendered {
+    /// Sorted by path.
     pub files: Vec<render::OutputFile>,
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
@@ -80,27 +81,19 @@ pub struct Rendered {
 
 /// Checks, plans and renders the site in memory.
 pub fn render_site(root: &Path, options: &plan::PlanOptions) -> Result<Rendered, Failure> {
-    let checked = check(root)?;
-    let fail = |diagnostics: Vec<Diagnostic>, model: Model| Failure {
-        diagnostics,
-        sources: model.sources,
-    };
-    let theme = match render::Theme::load(root) {
-        Ok(theme) => theme,
-        Err(problems) => return Err(fail(problems, checked.model)),
-    };
-    let planned = plan::plan(&checked.model, options);
-    let pages = planned.pages.len();
-    let mut warnings = checked.warnings;
-    warnings.extend(planned.warnings.iter().cloned());
-    match render::render(&checked.model, planned, &theme) {
-        Ok(files) => Ok(Rendered {
-            files,
-            pages,
-            warnings,
-        }),
-        Err(problems) => Err(fail(problems, checked.model)),
-    }
+    let (checked, theme) = check_with_theme(root)?;
+    let files = std::sync::Mutex::new(Vec::new());
+    let (pages, warnings) = render_checked(&checked, &theme, options, |file| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Rendered {
+        files,
+        pages,
+        warnings,
+    })
 }
 
 /// What a build wrote.
@@ -111,22 +104,61 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Checks, plans, renders and writes the site. Nothing is written unless
-/// every stage succeeded.
+/// Checks, plans, renders and writes the site. Pages are written as they are
+/// rendered, into a new folder that replaces the output only when every
+/// stage succeeded; otherwise it is removed and the output left as it was.
 pub fn build(root: &Path, output: &Path, options: &plan::PlanOptions) -> Result<Built, Failure> {
-    let target = write::check_output(root, output).map_err(|problem| Failure {
+    let unplaced = |problem: Diagnostic| Failure {
         diagnostics: vec![problem],
         sources: Sources::default(),
+    };
+    let target = write::check_output(root, output).map_err(unplaced)?;
+    let (checked, theme) = check_with_theme(root)?;
+    let staging = write::Staging::begin(&target).map_err(unplaced)?;
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let (pages, warnings) = render_checked(&checked, &theme, options, |file| {
+        staging.put(&file)?;
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     })?;
-    let rendered = render_site(root, options)?;
-    write::write(&target, &rendered.files).map_err(|problem| Failure {
-        diagnostics: vec![problem],
-        sources: Sources::default(),
-    })?;
+    staging.finish().map_err(unplaced)?;
     Ok(Built {
         output: target,
-        pages: rendered.pages,
-        files: rendered.files.len(),
-        warnings: rendered.warnings,
+        pages,
+        files: written.into_inner(),
+        warnings,
     })
+}
+
+/// The checked knowledge base at `root` and its theme.
+fn check_with_theme(root: &Path) -> Result<(Checked, render::Theme), Failure> {
+    let checked = check(root)?;
+    match render::Theme::load(root) {
+        Ok(theme) => Ok((checked, theme)),
+        Err(diagnostics) => Err(Failure {
+            diagnostics,
+            sources: checked.model.sources,
+        }),
+    }
+}
+
+/// Plans and renders a checked knowledge base, handing each file to
+/// `deliver`; returns the number of pages and every warning.
+fn render_checked(
+    checked: &Checked,
+    theme: &render::Theme,
+    options: &plan::PlanOptions,
+    deliver: impl Fn(render::OutputFile) -> Result<(), Diagnostic> + Sync,
+) -> Result<(usize, Vec<Diagnostic>), Failure> {
+    let planned = plan::plan(&checked.model, options);
+    let pages = planned.pages.len();
+    let mut warnings = checked.warnings.clone();
+    warnings.extend(planned.warnings.iter().cloned());
+    match render::render(&checked.model, planned, theme, deliver) {
+        Ok(_) => Ok((pages, warnings)),
+        Err(diagnostics) => Err(Failure {
+            diagnostics,
+            sources: checked.model.sources.clone(),
+        }),
+    }
 }

@@ -347,46 +347,52 @@ impl<'t> Renderer<'t> {
     }
 }
 
-/// Renders every planned page in parallel; returns the site's files (pages,
-/// data files, assets) or every template error.
+/// Renders every planned page in parallel and hands each file of the site
+/// (pages, data files, assets) to `deliver` as soon as it is ready, so that
+/// a build writes while it renders and never holds the whole site. Returns
+/// how many files were delivered, or every template error and every
+/// problem `deliver` reported.
 pub fn render(
     model: &Model,
     plan: Plan,
     theme: &Theme,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    deliver: impl Fn(OutputFile) -> Result<(), Diagnostic> + Sync,
+) -> Result<usize, Vec<Diagnostic>> {
     let renderer = Renderer::new(model, plan.planner.urls, theme)?;
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = plan
+    let mut problems: Vec<Diagnostic> = plan
         .pages
         .par_iter()
-        .map(|path| {
+        .filter_map(|path| {
             let page = plan
                 .planner
                 .page(path)
                 .expect("every listed page can be planned");
-            renderer.page(page)
+            renderer.page(page).and_then(&deliver).err()
         })
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + plan.files.len());
-    let mut problems = Vec::new();
-    for result in rendered {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problem) if !problems.contains(&problem) => problems.push(problem),
-            Err(_) => {}
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    files.extend(plan.files.into_iter().map(|f| OutputFile {
+    let data = plan.files.into_iter().map(|f| OutputFile {
         path: f.path,
         bytes: f.bytes,
-    }));
-    files.extend(theme.assets().map(|(name, bytes)| OutputFile {
+    });
+    let assets = theme.assets().map(|(name, bytes)| OutputFile {
         path: format!("assets/{name}"),
         bytes: bytes.clone(),
-    }));
-    Ok(files)
+    });
+    let others: Vec<OutputFile> = data.chain(assets).collect();
+    let delivered = plan.pages.len() + others.len();
+    problems.extend(others.into_iter().filter_map(|file| deliver(file).err()));
+    if problems.is_empty() {
+        return Ok(delivered);
+    }
+    // One problem repeated by many pages (a broken partial, a full disk) is
+    // reported once.
+    let mut distinct: Vec<Diagnostic> = Vec::new();
+    for problem in problems {
+        if !distinct.contains(&problem) {
+            distinct.push(problem);
+        }
+    }
+    Err(distinct)
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Span};
 use crate::render::OutputFile;
 
@@ -128,41 +130,78 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
 
 /// Writes the site to `output` (already checked), replacing the previous one.
 pub fn write(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    let parent = output.parent().unwrap_or(Path::new("/"));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let failure = |what: &str, error: std::io::Error| {
-        Diagnostic::error(Span::file_start(output), format!("cannot {what}: {error}"))
-    };
-    std::fs::create_dir_all(parent).map_err(|e| failure("create the output's parent folder", e))?;
-    remove_leftovers(parent, &name);
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let result = fill(&staging, files).and_then(|()| swap(&staging, output, parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result.map_err(|e| failure("write the site", e))
+    let staging = Staging::begin(output)?;
+    files.par_iter().try_for_each(|file| staging.put(file))?;
+    staging.finish()
 }
 
-fn fill(staging: &Path, files: &[OutputFile]) -> std::io::Result<()> {
-    std::fs::create_dir_all(staging)?;
-    std::fs::write(staging.join(MARKER), MARKER_TEXT)?;
-    for file in files {
-        let Some(relative) = safe_relative(&file.path) else {
-            return Err(std::io::Error::other(format!(
-                "unsafe output path `{}`",
-                file.path
-            )));
+/// A new site being written in a folder beside the output (already
+/// checked). `finish` swaps it in; dropped unfinished, it is removed.
+pub struct Staging {
+    folder: PathBuf,
+    output: PathBuf,
+    finished: bool,
+}
+
+impl Staging {
+    pub fn begin(output: &Path) -> Result<Staging, Diagnostic> {
+        let parent = output.parent().unwrap_or(Path::new("/"));
+        let name = file_name(output);
+        std::fs::create_dir_all(parent)
+            .map_err(|e| failure(output, "create the output's parent folder", e))?;
+        remove_leftovers(parent, &name);
+        let staging = Staging {
+            folder: parent.join(format!(".{name}.new-{}", std::process::id())),
+            output: output.to_path_buf(),
+            finished: false,
         };
-        let path = staging.join(relative);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::write(path, &file.bytes)?;
+        std::fs::create_dir_all(&staging.folder)
+            .and_then(|()| std::fs::write(staging.folder.join(MARKER), MARKER_TEXT))
+            .map_err(|e| failure(output, "write the site", e))?;
+        Ok(staging)
     }
-    Ok(())
+
+    /// Writes one file; safe to call from many threads at once.
+    pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+        let Some(relative) = safe_relative(&file.path) else {
+            return Err(Diagnostic::error(
+                Span::file_start(&self.output),
+                format!("cannot write the site: unsafe output path `{}`", file.path),
+            ));
+        };
+        let path = self.folder.join(relative);
+        path.parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, &file.bytes))
+            .map_err(|e| failure(&self.output, "write the site", e))
+    }
+
+    /// Puts the new site in the output's place.
+    pub fn finish(mut self) -> Result<(), Diagnostic> {
+        let parent = self.output.parent().unwrap_or(Path::new("/"));
+        let swapped = swap(&self.folder, &self.output, parent, &file_name(&self.output));
+        self.finished = swapped.is_ok();
+        swapped.map_err(|e| failure(&self.output, "write the site", e))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.folder);
+        }
+    }
+}
+
+fn file_name(output: &Path) -> String {
+    output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn failure(output: &Path, what: &str, error: std::io::Error) -> Diagnostic {
+    Diagnostic::error(Span::file_start(output), format!("cannot {what}: {error}"))
 }
 
 fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> std::io::Result<()> {

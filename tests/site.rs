@@ -1116,6 +1116,40 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     );
 }
 
+/// Pages are written while others still render: a template that fails
+/// on some pages only must still leave nothing behind.
+#[test]
+fn a_build_that_fails_while_rendering_leaves_the_previous_site_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let first = build(example(), &out, &[]);
+    assert!(first.status.success(), "{}", describe(&first));
+    let before = files(&out);
+    let around = entries(dir.path());
+
+    let kb = copy_kb(example());
+    write(
+        &kb.path().join("templates/partials/issue.html"),
+        "Issue: {{ nothing.here }}\n",
+    );
+    let second = build(kb.path(), &out, &[]);
+    assert_eq!(second.status.code(), Some(1), "{}", describe(&second));
+    let stderr = text(&second.stderr);
+    assert!(
+        stderr.starts_with("templates/partials/issue.html:1:"),
+        "{stderr}"
+    );
+    assert!(
+        before == files(&out),
+        "the failed build changed the previous site"
+    );
+    assert_eq!(
+        entries(dir.path()),
+        around,
+        "the failed build left something beside the output"
+    );
+}
+
 #[test]
 fn bad_cases_fail_without_writing_anything() {
     let mut problems = Vec::new();
