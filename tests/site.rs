@@ -1078,8 +1078,10 @@ fn builds_are_byte_identical() {
 
 // ---- 6. failed builds -------------------------------------------------------------------------
 
-#[test]
-fn a_failed_build_leaves_the_previous_site_untouched() {
+/// Builds the example into a folder, then a copy broken by `break_it` into
+/// the same folder: that build must fail naming `place`, and leave the
+/// previous site and its surroundings exactly as they were.
+fn assert_a_failed_build_changes_nothing(break_it: impl Fn(&Path), place: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let first = build(example(), &out, &[]);
@@ -1088,22 +1090,14 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let around = entries(dir.path());
 
     let kb = copy_kb(example());
-    let product = kb.path().join("content/products/backoffice-server.yaml");
-    let mut yaml = fs::read_to_string(&product).unwrap();
-    yaml.push_str("  bogus: [never closed\n");
-    fs::write(&product, yaml).unwrap();
-
+    break_it(kb.path());
     let second = build(kb.path(), &out, &[]);
     assert_eq!(second.status.code(), Some(1), "{}", describe(&second));
+    let stderr = text(&second.stderr);
+    assert!(!stderr.contains("panicked"), "{}", describe(&second));
     assert!(
-        !text(&second.stderr).contains("panicked"),
-        "{}",
-        describe(&second)
-    );
-    assert!(
-        text(&second.stderr).contains("backoffice-server.yaml"),
-        "the error names no file: {}",
-        describe(&second)
+        stderr.contains(place),
+        "the error does not name {place}: {stderr}"
     );
     assert!(
         before == files(&out),
@@ -1116,37 +1110,31 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     );
 }
 
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    assert_a_failed_build_changes_nothing(
+        |kb| {
+            let product = kb.join("content/products/backoffice-server.yaml");
+            let mut yaml = fs::read_to_string(&product).unwrap();
+            yaml.push_str("  bogus: [never closed\n");
+            fs::write(&product, yaml).unwrap();
+        },
+        "content/products/backoffice-server.yaml:",
+    );
+}
+
 /// Pages are written while others still render: a template that fails
 /// on some pages only must still leave nothing behind.
 #[test]
 fn a_build_that_fails_while_rendering_leaves_the_previous_site_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let first = build(example(), &out, &[]);
-    assert!(first.status.success(), "{}", describe(&first));
-    let before = files(&out);
-    let around = entries(dir.path());
-
-    let kb = copy_kb(example());
-    write(
-        &kb.path().join("templates/partials/issue.html"),
-        "Issue: {{ nothing.here }}\n",
-    );
-    let second = build(kb.path(), &out, &[]);
-    assert_eq!(second.status.code(), Some(1), "{}", describe(&second));
-    let stderr = text(&second.stderr);
-    assert!(
-        stderr.starts_with("templates/partials/issue.html:1:"),
-        "{stderr}"
-    );
-    assert!(
-        before == files(&out),
-        "the failed build changed the previous site"
-    );
-    assert_eq!(
-        entries(dir.path()),
-        around,
-        "the failed build left something beside the output"
+    assert_a_failed_build_changes_nothing(
+        |kb| {
+            write(
+                &kb.join("templates/partials/issue.html"),
+                "Issue: {{ nothing.here }}\n",
+            )
+        },
+        "templates/partials/issue.html:1:",
     );
 }
 
