@@ -16,6 +16,10 @@ use std::time::{Duration, Instant};
 use upgrade_atlas::plan::{PlanOptions, Planner};
 use upgrade_atlas::render::{Renderer, Theme};
 
+// The allocator the binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Products of `versions` versions each, linked by `sequential` rules, and
 /// `scenarios` supported scenarios from a version of one product to a later
 /// product (each with an issue), spread evenly.

@@ -10,6 +10,11 @@ use upgrade_atlas::plan::PlanOptions;
 use upgrade_atlas::serve::ServeOptions;
 use upgrade_atlas::{Checked, Failure, build, check, resolve};
 
+// A build allocates and frees millions of small strings, on every core;
+// the system allocator took about 40% of a build's CPU time for them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "upgrade-atlas",
