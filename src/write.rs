@@ -1,8 +1,8 @@
 //! Stage 6, write: the rendered site -> the output folder, atomically.
 //!
-//! The new site is written to a fresh folder beside the output and swapped in
-//! only when complete, so a failed or killed build leaves the previous site
-//! as it was. A marker file says "this folder was made by upgrade-atlas"; a
+//! The new site is written to a fresh folder beside the output, page by page
+//! as rendering finishes them ([`Staging`]), and swapped in only when
+//! complete, so a failed or killed build leaves the previous site as it was. A marker file says "this folder was made by upgrade-atlas"; a
 //! folder without it is never replaced, and neither is any folder that holds
 //! the knowledge base itself.
 
