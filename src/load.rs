@@ -1139,6 +1139,89 @@ mod tests {
         assert_eq!(error.message, "the file is empty");
     }
 
+    /// While watched, reported edits of known files are read alone; anything
+    /// else means walking content/ again.
+    #[test]
+    fn reported_changes_decide_between_reading_and_walking() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let products = root.join("content/products");
+        std::fs::create_dir_all(&products).unwrap();
+        std::fs::write(
+            products.join("a.yaml"),
+            "name: A\nversions: [{id: \"1\"}]\n",
+        )
+        .unwrap();
+        let mut cache = LoadCache::default();
+        cache.watched();
+        load_cached(root, &mut cache);
+        let decide = |cache: &mut LoadCache, files: &[&str]| {
+            for file in files {
+                cache.changed(Path::new(file));
+            }
+            let decision = cache.edited_files(root);
+            load_cached(root, cache);
+            decision
+        };
+        let a = "content/products/a.yaml";
+        assert_eq!(
+            decide(&mut cache, &[a]),
+            Some(vec![0]),
+            "an edit is read alone"
+        );
+        assert_eq!(
+            decide(
+                &mut cache,
+                &["templates/base.html", "content/products/.a.yaml.swp"]
+            ),
+            Some(vec![]),
+            "templates and hidden files are not content"
+        );
+        std::fs::write(
+            products.join("b.yaml"),
+            "name: B\nversions: [{id: \"1\"}]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            decide(&mut cache, &["content/products/b.yaml"]),
+            None,
+            "a new file"
+        );
+        std::fs::create_dir(root.join("content/components")).unwrap();
+        assert_eq!(
+            decide(&mut cache, &["content/components"]),
+            None,
+            "a new folder"
+        );
+        std::fs::remove_file(products.join("b.yaml")).unwrap();
+        assert_eq!(
+            decide(&mut cache, &["content/products/b.yaml"]),
+            None,
+            "a removal"
+        );
+        cache.changed_somewhere();
+        assert_eq!(cache.edited_files(root), None, "an unnamed change");
+        load_cached(root, &mut cache);
+        #[cfg(unix)]
+        {
+            std::fs::write(
+                products.join("c.yaml"),
+                "name: C\nversions: [{id: \"1\"}]\n",
+            )
+            .unwrap();
+            std::fs::remove_file(products.join("a.yaml")).unwrap();
+            std::os::unix::fs::symlink(products.join("c.yaml"), products.join("a.yaml")).unwrap();
+            assert_eq!(decide(&mut cache, &[a]), None, "a file that became a link");
+            assert_eq!(
+                decide(&mut cache, &["content/products/c.yaml"]),
+                None,
+                "a knowledge base with links is always walked"
+            );
+        }
+        let unwatched = LoadCache::default();
+        assert_eq!(unwatched.edited_files(root), None, "without a watcher");
+    }
+
     #[test]
     fn the_cache_reparses_only_changed_files() {
         let dir = tempfile::tempdir().unwrap();
