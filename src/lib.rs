@@ -83,7 +83,7 @@ pub struct Rendered {
 pub fn render_site(root: &Path, options: &plan::PlanOptions) -> Result<Rendered, Failure> {
     let (checked, theme) = check_with_theme(root)?;
     let files = std::sync::Mutex::new(Vec::new());
-    let (pages, warnings) = render_checked(&checked, &theme, options, |file| {
+    let (pages, _, warnings) = render_checked(&checked, &theme, options, |file| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
         Ok(())
     })?;
@@ -115,17 +115,13 @@ pub fn build(root: &Path, output: &Path, options: &plan::PlanOptions) -> Result<
     let target = write::check_output(root, output).map_err(unplaced)?;
     let (checked, theme) = check_with_theme(root)?;
     let staging = write::Staging::begin(&target).map_err(unplaced)?;
-    let written = std::sync::atomic::AtomicUsize::new(0);
-    let (pages, warnings) = render_checked(&checked, &theme, options, |file| {
-        staging.put(&file)?;
-        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
-    })?;
+    let (pages, files, warnings) =
+        render_checked(&checked, &theme, options, |file| staging.put(&file))?;
     staging.finish().map_err(unplaced)?;
     Ok(Built {
         output: target,
         pages,
-        files: written.into_inner(),
+        files,
         warnings,
     })
 }
@@ -143,19 +139,19 @@ fn check_with_theme(root: &Path) -> Result<(Checked, render::Theme), Failure> {
 }
 
 /// Plans and renders a checked knowledge base, handing each file to
-/// `deliver`; returns the number of pages and every warning.
+/// `deliver`; returns the number of pages, of files, and every warning.
 fn render_checked(
     checked: &Checked,
     theme: &render::Theme,
     options: &plan::PlanOptions,
     deliver: impl Fn(render::OutputFile) -> Result<(), Diagnostic> + Sync,
-) -> Result<(usize, Vec<Diagnostic>), Failure> {
+) -> Result<(usize, usize, Vec<Diagnostic>), Failure> {
     let planned = plan::plan(&checked.model, options);
     let pages = planned.pages.len();
     let mut warnings = checked.warnings.clone();
     warnings.extend(planned.warnings.iter().cloned());
     match render::render(&checked.model, planned, theme, deliver) {
-        Ok(_) => Ok((pages, warnings)),
+        Ok(files) => Ok((pages, files, warnings)),
         Err(diagnostics) => Err(Failure {
             diagnostics,
             sources: checked.model.sources.clone(),

@@ -8,8 +8,6 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::diag::{Diagnostic, Span};
 use crate::render::OutputFile;
 
@@ -126,13 +124,6 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
             .components()
             .all(|c| matches!(c, Component::Normal(_)));
     safe.then(|| candidate.to_path_buf())
-}
-
-/// Writes the site to `output` (already checked), replacing the previous one.
-pub fn write(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    let staging = Staging::begin(output)?;
-    files.par_iter().try_for_each(|file| staging.put(file))?;
-    staging.finish()
 }
 
 /// A new site being written in a folder beside the output (already
@@ -272,14 +263,17 @@ mod tests {
         assert!(check_output(root, &foreign).is_err());
 
         let output = check_output(root, &root.join("public")).unwrap();
-        let files = |text: &str| {
-            vec![OutputFile {
+        let write = |text: &str| {
+            let staging = Staging::begin(&output).unwrap();
+            let page = OutputFile {
                 path: "index.html".into(),
                 bytes: text.into(),
-            }]
+            };
+            staging.put(&page).unwrap();
+            staging.finish().unwrap();
         };
-        write(&output, &files("one")).unwrap();
-        write(&output, &files("two")).unwrap();
+        write("one");
+        write("two");
         assert_eq!(
             std::fs::read_to_string(output.join("index.html")).unwrap(),
             "two"
