@@ -81,7 +81,7 @@ pub struct Rendered {
 
 /// Checks, plans and renders the site in memory.
 pub fn render_site(root: &Path, options: &plan::PlanOptions) -> Result<Rendered, Failure> {
-    let (checked, theme) = check_with_theme(root)?;
+    let (checked, theme) = check_with_theme(root, &mut CheckCache::default())?;
     let files = std::sync::Mutex::new(Vec::new());
     let (pages, _, warnings) = render_checked(&checked, &theme, options, |file| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
@@ -113,7 +113,7 @@ pub fn build(root: &Path, output: &Path, options: &plan::PlanOptions) -> Result<
         sources: Sources::default(),
     };
     let target = write::check_output(root, output).map_err(unplaced)?;
-    let (checked, theme) = check_with_theme(root)?;
+    let (checked, theme) = check_with_theme(root, &mut CheckCache::default())?;
     let staging = write::Staging::begin(&target).map_err(unplaced)?;
     let (pages, files, warnings) =
         render_checked(&checked, &theme, options, |file| staging.put(&file))?;
@@ -127,8 +127,11 @@ pub fn build(root: &Path, output: &Path, options: &plan::PlanOptions) -> Result<
 }
 
 /// The checked knowledge base at `root` and its theme.
-fn check_with_theme(root: &Path) -> Result<(Checked, render::Theme), Failure> {
-    let checked = check(root)?;
+pub(crate) fn check_with_theme(
+    root: &Path,
+    cache: &mut CheckCache,
+) -> Result<(Checked, render::Theme), Failure> {
+    let checked = check_cached(root, cache)?;
     match render::Theme::load(root) {
         Ok(theme) => Ok((checked, theme)),
         Err(diagnostics) => Err(Failure {

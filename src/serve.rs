@@ -166,11 +166,7 @@ fn start_site(
     root: &Path,
     cache: &mut crate::CheckCache,
 ) -> Result<(std::sync::mpsc::Sender<Job>, usize, Vec<Diagnostic>), crate::Failure> {
-    let checked = crate::check_cached(root, cache)?;
-    let theme = crate::render::Theme::load(root).map_err(|diagnostics| crate::Failure {
-        diagnostics,
-        sources: crate::diag::Sources::default(),
-    })?;
+    let (checked, theme) = crate::check_with_theme(root, cache)?;
     let (jobs, receiver) = std::sync::mpsc::channel::<Job>();
     let (ready, started) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
