@@ -358,41 +358,126 @@ impl<'m> Edges<'m> {
 
     /// The issues met along a path, hop by hop: the covering scenarios' in id
     /// order, then those of the versions the hop moves past, oldest first.
-    pub fn path_issues(&self, path: &[NodeId]) -> Vec<PathIssue<'m>> {
-        let model = self.model;
-        let Some(&start) = path.first() else {
-            return Vec::new();
-        };
-        let applies = |issue: &Issue| issue.originally.as_ref().is_none_or(|o| o.contains(&start));
+    /// An issue is kept when its conditions hold for these facts and its
+    /// `applies_if.originally` names `originally`, the version the server was
+    /// first installed as (by default the path's start).
+    pub fn path_issues(&self, path: &[NodeId], originally: NodeId) -> Vec<PathIssue<'m>> {
         let mut found = Vec::new();
         for (hop, pair) in path.windows(2).enumerate() {
-            let (from, to) = (pair[0], pair[1]);
-            for &index in self.covering.get(&(from, to)).into_iter().flatten() {
-                let scenario = &model.scenarios[index];
-                if scenario.condition.holds(&self.facts) {
-                    found.extend(scenario.issues.iter().filter(|i| applies(i)).map(|issue| {
-                        PathIssue {
-                            issue,
-                            origin: Origin::Scenario(index),
-                            hop,
-                        }
-                    }));
-                }
-            }
-            let (a, b) = (model.nodes[from], model.nodes[to]);
-            if a.product == b.product && a.version < b.version {
-                for version in &model.products[a.product].versions[a.version + 1..=b.version] {
-                    found.extend(version.issues.iter().filter(|i| applies(i)).map(|issue| {
-                        PathIssue {
-                            issue,
-                            origin: Origin::Version(version.node),
-                            hop,
-                        }
-                    }));
-                }
-            }
+            found.extend(
+                self.hop_issues(pair[0], pair[1], hop)
+                    .filter(|i| i.issue.applies(&self.facts, originally)),
+            );
         }
         found
+    }
+
+    /// Every issue a hop can carry under these facts, whatever its own
+    /// conditions and `originally` say: the issues of the scenarios behind
+    /// the hop, then those of the versions it moves past.
+    pub fn hop_issues(
+        &self,
+        from: NodeId,
+        to: NodeId,
+        hop: usize,
+    ) -> impl Iterator<Item = PathIssue<'m>> + '_ {
+        let model = self.model;
+        let scenario_issues = self
+            .scenarios_for(from, to)
+            .into_iter()
+            .flat_map(move |index| {
+                model.scenarios[index]
+                    .issues
+                    .iter()
+                    .map(move |issue| PathIssue {
+                        issue,
+                        origin: Origin::Scenario(index),
+                        hop,
+                    })
+            });
+        let (a, b) = (model.nodes[from], model.nodes[to]);
+        let passed: &'m [Version] = if a.product == b.product && a.version < b.version {
+            &model.products[a.product].versions[a.version + 1..=b.version]
+        } else {
+            &[]
+        };
+        let version_issues = passed.iter().flat_map(move |version| {
+            version.issues.iter().map(move |issue| PathIssue {
+                issue,
+                origin: Origin::Version(version.node),
+                hop,
+            })
+        });
+        scenario_issues.chain(version_issues)
+    }
+
+    /// The whole answer for a path, hop by hop: what allows each hop and
+    /// its issues, blocking first.
+    pub fn answer(&self, path: &[NodeId], originally: NodeId) -> Answer<'m> {
+        let issues = self.path_issues(path, originally);
+        let hops = path
+            .windows(2)
+            .enumerate()
+            .map(|(hop, pair)| {
+                let mut here: Vec<PathIssue<'m>> =
+                    issues.iter().filter(|i| i.hop == hop).copied().collect();
+                here.sort_by_key(|i| i.issue.severity);
+                Hop {
+                    from: pair[0],
+                    to: pair[1],
+                    scenarios: self.scenarios_for(pair[0], pair[1]),
+                    issues: here,
+                }
+            })
+            .collect();
+        Answer {
+            path: path.to_vec(),
+            hops,
+            issues,
+        }
+    }
+
+    /// The scenarios that say `from -> to` is not supported directly, under these facts.
+    pub fn refusals(&self, from: NodeId, to: NodeId) -> Vec<usize> {
+        self.model
+            .scenarios
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                !s.supported
+                    && s.condition.holds(&self.facts)
+                    && s.from.contains(&from)
+                    && s.to.contains(&to)
+            })
+            .map(|(index, _)| index)
+            .collect()
+    }
+}
+
+/// A path with everything met on it.
+pub struct Answer<'m> {
+    pub path: Vec<NodeId>,
+    pub hops: Vec<Hop<'m>>,
+    /// Every issue of the path, in the spec's order.
+    pub issues: Vec<PathIssue<'m>>,
+}
+
+/// One hop of an [`Answer`].
+pub struct Hop<'m> {
+    pub from: NodeId,
+    pub to: NodeId,
+    /// The supported scenarios behind it; empty when only the rules allow it.
+    pub scenarios: Vec<usize>,
+    /// Its issues, blocking first, otherwise in the spec's order.
+    pub issues: Vec<PathIssue<'m>>,
+}
+
+impl Answer<'_> {
+    pub fn blocking(&self) -> usize {
+        self.issues
+            .iter()
+            .filter(|i| i.issue.severity == Severity::Blocking)
+            .count()
     }
 }
 
@@ -441,6 +526,7 @@ mod tests {
             versions: (0..versions)
                 .map(|v| Version {
                     id: v.to_string(),
+                    aliases: Vec::new(),
                     name: v.to_string(),
                     released: None,
                     summary: None,

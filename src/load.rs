@@ -94,6 +94,7 @@ pub struct RawVersion {
     pub name: Option<S<String>>,
     pub released: Option<S<String>>,
     pub summary: Option<S<String>>,
+    pub aliases: Option<Vec<S<String>>>,
     pub components: Option<Vec<S<String>>>,
     pub issues: Option<Vec<RawIssue>>,
 }
@@ -212,6 +213,8 @@ pub struct RawIssue {
     pub component: Option<S<String>>,
     pub body: Option<S<String>>,
     pub applies_if: Option<RawAppliesIf>,
+    pub when: Option<S<Names>>,
+    pub unless: Option<S<Names>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -322,8 +325,22 @@ impl Fixup for RawRule {
     }
 }
 
+impl Fixup for RawIssue {
+    fn fixup(&mut self, source: &str) {
+        self.when.fixup(source);
+        self.unless.fixup(source);
+    }
+}
+
+impl Fixup for RawVersion {
+    fn fixup(&mut self, source: &str) {
+        self.issues.fixup(source);
+    }
+}
+
 impl Fixup for RawProduct {
     fn fixup(&mut self, source: &str) {
+        self.versions.value.fixup(source);
         if let Some(upgrades) = &mut self.upgrades {
             match &mut upgrades.value {
                 OneOrMany::One(rule) => rule.fixup(source),
@@ -337,6 +354,7 @@ impl Fixup for RawScenario {
     fn fixup(&mut self, source: &str) {
         self.when.fixup(source);
         self.unless.fixup(source);
+        self.issues.fixup(source);
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use upgrade_atlas::graph::{Origin, UpgradeGraph, affected_components};
+use upgrade_atlas::graph::{Answer, Edges, Origin, UpgradeGraph, affected_components};
 use upgrade_atlas::model::{Facts, Model, NodeId};
 use upgrade_atlas::plan::PlanOptions;
 use upgrade_atlas::serve::ServeOptions;
@@ -42,6 +42,10 @@ enum Command {
         /// A condition that holds (repeatable), as declared in site.yaml.
         #[arg(long = "if", value_name = "CONDITION")]
         conditions: Vec<String>,
+        /// The version the server was first installed as, when not FROM
+        /// (for issues that apply only to servers that began as it).
+        #[arg(long, value_name = "VERSION")]
+        originally: Option<String>,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -79,8 +83,18 @@ fn main() -> ExitCode {
             from,
             to,
             conditions,
+            originally,
             json,
-        } => run_path(&root, &from, &to, &conditions, json),
+        } => run_path(
+            &root,
+            &Question {
+                from,
+                to,
+                conditions,
+                originally,
+            },
+            json,
+        ),
         Command::Build { output, base_url } => run_build(&root, output, base_url),
         Command::Serve { port, bind, open } => run_serve(&root, ServeOptions { bind, port, open }),
     }
@@ -110,19 +124,40 @@ fn run_check(root: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_path(root: &Path, from: &str, to: &str, conditions: &[String], json: bool) -> ExitCode {
-    let model = match checked(root) {
-        Ok(checked) => checked.model,
-        Err(code) => return code,
+/// What `path` is asked, as written on the command line.
+struct Question {
+    from: String,
+    to: String,
+    conditions: Vec<String>,
+    originally: Option<String>,
+}
+
+/// `path` exits 0 with a path, 1 when there is none, 2 on errors.
+fn run_path(root: &Path, question: &Question, json: bool) -> ExitCode {
+    let model = match check(root) {
+        Ok(checked) => {
+            for warning in &checked.warnings {
+                eprintln!("{}", warning.render(&checked.model.sources));
+            }
+            checked.model
+        }
+        Err(failure) => {
+            report(&failure);
+            return ExitCode::from(2);
+        }
     };
-    match path(&model, from, to, conditions, json) {
-        Ok(text) => {
+    match path(&model, question, json) {
+        Ok((text, found)) => {
             println!("{text}");
-            ExitCode::SUCCESS
+            if found {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
     }
 }
@@ -204,26 +239,23 @@ fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
     Ok(facts)
 }
 
-fn path(
-    model: &Model,
-    from: &str,
-    to: &str,
-    conditions: &[String],
-    json: bool,
-) -> Result<String, String> {
-    let from = resolve::select_one(model, from)?;
-    let to = resolve::select_one(model, to)?;
-    let facts = facts(model, conditions)?;
+/// The answer to `path`, as text or JSON, and whether a path exists.
+fn path(model: &Model, question: &Question, json: bool) -> Result<(String, bool), String> {
+    let from = resolve::select_one(model, &question.from)?;
+    let to = resolve::select_one(model, &question.to)?;
+    let originally = match &question.originally {
+        Some(selector) => resolve::select_one(model, selector)?,
+        None => from,
+    };
+    let facts = facts(model, &question.conditions)?;
     let graph = UpgradeGraph::new(model);
     let edges = graph.edges(&facts);
-    let path = edges.path(from, to);
-    let issues = path
-        .as_deref()
-        .map(|p| edges.path_issues(p))
-        .unwrap_or_default();
+    let answer = edges.path(from, to).map(|p| edges.answer(&p, originally));
+    let found = answer.is_some();
     if json {
-        let issues: Vec<_> = issues
+        let issues: Vec<_> = answer
             .iter()
+            .flat_map(|a| &a.issues)
             .map(|found| {
                 let (scenario, version) = match found.origin {
                     Origin::Scenario(s) => (Some(model.scenarios[s].id.clone()), None),
@@ -239,41 +271,59 @@ fn path(
                     "scenario": scenario,
                     "version": version,
                     "components": components,
+                    "hop": found.hop,
                 })
             })
             .collect();
         let value = serde_json::json!({
             "from": model.node_ref(from),
             "to": model.node_ref(to),
-            "path": path.as_ref().map(|p| p.iter().map(|n| model.node_ref(*n)).collect::<Vec<_>>()),
+            "if": question.conditions,
+            "originally": model.node_ref(originally),
+            "path": answer.as_ref().map(|a| a.path.iter().map(|n| model.node_ref(*n)).collect::<Vec<_>>()),
             "issues": issues,
         });
-        return Ok(value.to_string());
+        return Ok((value.to_string(), found));
     }
-    Ok(describe(model, &edges, from, to, path.as_deref(), &issues))
+    let text = describe(model, &edges, from, to, originally, answer.as_ref());
+    Ok((text, found))
 }
 
-/// The human answer: hops, issues hop by hop, and the files behind each hop.
+/// The human answer: hops, issues hop by hop (with where each comes
+/// from), and the files behind each hop.
 fn describe(
     model: &Model,
-    edges: &upgrade_atlas::graph::Edges,
+    edges: &Edges,
     from: NodeId,
     to: NodeId,
-    path: Option<&[NodeId]>,
-    issues: &[upgrade_atlas::graph::PathIssue],
+    originally: NodeId,
+    answer: Option<&Answer>,
 ) -> String {
     let (a, b) = (model.node_title(from), model.node_title(to));
+    let mut given = Vec::new();
+    if !edges.facts.0.is_empty() {
+        let names: Vec<&str> = edges
+            .facts
+            .0
+            .iter()
+            .map(|c| model.site.conditions[*c].name.as_str())
+            .collect();
+        given.push(format!("if {}", names.join(" and ")));
+    }
+    if originally != from {
+        given.push(format!("originally {}", model.node_ref(originally)));
+    }
+    let given = if given.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", given.join(", "))
+    };
     // Scenarios that say the direct upgrade is not supported explain the detour.
-    let refusals: Vec<String> = model
-        .scenarios
-        .iter()
-        .filter(|s| {
-            !s.supported
-                && s.condition.holds(&edges.facts)
-                && s.from.contains(&from)
-                && s.to.contains(&to)
-        })
+    let refusals: String = edges
+        .refusals(from, to)
+        .into_iter()
         .map(|s| {
+            let s = &model.scenarios[s];
             format!(
                 "\nNot supported directly, says {}: {}",
                 s.file.display(),
@@ -281,54 +331,59 @@ fn describe(
             )
         })
         .collect();
-    let Some(path) = path else {
-        return format!(
-            "No supported upgrade path from {a} to {b}.{}",
-            refusals.concat()
-        );
+    let Some(answer) = answer else {
+        return format!("No supported upgrade path from {a} to {b}{given}.{refusals}");
     };
-    if path.len() == 1 {
+    if answer.hops.is_empty() {
         return format!("{a} is already {b}: nothing to upgrade.");
     }
-    let hops = path.len() - 1;
+    let count = answer.hops.len();
     let mut out = format!(
-        "{a} -> {b}: {hops} hop{}\n\n  {}\n",
-        if hops == 1 { "" } else { "s" },
-        path.iter()
+        "{a} -> {b}{given}: {count} hop{}\n\n  {}\n",
+        if count == 1 { "" } else { "s" },
+        answer
+            .path
+            .iter()
             .map(|n| model.node_ref(*n))
             .collect::<Vec<_>>()
             .join(" -> ")
     );
-    for (hop, pair) in path.windows(2).enumerate() {
+    for (number, hop) in answer.hops.iter().enumerate() {
         out.push_str(&format!(
             "\n{}. {} -> {}\n",
-            hop + 1,
-            model.node_ref(pair[0]),
-            model.node_ref(pair[1])
+            number + 1,
+            model.node_ref(hop.from),
+            model.node_ref(hop.to)
         ));
-        let mut here: Vec<_> = issues.iter().filter(|i| i.hop == hop).collect();
-        here.sort_by_key(|i| i.issue.severity);
-        for found in here {
+        for found in &hop.issues {
+            let source = match found.origin {
+                Origin::Scenario(s) => model.scenarios[s].file.display().to_string(),
+                Origin::Version(v) => format!(
+                    "{}, moving past {}",
+                    model.product_of(v).file.display(),
+                    model.node_ref(v)
+                ),
+            };
             out.push_str(&format!(
-                "   [{}] {}\n",
+                "   [{}] {} ({source})\n",
                 found.issue.severity.word(),
                 found.issue.title
             ));
         }
-        let files: Vec<String> = edges
-            .scenarios_for(pair[0], pair[1])
-            .into_iter()
-            .map(|s| model.scenarios[s].file.display().to_string())
-            .collect();
-        if files.is_empty() {
+        if hop.scenarios.is_empty() {
             out.push_str(&format!(
                 "   from the upgrade rules in {}\n",
-                model.product_of(pair[0]).file.display()
+                model.product_of(hop.from).file.display()
             ));
         } else {
+            let files: Vec<String> = hop
+                .scenarios
+                .iter()
+                .map(|s| model.scenarios[*s].file.display().to_string())
+                .collect();
             out.push_str(&format!("   from {}\n", files.join(", ")));
         }
     }
-    out.push_str(&refusals.concat());
+    out.push_str(&refusals);
     out.trim_end().to_owned()
 }

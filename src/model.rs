@@ -66,9 +66,36 @@ pub struct Product {
     pub file: PathBuf,
 }
 
+impl Product {
+    /// The id of the version that has this alias, when it is not an id itself.
+    pub fn id_of_alias(&self, name: &str) -> Option<String> {
+        if self.versions.iter().any(|v| v.id == name) {
+            return None;
+        }
+        self.versions
+            .iter()
+            .find(|v| v.aliases.iter().any(|a| a == name))
+            .map(|v| v.id.clone())
+    }
+
+    /// The index of the version with this id, or else with this alias.
+    pub fn version_index(&self, id_or_alias: &str) -> Option<usize> {
+        self.versions
+            .iter()
+            .position(|v| v.id == id_or_alias)
+            .or_else(|| {
+                self.versions
+                    .iter()
+                    .position(|v| v.aliases.iter().any(|a| a == id_or_alias))
+            })
+    }
+}
+
 #[derive(Debug)]
 pub struct Version {
     pub id: String,
+    /// Other names that mean this version wherever an id is accepted (`stretch`).
+    pub aliases: Vec<String>,
     pub name: String,
     pub released: Option<String>,
     pub summary: Option<String>,
@@ -187,8 +214,24 @@ pub struct Issue {
     pub severity: Severity,
     pub component: Option<usize>,
     pub body: Option<String>,
-    /// `applies_if.originally`: the versions a path must start from.
+    /// `applies_if.originally`: the versions the server must have started as.
     pub originally: Option<Vec<NodeId>>,
+    /// `when` / `unless`: the facts under which the issue belongs to a path.
+    pub condition: Condition,
+}
+
+impl Issue {
+    /// Whether the issue belongs to a path for these facts, on a server that
+    /// was originally installed as `originally`.
+    pub fn applies(&self, facts: &Facts, originally: NodeId) -> bool {
+        self.condition.holds(facts) && self.applies_to_origin(originally)
+    }
+
+    pub fn applies_to_origin(&self, originally: NodeId) -> bool {
+        self.originally
+            .as_ref()
+            .is_none_or(|o| o.contains(&originally))
+    }
 }
 
 #[derive(Debug)]
@@ -279,10 +322,8 @@ impl Model {
             None => self.product_index(reference).map(Target::Product),
             Some((product, version)) => {
                 let p = &self.products[self.product_index(product)?];
-                p.versions
-                    .iter()
-                    .find(|v| v.id == version)
-                    .map(|v| Target::Version(v.node))
+                p.version_index(version)
+                    .map(|v| Target::Version(p.versions[v].node))
             }
         }
     }

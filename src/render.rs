@@ -133,10 +133,12 @@ impl Links {
         for (p, product) in model.products.iter().enumerate() {
             add(product.id.clone(), Target::Product(p));
             for version in &product.versions {
-                add(
-                    format!("{}@{}", product.id, version.id),
-                    Target::Version(version.node),
-                );
+                for name in std::iter::once(&version.id).chain(&version.aliases) {
+                    add(
+                        format!("{}@{name}", product.id),
+                        Target::Version(version.node),
+                    );
+                }
             }
         }
         for (s, scenario) in model.scenarios.iter().enumerate() {

@@ -165,6 +165,14 @@ struct PendingMarkdown {
     byte_offset: Option<usize>,
 }
 
+/// A version id or alias, as the clash checks of a product know it.
+struct Named {
+    written: String,
+    /// "version `10`", "alias `stretch` of version `9`"
+    what: String,
+    at: Span,
+}
+
 /// Where a selector is used decides what it may match.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -386,7 +394,6 @@ impl Resolver {
         for doc in docs {
             let raw = &doc.value;
             let product_index = model.products.len();
-            let mut versions: Vec<Version> = Vec::new();
             if raw.versions.value.is_empty() {
                 self.error(
                     span(&doc.file, &raw.versions),
@@ -395,68 +402,7 @@ impl Resolver {
                 .hint =
                     Some("list its versions, oldest first: `versions: [{ id: \"1.0\" }]`".into());
             }
-            for version in &raw.versions.value {
-                let id = &version.id;
-                if !is_version_id(&id.value) {
-                    self.error(span(&doc.file, id), format!("`{}` is not a valid version id", id.value))
-                        .hint = Some("a version id starts with a letter or digit and holds only letters, digits, `.`, `_`, `+` and `-`; put anything else in `name`".into());
-                    continue;
-                }
-                if id.value == PAGE_FILE {
-                    self.error(
-                        span(&doc.file, id),
-                        format!("`{PAGE_FILE}` cannot be a version id"),
-                    )
-                    .hint = Some(
-                        "it is the name of every page file; give the version another id".into(),
-                    );
-                    continue;
-                }
-                if versions.iter().any(|v| v.id == id.value) {
-                    self.error(
-                        span(&doc.file, id),
-                        format!("version `{}` is listed twice", id.value),
-                    );
-                    continue;
-                }
-                if let Some(other) = versions
-                    .iter()
-                    .find(|v| v.id.eq_ignore_ascii_case(&id.value))
-                {
-                    self.error(
-                        span(&doc.file, id),
-                        format!("version `{}` differs from `{}` only in case", id.value, other.id),
-                    )
-                    .hint = Some("their pages would be one file on Windows and macOS; make the ids differ in more than case".into());
-                    continue;
-                }
-                if let Some(released) = &version.released
-                    && !is_iso_date(&released.value)
-                {
-                    self.error(
-                        span(&doc.file, released),
-                        format!("`{}` is not a date", released.value),
-                    )
-                    .hint = Some("write it as YYYY-MM-DD".into());
-                }
-                let node = model.nodes.len();
-                model.nodes.push(Node {
-                    product: product_index,
-                    version: versions.len(),
-                });
-                versions.push(Version {
-                    id: id.value.clone(),
-                    name: version
-                        .name
-                        .as_ref()
-                        .map_or_else(|| id.value.clone(), |n| n.value.clone()),
-                    released: version.released.as_ref().map(|r| r.value.clone()),
-                    summary: self.markdown(&doc.file, &version.summary),
-                    components: Vec::new(),
-                    issues: Vec::new(),
-                    node,
-                });
-            }
+            let versions = self.versions(model, product_index, doc);
             model.products.push(Product {
                 id: doc.id.clone(),
                 name: raw.name.value.clone(),
@@ -469,6 +415,125 @@ impl Resolver {
                 file: doc.file.clone(),
             });
         }
+    }
+
+    /// A product's versions, each checked and given its node. Ids and
+    /// aliases are compared through one map of lowercased names, so that a
+    /// product of many versions costs no more than its length.
+    fn versions(
+        &mut self,
+        model: &mut Model,
+        product_index: usize,
+        doc: &RawDoc<RawProduct>,
+    ) -> Vec<Version> {
+        let mut versions: Vec<Version> = Vec::new();
+        // Lowercased id or alias -> what it names, in words, and where.
+        let mut names: HashMap<String, Named> = HashMap::new();
+        let mut raw_kept = Vec::new();
+        for version in &doc.value.versions.value {
+            let id = &version.id;
+            if !is_version_id(&id.value) {
+                self.error(span(&doc.file, id), format!("`{}` is not a valid version id", id.value))
+                    .hint = Some("a version id starts with a letter or digit and holds only letters, digits, `.`, `_`, `+` and `-`; put anything else in `name`".into());
+                continue;
+            }
+            if id.value == PAGE_FILE {
+                self.error(
+                    span(&doc.file, id),
+                    format!("`{PAGE_FILE}` cannot be a version id"),
+                )
+                .hint =
+                    Some("it is the name of every page file; give the version another id".into());
+                continue;
+            }
+            match names.get(&id.value.to_ascii_lowercase()) {
+                Some(other) if other.written == id.value => {
+                    self.error(
+                        span(&doc.file, id),
+                        format!("version `{}` is listed twice", id.value),
+                    );
+                    continue;
+                }
+                Some(other) => {
+                    let message = format!(
+                        "version `{}` differs from `{}` only in case",
+                        id.value, other.written
+                    );
+                    self.error(span(&doc.file, id), message)
+                    .hint = Some("their pages would be one file on Windows and macOS; make the ids differ in more than case".into());
+                    continue;
+                }
+                None => {}
+            }
+            names.insert(
+                id.value.to_ascii_lowercase(),
+                Named {
+                    written: id.value.clone(),
+                    what: format!("version `{}`", id.value),
+                    at: span(&doc.file, id),
+                },
+            );
+            if let Some(released) = &version.released
+                && !is_iso_date(&released.value)
+            {
+                self.error(
+                    span(&doc.file, released),
+                    format!("`{}` is not a date", released.value),
+                )
+                .hint = Some("write it as YYYY-MM-DD".into());
+            }
+            let node = model.nodes.len();
+            model.nodes.push(Node {
+                product: product_index,
+                version: versions.len(),
+            });
+            versions.push(Version {
+                id: id.value.clone(),
+                aliases: Vec::new(),
+                name: version
+                    .name
+                    .as_ref()
+                    .map_or_else(|| id.value.clone(), |n| n.value.clone()),
+                released: version.released.as_ref().map(|r| r.value.clone()),
+                summary: self.markdown(&doc.file, &version.summary),
+                components: Vec::new(),
+                issues: Vec::new(),
+                node,
+            });
+            raw_kept.push(version);
+        }
+        // Aliases after every id, so that an alias clashes with a later id too.
+        for (version, raw) in versions.iter_mut().zip(raw_kept) {
+            for alias in raw.aliases.iter().flatten() {
+                let at = span(&doc.file, alias);
+                if !is_version_id(&alias.value) {
+                    self.error(at, format!("`{}` is not a valid alias", alias.value))
+                        .hint = Some("an alias is written like a version id: letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit".into());
+                    continue;
+                }
+                let what = format!("alias `{}` of version `{}`", alias.value, version.id);
+                match names.get(&alias.value.to_ascii_lowercase()) {
+                    Some(other) => {
+                        let (other, other_at) = (other.what.clone(), other.at.clone());
+                        let hint = "an alias must differ, in more than case, from every id and alias of the product";
+                        self.error(at, format!("{what} clashes with {other}")).hint =
+                            Some(hint.into());
+                        self.error(other_at, format!("{other} clashes with {what}"))
+                            .hint = Some(hint.into());
+                    }
+                    None => {
+                        let named = Named {
+                            written: alias.value.clone(),
+                            what,
+                            at,
+                        };
+                        names.insert(alias.value.to_ascii_lowercase(), named);
+                        version.aliases.push(alias.value.clone());
+                    }
+                }
+            }
+        }
+        versions
     }
 
     /// Rules, version components and version issues.
@@ -522,7 +587,8 @@ impl Resolver {
         let members = match &raw.versions {
             None => (0..ids.len()).collect(),
             Some(spec) => {
-                let parsed = selector::parse_spec(&spec.value);
+                let parsed = selector::parse_spec(&spec.value)
+                    .map(|s| s.with_ids(|name| model.products[product].id_of_alias(name)));
                 match parsed.and_then(|s| selector::matches(&s, &ids)) {
                     Ok(members) => members,
                     Err(problem) => {
@@ -550,7 +616,7 @@ impl Resolver {
                     self.condition(file, &entry.when, &entry.unless),
                 ),
             };
-            match ids.iter().position(|v| *v == version) {
+            match model.products[product].version_index(&version) {
                 Some(index) => stops.push(Stop {
                     version: index,
                     condition,
@@ -878,6 +944,7 @@ impl Resolver {
                 component,
                 body: self.markdown(file, &issue.body),
                 originally,
+                condition: self.condition(file, &issue.when, &issue.unless),
             });
         }
         issues
@@ -1088,8 +1155,9 @@ fn select_nodes(
         }
         (Some(spec), _) => spec,
     };
+    let spec = spec.clone().with_ids(|name| product.id_of_alias(name));
     let matched =
-        selector::matches(spec, &ids).map_err(|m| (format!("`{text}`: {m}"), Some(known())))?;
+        selector::matches(&spec, &ids).map_err(|m| (format!("`{text}`: {m}"), Some(known())))?;
     if role == Role::Exact && matched.len() != 1 {
         return Err((
             format!(

@@ -34,6 +34,32 @@ pub struct Selector {
     pub spec: Option<VersionSpec>,
 }
 
+impl VersionSpec {
+    /// The spec with each name that `id_of` knows as an alias replaced by
+    /// its version's id; prefixes (`15.*`) are matched against ids only.
+    pub fn with_ids(self, id_of: impl Fn(&str) -> Option<String>) -> VersionSpec {
+        let id = |name: String| id_of(&name).unwrap_or(name);
+        match self {
+            VersionSpec::All => VersionSpec::All,
+            VersionSpec::Alternatives(alternatives) => VersionSpec::Alternatives(
+                alternatives
+                    .into_iter()
+                    .map(|alternative| match alternative {
+                        Alternative::Exact(name) => Alternative::Exact(id(name)),
+                        prefix => prefix,
+                    })
+                    .collect(),
+            ),
+            VersionSpec::Range(parts) => VersionSpec::Range(
+                parts
+                    .into_iter()
+                    .map(|(comparison, name)| (comparison, id(name)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 pub fn is_product_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars

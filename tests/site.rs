@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{copy_tree, run, text};
+use common::{conformance_cases, copy_tree, run, text};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -28,17 +28,6 @@ fn project() -> &'static Path {
 /// The example knowledge base (the folder that holds `content/`).
 fn example() -> &'static Path {
     project()
-}
-
-fn conformance_cases(kind: &str) -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = fs::read_dir(project().join("tests/conformance").join(kind))
-        .expect("tests/conformance exists")
-        .map(|e| e.expect("a readable entry").path())
-        .filter(|p| p.join("content").is_dir())
-        .collect();
-    cases.sort();
-    assert!(!cases.is_empty(), "no conformance cases in {kind}/");
-    cases
 }
 
 /// `upgrade-atlas --root ROOT build --output OUTPUT EXTRA...`
@@ -697,38 +686,82 @@ fn every_product_version_scenario_and_component_has_its_page() {
 
 // ---- 3. the example's answers ------------------------------------------------------------
 
-/// The answer `#to-windows-xp-server-xp` of a version page: the site files
-/// its path links to, its issue titles and its whole text.
-fn xp_answer(site: &Path, page: &str) -> (Vec<String>, Vec<String>, String) {
+/// The answer for Windows XP Server on a version page: the row
+/// `#to-windows-xp-server-xp` and the hop sections its route links to.
+struct XpAnswer {
+    /// Each stop of the route: the site file its link points to, and its text.
+    stops: Vec<String>,
+    /// The titles of the issues that apply by default, hop by hop.
+    issues: Vec<String>,
+    /// The titles of the issues that apply only under a condition or to a
+    /// server that began as another version.
+    conditional: Vec<String>,
+    /// The row's text and its hop sections' text.
+    text: String,
+}
+
+fn xp_answer(site: &Path, page: &str) -> XpAnswer {
     let doc = parse_page(site, page);
-    let answer = doc
+    let row = doc
         .select(&sel("#to-windows-xp-server-xp"))
         .next()
         .unwrap_or_else(|| panic!("{page} has no element #to-windows-xp-server-xp"));
-    let route = answer
-        .select(&sel(".route"))
-        .next()
-        .unwrap_or_else(|| panic!("{page}: the answer shows no route"));
-    let stops: Vec<String> = route
-        .select(&sel("a"))
-        .map(|a| {
-            let href = a.value().attr("href").unwrap_or_default();
-            let target = resolve_link(site, page, split_url(href).0, false)
-                .unwrap_or_else(|e| panic!("{page}: route link {href}: {e}"));
-            format!("{target} {}", text_of(a))
-        })
+    let mut answer = XpAnswer {
+        stops: Vec::new(),
+        issues: Vec::new(),
+        conditional: Vec::new(),
+        text: text_of(row),
+    };
+    let hops: Vec<String> = row
+        .select(&sel(".route-hops a"))
+        .map(|a| a.value().attr("href").unwrap_or_default().to_owned())
         .collect();
-    let issues = answer
-        .select(&sel(".issue-head strong"))
-        .map(text_of)
-        .collect();
-    (stops, issues, text_of(answer))
+    assert!(!hops.is_empty(), "{page}: the answer shows no route");
+    for href in hops {
+        let id = href
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("{page}: hop link {href} leaves the page"));
+        let section = doc
+            .select(&sel(&format!("section[id=\"{id}\"]")))
+            .next()
+            .unwrap_or_else(|| panic!("{page}: no hop section {href}"));
+        let ends: Vec<String> = section
+            .select(&sel("h4 a"))
+            .map(|a| {
+                let href = a.value().attr("href").unwrap_or_default();
+                let target = resolve_link(site, page, split_url(href).0, false)
+                    .unwrap_or_else(|e| panic!("{page}: route link {href}: {e}"));
+                format!("{target} {}", text_of(a))
+            })
+            .collect();
+        assert_eq!(ends.len(), 2, "{page}: hop {href} names {ends:?}");
+        if answer.stops.is_empty() {
+            answer.stops.push(ends[0].clone());
+        }
+        answer.stops.push(ends[1].clone());
+        for issue in section.select(&sel("li.issue")) {
+            let title = issue
+                .select(&sel(".issue-head strong"))
+                .next()
+                .map(text_of)
+                .unwrap_or_default();
+            if issue.value().classes().any(|c| c == "conditional") {
+                answer.conditional.push(title);
+            } else {
+                answer.issues.push(title);
+            }
+        }
+        answer.text.push(' ');
+        answer.text.push_str(&text_of(section));
+    }
+    answer
 }
 
 /// The answer of `page` for Windows XP Server: it must go from `page`
-/// through BackOffice Server 4.5 to XP. Returns the issues and all its text.
-fn assert_route_through_4_5(out: &Path, page: &str) -> (Vec<String>, String) {
-    let (stops, issues, all) = xp_answer(out, page);
+/// through BackOffice Server 4.5 to XP.
+fn assert_route_through_4_5(out: &Path, page: &str) -> XpAnswer {
+    let answer = xp_answer(out, page);
+    let stops = &answer.stops;
     assert_eq!(
         stops
             .iter()
@@ -745,7 +778,7 @@ fn assert_route_through_4_5(out: &Path, page: &str) -> (Vec<String>, String) {
         stops[1].contains("BackOffice Server 4.5"),
         "{page}: {stops:?}"
     );
-    (issues, all)
+    answer
 }
 
 #[test]
@@ -753,29 +786,51 @@ fn the_example_answers_the_readme() {
     let site = build_site(example(), &[]);
 
     let page = "products/backoffice-server/2.5/index.html";
-    let (issues, all) = assert_route_through_4_5(&site.out, page);
-    assert!(all.contains("BackOffice Server 4.5"), "{page}: {all}");
+    let answer = assert_route_through_4_5(&site.out, page);
     assert!(
-        issues.contains(&"Site Server cannot be installed".to_owned())
-            && issues.contains(&"Web Administration is not supported".to_owned()),
-        "{page}: issues {issues:?}"
+        answer
+            .issues
+            .contains(&"Site Server cannot be installed".to_owned())
+            && answer
+                .issues
+                .contains(&"Web Administration is not supported".to_owned()),
+        "{page}: issues {:?}",
+        answer.issues
+    );
+    // A server that began as Small Business Server also loses Fax Service:
+    // not by default, but said on the page, with the versions it needs.
+    assert!(
+        !answer.issues.iter().any(|i| i.contains("Fax Service")),
+        "{page}: Fax Service applies by default: {:?}",
+        answer.issues
     );
     assert!(
-        !all.contains("Fax Service"),
-        "{page}: mentions Fax Service: {all}"
+        answer.conditional.iter().any(|i| i.contains("Fax Service")),
+        "{page}: Fax Service is not on the page: {}",
+        answer.text
+    );
+    assert!(
+        answer
+            .text
+            .contains("If the server was originally Microsoft BackOffice Small Business Server"),
+        "{page}: {}",
+        answer.text
     );
 
     let page = "products/small-business-server/4.0/index.html";
-    let (issues, all) = assert_route_through_4_5(&site.out, page);
+    let answer = assert_route_through_4_5(&site.out, page);
     assert!(
-        issues.iter().any(|i| i.contains("Fax Service")),
-        "{page}: issues {issues:?} lack the Fax Service issue"
+        answer.issues.iter().any(|i| i.contains("Fax Service")),
+        "{page}: issues {:?} lack the Fax Service issue",
+        answer.issues
     );
     assert!(
-        issues.contains(&"Site Server cannot be installed".to_owned()),
-        "{page}: issues {issues:?}"
+        answer
+            .issues
+            .contains(&"Site Server cannot be installed".to_owned()),
+        "{page}: issues {:?}",
+        answer.issues
     );
-    assert!(all.contains("Fax Service"), "{page}: {all}");
 }
 
 // ---- 4. escaping -----------------------------------------------------------------------------

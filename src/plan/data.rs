@@ -154,6 +154,7 @@ pub fn graph_json(model: &Model, urls: Urls) -> String {
             "severity": issue.severity.word(),
             "components": components,
             "originally": issue.originally,
+            "condition": condition_json(&issue.condition),
         }));
         issues.len() - 1
     };
@@ -164,6 +165,7 @@ pub fn graph_json(model: &Model, urls: Urls) -> String {
             let own: Vec<usize> = version.issues.iter().map(&mut add_issue).collect();
             nodes.push(json!({
                 "ref": model.node_ref(version.node),
+                "aliases": version.aliases,
                 "title": model.node_title(version.node),
                 "product": p,
                 "version": v,

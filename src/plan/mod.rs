@@ -6,8 +6,10 @@
 //! them; templates only print. Markdown stays Markdown here: the `markdown`
 //! filter of the render stage turns it into HTML for the page it lands on.
 
+mod answers;
 mod data;
 mod diagram;
+mod matrix;
 mod reference;
 pub mod urls;
 mod version;
@@ -20,8 +22,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::graph::{Edges, UpgradeGraph};
-use crate::model::{Facts, Model, NodeId, Policy};
+use crate::graph::UpgradeGraph;
+use crate::model::{Model, NodeId, Policy};
+use answers::{Analysis, analyse};
 pub use diagram::escape as escape_html;
 pub use urls::Urls;
 use views::*;
@@ -66,22 +69,6 @@ pub const COMPACT_LIMIT: usize = 100;
 pub const REACHED_FROM_LIMIT: usize = 60;
 /// Matrix tables hold at most this many rows a page.
 pub const MATRIX_ROWS_PER_PAGE: usize = 200;
-
-/// The sets of facts the site shows: none, then each declared condition alone.
-pub struct Analysis<'m> {
-    pub default: Edges<'m>,
-    pub variants: Vec<(usize, Edges<'m>)>,
-}
-
-pub fn analyse<'m>(graph: &UpgradeGraph<'m>) -> Analysis<'m> {
-    let model = graph.model;
-    Analysis {
-        default: graph.edges(&Facts::none()),
-        variants: (0..model.site.conditions.len())
-            .map(|c| (c, graph.edges(&Facts([c].into_iter().collect()))))
-            .collect(),
-    }
-}
 
 /// Hop counts from every version to every other, under no conditions.
 pub type Rows = Arc<Vec<version::Row>>;
@@ -350,6 +337,7 @@ impl Planner<'_> {
         let page = FinderPage {
             versions: Vec::new(),
             conditions: Vec::new(),
+            originally: false,
         };
         self.make_page(path.to_owned(), template, frame, page)
     }
@@ -375,6 +363,16 @@ impl Planner<'_> {
                     label: c.description.clone(),
                 })
                 .collect(),
+            // Asked only where some issue depends on where a server began.
+            originally: model
+                .scenarios
+                .iter()
+                .any(|s| s.issues.iter().any(|i| i.originally.is_some()))
+                || model.products.iter().any(|p| {
+                    p.versions
+                        .iter()
+                        .any(|v| v.issues.iter().any(|i| i.originally.is_some()))
+                }),
         };
         self.make_page(path.to_owned(), "paths.html", frame, page)
     }
@@ -535,7 +533,7 @@ impl Planner<'_> {
                     });
                 }
             }
-            for (_, edges) in &self.analysis.variants {
+            for edges in &self.analysis.variants {
                 for &to in edges.successors(from) {
                     if (touches(from) || touches(to)) && seen.insert(to) {
                         drawn.push(diagram::DrawnEdge {

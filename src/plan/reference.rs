@@ -47,7 +47,7 @@ impl Planner<'_> {
             issues: scenario
                 .issues
                 .iter()
-                .map(|i| self.issue_view(&path, i, None))
+                .map(|i| self.issue_view(&path, i, None, None))
                 .collect(),
             alternatives: Self::alternatives(&scenario.alternatives),
             links: scenario
@@ -98,7 +98,7 @@ impl Planner<'_> {
         for (s, scenario) in model.scenarios.iter().enumerate() {
             for issue in scenario.issues.iter().filter(|i| affects(i)) {
                 let origin = self.link(&path, &scenario.title, &Urls::scenario(model, s));
-                issues.push(self.issue_view(&path, issue, Some(origin)));
+                issues.push(self.issue_view(&path, issue, Some(origin), None));
             }
         }
         for node in 0..model.nodes.len() {
@@ -108,7 +108,7 @@ impl Planner<'_> {
                     format!("moving past {}", model.node_title(node)),
                     &Urls::version(model, node),
                 );
-                issues.push(self.issue_view(&path, issue, Some(origin)));
+                issues.push(self.issue_view(&path, issue, Some(origin), None));
             }
         }
         let page = ComponentPage {

@@ -1,12 +1,11 @@
 //! Version pages (the heart of the site) and the upgrade matrix.
 
+use super::answers::{Because, Change, TargetAnswer, condition_ids, facts_of_hops};
 use super::urls::{self, Urls};
 use super::views::*;
-use super::{
-    COMPACT_LIMIT, FULL_ANSWERS_LIMIT, MATRIX_ROWS_PER_PAGE, Page, Planner, REACHED_FROM_LIMIT,
-};
-use crate::graph::{Origin, PathIssue, PathTree, affected_components};
-use crate::model::{Issue, NodeId, Severity};
+use super::{COMPACT_LIMIT, FULL_ANSWERS_LIMIT, Page, Planner, REACHED_FROM_LIMIT};
+use crate::graph::{Answer, Origin, PathIssue, PathTree, affected_components};
+use crate::model::{Condition, ConditionId, Facts, Issue, NodeId, Severity};
 
 /// Hop counts from one source to every node; `NONE` where there is no path.
 pub type Row = Vec<u16>;
@@ -62,12 +61,13 @@ pub fn query_value(text: &str) -> String {
 }
 
 impl Planner<'_> {
+    /// The path finder, asked about `from -> to` under `facts`.
     pub(super) fn finder(
         &self,
         from_page: &str,
         from: NodeId,
         to: NodeId,
-        condition: Option<&str>,
+        because: Option<&Because>,
     ) -> String {
         let model = self.model;
         let mut target = format!(
@@ -76,8 +76,20 @@ impl Planner<'_> {
             query_value(&model.node_ref(from)),
             query_value(&model.node_ref(to))
         );
-        if let Some(condition) = condition {
-            target.push_str(&format!("&if={}", query_value(condition)));
+        match because {
+            Some(Because::Facts(facts)) => {
+                for c in &facts.0 {
+                    let name = &model.site.conditions[*c].name;
+                    target.push_str(&format!("&if={}", query_value(name)));
+                }
+            }
+            Some(Because::Originally(versions)) => {
+                if let Some(first) = versions.first() {
+                    let start = query_value(&model.node_ref(*first));
+                    target.push_str(&format!("&originally={start}"));
+                }
+            }
+            None => {}
         }
         self.urls.relative(from_page, &target)
     }
@@ -93,13 +105,7 @@ impl Planner<'_> {
             model.node_title(node),
             vec![(product.name.clone(), Urls::product(model, n.product))],
         );
-        let tree = self.analysis.default.paths_from(node);
-        let variant_trees: Vec<(usize, PathTree)> = self
-            .analysis
-            .variants
-            .iter()
-            .map(|(c, edges)| (*c, edges.paths_from(node)))
-            .collect();
+        let trees = self.analysis.trees(node);
         let row = &rows[node];
         let reachable = reachable(node, row);
         let (targets, compact): (Vec<NodeId>, Vec<CompactAnswer>) = if reachable.len()
@@ -109,7 +115,7 @@ impl Planner<'_> {
             let only_variant = (0..row.len()).filter(|to| {
                 *to != node
                     && row[*to] == NONE
-                    && variant_trees.iter().any(|(_, t)| t.hops(*to).is_some())
+                    && trees.variants.iter().any(|t| t.hops(*to).is_some())
             });
             let mut targets: Vec<NodeId> = reachable.iter().copied().chain(only_variant).collect();
             targets.sort_unstable();
@@ -117,14 +123,26 @@ impl Planner<'_> {
         } else {
             let compact = newest_per_product(model, &reachable)
                 .into_iter()
-                .map(|to| self.compact_answer(&path, node, to, &tree))
+                .map(|to| self.compact_answer(&path, node, to, &trees.default))
                 .collect();
             (Vec::new(), compact)
         };
-        let answers = targets
+        let whole: Vec<TargetAnswer> = targets
             .iter()
-            .map(|to| self.answer(&path, node, *to, &tree, &variant_trees))
+            .map(|to| self.analysis.target_answer(&trees, node, *to))
             .collect();
+        let hop_facts = facts_of_hops(&whole, &self.analysis.default.facts);
+        let hop_numbers: Vec<(NodeId, NodeId)> = hop_facts.iter().map(|(pair, _)| *pair).collect();
+        let answers: Vec<AnswerRow> = whole
+            .iter()
+            .map(|answer| self.answer_row(&path, node, answer, &hop_numbers))
+            .collect();
+        let hops = hop_facts
+            .iter()
+            .enumerate()
+            .map(|(number, (pair, facts))| self.hop_section(&path, node, number, *pair, facts))
+            .collect();
+        let any_changes = answers.iter().any(|a| !a.changes.is_empty());
         let mut reached: Vec<(u16, NodeId)> = (0..rows.len())
             .filter(|from| *from != node && rows[*from][node] != NONE)
             .map(|from| (rows[from][node], from))
@@ -160,9 +178,12 @@ impl Planner<'_> {
             issues: version
                 .issues
                 .iter()
-                .map(|i| self.issue_view(&path, i, None))
+                .map(|i| self.issue_view(&path, i, None, None))
                 .collect(),
+            conditions_note: self.conditions_note(any_changes, !answers.is_empty()),
+            any_changes,
             answers,
+            hops,
             more_targets: reachable
                 .len()
                 .saturating_sub(targets.len().max(compact.len())),
@@ -186,6 +207,26 @@ impl Planner<'_> {
         self.make_page(path, "version.html", frame, page)
     }
 
+    /// What the page says once about conditions, if the site declares any.
+    fn conditions_note(&self, any_changes: bool, any_answers: bool) -> Option<String> {
+        let model = self.model;
+        if model.site.conditions.is_empty() || !any_answers {
+            return None;
+        }
+        let mut note = if any_changes {
+            "The answers hold when none of the declared conditions does; the last column says what changes when one does.".to_owned()
+        } else {
+            "None of the declared conditions changes these answers.".to_owned()
+        };
+        if !self.analysis.every_combination {
+            note.push_str(&format!(
+                " This knowledge base declares {} conditions: the page considers each alone, and the path finder answers for any combination.",
+                model.site.conditions.len()
+            ));
+        }
+        Some(note)
+    }
+
     fn compact_answer(
         &self,
         page: &str,
@@ -194,155 +235,275 @@ impl Planner<'_> {
         tree: &PathTree,
     ) -> CompactAnswer {
         let route = tree.path_to(to).unwrap_or_default();
-        let issues = self.analysis.default.path_issues(&route);
+        let answer = self.analysis.default.answer(&route, from);
         CompactAnswer {
             target: self.node_link(page, to),
             hops: route.len().saturating_sub(1),
-            issue_summary: issue_summary(&issues),
-            blocking: issues
-                .iter()
-                .filter(|i| i.issue.severity == Severity::Blocking)
-                .count(),
+            issue_summary: issue_summary(&answer.issues),
+            blocking: answer.blocking(),
             finder_url: self.finder(page, from, to, None),
         }
     }
 
-    fn answer(
+    /// "4.5 → Windows XP Server": a hop named as briefly as the page allows.
+    fn hop_label(&self, page_product: usize, (from, to): (NodeId, NodeId)) -> String {
+        let model = self.model;
+        let name = |node: NodeId| {
+            if model.nodes[node].product == page_product {
+                model.version(node).name.clone()
+            } else {
+                model.node_title(node)
+            }
+        };
+        format!("{} → {}", name(from), name(to))
+    }
+
+    fn hop_refs(
+        &self,
+        page_product: usize,
+        answer: &Answer,
+        numbers: &[(NodeId, NodeId)],
+    ) -> Vec<HopRef> {
+        answer
+            .hops
+            .iter()
+            .map(|hop| {
+                let pair = (hop.from, hop.to);
+                let number = numbers.iter().position(|p| *p == pair).unwrap_or(0);
+                HopRef {
+                    anchor: hop_anchor(number),
+                    label: self.hop_label(page_product, pair),
+                    issue_summary: issue_summary(&hop.issues),
+                    blocking: hop
+                        .issues
+                        .iter()
+                        .any(|i| i.issue.severity == Severity::Blocking),
+                }
+            })
+            .collect()
+    }
+
+    fn answer_row(
         &self,
         page: &str,
         from: NodeId,
-        to: NodeId,
-        tree: &PathTree,
-        variants: &[(usize, PathTree)],
-    ) -> Answer {
+        whole: &TargetAnswer,
+        numbers: &[(NodeId, NodeId)],
+    ) -> AnswerRow {
         let model = self.model;
-        let default_path = tree.path_to(to);
-        let edges = &self.analysis.default;
-        let issues = default_path
-            .as_deref()
-            .map(|p| edges.path_issues(p))
-            .unwrap_or_default();
-        let steps = default_path
-            .as_deref()
-            .map(|p| {
-                p.windows(2)
-                    .enumerate()
-                    .map(|(hop, pair)| {
-                        let scenarios: Vec<Link> = edges
-                            .scenarios_for(pair[0], pair[1])
-                            .into_iter()
-                            .map(|s| {
-                                self.link(
-                                    page,
-                                    &model.scenarios[s].title,
-                                    &Urls::scenario(model, s),
-                                )
-                            })
-                            .collect();
-                        let rule = scenarios.is_empty().then(|| {
-                            format!(
-                                "Allowed by the upgrade rules of {}.",
-                                model.product_of(pair[0]).name
-                            )
-                        });
-                        let mut here: Vec<&PathIssue> =
-                            issues.iter().filter(|i| i.hop == hop).collect();
-                        here.sort_by_key(|i| i.issue.severity);
-                        Hop {
-                            from: self.node_link(page, pair[0]),
-                            to: self.node_link(page, pair[1]),
-                            scenarios,
-                            rule,
-                            issues: here
-                                .into_iter()
-                                .map(|i| self.path_issue_view(page, i))
-                                .collect(),
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let variants = variants
-            .iter()
-            .filter_map(|(condition, tree)| {
-                let variant_path = tree.path_to(to);
-                if variant_path == default_path {
-                    return None;
-                }
-                let def = &model.site.conditions[*condition];
-                let facts_edges = &self
-                    .analysis
-                    .variants
-                    .iter()
-                    .find(|(c, _)| c == condition)?
-                    .1;
-                let variant_issues = variant_path
-                    .as_deref()
-                    .map(|p| facts_edges.path_issues(p))
-                    .unwrap_or_default();
-                Some(Variant {
-                    condition: def.name.clone(),
-                    description: def.description.clone(),
-                    path: variant_path
-                        .map(|p| p.iter().map(|n| self.node_link(page, *n)).collect()),
-                    issue_summary: issue_summary(&variant_issues),
-                    finder_url: self.finder(page, from, to, Some(&def.name)),
-                })
-            })
-            .collect();
-        Answer {
+        let page_product = model.nodes[from].product;
+        let to = whole.to;
+        let default = whole.default.as_ref();
+        AnswerRow {
             anchor: Urls::answer_anchor(model, to),
             target: self.node_link(page, to),
-            hops: default_path.as_ref().map_or(0, |p| p.len() - 1),
-            path: default_path
+            hops: default.map_or(0, |a| a.hops.len()),
+            route: default
+                .map(|a| self.hop_refs(page_product, a, numbers))
+                .unwrap_or_default(),
+            issue_summary: default.map_or_else(|| "none".into(), |a| issue_summary(&a.issues)),
+            blocking: default.map_or(0, Answer::blocking),
+            changes: whole
+                .changes
                 .iter()
-                .flatten()
-                .map(|n| self.node_link(page, *n))
+                .map(|change| ChangeView {
+                    condition: self.because_words(&change.because),
+                    effect: change_effect(change, default),
+                    route: match (&change.answer, change.route_changed) {
+                        (Some(answer), true) => self.hop_refs(page_product, answer, numbers),
+                        _ => Vec::new(),
+                    },
+                    issues: issue_titles(change),
+                    finder_url: self.finder(page, from, to, Some(&change.because)),
+                })
                 .collect(),
-            blocking: issues
-                .iter()
-                .filter(|i| i.issue.severity == Severity::Blocking)
-                .count(),
-            issue_summary: issue_summary(&issues),
-            steps,
-            variants,
             finder_url: self.finder(page, from, to, None),
         }
     }
 
-    fn path_issue_view(&self, page: &str, found: &PathIssue) -> IssueView {
+    /// One hop of the page, with every scenario and issue it carries under
+    /// any of the facts for which the page shows it.
+    fn hop_section(
+        &self,
+        page: &str,
+        start: NodeId,
+        number: usize,
+        (from, to): (NodeId, NodeId),
+        facts: &[&Facts],
+    ) -> HopSection {
         let model = self.model;
-        let origin = match found.origin {
-            Origin::Scenario(s) => {
-                self.link(page, &model.scenarios[s].title, &Urls::scenario(model, s))
+        let mut scenarios: Vec<usize> = Vec::new();
+        let mut found: Vec<PathIssue> = Vec::new();
+        for edges in facts.iter().filter_map(|f| self.analysis.edges(f)) {
+            for s in edges.scenarios_for(from, to) {
+                if !scenarios.contains(&s) {
+                    scenarios.push(s);
+                }
             }
-            Origin::Version(v) => self.link(
-                page,
-                format!("moving past {}", model.node_title(v)),
-                &Urls::version(model, v),
-            ),
-        };
-        self.issue_view(page, found.issue, Some(origin))
+            for issue in edges.hop_issues(from, to, 0) {
+                if !found.iter().any(|f| std::ptr::eq(f.issue, issue.issue)) {
+                    found.push(issue);
+                }
+            }
+        }
+        scenarios.sort_unstable();
+        found.sort_by_key(|i| i.issue.severity);
+        let shipped: Vec<usize> = [from, to]
+            .iter()
+            .flat_map(|n| model.version(*n).components.iter().copied())
+            .collect();
+        HopSection {
+            anchor: hop_anchor(number),
+            from: self.node_link(page, from),
+            to: self.node_link(page, to),
+            scenarios: scenarios
+                .iter()
+                .map(|s| ScenarioRef {
+                    link: self.link(page, &model.scenarios[*s].title, &Urls::scenario(model, *s)),
+                    only_if: self.only_if(&model.scenarios[*s].condition),
+                })
+                .collect(),
+            rule: scenarios.is_empty().then(|| {
+                format!(
+                    "Allowed by the upgrade rules of {}.",
+                    model.product_of(from).name
+                )
+            }),
+            issues: found
+                .iter()
+                .map(|i| self.hop_issue_view(page, start, i, &shipped))
+                .collect(),
+        }
     }
 
-    pub(super) fn issue_view(&self, page: &str, issue: &Issue, origin: Option<Link>) -> IssueView {
+    /// An issue in a hop section, with every condition it needs, marked
+    /// when it does not apply by default to a server that began at `start`.
+    fn hop_issue_view(
+        &self,
+        page: &str,
+        start: NodeId,
+        found: &PathIssue,
+        shipped: &[usize],
+    ) -> IssueView {
         let model = self.model;
+        let (origin, scenario_condition) = match found.origin {
+            Origin::Scenario(s) => (
+                self.link(page, &model.scenarios[s].title, &Urls::scenario(model, s)),
+                Some(&model.scenarios[s].condition),
+            ),
+            Origin::Version(v) => (
+                self.link(
+                    page,
+                    format!(
+                        "moving past {} ({})",
+                        model.node_title(v),
+                        model.product_of(v).file.display()
+                    ),
+                    &Urls::version(model, v),
+                ),
+                None,
+            ),
+        };
+        let mut condition = found.issue.condition.clone();
+        if let Some(extra) = scenario_condition {
+            condition.when.extend(&extra.when);
+            condition.unless.extend(&extra.unless);
+            condition.when.sort_unstable();
+            condition.when.dedup();
+            condition.unless.sort_unstable();
+            condition.unless.dedup();
+        }
+        let mut view = self.issue_view(page, found.issue, Some(origin), Some(shipped));
+        view.only_if = self.only_if(&condition);
+        view.conditional = !(condition.is_always() && found.issue.applies_to_origin(start));
+        view
+    }
+
+    pub(super) fn issue_view(
+        &self,
+        page: &str,
+        issue: &Issue,
+        origin: Option<Link>,
+        shipped: Option<&[usize]>,
+    ) -> IssueView {
+        let model = self.model;
+        // A dependent component is affected only where the versions ship it.
+        let components = affected_components(model, issue)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, c)| *i == 0 || shipped.is_none_or(|s| s.is_empty() || s.contains(c)))
+            .map(|(_, c)| self.component_link(page, c))
+            .collect();
         IssueView {
             title: issue.title.clone(),
             severity: issue.severity.word(),
             severity_label: issue.severity.label(),
             body: issue.body.clone(),
-            components: affected_components(model, issue)
-                .into_iter()
-                .map(|c| self.component_link(page, c))
-                .collect(),
+            components,
             origin,
+            conditional: false,
+            only_if: self.only_if(&issue.condition),
             applies_if: issue.originally.as_ref().map(|nodes| {
                 format!(
-                    "Only if the installation was originally {}.",
+                    "Only if the server was originally {}.",
                     self.describe_nodes(nodes)
                 )
             }),
+        }
+    }
+
+    /// A declared condition as a clause: "the server is a replica".
+    fn fact_clause(&self, condition: ConditionId) -> String {
+        let def = &self.model.site.conditions[condition];
+        let text = def.description.trim().trim_end_matches('.');
+        if text.is_empty() {
+            return format!("`{}` holds", def.name);
+        }
+        let mut chars = text.chars();
+        let first_word = text.split_whitespace().next().unwrap_or_default();
+        // "The server …" reads "the server …"; "MySQL …" stays as written.
+        if first_word.chars().skip(1).all(|c| !c.is_uppercase()) {
+            let first = chars.next().map(|c| c.to_lowercase().collect::<String>());
+            format!("{}{}", first.unwrap_or_default(), chars.as_str())
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn clauses(&self, ids: &[ConditionId], joiner: &str) -> String {
+        ids.iter()
+            .map(|c| self.fact_clause(*c))
+            .collect::<Vec<_>>()
+            .join(joiner)
+    }
+
+    /// "Only if the server is a replica, and not if the database is large."
+    pub(super) fn only_if(&self, condition: &Condition) -> Option<String> {
+        match (condition.when.is_empty(), condition.unless.is_empty()) {
+            (true, true) => None,
+            (false, true) => Some(format!(
+                "Only if {}.",
+                self.clauses(&condition.when, " and ")
+            )),
+            (true, false) => Some(format!(
+                "Not if {}.",
+                self.clauses(&condition.unless, " or ")
+            )),
+            (false, false) => Some(format!(
+                "Only if {}, and not if {}.",
+                self.clauses(&condition.when, " and "),
+                self.clauses(&condition.unless, " or ")
+            )),
+        }
+    }
+
+    fn because_words(&self, because: &Because) -> String {
+        match because {
+            Because::Facts(facts) => format!("If {}", self.clauses(&condition_ids(facts), " and ")),
+            Because::Originally(versions) => format!(
+                "If the server was originally {}",
+                self.describe_nodes(versions)
+            ),
         }
     }
 
@@ -381,190 +542,66 @@ impl Planner<'_> {
             conditions: self.condition_words(&scenario.condition),
         }
     }
+}
 
-    // ---- matrix ---------------------------------------------------------------
+fn hop_anchor(number: usize) -> String {
+    format!("hop-{}", number + 1)
+}
 
-    /// Whether the matrix is one table, or an index and a table per product.
-    fn matrix_is_split(&self) -> bool {
-        self.model.nodes.len() > 40
-    }
-
-    /// The sources of a product's matrix table, a page's worth at a time.
-    fn matrix_chunks(&self, p: usize, rows: &[Row]) -> Vec<Vec<NodeId>> {
-        let model = self.model;
-        let columns: Vec<NodeId> = model.products[p].versions.iter().map(|v| v.node).collect();
-        let sources: Vec<NodeId> = (0..model.nodes.len())
-            .filter(|from| {
-                model.nodes[*from].product == p || columns.iter().any(|to| rows[*from][*to] != NONE)
-            })
-            .collect();
-        sources
-            .chunks(MATRIX_ROWS_PER_PAGE)
-            .map(<[NodeId]>::to_vec)
-            .collect()
-    }
-
-    fn matrix_chunk_path(&self, p: usize, chunk: usize) -> String {
-        match chunk {
-            0 => format!("matrix/{}/index.html", self.model.products[p].id),
-            _ => format!(
-                "matrix/{}/{}/index.html",
-                self.model.products[p].id,
-                chunk + 1
-            ),
+/// What changes, in words: "2 more issues (1 blocking, 1 warning)".
+fn change_effect(change: &Change, default: Option<&Answer>) -> String {
+    let Some(answer) = &change.answer else {
+        if matches!(change.because, Because::Originally(_)) {
+            return more_issues(&change.added);
         }
-    }
-
-    pub(super) fn matrix_paths(&self, rows: &[Row]) -> Vec<String> {
-        let mut paths = vec![urls::MATRIX.to_owned()];
-        if self.matrix_is_split() {
-            for p in 0..self.model.products.len() {
-                let chunks = self.matrix_chunks(p, rows).len().max(1);
-                paths.extend((0..chunks).map(|i| self.matrix_chunk_path(p, i)));
-            }
-        }
-        paths
-    }
-
-    /// A matrix page: the whole table, the index of per-product tables, or
-    /// one page of a product's table (`matrix/<product>/[<n>/]index.html`).
-    pub(super) fn matrix_page(&self, path: &str, rows: &[Row]) -> Option<Page> {
-        let model = self.model;
-        let title = "Upgrade matrix".to_owned();
-        if path == urls::MATRIX {
-            let frame = self.frame(path, title, Vec::new());
-            let page = if self.matrix_is_split() {
-                let index = (0..model.products.len())
-                    .map(|p| {
-                        let name = format!("Upgrades to {}", model.products[p].name);
-                        self.link(path, name, &self.matrix_chunk_path(p, 0))
-                    })
-                    .collect();
-                MatrixPage {
-                    index,
-                    tables: Vec::new(),
-                    pages: Vec::new(),
-                }
-            } else {
-                let all: Vec<NodeId> = (0..model.nodes.len()).collect();
-                MatrixPage {
-                    index: Vec::new(),
-                    tables: vec![self.matrix_table(path, "All versions".into(), &all, &all, rows)],
-                    pages: Vec::new(),
-                }
-            };
-            return Some(self.make_page(path.to_owned(), "matrix.html", frame, page));
-        }
-        if !self.matrix_is_split() {
-            return None;
-        }
-        let rest = path.strip_prefix("matrix/")?.strip_suffix("index.html")?;
-        let (product_id, number) = match rest.trim_end_matches('/').split_once('/') {
-            Some((id, n)) => (id, n.parse::<usize>().ok().filter(|n| *n >= 2)?),
-            None => (rest.trim_end_matches('/'), 1),
-        };
-        let p = model.product_index(product_id)?;
-        let chunks = self.matrix_chunks(p, rows);
-        let chunk = chunks.get(number - 1)?;
-        let product = &model.products[p];
-        let columns: Vec<NodeId> = product.versions.iter().map(|v| v.node).collect();
-        let name = format!("Upgrades to {}", product.name);
-        let frame = self.frame(
-            path,
-            name.clone(),
-            vec![("Upgrade matrix".into(), urls::MATRIX.into())],
-        );
-        let table = self.matrix_table(path, name, chunk, &columns, rows);
-        let pages = if chunks.len() > 1 {
-            (0..chunks.len())
-                .map(|j| self.link(path, format!("{}", j + 1), &self.matrix_chunk_path(p, j)))
-                .collect()
+        return "no supported path".into();
+    };
+    if change.route_changed {
+        let hops = answer.hops.len();
+        let plural = if hops == 1 { "" } else { "s" };
+        let prefix = if default.is_some() {
+            format!("another route, {hops} hop{plural}")
         } else {
-            Vec::new()
+            format!("a route of {hops} hop{plural}")
         };
-        let page = MatrixPage {
-            index: Vec::new(),
-            tables: vec![table],
-            pages,
-        };
-        Some(self.make_page(path.to_owned(), "matrix.html", frame, page))
+        return format!("{prefix}; issues: {}", issue_summary(&answer.issues));
     }
+    let mut parts = Vec::new();
+    if !change.added.is_empty() {
+        parts.push(more_issues(&change.added));
+    }
+    if !change.removed.is_empty() {
+        let n = change.removed.len();
+        parts.push(format!("{n} issue{} fewer", if n == 1 { "" } else { "s" }));
+    }
+    if change.scenarios_changed {
+        parts.push("other scenarios, and so other steps, apply".into());
+    }
+    parts.join("; ")
+}
 
-    fn matrix_table(
-        &self,
-        page: &str,
-        title: String,
-        sources: &[NodeId],
-        columns: &[NodeId],
-        rows: &[Row],
-    ) -> MatrixTable {
-        MatrixTable {
-            title,
-            columns: columns.iter().map(|n| self.node_link(page, *n)).collect(),
-            rows: sources
-                .iter()
-                .enumerate()
-                .map(|(i, &from)| {
-                    let answered = answered_targets(from, &rows[from]);
-                    let product = self.model.nodes[from].product;
-                    let starts_group =
-                        i == 0 || self.model.nodes[sources[i - 1]].product != product;
-                    MatrixRow {
-                        group: starts_group.then(|| {
-                            let name = &self.model.products[product].name;
-                            self.link(page, name, &Urls::product(self.model, product))
-                        }),
-                        from: self.link(
-                            page,
-                            &self.model.version(from).name,
-                            &Urls::version(self.model, from),
-                        ),
-                        cells: columns
-                            .iter()
-                            .map(|&to| {
-                                self.cell(page, from, to, rows[from][to], answered.contains(&to))
-                            })
-                            .collect(),
-                    }
-                })
-                .collect(),
-        }
+/// "Replicas first; Rebuild indexes", when a change adds or removes issues
+/// on the same route (a new route's issues are in its hop sections).
+fn issue_titles(change: &Change) -> Option<String> {
+    if change.route_changed {
+        return None;
     }
+    let titles: Vec<&str> = change
+        .added
+        .iter()
+        .chain(&change.removed)
+        .map(|found| found.issue.title.as_str())
+        .collect();
+    (!titles.is_empty()).then(|| titles.join("; "))
+}
 
-    fn cell(&self, page: &str, from: NodeId, to: NodeId, hops: u16, answered: bool) -> Cell {
-        let model = self.model;
-        let names = format!("{} to {}", model.node_title(from), model.node_title(to));
-        let url = if answered {
-            Some(self.urls.relative(
-                page,
-                &format!(
-                    "{}#{}",
-                    Urls::version(model, from),
-                    Urls::answer_anchor(model, to)
-                ),
-            ))
-        } else if hops != NONE && from != to {
-            Some(self.finder(page, from, to, None))
-        } else {
-            None
-        };
-        let (label, aria, kind) = match hops {
-            _ if from == to => ("·".to_owned(), format!("{names}: same version"), "same"),
-            NONE => (
-                "—".to_owned(),
-                format!("{names}: no supported path"),
-                "none",
-            ),
-            1 => ("✓".to_owned(), format!("{names}: direct upgrade"), "direct"),
-            n => (n.to_string(), format!("{names}: {n} hops"), "hops"),
-        };
-        Cell {
-            label,
-            url,
-            aria,
-            kind,
-        }
-    }
+fn more_issues(added: &[PathIssue]) -> String {
+    let n = added.len();
+    format!(
+        "{n} more issue{} ({})",
+        if n == 1 { "" } else { "s" },
+        issue_summary(added)
+    )
 }
 
 /// "1 blocking, 2 warnings", or "none".

@@ -59,6 +59,8 @@ pub struct Choice {
 pub struct FinderPage {
     pub versions: Vec<Choice>,
     pub conditions: Vec<Choice>,
+    /// Whether to ask which version the server was originally installed as.
+    pub originally: bool,
 }
 
 #[derive(Serialize)]
@@ -140,7 +142,13 @@ pub struct VersionPage {
     pub next: Option<Link>,
     pub components: Vec<Link>,
     pub issues: Vec<IssueView>,
-    pub answers: Vec<Answer>,
+    /// Said once above the answers, when the site declares conditions.
+    pub conditions_note: Option<String>,
+    /// Whether any answer changes under a condition (the table's last column).
+    pub any_changes: bool,
+    pub answers: Vec<AnswerRow>,
+    /// Every hop of the routes above, once.
+    pub hops: Vec<HopSection>,
     /// When the version reaches too many versions for full answers: the
     /// newest reachable version of each product, briefly.
     pub compact: Vec<CompactAnswer>,
@@ -155,17 +163,60 @@ pub struct VersionPage {
     pub file: String,
 }
 
+/// One target of a version page: its default route, hop by hop, and what changes.
 #[derive(Serialize)]
-pub struct Answer {
+pub struct AnswerRow {
     pub anchor: String,
     pub target: Link,
-    pub path: Vec<Link>,
     pub hops: usize,
+    /// Empty when no path exists unless a condition holds.
+    pub route: Vec<HopRef>,
     pub issue_summary: String,
     pub blocking: usize,
-    pub steps: Vec<Hop>,
-    pub variants: Vec<Variant>,
+    pub changes: Vec<ChangeView>,
     pub finder_url: String,
+}
+
+/// A hop of a route, pointing at its section on the same page.
+#[derive(Serialize)]
+pub struct HopRef {
+    pub anchor: String,
+    pub label: String,
+    pub issue_summary: String,
+    pub blocking: bool,
+}
+
+/// What changes for one target when a condition holds, or when the server
+/// was originally another version.
+#[derive(Serialize)]
+pub struct ChangeView {
+    /// "If the server is a replica"
+    pub condition: String,
+    /// "2 more issues (1 blocking, 1 warning)"
+    pub effect: String,
+    /// The route then, when it is another one.
+    pub route: Vec<HopRef>,
+    /// The titles of the issues that come or go, joined.
+    pub issues: Option<String>,
+    pub finder_url: String,
+}
+
+/// A hop, once per page, with every scenario and issue it can carry.
+#[derive(Serialize)]
+pub struct HopSection {
+    pub anchor: String,
+    pub from: Link,
+    pub to: Link,
+    pub scenarios: Vec<ScenarioRef>,
+    /// When only the product's rules allow the hop.
+    pub rule: Option<String>,
+    pub issues: Vec<IssueView>,
+}
+
+#[derive(Serialize)]
+pub struct ScenarioRef {
+    pub link: Link,
+    pub only_if: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -178,25 +229,6 @@ pub struct CompactAnswer {
 }
 
 #[derive(Serialize)]
-pub struct Hop {
-    pub from: Link,
-    pub to: Link,
-    /// The scenarios behind the hop; empty when the product's rules make it.
-    pub scenarios: Vec<Link>,
-    pub rule: Option<String>,
-    pub issues: Vec<IssueView>,
-}
-
-#[derive(Serialize)]
-pub struct Variant {
-    pub condition: String,
-    pub description: String,
-    pub path: Option<Vec<Link>>,
-    pub issue_summary: String,
-    pub finder_url: String,
-}
-
-#[derive(Serialize)]
 pub struct IssueView {
     pub title: String,
     pub severity: &'static str,
@@ -204,6 +236,11 @@ pub struct IssueView {
     pub body: Option<String>,
     pub components: Vec<Link>,
     pub origin: Option<Link>,
+    /// The declared conditions it needs, in words.
+    pub only_if: Option<String>,
+    /// On a version page: it does not apply by default to that version.
+    pub conditional: bool,
+    /// The versions the server must have started as, in words.
     pub applies_if: Option<String>,
 }
 

@@ -92,12 +92,15 @@
   }
 
   /* The issues of each hop: covering scenarios' in id order, then those of
-     the versions the hop moves past, oldest first. */
-  function hopDetails(route, facts) {
-    var start = route[0];
+     the versions the hop moves past, oldest first. An issue is kept when its
+     conditions hold and its `originally` names the version the server was
+     first installed as (`originally`, by default the route's start). */
+  function hopDetails(route, facts, originally) {
+    var start = originally === undefined || originally < 0 ? route[0] : originally;
     var applies = function (index) {
-      var o = data.issues[index].originally;
-      return !o || o.indexOf(start) >= 0;
+      var issue = data.issues[index];
+      var o = issue.originally;
+      return holds(issue.condition, facts) && (!o || o.indexOf(start) >= 0);
     };
     var hops = [];
     for (var h = 0; h + 1 < route.length; h++) {
@@ -123,8 +126,8 @@
   }
 
   /* The engine, for themes and tests: edges(facts) with facts an object of
-     condition indices, path(edges, from, to) and hopDetails(route, facts)
-     over node indices of data/graph.js. */
+     condition indices, path(edges, from, to) and hopDetails(route, facts,
+     originally) over node indices of data/graph.js. */
   window.UpgradeAtlasPaths = { edges: edges, path: path, hopDetails: hopDetails };
 
   var root = document.body.getAttribute("data-root") || "";
@@ -148,9 +151,11 @@
   var severityOrder = { blocking: 0, warning: 1, info: 2 };
   var severityLabel = { blocking: "Blocking", warning: "Warning", info: "Info" };
 
-  function render(from, to, facts, names) {
+  function render(from, to, facts, names, originally) {
     answer.textContent = "";
-    var under = names.length ? " when " + names.join(" and ") + " hold" : "";
+    var given = names.slice();
+    if (originally >= 0 && originally !== from) given.push("originally " + data.nodes[originally].title);
+    var under = given.length ? " (" + given.join(", ") + ")" : "";
     var heading = element("h2", "", "From " + data.nodes[from].title + " to " + data.nodes[to].title);
     answer.appendChild(heading);
     var route = path(edges(facts), from, to);
@@ -170,7 +175,7 @@
       answer.appendChild(element("p", "verdict yes", "Nothing to do: this is the same version."));
       return;
     }
-    var hops = hopDetails(route, facts);
+    var hops = hopDetails(route, facts, originally);
     var count = route.length - 1;
     answer.appendChild(element("p", "verdict yes", count === 1 ? "A direct upgrade" + under + "." : count + " hops" + under + "."));
     var summary = element("p", "route");
@@ -233,8 +238,16 @@
     answer.appendChild(list);
   }
 
+  /* A version named by id or by alias: "deb@11" or "deb@bullseye". */
   function nodeIndex(ref) {
     for (var i = 0; i < data.nodes.length; i++) if (data.nodes[i].ref === ref) return i;
+    var at = ref.indexOf("@");
+    if (at < 0) return -1;
+    var product = ref.slice(0, at), name = ref.slice(at + 1);
+    for (var j = 0; j < data.nodes.length; j++) {
+      var node = data.nodes[j];
+      if (data.products[node.product].id === product && (node.aliases || []).indexOf(name) >= 0) return j;
+    }
     return -1;
   }
 
@@ -258,7 +271,10 @@
       }
     }
   });
-  if (from >= 0 && to >= 0) render(from, to, facts, names);
+  var originally = nodeIndex(query.get("originally") || "");
+  var originallySelect = document.getElementById("originally");
+  if (originallySelect && originally >= 0) originallySelect.value = data.nodes[originally].ref;
+  if (from >= 0 && to >= 0) render(from, to, facts, names, originally);
   else if (query.get("from") || query.get("to")) {
     answer.appendChild(element("p", "note", "That version is not in this knowledge base; pick one from the lists."));
   }

@@ -38,3 +38,34 @@ pub fn copy_of_example() -> tempfile::TempDir {
     );
     dir
 }
+
+/// The folders of conformance cases kept in this repository, each a copy of
+/// the folder of the same name in `../shared/`: the format's 1.0 cases and
+/// its 1.1 additions.
+pub const CONFORMANCE_SUITES: [&str; 2] = ["conformance", "conformance-1.1"];
+
+/// Every conformance case of one kind (`ok` or `bad`) in every suite, sorted.
+pub fn conformance_cases(kind: &str) -> Vec<std::path::PathBuf> {
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cases: Vec<std::path::PathBuf> = CONFORMANCE_SUITES
+        .iter()
+        .flat_map(|suite| {
+            std::fs::read_dir(project.join("tests").join(suite).join(kind))
+                .unwrap_or_else(|e| panic!("tests/{suite}/{kind}: {e}"))
+                .map(|e| e.expect("a readable entry").path())
+        })
+        .filter(|p| p.join("content").is_dir())
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no conformance cases in {kind}/");
+    cases
+}
+
+/// A test that needs something this machine lacks: outside CI it says so
+/// and passes; under CI (where `.ci/run` installs everything) it fails.
+pub fn missing(what: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{what} is missing, and CI must have it");
+    }
+    eprintln!("SKIPPED: {what} is missing (this would fail under CI)");
+}

@@ -1,0 +1,191 @@
+//! The upgrade matrix: from every version to every version, a cell each.
+
+use super::urls::{self, Urls};
+use super::version::{NONE, Row, answered_targets};
+use super::views::*;
+use super::{MATRIX_ROWS_PER_PAGE, Page, Planner};
+use crate::model::NodeId;
+
+impl Planner<'_> {
+    /// Whether the matrix is one table, or an index and a table per product.
+    fn matrix_is_split(&self) -> bool {
+        self.model.nodes.len() > 40
+    }
+
+    /// The sources of a product's matrix table, a page's worth at a time.
+    fn matrix_chunks(&self, p: usize, rows: &[Row]) -> Vec<Vec<NodeId>> {
+        let model = self.model;
+        let columns: Vec<NodeId> = model.products[p].versions.iter().map(|v| v.node).collect();
+        let sources: Vec<NodeId> = (0..model.nodes.len())
+            .filter(|from| {
+                model.nodes[*from].product == p || columns.iter().any(|to| rows[*from][*to] != NONE)
+            })
+            .collect();
+        sources
+            .chunks(MATRIX_ROWS_PER_PAGE)
+            .map(<[NodeId]>::to_vec)
+            .collect()
+    }
+
+    fn matrix_chunk_path(&self, p: usize, chunk: usize) -> String {
+        match chunk {
+            0 => format!("matrix/{}/index.html", self.model.products[p].id),
+            _ => format!(
+                "matrix/{}/{}/index.html",
+                self.model.products[p].id,
+                chunk + 1
+            ),
+        }
+    }
+
+    pub(super) fn matrix_paths(&self, rows: &[Row]) -> Vec<String> {
+        let mut paths = vec![urls::MATRIX.to_owned()];
+        if self.matrix_is_split() {
+            for p in 0..self.model.products.len() {
+                let chunks = self.matrix_chunks(p, rows).len().max(1);
+                paths.extend((0..chunks).map(|i| self.matrix_chunk_path(p, i)));
+            }
+        }
+        paths
+    }
+
+    /// A matrix page: the whole table, the index of per-product tables, or
+    /// one page of a product's table (`matrix/<product>/[<n>/]index.html`).
+    pub(super) fn matrix_page(&self, path: &str, rows: &[Row]) -> Option<Page> {
+        let model = self.model;
+        let title = "Upgrade matrix".to_owned();
+        if path == urls::MATRIX {
+            let frame = self.frame(path, title, Vec::new());
+            let page = if self.matrix_is_split() {
+                let index = (0..model.products.len())
+                    .map(|p| {
+                        let name = format!("Upgrades to {}", model.products[p].name);
+                        self.link(path, name, &self.matrix_chunk_path(p, 0))
+                    })
+                    .collect();
+                MatrixPage {
+                    index,
+                    tables: Vec::new(),
+                    pages: Vec::new(),
+                }
+            } else {
+                let all: Vec<NodeId> = (0..model.nodes.len()).collect();
+                MatrixPage {
+                    index: Vec::new(),
+                    tables: vec![self.matrix_table(path, "All versions".into(), &all, &all, rows)],
+                    pages: Vec::new(),
+                }
+            };
+            return Some(self.make_page(path.to_owned(), "matrix.html", frame, page));
+        }
+        if !self.matrix_is_split() {
+            return None;
+        }
+        let rest = path.strip_prefix("matrix/")?.strip_suffix("index.html")?;
+        let (product_id, number) = match rest.trim_end_matches('/').split_once('/') {
+            Some((id, n)) => (id, n.parse::<usize>().ok().filter(|n| *n >= 2)?),
+            None => (rest.trim_end_matches('/'), 1),
+        };
+        let p = model.product_index(product_id)?;
+        let chunks = self.matrix_chunks(p, rows);
+        let chunk = chunks.get(number - 1)?;
+        let product = &model.products[p];
+        let columns: Vec<NodeId> = product.versions.iter().map(|v| v.node).collect();
+        let name = format!("Upgrades to {}", product.name);
+        let frame = self.frame(
+            path,
+            name.clone(),
+            vec![("Upgrade matrix".into(), urls::MATRIX.into())],
+        );
+        let table = self.matrix_table(path, name, chunk, &columns, rows);
+        let pages = if chunks.len() > 1 {
+            (0..chunks.len())
+                .map(|j| self.link(path, format!("{}", j + 1), &self.matrix_chunk_path(p, j)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let page = MatrixPage {
+            index: Vec::new(),
+            tables: vec![table],
+            pages,
+        };
+        Some(self.make_page(path.to_owned(), "matrix.html", frame, page))
+    }
+
+    fn matrix_table(
+        &self,
+        page: &str,
+        title: String,
+        sources: &[NodeId],
+        columns: &[NodeId],
+        rows: &[Row],
+    ) -> MatrixTable {
+        MatrixTable {
+            title,
+            columns: columns.iter().map(|n| self.node_link(page, *n)).collect(),
+            rows: sources
+                .iter()
+                .enumerate()
+                .map(|(i, &from)| {
+                    let answered = answered_targets(from, &rows[from]);
+                    let product = self.model.nodes[from].product;
+                    let starts_group =
+                        i == 0 || self.model.nodes[sources[i - 1]].product != product;
+                    MatrixRow {
+                        group: starts_group.then(|| {
+                            let name = &self.model.products[product].name;
+                            self.link(page, name, &Urls::product(self.model, product))
+                        }),
+                        from: self.link(
+                            page,
+                            &self.model.version(from).name,
+                            &Urls::version(self.model, from),
+                        ),
+                        cells: columns
+                            .iter()
+                            .map(|&to| {
+                                self.cell(page, from, to, rows[from][to], answered.contains(&to))
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn cell(&self, page: &str, from: NodeId, to: NodeId, hops: u16, answered: bool) -> Cell {
+        let model = self.model;
+        let names = format!("{} to {}", model.node_title(from), model.node_title(to));
+        let url = if answered {
+            Some(self.urls.relative(
+                page,
+                &format!(
+                    "{}#{}",
+                    Urls::version(model, from),
+                    Urls::answer_anchor(model, to)
+                ),
+            ))
+        } else if hops != NONE && from != to {
+            Some(self.finder(page, from, to, None))
+        } else {
+            None
+        };
+        let (label, aria, kind) = match hops {
+            _ if from == to => ("·".to_owned(), format!("{names}: same version"), "same"),
+            NONE => (
+                "—".to_owned(),
+                format!("{names}: no supported path"),
+                "none",
+            ),
+            1 => ("✓".to_owned(), format!("{names}: direct upgrade"), "direct"),
+            n => (n.to_string(), format!("{names}: {n} hops"), "hops"),
+        };
+        Cell {
+            label,
+            url,
+            aria,
+            kind,
+        }
+    }
+}
