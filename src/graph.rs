@@ -115,6 +115,7 @@ impl<'m> UpgradeGraph<'m> {
     pub fn check(&self, complete: bool) -> Vec<Diagnostic> {
         let mut problems = self.backwards();
         problems.extend(self.contradictions());
+        problems.extend(self.skips());
         if complete {
             problems.extend(self.routes());
         }
@@ -141,6 +142,50 @@ impl<'m> UpgradeGraph<'m> {
                         ),
                     )
                     .with_hint("inside one product a supported upgrade must go to a newer version; to document that a downgrade is impossible, say `direct: unsupported`"),
+                );
+            }
+        }
+        problems
+    }
+
+    /// Supported scenarios that add an upgrade inside one product over a
+    /// version where the product's `sequential` rule stops: most often a
+    /// selector that spans several versions to give some of them an issue.
+    fn skips(&self) -> Vec<Diagnostic> {
+        let model = self.model;
+        let mut problems = Vec::new();
+        for scenario in model.scenarios.iter().filter(|s| s.supported) {
+            let mut targets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for &to in &scenario.to {
+                let n = model.nodes[to];
+                targets.entry(n.product).or_default().push(n.version);
+            }
+            let skip = scenario.from.iter().find_map(|&from| {
+                let a = model.nodes[from];
+                let product = &model.products[a.product];
+                targets.get(&a.product)?.iter().find_map(|&b| {
+                    let stop = product
+                        .rules
+                        .iter()
+                        .filter(|r| r.policy == Policy::Sequential)
+                        .flat_map(|r| &r.members)
+                        .find(|m| a.version < **m && **m < b)?;
+                    Some((from, product.versions[b].node, product.versions[*stop].node))
+                })
+            });
+            if let Some((from, to, stop)) = skip {
+                problems.push(
+                    Diagnostic::warning(
+                        scenario.spans.to.clone(),
+                        format!(
+                            "scenario `{}` supports {} -> {} directly, skipping {}, where the product's sequential upgrades stop",
+                            scenario.id,
+                            model.node_ref(from),
+                            model.node_ref(to),
+                            model.node_ref(stop)
+                        ),
+                    )
+                    .with_hint("if the skip is not meant, narrow `from` and `to` to one hop; to give some hops an issue under a condition, put `when:` on the issue instead"),
                 );
             }
         }

@@ -35,6 +35,26 @@ pub struct Failure {
     pub sources: Sources,
 }
 
+impl std::fmt::Display for Failure {
+    /// Every problem as the terminal shows it, with its source line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for diagnostic in &self.diagnostics {
+            writeln!(f, "{}", diagnostic.render(&self.sources))?;
+        }
+        Ok(())
+    }
+}
+
+// Debug shows the problems too, so that `expect` in tests and benches
+// prints what went wrong.
+impl std::fmt::Debug for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for Failure {}
+
 /// Runs load, resolve and graph checks on the knowledge base at `root`.
 pub fn check(root: &Path) -> Result<Checked, Failure> {
     check_cached(root, &mut CheckCache::default())

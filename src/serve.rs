@@ -325,7 +325,7 @@ fn watch(root: &Path, shared: Shared) -> notify::Result<Arc<Mutex<notify::Recomm
             }
             let named = report(&burst, &roots, &shared);
             watch_new_folders(&root, &roots, &burst, &watching);
-            let cause = format!("{} changed", describe_changes(&root, &named));
+            let cause = describe_changes(&root, &named);
             rebuild(&root, &shared, Some(&cause));
         }
     });
@@ -394,16 +394,51 @@ fn report(
     named
 }
 
-/// "content/a.yaml, content/b.yaml and 3 more changed", naming the files
-/// that are there now (an editor's temporary files come and go).
+/// "content/a.yaml and content/b.yaml changed; templates/x.html removed":
+/// the files that are there now, and the content or template files that
+/// are gone (an editor's temporary files come and go unnamed).
 fn describe_changes(root: &Path, named: &BTreeSet<PathBuf>) -> String {
-    let files: Vec<String> = named
-        .iter()
-        .filter(|file| root.join(file).is_file())
-        .map(|file| file.display().to_string())
+    let (present, gone): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        named.iter().partition(|file| root.join(file).is_file());
+    let gone: Vec<&PathBuf> = gone
+        .into_iter()
+        .filter(|file| is_source_file(file) && !root.join(file).exists())
         .collect();
-    match files.as_slice() {
-        [] => "a change".to_owned(),
+    let mut parts = Vec::new();
+    if !present.is_empty() {
+        parts.push(format!("{} changed", list_files(&present)));
+    }
+    if !gone.is_empty() {
+        parts.push(format!("{} removed", list_files(&gone)));
+    }
+    if parts.is_empty() {
+        return "content/ or templates/ changed".to_owned();
+    }
+    parts.join("; ")
+}
+
+/// A file a knowledge base is made of, by its name: not hidden, not an
+/// editor's backup, with an extension that content or templates use.
+fn is_source_file(file: &Path) -> bool {
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let extension = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    !name.starts_with('.')
+        && [
+            "yaml", "yml", "html", "css", "js", "svg", "png", "jpg", "pdf", "txt",
+        ]
+        .contains(&extension)
+}
+
+fn list_files(files: &[&PathBuf]) -> String {
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    match names.as_slice() {
+        [] => String::new(),
         [one] => one.clone(),
         [first, second] => format!("{first} and {second}"),
         [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
@@ -738,12 +773,21 @@ mod tests {
         }
         let named = |list: &[&str]| list.iter().map(PathBuf::from).collect();
         let describe = |list: &[&str]| describe_changes(dir.path(), &named(list));
-        assert_eq!(describe(&["a.yaml"]), "a.yaml");
-        assert_eq!(describe(&["a.yaml", "b.yaml"]), "a.yaml and b.yaml");
-        assert_eq!(describe(&names), "a.yaml, b.yaml and 2 more");
+        assert_eq!(describe(&["a.yaml"]), "a.yaml changed");
+        assert_eq!(describe(&["a.yaml", "b.yaml"]), "a.yaml and b.yaml changed");
+        assert_eq!(describe(&names), "a.yaml, b.yaml and 2 more changed");
         // A temporary file already gone is not named.
-        assert_eq!(describe(&["a.yaml", "4913"]), "a.yaml");
-        assert_eq!(describe(&["4913"]), "a change");
+        assert_eq!(describe(&["a.yaml", "4913"]), "a.yaml changed");
+        assert_eq!(describe(&["4913"]), "content/ or templates/ changed");
+        // A removed file is said to be removed, not to have changed.
+        assert_eq!(
+            describe(&["a.yaml", "gone.yaml"]),
+            "a.yaml changed; gone.yaml removed"
+        );
+        assert_eq!(
+            describe(&["templates/version.html"]),
+            "templates/version.html removed"
+        );
     }
 
     #[test]

@@ -74,12 +74,12 @@ impl Kb {
         self.run(&["check"])
     }
 
-    /// Runs `path FROM TO --json`, asserts that it succeeds with the expected
-    /// `from`, `to` and `path` (a list of versions, or null), and returns the
-    /// whole JSON object.
+    /// Runs `path FROM TO --json`, asserts that it answers with the expected
+    /// `from`, `to` and `path` (a list of versions, or null, for which it
+    /// exits 1), and returns the whole JSON object.
     fn assert_path(&self, from: &str, to: &str, expected: &Value) -> Value {
         let run = self.run(&["path", from, to, "--json"]);
-        assert_exit(&run, 0);
+        assert_exit(&run, if expected.is_null() { 1 } else { 0 });
         let value: Value = serde_json::from_str(run.stdout.trim()).unwrap_or_else(|e| {
             panic!(
                 "`path {from} {to} --json` did not print one JSON object ({e}); stdout:\n{}",
