@@ -1315,7 +1315,6 @@ mod tests {
             ("components/b.yaml", "name: B\ndepends_on: [a]\n"),
             ("components/c.yaml", "name: C\ndepends_on: [b]\n"),
         ])
-        .ok()
         .expect("checks");
         let names = |c: usize| -> Vec<&str> {
             checked.model.components[c]
