@@ -43,6 +43,9 @@ pub struct Diagnostic {
     pub span: Span,
     pub message: String,
     pub hint: Option<String>,
+    /// Other places that take part in the same problem (the other side of
+    /// a contradiction), each shown with its own source line.
+    pub notes: Vec<(Span, String)>,
 }
 
 impl Diagnostic {
@@ -52,6 +55,7 @@ impl Diagnostic {
             span,
             message: message.into(),
             hint: None,
+            notes: Vec::new(),
         }
     }
 
@@ -67,33 +71,50 @@ impl Diagnostic {
         self
     }
 
+    /// Adds another place that takes part in the problem.
+    pub fn with_note(mut self, span: Span, note: impl Into<String>) -> Self {
+        self.notes.push((span, note.into()));
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
     }
 
-    /// The diagnostic followed by the offending source line and a caret.
+    /// The diagnostic followed by the offending source line and a caret,
+    /// then each note with its own line.
     pub fn render(&self, sources: &Sources) -> String {
         let mut out = self.to_string();
-        if let Some(text) = sources.line(&self.span.file, self.span.line) {
-            let number = self.span.line.to_string();
-            let pad = " ".repeat(number.len());
-            let shown: String = text.chars().take(160).collect();
-            let caret_at = self
-                .span
-                .column
-                .saturating_sub(1)
-                .min(shown.chars().count());
-            let lead: String = shown
-                .chars()
-                .take(caret_at)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+        out.push_str(&excerpt(&self.span, sources));
+        for (span, note) in &self.notes {
             out.push_str(&format!(
-                "\n {pad} |\n {number} | {shown}\n {pad} | {lead}^"
+                "\n{}:{}:{}: note: {note}",
+                span.file.display(),
+                span.line,
+                span.column
             ));
+            out.push_str(&excerpt(span, sources));
         }
         out
     }
+}
+
+/// The source line at `span` with a caret under its column, or nothing
+/// when the file's text is not known.
+fn excerpt(span: &Span, sources: &Sources) -> String {
+    let Some(text) = sources.line(&span.file, span.line) else {
+        return String::new();
+    };
+    let number = span.line.to_string();
+    let pad = " ".repeat(number.len());
+    let shown: String = text.chars().take(160).collect();
+    let caret_at = span.column.saturating_sub(1).min(shown.chars().count());
+    let lead: String = shown
+        .chars()
+        .take(caret_at)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!("\n {pad} |\n {number} | {shown}\n {pad} | {lead}^")
 }
 
 impl fmt::Display for Diagnostic {
@@ -113,6 +134,15 @@ impl fmt::Display for Diagnostic {
         // The hint stays on the same line so that one line says everything.
         if let Some(hint) = &self.hint {
             write!(f, "; {hint}")?;
+        }
+        for (span, _) in &self.notes {
+            write!(
+                f,
+                "; see also {}:{}:{}",
+                span.file.display(),
+                span.line,
+                span.column
+            )?;
         }
         Ok(())
     }

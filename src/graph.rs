@@ -118,6 +118,16 @@ impl<'m> UpgradeGraph<'m> {
         problems.extend(self.skips());
         if complete {
             problems.extend(self.routes());
+        } else if let Some(first) = self.model.scenarios.iter().find(|s| !s.via.is_empty()) {
+            let at = first
+                .spans
+                .via
+                .clone()
+                .unwrap_or_else(|| first.spans.from.clone());
+            problems.push(
+                Diagnostic::warning(at, "`via` routes are checked once the other errors are fixed")
+                    .with_hint("a scenario with errors of its own could add or remove the upgrades a route takes"),
+            );
         }
         problems
     }
@@ -212,19 +222,17 @@ impl<'m> UpgradeGraph<'m> {
                 let supporting = &model.scenarios[other];
                 let upgrade = format!("{} -> {}", model.node_ref(from), model.node_ref(to));
                 let hint = "keep one of them, or give them conditions that cannot hold together (`when: x` on one, `unless: x` on the other)";
+                // One problem, shown at both places.
                 problems.push(
                     Diagnostic::error(
                         refusing.spans.direct.clone(),
                         format!("this scenario says {upgrade} is unsupported, but {} says it is supported", supporting.file.display()),
                     )
-                    .with_hint(hint),
-                );
-                problems.push(
-                    Diagnostic::error(
+                    .with_hint(hint)
+                    .with_note(
                         supporting.spans.direct.clone(),
-                        format!("this scenario says {upgrade} is supported, but {} says it is unsupported", refusing.file.display()),
-                    )
-                    .with_hint(hint),
+                        format!("this scenario says {upgrade} is supported"),
+                    ),
                 );
             }
         }

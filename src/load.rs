@@ -1073,6 +1073,10 @@ fn explain(span: Span, message: &str) -> Diagnostic {
         return Diagnostic::error(span, "quoted text is never closed")
             .with_hint("add the closing quote");
     }
+    if message.contains("expected string scalar") {
+        return Diagnostic::error(span, "expected text here, found a YAML list or mapping")
+            .with_hint("a value that starts with `[` or `{` is read as a list or a mapping; to start text with a Markdown link, quote the whole value (`summary: \"[the guide](@a) says so\"`) or write it as a block after `|`");
+    }
     if message.contains("cannot deserialize null") {
         return Diagnostic::error(span, "a value is required here");
     }
@@ -1142,6 +1146,20 @@ mod tests {
         assert_eq!(error.span.line, 2);
         assert_eq!(error.message, "unknown field `sumary`");
         assert!(error.hint.unwrap().starts_with("did you mean `summary`?"));
+    }
+
+    #[test]
+    fn a_markdown_link_at_the_start_of_text_says_to_quote_it() {
+        let problem = parse_str::<RawComponent>("name: [the guide](@a) explains it\n")
+            .expect_err("a flow sequence is not text");
+        assert!(problem.message.contains("expected text"), "{problem}");
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.contains("quote the whole value")),
+            "{problem}"
+        );
     }
 
     #[test]

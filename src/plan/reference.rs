@@ -64,19 +64,35 @@ impl Planner<'_> {
     }
 
     /// The sources of some scenarios, each once, in the scenarios' order.
+    /// The sources of these scenarios, one entry per address, with every
+    /// distinct quote taken from it.
     pub(super) fn sources_of(&self, page: &str, scenarios: &[usize]) -> Vec<SourceView> {
-        let mut seen = std::collections::HashSet::new();
-        scenarios
+        let mut views: Vec<SourceView> = Vec::new();
+        let mut addresses: Vec<&str> = Vec::new();
+        for source in scenarios
             .iter()
             .flat_map(|s| &self.model.scenarios[*s].sources)
-            .filter(|source| seen.insert((&source.title, &source.url, &source.quote)))
-            .map(|source| SourceView {
-                title: source.title.clone(),
-                url: self.urls.written(page, &source.url),
-                quote: source.quote.clone(),
-                retrieved: source.retrieved.clone(),
-            })
-            .collect()
+        {
+            let at = match addresses.iter().position(|a| *a == source.url) {
+                Some(at) => at,
+                None => {
+                    addresses.push(&source.url);
+                    views.push(SourceView {
+                        title: source.title.clone(),
+                        url: self.urls.written(page, &source.url),
+                        quotes: Vec::new(),
+                        retrieved: source.retrieved.clone(),
+                    });
+                    views.len() - 1
+                }
+            };
+            if let Some(quote) = &source.quote
+                && !views[at].quotes.contains(quote)
+            {
+                views[at].quotes.push(quote.clone());
+            }
+        }
+        views
     }
 
     fn selection(&self, page: &str, selector: &str, nodes: &[NodeId]) -> Selection {

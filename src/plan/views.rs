@@ -298,7 +298,8 @@ pub struct Selection {
 pub struct SourceView {
     pub title: String,
     pub url: String,
-    pub quote: Option<String>,
+    /// Every distinct quote the knowledge base takes from it.
+    pub quotes: Vec<String>,
     pub retrieved: Option<String>,
 }
 
