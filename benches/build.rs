@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use upgrade_atlas::plan::{PlanOptions, Planner};
 use upgrade_atlas::render::{Renderer, Theme};
+use upgrade_atlas::write::WhenBusy;
 
 // The allocator the binary uses.
 #[global_allocator]
@@ -168,7 +169,7 @@ fn main() {
         );
         let output = dir.path().join("public");
         let build = time(runs, || {
-            upgrade_atlas::build(root, &output, &PlanOptions::default())
+            upgrade_atlas::build(root, &output, &PlanOptions::default(), WhenBusy::Wait)
                 .unwrap_or_else(|_| panic!("builds"));
         });
         println!(

@@ -127,14 +127,22 @@ pub struct Built {
 /// Checks, plans, renders and writes the site. Pages are written as they are
 /// rendered, into a new folder that replaces the output only when every
 /// stage succeeded; otherwise it is removed and the output left as it was.
-pub fn build(root: &Path, output: &Path, options: &plan::PlanOptions) -> Result<Built, Failure> {
+/// Builds into one output take turns; `when_busy` says whether this one
+/// waits for another that is running.
+pub fn build(
+    root: &Path,
+    output: &Path,
+    options: &plan::PlanOptions,
+    when_busy: write::WhenBusy,
+) -> Result<Built, Failure> {
     let unplaced = |problem: Diagnostic| Failure {
         diagnostics: vec![problem],
         sources: Sources::default(),
     };
-    let target = write::check_output(root, output).map_err(unplaced)?;
+    let lock = write::lock_output(root, output, when_busy).map_err(unplaced)?;
+    let target = lock.output().to_path_buf();
     let (checked, theme) = check_with_theme(root, &mut CheckCache::default())?;
-    let staging = write::Staging::begin(&target).map_err(unplaced)?;
+    let staging = write::Staging::begin(lock).map_err(unplaced)?;
     let (pages, files, warnings) =
         render_checked(&checked, &theme, options, |file| staging.put(&file))?;
     staging.finish().map_err(unplaced)?;

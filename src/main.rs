@@ -8,6 +8,7 @@ use upgrade_atlas::graph::{Answer, Edges, Origin, UpgradeGraph, affected_compone
 use upgrade_atlas::model::{Facts, Model, NodeId};
 use upgrade_atlas::plan::PlanOptions;
 use upgrade_atlas::serve::ServeOptions;
+use upgrade_atlas::write::WhenBusy;
 use upgrade_atlas::{Checked, Failure, build, check, resolve};
 
 // A build allocates and frees millions of small strings, on every core;
@@ -71,6 +72,10 @@ enum Command {
         /// canonical links (overrides base_url in site.yaml).
         #[arg(long)]
         base_url: Option<String>,
+        /// Fail at once, instead of waiting, when another build into the
+        /// same output is running.
+        #[arg(long)]
+        no_wait: bool,
     },
 }
 
@@ -95,7 +100,18 @@ fn main() -> ExitCode {
             },
             json,
         ),
-        Command::Build { output, base_url } => run_build(&root, output, base_url),
+        Command::Build {
+            output,
+            base_url,
+            no_wait,
+        } => {
+            let when_busy = if no_wait {
+                WhenBusy::GiveUp
+            } else {
+                WhenBusy::Wait
+            };
+            run_build(&root, output, base_url, when_busy)
+        }
         Command::Serve { port, bind, open } => run_serve(&root, ServeOptions { bind, port, open }),
     }
 }
@@ -172,7 +188,12 @@ fn run_serve(root: &Path, options: ServeOptions) -> ExitCode {
     }
 }
 
-fn run_build(root: &Path, output: Option<PathBuf>, base_url: Option<String>) -> ExitCode {
+fn run_build(
+    root: &Path,
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+    when_busy: WhenBusy,
+) -> ExitCode {
     let output = output.unwrap_or_else(|| root.join("public"));
     if let Some(url) = &base_url
         && !(url.starts_with("https://") || url.starts_with("http://"))
@@ -184,7 +205,7 @@ fn run_build(root: &Path, output: Option<PathBuf>, base_url: Option<String>) -> 
     }
     let base_url = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
     let started = std::time::Instant::now();
-    match build(root, &output, &PlanOptions { base_url }) {
+    match build(root, &output, &PlanOptions { base_url }, when_busy) {
         Ok(built) => {
             for warning in &built.warnings {
                 eprintln!("{warning}");

@@ -1,12 +1,22 @@
-//! Stage 6, write: the rendered site -> the output folder, atomically.
+//! Stage 6, write: the rendered site -> the output folder, atomically and
+//! one build at a time.
 //!
 //! The new site is written to a fresh folder beside the output, page by page
 //! as rendering finishes them ([`Staging`]), and swapped in only when
-//! complete, so a failed or killed build leaves the previous site as it was. A marker file says "this folder was made by upgrade-atlas"; a
-//! folder without it is never replaced, and neither is any folder that holds
-//! the knowledge base itself.
+//! complete, so a failed or killed build leaves the previous site as it was.
+//! A marker file says "this folder was made by upgrade-atlas"; a folder
+//! without it is never replaced, and neither is any folder that holds the
+//! knowledge base itself.
+//!
+//! Builds into one output take turns: each holds an [`OutputLock`] (the file
+//! `.NAME.lock` beside the output) from before its check to after its swap.
+//! So the other folders beside the output named after it (`.NAME.new-*`,
+//! `.NAME.old-*`, `.NAME.trash-*`) are the lock holder's own or were left by
+//! builds that died, and the lock holder deletes those.
 
+use std::fs::{File, TryLockError};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diag::{Diagnostic, Span};
 use crate::render::OutputFile;
@@ -126,37 +136,166 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
     safe.then(|| candidate.to_path_buf())
 }
 
-/// A new site being written in a folder beside the output (already
-/// checked). `finish` swaps it in; dropped unfinished, it is removed.
+/// What a build does when another build into the same output holds its lock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WhenBusy {
+    /// Say so once on stderr, and wait for the other build to finish.
+    #[default]
+    Wait,
+    /// Fail at once.
+    GiveUp,
+}
+
+/// The right to replace one output folder: a lock on the file `.NAME.lock`
+/// beside it, held from before the check to after the swap. Dropping it
+/// releases the lock and removes the file.
+pub struct OutputLock {
+    file: File,
+    path: PathBuf,
+    output: PathBuf,
+}
+
+/// Checks `output` (see [`check_output`]) and takes its lock, then removes
+/// what builds that died left beside it and checks it again, since another
+/// build may have replaced it while this one waited.
+pub fn lock_output(
+    root: &Path,
+    output: &Path,
+    when_busy: WhenBusy,
+) -> Result<OutputLock, Diagnostic> {
+    let target = check_output(root, output)?;
+    let lock = OutputLock::acquire(&target, when_busy)?;
+    tidy_beside(&target);
+    pause_at("locked");
+    check_output(root, output)?;
+    Ok(lock)
+}
+
+impl OutputLock {
+    fn acquire(output: &Path, when_busy: WhenBusy) -> Result<OutputLock, Diagnostic> {
+        let (parent, name) = beside(output);
+        std::fs::create_dir_all(parent)
+            .map_err(|e| failure(output, "create the output's parent folder", e))?;
+        let path = parent.join(format!(".{name}.lock"));
+        let mut said_so = false;
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| failure(output, &format!("open {}", path.display()), e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) if when_busy == WhenBusy::GiveUp => {
+                    return Err(busy(output, &path));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    if !said_so {
+                        eprintln!(
+                            "waiting for another build into {} to finish (lock held on {})",
+                            output.display(),
+                            path.display()
+                        );
+                        said_so = true;
+                    }
+                    file.lock()
+                        .map_err(|e| failure(output, &format!("lock {}", path.display()), e))?;
+                }
+                Err(TryLockError::Error(e)) => {
+                    return Err(failure(output, &format!("lock {}", path.display()), e));
+                }
+            }
+            // The build waited for removes the file as it finishes, so this
+            // one may hold a file that is gone: then it locks the one there now.
+            if is_still_at(&file, &path) {
+                return Ok(OutputLock {
+                    file,
+                    path,
+                    output: output.to_path_buf(),
+                });
+            }
+        }
+    }
+
+    /// The output folder this lock is for, absolute.
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still locked, so that a build that opened it
+        // meanwhile finds it gone (see `acquire`); kept where that cannot be
+        // found out. Only if empty: a file of that name with text is not ours.
+        if LOCK_FILE_REMOVED && self.file.metadata().is_ok_and(|m| m.len() == 0) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether a released lock file is removed, which needs [`is_still_at`].
+const LOCK_FILE_REMOVED: bool = cfg!(unix);
+
+/// Whether the open `file` is still the one at `path`.
+#[cfg(unix)]
+fn is_still_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(there)) => open.dev() == there.dev() && open.ino() == there.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_still_at(_file: &File, _path: &Path) -> bool {
+    true
+}
+
+fn busy(output: &Path, lock: &Path) -> Diagnostic {
+    refuse(
+        output,
+        format!(
+            "another build into `{}` is running (lock held on {})",
+            output.display(),
+            lock.display()
+        ),
+        "build again when it has finished, or leave out --no-wait to wait for it",
+    )
+}
+
+/// A new site being written in a folder beside the output, whose lock it
+/// holds. `finish` swaps it in; dropped unfinished, it is removed.
 pub struct Staging {
     folder: PathBuf,
-    output: PathBuf,
+    lock: OutputLock,
     finished: bool,
 }
 
 impl Staging {
-    pub fn begin(output: &Path) -> Result<Staging, Diagnostic> {
-        let parent = output.parent().unwrap_or(Path::new("/"));
-        let name = file_name(output);
-        std::fs::create_dir_all(parent)
-            .map_err(|e| failure(output, "create the output's parent folder", e))?;
-        remove_leftovers(parent, &name);
+    pub fn begin(lock: OutputLock) -> Result<Staging, Diagnostic> {
+        let (parent, name) = beside(&lock.output);
         let staging = Staging {
             folder: parent.join(format!(".{name}.new-{}", std::process::id())),
-            output: output.to_path_buf(),
+            lock,
             finished: false,
         };
-        std::fs::create_dir_all(&staging.folder)
+        // `create_dir`, not `create_dir_all`: a folder of that name that the
+        // lock holder did not remove is not to be written into.
+        std::fs::create_dir(&staging.folder)
             .and_then(|()| std::fs::write(staging.folder.join(MARKER), MARKER_TEXT))
-            .map_err(|e| failure(output, "write the site", e))?;
+            .map_err(|e| failure(&staging.lock.output, "write the site", e))?;
         Ok(staging)
     }
 
     /// Writes one file; safe to call from many threads at once.
     pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+        let output = &self.lock.output;
         let Some(relative) = safe_relative(&file.path) else {
             return Err(Diagnostic::error(
-                Span::file_start(&self.output),
+                Span::file_start(output),
                 format!("cannot write the site: unsafe output path `{}`", file.path),
             ));
         };
@@ -164,65 +303,232 @@ impl Staging {
         path.parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&path, &file.bytes))
-            .map_err(|e| failure(&self.output, "write the site", e))
+            .map_err(|e| failure(output, "write the site", e))
     }
 
-    /// Puts the new site in the output's place.
+    /// Puts the new site in the output's place, then deletes the previous
+    /// one (if that fails, the next build deletes it).
     pub fn finish(mut self) -> Result<(), Diagnostic> {
-        let parent = self.output.parent().unwrap_or(Path::new("/"));
-        let swapped = swap(&self.folder, &self.output, parent, &file_name(&self.output));
-        self.finished = swapped.is_ok();
-        swapped.map_err(|e| failure(&self.output, "write the site", e))
+        pause_at("staged");
+        let output = self.lock.output.clone();
+        let previous =
+            swap(&self.folder, &output).map_err(|e| failure(&output, "write the site", e))?;
+        self.finished = true;
+        pause_at("swapped");
+        if let Some(previous) = previous {
+            let _ = discard(&previous, &output);
+        }
+        Ok(())
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
-            let _ = std::fs::remove_dir_all(&self.folder);
+            let _ = discard(&self.folder, &self.lock.output);
         }
     }
 }
 
-fn file_name(output: &Path) -> String {
-    output
+/// The output's parent folder and the output's own name.
+fn beside(output: &Path) -> (&Path, String) {
+    let parent = output.parent().unwrap_or(Path::new("/"));
+    let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    (parent, name)
 }
 
 fn failure(output: &Path, what: &str, error: std::io::Error) -> Diagnostic {
     Diagnostic::error(Span::file_start(output), format!("cannot {what}: {error}"))
 }
 
-fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> std::io::Result<()> {
-    if output.exists() {
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        std::fs::rename(output, &old)?;
-        if let Err(error) = std::fs::rename(staging, output) {
-            // Put the previous site back rather than leave nothing.
-            let _ = std::fs::rename(&old, output);
-            return Err(error);
-        }
-        std::fs::remove_dir_all(&old)?;
-    } else {
+/// Puts `staging` in the place of `output`; returns the folder that now
+/// holds the previous site, if there was one.
+fn swap(staging: &Path, output: &Path) -> std::io::Result<Option<PathBuf>> {
+    if std::fs::symlink_metadata(output).is_err() {
         std::fs::rename(staging, output)?;
+        return Ok(None);
     }
-    Ok(())
+    if exchange(staging, output)? {
+        return Ok(Some(staging.to_path_buf()));
+    }
+    swap_by_renames(staging, output).map(Some)
 }
 
-/// Folders left by a build that was killed half-way (ours only: they carry the marker).
-fn remove_leftovers(parent: &Path, name: &str) {
+/// The portable swap: two renames, between which the output is missing. A
+/// build killed there leaves the previous site as `.NAME.old-PID`, which the
+/// next build puts back (see [`tidy_beside`]).
+fn swap_by_renames(staging: &Path, output: &Path) -> std::io::Result<PathBuf> {
+    let (parent, name) = beside(output);
+    let previous = parent.join(format!(".{name}.old-{}", std::process::id()));
+    std::fs::rename(output, &previous)?;
+    pause_at("swap");
+    if let Err(error) = std::fs::rename(staging, output) {
+        // Put the previous site back rather than leave nothing.
+        let _ = std::fs::rename(&previous, output);
+        return Err(error);
+    }
+    Ok(previous)
+}
+
+/// Swaps two folders in one step, so that the output is never missing:
+/// `renameat2` with `RENAME_EXCHANGE`. `Ok(false)` where the kernel or the
+/// file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = |path: &Path| {
+        CString::new(path.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c_path(a)?, c_path(b)?);
+    // The system call itself: glibc's wrapper would make the binary need
+    // glibc 2.28 or later, for a call that old kernels answer with ENOSYS.
+    // SAFETY: both pointers are to NUL-terminated strings that outlive the call.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        return Ok(true);
+    }
+    let error = std::io::Error::last_os_error();
+    match error.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(error),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// What a folder beside the output, named after it, was left as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Leftover {
+    /// `.NAME.new-PID`: a new site being written, or after a swap by
+    /// exchange the previous site.
+    Staging,
+    /// `.NAME.old-PID`: the previous site, moved aside by [`swap_by_renames`].
+    Previous,
+    /// `.NAME.trash-PID-N`: a folder of ours, being deleted.
+    Trash,
+}
+
+fn leftover_kind(file_name: &str, name: &str) -> Option<Leftover> {
+    let rest = file_name
+        .strip_prefix('.')?
+        .strip_prefix(name)?
+        .strip_prefix('.')?;
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (kind, id) = rest.split_once('-')?;
+    match kind {
+        "new" if number(id) => Some(Leftover::Staging),
+        "old" if number(id) => Some(Leftover::Previous),
+        "trash" if id.split('-').all(number) => Some(Leftover::Trash),
+        _ => None,
+    }
+}
+
+/// Removes what builds that died left beside `output`. Called with the
+/// output's lock held, so no live build is writing there. If the output is
+/// missing and a swap by renames left the previous site aside, that site is
+/// put back first.
+fn tidy_beside(output: &Path) {
+    let (parent, name) = beside(output);
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = file_name.starts_with(&format!(".{name}.new-"))
-            || file_name.starts_with(&format!(".{name}.old-"));
-        if ours && entry.path().join(MARKER).is_file() {
-            let _ = std::fs::remove_dir_all(entry.path());
+    let mut found: Vec<(PathBuf, Leftover)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let kind = leftover_kind(&entry.file_name().to_string_lossy(), &name)?;
+            Some((entry.path(), kind))
+        })
+        .collect();
+    found.sort();
+    put_back_previous(output, &mut found);
+    for (folder, kind) in found {
+        let _ = match kind {
+            // Trash names are given only to folders of ours, which may have
+            // lost their marker while being deleted.
+            Leftover::Trash => std::fs::remove_dir_all(&folder),
+            _ if is_ours(&folder) => discard(&folder, output),
+            _ => Ok(()),
+        };
+    }
+}
+
+/// A folder that carries the marker, or holds nothing (a staging folder
+/// whose build died before writing the marker, or an empty output moved aside).
+fn is_ours(folder: &Path) -> bool {
+    folder.join(MARKER).is_file()
+        || std::fs::read_dir(folder).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+fn put_back_previous(output: &Path, found: &mut Vec<(PathBuf, Leftover)>) {
+    if std::fs::symlink_metadata(output).is_ok() {
+        return;
+    }
+    let previous: Vec<usize> = (0..found.len())
+        .filter(|&i| found[i].1 == Leftover::Previous && found[i].0.join(MARKER).is_file())
+        .collect();
+    // More than one: which came last is unknown, so none is put back.
+    if let [only] = previous[..]
+        && std::fs::rename(&found[only].0, output).is_ok()
+    {
+        found.remove(only);
+    }
+}
+
+/// Deletes a folder of ours beside `output`, after renaming it to a trash
+/// name, so that a build killed half-way through leaves a folder that the
+/// next one recognises by its name alone, not one that lost its marker.
+fn discard(folder: &Path, output: &Path) -> std::io::Result<()> {
+    let trash = trash_name(output);
+    std::fs::rename(folder, &trash)?;
+    pause_at("trash");
+    std::fs::remove_dir_all(&trash)
+}
+
+fn trash_name(output: &Path) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let (parent, name) = beside(output);
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let candidate = parent.join(format!(".{name}.trash-{}-{n}", std::process::id()));
+        if std::fs::symlink_metadata(&candidate).is_err() {
+            return candidate;
         }
+    }
+}
+
+/// Test-only, not for users: names the point at which [`pause_at`] stops a build.
+const PAUSE_VARIABLE: &str = "UPGRADE_ATLAS_TEST_PAUSE";
+
+/// Test-only hook: when `UPGRADE_ATLAS_TEST_PAUSE` names `point`, the build
+/// says `paused at POINT` on stderr and goes on only when its standard input
+/// closes, so that a test can kill it, or start another build, at exactly
+/// that moment (tests/concurrent_builds.rs). The points, in order:
+/// `locked` (lock held, leftovers removed, nothing checked yet), `staged`
+/// (the new site complete beside the output), `swap` (between the two
+/// renames of [`swap_by_renames`]), `swapped` (the new site in place, the
+/// previous one not yet deleted), `trash` (a folder renamed to its trash
+/// name, not yet deleted).
+fn pause_at(point: &str) {
+    if std::env::var_os(PAUSE_VARIABLE).is_some_and(|named| named == point) {
+        eprintln!("paused at {point}");
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
     }
 }
 
@@ -253,39 +559,211 @@ mod tests {
         assert!(check_output(root, &root.join("public")).is_ok());
     }
 
+    /// Builds one page, `index.html` saying `text`, into `output`.
+    fn build_page(root: &Path, output: &Path, text: &str) {
+        let lock = lock_output(root, output, WhenBusy::GiveUp).unwrap();
+        let staging = Staging::begin(lock).unwrap();
+        let page = OutputFile {
+            path: "index.html".into(),
+            bytes: text.into(),
+        };
+        staging.put(&page).unwrap();
+        staging.finish().unwrap();
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A folder holding `files` (name, text).
+    fn folder(path: &Path, files: &[(&str, &str)]) {
+        std::fs::create_dir_all(path).unwrap();
+        for (name, text) in files {
+            std::fs::write(path.join(name), text).unwrap();
+        }
+    }
+
+    fn index(output: &Path) -> String {
+        std::fs::read_to_string(output.join("index.html")).unwrap()
+    }
+
+    // Unix only: elsewhere the lock file stays beside the output.
+    #[cfg(unix)]
     #[test]
     fn foreign_folders_are_refused_and_ours_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let foreign = root.join("foreign");
-        std::fs::create_dir_all(&foreign).unwrap();
-        std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+        folder(&foreign, &[("keep.txt", "mine")]);
         assert!(check_output(root, &foreign).is_err());
+        assert!(lock_output(root, &foreign, WhenBusy::Wait).is_err());
+        assert_eq!(names_in(root), ["foreign"], "a refusal wrote nothing");
 
         let output = check_output(root, &root.join("public")).unwrap();
-        let write = |text: &str| {
-            let staging = Staging::begin(&output).unwrap();
-            let page = OutputFile {
-                path: "index.html".into(),
-                bytes: text.into(),
-            };
-            staging.put(&page).unwrap();
-            staging.finish().unwrap();
-        };
-        write("one");
-        write("two");
-        assert_eq!(
-            std::fs::read_to_string(output.join("index.html")).unwrap(),
-            "two"
-        );
+        build_page(root, &output, "one");
+        build_page(root, &output, "two");
+        assert_eq!(index(&output), "two");
         assert!(check_output(root, &output).is_ok());
-        let leftovers = std::fs::read_dir(root).unwrap().filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .starts_with(".public")
-        });
-        assert_eq!(leftovers.count(), 0);
+        assert_eq!(names_in(root), ["foreign", "public"]);
+    }
+
+    #[test]
+    fn leftover_names_are_recognised_exactly() {
+        let kind = |file_name: &str| leftover_kind(file_name, "site.v2");
+        assert_eq!(kind(".site.v2.new-42"), Some(Leftover::Staging));
+        assert_eq!(kind(".site.v2.old-42"), Some(Leftover::Previous));
+        assert_eq!(kind(".site.v2.trash-42-0"), Some(Leftover::Trash));
+        for other in [
+            ".site.v2.lock",
+            ".site.v2.new-",
+            ".site.v2.new-backup",
+            ".site.v2.old-1.bak",
+            ".site.v2.trash-1-",
+            ".site.v2.trash",
+            ".site.v2x.new-42",
+            "site.v2.new-42",
+            ".site.new-42",
+            ".site.v2.new-1.new-2",
+        ] {
+            assert_eq!(kind(other), None, "{other}");
+        }
+    }
+
+    // Unix only: elsewhere the lock file stays beside the output.
+    #[cfg(unix)]
+    #[test]
+    fn leftovers_of_dead_builds_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let output = root.join("public");
+        build_page(root, &output, "live");
+        let ours = [(MARKER, MARKER_TEXT), ("index.html", "x")];
+        folder(&root.join(".public.new-11"), &ours);
+        folder(&root.join(".public.old-12"), &[]);
+        // A folder half deleted: the marker went first.
+        folder(&root.join(".public.trash-13-0"), &[("a.html", "x")]);
+        // Named like ours but not provably ours, or named otherwise: kept.
+        folder(&root.join(".public.new-14"), &[("notes.txt", "mine")]);
+        folder(&root.join(".public.new-backup"), &ours);
+        folder(&root.join(".other.new-15"), &ours);
+
+        let lock = lock_output(root, &output, WhenBusy::GiveUp).unwrap();
+        let kept = [
+            ".other.new-15",
+            ".public.new-14",
+            ".public.new-backup",
+            "public",
+        ];
+        let mut while_locked = kept.to_vec();
+        while_locked.insert(1, ".public.lock");
+        assert_eq!(names_in(root), while_locked);
+        assert_eq!(index(&output), "live");
+        drop(lock);
+        assert_eq!(names_in(root), kept, "the lock file went with the lock");
+    }
+
+    // Unix only: elsewhere the lock file stays beside the output.
+    #[cfg(unix)]
+    #[test]
+    fn a_swap_cut_between_its_two_renames_is_undone_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let output = root.join("public");
+        build_page(root, &output, "previous");
+        // What a build killed between the two renames leaves.
+        std::fs::rename(&output, root.join(".public.old-99")).unwrap();
+        folder(
+            &root.join(".public.new-99"),
+            &[(MARKER, MARKER_TEXT), ("index.html", "new")],
+        );
+
+        let lock = lock_output(root, &output, WhenBusy::GiveUp).unwrap();
+        assert_eq!(index(&output), "previous");
+        drop(lock);
+        assert_eq!(names_in(root), ["public"]);
+    }
+
+    // Unix only: elsewhere the lock file stays beside the output.
+    #[cfg(unix)]
+    #[test]
+    fn of_two_previous_sites_aside_neither_is_guessed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let ours = [(MARKER, MARKER_TEXT), ("index.html", "old")];
+        folder(&root.join(".public.old-1"), &ours);
+        folder(&root.join(".public.old-2"), &ours);
+        build_page(root, &root.join("public"), "new");
+        assert_eq!(index(&root.join("public")), "new");
+        assert_eq!(names_in(root), ["public"]);
+    }
+
+    #[test]
+    fn both_ways_of_swapping_swap() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let (staging, output) = (root.join(".public.new-1"), root.join("public"));
+        folder(&staging, &[("index.html", "new")]);
+        folder(&output, &[("index.html", "old")]);
+        let previous = swap_by_renames(&staging, &output).unwrap();
+        assert_eq!(
+            (index(&output), index(&previous)),
+            ("new".into(), "old".into())
+        );
+        assert!(!staging.exists());
+
+        std::fs::rename(&previous, &staging).unwrap();
+        let exchanged = exchange(&staging, &output).unwrap();
+        let expected = if exchanged {
+            ("old", "new")
+        } else {
+            ("new", "old")
+        };
+        assert_eq!(
+            (index(&output), index(&staging)),
+            (expected.0.into(), expected.1.into())
+        );
+        if !exchanged && cfg!(target_os = "linux") {
+            eprintln!(
+                "skipped: this file system cannot swap in one step; tested the fallback only"
+            );
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "renameat2(RENAME_EXCHANGE) must work where CI runs"
+            );
+        }
+    }
+
+    // Unix only: elsewhere the lock file stays beside the output.
+    #[cfg(unix)]
+    #[test]
+    fn one_lock_per_output_and_its_file_goes_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let output = root.join("public");
+        let first = lock_output(root, &output, WhenBusy::GiveUp).unwrap();
+        let refused = lock_output(root, &output, WhenBusy::GiveUp).err().unwrap();
+        assert!(
+            refused.to_string().contains("another build into"),
+            "{refused}"
+        );
+        assert!(lock_output(root, &root.join("other"), WhenBusy::GiveUp).is_ok());
+
+        // A build that opened the lock file before the holder released it.
+        let lock_file = root.join(".public.lock");
+        let waiter = File::open(&lock_file).unwrap();
+        drop(first);
+        assert!(!lock_file.exists());
+        waiter.try_lock().unwrap();
+        assert!(
+            !is_still_at(&waiter, &lock_file),
+            "a waiter must notice that the file it locked is gone"
+        );
+        let second = lock_output(root, &output, WhenBusy::GiveUp).unwrap();
+        assert!(is_still_at(&second.file, &lock_file));
     }
 }

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{conformance_cases, copy_tree, run, text};
+use common::{conformance_cases, copy_tree, entries, files, relative, run, text};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -95,39 +95,6 @@ fn write(path: &Path, contents: impl AsRef<[u8]>) {
 }
 
 // ---- reading the output -------------------------------------------------------
-
-/// Every file below `dir` (relative, `/`-separated) with its bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.expect("a readable entry"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                relative(dir, e.path()),
-                fs::read(e.path()).expect("read a file"),
-            )
-        })
-        .collect()
-}
-
-/// Names of everything (files and folders) directly inside `dir`.
-fn entries(dir: &Path) -> BTreeSet<String> {
-    fs::read_dir(dir)
-        .expect("a readable folder")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect()
-}
-
-fn relative(dir: &Path, path: &Path) -> String {
-    path.strip_prefix(dir)
-        .expect("inside the folder")
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
 
 /// Every `.html` file of a site, relative and `/`-separated.
 fn html_files(site: &Path) -> Vec<String> {

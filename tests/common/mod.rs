@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)] // each test crate uses its own part of them
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -68,4 +69,38 @@ pub fn missing(what: &str) {
         panic!("{what} is missing, and CI must have it");
     }
     eprintln!("SKIPPED: {what} is missing (this would fail under CI)");
+}
+
+/// Every file below `dir` (relative, `/`-separated) with its bytes.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("a readable entry"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                relative(dir, e.path()),
+                std::fs::read(e.path()).expect("read a file"),
+            )
+        })
+        .collect()
+}
+
+/// Names of everything (files and folders) directly inside `dir`.
+pub fn entries(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .expect("a readable folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// `path` relative to `dir`, `/`-separated.
+pub fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .expect("inside the folder")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
