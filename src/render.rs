@@ -344,9 +344,49 @@ impl<'t> Renderer<'t> {
             .map_err(|e| template_problem(self.theme, &e))?;
         Ok(OutputFile {
             path: page.path,
-            bytes: html.into_bytes(),
+            bytes: squeeze(&html).into_bytes(),
         })
     }
+}
+
+/// Drops blank lines and the indentation of lines outside `<pre>` and
+/// `<textarea>`: browsers ignore both, and on a large site they are megabytes
+/// that every reader downloads.
+fn squeeze(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut preformatted: usize = 0;
+    for line in html.split_inclusive('\n') {
+        let kept = if preformatted > 0 {
+            line
+        } else {
+            line.trim_start_matches([' ', '\t'])
+        };
+        if preformatted == 0 && kept.trim().is_empty() {
+            continue;
+        }
+        out.push_str(kept);
+        if line.contains('<') {
+            let opened = count_tags(line, "<pre") + count_tags(line, "<textarea");
+            let closed = count_tags(line, "</pre") + count_tags(line, "</textarea");
+            preformatted = (preformatted + opened).saturating_sub(closed);
+        }
+    }
+    out
+}
+
+/// How often `line` holds the tag that starts with `start` (case aside),
+/// followed by `>` or whitespace so that `<prefix>` is no `<pre>`.
+fn count_tags(line: &str, start: &str) -> usize {
+    let bytes = line.as_bytes();
+    let n = start.len();
+    (0..bytes.len().saturating_sub(n - 1))
+        .filter(|&i| {
+            bytes[i..i + n].eq_ignore_ascii_case(start.as_bytes())
+                && bytes
+                    .get(i + n)
+                    .is_some_and(|b| *b == b'>' || b.is_ascii_whitespace())
+        })
+        .count()
 }
 
 /// Renders every planned page in parallel and hands each file of the site
@@ -409,6 +449,20 @@ mod tests {
             urls: Urls { pretty: false },
             raw_html: false,
         }
+    }
+
+    #[test]
+    fn squeezing_keeps_preformatted_text() {
+        let html = "<ul>\n  <li>a</li>\n\n  <li>b</li>\n</ul>\n<pre><code>  x\n\n    y\n</code></pre>\n  <p>z</p>\n";
+        assert_eq!(
+            squeeze(html),
+            "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre><code>  x\n\n    y\n</code></pre>\n<p>z</p>\n"
+        );
+        assert_eq!(
+            squeeze("<PRE class=x>\n  a\n</PRE>\n  b"),
+            "<PRE class=x>\n  a\n</PRE>\nb"
+        );
+        assert_eq!(squeeze("<prefix>\n  a"), "<prefix>\na");
     }
 
     #[test]

@@ -317,7 +317,6 @@ impl Planner<'_> {
                     finder_url: self.finder(page, from, to, Some(&change.because)),
                 })
                 .collect(),
-            finder_url: self.finder(page, from, to, None),
         }
     }
 
@@ -347,33 +346,66 @@ impl Planner<'_> {
             }
         }
         scenarios.sort_unstable();
-        found.sort_by_key(|i| i.issue.severity);
         let shipped: Vec<usize> = [from, to]
             .iter()
             .flat_map(|n| model.version(*n).components.iter().copied())
             .collect();
+        // Issues under what brings them: each scenario, then each version
+        // moved past; blocking first within each.
+        let mut groups: Vec<IssueGroup> = scenarios
+            .iter()
+            .map(|&s| IssueGroup {
+                source: self.link(page, &model.scenarios[s].title, &Urls::scenario(model, s)),
+                moving_past: false,
+                only_if: self.only_if(&model.scenarios[s].condition),
+                issues: self.group_issues(page, start, &found, Origin::Scenario(s), &shipped),
+            })
+            .collect();
+        let mut passed: Vec<NodeId> = found
+            .iter()
+            .filter_map(|i| match i.origin {
+                Origin::Version(v) => Some(v),
+                Origin::Scenario(_) => None,
+            })
+            .collect();
+        passed.dedup();
+        groups.extend(passed.into_iter().map(|v| IssueGroup {
+            source: self.node_link(page, v),
+            moving_past: true,
+            only_if: None,
+            issues: self.group_issues(page, start, &found, Origin::Version(v), &shipped),
+        }));
         HopSection {
             anchor: hop_anchor(number),
             from: self.node_link(page, from),
             to: self.node_link(page, to),
-            scenarios: scenarios
-                .iter()
-                .map(|s| ScenarioRef {
-                    link: self.link(page, &model.scenarios[*s].title, &Urls::scenario(model, *s)),
-                    only_if: self.only_if(&model.scenarios[*s].condition),
-                })
-                .collect(),
             rule: scenarios.is_empty().then(|| {
                 format!(
                     "Allowed by the upgrade rules of {}.",
                     model.product_of(from).name
                 )
             }),
-            issues: found
-                .iter()
-                .map(|i| self.hop_issue_view(page, start, i, &shipped))
-                .collect(),
+            groups,
         }
+    }
+
+    fn group_issues(
+        &self,
+        page: &str,
+        start: NodeId,
+        found: &[PathIssue],
+        origin: Origin,
+        shipped: &[usize],
+    ) -> Vec<IssueView> {
+        let mut here: Vec<&PathIssue> = found.iter().filter(|i| i.origin == origin).collect();
+        here.sort_by_key(|i| i.issue.severity);
+        here.into_iter()
+            .map(|i| {
+                let mut view = self.hop_issue_view(page, start, i, shipped);
+                view.origin = None; // the group's heading names it
+                view
+            })
+            .collect()
     }
 
     /// An issue in a hop section, with every condition it needs, marked

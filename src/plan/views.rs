@@ -174,7 +174,6 @@ pub struct AnswerRow {
     pub issue_summary: String,
     pub blocking: usize,
     pub changes: Vec<ChangeView>,
-    pub finder_url: String,
 }
 
 /// A hop of a route, pointing at its section on the same page.
@@ -207,16 +206,20 @@ pub struct HopSection {
     pub anchor: String,
     pub from: Link,
     pub to: Link,
-    pub scenarios: Vec<ScenarioRef>,
     /// When only the product's rules allow the hop.
     pub rule: Option<String>,
-    pub issues: Vec<IssueView>,
+    /// The hop's issues by what brings them: a scenario, or a version moved past.
+    pub groups: Vec<IssueGroup>,
 }
 
 #[derive(Serialize)]
-pub struct ScenarioRef {
-    pub link: Link,
+pub struct IssueGroup {
+    /// The scenario, or the version moved past.
+    pub source: Link,
+    pub moving_past: bool,
+    /// The conditions the scenario needs, in words.
     pub only_if: Option<String>,
+    pub issues: Vec<IssueView>,
 }
 
 #[derive(Serialize)]
