@@ -27,13 +27,16 @@ pub struct Edges<'m> {
     covering: Arc<Covering>,
     pub facts: Facts,
     successors: Vec<Vec<NodeId>>,
+    predecessors: Vec<Vec<NodeId>>,
 }
 
-/// The best path from one source to every node, as a tree of parents.
+/// The best path from one source to every node it reaches, as a tree of
+/// parents. Only reached nodes are stored, so that a search costs what it
+/// visits, not the size of the whole knowledge base.
 pub struct PathTree {
     pub source: NodeId,
-    parent: Vec<Option<NodeId>>,
-    hops: Vec<Option<u32>>,
+    /// Reached node -> (its parent on the best path, hops from the source).
+    reached: HashMap<NodeId, (Option<NodeId>, u32)>,
 }
 
 /// An issue met on a path, with where it came from.
@@ -100,11 +103,18 @@ impl<'m> UpgradeGraph<'m> {
             list.sort_by_key(|node| stop_rank(model, *node));
             list.dedup();
         }
+        let mut predecessors: Vec<Vec<NodeId>> = vec![Vec::new(); model.nodes.len()];
+        for (from, list) in successors.iter().enumerate() {
+            for &to in list {
+                predecessors[to].push(from);
+            }
+        }
         Edges {
             model,
             covering: Arc::clone(&self.covering),
             facts: facts.clone(),
             successors,
+            predecessors,
         }
     }
 
@@ -366,10 +376,8 @@ impl<'m> Edges<'m> {
     /// first time a node is reached is by the path the spec prefers: fewest
     /// hops, then the best first intermediate stop, then the next, and so on.
     pub fn paths_from(&self, source: NodeId) -> PathTree {
-        let count = self.successors.len();
-        let mut parent = vec![None; count];
-        let mut hops = vec![None; count];
-        hops[source] = Some(0);
+        let mut reached: HashMap<NodeId, (Option<NodeId>, u32)> = HashMap::new();
+        reached.insert(source, (None, 0));
         let mut layer = vec![source];
         let mut depth = 0;
         while !layer.is_empty() {
@@ -377,20 +385,46 @@ impl<'m> Edges<'m> {
             let mut next = Vec::new();
             for &node in &layer {
                 for &successor in &self.successors[node] {
-                    if hops[successor].is_none() {
-                        hops[successor] = Some(depth);
-                        parent[successor] = Some(node);
+                    if let std::collections::hash_map::Entry::Vacant(entry) =
+                        reached.entry(successor)
+                    {
+                        entry.insert((Some(node), depth));
                         next.push(successor);
                     }
                 }
             }
             layer = next;
         }
-        PathTree {
-            source,
-            parent,
-            hops,
+        PathTree { source, reached }
+    }
+
+    /// Every version with a path to `target`, with the hops of its best
+    /// path, sorted by version: a breadth-first search along the edges
+    /// backwards, which finds the same hop counts as searching forwards.
+    pub fn sources_of(&self, target: NodeId) -> Vec<(NodeId, u32)> {
+        let mut hops: HashMap<NodeId, u32> = HashMap::new();
+        hops.insert(target, 0);
+        let mut layer = vec![target];
+        let mut depth = 0;
+        while !layer.is_empty() {
+            depth += 1;
+            let mut next = Vec::new();
+            for &node in &layer {
+                for &predecessor in &self.predecessors[node] {
+                    if let std::collections::hash_map::Entry::Vacant(entry) =
+                        hops.entry(predecessor)
+                    {
+                        entry.insert(depth);
+                        next.push(predecessor);
+                    }
+                }
+            }
+            layer = next;
         }
+        hops.remove(&target);
+        let mut sources: Vec<(NodeId, u32)> = hops.into_iter().collect();
+        sources.sort_unstable();
+        sources
     }
 
     /// The supported scenarios behind an edge whose conditions hold, in id order.
@@ -536,14 +570,20 @@ impl Answer<'_> {
 
 impl PathTree {
     pub fn hops(&self, to: NodeId) -> Option<u32> {
-        self.hops[to]
+        self.reached.get(&to).map(|(_, hops)| *hops)
+    }
+
+    /// Every node the search reached, the source included, in node order.
+    pub fn reached(&self) -> Vec<NodeId> {
+        let mut nodes: Vec<NodeId> = self.reached.keys().copied().collect();
+        nodes.sort_unstable();
+        nodes
     }
 
     pub fn path_to(&self, to: NodeId) -> Option<Vec<NodeId>> {
-        self.hops[to]?;
-        let mut path = vec![to];
         let mut current = to;
-        while let Some(parent) = self.parent[current] {
+        let mut path = vec![to];
+        while let Some(parent) = self.reached.get(&current)?.0 {
             path.push(parent);
             current = parent;
         }

@@ -1,9 +1,9 @@
 //! The upgrade matrix: from every version to every version, a cell each.
 
 use super::urls::{self, Urls};
-use super::version::{NONE, Row, answered_targets};
+use super::version::answers_in_full;
 use super::views::*;
-use super::{MATRIX_ROWS_PER_PAGE, Page, Planner};
+use super::{MATRIX_ROWS_PER_PAGE, Page, Planner, Reach};
 use crate::model::NodeId;
 
 impl Planner<'_> {
@@ -13,14 +13,16 @@ impl Planner<'_> {
     }
 
     /// The sources of a product's matrix table, a page's worth at a time.
-    fn matrix_chunks(&self, p: usize, rows: &[Row]) -> Vec<Vec<NodeId>> {
+    fn matrix_chunks(&self, p: usize, reach: &Reach) -> Vec<Vec<NodeId>> {
         let model = self.model;
         let columns: Vec<NodeId> = model.products[p].versions.iter().map(|v| v.node).collect();
-        let sources: Vec<NodeId> = (0..model.nodes.len())
-            .filter(|from| {
-                model.nodes[*from].product == p || columns.iter().any(|to| rows[*from][*to] != NONE)
-            })
+        let mut sources: Vec<NodeId> = columns
+            .iter()
+            .flat_map(|to| reach.sources[*to].iter().map(|(from, _)| *from))
+            .chain(columns.iter().copied())
             .collect();
+        sources.sort_unstable();
+        sources.dedup();
         sources
             .chunks(MATRIX_ROWS_PER_PAGE)
             .map(<[NodeId]>::to_vec)
@@ -38,11 +40,11 @@ impl Planner<'_> {
         }
     }
 
-    pub(super) fn matrix_paths(&self, rows: &[Row]) -> Vec<String> {
+    pub(super) fn matrix_paths(&self, reach: &Reach) -> Vec<String> {
         let mut paths = vec![urls::MATRIX.to_owned()];
         if self.matrix_is_split() {
             for p in 0..self.model.products.len() {
-                let chunks = self.matrix_chunks(p, rows).len().max(1);
+                let chunks = self.matrix_chunks(p, reach).len().max(1);
                 paths.extend((0..chunks).map(|i| self.matrix_chunk_path(p, i)));
             }
         }
@@ -51,7 +53,7 @@ impl Planner<'_> {
 
     /// A matrix page: the whole table, the index of per-product tables, or
     /// one page of a product's table (`matrix/<product>/[<n>/]index.html`).
-    pub(super) fn matrix_page(&self, path: &str, rows: &[Row]) -> Option<Page> {
+    pub(super) fn matrix_page(&self, path: &str, reach: &Reach) -> Option<Page> {
         let model = self.model;
         let title = "Upgrade matrix".to_owned();
         if path == urls::MATRIX {
@@ -72,7 +74,7 @@ impl Planner<'_> {
                 let all: Vec<NodeId> = (0..model.nodes.len()).collect();
                 MatrixPage {
                     index: Vec::new(),
-                    tables: vec![self.matrix_table(path, "All versions".into(), &all, &all, rows)],
+                    tables: vec![self.matrix_table(path, "All versions".into(), &all, &all, reach)],
                     pages: Vec::new(),
                 }
             };
@@ -87,7 +89,7 @@ impl Planner<'_> {
             None => (rest.trim_end_matches('/'), 1),
         };
         let p = model.product_index(product_id)?;
-        let chunks = self.matrix_chunks(p, rows);
+        let chunks = self.matrix_chunks(p, reach);
         let chunk = chunks.get(number - 1)?;
         let product = &model.products[p];
         let columns: Vec<NodeId> = product.versions.iter().map(|v| v.node).collect();
@@ -97,7 +99,7 @@ impl Planner<'_> {
             name.clone(),
             vec![("Upgrade matrix".into(), urls::MATRIX.into())],
         );
-        let table = self.matrix_table(path, name, chunk, &columns, rows);
+        let table = self.matrix_table(path, name, chunk, &columns, reach);
         let pages = if chunks.len() > 1 {
             (0..chunks.len())
                 .map(|j| self.link(path, format!("{}", j + 1), &self.matrix_chunk_path(p, j)))
@@ -119,7 +121,7 @@ impl Planner<'_> {
         title: String,
         sources: &[NodeId],
         columns: &[NodeId],
-        rows: &[Row],
+        reach: &Reach,
     ) -> MatrixTable {
         MatrixTable {
             title,
@@ -128,7 +130,7 @@ impl Planner<'_> {
                 .iter()
                 .enumerate()
                 .map(|(i, &from)| {
-                    let answered = answered_targets(from, &rows[from]);
+                    let answered = answers_in_full(reach, from);
                     let product = self.model.nodes[from].product;
                     let starts_group =
                         i == 0 || self.model.nodes[sources[i - 1]].product != product;
@@ -145,7 +147,8 @@ impl Planner<'_> {
                         cells: columns
                             .iter()
                             .map(|&to| {
-                                self.cell(page, from, to, rows[from][to], answered.contains(&to))
+                                let hops = reach.hops(from, to);
+                                self.cell(page, from, to, hops, answered && hops.is_some())
                             })
                             .collect(),
                     }
@@ -154,10 +157,17 @@ impl Planner<'_> {
         }
     }
 
-    fn cell(&self, page: &str, from: NodeId, to: NodeId, hops: u16, answered: bool) -> Cell {
+    fn cell(
+        &self,
+        page: &str,
+        from: NodeId,
+        to: NodeId,
+        hops: Option<u32>,
+        answered: bool,
+    ) -> Cell {
         let model = self.model;
         let names = format!("{} to {}", model.node_title(from), model.node_title(to));
-        let url = if answered {
+        let url = if answered && from != to {
             Some(self.urls.relative(
                 page,
                 &format!(
@@ -166,20 +176,20 @@ impl Planner<'_> {
                     Urls::answer_anchor(model, to)
                 ),
             ))
-        } else if hops != NONE && from != to {
+        } else if hops.is_some() && from != to {
             Some(self.finder(page, from, to, None))
         } else {
             None
         };
         let (label, aria, kind) = match hops {
             _ if from == to => ("·".to_owned(), format!("{names}: same version"), "same"),
-            NONE => (
+            None => (
                 "—".to_owned(),
                 format!("{names}: no supported path"),
                 "none",
             ),
-            1 => ("✓".to_owned(), format!("{names}: direct upgrade"), "direct"),
-            n => (n.to_string(), format!("{names}: {n} hops"), "hops"),
+            Some(1) => ("✓".to_owned(), format!("{names}: direct upgrade"), "direct"),
+            Some(n) => (n.to_string(), format!("{names}: {n} hops"), "hops"),
         };
         Cell {
             label,

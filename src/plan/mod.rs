@@ -70,8 +70,42 @@ pub const REACHED_FROM_LIMIT: usize = 60;
 /// Matrix tables hold at most this many rows a page.
 pub const MATRIX_ROWS_PER_PAGE: usize = 200;
 
-/// Hop counts from every version to every other, under no conditions.
-pub type Rows = Arc<Vec<version::Row>>;
+/// Who reaches whom under no conditions, kept per target: it grows with
+/// the pairs of versions that connect, never with the square of all versions.
+pub struct Reach {
+    /// For each version: every other version with a path to it, with the
+    /// hops of the best path, in version order.
+    pub sources: Vec<Vec<(NodeId, u32)>>,
+    /// For each version: how many other versions it reaches.
+    pub reachable: Vec<usize>,
+}
+
+impl Reach {
+    fn new(edges: &crate::graph::Edges) -> Reach {
+        let nodes = edges.model.nodes.len();
+        let sources: Vec<Vec<(NodeId, u32)>> = (0..nodes)
+            .into_par_iter()
+            .map(|to| edges.sources_of(to))
+            .collect();
+        let mut reachable = vec![0; nodes];
+        for (from, _) in sources.iter().flatten() {
+            reachable[*from] += 1;
+        }
+        Reach { sources, reachable }
+    }
+
+    /// The hops of the best path from `from` to `to`; `Some(0)` for itself.
+    pub fn hops(&self, from: NodeId, to: NodeId) -> Option<u32> {
+        if from == to {
+            return Some(0);
+        }
+        let sources = &self.sources[to];
+        sources
+            .binary_search_by_key(&from, |(node, _)| *node)
+            .ok()
+            .map(|i| sources[i].1)
+    }
+}
 
 /// Plans the whole site at once: every page in parallel, then the data files.
 pub fn plan<'m>(model: &'m Model, options: &PlanOptions) -> Plan<'m> {
@@ -96,16 +130,13 @@ pub struct Planner<'m> {
     base_url: Option<String>,
     /// For each version, the scenarios whose from, to or via names it.
     mentions: Vec<Vec<usize>>,
-    /// Hop counts, computed when a page first needs them.
-    rows: std::sync::OnceLock<Rows>,
+    /// Who reaches whom, computed when a page first needs it.
+    reach: std::sync::OnceLock<Arc<Reach>>,
 }
 
 impl<'m> Planner<'m> {
     pub fn new(model: &'m Model, options: &PlanOptions) -> Self {
         let analysis = analyse(&UpgradeGraph::new(model));
-        // One search per source answers every target; the hop counts feed the
-        // matrix, "can be reached from" and the home page.
-
         let base_url = options
             .base_url
             .clone()
@@ -123,22 +154,15 @@ impl<'m> Planner<'m> {
             base_url,
             mentions: mentions(model),
             analysis,
-            rows: std::sync::OnceLock::new(),
+            reach: std::sync::OnceLock::new(),
         }
     }
 
-    /// One search per source answers every target; the hop counts feed the
-    /// matrix, "can be reached from" and the home page.
-    fn rows(&self) -> &Rows {
-        self.rows.get_or_init(|| {
-            let nodes = self.model.nodes.len();
-            Arc::new(
-                (0..nodes)
-                    .into_par_iter()
-                    .map(|node| version::row(&self.analysis.default.paths_from(node), nodes))
-                    .collect(),
-            )
-        })
+    /// One backward search per version: the sources and hop counts behind
+    /// the matrix, "can be reached from" and the home page's targets.
+    fn reach(&self) -> &Reach {
+        self.reach
+            .get_or_init(|| Arc::new(Reach::new(&self.analysis.default)))
     }
 
     /// Every page of the site, in a stable order.
@@ -149,7 +173,7 @@ impl<'m> Planner<'m> {
         paths.extend((0..model.nodes.len()).map(|n| Urls::version(model, n)));
         paths.extend((0..model.scenarios.len()).map(|s| Urls::scenario(model, s)));
         paths.extend((0..model.components.len()).map(|c| Urls::component(model, c)));
-        paths.extend(self.matrix_paths(self.rows()));
+        paths.extend(self.matrix_paths(self.reach()));
         paths.extend([urls::PATHS, urls::SEARCH, "404.html"].map(String::from));
         paths
     }
@@ -158,14 +182,14 @@ impl<'m> Planner<'m> {
     pub fn page(&self, path: &str) -> Option<Page> {
         let model = self.model;
         match path {
-            urls::HOME => return Some(self.home_page(self.rows())),
+            urls::HOME => return Some(self.home_page(self.reach())),
             urls::PATHS => return Some(self.finder_page()),
             urls::SEARCH => return Some(self.simple_page(path, "search.html", "Search")),
             "404.html" => return Some(self.simple_page(path, "404.html", "Page not found")),
             _ => {}
         }
         if path.starts_with("matrix/") {
-            return self.matrix_page(path, self.rows());
+            return self.matrix_page(path, self.reach());
         }
         let inner = path.strip_suffix("/index.html")?;
         if let Some(id) = inner.strip_prefix("scenarios/") {
@@ -184,7 +208,7 @@ impl<'m> Planner<'m> {
             None => Some(self.product_page(p)),
             Some(v) => {
                 let node = model.products[p].versions.iter().find(|x| x.id == v)?.node;
-                Some(self.version_page(node, self.rows()))
+                Some(self.version_page(node, self.reach()))
             }
         }
     }
@@ -379,7 +403,7 @@ impl Planner<'_> {
 
     // ---- home ---------------------------------------------------------------
 
-    fn home_page(&self, matrix: &[version::Row]) -> Page {
+    fn home_page(&self, reach: &Reach) -> Page {
         let model = self.model;
         let path = urls::HOME.to_owned();
         let frame = self.frame(&path, model.site.title.clone(), Vec::new());
@@ -399,19 +423,12 @@ impl Planner<'_> {
             })
             .collect();
         // The most common targets: the versions reachable from the most others.
-        let mut reach: Vec<(usize, NodeId)> = (0..model.nodes.len())
-            .map(|to| {
-                let sources = matrix
-                    .iter()
-                    .enumerate()
-                    .filter(|(from, row)| *from != to && row[to] != version::NONE)
-                    .count();
-                (sources, to)
-            })
+        let mut most_reached: Vec<(usize, NodeId)> = (0..model.nodes.len())
+            .map(|to| (reach.sources[to].len(), to))
             .filter(|(sources, _)| *sources > 0)
             .collect();
-        reach.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let targets = reach
+        most_reached.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let targets = most_reached
             .into_iter()
             .take(6)
             .map(|(sources, node)| TargetCard {

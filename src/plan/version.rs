@@ -3,38 +3,14 @@
 use super::answers::{Because, Change, TargetAnswer, condition_ids, facts_of_hops};
 use super::urls::{self, Urls};
 use super::views::*;
-use super::{COMPACT_LIMIT, FULL_ANSWERS_LIMIT, Page, Planner, REACHED_FROM_LIMIT};
+use super::{COMPACT_LIMIT, FULL_ANSWERS_LIMIT, Page, Planner, REACHED_FROM_LIMIT, Reach};
 use crate::graph::{Answer, Origin, PathIssue, PathTree, affected_components};
 use crate::model::{Condition, ConditionId, Facts, Issue, NodeId, Severity};
 
-/// Hop counts from one source to every node; `NONE` where there is no path.
-pub type Row = Vec<u16>;
-pub const NONE: u16 = u16::MAX;
-
-pub fn row(tree: &PathTree, nodes: usize) -> Row {
-    (0..nodes)
-        .map(|to| {
-            tree.hops(to)
-                .map_or(NONE, |h| h.min(u32::from(NONE - 1)) as u16)
-        })
-        .collect()
-}
-
-fn reachable(from: NodeId, row: &Row) -> Vec<NodeId> {
-    (0..row.len())
-        .filter(|to| *to != from && row[*to] != NONE)
-        .collect()
-}
-
-/// The targets a version page answers in full, hop by hop: every reachable
-/// version, unless there are too many for one page.
-pub fn answered_targets(from: NodeId, row: &Row) -> Vec<NodeId> {
-    let reachable = reachable(from, row);
-    if reachable.len() <= FULL_ANSWERS_LIMIT {
-        reachable
-    } else {
-        Vec::new()
-    }
+/// Whether a version's page answers each reachable version in full, hop by
+/// hop, or (past [`FULL_ANSWERS_LIMIT`]) only the newest of each product.
+pub fn answers_in_full(reach: &Reach, from: NodeId) -> bool {
+    reach.reachable[from] <= FULL_ANSWERS_LIMIT
 }
 
 /// When there are too many for full answers: the newest reachable version of
@@ -94,7 +70,7 @@ impl Planner<'_> {
         self.urls.relative(from_page, &target)
     }
 
-    pub(super) fn version_page(&self, node: NodeId, rows: &[Row]) -> Page {
+    pub(super) fn version_page(&self, node: NodeId, reach: &Reach) -> Page {
         let model = self.model;
         let product = model.product_of(node);
         let version = model.version(node);
@@ -106,19 +82,20 @@ impl Planner<'_> {
             vec![(product.name.clone(), Urls::product(model, n.product))],
         );
         let trees = self.analysis.trees(node);
-        let row = &rows[node];
-        let reachable = reachable(node, row);
-        let (targets, compact): (Vec<NodeId>, Vec<CompactAnswer>) = if reachable.len()
-            <= FULL_ANSWERS_LIMIT
+        let mut reachable = trees.default.reached();
+        reachable.retain(|to| *to != node);
+        let (targets, compact): (Vec<NodeId>, Vec<CompactAnswer>) = if answers_in_full(reach, node)
         {
             // Versions reachable only when a condition holds get an answer too.
-            let only_variant = (0..row.len()).filter(|to| {
-                *to != node
-                    && row[*to] == NONE
-                    && trees.variants.iter().any(|t| t.hops(*to).is_some())
-            });
-            let mut targets: Vec<NodeId> = reachable.iter().copied().chain(only_variant).collect();
+            let mut targets: Vec<NodeId> = trees
+                .variants
+                .iter()
+                .flat_map(|t| t.reached())
+                .chain(reachable.iter().copied())
+                .filter(|to| *to != node)
+                .collect();
             targets.sort_unstable();
+            targets.dedup();
             (targets, Vec::new())
         } else {
             let compact = newest_per_product(model, &reachable)
@@ -143,18 +120,18 @@ impl Planner<'_> {
             .map(|(number, (pair, facts))| self.hop_section(&path, node, number, *pair, facts))
             .collect();
         let any_changes = answers.iter().any(|a| !a.changes.is_empty());
-        let mut reached: Vec<(u16, NodeId)> = (0..rows.len())
-            .filter(|from| *from != node && rows[*from][node] != NONE)
-            .map(|from| (rows[from][node], from))
+        let mut reached: Vec<(u32, NodeId)> = reach.sources[node]
+            .iter()
+            .map(|(from, hops)| (*hops, *from))
             .collect();
         reached.sort_unstable();
         let reached_from_more = reached.len().saturating_sub(REACHED_FROM_LIMIT);
         let reached_from = reached
             .into_iter()
             .take(REACHED_FROM_LIMIT)
-            .map(|(hops, from)| Reach {
+            .map(|(hops, from)| ReachedFrom {
                 link: self.node_link(&path, from),
-                hops: u32::from(hops),
+                hops,
             })
             .collect();
         let versions = &product.versions;

@@ -155,7 +155,7 @@ pub struct VersionPage {
     /// Reachable versions that this page does not list.
     pub more_targets: usize,
     pub unsupported: Vec<Unsupported>,
-    pub reached_from: Vec<Reach>,
+    pub reached_from: Vec<ReachedFrom>,
     pub reached_from_more: usize,
     pub scenarios: Vec<ScenarioRow>,
     /// Where the scenarios that mention this version got their facts.
@@ -264,7 +264,7 @@ pub struct AlternativeView {
 }
 
 #[derive(Serialize)]
-pub struct Reach {
+pub struct ReachedFrom {
     pub link: Link,
     pub hops: u32,
 }
