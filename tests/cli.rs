@@ -173,3 +173,125 @@ fn own_templates_get_the_url_function_and_markdown_filter() {
         "{stderr}"
     );
 }
+
+fn fixture() -> String {
+    format!("{}/tests/fixtures/conditions", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The header repeats the question; each issue says where it comes from,
+/// and a version's issue names the product file.
+#[test]
+fn path_repeats_conditions_and_originally_and_names_each_issues_file() {
+    let out = run(&[
+        "--root",
+        &fixture(),
+        "path",
+        "mysql@5.7",
+        "mysql@lts",
+        "--if",
+        "replication",
+        "--originally",
+        "mysql@5.5",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let answer = text(&out.stdout);
+    assert!(
+        answer.starts_with(
+            "MySQL Community Server 5.7 -> MySQL Community Server 8.4 LTS (if replication, originally mysql@5.5): 2 hops"
+        ),
+        "{answer}"
+    );
+    assert!(
+        answer.contains(
+            "[blocking] Upgrade the replicas first (content/scenarios/mysql/5.7-to-8.0.yaml)"
+        ),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("[blocking] Replicas must run 8.0 before the source does (content/products/mysql.yaml, moving past mysql@8.0)"),
+        "{answer}"
+    );
+}
+
+/// JSON issues carry the index of their hop; their order is the spec's.
+#[test]
+fn path_json_issues_carry_their_hop() {
+    let out = run(&[
+        "--root",
+        &fixture(),
+        "path",
+        "mysql@5.6",
+        "mysql@8.0",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hops: Vec<(String, u64)> = answer["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["title"].as_str().unwrap().to_owned(),
+                i["hop"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            ("Check for removed SQL modes".to_owned(), 1),
+            ("The default authentication plugin changes".to_owned(), 1),
+        ]
+    );
+}
+
+/// A scenario that spans several versions of a sequential product is warned about.
+#[test]
+fn check_warns_about_a_scenario_that_skips_a_sequential_stop() {
+    let out = run(&["--root", &fixture(), "check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let warnings = text(&out.stderr);
+    assert!(
+        warnings.contains("content/scenarios/debian/firmware.yaml:2:5: warning: scenario `debian/firmware` supports debian@9 -> debian@11 directly, skipping debian@10"),
+        "{warnings}"
+    );
+}
+
+/// Two scenarios that contradict each other are one error, shown at both files.
+#[test]
+fn a_contradiction_is_one_error_at_both_places() {
+    let case = format!(
+        "{}/tests/conformance/bad/contradiction",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = run(&["--root", &case, "check"]);
+    let errors = text(&out.stderr);
+    assert!(errors.ends_with("1 error found\n"), "{errors}");
+    assert!(
+        errors.contains("content/scenarios/no.yaml:3:9: error:"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("content/scenarios/yes.yaml:3:9: note:"),
+        "{errors}"
+    );
+}
+
+/// While other errors stand, `via` waits, and check says so.
+#[test]
+fn check_says_when_via_waits_for_other_errors() {
+    let dir = common::copy_of_example();
+    std::fs::write(
+        dir.path().join("content/scenarios/broken.yaml"),
+        "from: nosuch@1\nto: windows-xp-server\ndirect: supported\n",
+    )
+    .unwrap();
+    let out = run(&["--root", dir.path().to_str().unwrap(), "check"]);
+    let errors = text(&out.stderr);
+    assert!(errors.contains("unknown product `nosuch`"), "{errors}");
+    assert!(
+        errors.contains("warning: `via` routes are checked once the other errors are fixed"),
+        "{errors}"
+    );
+}

@@ -211,3 +211,32 @@ fn changes_are_said_in_words_on_the_row() {
         "{note}"
     );
 }
+
+/// On a hop, an issue lists a dependent component only where a version of
+/// the hop ships it; a source's address is listed once, with every quote.
+#[test]
+fn hops_name_shipped_components_and_sources_once() {
+    let root = project().join("tests/fixtures/conditions");
+    let site = upgrade_atlas::render_site(&root, &PlanOptions::default()).expect("renders");
+    let file = site
+        .files
+        .iter()
+        .find(|f| f.path == "products/mysql/5.7/index.html")
+        .expect("the 5.7 page");
+    let page = Html::parse_document(&String::from_utf8_lossy(&file.bytes));
+    let issue = page
+        .select(&sel("li.issue"))
+        .find(|li| text(*li).contains("Upgrade the replicas first"))
+        .expect("the replicas issue");
+    let affects = text(issue);
+    assert!(affects.contains("Affects: Group Replication"), "{affects}");
+    assert!(!affects.contains("InnoDB Cluster"), "{affects}");
+
+    let sources: Vec<String> = page.select(&sel("ul.sources > li")).map(text).collect();
+    assert_eq!(sources.len(), 1, "{sources:?}");
+    assert!(
+        sources[0].contains("Upgrade the replicas first.")
+            && sources[0].contains("Check for removed SQL modes."),
+        "{sources:?}"
+    );
+}

@@ -3,7 +3,11 @@
 use super::urls::{self, Urls};
 use super::version::answers_in_full;
 use super::views::*;
-use super::{MATRIX_ROWS_PER_PAGE, Page, Planner, Reach};
+use super::{
+    MATRIX_ROWS_PER_PAGE, PRODUCTS_PER_PAGE, Page, Planner, Reach, listing_number, listing_path,
+};
+
+const MATRIX_DIR: &str = "matrix";
 use crate::model::NodeId;
 
 impl Planner<'_> {
@@ -40,9 +44,14 @@ impl Planner<'_> {
         }
     }
 
+    fn matrix_index_pages(&self) -> usize {
+        self.model.products.len().div_ceil(PRODUCTS_PER_PAGE).max(1)
+    }
+
     pub(super) fn matrix_paths(&self, reach: &Reach) -> Vec<String> {
         let mut paths = vec![urls::MATRIX.to_owned()];
         if self.matrix_is_split() {
+            paths.extend((1..self.matrix_index_pages()).map(|i| listing_path(MATRIX_DIR, i)));
             for p in 0..self.model.products.len() {
                 let chunks = self.matrix_chunks(p, reach).len().max(1);
                 paths.extend((0..chunks).map(|i| self.matrix_chunk_path(p, i)));
@@ -56,19 +65,30 @@ impl Planner<'_> {
     pub(super) fn matrix_page(&self, path: &str, reach: &Reach) -> Option<Page> {
         let model = self.model;
         let title = "Upgrade matrix".to_owned();
-        if path == urls::MATRIX {
+        let index_page = listing_number(path, MATRIX_DIR)
+            .filter(|n| *n == 0 || (self.matrix_is_split() && *n < self.matrix_index_pages()));
+        if let Some(number) = index_page {
             let frame = self.frame(path, title, Vec::new());
             let page = if self.matrix_is_split() {
-                let index = (0..model.products.len())
+                let first = number * PRODUCTS_PER_PAGE;
+                let index = (first..model.products.len().min(first + PRODUCTS_PER_PAGE))
                     .map(|p| {
                         let name = format!("Upgrades to {}", model.products[p].name);
                         self.link(path, name, &self.matrix_chunk_path(p, 0))
                     })
                     .collect();
+                let pages = self.matrix_index_pages();
                 MatrixPage {
                     index,
                     tables: Vec::new(),
-                    pages: Vec::new(),
+                    pages: self
+                        .listing_links(path, MATRIX_DIR, pages, number)
+                        .into_iter()
+                        .map(|l| Link {
+                            title: l.number.to_string(),
+                            url: l.url.unwrap_or_default(),
+                        })
+                        .collect(),
                 }
             } else {
                 let all: Vec<NodeId> = (0..model.nodes.len()).collect();

@@ -69,6 +69,38 @@ pub const COMPACT_LIMIT: usize = 100;
 pub const REACHED_FROM_LIMIT: usize = 60;
 /// Matrix tables hold at most this many rows a page.
 pub const MATRIX_ROWS_PER_PAGE: usize = 200;
+/// Lists of products (the home page's cards, the product index, the matrix
+/// index) show at most this many a page, so that no page grows with the
+/// number of products.
+pub const PRODUCTS_PER_PAGE: usize = 100;
+/// The home page shows this many product cards; the product index has all.
+pub const HOME_PRODUCTS: usize = 24;
+/// A product card links at most this many of its versions.
+pub const CARD_VERSIONS: usize = 12;
+
+/// The path of page `number` (from 0) of a listing whose first page is
+/// `dir/index.html`: `dir/index-2.html` and so on. No id can take these
+/// names: ids hold no `.`, so `index-2.html` is never a product's folder.
+pub fn listing_path(dir: &str, number: usize) -> String {
+    match number {
+        0 => format!("{dir}/index.html"),
+        n => format!("{dir}/index-{}.html", n + 1),
+    }
+}
+
+/// The page number (from 0) of a listing path under `dir`, if it is one.
+pub fn listing_number(path: &str, dir: &str) -> Option<usize> {
+    let name = path.strip_prefix(dir)?.strip_prefix('/')?;
+    if name == "index.html" {
+        return Some(0);
+    }
+    let n: usize = name
+        .strip_prefix("index-")?
+        .strip_suffix(".html")?
+        .parse()
+        .ok()?;
+    (n >= 2 && format!("index-{n}.html") == name).then(|| n - 1)
+}
 
 /// Who reaches whom under no conditions, kept per target: it grows with
 /// the pairs of versions that connect, never with the square of all versions.
@@ -173,6 +205,8 @@ impl<'m> Planner<'m> {
         paths.extend((0..model.nodes.len()).map(|n| Urls::version(model, n)));
         paths.extend((0..model.scenarios.len()).map(|s| Urls::scenario(model, s)));
         paths.extend((0..model.components.len()).map(|c| Urls::component(model, c)));
+        let listing_pages = model.products.len().div_ceil(PRODUCTS_PER_PAGE).max(1);
+        paths.extend((0..listing_pages).map(|i| listing_path(urls::PRODUCTS_DIR, i)));
         paths.extend(self.matrix_paths(self.reach()));
         paths.extend([urls::PATHS, urls::SEARCH, "404.html"].map(String::from));
         paths
@@ -187,6 +221,9 @@ impl<'m> Planner<'m> {
             urls::SEARCH => return Some(self.simple_page(path, "search.html", "Search")),
             "404.html" => return Some(self.simple_page(path, "404.html", "Page not found")),
             _ => {}
+        }
+        if let Some(number) = listing_number(path, urls::PRODUCTS_DIR) {
+            return self.product_index_page(number);
         }
         if path.starts_with("matrix/") {
             return self.matrix_page(path, self.reach());
@@ -407,20 +444,8 @@ impl Planner<'_> {
         let model = self.model;
         let path = urls::HOME.to_owned();
         let frame = self.frame(&path, model.site.title.clone(), Vec::new());
-        let products = (0..model.products.len())
-            .map(|p| {
-                let product = &model.products[p];
-                ProductCard {
-                    link: self.link(&path, &product.name, &Urls::product(model, p)),
-                    vendor: product.vendor.clone(),
-                    summary: product.summary.clone(),
-                    versions: product
-                        .versions
-                        .iter()
-                        .map(|v| self.link(&path, &v.name, &Urls::version(model, v.node)))
-                        .collect(),
-                }
-            })
+        let products = (0..model.products.len().min(HOME_PRODUCTS))
+            .map(|p| self.product_card(&path, p))
             .collect();
         // The most common targets: the versions reachable from the most others.
         let mut most_reached: Vec<(usize, NodeId)> = (0..model.nodes.len())
@@ -451,6 +476,8 @@ impl Planner<'_> {
         let page = HomePage {
             description: model.site.description.clone(),
             products,
+            all_products: (model.products.len() > HOME_PRODUCTS)
+                .then(|| self.link(&path, "All products", &listing_path(urls::PRODUCTS_DIR, 0))),
             targets,
             releases,
             counts: Counts {
@@ -461,6 +488,57 @@ impl Planner<'_> {
             },
         };
         self.make_page(path, "index.html", frame, page)
+    }
+
+    fn product_card(&self, page: &str, p: usize) -> ProductCard {
+        let model = self.model;
+        let product = &model.products[p];
+        ProductCard {
+            link: self.link(page, &product.name, &Urls::product(model, p)),
+            vendor: product.vendor.clone(),
+            summary: product.summary.clone(),
+            versions: product
+                .versions
+                .iter()
+                .take(CARD_VERSIONS)
+                .map(|v| self.link(page, &v.name, &Urls::version(model, v.node)))
+                .collect(),
+            more_versions: product.versions.len().saturating_sub(CARD_VERSIONS),
+        }
+    }
+
+    /// One page of the index of every product.
+    fn product_index_page(&self, number: usize) -> Option<Page> {
+        let model = self.model;
+        let count = model.products.len();
+        let pages = count.div_ceil(PRODUCTS_PER_PAGE).max(1);
+        if number >= pages {
+            return None;
+        }
+        let path = listing_path(urls::PRODUCTS_DIR, number);
+        let frame = self.frame(&path, "Products".to_owned(), Vec::new());
+        let first = number * PRODUCTS_PER_PAGE;
+        let page = ProductIndexPage {
+            products: (first..count.min(first + PRODUCTS_PER_PAGE))
+                .map(|p| self.product_card(&path, p))
+                .collect(),
+            pages: self.listing_links(&path, urls::PRODUCTS_DIR, pages, number),
+            count,
+        };
+        Some(self.make_page(path, "products.html", frame, page))
+    }
+
+    /// Links to every page of a listing, the current one without a link.
+    fn listing_links(&self, page: &str, dir: &str, pages: usize, current: usize) -> Vec<PageLink> {
+        if pages < 2 {
+            return Vec::new();
+        }
+        (0..pages)
+            .map(|i| PageLink {
+                number: i + 1,
+                url: (i != current).then(|| self.urls.relative(page, &listing_path(dir, i))),
+            })
+            .collect()
     }
 
     // ---- product ------------------------------------------------------------

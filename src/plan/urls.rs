@@ -12,6 +12,8 @@ pub struct Urls {
 }
 
 pub const HOME: &str = "index.html";
+/// The folder of product pages, whose own index lists every product.
+pub const PRODUCTS_DIR: &str = "products";
 pub const MATRIX: &str = "matrix/index.html";
 pub const PATHS: &str = "paths/index.html";
 pub const SEARCH: &str = "search/index.html";

