@@ -149,7 +149,14 @@ fn run_build(root: &Path, output: Option<PathBuf>, base_url: Option<String>) -> 
     }
     let base_url = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
     let started = std::time::Instant::now();
-    match build(root, &output, &PlanOptions { base_url }) {
+    match build(
+        root,
+        &output,
+        &PlanOptions {
+            base_url,
+            ..PlanOptions::default()
+        },
+    ) {
         Ok(built) => {
             for warning in &built.warnings {
                 eprintln!("{warning}");
