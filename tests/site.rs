@@ -1012,6 +1012,42 @@ fn hostile_text_in_every_field_comes_out_as_text() {
     assert_no_problems("hostile knowledge base", &problems);
 }
 
+/// The search files are scripts: no text in them can end a script or start
+/// another (`</script>`, `<!--`), yet the hostile text is in them.
+#[test]
+fn hostile_text_cannot_close_a_search_file() {
+    let (kb, _) = hostile_kb();
+    let site = build_site(kb.path(), &[]);
+    let mut problems = Vec::new();
+    let mut texts = String::new();
+    for (path, _) in site_files(&site.out) {
+        if !path.starts_with("data/search") {
+            continue;
+        }
+        let script = fs::read_to_string(site.out.join(&path)).unwrap();
+        if script.contains('<') || script.contains('\u{2028}') || script.contains('\u{2029}') {
+            problems.push(format!("{path} holds a raw < or line separator"));
+        }
+        if script.lines().count() != 1
+            || !script.starts_with("window.") && !script.starts_with("(window.")
+        {
+            problems.push(format!("{path} is not one assignment: {script:.80}"));
+        }
+        // The JSON text in its string literal, as JSON.parse gets it.
+        let literal = &script[script.find("JSON.parse(").unwrap() + 11..script.rfind(')').unwrap()];
+        let json: String = serde_json::from_str(literal).unwrap();
+        serde_json::from_str::<serde_json::Value>(&json).unwrap();
+        texts.push_str(&json);
+    }
+    // Titles and names are searched as written, markup and all.
+    for needle in ["</script></title>", "<!-- 141", "<script>alert(111)"] {
+        if !texts.contains(needle) {
+            problems.push(format!("no search file holds {needle:?}"));
+        }
+    }
+    assert_no_problems("search files of the hostile knowledge base", &problems);
+}
+
 /// Markdown may hold images; the site must not load them from another host
 /// (design: "No page loads anything from another host").
 #[test]

@@ -5,9 +5,11 @@
 //!
 //! The search index (built by `search_index`) is split so that a query loads
 //! only what it needs, whatever the size of the knowledge base:
-//! - `data/search.js`, the manifest: `{documents, groups, leaves, splits}`.
-//!   Documents are numbered by title length (UTF-16 units), then site order:
-//!   the search's last tie-breakers, so that a number alone breaks ties.
+//! - `data/search.js`, the manifest: `{documents, groups, leaves, splits}`:
+//!   the number of documents, the first document of each documents file (a
+//!   set, encoded as below) and the prefixes of the words files. Documents
+//!   are numbered by title length (UTF-16 units), then site order: the
+//!   search's last tie-breakers, so that a number alone breaks ties.
 //! - `data/search/w<i>.js`, the words file of `leaves[i]`: every word that
 //!   starts with that prefix (by letters, as `words()` folds them) as
 //!   `[word, title, body]`, `title` the documents whose title holds the word,
