@@ -7,18 +7,22 @@
 //! only what it needs, whatever the size of the knowledge base:
 //! - `data/search.js`, the manifest: `{documents, groups, leaves, splits}`:
 //!   the number of documents, the first document of each documents file (a
-//!   set, encoded as below) and the prefixes of the words files. Documents
+//!   set, encoded as below), and the nodes of a trie of words files. Documents
 //!   are numbered by title length (UTF-16 units), then site order: the
 //!   search's last tie-breakers, so that a number alone breaks ties.
-//! - `data/search/w<i>.js`, the words file of `leaves[i]`: every word that
-//!   starts with that prefix (by letters, as `words()` folds them) as
-//!   `[word, title, body]`, `title` the documents whose title holds the word,
-//!   `body` those whose body (text, context, kind) holds it and title not.
-//! - `data/search/p<i>.js`, for `splits[i]`, a prefix too common for one file
-//!   and split by its next letter: `[title, body, longer title, longer body]`,
-//!   the prefix as a word and all longer words that start with it, merged.
-//!   A term finds its file by walking its prefixes from "" (split unless it
-//!   is a leaf) to the first leaf, or to itself if it is a split prefix.
+//! - `data/search/w<i>.js`, the words file of the leaf `leaves[i]`, a key:
+//!   every word that starts with it (words as `words()` folds them, keys and
+//!   prefixes counted in letters) as `[word, title, body]`, `title` the
+//!   documents whose title holds the word, `body` those whose body (text,
+//!   context, kind) holds it and title not.
+//! - `data/search/p<i>.js`, for `splits[i]` = `[key, prefix]`, words too many
+//!   for one file: they all start with `prefix` (the longest they share);
+//!   the file is `[title, body, longer title, longer body]`, the prefix as a
+//!   word, then all longer words merged. Children's keys are `prefix` and
+//!   one more letter. A term walks its own prefixes from "" (a leaf, or the
+//!   root, which has no file): a leaf's file answers it; a split answers it
+//!   if the term ends within the split's prefix, else the walk goes on past
+//!   that prefix; a missing key means no word starts with the term.
 //! - `data/search/d<i>.js`: documents from number `groups[i]` on, whole, as
 //!   they show, as many as fit in 8 KB (at least one).
 //!

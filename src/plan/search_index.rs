@@ -145,7 +145,7 @@ struct Manifest<'a> {
     documents: usize,
     groups: String,
     leaves: &'a [String],
-    splits: &'a [String],
+    splits: &'a [[String; 2]],
 }
 
 /// The index of `documents`, given in the order the site lists them.
@@ -162,10 +162,9 @@ pub fn index(documents: &[SearchDocument], limits: SearchLimits) -> SearchFiles 
         .collect();
     let mut shards = Shards {
         split_past: limits.words_file_bytes,
-        documents: documents.len(),
         ..Shards::default()
     };
-    shards.split("", &entries);
+    shards.split_all(&entries);
     let mut parts = Vec::new();
     for (i, leaf) in shards.leaf_files.into_iter().enumerate() {
         parts.push((format!("w{i}"), leaf));
@@ -301,89 +300,132 @@ pub fn encode_set(numbers: &[u32]) -> String {
         .collect()
 }
 
-/// The words split into files by their first letters.
+/// The words split into files by their first letters: a trie whose nodes
+/// are files. A node's words all start with its key (its parent's prefix
+/// and one more letter); a leaf's file holds them all. A split node's
+/// prefix is the longest all its words share (so a chain of single letters
+/// takes one node), its file holds the prefix as a word and its longer words
+/// merged, and its children's keys are its prefix and one more letter.
 #[derive(Default)]
 struct Shards {
     split_past: usize,
-    documents: usize,
-    /// Prefixes whose file holds every word that starts with them.
+    /// The keys of the leaves, with their files.
     leaves: Vec<String>,
     leaf_files: Vec<String>,
-    /// Prefixes split further; their file holds the postings of the prefix
-    /// as a word, and of all longer words that start with it, merged.
-    splits: Vec<String>,
+    /// `[key, prefix]` of the split nodes, with their files.
+    splits: Vec<[String; 2]>,
     split_files: Vec<String>,
 }
 
 impl Shards {
-    /// `entries`: the words that start with `prefix`, sorted.
-    fn split(&mut self, prefix: &str, entries: &[Entry]) {
-        let size: usize = entries.iter().map(Entry::size).sum();
-        if size <= self.split_past || entries.len() <= 1 {
-            let words: Vec<[&str; 3]> = entries
-                .iter()
-                .map(|e| [e.word.as_str(), &e.title, &e.body])
-                .collect();
-            self.leaves.push(prefix.to_owned());
-            self.leaf_files.push(to_json(&words));
-            return;
+    /// Splits `entries` (sorted) into files, the root first, depth first.
+    fn split_all(&mut self, entries: &[Entry]) {
+        // (key, its words); a stack, not recursion: a chain can be as long
+        // as a word.
+        let mut nodes: Vec<(String, &[Entry])> = vec![(String::new(), entries)];
+        while let Some((key, entries)) = nodes.pop() {
+            let size: usize = entries.iter().map(Entry::size).sum();
+            if size <= self.split_past || entries.len() <= 1 {
+                self.leaf(key, entries);
+                continue;
+            }
+            // The root keeps the empty prefix: no term is empty, so it
+            // needs no file and is not listed.
+            let prefix = if key.is_empty() {
+                key
+            } else {
+                let prefix = common_prefix(&entries[0].word, &entries[entries.len() - 1].word);
+                self.split_file(key, prefix.to_owned(), entries);
+                prefix.to_owned()
+            };
+            let longer = match entries.first() {
+                Some(first) if first.word == prefix => &entries[1..],
+                _ => entries,
+            };
+            let mut children = Vec::new();
+            let mut rest = longer;
+            while let Some(first) = rest.first() {
+                let next = first.word[prefix.len()..]
+                    .chars()
+                    .next()
+                    .expect("a longer word");
+                let child = format!("{prefix}{next}");
+                let count = rest
+                    .iter()
+                    .take_while(|e| e.word.starts_with(&child))
+                    .count();
+                children.push((child, &rest[..count]));
+                rest = &rest[count..];
+            }
+            nodes.extend(children.into_iter().rev());
         }
+    }
+
+    fn leaf(&mut self, key: String, entries: &[Entry]) {
+        let words: Vec<[&str; 3]> = entries
+            .iter()
+            .map(|e| [e.word.as_str(), &e.title, &e.body])
+            .collect();
+        self.leaves.push(key);
+        self.leaf_files.push(to_json(&words));
+    }
+
+    fn split_file(&mut self, key: String, prefix: String, entries: &[Entry]) {
         let (exact, longer) = match entries.first() {
             Some(first) if first.word == prefix => (Some(first), &entries[1..]),
             _ => (None, entries),
         };
-        // A term is never empty: the root needs no file of its own.
-        if !prefix.is_empty() {
-            let (title, body) = merged(longer, self.documents);
-            let file = [
-                exact.map_or("", |e| e.title.as_str()),
-                exact.map_or("", |e| e.body.as_str()),
-                &title,
-                &body,
-            ];
-            self.splits.push(prefix.to_owned());
-            self.split_files.push(to_json(&file));
-        }
-        let depth = prefix.len();
-        let mut rest = longer;
-        while let Some(first) = rest.first() {
-            let next = first.word[depth..].chars().next().expect("longer words");
-            let child = format!("{prefix}{next}");
-            let count = rest
-                .iter()
-                .take_while(|e| e.word.starts_with(&child))
-                .count();
-            self.split(&child, &rest[..count]);
-            rest = &rest[count..];
-        }
+        let (title, body) = merged(longer);
+        let file = [
+            exact.map_or("", |e| e.title.as_str()),
+            exact.map_or("", |e| e.body.as_str()),
+            &title,
+            &body,
+        ];
+        self.splits.push([key, prefix]);
+        self.split_files.push(to_json(&file));
     }
+}
+
+/// The longest prefix two words share, in whole letters.
+fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
+    let end = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i);
+    &a[..end]
 }
 
 /// The documents that hold any of these words in their title, and those
 /// that hold one in their body only, encoded.
-fn merged(entries: &[Entry], documents: usize) -> (String, String) {
-    const TITLE: u8 = 2;
-    const BODY: u8 = 1;
-    let mut found = vec![0u8; documents];
-    for entry in entries {
-        for n in decode_set(&entry.title) {
-            found[n as usize] = TITLE;
-        }
-        for n in decode_set(&entry.body) {
-            found[n as usize] = found[n as usize].max(BODY);
-        }
-    }
-    let with = |mark: u8| -> Vec<u32> {
-        (0..documents as u32)
-            .filter(|&n| found[n as usize] == mark)
-            .collect()
+fn merged(entries: &[Entry]) -> (String, String) {
+    let numbers = |code: fn(&Entry) -> &str| {
+        let mut all: Vec<u32> = entries.iter().flat_map(|e| decode_set(code(e))).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
     };
-    (encode_set(&with(TITLE)), encode_set(&with(BODY)))
+    let title = numbers(|e| &e.title);
+    let mut body = numbers(|e| &e.body);
+    body.retain(|n| title.binary_search(n).is_err());
+    (encode_set(&title), encode_set(&body))
+}
+
+/// The value of a digit of [`DIGITS`].
+fn digit_value(c: u8) -> u32 {
+    u32::from(match c {
+        b'0'..=b'9' => c - b'0',
+        b'A'..=b'Z' => c - b'A' + 10,
+        b'a'..=b'z' => c - b'a' + 36,
+        b'-' => 62,
+        _ => 63,
+    })
 }
 
 /// The numbers of an [`encode_set`] string.
 pub fn decode_set(code: &str) -> Vec<u32> {
-    let value = |c: u8| DIGITS.iter().position(|&d| d == c).expect("a digit") as u32;
+    let value = digit_value;
     let mut numbers = Vec::new();
     if let Some(bitmap) = code.strip_prefix(BITMAP) {
         for (i, c) in bitmap.bytes().enumerate() {
@@ -566,14 +608,10 @@ mod tests {
     #[test]
     fn a_split_prefix_file_merges_its_longer_words() {
         let files = small_files();
-        let manifest: serde_json::Value = serde_json::from_str(&files.manifest).unwrap();
-        let splits: Vec<&str> = manifest["splits"]
-            .as_array()
-            .unwrap()
+        let r = splits(&files)
             .iter()
-            .map(|l| l.as_str().unwrap())
-            .collect();
-        let r = splits.iter().position(|s| *s == "r").expect("r is split");
+            .position(|s| s == &["r", "r"])
+            .expect("r is split");
         let json = &files
             .parts
             .iter()
@@ -586,6 +624,64 @@ mod tests {
         // Every title has "release" and every body "reboot".
         assert_eq!(decode_set(&title).len(), 3000);
         assert!(decode_set(&body).is_empty());
+    }
+
+    /// The `[key, prefix]` of the split nodes.
+    fn splits(files: &SearchFiles) -> Vec<[String; 2]> {
+        let manifest: serde_json::Value = serde_json::from_str(&files.manifest).unwrap();
+        serde_json::from_value(manifest["splits"].clone()).unwrap()
+    }
+
+    #[test]
+    fn a_chain_of_single_letters_takes_one_split() {
+        // "configure", "configured", "configures", "configuration": past
+        // "c" they share "configur", one node, not seven.
+        let documents: Vec<SearchDocument> = (0..400)
+            .map(|i| {
+                let word = ["configure", "configured", "configures", "configuration"][i % 4];
+                document(&format!("{word} {i}"), "")
+            })
+            .collect();
+        let limits = SearchLimits {
+            words_file_bytes: 100,
+            ..SearchLimits::default()
+        };
+        let files = index(&documents, limits);
+        let splits = splits(&files);
+        assert!(
+            splits.contains(&["c".into(), "configur".into()]),
+            "{splits:?}"
+        );
+        let chain = [
+            "co", "con", "conf", "confi", "config", "configu", "configur",
+        ];
+        assert!(
+            !splits.iter().any(|[key, _]| chain.contains(&key.as_str())),
+            "{splits:?}"
+        );
+        assert!(splits.contains(&["configure".into(), "configure".into()]));
+    }
+
+    #[test]
+    fn long_shared_prefixes_do_not_multiply_files() {
+        // Words of thousands of letters that differ only at the end, and
+        // words that each extend the last: a file a letter would be
+        // quadratic in the text, and a recursion a letter deep overflows.
+        let long = "x".repeat(20_000);
+        let mut documents: Vec<SearchDocument> = ["a", "b", "c"]
+            .iter()
+            .map(|end| document(&format!("{long}{end}"), ""))
+            .collect();
+        documents.extend((1..=300).map(|n| document(&"y".repeat(n), "")));
+        let limits = SearchLimits {
+            words_file_bytes: 64,
+            ..SearchLimits::default()
+        };
+        let files = index(&documents, limits);
+        let splits = splits(&files);
+        assert!(splits.len() < 310, "{} splits", splits.len());
+        let bytes: usize = files.parts.iter().map(|(_, json)| json.len()).sum();
+        assert!(files.manifest.len() + bytes < 2_000_000, "{bytes} bytes");
     }
 
     #[test]

@@ -57,8 +57,10 @@
       var index = window.UPGRADE_ATLAS_SEARCH;
       if (!index) return undefined;
       var files = new Map();
-      index.leaves.forEach(function (prefix, i) { files.set(prefix, { name: "w" + i, leaf: true }); });
-      index.splits.forEach(function (prefix, i) { files.set(prefix, { name: "p" + i, leaf: false }); });
+      index.leaves.forEach(function (key, i) { files.set(key, { name: "w" + i, leaf: true }); });
+      index.splits.forEach(function (split, i) {
+        files.set(split[0], { name: "p" + i, leaf: false, prefix: Array.from(split[1]) });
+      });
       var groups = [];
       decode(index.groups, function (n) { groups.push(n); });
       return { documents: index.documents, groups: groups, files: files };
@@ -72,16 +74,28 @@
     });
   }
 
-  /* The file that holds what a term needs, or null when no word starts with
-     it. A leaf prefix's file holds every word that starts with it; a split
-     prefix's file holds the prefix as a word and its longer words merged,
-     the rest lies deeper. The empty prefix is split unless it is a leaf. */
+  /* The file that holds what a term needs, and whether the term is that
+     file's own prefix; null when no word starts with the term. The words
+     that start with a key (a prefix and one more letter) are all in its
+     file if it is a leaf. A split node's words share a longer prefix: a term
+     that ends within it finds its words merged in the node's file (as its
+     own word if it is the whole prefix), a longer one goes on to a child.
+     The empty key is a leaf or the root, which has no file. */
   function termFile(index, term) {
     var letters = Array.from(term);
     for (var i = 0; i <= letters.length; i++) {
       var file = index.files.get(letters.slice(0, i).join(""));
-      if (file && (file.leaf || i === letters.length)) return file;
-      if (!file && i > 0) return null;
+      if (!file) {
+        if (i === 0) continue;
+        return null;
+      }
+      if (file.leaf) return { name: file.name, leaf: true };
+      var prefix = file.prefix;
+      var same = i;
+      while (same < letters.length && same < prefix.length && letters[same] === prefix[same]) same++;
+      if (same === letters.length) return { name: file.name, leaf: false, own: same === prefix.length };
+      if (same < prefix.length) return null;
+      i = prefix.length;
     }
     return null;
   }
@@ -146,8 +160,10 @@
         }
       });
     } else {
-      raise(scores, data[0], EXACT_TITLE);
-      raise(scores, data[1], EXACT_BODY);
+      /* The prefix as a word, then its longer words; for a shorter term all
+         of them are longer words. */
+      raise(scores, data[0], file.own ? EXACT_TITLE : PREFIX_TITLE);
+      raise(scores, data[1], file.own ? EXACT_BODY : PREFIX_BODY);
       raise(scores, data[2], PREFIX_TITLE);
       raise(scores, data[3], PREFIX_BODY);
     }
