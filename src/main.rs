@@ -205,7 +205,15 @@ fn run_build(
     }
     let base_url = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
     let started = std::time::Instant::now();
-    match build(root, &output, &PlanOptions { base_url }, when_busy) {
+    match build(
+        root,
+        &output,
+        &PlanOptions {
+            base_url,
+            ..PlanOptions::default()
+        },
+        when_busy,
+    ) {
         Ok(built) => {
             for warning in &built.warnings {
                 eprintln!("{warning}");

@@ -14,6 +14,7 @@ use std::process::Command;
 
 use upgrade_atlas::graph::UpgradeGraph;
 use upgrade_atlas::model::Facts;
+use upgrade_atlas::plan::search_index::SearchLimits;
 
 const CHROMIUM_FLAGS: &[&str] = &[
     "--headless",
@@ -465,5 +466,282 @@ fn html_and_css_pass_the_nu_checker() {
         css.status.success(),
         "CSS errors:\n{}",
         String::from_utf8_lossy(&css.stderr)
+    );
+}
+
+/// A page that runs every query through the search's engine and through the
+/// plain scan it replaced (tests/browser/search-reference.js, over every
+/// document in site order), and folds awkward strings with the engine's
+/// `words()`; it prints all of it as JSON.
+const SEARCH_HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>harness</title></head>
+<body data-root=""><pre id="out"></pre>
+<script src="reference-documents.js"></script><script src="search-reference.js"></script><script src="assets/search.js"></script>
+<script>
+var queries = QUERIES, strings = STRINGS, api = window.UpgradeAtlasSearch;
+var out = { words: strings.map(function (s) { return api.words(s); }), answers: [] };
+function pick(hits) { return hits.map(function (h) { return [JSON.stringify(h.doc), h.inTitle, h.score]; }); }
+queries.reduce(function (done, query) {
+  return done.then(function () {
+    return api.search(query).then(function (hits) {
+      out.answers.push({ query: query, engine: pick(hits), reference: pick(referenceSearch(REFERENCE_DOCUMENTS, query)) });
+    });
+  });
+}, Promise.resolve()).then(function () {
+  document.getElementById("out").textContent = JSON.stringify(out);
+}, function (error) {
+  document.getElementById("out").textContent = "failed: " + error;
+});
+</script></body></html>"#;
+
+/// Strings on which the script's `words()` and the index's must agree:
+/// accents, final sigma, dotted capitals, ligatures, other scripts, marks
+/// outside U+0300..U+036F, letter-like symbols, dots.
+const AWKWARD: &[&str] = &[
+    "Résumé CAFÉ naïve Ærø Straße STRASSE ẞ",
+    "ΟΔΟΣ ΣΑΣ ΑΣ1 ΑΣ.Β Σ ΣΣ Σ.Σ οδός Σίσυφος ΐ",
+    "İstanbul İİ ı I\u{307} ǅemal ǈ",
+    "ÅNGSTRÖM Ångström \u{212b} \u{2126}hm \u{212a}elvin e\u{301}te\u{301} e\u{301}\u{327}",
+    "ﬁle ﬃ Ⓐlpha ⓐ Ⅻ ⅻ ½ ١٢٣ ٣ ʰ 𝐀𝐁𝐂 ﾊﾝｶｸ 한국어 日本語 Москва",
+    "a\u{483}b a\u{345}b x\u{200d}y x\u{ad}y a\u{3000}b \u{1f600}smile",
+    "4.5 4.5. .4.5 ...dots... v2.0.1 x.y.z TLS1.2 a.b-c_d o'clock C++ e-mail",
+    "tab\tnew\nline\u{2028}sep",
+];
+
+/// Queries for the comparison: fixed awkward ones, every letter and digit,
+/// and each word of the base's documents with its first two and three
+/// letters, alone and in pairs.
+fn search_queries(documents: &[upgrade_atlas::plan::search_index::SearchDocument]) -> Vec<String> {
+    use upgrade_atlas::plan::search_index::words;
+    let mut queries: Vec<String> = [
+        "fax",
+        "site serv",
+        "SÍTE serv",
+        "zzqqxx",
+        "4.5",
+        "4",
+        "4.",
+        ".5",
+        "v2.0.1",
+        "2.0",
+        "résumé",
+        "RESUME",
+        "cafe",
+        "naive",
+        "ærø",
+        "strasse",
+        "straße",
+        "istanbul",
+        "ΟΔΟΣ",
+        "οδοσ",
+        "σισυφος",
+        "москва",
+        "日本語",
+        "ﬁle",
+        "file",
+        "angstrom",
+        "å",
+        "ete",
+        "été",
+        "tls1.2",
+        "ipv6",
+        "ⓐlpha",
+        "lpha",
+        "xii",
+        "ⅻ",
+        "½",
+        "١٢٣",
+        "e-mail",
+        "mail e",
+        "server server",
+        "upgrade server",
+        "up se",
+        "the to",
+        "the a an",
+        "issue",
+        "scenario",
+        "version product",
+        "component",
+        "",
+        "   ",
+        "...",
+        "zzqqxx server",
+        "server zzqqxx",
+    ]
+    .map(String::from)
+    .to_vec();
+    queries.extend(('a'..='z').chain('0'..='9').map(String::from));
+    let mut vocabulary: Vec<String> = documents
+        .iter()
+        .flat_map(|d| words(&format!("{} {}", d.t, d.b)))
+        .collect();
+    vocabulary.sort();
+    vocabulary.dedup();
+    // A sample, so that the page runs in seconds.
+    let step = vocabulary.len().div_ceil(150).max(1);
+    for (i, word) in vocabulary.iter().step_by(step).enumerate() {
+        let letters: Vec<char> = word.chars().collect();
+        queries.push(word.clone());
+        queries.extend(
+            [2, 3]
+                .iter()
+                .filter(|&&n| letters.len() > n)
+                .map(|&n| letters[..n].iter().collect()),
+        );
+        let other = &vocabulary[(i * 7919) % vocabulary.len()];
+        queries.push(format!("{word} {other}"));
+    }
+    queries
+}
+
+/// JSON to paste into a script: no `</script>` can close it.
+fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value)
+        .unwrap()
+        .replace('<', "\\u003c")
+}
+
+#[derive(serde::Deserialize)]
+struct SearchAnswer {
+    query: String,
+    engine: Vec<(String, usize, usize)>,
+    reference: Vec<(String, usize, usize)>,
+}
+
+#[derive(serde::Deserialize)]
+struct SearchHarnessOut {
+    words: Vec<Vec<String>>,
+    answers: Vec<SearchAnswer>,
+}
+
+/// Each hit as its title, terms found in the title and score.
+fn titles(hits: &[(String, usize, usize)]) -> Vec<String> {
+    hits.iter()
+        .map(|(doc, in_title, score)| {
+            let doc: serde_json::Value = serde_json::from_str(doc).unwrap();
+            format!("{} ({in_title}, {score})", doc["t"].as_str().unwrap())
+        })
+        .collect()
+}
+
+/// The manifest of a built site's search index.
+fn search_manifest(site: &Path) -> serde_json::Value {
+    let script = std::fs::read_to_string(site.join("data/search.js")).unwrap();
+    let literal = script
+        .strip_prefix("window.UPGRADE_ATLAS_SEARCH = JSON.parse(")
+        .and_then(|s| s.strip_suffix(");\n"))
+        .expect("the manifest script");
+    let json: String = serde_json::from_str(literal).unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+/// Builds `root` with these limits, runs the search harness on it and
+/// returns every way the engine and the reference (or the two `words()`)
+/// disagree, and the index's manifest.
+fn search_differences(
+    chromium: &Path,
+    root: &Path,
+    limits: SearchLimits,
+) -> (Vec<String>, serde_json::Value) {
+    let checked =
+        upgrade_atlas::check(root).unwrap_or_else(|_| panic!("{} does not check", root.display()));
+    let documents = upgrade_atlas::plan::search_documents(&checked.model);
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let options = upgrade_atlas::plan::PlanOptions {
+        search_limits: limits,
+        ..Default::default()
+    };
+    upgrade_atlas::build(root, &site, &options, upgrade_atlas::write::WhenBusy::Wait)
+        .expect("builds");
+    let queries = search_queries(&documents);
+    std::fs::write(
+        site.join("reference-documents.js"),
+        format!(
+            "window.REFERENCE_DOCUMENTS = {};\n",
+            script_json(&documents)
+        ),
+    )
+    .unwrap();
+    std::fs::copy(
+        manifest().join("tests/browser/search-reference.js"),
+        site.join("search-reference.js"),
+    )
+    .unwrap();
+    let harness = SEARCH_HARNESS
+        .replace("QUERIES", &script_json(&queries))
+        .replace("STRINGS", &script_json(&AWKWARD));
+    std::fs::write(site.join("harness.html"), harness).unwrap();
+    let html = dump_dom(chromium, &site.join("harness.html"), "");
+    let json = select(&html, "#out").iter().map(text).collect::<String>();
+    let out: SearchHarnessOut =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(out.answers.len(), queries.len());
+    let mut differences = Vec::new();
+    for (text, browser) in AWKWARD.iter().zip(&out.words) {
+        let rust = upgrade_atlas::plan::search_index::words(text);
+        if &rust != browser {
+            differences.push(format!(
+                "words({text:?}): index {rust:?}, script {browser:?}"
+            ));
+        }
+    }
+    for answer in &out.answers {
+        if answer.engine != answer.reference {
+            differences.push(format!(
+                "{} ({limits:?}), query {:?}:\n  engine    {:?}\n  reference {:?}",
+                root.display(),
+                answer.query,
+                titles(&answer.engine),
+                titles(&answer.reference),
+            ));
+        }
+    }
+    let found = out
+        .answers
+        .iter()
+        .filter(|a| !a.reference.is_empty())
+        .count();
+    assert!(
+        found * 2 > out.answers.len(),
+        "most queries should find something: {found} of {}",
+        out.answers.len()
+    );
+    (differences, search_manifest(&site))
+}
+
+#[test]
+fn split_search_answers_as_the_plain_scan_did() {
+    let Some(chromium) = chromium() else { return };
+    let generated = tempfile::tempdir().unwrap();
+    common::generate_base(generated.path(), 24, 6, 300);
+    // Tiny files: every word its own file, prefixes split letter by letter.
+    let tiny = SearchLimits {
+        words_file_bytes: 200,
+        documents_file_bytes: 300,
+    };
+    let mut differences = Vec::new();
+    for root in [manifest(), generated.path().to_owned()] {
+        for limits in [SearchLimits::default(), tiny] {
+            let (found, index) = search_differences(&chromium, &root, limits);
+            differences.extend(found);
+            if root != manifest() && limits == tiny {
+                // The deep paths ran: leaves below splits, and a split whose
+                // words share more than its key ("u": "upgrade", "upgrades"...).
+                let leaves: Vec<String> = serde_json::from_value(index["leaves"].clone()).unwrap();
+                let splits: Vec<[String; 2]> =
+                    serde_json::from_value(index["splits"].clone()).unwrap();
+                assert!(leaves.iter().any(|l| l.chars().count() >= 3), "{leaves:?}");
+                assert!(
+                    splits.iter().any(|[key, prefix]| key != prefix),
+                    "{splits:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} differences:\n{}",
+        differences.len(),
+        differences.join("\n")
     );
 }

@@ -1039,6 +1039,42 @@ fn hostile_text_in_every_field_comes_out_as_text() {
     assert_no_problems("hostile knowledge base", &problems);
 }
 
+/// The search files are scripts: no text in them can end a script or start
+/// another (`</script>`, `<!--`), yet the hostile text is in them.
+#[test]
+fn hostile_text_cannot_close_a_search_file() {
+    let (kb, _) = hostile_kb();
+    let site = build_site(kb.path(), &[]);
+    let mut problems = Vec::new();
+    let mut texts = String::new();
+    for (path, _) in site_files(&site.out) {
+        if !path.starts_with("data/search") {
+            continue;
+        }
+        let script = fs::read_to_string(site.out.join(&path)).unwrap();
+        if script.contains('<') || script.contains('\u{2028}') || script.contains('\u{2029}') {
+            problems.push(format!("{path} holds a raw < or line separator"));
+        }
+        if script.lines().count() != 1
+            || !script.starts_with("window.") && !script.starts_with("(window.")
+        {
+            problems.push(format!("{path} is not one assignment: {script:.80}"));
+        }
+        // The JSON text in its string literal, as JSON.parse gets it.
+        let literal = &script[script.find("JSON.parse(").unwrap() + 11..script.rfind(')').unwrap()];
+        let json: String = serde_json::from_str(literal).unwrap();
+        serde_json::from_str::<serde_json::Value>(&json).unwrap();
+        texts.push_str(&json);
+    }
+    // Titles and names are searched as written, markup and all.
+    for needle in ["</script></title>", "<!-- 141", "<script>alert(111)"] {
+        if !texts.contains(needle) {
+            problems.push(format!("no search file holds {needle:?}"));
+        }
+    }
+    assert_no_problems("search files of the hostile knowledge base", &problems);
+}
+
 /// Markdown may hold images; the site must not load them from another host
 /// (design: "No page loads anything from another host").
 #[test]
@@ -1445,6 +1481,107 @@ fn large_kb(products: usize, versions: usize, scenarios: usize) -> TempDir {
     dir
 }
 
+const SEARCH_WORDS_FILE_MAX: u64 = 64 * 1024;
+const SEARCH_DOCUMENTS_FILE_MAX: u64 = 16 * 1024;
+
+/// The sizes of the search files of a site, each list largest last.
+struct SearchFileSizes {
+    manifest: u64,
+    words: Vec<(u64, String)>,
+    documents: Vec<(u64, String)>,
+}
+
+/// The sizes of the search files among a site's files (path, size).
+fn search_file_sizes(files: &[(String, u64)]) -> SearchFileSizes {
+    let mut manifest = 0;
+    let mut words = Vec::new();
+    let mut documents = Vec::new();
+    for (path, size) in files {
+        if path == "data/search.js" {
+            manifest = *size;
+        } else if let Some(name) = path.strip_prefix("data/search/") {
+            let list = if name.starts_with('d') {
+                &mut documents
+            } else {
+                &mut words
+            };
+            list.push((*size, name.to_owned()));
+        }
+    }
+    words.sort();
+    documents.sort();
+    SearchFileSizes {
+        manifest,
+        words,
+        documents,
+    }
+}
+
+/// No search file grows with the knowledge base, so neither does what a
+/// first query loads: the manifest, a words file a term, at most 50
+/// documents files. Returns the most a one-word query can load.
+fn assert_search_files_small(files: &[(String, u64)]) -> u64 {
+    let SearchFileSizes {
+        manifest,
+        words,
+        documents,
+    } = search_file_sizes(files);
+    let largest_words = words.last().expect("words files");
+    let largest_documents = documents.last().expect("documents files");
+    eprintln!(
+        "search index: manifest {manifest} bytes, {} words files (largest {largest_words:?}), \
+         {} documents files (largest {largest_documents:?})",
+        words.len(),
+        documents.len()
+    );
+    assert!(
+        manifest < SEARCH_WORDS_FILE_MAX,
+        "the manifest is {manifest} bytes"
+    );
+    assert!(largest_words.0 < SEARCH_WORDS_FILE_MAX, "{largest_words:?}");
+    assert!(
+        largest_documents.0 < SEARCH_DOCUMENTS_FILE_MAX,
+        "{largest_documents:?}"
+    );
+    manifest + largest_words.0 + 50 * largest_documents.0
+}
+
+fn site_files(site: &Path) -> Vec<(String, u64)> {
+    walkdir::WalkDir::new(site)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (relative(site, e.path()), e.metadata().unwrap().len()))
+        .collect()
+}
+
+#[test]
+fn what_a_first_query_loads_does_not_grow_with_the_base() {
+    let mut totals = Vec::new();
+    for scenarios in [200, 2000] {
+        let kb = tempfile::tempdir().unwrap();
+        common::generate_base(kb.path(), 30, 8, scenarios);
+        let checked = upgrade_atlas::check(kb.path()).unwrap_or_else(|_| panic!("checks"));
+        let planner = upgrade_atlas::plan::Planner::new(&checked.model, &Default::default());
+        let (files, warnings) = planner.files(&[]);
+        assert!(warnings.is_empty());
+        let files: Vec<(String, u64)> = files
+            .into_iter()
+            .map(|f| (f.path, f.bytes.len() as u64))
+            .collect();
+        assert_search_files_small(&files);
+        let sizes = search_file_sizes(&files);
+        let sum = |files: &[(u64, String)]| files.iter().map(|(s, _)| s).sum::<u64>();
+        totals.push((scenarios, sum(&sizes.words), sum(&sizes.documents)));
+    }
+    // The larger base's words and documents are many times the bounds: an
+    // index that kept them in fewer files, growing with the base, would fail.
+    let (_, words, documents) = totals[1];
+    assert!(words > SEARCH_WORDS_FILE_MAX, "{totals:?}");
+    assert!(documents > 100 * SEARCH_DOCUMENTS_FILE_MAX, "{totals:?}");
+    assert!(documents > 8 * totals[0].2, "{totals:?}");
+}
+
 fn check_large(products: usize, versions: usize, scenarios: usize) {
     let started = std::time::Instant::now();
     let kb = large_kb(products, versions, scenarios);
@@ -1489,6 +1626,7 @@ fn check_large(products: usize, versions: usize, scenarios: usize) {
         .map(|(size, page)| format!("{page}: {size} bytes"))
         .collect();
     assert_no_problems("pages over 2 MB", &too_big);
+    assert_search_files_small(&site_files(&out));
 
     // A few pages picked at random (a fixed seed): they exist, with links that resolve.
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;

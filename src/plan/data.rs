@@ -1,34 +1,52 @@
 //! The data files of the site: the search index and the graph data that the
-//! path finder computes with, both as JavaScript files loaded by `<script>`
+//! path finder computes with, all as JavaScript files loaded by `<script>`
 //! (browsers refuse `fetch` on `file://`), and the same graph as JSON under
 //! `api/v1/`.
+//!
+//! The search index (built by `search_index`) is split so that a query loads
+//! only what it needs, whatever the size of the knowledge base:
+//! - `data/search.js`, the manifest: `{documents, groups, leaves, splits}`:
+//!   the number of documents, the first document of each documents file (a
+//!   set, encoded as below), and the nodes of a trie of words files. Documents
+//!   are numbered by title length (UTF-16 units), then site order: the
+//!   search's last tie-breakers, so that a number alone breaks ties.
+//! - `data/search/w<i>.js`, the words file of the leaf `leaves[i]`, a key:
+//!   every word that starts with it (words as `words()` folds them, keys and
+//!   prefixes counted in letters) as `[word, title, body]`, `title` the
+//!   documents whose title holds the word, `body` those whose body (text,
+//!   context, kind) holds it and title not.
+//! - `data/search/p<i>.js`, for `splits[i]` = `[key, prefix]`, words too many
+//!   for one file: they all start with `prefix` (the longest they share);
+//!   the file is `[title, body, longer title, longer body]`, the prefix as a
+//!   word, then all longer words merged. Children's keys are `prefix` and
+//!   one more letter. A term walks its own prefixes from "" (a leaf, or the
+//!   root, which has no file): a leaf's file answers it; a split answers it
+//!   if the term ends within the split's prefix, else the walk goes on past
+//!   that prefix; a missing key means no word starts with the term.
+//! - `data/search/d<i>.js`: documents from number `groups[i]` on, whole, as
+//!   they show, as many as fit in 8 KB (at least one).
+//!
+//! A set of documents is a string: gaps between numbers in base-32 digits,
+//! or `~` and a bitmap, six documents a digit, whichever is shorter. Every
+//! file is a script that sets `window.UPGRADE_ATLAS_SEARCH` (the manifest)
+//! or one entry of `window.UPGRADE_ATLAS_SEARCH_PARTS`, by [`part_script`].
 
-use serde::Serialize;
+use rayon::prelude::*;
 use serde_json::json;
 
+use super::search_index::{self, SearchDocument};
 use super::urls::Urls;
 use crate::diag::{Diagnostic, Span};
 use crate::graph::affected_components;
 use crate::markdown::plain_text;
 use crate::model::{Condition, Issue, Model, Policy};
 
-/// Past this size the search index makes phones wait; the build says so.
-pub const SEARCH_INDEX_WARNING_BYTES: usize = 2 * 1024 * 1024;
+/// Past this size a search file makes phones wait; the build says so.
+pub const SEARCH_FILE_WARNING_BYTES: usize = 1024 * 1024;
 
 pub const SEARCH_SCRIPT: &str = "data/search.js";
 pub const GRAPH_SCRIPT: &str = "data/graph.js";
 pub const GRAPH_JSON: &str = "api/v1/graph.json";
-
-/// One searchable entry: title, URL (from the site root), kind, text, context.
-#[derive(Serialize)]
-struct Document {
-    t: String,
-    u: String,
-    k: &'static str,
-    b: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    c: String,
-}
 
 /// A link from the site root, as the scripts need it.
 fn site_url(urls: Urls, path: &str) -> String {
@@ -46,12 +64,13 @@ fn text(parts: &[Option<&str>]) -> String {
         .join(" ")
 }
 
-pub fn search_documents(model: &Model, urls: Urls) -> String {
+/// The searchable documents, in the order the site lists them.
+pub fn search_documents(model: &Model, urls: Urls) -> Vec<SearchDocument> {
     let mut docs = Vec::new();
     for (p, product) in model.products.iter().enumerate() {
         let versions: Vec<&str> = product.versions.iter().map(|v| v.name.as_str()).collect();
         let names = versions.join(" ");
-        docs.push(Document {
+        docs.push(SearchDocument {
             t: product.name.clone(),
             u: site_url(urls, &Urls::product(model, p)),
             k: "Product",
@@ -71,7 +90,7 @@ pub fn search_documents(model: &Model, urls: Urls) -> String {
                 .collect();
             let components = components.join(" ");
             let url = site_url(urls, &Urls::version(model, version.node));
-            docs.push(Document {
+            docs.push(SearchDocument {
                 t: model.node_title(version.node),
                 u: url.clone(),
                 k: "Version",
@@ -96,7 +115,7 @@ pub fn search_documents(model: &Model, urls: Urls) -> String {
             parts.push(alternative.body.as_deref());
         }
         parts.push(scenario.notes.as_deref());
-        docs.push(Document {
+        docs.push(SearchDocument {
             t: scenario.title.clone(),
             u: url.clone(),
             k: "Scenario",
@@ -112,7 +131,7 @@ pub fn search_documents(model: &Model, urls: Urls) -> String {
         }
     }
     for (c, component) in model.components.iter().enumerate() {
-        docs.push(Document {
+        docs.push(SearchDocument {
             t: component.name.clone(),
             u: site_url(urls, &Urls::component(model, c)),
             k: "Component",
@@ -120,11 +139,11 @@ pub fn search_documents(model: &Model, urls: Urls) -> String {
             c: String::new(),
         });
     }
-    serde_json::to_string(&docs).expect("documents serialize")
+    docs
 }
 
-fn issue_document(issue: &Issue, url: String, context: String) -> Document {
-    Document {
+fn issue_document(issue: &Issue, url: String, context: String) -> SearchDocument {
+    SearchDocument {
         t: issue.title.clone(),
         u: url,
         k: "Issue",
@@ -227,29 +246,74 @@ pub fn graph_json(model: &Model, urls: Urls) -> String {
     .to_string()
 }
 
-/// A script that defines `window[name]` from JSON text, parsed with
-/// `JSON.parse` from a string literal. `<` is escaped so that no
-/// `</script>` or `<!--` in the content can end or confuse a script.
-pub fn script(name: &str, json: &str) -> String {
-    let literal = serde_json::to_string(json).expect("strings serialize");
-    let literal = literal
-        .replace('<', "\\u003c")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
-    format!("window.{name} = JSON.parse({literal});\n")
+/// The search files, each with its path: the manifest and its parts.
+pub fn search_files(
+    model: &Model,
+    urls: Urls,
+    limits: search_index::SearchLimits,
+) -> Vec<(String, String)> {
+    let documents = search_documents(model, urls);
+    let index = search_index::index(&documents, limits);
+    let mut files = vec![(
+        SEARCH_SCRIPT.to_owned(),
+        script("UPGRADE_ATLAS_SEARCH", &index.manifest),
+    )];
+    files.par_extend(index.parts.par_iter().map(|(name, json)| {
+        (
+            format!("data/search/{name}.js"),
+            part_script("UPGRADE_ATLAS_SEARCH_PARTS", name, json),
+        )
+    }));
+    files
 }
 
-pub fn size_warning(bytes: usize) -> Option<Diagnostic> {
-    (bytes > SEARCH_INDEX_WARNING_BYTES).then(|| {
+/// JSON text as a string literal that is safe inside a script: `<` is
+/// escaped so that no `</script>` or `<!--` in the content can end or
+/// confuse a script, and so are the line separators older engines refuse.
+fn json_literal(json: &str) -> String {
+    let literal = serde_json::to_string(json).expect("strings serialize");
+    literal
+        .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// A script that defines `window[name]` from JSON text, parsed with
+/// `JSON.parse` from a string literal (see [`json_literal`]).
+pub fn script(name: &str, json: &str) -> String {
+    format!("window.{name} = JSON.parse({});\n", json_literal(json))
+}
+
+/// A script that sets `window[registry][key]` from JSON text, creating the
+/// registry if it is the first: several can load at once, in any order.
+/// `key` is a name the generator chose, never content.
+pub fn part_script(registry: &str, key: &str, json: &str) -> String {
+    assert!(
+        key.bytes().all(|b| b.is_ascii_alphanumeric()),
+        "part names are letters and digits: {key}"
+    );
+    format!(
+        "(window.{registry} = window.{registry} || {{}})[\"{key}\"] = JSON.parse({});\n",
+        json_literal(json)
+    )
+}
+
+/// A warning when the largest of `files` (path, bytes) passes
+/// [`SEARCH_FILE_WARNING_BYTES`]: a query may have to load it.
+pub fn size_warning(files: &[(String, String)]) -> Option<Diagnostic> {
+    let (path, text) = files.iter().max_by_key(|(path, text)| (text.len(), path))?;
+    (text.len() > SEARCH_FILE_WARNING_BYTES).then(|| {
         Diagnostic::warning(
             Span::file_start("content"),
             format!(
-                "the search index is {:.1} MiB; phones load it slowly past {} MiB",
-                bytes as f64 / 1048576.0,
-                SEARCH_INDEX_WARNING_BYTES / 1048576
+                "the search file {path} is {:.1} MiB; phones load it slowly past {} MiB",
+                text.len() as f64 / 1048576.0,
+                SEARCH_FILE_WARNING_BYTES / 1048576
             ),
         )
-        .with_hint("shorten summaries and issue bodies, or split the knowledge base")
+        .with_hint(
+            "shorten the longest summaries, notes and issue bodies, or split the knowledge base",
+        )
     })
 }
 
@@ -265,8 +329,26 @@ mod tests {
     }
 
     #[test]
-    fn large_indexes_warn() {
-        assert!(size_warning(SEARCH_INDEX_WARNING_BYTES + 1).is_some());
-        assert!(size_warning(1000).is_none());
+    fn parts_cannot_be_closed_by_content() {
+        let out = part_script("P", "d3", "[{\"t\":\"<!-- </script> \u{2028}\"}]");
+        assert!(!out.contains('<') && !out.contains('\u{2028}'), "{out}");
+        assert!(out.starts_with("(window.P = window.P || {})[\"d3\"] = JSON.parse(\""));
+    }
+
+    #[test]
+    fn large_search_files_warn() {
+        let file = |path: &str, bytes: usize| (path.to_owned(), "x".repeat(bytes));
+        let small = [file("data/search.js", 10), file("data/search/d0.js", 1000)];
+        assert!(size_warning(&small).is_none());
+        let large = [
+            file("data/search/d0.js", 10),
+            file("data/search/d1.js", SEARCH_FILE_WARNING_BYTES + 1),
+        ];
+        let warning = size_warning(&large).expect("a warning");
+        assert!(
+            warning.message.contains("data/search/d1.js"),
+            "{}",
+            warning.message
+        );
     }
 }

@@ -11,6 +11,7 @@ mod data;
 mod diagram;
 mod matrix;
 mod reference;
+pub mod search_index;
 pub mod urls;
 mod version;
 mod views;
@@ -57,6 +58,8 @@ pub struct Plan<'m> {
 pub struct PlanOptions {
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
+    /// Where the search index splits its files.
+    pub search_limits: search_index::SearchLimits,
 }
 
 /// On a version page, up to this many targets get a full answer each; beyond
@@ -160,6 +163,7 @@ pub struct Planner<'m> {
     pub urls: Urls,
     site: SiteView,
     base_url: Option<String>,
+    search_limits: search_index::SearchLimits,
     /// For each version, the scenarios whose from, to or via names it.
     mentions: Vec<Vec<usize>>,
     /// Who reaches whom, computed when a page first needs it.
@@ -184,6 +188,7 @@ impl<'m> Planner<'m> {
                 base_url: base_url.clone(),
             },
             base_url,
+            search_limits: options.search_limits,
             mentions: mentions(model),
             analysis,
             reach: std::sync::OnceLock::new(),
@@ -256,12 +261,12 @@ impl<'m> Planner<'m> {
         let model = self.model;
         let urls = self.urls;
         let mut files = Vec::new();
-        let search = data::script("UPGRADE_ATLAS_SEARCH", &data::search_documents(model, urls));
-        let warnings = data::size_warning(search.len()).into_iter().collect();
-        files.push(DataFile {
-            path: data::SEARCH_SCRIPT.into(),
-            bytes: search.into_bytes(),
-        });
+        let search = data::search_files(model, urls, self.search_limits);
+        let warnings = data::size_warning(&search).into_iter().collect();
+        files.extend(search.into_iter().map(|(path, text)| DataFile {
+            path,
+            bytes: text.into_bytes(),
+        }));
         let graph_data = data::graph_json(model, urls);
         files.push(DataFile {
             path: data::GRAPH_SCRIPT.into(),
@@ -291,6 +296,15 @@ impl<'m> Planner<'m> {
         }
         (files, warnings)
     }
+}
+
+/// The documents the search index is made of, in the order the site lists
+/// them: what a plain scan of every document would search.
+pub fn search_documents(model: &Model) -> Vec<search_index::SearchDocument> {
+    let urls = Urls {
+        pretty: model.site.pretty_urls,
+    };
+    data::search_documents(model, urls)
 }
 
 fn mentions(model: &Model) -> Vec<Vec<usize>> {

@@ -1,18 +1,22 @@
-/* upgrade-atlas search: plain JavaScript, no library. The index is a script
-   (data/search.js) added on first use, because browsers refuse fetch() on
-   file:// pages. Matching is by word prefix, case- and accent-insensitive;
-   title hits rank above body hits. */
+/* upgrade-atlas search: plain JavaScript, no library. The index is split
+   into small scripts (data/search.js and data/search/*.js, described in
+   src/plan/data.rs) added on demand, because browsers refuse fetch() on
+   file:// pages: a query loads the words files of its terms, then the
+   documents it shows. Matching is by word prefix, case- and
+   accent-insensitive; title hits rank above body hits. */
 (function () {
   "use strict";
 
   var root = document.body.getAttribute("data-root") || "";
-  var input = document.getElementById("search-query");
-  var results = document.getElementById("results");
-  if (!input || !results) return;
+  var SHOWN = 50;
+  /* What a term scores in a document: its own word in the title, a longer
+     word in the title, its own word in the body, a longer word in the body. */
+  var EXACT_TITLE = 20;
+  var PREFIX_TITLE = 10;
+  var EXACT_BODY = 2;
+  var PREFIX_BODY = 1;
 
-  var docs = null;
-  var waiting = [];
-
+  /* src/plan/search_index.rs folds and splits words the same way. */
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
@@ -24,60 +28,204 @@
       .filter(Boolean);
   }
 
-  function withIndex(then) {
-    if (docs) return then();
-    waiting.push(then);
-    if (waiting.length > 1) return;
-    var script = document.createElement("script");
-    script.src = root + "data/search.js";
-    script.onload = function () {
-      docs = (window.UPGRADE_ATLAS_SEARCH || []).map(function (doc, position) {
-        return {
-          doc: doc,
-          position: position,
-          title: words(doc.t),
-          body: words(doc.b + " " + (doc.c || "") + " " + doc.k)
+  var loading = {};
+
+  /* Adds a script once; resolves with what read() finds after it ran. */
+  function loadScript(path, read) {
+    if (!loading[path]) {
+      loading[path] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = root + path;
+        script.onload = function () {
+          var value = read();
+          if (value === undefined) reject(new Error(path + " defines nothing"));
+          else resolve(value);
         };
+        script.onerror = function () {
+          delete loading[path];
+          document.head.removeChild(script);
+          reject(new Error(path + " could not be loaded"));
+        };
+        document.head.appendChild(script);
       });
-      waiting.splice(0).forEach(function (f) { f(); });
-    };
-    script.onerror = function () {
-      results.textContent = "The search index could not be loaded.";
-    };
-    document.head.appendChild(script);
-  }
-
-  function matchIn(list, term) {
-    var best = 0;
-    for (var i = 0; i < list.length; i++) {
-      if (list[i] === term) return 2;
-      if (best === 0 && list[i].indexOf(term) === 0) best = 1;
     }
-    return best;
+    return loading[path];
   }
 
+  function manifest() {
+    return loadScript("data/search.js", function () {
+      var index = window.UPGRADE_ATLAS_SEARCH;
+      if (!index) return undefined;
+      var files = new Map();
+      index.leaves.forEach(function (key, i) { files.set(key, { name: "w" + i, leaf: true }); });
+      index.splits.forEach(function (split, i) {
+        files.set(split[0], { name: "p" + i, leaf: false, prefix: Array.from(split[1]) });
+      });
+      var groups = [];
+      decode(index.groups, function (n) { groups.push(n); });
+      return { documents: index.documents, groups: groups, files: files };
+    });
+  }
+
+  function part(name) {
+    return loadScript("data/search/" + name + ".js", function () {
+      var parts = window.UPGRADE_ATLAS_SEARCH_PARTS;
+      return parts && parts[name];
+    });
+  }
+
+  /* The file that holds what a term needs, and whether the term is that
+     file's own prefix; null when no word starts with the term. The words
+     that start with a key (a prefix and one more letter) are all in its
+     file if it is a leaf. A split node's words share a longer prefix: a term
+     that ends within it finds its words merged in the node's file (as its
+     own word if it is the whole prefix), a longer one goes on to a child.
+     The empty key is a leaf or the root, which has no file. */
+  function termFile(index, term) {
+    var letters = Array.from(term);
+    for (var i = 0; i <= letters.length; i++) {
+      var file = index.files.get(letters.slice(0, i).join(""));
+      if (!file) {
+        if (i === 0) continue;
+        return null;
+      }
+      if (file.leaf) return { name: file.name, leaf: true };
+      var prefix = file.prefix;
+      var same = i;
+      while (same < letters.length && same < prefix.length && letters[same] === prefix[same]) same++;
+      if (same === letters.length) return { name: file.name, leaf: false, own: same === prefix.length };
+      if (same < prefix.length) return null;
+      i = prefix.length;
+    }
+    return null;
+  }
+
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  var DIGIT = {};
+  for (var d = 0; d < DIGITS.length; d++) DIGIT[DIGITS.charAt(d)] = d;
+
+  /* Calls each(n) for every number of an encoded set, in order: gaps in
+     base 32 (32 added to all digits but a number's last), or "~" and a
+     bitmap, six numbers a digit. */
+  function decode(code, each) {
+    var i;
+    if (code.charAt(0) === "~") {
+      for (i = 1; i < code.length; i++) {
+        var bits = DIGIT[code.charAt(i)];
+        for (var b = 0; b < 6; b++) {
+          if (bits & (1 << b)) each((i - 1) * 6 + b);
+        }
+      }
+      return;
+    }
+    var at = -1;
+    var gap = 0;
+    for (i = 0; i < code.length; i++) {
+      var digit = DIGIT[code.charAt(i)];
+      gap = gap * 32 + (digit & 31);
+      if (digit < 32) {
+        at += gap + 1;
+        gap = 0;
+        each(at);
+      }
+    }
+  }
+
+  function raise(scores, code, value) {
+    decode(code, function (n) { if (scores[n] < value) scores[n] = value; });
+  }
+
+  /* The documents file of a document: the last that starts at or before it. */
+  function group(index, number) {
+    var low = 0;
+    var high = index.groups.length - 1;
+    while (low < high) {
+      var middle = (low + high + 1) >> 1;
+      if (index.groups[middle] <= number) low = middle; else high = middle - 1;
+    }
+    return low;
+  }
+
+  /* What one term scores in every document, from its file. */
+  function termScores(index, file, data, term) {
+    var scores = new Uint8Array(index.documents);
+    if (file.leaf) {
+      data.forEach(function (entry) {
+        if (entry[0] === term) {
+          raise(scores, entry[1], EXACT_TITLE);
+          raise(scores, entry[2], EXACT_BODY);
+        } else if (entry[0].indexOf(term) === 0) {
+          raise(scores, entry[1], PREFIX_TITLE);
+          raise(scores, entry[2], PREFIX_BODY);
+        }
+      });
+    } else {
+      /* The prefix as a word, then its longer words; for a shorter term all
+         of them are longer words. */
+      raise(scores, data[0], file.own ? EXACT_TITLE : PREFIX_TITLE);
+      raise(scores, data[1], file.own ? EXACT_BODY : PREFIX_BODY);
+      raise(scores, data[2], PREFIX_TITLE);
+      raise(scores, data[3], PREFIX_BODY);
+    }
+    return scores;
+  }
+
+  /* The best documents that every term matches: more terms in the title
+     first, then a higher score, then the lower number, which stands for a
+     shorter title and then the site's order. */
+  function best(index, scores) {
+    var top = [];
+    for (var n = 0; n < index.documents; n++) {
+      var score = 0;
+      var inTitle = 0;
+      var j;
+      for (j = 0; j < scores.length; j++) {
+        var s = scores[j][n];
+        if (!s) break;
+        if (s >= PREFIX_TITLE) inTitle++;
+        score += s;
+      }
+      if (j < scores.length) continue;
+      /* Documents come in order: one enters only ahead of a worse one. */
+      var at = top.length;
+      while (at > 0 && (top[at - 1].inTitle < inTitle ||
+          (top[at - 1].inTitle === inTitle && top[at - 1].score < score))) at--;
+      if (at >= SHOWN) continue;
+      top.splice(at, 0, { number: n, inTitle: inTitle, score: score });
+      if (top.length > SHOWN) top.pop();
+    }
+    return top;
+  }
+
+  /* Resolves with up to 50 hits, best first: { doc, inTitle, score }. */
   function search(query) {
     var terms = words(query);
-    if (!terms.length) return [];
-    var found = [];
-    docs.forEach(function (entry) {
-      var inTitle = 0;
-      var score = 0;
-      for (var i = 0; i < terms.length; i++) {
-        var t = matchIn(entry.title, terms[i]);
-        var b = t ? 0 : matchIn(entry.body, terms[i]);
-        if (!t && !b) return;
-        if (t) inTitle++;
-        score += t ? 10 * t : b;
-      }
-      found.push({ entry: entry, inTitle: inTitle, score: score });
+    if (!terms.length) return Promise.resolve([]);
+    return manifest().then(function (index) {
+      var files = terms.map(function (term) { return termFile(index, term); });
+      if (files.indexOf(null) >= 0) return [];
+      return Promise.all(files.map(function (file) { return part(file.name); }))
+        .then(function (data) {
+          var scores = terms.map(function (term, i) { return termScores(index, files[i], data[i], term); });
+          var top = best(index, scores);
+          var groups = top.map(function (hit) { return group(index, hit.number); });
+          return Promise.all(groups.map(function (g) { return part("d" + g); }))
+            .then(function (files) {
+              return top.map(function (hit, i) {
+                var doc = files[i][hit.number - index.groups[groups[i]]];
+                return { doc: doc, inTitle: hit.inTitle, score: hit.score };
+              });
+            });
+        });
     });
-    found.sort(function (a, b) {
-      return b.inTitle - a.inTitle || b.score - a.score ||
-        a.entry.doc.t.length - b.entry.doc.t.length || a.entry.position - b.entry.position;
-    });
-    return found.slice(0, 50);
   }
+
+  /* For the browser tests, which compare it with a plain scan. */
+  window.UpgradeAtlasSearch = { fold: fold, words: words, search: search };
+
+  var input = document.getElementById("search-query");
+  var results = document.getElementById("results");
+  if (!input || !results) return;
 
   /* Appends text to an element with every word that starts with a term marked. */
   function highlight(element, text, terms) {
@@ -118,11 +266,10 @@
     return root + url;
   }
 
-  function show(query) {
+  function show(query, found) {
     results.textContent = "";
     var terms = words(query);
     if (!terms.length) return;
-    var found = search(query);
     var status = document.createElement("p");
     status.className = "search-status";
     status.textContent = found.length
@@ -133,7 +280,7 @@
     var list = document.createElement("ol");
     list.className = "search-results";
     found.forEach(function (hit) {
-      var doc = hit.entry.doc;
+      var doc = hit.doc;
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.href = href(doc.u);
@@ -163,9 +310,17 @@
     }
   }
 
+  /* Files arrive in any order: only the latest query's answer is shown. */
+  var latest = 0;
+
   function run() {
     var query = input.value.trim();
-    withIndex(function () { show(query); });
+    var mine = ++latest;
+    search(query).then(function (found) {
+      if (mine === latest) show(query, found);
+    }, function () {
+      if (mine === latest) results.textContent = "The search index could not be loaded.";
+    });
   }
 
   var timer = null;

@@ -104,3 +104,175 @@ pub fn relative(dir: &Path, path: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+/// Words for generated text: plain English, accents, other scripts, final
+/// sigma, a ligature, dotted versions, and marks that split words.
+const VOCABULARY: &[&str] = &[
+    "upgrade",
+    "upgrades",
+    "upgraded",
+    "server",
+    "service",
+    "services",
+    "setup",
+    "cluster",
+    "cache",
+    "cipher",
+    "certificate",
+    "rollback",
+    "restart",
+    "release",
+    "replica",
+    "database",
+    "data",
+    "driver",
+    "agent",
+    "a",
+    "an",
+    "as",
+    "is",
+    "it",
+    "to",
+    "the",
+    "then",
+    "résumé",
+    "Résumé",
+    "café",
+    "CAFÉ",
+    "naïve",
+    "Ærø",
+    "Straße",
+    "STRASSE",
+    "İstanbul",
+    "ΟΔΟΣ",
+    "οδός",
+    "Σίσυφος",
+    "Москва",
+    "日本語",
+    "ﬁle",
+    "Ångström",
+    "Å",
+    "4.5",
+    "4.0",
+    "v2.0.1",
+    "...dots...",
+    "x.y.z",
+    "١٢٣",
+    "Ⅻ",
+    "½",
+    "e\u{301}te\u{301}",
+    "a\u{483}b",
+    "Ⓐlpha",
+    "tls",
+    "TLS1.2",
+    "ipv6",
+    "IPv6",
+    "o'clock",
+    "co-op",
+    "C++",
+    "e-mail",
+];
+
+/// Numbers that look random and are the same on every run.
+pub struct Sequence(u64);
+
+impl Sequence {
+    pub fn new(seed: u64) -> Self {
+        Sequence(seed)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+
+    /// `count` words of the vocabulary, space-separated.
+    pub fn words(&mut self, count: usize) -> String {
+        (0..count)
+            .map(|_| VOCABULARY[self.below(VOCABULARY.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// From `least` to `most` words of the vocabulary.
+    pub fn some_words(&mut self, least: usize, most: usize) -> String {
+        let count = least + self.below(most - least + 1);
+        self.words(count)
+    }
+}
+
+/// A YAML scalar holding `text` (JSON strings are YAML double-quoted scalars).
+fn yaml(text: &str) -> String {
+    serde_json::to_string(text).expect("strings serialize")
+}
+
+/// A knowledge base in `root/content` of `products` products with
+/// `versions` sequential versions each and `scenarios` scenarios between
+/// them, with issues, steps and notes in words of [`VOCABULARY`]: the same
+/// base for the same numbers.
+pub fn generate_base(root: &Path, products: usize, versions: usize, scenarios: usize) {
+    let content = root.join("content");
+    std::fs::create_dir_all(content.join("products")).expect("create products/");
+    std::fs::create_dir_all(content.join("scenarios")).expect("create scenarios/");
+    std::fs::write(
+        content.join("site.yaml"),
+        "title: Generated knowledge base\n",
+    )
+    .expect("write site.yaml");
+    let mut random = Sequence::new(products as u64 * 1000 + scenarios as u64);
+    for p in 0..products {
+        let mut text = format!(
+            "name: {}\nsummary: {}\nversions:\n",
+            yaml(&format!("{} {p}", random.words(2))),
+            yaml(&random.words(12))
+        );
+        for v in 0..versions {
+            text.push_str(&format!(
+                "  - id: \"{v}.{}\"\n    summary: {}\n",
+                v % 3,
+                yaml(&random.words(5))
+            ));
+            if random.below(4) == 0 {
+                text.push_str(&format!(
+                    "    issues:\n      - title: {}\n        severity: info\n",
+                    yaml(&random.words(4))
+                ));
+            }
+        }
+        text.push_str("upgrades: { policy: sequential }\n");
+        std::fs::write(content.join(format!("products/p{p:03}.yaml")), text)
+            .expect("write a product");
+    }
+    for s in 0..scenarios {
+        let from = random.below(products);
+        let to = (from + 1 + random.below(products - 1)) % products;
+        let version = |v: usize| format!("{v}.{}", v % 3);
+        let (from_version, to_version) = (random.below(versions), random.below(versions));
+        let title = match random.below(3) {
+            0 => String::new(),
+            _ => format!("title: {}\n", yaml(&random.some_words(2, 7))),
+        };
+        let mut text = format!(
+            "from: p{from:03}@{}\nto: p{to:03}@{}\ndirect: supported\n{title}summary: {}\n\
+             steps:\n  - {}\n  - {}\nnotes: {}\nissues:\n",
+            version(from_version),
+            version(to_version),
+            yaml(&random.some_words(10, 39)),
+            yaml(&random.words(6)),
+            yaml(&random.words(6)),
+            yaml(&random.some_words(0, 79)),
+        );
+        for _ in 0..1 + random.below(3) {
+            text.push_str(&format!(
+                "  - title: {}\n    severity: warning\n    body: {}\n",
+                yaml(&random.some_words(1, 5)),
+                yaml(&random.some_words(0, 19))
+            ));
+        }
+        std::fs::write(content.join(format!("scenarios/s{s:04}.yaml")), text)
+            .expect("write a scenario");
+    }
+}

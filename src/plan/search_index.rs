@@ -1,0 +1,694 @@
+//! The search index split into small files, so that a query loads only what
+//! its terms need. The format is described in the module doc of `data`;
+//! `templates/assets/search.js` reads it.
+//!
+//! The words here must be the words the script sees: [`fold`] and [`words`]
+//! do what its `fold()` and `words()` do, and the browser tests compare
+//! them on awkward strings.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+
+/// A documents file takes documents in number order until the next would
+/// take it past this size (a larger document gets a file of its own). A
+/// query shows at most 50 results, so it loads at most 50 of these whatever
+/// the size of the knowledge base.
+pub const DOCUMENTS_FILE_BYTES: usize = 8 * 1024;
+
+/// A words file is split by the next letter of its words once it would pass
+/// this size. A single word's postings can pass it: they are at most about a
+/// third of a byte a document (see [`encode_set`]).
+pub const WORDS_FILE_BYTES: usize = 48 * 1024;
+
+/// Where the index splits its files. The defaults suit a knowledge base of
+/// any size; tests make them small to split a small base as deep as a large.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchLimits {
+    /// See [`WORDS_FILE_BYTES`].
+    pub words_file_bytes: usize,
+    /// See [`DOCUMENTS_FILE_BYTES`].
+    pub documents_file_bytes: usize,
+}
+
+impl Default for SearchLimits {
+    fn default() -> Self {
+        SearchLimits {
+            words_file_bytes: WORDS_FILE_BYTES,
+            documents_file_bytes: DOCUMENTS_FILE_BYTES,
+        }
+    }
+}
+
+/// One searchable entry: title, URL (from the site root), kind, text,
+/// context. Serialized as the search script shows it.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct SearchDocument {
+    pub t: String,
+    pub u: String,
+    pub k: &'static str,
+    pub b: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub c: String,
+}
+
+impl SearchDocument {
+    /// The text whose words count as the body: what the script always searched.
+    fn body_text(&self) -> String {
+        format!("{} {} {}", self.b, self.c, self.k)
+    }
+}
+
+/// Case and accents do not matter: canonical decomposition, the combining
+/// marks U+0300..U+036F dropped, lower case. Exactly the script's `fold()`:
+/// `normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()`.
+pub fn fold(text: &str) -> String {
+    // ASCII has no decomposition and no context-dependent case.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let stripped: String = text
+        .nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .collect();
+    // Like toLowerCase(), to_lowercase() maps a final capital sigma to ς.
+    stripped.to_lowercase()
+}
+
+/// Letters (`\p{L}`), digits (`\p{N}`) and dots make words.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '.';
+    }
+    matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Letter | GeneralCategoryGroup::Number
+    )
+}
+
+/// The words of a text as the script's `words()` finds them: folded, split
+/// on anything but letters, digits and dots, dots trimmed from both ends.
+pub fn words(text: &str) -> Vec<String> {
+    split_words(&fold(text)).map(str::to_owned).collect()
+}
+
+fn split_words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !is_word_char(c))
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| !w.is_empty())
+}
+
+/// The distinct words of a text, sorted.
+fn word_set(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let mut words: Vec<&str> = split_words(&folded).collect();
+    words.sort_unstable();
+    words.dedup();
+    words.into_iter().map(str::to_owned).collect()
+}
+
+/// The search files: the manifest (`data/search.js`) and the parts, each
+/// with its name (`w3`, `p0`, `d12`: `data/search/<name>.js`), as JSON.
+pub struct SearchFiles {
+    pub manifest: String,
+    pub parts: Vec<(String, String)>,
+}
+
+/// Which documents hold a word in their title, and which hold it in their
+/// body but not in their title. Both sorted, by document number.
+#[derive(Default)]
+struct Postings {
+    title: Vec<u32>,
+    body: Vec<u32>,
+}
+
+/// A word with its postings encoded.
+struct Entry {
+    word: String,
+    title: String,
+    body: String,
+}
+
+impl Entry {
+    /// About the bytes it takes in a words file.
+    fn size(&self) -> usize {
+        self.word.len() + self.title.len() + self.body.len() + 16
+    }
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    documents: usize,
+    groups: String,
+    leaves: &'a [String],
+    splits: &'a [[String; 2]],
+}
+
+/// The index of `documents`, given in the order the site lists them.
+pub fn index(documents: &[SearchDocument], limits: SearchLimits) -> SearchFiles {
+    let order = ranking_order(documents);
+    let postings = postings(documents, &order);
+    let entries: Vec<Entry> = postings
+        .into_par_iter()
+        .map(|(word, p)| Entry {
+            title: encode_set(&p.title),
+            body: encode_set(&p.body),
+            word,
+        })
+        .collect();
+    let mut shards = Shards {
+        split_past: limits.words_file_bytes,
+        ..Shards::default()
+    };
+    shards.split_all(&entries);
+    let mut parts = Vec::new();
+    for (i, leaf) in shards.leaf_files.into_iter().enumerate() {
+        parts.push((format!("w{i}"), leaf));
+    }
+    for (i, split) in shards.split_files.into_iter().enumerate() {
+        parts.push((format!("p{i}"), split));
+    }
+    let (groups, files) = documents_files(documents, &order, limits.documents_file_bytes);
+    parts.extend(files);
+    let manifest = to_json(&Manifest {
+        documents: documents.len(),
+        groups: encode_set(&groups),
+        leaves: &shards.leaves,
+        splits: &shards.splits,
+    });
+    SearchFiles { manifest, parts }
+}
+
+/// The documents files, `d0`, `d1`...: each a JSON array of documents in
+/// number order, with the number of the first document of each.
+fn documents_files(
+    documents: &[SearchDocument],
+    order: &[usize],
+    split_past: usize,
+) -> (Vec<u32>, Vec<(String, String)>) {
+    let json: Vec<String> = order.par_iter().map(|&d| to_json(&documents[d])).collect();
+    let mut starts = Vec::new();
+    let mut bytes = 0;
+    for (number, document) in json.iter().enumerate() {
+        if starts.is_empty() || bytes + document.len() > split_past {
+            starts.push(number as u32);
+            bytes = 0;
+        }
+        bytes += document.len() + 1;
+    }
+    let ends = starts
+        .iter()
+        .skip(1)
+        .map(|&s| s as usize)
+        .chain([json.len()]);
+    let files = starts
+        .iter()
+        .zip(ends)
+        .enumerate()
+        .map(|(i, (&start, end))| {
+            (
+                format!("d{i}"),
+                format!("[{}]", json[start as usize..end].join(",")),
+            )
+        })
+        .collect();
+    (starts, files)
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("search data serialize")
+}
+
+/// Documents numbered so that the search's last tie-breakers, a shorter title
+/// first (in UTF-16 units, as JavaScript counts) and then the site's order,
+/// are the number alone: `order[number]` is the document's place in the site.
+fn ranking_order(documents: &[SearchDocument]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..documents.len()).collect();
+    order.sort_by_cached_key(|&d| (documents[d].t.encode_utf16().count(), d));
+    order
+}
+
+/// Every word with the documents that hold it, by document number.
+fn postings(documents: &[SearchDocument], order: &[usize]) -> Vec<(String, Postings)> {
+    let per_document: Vec<(Vec<String>, Vec<String>)> = order
+        .par_iter()
+        .map(|&d| {
+            let document = &documents[d];
+            let title = word_set(&document.t);
+            let mut body = word_set(&document.body_text());
+            body.retain(|w| title.binary_search(w).is_err());
+            (title, body)
+        })
+        .collect();
+    let mut all: HashMap<String, Postings> = HashMap::new();
+    for (number, (title, body)) in per_document.into_iter().enumerate() {
+        let number = number as u32;
+        for word in title {
+            all.entry(word).or_default().title.push(number);
+        }
+        for word in body {
+            all.entry(word).or_default().body.push(number);
+        }
+    }
+    let mut all: Vec<(String, Postings)> = all.into_iter().collect();
+    all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    all
+}
+
+/// 64 characters that need no escaping in JSON or in a script.
+const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+/// Starts a bitmap; a list of gaps starts with a digit.
+const BITMAP: char = '~';
+
+/// A sorted set of document numbers as a string, whichever is shorter of:
+/// the gaps between numbers (the first counted from -1), less one, each in
+/// base 32, most significant digit first, with 32 added to every digit but
+/// the last; or `~` and a bitmap, six documents a digit, the lowest bit first.
+pub fn encode_set(numbers: &[u32]) -> String {
+    let Some(&last) = numbers.last() else {
+        return String::new();
+    };
+    let mut gaps = String::new();
+    let mut previous: i64 = -1;
+    let mut digits = Vec::new();
+    for &n in numbers {
+        let mut gap = (i64::from(n) - previous - 1) as u64;
+        previous = i64::from(n);
+        digits.clear();
+        digits.push(DIGITS[(gap & 31) as usize]);
+        gap >>= 5;
+        while gap > 0 {
+            digits.push(DIGITS[(32 + (gap & 31)) as usize]);
+            gap >>= 5;
+        }
+        gaps.extend(digits.iter().rev().map(|&d| d as char));
+    }
+    let bitmap_length = 1 + last as usize / 6 + 1;
+    if gaps.len() <= bitmap_length {
+        return gaps;
+    }
+    let mut bits = vec![0u8; bitmap_length - 1];
+    for &n in numbers {
+        bits[n as usize / 6] |= 1 << (n % 6);
+    }
+    std::iter::once(BITMAP)
+        .chain(bits.into_iter().map(|b| DIGITS[b as usize] as char))
+        .collect()
+}
+
+/// The words split into files by their first letters: a trie whose nodes
+/// are files. A node's words all start with its key (its parent's prefix
+/// and one more letter); a leaf's file holds them all. A split node's
+/// prefix is the longest all its words share (so a chain of single letters
+/// takes one node), its file holds the prefix as a word and its longer words
+/// merged, and its children's keys are its prefix and one more letter.
+#[derive(Default)]
+struct Shards {
+    split_past: usize,
+    /// The keys of the leaves, with their files.
+    leaves: Vec<String>,
+    leaf_files: Vec<String>,
+    /// `[key, prefix]` of the split nodes, with their files.
+    splits: Vec<[String; 2]>,
+    split_files: Vec<String>,
+}
+
+impl Shards {
+    /// Splits `entries` (sorted) into files, the root first, depth first.
+    fn split_all(&mut self, entries: &[Entry]) {
+        // (key, its words); a stack, not recursion: a chain can be as long
+        // as a word.
+        let mut nodes: Vec<(String, &[Entry])> = vec![(String::new(), entries)];
+        while let Some((key, entries)) = nodes.pop() {
+            let size: usize = entries.iter().map(Entry::size).sum();
+            if size <= self.split_past || entries.len() <= 1 {
+                self.leaf(key, entries);
+                continue;
+            }
+            // The root keeps the empty prefix: no term is empty, so it
+            // needs no file and is not listed.
+            let prefix = if key.is_empty() {
+                key
+            } else {
+                let prefix = common_prefix(&entries[0].word, &entries[entries.len() - 1].word);
+                self.split_file(key, prefix.to_owned(), entries);
+                prefix.to_owned()
+            };
+            let longer = match entries.first() {
+                Some(first) if first.word == prefix => &entries[1..],
+                _ => entries,
+            };
+            let mut children = Vec::new();
+            let mut rest = longer;
+            while let Some(first) = rest.first() {
+                let next = first.word[prefix.len()..]
+                    .chars()
+                    .next()
+                    .expect("a longer word");
+                let child = format!("{prefix}{next}");
+                let count = rest
+                    .iter()
+                    .take_while(|e| e.word.starts_with(&child))
+                    .count();
+                children.push((child, &rest[..count]));
+                rest = &rest[count..];
+            }
+            nodes.extend(children.into_iter().rev());
+        }
+    }
+
+    fn leaf(&mut self, key: String, entries: &[Entry]) {
+        let words: Vec<[&str; 3]> = entries
+            .iter()
+            .map(|e| [e.word.as_str(), &e.title, &e.body])
+            .collect();
+        self.leaves.push(key);
+        self.leaf_files.push(to_json(&words));
+    }
+
+    fn split_file(&mut self, key: String, prefix: String, entries: &[Entry]) {
+        let (exact, longer) = match entries.first() {
+            Some(first) if first.word == prefix => (Some(first), &entries[1..]),
+            _ => (None, entries),
+        };
+        let (title, body) = merged(longer);
+        let file = [
+            exact.map_or("", |e| e.title.as_str()),
+            exact.map_or("", |e| e.body.as_str()),
+            &title,
+            &body,
+        ];
+        self.splits.push([key, prefix]);
+        self.split_files.push(to_json(&file));
+    }
+}
+
+/// The longest prefix two words share, in whole letters.
+fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
+    let end = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i);
+    &a[..end]
+}
+
+/// The documents that hold any of these words in their title, and those
+/// that hold one in their body only, encoded.
+fn merged(entries: &[Entry]) -> (String, String) {
+    let numbers = |code: fn(&Entry) -> &str| {
+        let mut all: Vec<u32> = entries.iter().flat_map(|e| decode_set(code(e))).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    };
+    let title = numbers(|e| &e.title);
+    let mut body = numbers(|e| &e.body);
+    body.retain(|n| title.binary_search(n).is_err());
+    (encode_set(&title), encode_set(&body))
+}
+
+/// The value of a digit of [`DIGITS`].
+fn digit_value(c: u8) -> u32 {
+    u32::from(match c {
+        b'0'..=b'9' => c - b'0',
+        b'A'..=b'Z' => c - b'A' + 10,
+        b'a'..=b'z' => c - b'a' + 36,
+        b'-' => 62,
+        _ => 63,
+    })
+}
+
+/// The numbers of an [`encode_set`] string.
+pub fn decode_set(code: &str) -> Vec<u32> {
+    let value = digit_value;
+    let mut numbers = Vec::new();
+    if let Some(bitmap) = code.strip_prefix(BITMAP) {
+        for (i, c) in bitmap.bytes().enumerate() {
+            let bits = value(c);
+            numbers.extend(
+                (0..6)
+                    .filter(|b| bits & (1 << b) != 0)
+                    .map(|b| i as u32 * 6 + b),
+            );
+        }
+        return numbers;
+    }
+    let mut next: i64 = -1;
+    let mut gap: i64 = 0;
+    for c in code.bytes() {
+        let digit = value(c);
+        gap = gap * 32 + i64::from(digit & 31);
+        if digit < 32 {
+            next += gap + 1;
+            numbers.push(next as u32);
+            gap = 0;
+        }
+    }
+    numbers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(title: &str, body: &str) -> SearchDocument {
+        SearchDocument {
+            t: title.into(),
+            u: String::new(),
+            k: "Issue",
+            b: body.into(),
+            c: String::new(),
+        }
+    }
+
+    #[test]
+    fn words_fold_case_accents_and_trim_dots() {
+        assert_eq!(
+            words("Résumé: SQL-Server 4.5... ..x. ÅNGSTRÖM"),
+            ["resume", "sql", "server", "4.5", "x", "angstrom"]
+        );
+        assert_eq!(words("ΟΔΟΣ ΣΑΣ"), ["οδος", "σας"]);
+        // Marks outside U+0300..U+036F stay and split words, as in the script.
+        assert_eq!(words("a\u{0483}b"), ["a", "b"]);
+        assert!(words(" -- ... ").is_empty());
+    }
+
+    #[test]
+    fn sets_round_trip_in_both_encodings() {
+        let sparse = vec![0, 5, 31, 32, 1000, 40_000, 1 << 20];
+        let dense: Vec<u32> = (0..600).filter(|n| n % 3 != 0).collect();
+        for set in [sparse, dense, vec![], vec![0], vec![7]] {
+            let code = encode_set(&set);
+            assert_eq!(decode_set(&code), set, "{code}");
+            assert!(code.bytes().all(|b| b == b'~' || DIGITS.contains(&b)));
+        }
+        assert!(!encode_set(&[0, 5, 1000]).starts_with(BITMAP));
+        let dense: Vec<u32> = (0..600).collect();
+        assert!(encode_set(&dense).starts_with(BITMAP));
+        assert_eq!(encode_set(&dense).len(), 101);
+    }
+
+    #[test]
+    fn documents_are_numbered_by_title_length_then_site_order() {
+        let documents = [
+            document("Longer title", ""),
+            document("Short", ""),
+            document("Élan", ""),
+            document("Small", ""),
+            // One letter outside the BMP: two UTF-16 units, as JavaScript counts.
+            document("\u{1D400}bc", ""),
+        ];
+        assert_eq!(ranking_order(&documents), [2, 4, 1, 3, 0]);
+    }
+
+    #[test]
+    fn a_body_word_in_the_title_counts_for_the_title_only() {
+        let documents = [
+            document("Fax service", "The fax service"),
+            document("Other", "fax"),
+        ];
+        let postings = postings(&documents, &ranking_order(&documents));
+        let fax = &postings.iter().find(|(w, _)| w == "fax").unwrap().1;
+        assert_eq!(
+            (fax.title.as_slice(), fax.body.as_slice()),
+            (&[1][..], &[0][..])
+        );
+        // The kind is part of the body.
+        let issue = &postings.iter().find(|(w, _)| w == "issue").unwrap().1;
+        assert_eq!(issue.body, [0, 1]);
+    }
+
+    /// Large enough to need several words files.
+    fn many_documents() -> Vec<SearchDocument> {
+        (0..3000)
+            .map(|i| {
+                document(
+                    &format!("Upgrade {i} of release r{}", i % 97),
+                    &format!("reboot restart rebuild w{i} x{} y{}", i % 13, i % 389),
+                )
+            })
+            .collect()
+    }
+
+    /// Words files split past 2 KB.
+    fn small_files() -> SearchFiles {
+        let limits = SearchLimits {
+            words_file_bytes: 2048,
+            ..SearchLimits::default()
+        };
+        index(&many_documents(), limits)
+    }
+
+    #[test]
+    fn large_indexes_are_split_into_bounded_files() {
+        let files = small_files();
+        let manifest: serde_json::Value = serde_json::from_str(&files.manifest).unwrap();
+        let leaves = manifest["leaves"].as_array().unwrap();
+        assert!(leaves.len() > 3, "{manifest}");
+        assert!(!manifest["splits"].as_array().unwrap().is_empty());
+        let words_files = files.parts.iter().filter(|(n, _)| !n.starts_with('d'));
+        for (name, json) in words_files {
+            // A word's postings alone can pass the limit: 2 bitmaps of 3000 documents.
+            assert!(json.len() < 2048 + 1100, "{name}: {}", json.len());
+        }
+        let documents_files: Vec<&String> = files
+            .parts
+            .iter()
+            .filter(|(n, _)| n.starts_with('d'))
+            .map(|(_, json)| json)
+            .collect();
+        let groups = decode_set(manifest["groups"].as_str().unwrap());
+        assert_eq!(groups.len(), documents_files.len());
+        assert!(documents_files.len() > 10);
+        let mut titles = Vec::new();
+        for (file, &start) in documents_files.iter().zip(&groups) {
+            assert!(file.len() <= DOCUMENTS_FILE_BYTES, "{}", file.len());
+            assert_eq!(start as usize, titles.len());
+            let held: Vec<serde_json::Value> = serde_json::from_str(file).unwrap();
+            titles.extend(held.iter().map(|d| d["t"].as_str().unwrap().to_owned()));
+        }
+        let mut expected: Vec<String> = many_documents().into_iter().map(|d| d.t).collect();
+        expected.sort_by_key(|t| t.len()); // stable: site order within a length
+        assert_eq!(titles, expected);
+    }
+
+    #[test]
+    fn every_word_is_in_the_leaf_of_its_longest_listed_prefix() {
+        let files = small_files();
+        let manifest: serde_json::Value = serde_json::from_str(&files.manifest).unwrap();
+        let leaves: Vec<&str> = manifest["leaves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        for (i, leaf) in leaves.iter().enumerate() {
+            let json = &files
+                .parts
+                .iter()
+                .find(|(n, _)| *n == format!("w{i}"))
+                .unwrap()
+                .1;
+            let words: Vec<[String; 3]> = serde_json::from_str(json).unwrap();
+            for [word, ..] in &words {
+                assert!(word.starts_with(leaf), "{word} in leaf {leaf:?}");
+                let deeper = leaves
+                    .iter()
+                    .any(|l| l.len() > leaf.len() && word.starts_with(l));
+                assert!(!deeper, "{word} in {leaf:?} and a deeper leaf");
+            }
+        }
+    }
+
+    #[test]
+    fn a_split_prefix_file_merges_its_longer_words() {
+        let files = small_files();
+        let r = splits(&files)
+            .iter()
+            .position(|s| s == &["r", "r"])
+            .expect("r is split");
+        let json = &files
+            .parts
+            .iter()
+            .find(|(n, _)| *n == format!("p{r}"))
+            .unwrap()
+            .1;
+        let [exact_title, exact_body, title, body]: [String; 4] =
+            serde_json::from_str(json).unwrap();
+        assert_eq!((exact_title.as_str(), exact_body.as_str()), ("", ""));
+        // Every title has "release" and every body "reboot".
+        assert_eq!(decode_set(&title).len(), 3000);
+        assert!(decode_set(&body).is_empty());
+    }
+
+    /// The `[key, prefix]` of the split nodes.
+    fn splits(files: &SearchFiles) -> Vec<[String; 2]> {
+        let manifest: serde_json::Value = serde_json::from_str(&files.manifest).unwrap();
+        serde_json::from_value(manifest["splits"].clone()).unwrap()
+    }
+
+    #[test]
+    fn a_chain_of_single_letters_takes_one_split() {
+        // "configure", "configured", "configures", "configuration": past
+        // "c" they share "configur", one node, not seven.
+        let documents: Vec<SearchDocument> = (0..400)
+            .map(|i| {
+                let word = ["configure", "configured", "configures", "configuration"][i % 4];
+                document(&format!("{word} {i}"), "")
+            })
+            .collect();
+        let limits = SearchLimits {
+            words_file_bytes: 100,
+            ..SearchLimits::default()
+        };
+        let files = index(&documents, limits);
+        let splits = splits(&files);
+        assert!(
+            splits.contains(&["c".into(), "configur".into()]),
+            "{splits:?}"
+        );
+        let chain = [
+            "co", "con", "conf", "confi", "config", "configu", "configur",
+        ];
+        assert!(
+            !splits.iter().any(|[key, _]| chain.contains(&key.as_str())),
+            "{splits:?}"
+        );
+        assert!(splits.contains(&["configure".into(), "configure".into()]));
+    }
+
+    #[test]
+    fn long_shared_prefixes_do_not_multiply_files() {
+        // Words of thousands of letters that differ only at the end, and
+        // words that each extend the last: a file a letter would be
+        // quadratic in the text, and a recursion a letter deep overflows.
+        let long = "x".repeat(20_000);
+        let mut documents: Vec<SearchDocument> = ["a", "b", "c"]
+            .iter()
+            .map(|end| document(&format!("{long}{end}"), ""))
+            .collect();
+        documents.extend((1..=300).map(|n| document(&"y".repeat(n), "")));
+        let limits = SearchLimits {
+            words_file_bytes: 64,
+            ..SearchLimits::default()
+        };
+        let files = index(&documents, limits);
+        let splits = splits(&files);
+        assert!(splits.len() < 310, "{} splits", splits.len());
+        let bytes: usize = files.parts.iter().map(|(_, json)| json.len()).sum();
+        assert!(files.manifest.len() + bytes < 2_000_000, "{bytes} bytes");
+    }
+
+    #[test]
+    fn the_index_is_the_same_every_time() {
+        let a = small_files();
+        let b = small_files();
+        assert_eq!(a.manifest, b.manifest);
+        assert!(a.parts == b.parts);
+    }
+}
