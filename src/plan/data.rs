@@ -1,7 +1,7 @@
-//! The data files of the site: the search index and the graph data that the
-//! path finder computes with, both as JavaScript files loaded by `<script>`
-//! (browsers refuse `fetch` on `file://`), and the same graph as JSON under
-//! `api/v1/`.
+//! The data files of the site: the search index, a JavaScript file loaded
+//! by `<script>` (browsers refuse `fetch` on `file://`), and the whole
+//! upgrade graph as JSON under `api/v1/`. The path finder's own data is
+//! made by `finder`.
 
 use serde::Serialize;
 use serde_json::json;
@@ -16,7 +16,6 @@ use crate::model::{Condition, Issue, Model, Policy};
 pub const SEARCH_INDEX_WARNING_BYTES: usize = 2 * 1024 * 1024;
 
 pub const SEARCH_SCRIPT: &str = "data/search.js";
-pub const GRAPH_SCRIPT: &str = "data/graph.js";
 pub const GRAPH_JSON: &str = "api/v1/graph.json";
 
 /// One searchable entry: title, URL (from the site root), kind, text, context.
@@ -137,8 +136,9 @@ fn condition_json(condition: &Condition) -> serde_json::Value {
     json!({ "when": condition.when, "unless": condition.unless })
 }
 
-/// Everything the path finder needs to compute edges, paths and issues for
-/// any set of conditions, exactly as `graph` does.
+/// The whole graph in one JSON file, for programs (`api/v1/graph.json`):
+/// everything needed to compute edges, paths and issues for any set of
+/// conditions, exactly as `graph` does.
 pub fn graph_json(model: &Model, urls: Urls) -> String {
     let mut issues: Vec<serde_json::Value> = Vec::new();
     let mut add_issue = |issue: &Issue| {
