@@ -350,6 +350,70 @@ fn path_finder_offers_conditions_and_shows_issue_texts_and_steps() {
     );
 }
 
+/// Markup in every text the finder shows comes out as text.
+#[test]
+fn path_finder_shows_hostile_text_as_text() {
+    let Some(chromium) = chromium() else { return };
+    // A YAML block scalar holding markup, indented by `indent`. Were it
+    // inserted as HTML, its handler would throw (`hit` is not defined)
+    // rather than block the page as `alert` would.
+    let hostile = |code: u32, indent: usize| {
+        format!(
+            "|-\n{}<script>hit({code})</script> \"><img src=x onerror=hit({code})> </textarea>",
+            " ".repeat(indent)
+        )
+    };
+    let kb = tempfile::tempdir().unwrap();
+    let content = kb.path().join("content");
+    let write = |path: &str, text: String| {
+        let path = content.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "site.yaml",
+        format!("title: Hostile\nconditions:\n  evil: {}\n", hostile(1, 4)),
+    );
+    write(
+        "products/evil.yaml",
+        format!(
+            "name: {}\nversions:\n  - id: \"1\"\n    name: {}\n  - id: \"2\"\n",
+            hostile(2, 2),
+            hostile(3, 6)
+        ),
+    );
+    write("components/part.yaml", format!("name: {}\n", hostile(4, 2)));
+    write(
+        "scenarios/up.yaml",
+        format!(
+            "from: evil@1\nto: evil@2\ndirect: supported\ntitle: {}\nsteps:\n  - {}\n\
+             issues:\n  - title: {}\n    body: {}\n    component: part\n    when: evil\n",
+            hostile(5, 2),
+            hostile(6, 4),
+            hostile(7, 6),
+            hostile(8, 6)
+        ),
+    );
+    let out = build(kb.path(), &[]);
+    let html = dump_dom(
+        &chromium,
+        &out.path().join("site/paths/index.html"),
+        "?from=evil@1&to=evil@2&if=evil",
+    );
+    assert_eq!(answer_of(&html).0.as_deref(), Some("evil@1 evil@2"));
+    assert!(
+        select(&html, "main img, main script:not([src]), main textarea").is_empty(),
+        "markup from the content became elements"
+    );
+    let shown = texts(&html, "main").concat();
+    for code in 1..=8 {
+        assert!(
+            shown.contains(&format!("hit({code})")),
+            "text {code} is not shown: {shown}"
+        );
+    }
+}
+
 #[test]
 fn path_finder_works_with_pretty_urls_under_a_sub_path() {
     let Some(chromium) = chromium() else { return };
