@@ -627,6 +627,35 @@ fn path_finder_agrees_with_the_engine_on_every_pair() {
     );
 }
 
+/// The form itself: a product, then a version, on each side; the
+/// conditions offered follow the pair; submitting asks the question.
+#[test]
+fn path_finder_form_picks_a_product_then_a_version() {
+    let Some(chromium) = chromium() else { return };
+    let browser_tests = manifest().join("tests/browser");
+    let modules = browser_tests.join("node_modules/playwright-core");
+    let Some(_) = require(
+        "tests/browser/node_modules (npm ci)",
+        modules.is_dir().then_some(modules),
+    ) else {
+        return;
+    };
+    let out = build(&manifest().join("tests/fixtures/conditions"), &[]);
+    let run = Command::new("node")
+        .current_dir(&browser_tests)
+        .arg("finder.mjs")
+        .arg(out.path().join("site"))
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    assert!(
+        run.status.success(),
+        "the finder's form does not work:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 #[test]
 fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
     let Some(chromium) = chromium() else { return };

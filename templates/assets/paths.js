@@ -470,23 +470,26 @@
       if (product.versions) productSelect.appendChild(new Option(product.name, String(p)));
     });
     /* Fills the version list of a product, choosing `chosen` (or the
-       oldest version to start from, the newest to reach). */
+       oldest version to start from, the newest to reach). Only the product
+       picked last fills the list, however fast its part loads. */
+    var picked = 0;
     async function showProduct(p, chosen) {
+      var mine = ++picked;
       productSelect.value = String(p);
       versionSelect.disabled = true;
       await engine.need([firstNode[p]]);
+      if (mine !== picked) return;
       versionSelect.textContent = "";
       var count = core.products[p].versions;
-      for (var v = 0; v < count; v++) {
-        var node = firstNode[p] + v;
-        versionSelect.appendChild(new Option(engine.versionName(node), engine.ref(node)));
-      }
       var pick = chosen >= 0 ? chosen : (side === "from" ? firstNode[p] : firstNode[p] + count - 1);
-      versionSelect.value = engine.ref(pick);
+      for (var node = firstNode[p]; node < firstNode[p] + count; node++) {
+        versionSelect.appendChild(new Option(engine.versionName(node), engine.ref(node), node === pick, node === pick));
+      }
       versionSelect.disabled = false;
     }
     productSelect.addEventListener("change", function () {
       if (productSelect.value === "") {
+        picked++;
         versionSelect.textContent = "";
         versionSelect.appendChild(new Option("Pick a product first", ""));
         versionSelect.disabled = true;
@@ -568,9 +571,13 @@
     var select = element("select");
     select.id = "originally";
     select.name = "originally";
-    select.appendChild(new Option("The version it runs now", ""));
-    choices.forEach(function (node) { select.appendChild(new Option(engine.title(node), engine.ref(node))); });
-    select.value = originally >= 0 && originally !== from ? engine.ref(originally) : "";
+    var now = !(originally >= 0 && originally !== from);
+    select.appendChild(new Option("The version it runs now", "", now, now));
+    choices.forEach(function (node) {
+      var chosen = node === originally;
+      select.appendChild(new Option(engine.title(node), engine.ref(node), chosen, chosen));
+    });
+    select.addEventListener("change", refreshChoices);
     line.appendChild(label);
     line.appendChild(document.createTextNode(" "));
     line.appendChild(select);
@@ -598,6 +605,7 @@
       }
       var found = await engine.choices(from, to, ticked, originally);
       if (mine !== generation) return;
+      say("");
       showConditions(found.conditions);
       showOriginally(found.originally, from, originally);
     } catch (error) {
