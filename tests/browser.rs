@@ -350,6 +350,50 @@ fn path_finder_offers_conditions_and_shows_issue_texts_and_steps() {
     );
 }
 
+/// Past five declared conditions the finder tries each alone and each
+/// added to or taken from those ticked; a ticked one stays offered.
+#[test]
+fn path_finder_offers_conditions_that_matter_together_past_five() {
+    let Some(chromium) = chromium() else { return };
+    let kb = tempfile::tempdir().unwrap();
+    let content = kb.path().join("content");
+    std::fs::create_dir_all(content.join("products")).unwrap();
+    std::fs::create_dir_all(content.join("scenarios")).unwrap();
+    let conditions: String = (1..=6)
+        .map(|c| format!("  c{c}: Condition {c} holds.\n"))
+        .collect();
+    std::fs::write(
+        content.join("site.yaml"),
+        format!("title: Six conditions\nconditions:\n{conditions}"),
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("products/db.yaml"),
+        "name: DB\nversions: [{ id: \"1\" }, { id: \"2\" }, { id: \"3\" }]\nupgrades: { policy: sequential }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("scenarios/skip.yaml"),
+        "from: db@1\nto: db@3\ndirect: supported\nwhen: c6\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("scenarios/first.yaml"),
+        "from: db@1\nto: db@2\ndirect: supported\nissues:\n  - title: Both\n    when: [c2, c3]\n",
+    )
+    .unwrap();
+    let out = build(kb.path(), &[]);
+    let page = out.path().join("site/paths/index.html");
+    let offered = |query: &str| {
+        let html = dump_dom(&chromium, &page, query);
+        attrs(&html, "#finder input[name=if]", "value")
+    };
+    assert_eq!(offered("?from=db@1&to=db@3"), ["c6"]);
+    assert_eq!(offered("?from=db@1&to=db@3&if=c2"), ["c2", "c3", "c6"]);
+    let html = dump_dom(&chromium, &page, "?from=db@1&to=db@3&if=c2&if=c3");
+    assert_eq!(answer_of(&html).1, ["Both"]);
+}
+
 /// Markup in every text the finder shows comes out as text.
 #[test]
 fn path_finder_shows_hostile_text_as_text() {

@@ -368,7 +368,9 @@
           comparisons.push([without, without.concat([d]).sort(function (x, y) { return x - y; }), d]);
         }
       }
-      var offered = [];
+      /* Past the combined limit, a ticked condition stays offered: it may
+         matter together with one ticked later, and must stay in the form. */
+      var offered = count <= MAX_COMBINED_CONDITIONS ? [] : factList(facts);
       for (var k = 0; k < comparisons.length; k++) {
         var [before, after, condition] = comparisons[k];
         if (offered.indexOf(condition) >= 0) continue;
