@@ -211,6 +211,254 @@ fn path_finder_answers_the_seed_cases() {
     assert!(!chosen.is_empty());
 }
 
+fn texts(html: &str, css: &str) -> Vec<String> {
+    select(html, css)
+        .iter()
+        .map(|e| text(e).split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+fn attrs(html: &str, css: &str, attr: &str) -> Vec<String> {
+    select(html, css)
+        .iter()
+        .filter_map(|e| e.value().attr(attr))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The whole answer of format 1.1: the conditions that change it, issue
+/// texts and steps, aliases, and where the server began.
+#[test]
+fn path_finder_offers_conditions_and_shows_issue_texts_and_steps() {
+    let Some(chromium) = chromium() else { return };
+    let out = build(&manifest().join("tests/fixtures/conditions"), &[]);
+    let page = out.path().join("site/paths/index.html");
+
+    let html = dump_dom(&chromium, &page, "?from=mysql@5.7&to=mysql@lts");
+    let (path, issues) = answer_of(&html);
+    assert_eq!(path.as_deref(), Some("mysql@5.7 mysql@8.0 mysql@8.4"));
+    assert_eq!(
+        issues,
+        [
+            "Check for removed SQL modes",
+            "The default authentication plugin changes"
+        ]
+    );
+    // Only the conditions that change something here, each box with its
+    // description as its label, on one line.
+    assert_eq!(
+        attrs(&html, "#finder p.check input[name=if]", "value"),
+        ["replication", "large"]
+    );
+    assert_eq!(
+        texts(&html, "#finder p.check label"),
+        [
+            "The server is a replication source or replica.",
+            "The database holds more than 1 TB."
+        ]
+    );
+    assert!(
+        select(&html, "#originally").is_empty(),
+        "no issue depends on it"
+    );
+    let answer = texts(&html, "#answer").concat();
+    assert!(
+        answer.contains("Older clients may fail to log in"),
+        "{answer}"
+    );
+    assert_eq!(
+        texts(&html, "#answer ol.steps li"),
+        [
+            "Run the upgrade checker.",
+            "Replace the binaries and restart."
+        ]
+    );
+    assert_eq!(
+        texts(&html, "#answer .verdict"),
+        ["2 hops."],
+        "said without conditions"
+    );
+    // The search loaded the part of MySQL alone.
+    let parts: Vec<String> = attrs(&html, "script[src]", "src")
+        .into_iter()
+        .filter(|src| src.contains("data/graph/"))
+        .collect();
+    assert_eq!(parts, ["../data/graph/mysql.js"]);
+
+    // With a condition ticked: said in words, and its issues are there.
+    let html = dump_dom(
+        &chromium,
+        &page,
+        "?from=mysql@5.7&to=mysql@8.0&if=replication",
+    );
+    assert_eq!(
+        texts(&html, "#answer .given"),
+        ["If the server is a replication source or replica:"]
+    );
+    assert_eq!(texts(&html, "#answer .verdict"), ["A direct upgrade."]);
+    let (_, issues) = answer_of(&html);
+    assert_eq!(
+        issues,
+        [
+            "Upgrade the replicas first",
+            "Replicas must run 8.0 before the source does",
+            "Check for removed SQL modes",
+            "The default authentication plugin changes"
+        ]
+    );
+    assert_eq!(
+        attrs(&html, "#finder input[name=if][checked]", "value"),
+        ["replication"]
+    );
+    assert!(
+        texts(&html, "#answer")
+            .concat()
+            .contains("Only if the server is a replication source or replica."),
+        "issue conditions in words"
+    );
+
+    // A version named by its alias.
+    let html = dump_dom(&chromium, &page, "?from=debian@stretch&to=debian@bookworm");
+    let (path, _) = answer_of(&html);
+    assert_eq!(
+        path.as_deref(),
+        Some("debian@9 debian@10 debian@11 debian@12")
+    );
+    assert_eq!(
+        attrs(&html, "#finder input[name=if]", "value"),
+        ["needs-firmware"]
+    );
+
+    // Where the server began: asked only where an issue depends on it.
+    let html = dump_dom(&chromium, &page, "?from=mysql@5.6&to=mariadb@10.3");
+    assert_eq!(
+        attrs(&html, "#originally option", "value"),
+        ["", "mysql@5.5"]
+    );
+    assert!(answer_of(&html).1.is_empty());
+    let html = dump_dom(
+        &chromium,
+        &page,
+        "?from=mysql@5.6&to=mariadb@10.3&originally=mysql@5.5",
+    );
+    assert_eq!(
+        answer_of(&html).1,
+        ["Servers that began as MySQL 5.5 keep the old password hashes"]
+    );
+    assert_eq!(
+        texts(&html, "#answer .given"),
+        ["If the server was originally MySQL Community Server 5.5:"]
+    );
+}
+
+/// Past five declared conditions the finder tries each alone and each
+/// added to or taken from those ticked; a ticked one stays offered.
+#[test]
+fn path_finder_offers_conditions_that_matter_together_past_five() {
+    let Some(chromium) = chromium() else { return };
+    let kb = tempfile::tempdir().unwrap();
+    let content = kb.path().join("content");
+    std::fs::create_dir_all(content.join("products")).unwrap();
+    std::fs::create_dir_all(content.join("scenarios")).unwrap();
+    let conditions: String = (1..=6)
+        .map(|c| format!("  c{c}: Condition {c} holds.\n"))
+        .collect();
+    std::fs::write(
+        content.join("site.yaml"),
+        format!("title: Six conditions\nconditions:\n{conditions}"),
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("products/db.yaml"),
+        "name: DB\nversions: [{ id: \"1\" }, { id: \"2\" }, { id: \"3\" }]\nupgrades: { policy: sequential }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("scenarios/skip.yaml"),
+        "from: db@1\nto: db@3\ndirect: supported\nwhen: c6\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("scenarios/first.yaml"),
+        "from: db@1\nto: db@2\ndirect: supported\nissues:\n  - title: Both\n    when: [c2, c3]\n",
+    )
+    .unwrap();
+    let out = build(kb.path(), &[]);
+    let page = out.path().join("site/paths/index.html");
+    let offered = |query: &str| {
+        let html = dump_dom(&chromium, &page, query);
+        attrs(&html, "#finder input[name=if]", "value")
+    };
+    assert_eq!(offered("?from=db@1&to=db@3"), ["c6"]);
+    assert_eq!(offered("?from=db@1&to=db@3&if=c2"), ["c2", "c3", "c6"]);
+    let html = dump_dom(&chromium, &page, "?from=db@1&to=db@3&if=c2&if=c3");
+    assert_eq!(answer_of(&html).1, ["Both"]);
+}
+
+/// Markup in every text the finder shows comes out as text.
+#[test]
+fn path_finder_shows_hostile_text_as_text() {
+    let Some(chromium) = chromium() else { return };
+    // A YAML block scalar holding markup, indented by `indent`. Were it
+    // inserted as HTML, its handler would throw (`hit` is not defined)
+    // rather than block the page as `alert` would.
+    let hostile = |code: u32, indent: usize| {
+        format!(
+            "|-\n{}<script>hit({code})</script> \"><img src=x onerror=hit({code})> </textarea>",
+            " ".repeat(indent)
+        )
+    };
+    let kb = tempfile::tempdir().unwrap();
+    let content = kb.path().join("content");
+    let write = |path: &str, text: String| {
+        let path = content.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "site.yaml",
+        format!("title: Hostile\nconditions:\n  evil: {}\n", hostile(1, 4)),
+    );
+    write(
+        "products/evil.yaml",
+        format!(
+            "name: {}\nversions:\n  - id: \"1\"\n    name: {}\n  - id: \"2\"\n",
+            hostile(2, 2),
+            hostile(3, 6)
+        ),
+    );
+    write("components/part.yaml", format!("name: {}\n", hostile(4, 2)));
+    write(
+        "scenarios/up.yaml",
+        format!(
+            "from: evil@1\nto: evil@2\ndirect: supported\ntitle: {}\nsteps:\n  - {}\n\
+             issues:\n  - title: {}\n    body: {}\n    component: part\n    when: evil\n",
+            hostile(5, 2),
+            hostile(6, 4),
+            hostile(7, 6),
+            hostile(8, 6)
+        ),
+    );
+    let out = build(kb.path(), &[]);
+    let html = dump_dom(
+        &chromium,
+        &out.path().join("site/paths/index.html"),
+        "?from=evil@1&to=evil@2&if=evil",
+    );
+    assert_eq!(answer_of(&html).0.as_deref(), Some("evil@1 evil@2"));
+    assert!(
+        select(&html, "main img, main script:not([src]), main textarea").is_empty(),
+        "markup from the content became elements"
+    );
+    let shown = texts(&html, "main").concat();
+    for code in 1..=8 {
+        assert!(
+            shown.contains(&format!("hit({code})")),
+            "text {code} is not shown: {shown}"
+        );
+    }
+}
+
 #[test]
 fn path_finder_works_with_pretty_urls_under_a_sub_path() {
     let Some(chromium) = chromium() else { return };
@@ -249,32 +497,35 @@ fn path_finder_works_with_pretty_urls_under_a_sub_path() {
     );
 }
 
-/// A page that asks the path finder's engine for every pair of versions under
-/// every set of facts given, and prints the answers as JSON.
+/// A page that asks the path finder's engine for every pair of versions
+/// (named by id, and by alias where a version has one) under every set of
+/// facts given, and prints the answers as JSON. Each answer starts a fresh
+/// engine, which loads only the parts of the data its search reaches.
 const HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>harness</title></head>
 <body data-root=""><pre id="out"></pre>
 <script src="data/graph.js"></script><script src="assets/paths.js"></script>
 <script>
-var data = window.UPGRADE_ATLAS_GRAPH, api = window.UpgradeAtlasPaths, out = [];
-var originals = ORIGINALS;
-FACT_SETS.forEach(function (names) {
-  var facts = {};
-  names.forEach(function (n) { data.conditions.forEach(function (c, i) { if (c.name === n) facts[i] = true; }); });
-  var edges = api.edges(facts);
-  data.nodes.forEach(function (a, from) {
-    data.nodes.forEach(function (b, to) {
-      var route = api.path(edges, from, to);
-      [-1].concat(originals).forEach(function (originally) {
-        var issues = route ? [].concat.apply([], api.hopDetails(route, facts, originally).map(function (h) {
-          return h.issues.map(function (i) { return data.issues[i.issue].title; });
-        })) : [];
-        out.push({ facts: names, from: a.ref, to: b.ref, originally: originally < 0 ? null : data.nodes[originally].ref,
-                   path: route && route.map(function (n) { return data.nodes[n].ref; }), issues: issues });
-      });
-    });
-  });
-});
-document.getElementById("out").textContent = JSON.stringify(out);
+(async function () {
+  var api = window.UpgradeAtlasPaths, out = [];
+  var names = NAMES, refs = REFS, originals = ORIGINALS, factSets = FACT_SETS;
+  try {
+    for (var facts of factSets) {
+      for (var from of names) {
+        for (var to of names) {
+          var byId = refs.indexOf(from) >= 0 && refs.indexOf(to) >= 0;
+          for (var originally of byId ? [null].concat(originals) : [null]) {
+            var answer = await api.answer(from, to, facts, originally);
+            out.push({ facts: facts, from: from, to: to, originally: originally,
+                       path: answer && answer.path, issues: answer ? answer.issues : ["unknown version"] });
+          }
+        }
+      }
+    }
+    document.getElementById("out").textContent = JSON.stringify(out);
+  } catch (error) {
+    document.getElementById("out").textContent = "harness failed: " + error;
+  }
+})();
 </script></body></html>"#;
 
 #[derive(serde::Deserialize, Debug)]
@@ -287,44 +538,72 @@ struct BrowserAnswer {
     issues: Vec<String>,
 }
 
+/// Every set of the declared conditions while there are few; otherwise
+/// none, each alone, and all.
+fn fact_sets(model: &upgrade_atlas::model::Model) -> Vec<Vec<String>> {
+    let names: Vec<String> = model
+        .site
+        .conditions
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    if names.len() <= 4 {
+        return (0..1usize << names.len())
+            .map(|bits| {
+                (0..names.len())
+                    .filter(|c| bits & (1 << c) != 0)
+                    .map(|c| names[c].clone())
+                    .collect()
+            })
+            .collect();
+    }
+    let mut sets = vec![Vec::new()];
+    sets.extend(names.iter().map(|n| vec![n.clone()]));
+    sets.push(names);
+    sets
+}
+
 /// For every pair of versions, the path finder's answer equals the engine's.
 fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
     let checked =
         upgrade_atlas::check(root).unwrap_or_else(|_| panic!("{} does not check", root.display()));
     let model = &checked.model;
-    let mut fact_sets: Vec<Vec<String>> = vec![Vec::new()];
-    fact_sets.extend(model.site.conditions.iter().map(|c| vec![c.name.clone()]));
-    if model.site.conditions.len() > 1 {
-        fact_sets.push(
-            model
-                .site
-                .conditions
-                .iter()
-                .map(|c| c.name.clone())
-                .collect(),
-        );
-    }
+    let fact_sets = fact_sets(model);
     let out = build(root, &[]);
     let site = out.path().join("site");
+    let refs: Vec<String> = (0..model.nodes.len()).map(|n| model.node_ref(n)).collect();
+    let mut names = refs.clone();
+    for product in &model.products {
+        for version in &product.versions {
+            names.extend(
+                version
+                    .aliases
+                    .iter()
+                    .map(|a| format!("{}@{a}", product.id)),
+            );
+        }
+    }
     // Small knowledge bases are also asked for every version a server may
     // have started as; larger ones only for the default, the path's start.
-    let originals: Vec<usize> = if model.nodes.len() <= 12 {
-        (0..model.nodes.len()).collect()
+    let originals: Vec<String> = if model.nodes.len() <= 12 {
+        refs.clone()
     } else {
         Vec::new()
     };
+    let json = |value: &Vec<String>| serde_json::to_string(value).unwrap();
     let harness = HARNESS
         .replace("FACT_SETS", &serde_json::to_string(&fact_sets).unwrap())
-        .replace("ORIGINALS", &serde_json::to_string(&originals).unwrap());
+        .replace("NAMES", &json(&names))
+        .replace("REFS", &json(&refs))
+        .replace("ORIGINALS", &json(&originals));
     std::fs::write(site.join("harness.html"), harness).unwrap();
     let html = dump_dom(chromium, &site.join("harness.html"), "");
     let json = select(&html, "#out").iter().map(text).collect::<String>();
     let answers: Vec<BrowserAnswer> =
         serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
-    assert_eq!(
-        answers.len(),
-        fact_sets.len() * model.nodes.len() * model.nodes.len() * (originals.len() + 1)
-    );
+    let by_id = refs.len() * refs.len() * (originals.len() + 1);
+    let by_alias = names.len() * names.len() - refs.len() * refs.len();
+    assert_eq!(answers.len(), fact_sets.len() * (by_id + by_alias));
 
     let graph = UpgradeGraph::new(model);
     let mut differences = Vec::new();
@@ -377,7 +656,9 @@ fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
 #[test]
 fn path_finder_agrees_with_the_engine_on_every_pair() {
     let Some(chromium) = chromium() else { return };
-    let mut roots = vec![manifest()];
+    // The example, every conformance case (format 1.0 and 1.1: issue
+    // conditions, `originally`, aliases) and the fixture with conditions.
+    let mut roots = vec![manifest(), manifest().join("tests/fixtures/conditions")];
     roots.extend(common::conformance_cases("ok"));
     let differences: Vec<String> = roots
         .iter()
@@ -388,6 +669,35 @@ fn path_finder_agrees_with_the_engine_on_every_pair() {
         "{} differences:\n{}",
         differences.len(),
         differences.join("\n")
+    );
+}
+
+/// The form itself: a product, then a version, on each side; the
+/// conditions offered follow the pair; submitting asks the question.
+#[test]
+fn path_finder_form_picks_a_product_then_a_version() {
+    let Some(chromium) = chromium() else { return };
+    let browser_tests = manifest().join("tests/browser");
+    let modules = browser_tests.join("node_modules/playwright-core");
+    let Some(_) = require(
+        "tests/browser/node_modules (npm ci)",
+        modules.is_dir().then_some(modules),
+    ) else {
+        return;
+    };
+    let out = build(&manifest().join("tests/fixtures/conditions"), &[]);
+    let run = Command::new("node")
+        .current_dir(&browser_tests)
+        .arg("finder.mjs")
+        .arg(out.path().join("site"))
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    assert!(
+        run.status.success(),
+        "the finder's form does not work:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
     );
 }
 
@@ -402,9 +712,7 @@ fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
     ) else {
         return;
     };
-    let out = build(&manifest(), &[]);
-    let site = out.path().join("site");
-    let pages = [
+    let example = [
         "index.html",
         "products/backoffice-server/index.html",
         "products/backoffice-server/4.0/index.html",
@@ -412,23 +720,40 @@ fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
         "components/site-server/index.html",
         "matrix/index.html",
         "search/index.html?q=site",
+        "paths/index.html",
         "paths/index.html?from=small-business-server@4.0&to=windows-xp-server@xp",
+        "paths/index.html?from=backoffice-server@4.5&to=windows-xp-server@xp",
         "404.html",
     ];
-    let run = Command::new("node")
-        .current_dir(&browser_tests)
-        .arg("a11y.mjs")
-        .arg(&site)
-        .args(pages)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node runs");
-    assert!(
-        run.status.success(),
-        "accessibility or network problems:\n{}\n{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
+    // The finder with conditions to tick and one ticked.
+    let conditions = [
+        "paths/index.html?from=mysql@5.7&to=mysql@lts",
+        "paths/index.html?from=mysql@5.7&to=mysql@8.0&if=replication&if=large",
+    ];
+    for (root, pages) in [
+        (manifest(), &example[..]),
+        (
+            manifest().join("tests/fixtures/conditions"),
+            &conditions[..],
+        ),
+    ] {
+        let out = build(&root, &[]);
+        let run = Command::new("node")
+            .current_dir(&browser_tests)
+            .arg("a11y.mjs")
+            .arg(out.path().join("site"))
+            .args(pages)
+            .env("CHROMIUM", &chromium)
+            .output()
+            .expect("node runs");
+        assert!(
+            run.status.success(),
+            "accessibility or network problems in {}:\n{}\n{}",
+            root.display(),
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
 }
 
 #[test]

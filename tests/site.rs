@@ -890,11 +890,13 @@ fn hostile_kb() -> (TempDir, Vec<u32>) {
         &c.join("components/part.yaml"),
         format!("name: {}\nsummary: {}\n", block(131, 2), block(132, 2)),
     );
+    // The issue's `when` puts the condition's description (103) on version
+    // pages, in the words that say when the issue applies.
     write(
         &c.join("scenarios/evil/up.yaml"),
         format!(
             "from: evil@2\nto: plain\ndirect: supported\ntitle: {}\nsummary: {}\nsteps:\n  - {}\n\
-             issues:\n  - title: {}\n    component: part\n    body: {}\n\
+             issues:\n  - title: {}\n    component: part\n    when: hostile\n    body: {}\n\
              alternatives:\n  - title: {}\n    body: {}\n\
              links:\n  - title: {}\n    url: '{url}'\n\
              sources:\n  - title: {}\n    url: '{url}'\n    quote: {}\nnotes: {}\n",

@@ -240,3 +240,25 @@ fn hops_name_shipped_components_and_sources_once() {
         "{sources:?}"
     );
 }
+
+/// A version is found by its aliases (format 1.1): its search document
+/// holds them.
+#[test]
+fn aliases_are_searchable() {
+    let root = project().join("tests/fixtures/conditions");
+    let checked = upgrade_atlas::check(&root).expect("checks");
+    let documents = upgrade_atlas::plan::search_documents(&checked.model);
+    let stretch = documents
+        .iter()
+        .find(|d| d.k == "Version" && d.t == "Debian 9 \"stretch\"")
+        .expect("the Debian 9 document");
+    assert!(
+        stretch.b.split_whitespace().any(|w| w == "stretch"),
+        "{stretch:?}"
+    );
+    let lts = documents
+        .iter()
+        .find(|d| d.k == "Version" && d.t.ends_with("8.4 LTS"))
+        .expect("the MySQL 8.4 document");
+    assert!(lts.b.split_whitespace().any(|w| w == "lts"), "{lts:?}");
+}

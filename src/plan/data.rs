@@ -1,7 +1,7 @@
-//! The data files of the site: the search index and the graph data that the
-//! path finder computes with, all as JavaScript files loaded by `<script>`
-//! (browsers refuse `fetch` on `file://`), and the same graph as JSON under
-//! `api/v1/`.
+//! The data files of the site: the search index, JavaScript files loaded
+//! by `<script>` (browsers refuse `fetch` on `file://`), and the whole
+//! upgrade graph as JSON under `api/v1/`. The path finder's own data is
+//! made by `finder`.
 //!
 //! The search index (built by `search_index`) is split so that a query loads
 //! only what it needs, whatever the size of the knowledge base:
@@ -45,7 +45,6 @@ use crate::model::{Condition, Issue, Model, Policy};
 pub const SEARCH_FILE_WARNING_BYTES: usize = 1024 * 1024;
 
 pub const SEARCH_SCRIPT: &str = "data/search.js";
-pub const GRAPH_SCRIPT: &str = "data/graph.js";
 pub const GRAPH_JSON: &str = "api/v1/graph.json";
 
 /// A link from the site root, as the scripts need it.
@@ -89,12 +88,18 @@ pub fn search_documents(model: &Model, urls: Urls) -> Vec<SearchDocument> {
                 .map(|c| model.components[*c].name.as_str())
                 .collect();
             let components = components.join(" ");
+            // A version is found by its other names too ("stretch").
+            let aliases = version.aliases.join(" ");
             let url = site_url(urls, &Urls::version(model, version.node));
             docs.push(SearchDocument {
                 t: model.node_title(version.node),
                 u: url.clone(),
                 k: "Version",
-                b: text(&[version.summary.as_deref(), Some(&components)]),
+                b: text(&[
+                    Some(&aliases),
+                    version.summary.as_deref(),
+                    Some(&components),
+                ]),
                 c: product.name.clone(),
             });
             for issue in &version.issues {
@@ -156,8 +161,9 @@ fn condition_json(condition: &Condition) -> serde_json::Value {
     json!({ "when": condition.when, "unless": condition.unless })
 }
 
-/// Everything the path finder needs to compute edges, paths and issues for
-/// any set of conditions, exactly as `graph` does.
+/// The whole graph in one JSON file, for programs (`api/v1/graph.json`):
+/// everything needed to compute edges, paths and issues for any set of
+/// conditions, exactly as `graph` does.
 pub fn graph_json(model: &Model, urls: Urls) -> String {
     let mut issues: Vec<serde_json::Value> = Vec::new();
     let mut add_issue = |issue: &Issue| {

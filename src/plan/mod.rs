@@ -9,6 +9,8 @@
 mod answers;
 mod data;
 mod diagram;
+mod finder;
+mod links;
 mod matrix;
 mod reference;
 pub mod search_index;
@@ -27,6 +29,7 @@ use crate::graph::UpgradeGraph;
 use crate::model::{Model, NodeId, Policy};
 use answers::{Analysis, analyse};
 pub use diagram::escape as escape_html;
+pub use links::Links;
 pub use urls::Urls;
 use views::*;
 
@@ -267,14 +270,10 @@ impl<'m> Planner<'m> {
             path,
             bytes: text.into_bytes(),
         }));
-        let graph_data = data::graph_json(model, urls);
-        files.push(DataFile {
-            path: data::GRAPH_SCRIPT.into(),
-            bytes: data::script("UPGRADE_ATLAS_GRAPH", &graph_data).into_bytes(),
-        });
+        files.extend(self.finder_files());
         files.push(DataFile {
             path: data::GRAPH_JSON.into(),
-            bytes: graph_data.into_bytes(),
+            bytes: data::graph_json(model, urls).into_bytes(),
         });
         files.push(DataFile {
             path: "robots.txt".into(),
@@ -409,47 +408,15 @@ impl Planner<'_> {
     /// Search and 404 need only the frame.
     fn simple_page(&self, path: &str, template: &'static str, title: &str) -> Page {
         let frame = self.frame(path, title.to_owned(), Vec::new());
-        let page = FinderPage {
-            versions: Vec::new(),
-            conditions: Vec::new(),
-            originally: false,
-        };
-        self.make_page(path.to_owned(), template, frame, page)
+        self.make_page(path.to_owned(), template, frame, FinderPage::default())
     }
 
-    /// The path finder: every version and condition to choose from.
+    /// The path finder: the same page whatever the knowledge base holds,
+    /// since its script fills the choices from the finder's data.
     fn finder_page(&self) -> Page {
         let path = urls::PATHS;
         let frame = self.frame(path, "Path finder".to_owned(), Vec::new());
-        let model = self.model;
-        let page = FinderPage {
-            versions: (0..model.nodes.len())
-                .map(|node| Choice {
-                    value: model.node_ref(node),
-                    label: model.node_title(node),
-                })
-                .collect(),
-            conditions: model
-                .site
-                .conditions
-                .iter()
-                .map(|c| Choice {
-                    value: c.name.clone(),
-                    label: c.description.clone(),
-                })
-                .collect(),
-            // Asked only where some issue depends on where a server began.
-            originally: model
-                .scenarios
-                .iter()
-                .any(|s| s.issues.iter().any(|i| i.originally.is_some()))
-                || model.products.iter().any(|p| {
-                    p.versions
-                        .iter()
-                        .any(|v| v.issues.iter().any(|i| i.originally.is_some()))
-                }),
-        };
-        self.make_page(path.to_owned(), "paths.html", frame, page)
+        self.make_page(path.to_owned(), "paths.html", frame, FinderPage::default())
     }
 
     // ---- home ---------------------------------------------------------------

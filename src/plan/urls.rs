@@ -24,19 +24,29 @@ impl Urls {
     }
 
     pub fn version(model: &Model, node: NodeId) -> String {
-        format!(
-            "products/{}/{}/index.html",
-            model.product_of(node).id,
-            model.version(node).id
-        )
+        Self::version_path(&model.product_of(node).id, &model.version(node).id)
     }
 
     pub fn scenario(model: &Model, scenario: usize) -> String {
-        format!("scenarios/{}/index.html", model.scenarios[scenario].id)
+        Self::scenario_path(&model.scenarios[scenario].id)
     }
 
     pub fn component(model: &Model, component: usize) -> String {
-        format!("components/{}/index.html", model.components[component].id)
+        Self::component_path(&model.components[component].id)
+    }
+
+    /// The page of a version, by ids (the path finder's data gives this
+    /// with placeholders, so that its scripts make every version's link).
+    pub fn version_path(product: &str, version: &str) -> String {
+        format!("products/{product}/{version}/index.html")
+    }
+
+    pub fn scenario_path(scenario: &str) -> String {
+        format!("scenarios/{scenario}/index.html")
+    }
+
+    pub fn component_path(component: &str) -> String {
+        format!("components/{component}/index.html")
     }
 
     pub fn target(model: &Model, target: Target) -> String {

@@ -461,27 +461,9 @@ impl Planner<'_> {
         }
     }
 
-    /// A declared condition as a clause: "the server is a replica".
-    fn fact_clause(&self, condition: ConditionId) -> String {
-        let def = &self.model.site.conditions[condition];
-        let text = def.description.trim().trim_end_matches('.');
-        if text.is_empty() {
-            return format!("`{}` holds", def.name);
-        }
-        let mut chars = text.chars();
-        let first_word = text.split_whitespace().next().unwrap_or_default();
-        // "The server …" reads "the server …"; "MySQL …" stays as written.
-        if first_word.chars().skip(1).all(|c| !c.is_uppercase()) {
-            let first = chars.next().map(|c| c.to_lowercase().collect::<String>());
-            format!("{}{}", first.unwrap_or_default(), chars.as_str())
-        } else {
-            text.to_owned()
-        }
-    }
-
     fn clauses(&self, ids: &[ConditionId], joiner: &str) -> String {
         ids.iter()
-            .map(|c| self.fact_clause(*c))
+            .map(|c| super::finder::fact_clause(&self.model.site.conditions[*c]))
             .collect::<Vec<_>>()
             .join(joiner)
     }

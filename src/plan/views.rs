@@ -48,20 +48,10 @@ pub struct ExternalLink {
     pub url: String,
 }
 
-#[derive(Serialize)]
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
-
-/// The path finder's choices; empty on the search and 404 pages.
-#[derive(Serialize)]
-pub struct FinderPage {
-    pub versions: Vec<Choice>,
-    pub conditions: Vec<Choice>,
-    /// Whether to ask which version the server was originally installed as.
-    pub originally: bool,
-}
+/// The path finder's page, and the search and 404 pages: nothing of their
+/// own, so that they stay the same size whatever the knowledge base holds.
+#[derive(Default, Serialize)]
+pub struct FinderPage {}
 
 #[derive(Serialize)]
 pub struct HomePage {

@@ -1,139 +1,442 @@
-/* upgrade-atlas path finder: computes the supported upgrade path in the page
-   from data/graph.js, with the same rules, search and tie-break as the
-   generator (src/graph.rs), so that it works from file:// and needs no server.
-   The choice lives in the URL (?from=&to=&if=) so answers can be shared. */
+/* upgrade-atlas path finder: computes the supported upgrade path in the page,
+   with the same rules, search and tie-break as the generator (src/graph.rs),
+   so that it works from file:// and needs no server.
+
+   Its data comes in parts (src/plan/finder.rs): data/graph.js, a small core
+   (conditions, page URL patterns, each product's id, name and number of
+   versions), and data/graph/<product>.js, everything about one product and
+   the scenarios that start from it. Parts are loaded with <script> tags as
+   the breadth-first search reaches their products, so an answer loads only
+   the part of the graph it needs.
+
+   The choice lives in the URL (?from=&to=&if=&originally=) so answers can be
+   shared. Text goes in with textContent; the only HTML inserted is the
+   issue texts and steps, which the build rendered from Markdown exactly as
+   it renders them on pages. */
 (function () {
   "use strict";
 
-  var data = window.UPGRADE_ATLAS_GRAPH;
-  if (!data) return;
+  var core = window.UPGRADE_ATLAS_GRAPH;
+  var root = (document.body && document.body.getAttribute("data-root")) || "";
+  var statusLine = document.getElementById("finder-status");
+
+  function say(text) {
+    if (!statusLine) return;
+    statusLine.textContent = text;
+    statusLine.hidden = !text;
+  }
+
+  if (!core || core.format !== 2) {
+    say("The path finder’s data did not load. Each version’s page gives the same answers: find it in the upgrade matrix.");
+    return;
+  }
+  var registry = window.UPGRADE_ATLAS_GRAPH_PARTS = window.UPGRADE_ATLAS_GRAPH_PARTS || {};
+
+  /* Up to this many declared conditions, every combination of them is tried
+     to find those that change an answer (as version pages do); past it, each
+     alone and each added to or removed from the conditions ticked. */
+  var MAX_COMBINED_CONDITIONS = 5;
+
+  // ---- Versions are numbered product by product, oldest first ------------
+
+  var firstNode = [];
+  var productIndex = Object.create(null);
+  (function () {
+    var next = 0;
+    core.products.forEach(function (product, p) {
+      firstNode.push(next);
+      productIndex[product.id] = p;
+      next += product.versions;
+    });
+  })();
+
+  /* The product of a version: the last product that starts at or before it
+     (a product without versions starts where the next one does). */
+  function productOf(node) {
+    var low = 0, high = firstNode.length - 1;
+    while (low < high) {
+      var middle = (low + high + 1) >> 1;
+      if (firstNode[middle] <= node) low = middle; else high = middle - 1;
+    }
+    return low;
+  }
+
+  // ---- Conditions ----------------------------------------------------------
 
   function holds(condition, facts) {
-    return condition.when.every(function (c) { return facts[c]; }) &&
-      !condition.unless.some(function (c) { return facts[c]; });
+    if (!condition) return true;
+    return (condition.when || []).every(function (c) { return facts[c]; }) &&
+      !(condition.unless || []).some(function (c) { return facts[c]; });
   }
 
-  /* Stop order for the tie-break: product id first (products are sorted by
-     id), then the newest version of a product first. */
-  function rank(a, b) {
-    var na = data.nodes[a], nb = data.nodes[b];
-    return na.product - nb.product || nb.version - na.version;
+  function factList(facts) {
+    return Object.keys(facts).filter(function (c) { return facts[c]; })
+      .map(Number).sort(function (a, b) { return a - b; });
   }
 
-  function pairKey(a, b) { return a + ">" + b; }
-
-  function edges(facts) {
-    var successors = data.nodes.map(function () { return []; });
-    data.products.forEach(function (product) {
-      product.rules.forEach(function (rule) {
-        if (!holds(rule.condition, facts)) return;
-        var members = rule.members;
-        if (rule.policy === "sequential") {
-          for (var i = 0; i + 1 < members.length; i++) {
-            successors[product.nodes[members[i]]].push(product.nodes[members[i + 1]]);
-          }
-        } else if (rule.policy === "any-newer") {
-          var stops = rule.stops
-            .filter(function (s) { return holds(s.condition, facts); })
-            .map(function (s) { return s.version; })
-            .sort(function (x, y) { return x - y; });
-          members.forEach(function (from, i) {
-            var limit = Infinity;
-            for (var k = 0; k < stops.length; k++) {
-              if (stops[k] > from) { limit = stops[k]; break; }
-            }
-            for (var j = i + 1; j < members.length && members[j] <= limit; j++) {
-              successors[product.nodes[from]].push(product.nodes[members[j]]);
-            }
-          });
-        }
-      });
-    });
-    var refused = {};
-    data.scenarios.forEach(function (s) {
-      if (s.supported || !holds(s.condition, facts)) return;
-      s.from.forEach(function (a) { s.to.forEach(function (b) { refused[pairKey(a, b)] = true; }); });
-    });
-    successors = successors.map(function (list, from) {
-      return list.filter(function (to) { return !refused[pairKey(from, to)]; });
-    });
-    data.scenarios.forEach(function (s) {
-      if (!s.supported || !holds(s.condition, facts)) return;
-      s.from.forEach(function (a) {
-        s.to.forEach(function (b) { if (a !== b) successors[a].push(b); });
-      });
-    });
-    return successors.map(function (list) {
-      list.sort(rank);
-      return list.filter(function (node, i) { return i === 0 || list[i - 1] !== node; });
-    });
+  function factsOf(list) {
+    var facts = {};
+    list.forEach(function (c) { facts[c] = true; });
+    return facts;
   }
 
-  /* Breadth-first search whose visiting order carries the tie-break: the
-     first time a node is reached is by the preferred path. */
-  function path(successors, from, to) {
-    var parent = {};
-    var seen = {};
-    seen[from] = true;
-    var layer = [from];
-    while (layer.length && !seen[to]) {
-      var next = [];
-      layer.forEach(function (node) {
-        successors[node].forEach(function (s) {
-          if (!seen[s]) { seen[s] = true; parent[s] = node; next.push(s); }
-        });
+  function factsNamed(names) {
+    var facts = {};
+    (names || []).forEach(function (name) {
+      core.conditions.forEach(function (c, i) { if (c.name === name) facts[i] = true; });
+    });
+    return facts;
+  }
+
+  // ---- Loading and preparing parts -----------------------------------------
+
+  var loading = Object.create(null);
+
+  function loadPart(p) {
+    var id = core.products[p].id;
+    if (registry[id]) return Promise.resolve();
+    if (!loading[id]) {
+      loading[id] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = root + core.parts + id + ".js";
+        script.onload = function () {
+          if (registry[id]) resolve(); else reject(new Error(script.src + " holds no data for " + id));
+        };
+        script.onerror = function () {
+          delete loading[id];
+          reject(new Error("could not load " + script.src));
+        };
+        document.head.appendChild(script);
       });
-      layer = next;
     }
-    if (!seen[to]) return null;
-    var route = [to];
-    while (route[0] !== from) route.unshift(parent[route[0]]);
-    return route;
+    return loading[id];
   }
 
-  /* The issues of each hop: covering scenarios' in id order, then those of
-     the versions the hop moves past, oldest first. An issue is kept when its
-     conditions hold and its `originally` names the version the server was
-     first installed as (`originally`, by default the route's start). */
-  function hopDetails(route, facts, originally) {
-    var start = originally === undefined || originally < 0 ? route[0] : originally;
-    var applies = function (index) {
-      var issue = data.issues[index];
-      var o = issue.originally;
-      return holds(issue.condition, facts) && (!o || o.indexOf(start) >= 0);
+  /* A part with its indices resolved: issues and scenarios as objects (each
+     issue with a key that names it in comparisons), and for each version the
+     scenarios that start from it, in scenario id order. */
+  var prepared = Object.create(null);
+
+  function prepare(p) {
+    if (prepared[p]) return prepared[p];
+    var product = core.products[p];
+    var raw = registry[product.id];
+    var first = firstNode[p];
+    var issues = (raw.issues || []).map(function (issue, i) {
+      issue.key = p + "/" + i;
+      return issue;
+    });
+    var pick = function (indices) { return (indices || []).map(function (i) { return issues[i]; }); };
+    var versions = raw.versions.map(function (v) {
+      return { id: v.id, name: v.name || v.id, aliases: v.aliases || [], issues: pick(v.issues) };
+    });
+    var scenarios = (raw.scenarios || []).map(function (s) {
+      return {
+        id: s.id, title: s.title, supported: !s.unsupported, from: s.from, to: s.to,
+        condition: s.condition, issues: pick(s.issues), steps: s.steps || []
+      };
+    });
+    var leaving = versions.map(function () { return []; });
+    scenarios.forEach(function (s) {
+      s.from.forEach(function (node) { leaving[node - first].push(s); });
+    });
+    prepared[p] = {
+      index: p, product: product, first: first, versions: versions,
+      rules: raw.rules || [], leaving: leaving
     };
-    var hops = [];
-    for (var h = 0; h + 1 < route.length; h++) {
-      var a = route[h], b = route[h + 1];
-      var scenarios = data.scenarios.filter(function (s) {
-        return s.supported && holds(s.condition, facts) && s.from.indexOf(a) >= 0 && s.to.indexOf(b) >= 0;
+    return prepared[p];
+  }
+
+  // ---- The engine ----------------------------------------------------------
+
+  /* An engine knows only the parts it asked for, so that an answer that
+     reads a part it did not load fails instead of passing by luck. */
+  function createEngine() {
+    var admitted = {};
+    var successorCache = {};
+
+    /* Loads the parts of the products of these versions. */
+    function need(nodes) {
+      var missing = [];
+      nodes.forEach(function (node) {
+        var p = productOf(node);
+        if (!admitted[p] && missing.indexOf(p) < 0) missing.push(p);
       });
-      var issues = [];
-      scenarios.forEach(function (s) {
-        s.issues.filter(applies).forEach(function (i) { issues.push({ issue: i, origin: s }); });
+      if (!missing.length) return Promise.resolve();
+      return Promise.all(missing.map(loadPart)).then(function () {
+        missing.forEach(function (p) { admitted[p] = prepare(p); });
       });
-      var na = data.nodes[a], nb = data.nodes[b];
-      if (na.product === nb.product && na.version < nb.version) {
-        for (var v = a + 1; v <= b; v++) {
-          data.nodes[v].issues.filter(applies).forEach(function (i) {
-            issues.push({ issue: i, origin: null, version: v });
+    }
+
+    function part(node) {
+      var found = admitted[productOf(node)];
+      if (!found) throw new Error("the data of " + core.products[productOf(node)].id + " is not loaded");
+      return found;
+    }
+
+    function version(node) {
+      var here = part(node);
+      return here.versions[node - here.first];
+    }
+
+    function ref(node) { return part(node).product.id + "@" + version(node).id; }
+
+    function versionName(node) { return version(node).name; }
+
+    /* "Product name version name"; a product's name alone when it has one version. */
+    function title(node) {
+      var here = part(node);
+      return here.versions.length === 1 ? here.product.name : here.product.name + " " + version(node).name;
+    }
+
+    function url(node) {
+      return core.urls.version.replace("{product}", part(node).product.id).replace("{version}", version(node).id);
+    }
+
+    /* A version by `product@id`, `product@alias`, or a product's id when it
+       has a single version; -1 when there is none. */
+    async function nodeIndex(name) {
+      var at = name.indexOf("@");
+      var p = productIndex[at < 0 ? name : name.slice(0, at)];
+      if (p === undefined || !core.products[p].versions) return -1;
+      var first = firstNode[p];
+      if (at < 0) return core.products[p].versions === 1 ? first : -1;
+      await need([first]);
+      var wanted = name.slice(at + 1), versions = admitted[p].versions;
+      for (var i = 0; i < versions.length; i++) if (versions[i].id === wanted) return first + i;
+      for (var j = 0; j < versions.length; j++) if (versions[j].aliases.indexOf(wanted) >= 0) return first + j;
+      return -1;
+    }
+
+    /* Stop order for the tie-break: product first (products are numbered in
+       id order), then the newest version of a product first. */
+    function rank(a, b) { return productOf(a) - productOf(b) || b - a; }
+
+    /* The edges that leave a version when exactly `facts` hold, best first:
+       its product's rules, less the upgrades a scenario refuses, plus those
+       a scenario supports. */
+    function successors(node, facts) {
+      var key = factList(facts).join(",");
+      var cache = successorCache[key] || (successorCache[key] = {});
+      if (cache[node]) return cache[node];
+      var here = part(node), v = node - here.first, list = [];
+      here.rules.forEach(function (rule) {
+        if (!holds(rule.condition, facts)) return;
+        var members = rule.members, i = members.indexOf(v);
+        if (i < 0) return;
+        if (rule.policy === "sequential") {
+          if (i + 1 < members.length) list.push(here.first + members[i + 1]);
+          return;
+        }
+        // any-newer: up to the first stop after this version, never past it.
+        var limit = Infinity;
+        (rule.stops || []).forEach(function (stop) {
+          if (holds(stop.condition, facts) && stop.version > v && stop.version < limit) limit = stop.version;
+        });
+        for (var j = i + 1; j < members.length && members[j] <= limit; j++) list.push(here.first + members[j]);
+      });
+      var leaving = here.leaving[v], refused = {};
+      leaving.forEach(function (s) {
+        if (!s.supported && holds(s.condition, facts)) s.to.forEach(function (to) { refused[to] = true; });
+      });
+      list = list.filter(function (to) { return !refused[to]; });
+      leaving.forEach(function (s) {
+        if (s.supported && holds(s.condition, facts)) s.to.forEach(function (to) { if (to !== node) list.push(to); });
+      });
+      list.sort(rank);
+      cache[node] = list.filter(function (to, i) { return i === 0 || list[i - 1] !== to; });
+      return cache[node];
+    }
+
+    /* Breadth-first search whose visiting order carries the tie-break: the
+       first time a version is reached is by the preferred path. Each layer's
+       parts are loaded before it is visited, so the search loads only the
+       products it reaches before it reaches the target. */
+    async function search(from, to, facts) {
+      var parent = {}, seen = {};
+      seen[from] = true;
+      var layer = [from];
+      while (layer.length && !seen[to]) {
+        await need(layer);
+        var next = [];
+        layer.forEach(function (node) {
+          successors(node, facts).forEach(function (s) {
+            if (!seen[s]) { seen[s] = true; parent[s] = node; next.push(s); }
           });
+        });
+        layer = next;
+      }
+      if (!seen[to]) return null;
+      var route = [to];
+      while (route[0] !== from) route.unshift(parent[route[0]]);
+      return route;
+    }
+
+    /* The supported scenarios behind a hop whose conditions hold, in id order. */
+    function scenariosFor(a, b, facts) {
+      var here = part(a);
+      return here.leaving[a - here.first].filter(function (s) {
+        return s.supported && holds(s.condition, facts) && s.to.indexOf(b) >= 0;
+      });
+    }
+
+    /* Every issue a hop can carry under these facts, whatever the issue's own
+       conditions and `originally` say: its scenarios' issues, then those of
+       the versions it moves past, oldest first. */
+    function hopIssues(a, b, facts) {
+      var found = [];
+      scenariosFor(a, b, facts).forEach(function (s) {
+        s.issues.forEach(function (issue) { found.push({ issue: issue, origin: s }); });
+      });
+      var here = part(a);
+      if (productOf(b) === here.index && a < b) {
+        for (var v = a + 1; v <= b; v++) {
+          version(v).issues.forEach(function (issue) { found.push({ issue: issue, origin: null, version: v }); });
         }
       }
-      hops.push({ from: a, to: b, scenarios: scenarios, issues: issues });
+      return found;
     }
-    return hops;
+
+    /* Each hop of a route with its scenarios and the issues that apply: an
+       issue applies when its conditions hold and its `originally` names the
+       version the server was first installed as (by default the route's
+       start). */
+    function hopDetails(route, facts, originally) {
+      var start = originally === undefined || originally === null || originally < 0 ? route[0] : originally;
+      var hops = [];
+      for (var h = 0; h + 1 < route.length; h++) {
+        var a = route[h], b = route[h + 1];
+        var issues = hopIssues(a, b, facts).filter(function (found) {
+          var o = found.issue.originally;
+          return holds(found.issue.condition, facts) && (!o || o.indexOf(start) >= 0);
+        });
+        hops.push({ from: a, to: b, scenarios: scenariosFor(a, b, facts), issues: issues });
+      }
+      return hops;
+    }
+
+    /* The scenarios that refuse the direct upgrade under these facts. */
+    function refusals(from, to, facts) {
+      var here = part(from);
+      return here.leaving[from - here.first].filter(function (s) {
+        return !s.supported && holds(s.condition, facts) && s.to.indexOf(to) >= 0;
+      });
+    }
+
+    /* The whole answer for one question. */
+    async function answer(from, to, facts, originally) {
+      await need([from, to]);
+      var route = await search(from, to, facts);
+      return {
+        from: from, to: to, facts: facts, originally: originally, route: route,
+        hops: route ? hopDetails(route, facts, originally) : null,
+        refusals: refusals(from, to, facts)
+      };
+    }
+
+    /* Everything a reader would see change: route, scenarios and issues of each hop. */
+    function signature(result) {
+      if (!result.route) return "none";
+      return JSON.stringify(result.hops.map(function (hop) {
+        return [hop.from, hop.to, hop.scenarios.map(function (s) { return s.id; }),
+          hop.issues.map(function (found) { return found.issue.key; })];
+      }));
+    }
+
+    /* The conditions that change anything for this pair, and the versions
+       the server may have been first installed as that change its issues. */
+    async function choices(from, to, facts, originally) {
+      var count = core.conditions.length, signatures = {};
+      async function signatureOf(list) {
+        var key = list.join(",");
+        if (!(key in signatures)) signatures[key] = signature(await answer(from, to, factsOf(list), originally));
+        return signatures[key];
+      }
+      var comparisons = [];
+      if (count <= MAX_COMBINED_CONDITIONS) {
+        for (var bits = 0; bits < (1 << count); bits++) {
+          for (var c = 0; c < count; c++) {
+            if (bits & (1 << c)) continue;
+            comparisons.push([listOf(bits), listOf(bits | (1 << c)), c]);
+          }
+        }
+      } else {
+        var ticked = factList(facts);
+        for (var d = 0; d < count; d++) {
+          var without = ticked.filter(function (x) { return x !== d; });
+          comparisons.push([[], [d], d]);
+          comparisons.push([without, without.concat([d]).sort(function (x, y) { return x - y; }), d]);
+        }
+      }
+      /* Past the combined limit, a ticked condition stays offered: it may
+         matter together with one ticked later, and must stay in the form. */
+      var offered = count <= MAX_COMBINED_CONDITIONS ? [] : factList(facts);
+      for (var k = 0; k < comparisons.length; k++) {
+        var [before, after, condition] = comparisons[k];
+        if (offered.indexOf(condition) >= 0) continue;
+        if (await signatureOf(before) !== await signatureOf(after)) offered.push(condition);
+      }
+      offered.sort(function (x, y) { return x - y; });
+      var now = await answer(from, to, facts, originally), named = [];
+      (now.hops || []).forEach(function (hop) {
+        hopIssues(hop.from, hop.to, facts).forEach(function (found) {
+          if (!found.issue.originally || !holds(found.issue.condition, facts)) return;
+          found.issue.originally.forEach(function (node) {
+            if (node !== from && named.indexOf(node) < 0) named.push(node);
+          });
+        });
+      });
+      named.sort(function (x, y) { return x - y; });
+      await need(named);
+      return { conditions: offered, originally: named };
+    }
+
+    function listOf(bits) {
+      var list = [];
+      for (var c = 0; c < core.conditions.length; c++) if (bits & (1 << c)) list.push(c);
+      return list;
+    }
+
+    return {
+      need: need, nodeIndex: nodeIndex, ref: ref, versionName: versionName, title: title, url: url,
+      successors: successors, search: search, hopDetails: hopDetails,
+      refusals: refusals, answer: answer, choices: choices
+    };
   }
 
-  /* The engine, for themes and tests: edges(facts) with facts an object of
-     condition indices, path(edges, from, to) and hopDetails(route, facts,
-     originally) over node indices of data/graph.js. */
-  window.UpgradeAtlasPaths = { edges: edges, path: path, hopDetails: hopDetails };
+  /* The engine, for themes and tests. `answer(from, to, conditions,
+     originally)` takes names (`product@version` or an alias, condition
+     names) and resolves to { path, issues, hops, refusals }, or null when a
+     version is unknown; `engine()` gives the lower-level pieces over version
+     numbers. Each call to `answer` starts a fresh engine. */
+  window.UpgradeAtlasPaths = {
+    data: core,
+    engine: createEngine,
+    answer: async function (fromName, toName, conditions, originallyName) {
+      var engine = createEngine();
+      var from = await engine.nodeIndex(fromName), to = await engine.nodeIndex(toName);
+      var originally = originallyName ? await engine.nodeIndex(originallyName) : -1;
+      if (from < 0 || to < 0 || (originallyName && originally < 0)) return null;
+      var result = await engine.answer(from, to, factsNamed(conditions), originally);
+      var issues = [];
+      (result.hops || []).forEach(function (hop) {
+        hop.issues.forEach(function (found) { issues.push(found.issue.title); });
+      });
+      return {
+        path: result.route && result.route.map(engine.ref),
+        issues: issues, hops: result.hops, refusals: result.refusals
+      };
+    }
+  };
 
-  var root = document.body.getAttribute("data-root") || "";
+  // ---- The page --------------------------------------------------------------
+
   var form = document.getElementById("finder");
-  var answer = document.getElementById("answer");
-  if (!form || !answer) return;
+  var answerBox = document.getElementById("answer");
+  var choicesBox = document.getElementById("finder-choices");
+  if (!form || !answerBox || !choicesBox) return;
+
+  var engine = createEngine();
 
   function element(tag, className, text) {
     var e = document.createElement(tag);
@@ -148,134 +451,306 @@
     return a;
   }
 
+  /* HTML the build rendered from Markdown for this page. */
+  function prose(tag, html) {
+    var e = element(tag, "prose");
+    e.innerHTML = html;
+    return e;
+  }
+
+  function pageUrl(kind, id) { return core.urls[kind].replace("{" + kind + "}", id); }
+
   var severityOrder = { blocking: 0, warning: 1, info: 2 };
   var severityLabel = { blocking: "Blocking", warning: "Warning", info: "Info" };
 
-  function render(from, to, facts, names, originally) {
-    answer.textContent = "";
-    var given = names.slice();
-    if (originally >= 0 && originally !== from) given.push("originally " + data.nodes[originally].title);
-    var under = given.length ? " (" + given.join(", ") + ")" : "";
-    var heading = element("h2", "", "From " + data.nodes[from].title + " to " + data.nodes[to].title);
-    answer.appendChild(heading);
-    var route = path(edges(facts), from, to);
-    answer.setAttribute("data-path", route ? route.map(function (n) { return data.nodes[n].ref; }).join(" ") : "");
-    /* Scenarios that refuse the direct upgrade explain the detour. */
-    data.scenarios.forEach(function (s) {
-      if (s.supported || !holds(s.condition, facts) || s.from.indexOf(from) < 0 || s.to.indexOf(to) < 0) return;
-      var why = element("p", "note refusal", "Not supported as a direct upgrade: ");
-      why.appendChild(link(s.url, s.title));
-      answer.appendChild(why);
+  // ---- Choosing versions
+
+  function picker(side) {
+    var productSelect = document.getElementById(side + "-product");
+    var versionSelect = document.getElementById(side);
+    core.products.forEach(function (product, p) {
+      if (product.versions) productSelect.appendChild(new Option(product.name, String(p)));
     });
-    if (!route) {
-      answer.appendChild(element("p", "verdict no", "No supported upgrade path" + under + "."));
-      return;
-    }
-    if (route.length === 1) {
-      answer.appendChild(element("p", "verdict yes", "Nothing to do: this is the same version."));
-      return;
-    }
-    var hops = hopDetails(route, facts, originally);
-    var count = route.length - 1;
-    answer.appendChild(element("p", "verdict yes", count === 1 ? "A direct upgrade" + under + "." : count + " hops" + under + "."));
-    var summary = element("p", "route");
-    route.forEach(function (n, i) {
-      if (i) summary.appendChild(document.createTextNode(" → "));
-      summary.appendChild(link(data.nodes[n].url, data.nodes[n].title));
-    });
-    answer.appendChild(summary);
-    var list = element("ol", "hops");
-    hops.forEach(function (hop) {
-      var item = element("li");
-      var head = element("p", "hop-head");
-      head.appendChild(link(data.nodes[hop.from].url, data.nodes[hop.from].title));
-      head.appendChild(document.createTextNode(" → "));
-      head.appendChild(link(data.nodes[hop.to].url, data.nodes[hop.to].title));
-      item.appendChild(head);
-      var why = element("p", "meta");
-      if (hop.scenarios.length) {
-        why.appendChild(document.createTextNode("Scenario: "));
-        hop.scenarios.forEach(function (s, i) {
-          if (i) why.appendChild(document.createTextNode(", "));
-          why.appendChild(link(s.url, s.title));
-        });
-      } else {
-        why.textContent = "Allowed by the upgrade rules of " + data.products[data.nodes[hop.from].product].name + ".";
+    /* Fills the version list of a product, choosing `chosen` (or the
+       oldest version to start from, the newest to reach). Only the product
+       picked last fills the list, however fast its part loads. */
+    var picked = 0;
+    async function showProduct(p, chosen) {
+      var mine = ++picked;
+      productSelect.value = String(p);
+      versionSelect.disabled = true;
+      await engine.need([firstNode[p]]);
+      if (mine !== picked) return;
+      versionSelect.textContent = "";
+      var count = core.products[p].versions;
+      var pick = chosen >= 0 ? chosen : (side === "from" ? firstNode[p] : firstNode[p] + count - 1);
+      for (var node = firstNode[p]; node < firstNode[p] + count; node++) {
+        versionSelect.appendChild(new Option(engine.versionName(node), engine.ref(node), node === pick, node === pick));
       }
-      item.appendChild(why);
-      var issues = hop.issues.slice().sort(function (x, y) {
-        return severityOrder[data.issues[x.issue].severity] - severityOrder[data.issues[y.issue].severity];
+      versionSelect.disabled = false;
+    }
+    productSelect.addEventListener("change", function () {
+      if (productSelect.value === "") {
+        picked++;
+        versionSelect.textContent = "";
+        versionSelect.appendChild(new Option("Pick a product first", ""));
+        versionSelect.disabled = true;
+        refreshChoices();
+        return;
+      }
+      showProduct(Number(productSelect.value), -1).then(refreshChoices, failed);
+    });
+    versionSelect.addEventListener("change", refreshChoices);
+    return { showProduct: showProduct, select: versionSelect };
+  }
+
+  var pickers = { from: picker("from"), to: picker("to") };
+
+  function failed(error) {
+    say("The path finder could not load its data (" + error.message + ").");
+  }
+
+  // ---- Conditions and where the server began
+
+  /* The conditions ticked, by index: from the URL, then as boxes change. */
+  var ticked = {};
+  var conditionsBox = element("div");
+  var originallyBox = element("div");
+  choicesBox.appendChild(conditionsBox);
+  choicesBox.appendChild(originallyBox);
+
+  /* The boxes of the conditions that change this answer. They are rebuilt
+     only when that list changes, so that a box keeps the focus when ticked. */
+  function showConditions(offered) {
+    var key = offered.join(",");
+    if (conditionsBox.getAttribute("data-offered") === key && conditionsBox.firstChild) return;
+    conditionsBox.setAttribute("data-offered", key);
+    conditionsBox.textContent = "";
+    if (!offered.length) {
+      if (core.conditions.length) {
+        conditionsBox.appendChild(element("p", "meta", "None of the declared conditions changes the answer for these versions."));
+      }
+      return;
+    }
+    var set = element("fieldset", "conditions");
+    set.appendChild(element("legend", "", "Conditions that change this answer"));
+    set.appendChild(element("p", "meta", "Tick those that hold."));
+    offered.forEach(function (c) {
+      var condition = core.conditions[c];
+      var line = element("p", "check");
+      var box = element("input");
+      box.type = "checkbox";
+      box.id = "if-" + c;
+      box.name = "if";
+      box.value = condition.name;
+      box.defaultChecked = !!ticked[c];
+      box.addEventListener("change", function () {
+        ticked[c] = box.checked;
+        refreshChoices();
       });
-      if (issues.length) {
-        var ul = element("ul", "issues");
-        issues.forEach(function (found) {
-          var issue = data.issues[found.issue];
-          var li = element("li", "issue " + issue.severity);
-          li.setAttribute("data-title", issue.title);
-          var p = element("p", "issue-head");
-          p.appendChild(element("span", "severity " + issue.severity, severityLabel[issue.severity]));
-          p.appendChild(document.createTextNode(" "));
-          p.appendChild(element("strong", "", issue.title));
-          li.appendChild(p);
-          if (issue.components.length) {
-            var affects = element("p", "meta", "Affects: ");
-            issue.components.forEach(function (c, i) {
-              if (i) affects.appendChild(document.createTextNode(", "));
-              affects.appendChild(link(c.url, c.name));
-            });
-            li.appendChild(affects);
-          }
-          var origin = element("p", "meta", "From ");
-          if (found.origin) origin.appendChild(link(found.origin.url, found.origin.title));
-          else origin.appendChild(link(data.nodes[found.version].url, "moving past " + data.nodes[found.version].title));
-          li.appendChild(origin);
-          ul.appendChild(li);
-        });
-        item.appendChild(ul);
-      }
-      list.appendChild(item);
+      var label = element("label", "", condition.description || condition.name);
+      label.htmlFor = box.id;
+      line.appendChild(box);
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(label);
+      set.appendChild(line);
     });
-    answer.appendChild(list);
+    conditionsBox.appendChild(set);
   }
 
-  /* A version named by id or by alias: "deb@11" or "deb@bullseye". */
-  function nodeIndex(ref) {
-    for (var i = 0; i < data.nodes.length; i++) if (data.nodes[i].ref === ref) return i;
-    var at = ref.indexOf("@");
-    if (at < 0) return -1;
-    var product = ref.slice(0, at), name = ref.slice(at + 1);
-    for (var j = 0; j < data.nodes.length; j++) {
-      var node = data.nodes[j];
-      if (data.products[node.product].id === product && (node.aliases || []).indexOf(name) >= 0) return j;
-    }
-    return -1;
+  /* "Originally installed as", only when an issue on the path depends on it. */
+  function showOriginally(named, from, originally) {
+    var choices = named.filter(function (node) { return node !== from; });
+    if (originally >= 0 && originally !== from && choices.indexOf(originally) < 0) choices.push(originally);
+    var key = choices.join(",");
+    if (originallyBox.getAttribute("data-named") === key) return;
+    originallyBox.setAttribute("data-named", key);
+    originallyBox.textContent = "";
+    if (!choices.length) return;
+    var line = element("p", "originally");
+    var label = element("label", "", "Originally installed as");
+    label.htmlFor = "originally";
+    var select = element("select");
+    select.id = "originally";
+    select.name = "originally";
+    var now = !(originally >= 0 && originally !== from);
+    select.appendChild(new Option("The version it runs now", "", now, now));
+    choices.forEach(function (node) {
+      var chosen = node === originally;
+      select.appendChild(new Option(engine.title(node), engine.ref(node), chosen, chosen));
+    });
+    select.addEventListener("change", refreshChoices);
+    line.appendChild(label);
+    line.appendChild(document.createTextNode(" "));
+    line.appendChild(select);
+    originallyBox.appendChild(line);
+    originallyBox.appendChild(element("p", "meta", "Some issues on this path depend on the version the server was first installed as."));
   }
 
-  var query = new URLSearchParams(window.location.search);
-  var fromSelect = document.getElementById("from");
-  var toSelect = document.getElementById("to");
-  if (!query.get("to") && toSelect.options.length) toSelect.selectedIndex = toSelect.options.length - 1;
-  var from = nodeIndex(query.get("from") || "");
-  var to = nodeIndex(query.get("to") || "");
-  if (from >= 0) fromSelect.value = data.nodes[from].ref;
-  if (to >= 0) toSelect.value = data.nodes[to].ref;
-  var facts = {};
-  var names = [];
-  query.getAll("if").forEach(function (name) {
-    for (var c = 0; c < data.conditions.length; c++) {
-      if (data.conditions[c].name === name && !facts[c]) {
-        facts[c] = true;
-        names.push(name);
-        var box = document.getElementById("if-" + name);
-        if (box) box.checked = true;
+  function chosenVersion(side) {
+    var select = pickers[side].select;
+    return select.disabled ? "" : select.value;
+  }
+
+  /* After the pair or a condition changed: the choices for the new question. */
+  var generation = 0;
+  async function refreshChoices() {
+    var mine = ++generation;
+    var chosen = originallyBox.querySelector("select");
+    try {
+      var from = chosenVersion("from") ? await engine.nodeIndex(chosenVersion("from")) : -1;
+      var to = chosenVersion("to") ? await engine.nodeIndex(chosenVersion("to")) : -1;
+      var originally = chosen && chosen.value ? await engine.nodeIndex(chosen.value) : -1;
+      if (from < 0 || to < 0) {
+        if (mine === generation) { showConditions([]); showOriginally([], from, -1); }
+        return;
       }
+      var found = await engine.choices(from, to, ticked, originally);
+      if (mine !== generation) return;
+      say("");
+      showConditions(found.conditions);
+      showOriginally(found.originally, from, originally);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (!chosenVersion("from") || !chosenVersion("to")) {
+      event.preventDefault();
+      say("Pick a product and a version on both sides.");
     }
   });
-  var originally = nodeIndex(query.get("originally") || "");
-  var originallySelect = document.getElementById("originally");
-  if (originallySelect && originally >= 0) originallySelect.value = data.nodes[originally].ref;
-  if (from >= 0 && to >= 0) render(from, to, facts, names, originally);
-  else if (query.get("from") || query.get("to")) {
-    answer.appendChild(element("p", "note", "That version is not in this knowledge base; pick one from the lists."));
+
+  // ---- The answer
+
+  function givenWords(conditions, facts, originally, from) {
+    var clauses = conditions.filter(function (c) { return facts[c]; })
+      .map(function (c) { return core.conditions[c].clause; });
+    if (originally >= 0 && originally !== from) clauses.push("the server was originally " + engine.title(originally));
+    if (clauses.length) return "If " + clauses.join(" and ") + ":";
+    if (conditions.length) return "If none of the conditions above holds:";
+    return "";
   }
+
+  function verdictWords(route) {
+    if (!route) return "No supported upgrade path.";
+    if (route.length === 1) return "Nothing to do: this is the same version.";
+    if (route.length === 2) return "A direct upgrade.";
+    return (route.length - 1) + " hops.";
+  }
+
+  function issueItem(found) {
+    var issue = found.issue;
+    var li = element("li", "issue " + issue.severity);
+    li.setAttribute("data-title", issue.title);
+    var head = element("p", "issue-head");
+    head.appendChild(element("span", "severity " + issue.severity, severityLabel[issue.severity]));
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(element("strong", "", issue.title));
+    li.appendChild(head);
+    if (issue.only_if) li.appendChild(element("p", "condition", issue.only_if));
+    if (issue.applies_if) li.appendChild(element("p", "condition", issue.applies_if));
+    if (issue.body) li.appendChild(prose("div", issue.body));
+    if (issue.components && issue.components.length) {
+      var affects = element("p", "meta", "Affects: ");
+      issue.components.forEach(function (c, i) {
+        if (i) affects.appendChild(document.createTextNode(", "));
+        affects.appendChild(link(pageUrl("component", c.id), c.name));
+      });
+      li.appendChild(affects);
+    }
+    var origin = element("p", "meta", "From ");
+    if (found.origin) origin.appendChild(link(pageUrl("scenario", found.origin.id), found.origin.title));
+    else origin.appendChild(link(engine.url(found.version), "moving past " + engine.title(found.version)));
+    li.appendChild(origin);
+    return li;
+  }
+
+  function hopItem(hop) {
+    var item = element("li", "hop");
+    var head = element("h3", "hop-head");
+    head.appendChild(link(engine.url(hop.from), engine.title(hop.from)));
+    head.appendChild(document.createTextNode(" → "));
+    head.appendChild(link(engine.url(hop.to), engine.title(hop.to)));
+    item.appendChild(head);
+    if (!hop.scenarios.length) {
+      item.appendChild(element("p", "meta", "Allowed by the upgrade rules of " + core.products[productOf(hop.from)].name + "."));
+    }
+    hop.scenarios.forEach(function (s) {
+      var why = element("p", "meta", "Scenario: ");
+      why.appendChild(link(pageUrl("scenario", s.id), s.title));
+      item.appendChild(why);
+      if (s.steps.length) {
+        var steps = element("ol", "steps");
+        s.steps.forEach(function (html) { steps.appendChild(prose("li", html)); });
+        item.appendChild(steps);
+      }
+    });
+    var issues = hop.issues.slice().sort(function (x, y) {
+      return severityOrder[x.issue.severity] - severityOrder[y.issue.severity];
+    });
+    if (issues.length) {
+      var list = element("ul", "issues");
+      issues.forEach(function (found) { list.appendChild(issueItem(found)); });
+      item.appendChild(list);
+    }
+    return item;
+  }
+
+  function showAnswer(result, conditions) {
+    answerBox.textContent = "";
+    var from = result.from, to = result.to, route = result.route;
+    answerBox.appendChild(element("h2", "", "From " + engine.title(from) + " to " + engine.title(to)));
+    answerBox.setAttribute("data-path", route ? route.map(engine.ref).join(" ") : "");
+    result.refusals.forEach(function (s) {
+      var why = element("p", "note refusal", "Not supported as a direct upgrade: ");
+      why.appendChild(link(pageUrl("scenario", s.id), s.title));
+      answerBox.appendChild(why);
+    });
+    var given = givenWords(conditions, result.facts, result.originally, from);
+    if (given) answerBox.appendChild(element("p", "given", given));
+    answerBox.appendChild(element("p", "verdict " + (route ? "yes" : "no"), verdictWords(route)));
+    if (!route || route.length < 2) return;
+    var summary = element("p", "route");
+    route.forEach(function (node, i) {
+      if (i) summary.appendChild(document.createTextNode(" → "));
+      summary.appendChild(link(engine.url(node), engine.title(node)));
+    });
+    answerBox.appendChild(summary);
+    var list = element("ol", "hops");
+    result.hops.forEach(function (hop) { list.appendChild(hopItem(hop)); });
+    answerBox.appendChild(list);
+  }
+
+  // ---- Start: the question in the URL, if any
+
+  async function start() {
+    var query = new URLSearchParams(window.location.search);
+    ticked = factsNamed(query.getAll("if"));
+    var fromName = query.get("from") || "", toName = query.get("to") || "";
+    var originallyName = query.get("originally") || "";
+    var from = fromName ? await engine.nodeIndex(fromName) : -1;
+    var to = toName ? await engine.nodeIndex(toName) : -1;
+    var originally = originallyName ? await engine.nodeIndex(originallyName) : -1;
+    if (from >= 0) await pickers.from.showProduct(productOf(from), from);
+    if (to >= 0) await pickers.to.showProduct(productOf(to), to);
+    form.hidden = false;
+    if (from < 0 || to < 0) {
+      if (fromName || toName) {
+        answerBox.appendChild(element("p", "note", "That version is not in this knowledge base; pick one from the lists."));
+      }
+      return;
+    }
+    answerBox.appendChild(element("p", "meta", "Finding the path…"));
+    var found = await engine.choices(from, to, ticked, originally);
+    showConditions(found.conditions);
+    showOriginally(found.originally, from, originally);
+    showAnswer(await engine.answer(from, to, ticked, originally), found.conditions);
+  }
+
+  start().catch(function (error) {
+    form.hidden = false;
+    failed(error);
+  });
 })();

@@ -1,0 +1,412 @@
+//! The path finder: its page and its data.
+//!
+//! The page holds no choice that grows with the knowledge base: its script
+//! fills the product lists from the data's small core and each version list
+//! from that product's part. The data is split so that one answer loads only
+//! what its search reaches:
+//!
+//! - `data/graph.js`, the core: the declared conditions (with the words the
+//!   answer uses for them), the URL patterns of pages, and each product's id,
+//!   name and number of versions, which number the versions (product by
+//!   product in id order, oldest first, as the model does);
+//! - `data/graph/<product>.js`, one part a product: its versions (ids, names,
+//!   aliases, their own issues), its upgrade rules, and every scenario that
+//!   starts from it (a scenario's `from` names one product), with the
+//!   scenario's issues and steps. That is all the search needs to follow the
+//!   edges that leave the product's versions, and all an answer shows about
+//!   a hop that starts there.
+//!
+//! Both are JavaScript files loaded with `<script>`, since browsers refuse
+//! `fetch` on `file://`. Issue texts and steps are Markdown rendered here,
+//! for the finder page, by the renderer the `markdown` filter uses: the
+//! script inserts HTML only from these fields.
+
+use serde::Serialize;
+
+use super::links::Links;
+use super::urls::{self, Urls};
+use super::{DataFile, Planner, data};
+use crate::graph::affected_components;
+use crate::model::{Condition, ConditionDef, Issue, NodeId, Policy};
+
+/// The core every answer loads.
+pub const CORE_SCRIPT: &str = "data/graph.js";
+/// The folder of the per-product parts, from the site root.
+pub const PARTS_FOLDER: &str = "data/graph/";
+
+/// Where a product's part is, from the site root.
+pub fn part_path(product_id: &str) -> String {
+    format!("{PARTS_FOLDER}{product_id}.js")
+}
+
+#[derive(Serialize)]
+struct Core<'a> {
+    /// 2: a core and one part a product (1 was one file with everything).
+    format: u32,
+    conditions: Vec<CoreCondition<'a>>,
+    urls: PageUrls,
+    parts: &'static str,
+    products: Vec<CoreProduct<'a>>,
+}
+
+#[derive(Serialize)]
+struct CoreCondition<'a> {
+    name: &'a str,
+    description: &'a str,
+    /// "the server is a replica", for "If the server is a replica".
+    clause: String,
+}
+
+/// Page URLs from the site root, with `{product}`, `{version}`,
+/// `{scenario}` and `{component}` to replace by ids.
+#[derive(Serialize)]
+struct PageUrls {
+    version: String,
+    scenario: String,
+    component: String,
+}
+
+#[derive(Serialize)]
+struct CoreProduct<'a> {
+    id: &'a str,
+    name: &'a str,
+    versions: usize,
+}
+
+#[derive(Serialize)]
+struct Part<'a> {
+    versions: Vec<PartVersion<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rules: Vec<PartRule<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    scenarios: Vec<PartScenario<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    issues: Vec<PartIssue<'a>>,
+}
+
+#[derive(Serialize)]
+struct PartVersion<'a> {
+    id: &'a str,
+    /// Only when it differs from the id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    aliases: &'a [String],
+    /// Its own issues, as indices into the part's `issues`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    issues: Vec<usize>,
+}
+
+/// `when` and `unless` as condition indices; absent when always true.
+#[derive(Serialize)]
+struct When<'a> {
+    #[serde(skip_serializing_if = "<[usize]>::is_empty")]
+    when: &'a [usize],
+    #[serde(skip_serializing_if = "<[usize]>::is_empty")]
+    unless: &'a [usize],
+}
+
+fn when(condition: &Condition) -> Option<When<'_>> {
+    (!condition.is_always()).then_some(When {
+        when: &condition.when,
+        unless: &condition.unless,
+    })
+}
+
+#[derive(Serialize)]
+struct PartRule<'a> {
+    policy: &'static str,
+    /// Version indices within the product.
+    members: &'a [usize],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    stops: Vec<PartStop<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<When<'a>>,
+}
+
+#[derive(Serialize)]
+struct PartStop<'a> {
+    version: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<When<'a>>,
+}
+
+#[derive(Serialize)]
+struct PartScenario<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    unsupported: bool,
+    /// Version numbers (node ids) of the whole knowledge base.
+    from: &'a [NodeId],
+    to: &'a [NodeId],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<When<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    issues: Vec<usize>,
+    /// Each step as HTML.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    steps: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PartIssue<'a> {
+    title: &'a str,
+    severity: &'static str,
+    /// The body as HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    components: Vec<PartComponent<'a>>,
+    /// `applies_if.originally`, as node ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    originally: Option<&'a [NodeId]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<When<'a>>,
+    /// "Only if the server is a replica.", as version pages say it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    only_if: Option<String>,
+    /// "Only if the server was originally …", as version pages say it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applies_if: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PartComponent<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+/// A declared condition as a clause: "The server is a replica." reads
+/// "the server is a replica"; a description that starts with a name
+/// ("MySQL …") keeps its capital. Without a description, "`name` holds".
+pub fn fact_clause(def: &ConditionDef) -> String {
+    let text = def.description.trim().trim_end_matches('.');
+    if text.is_empty() {
+        return format!("`{}` holds", def.name);
+    }
+    let first_word = text.split_whitespace().next().unwrap_or_default();
+    if first_word.chars().skip(1).any(char::is_uppercase) {
+        return text.to_owned();
+    }
+    let mut chars = text.chars();
+    let first: String = chars
+        .next()
+        .into_iter()
+        .flat_map(char::to_lowercase)
+        .collect();
+    first + chars.as_str()
+}
+
+/// `window.NAME["key"] = {...};` with the registry created when missing.
+/// The JSON is written as a literal (it is valid JavaScript), with `<`,
+/// U+2028 and U+2029 escaped: they can only occur inside its strings.
+fn part_script(registry: &str, key: &str, json: &str) -> String {
+    let literal = json
+        .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029");
+    let key = serde_json::to_string(key).expect("strings serialize");
+    format!(
+        "window.{registry} = window.{registry} || {{}};\nwindow.{registry}[{key}] = {literal};\n"
+    )
+}
+
+/// A site path as the scripts use it: from the site root.
+fn site_url(urls: Urls, path: &str) -> String {
+    urls.relative("index.html", path)
+}
+
+impl<'m> Planner<'m> {
+    /// The core and one part a product.
+    pub(super) fn finder_files(&self) -> Vec<DataFile> {
+        let model = self.model;
+        let links = Links::new(model, self.urls);
+        let mut files = vec![DataFile {
+            path: CORE_SCRIPT.into(),
+            bytes: data::script("UPGRADE_ATLAS_GRAPH", &self.finder_core()).into_bytes(),
+        }];
+        let mut from_product: Vec<Vec<usize>> = vec![Vec::new(); model.products.len()];
+        for (s, scenario) in model.scenarios.iter().enumerate() {
+            if let Some(&first) = scenario.from.first() {
+                from_product[model.nodes[first].product].push(s);
+            }
+        }
+        for (p, scenarios) in from_product.iter().enumerate() {
+            let json = serde_json::to_string(&self.finder_part(&links, p, scenarios))
+                .expect("finder parts serialize");
+            files.push(DataFile {
+                path: part_path(&model.products[p].id),
+                bytes: part_script("UPGRADE_ATLAS_GRAPH_PARTS", &model.products[p].id, &json)
+                    .into_bytes(),
+            });
+        }
+        files
+    }
+
+    fn finder_core(&self) -> String {
+        let model = self.model;
+        let placeholder = |name: &str| format!("{{{name}}}");
+        let core = Core {
+            format: 2,
+            conditions: model
+                .site
+                .conditions
+                .iter()
+                .map(|c| CoreCondition {
+                    name: &c.name,
+                    description: &c.description,
+                    clause: fact_clause(c),
+                })
+                .collect(),
+            urls: PageUrls {
+                version: site_url(
+                    self.urls,
+                    &Urls::version_path(&placeholder("product"), &placeholder("version")),
+                ),
+                scenario: site_url(self.urls, &Urls::scenario_path(&placeholder("scenario"))),
+                component: site_url(self.urls, &Urls::component_path(&placeholder("component"))),
+            },
+            parts: PARTS_FOLDER,
+            products: model
+                .products
+                .iter()
+                .map(|p| CoreProduct {
+                    id: &p.id,
+                    name: &p.name,
+                    versions: p.versions.len(),
+                })
+                .collect(),
+        };
+        serde_json::to_string(&core).expect("the finder core serializes")
+    }
+
+    /// Everything about one product an answer may need: `scenarios` are
+    /// those that start from it, in id order.
+    fn finder_part(&self, links: &Links, p: usize, scenarios: &[usize]) -> Part<'m> {
+        let model = self.model;
+        let product = &model.products[p];
+        let mut issues: Vec<PartIssue<'m>> = Vec::new();
+        let mut add = |issue: &'m Issue| {
+            issues.push(self.finder_issue(links, issue));
+            issues.len() - 1
+        };
+        let versions = product
+            .versions
+            .iter()
+            .map(|v| PartVersion {
+                id: &v.id,
+                name: (v.name != v.id).then_some(v.name.as_str()),
+                aliases: &v.aliases,
+                issues: v.issues.iter().map(&mut add).collect(),
+            })
+            .collect();
+        let rules = product
+            .rules
+            .iter()
+            .filter(|r| r.policy != Policy::None)
+            .map(|rule| PartRule {
+                policy: match rule.policy {
+                    Policy::Sequential => "sequential",
+                    _ => "any-newer",
+                },
+                members: &rule.members,
+                stops: rule
+                    .stops
+                    .iter()
+                    .map(|s| PartStop {
+                        version: s.version,
+                        condition: when(&s.condition),
+                    })
+                    .collect(),
+                condition: when(&rule.condition),
+            })
+            .collect();
+        let scenarios = scenarios
+            .iter()
+            .map(|&s| {
+                let scenario = &model.scenarios[s];
+                PartScenario {
+                    id: &scenario.id,
+                    title: &scenario.title,
+                    unsupported: !scenario.supported,
+                    from: &scenario.from,
+                    to: &scenario.to,
+                    condition: when(&scenario.condition),
+                    issues: scenario.issues.iter().map(&mut add).collect(),
+                    steps: scenario
+                        .steps
+                        .iter()
+                        .map(|step| links.markdown(urls::PATHS, step))
+                        .collect(),
+                }
+            })
+            .collect();
+        Part {
+            versions,
+            rules,
+            scenarios,
+            issues,
+        }
+    }
+
+    fn finder_issue(&self, links: &Links, issue: &'m Issue) -> PartIssue<'m> {
+        let model = self.model;
+        PartIssue {
+            title: &issue.title,
+            severity: issue.severity.word(),
+            body: issue
+                .body
+                .as_deref()
+                .map(|body| links.markdown(urls::PATHS, body)),
+            components: affected_components(model, issue)
+                .into_iter()
+                .map(|c| PartComponent {
+                    id: &model.components[c].id,
+                    name: &model.components[c].name,
+                })
+                .collect(),
+            originally: issue.originally.as_deref(),
+            condition: when(&issue.condition),
+            only_if: self.only_if(&issue.condition),
+            applies_if: issue.originally.as_deref().map(|nodes| {
+                format!(
+                    "Only if the server was originally {}.",
+                    self.describe_nodes(nodes)
+                )
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn condition(description: &str) -> ConditionDef {
+        ConditionDef {
+            name: "c".into(),
+            description: description.into(),
+        }
+    }
+
+    #[test]
+    fn clauses_read_inside_a_sentence() {
+        assert_eq!(
+            fact_clause(&condition("The server is a replica.")),
+            "the server is a replica"
+        );
+        assert_eq!(
+            fact_clause(&condition("MySQL runs in a cluster.")),
+            "MySQL runs in a cluster"
+        );
+        assert_eq!(fact_clause(&condition("")), "`c` holds");
+    }
+
+    #[test]
+    fn parts_cannot_be_closed_by_content() {
+        let out = part_script("R", "a", r#"{"t":"</script><!--"}"#);
+        assert!(!out.contains('<'), "{out}");
+        assert!(out.ends_with("window.R[\"a\"] = {\"t\":\"\\u003c/script>\\u003c!--\"};\n"));
+    }
+}

@@ -1,0 +1,202 @@
+//! Markdown -> HTML for the page it lands on: `@` references and
+//! site-relative paths made relative to that page, raw HTML escaped unless
+//! the site allows it. The render stage's `markdown` filter and `url`
+//! function use it, and so does the path finder's data, whose issue texts
+//! and steps are rendered here for the finder page, so that the finder
+//! shows them exactly as pages do and never inserts unescaped content.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+
+use super::Urls;
+use crate::markdown;
+use crate::model::{Model, Target};
+
+/// Everything the `markdown` filter and `url` function need, shared by all
+/// pages (and by the path finder's data, rendered for the finder page).
+pub struct Links {
+    /// `@` reference (without the `@`) -> site path.
+    targets: HashMap<String, String>,
+    urls: Urls,
+    raw_html: bool,
+}
+
+impl Links {
+    pub fn new(model: &Model, urls: Urls) -> Links {
+        let mut targets = HashMap::new();
+        let mut add = |reference: String, target: Target| {
+            targets.insert(reference, Urls::target(model, target));
+        };
+        for (p, product) in model.products.iter().enumerate() {
+            add(product.id.clone(), Target::Product(p));
+            for version in &product.versions {
+                for name in std::iter::once(&version.id).chain(&version.aliases) {
+                    add(
+                        format!("{}@{name}", product.id),
+                        Target::Version(version.node),
+                    );
+                }
+            }
+        }
+        for (s, scenario) in model.scenarios.iter().enumerate() {
+            add(format!("scenario:{}", scenario.id), Target::Scenario(s));
+        }
+        for (c, component) in model.components.iter().enumerate() {
+            add(format!("component:{}", component.id), Target::Component(c));
+        }
+        Links {
+            targets,
+            urls,
+            raw_html: model.site.raw_html,
+        }
+    }
+
+    /// Where a Markdown destination points from `page`: `@` references and
+    /// site-relative paths are made relative to the page; others stay.
+    fn rewrite(&self, page: &str, destination: &str) -> Option<String> {
+        if destination.starts_with('@') {
+            self.resolve(page, destination)
+        } else {
+            Some(self.urls.written(page, destination))
+        }
+    }
+
+    fn rewritten<'a>(
+        &self,
+        page: &str,
+        destination: pulldown_cmark::CowStr<'a>,
+    ) -> pulldown_cmark::CowStr<'a> {
+        self.rewrite(page, &destination)
+            .map_or(destination, Into::into)
+    }
+
+    pub fn resolve(&self, page: &str, destination: &str) -> Option<String> {
+        let reference = destination.strip_prefix('@')?;
+        let (reference, fragment) = match reference.split_once('#') {
+            Some((r, f)) => (r, format!("#{f}")),
+            None => (reference, String::new()),
+        };
+        let target = self.targets.get(reference)?;
+        Some(self.urls.relative(page, &format!("{target}{fragment}")))
+    }
+
+    /// Markdown -> HTML for the page at `page`: `@` links resolved, raw HTML
+    /// escaped unless allowed, headings kept below the page's own, footnote
+    /// ids prefixed so they cannot clash with the page's ids.
+    pub fn markdown(&self, page: &str, text: &str) -> String {
+        let events =
+            pulldown_cmark::Parser::new_ext(text, markdown::options()).map(|event| match event {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: self.rewritten(page, dest_url),
+                    title,
+                    id,
+                }),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: self.rewritten(page, dest_url),
+                    title,
+                    id,
+                }),
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => Event::Start(Tag::Heading {
+                    level: demote(level),
+                    id,
+                    classes,
+                    attrs,
+                }),
+                Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+                Event::Html(html) | Event::InlineHtml(html) if !self.raw_html => Event::Text(html),
+                Event::FootnoteReference(label) => {
+                    Event::FootnoteReference(format!("fn-{label}").into())
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into()))
+                }
+                other => other,
+            });
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events);
+        html
+    }
+}
+
+/// Markdown headings sit below the page's `h1` and section `h2`s.
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links() -> Links {
+        Links {
+            targets: [("a@1.0".to_owned(), "products/a/1.0/index.html".to_owned())]
+                .into_iter()
+                .collect(),
+            urls: Urls { pretty: false },
+            raw_html: false,
+        }
+    }
+
+    #[test]
+    fn markdown_resolves_references_from_the_page() {
+        let html = links().markdown("products/b/index.html", "See [A 1.0](@a@1.0#to-b-2).");
+        assert!(
+            html.contains(r#"href="../../products/a/1.0/index.html#to-b-2""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn markdown_paths_are_relative_to_the_site_root() {
+        let html = links().markdown(
+            "products/b/index.html",
+            "![logo](img/logo.png) [guide](guide.pdf)",
+        );
+        assert!(html.contains(r#"src="../../img/logo.png""#), "{html}");
+        assert!(html.contains(r#"href="../../guide.pdf""#), "{html}");
+    }
+
+    #[test]
+    fn markdown_escapes_raw_html_and_demotes_headings() {
+        let html = links().markdown(
+            "index.html",
+            "# Top\n\n<script>alert(1)</script>\n\nx <b>y</b>",
+        );
+        assert!(html.contains("<h3>Top</h3>"), "{html}");
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn footnote_ids_are_prefixed() {
+        let html = links().markdown("index.html", "Text[^1].\n\n[^1]: Note.");
+        assert!(html.contains("id=\"fn-1\""), "{html}");
+        assert!(!html.contains("id=\"1\""), "{html}");
+    }
+}
