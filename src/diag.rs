@@ -88,10 +88,11 @@ impl Diagnostic {
         out.push_str(&excerpt(&self.span, sources));
         for (span, note) in &self.notes {
             out.push_str(&format!(
-                "\n{}:{}:{}: note: {note}",
-                span.file.display(),
+                "\n{}:{}:{}: note: {}",
+                printable(&span.file.display().to_string()),
                 span.line,
-                span.column
+                span.column,
+                printable(note)
             ));
             out.push_str(&excerpt(span, sources));
         }
@@ -107,14 +108,69 @@ fn excerpt(span: &Span, sources: &Sources) -> String {
     };
     let number = span.line.to_string();
     let pad = " ".repeat(number.len());
-    let shown: String = text.chars().take(160).collect();
-    let caret_at = span.column.saturating_sub(1).min(shown.chars().count());
-    let lead: String = shown
-        .chars()
-        .take(caret_at)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    format!("\n {pad} |\n {number} | {shown}\n {pad} | {lead}^")
+    let shown: Vec<char> = text.chars().take(160).collect();
+    let caret_at = span.column.saturating_sub(1).min(shown.len());
+    // The line as the terminal shows it, escapes and all, with the caret
+    // under the character it points at.
+    let mut line = String::new();
+    let mut lead = String::new();
+    for (at, &c) in shown.iter().enumerate() {
+        let before = line.len();
+        match c {
+            '\t' => line.push('\t'),
+            c => push_printable(&mut line, c),
+        }
+        if at < caret_at {
+            match c {
+                '\t' => lead.push('\t'),
+                _ => lead.extend(std::iter::repeat_n(' ', line[before..].chars().count())),
+            }
+        }
+    }
+    format!("\n {pad} |\n {number} | {line}\n {pad} | {lead}^")
+}
+
+/// Whether a character may reach a terminal as it is. Control characters
+/// (C0, DEL, C1) move the cursor, clear the screen or retitle the window;
+/// the bidirectional overrides and isolates reorder what the reader sees.
+fn is_printable(c: char) -> bool {
+    !(c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+}
+
+fn push_printable(out: &mut String, c: char) {
+    if is_printable(c) {
+        out.push(c);
+    } else {
+        out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+    }
+}
+
+/// Text for a terminal, on one line: every character that is not
+/// [printable](is_printable), line breaks included, written as `\u{1b}`.
+/// Whatever a knowledge base holds, printing it cannot drive the reader's
+/// terminal.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unless(text, |_| false)
+}
+
+/// [`printable`], keeping line feeds: for answers that span several lines.
+pub fn printable_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unless(text, |c| c == '\n')
+}
+
+fn escape_unless(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(|c| is_printable(c) || keep(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if keep(c) {
+            out.push(c);
+        } else {
+            push_printable(&mut out, c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl fmt::Display for Diagnostic {
@@ -123,23 +179,25 @@ impl fmt::Display for Diagnostic {
             Level::Error => "error",
             Level::Warning => "warning",
         };
+        // Names and values from the knowledge base are escaped: a
+        // diagnostic is one line of plain text whatever they hold.
         write!(
             f,
             "{}:{}:{}: {level}: {}",
-            self.span.file.display(),
+            printable(&self.span.file.display().to_string()),
             self.span.line,
             self.span.column,
-            self.message
+            printable(&self.message)
         )?;
         // The hint stays on the same line so that one line says everything.
         if let Some(hint) = &self.hint {
-            write!(f, "; {hint}")?;
+            write!(f, "; {}", printable(hint))?;
         }
         for (span, _) in &self.notes {
             write!(
                 f,
                 "; see also {}:{}:{}",
-                span.file.display(),
+                printable(&span.file.display().to_string()),
                 span.line,
                 span.column
             )?;
@@ -186,11 +244,50 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }
 
-/// "did you mean" for a misspelt name, by edit distance.
+/// How many names a hint lists before it says "and N more".
+pub const HINT_NAMES: usize = 10;
+
+/// Above this many candidates a hint suggests no near name: comparing a
+/// misspelling with every one of them would cost more than it helps.
+pub const MAX_SUGGESTION_CANDIDATES: usize = 1_000;
+
+/// The hint for a name that names nothing: "did you mean `x`? known
+/// products: a, b, c and 17 more", where `what` says what the list holds.
+/// It lists at most [`HINT_NAMES`] names, so that a misspelling in a
+/// knowledge base of thousands of versions gets a short hint.
+pub fn suggest(wrong: &str, what: &str, known: &[&str]) -> String {
+    let listed = list_some(known);
+    match closest(wrong, known.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`? {what}: {listed}"),
+        None => format!("{what}: {listed}"),
+    }
+}
+
+/// "a, b, c" or, past [`HINT_NAMES`] names, "a, b, … j and 17 more".
+pub fn list_some(names: &[&str]) -> String {
+    if names.len() <= HINT_NAMES {
+        return names.join(", ");
+    }
+    let rest = names.len() - HINT_NAMES;
+    format!("{} and {rest} more", names[..HINT_NAMES].join(", "))
+}
+
+/// "did you mean" for a misspelt name, by edit distance; `None` as well
+/// when there are more than [`MAX_SUGGESTION_CANDIDATES`] candidates.
 pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wrong.chars().count() / 3).max(1);
+    let candidates: Vec<&str> = candidates
+        .into_iter()
+        .take(MAX_SUGGESTION_CANDIDATES + 1)
+        .collect();
+    if candidates.len() > MAX_SUGGESTION_CANDIDATES {
+        return None;
+    }
+    let length = wrong.chars().count();
+    let limit = (length / 3).max(1);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: skip the far ones.
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (edit_distance(wrong, c), c))
         .filter(|(d, _)| *d <= limit)
         .min()
@@ -242,6 +339,55 @@ mod tests {
         let d = Diagnostic::error(Span::new("a.yaml", 2, 5), "unknown product");
         let shown = d.render(&sources);
         assert!(shown.ends_with(" 2 | to: zzz\n   |     ^"), "{shown}");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let mut sources = Sources::default();
+        sources.insert("a.yaml".into(), "from: \"\u{1b}]0;PWNED\u{7}\" x\n");
+        let d = Diagnostic::error(
+            Span::new("a\u{1b}[2J.yaml", 1, 20),
+            "unknown product `\u{1b}]0;PWNED\u{7}\u{1b}[2J`\nsecond line",
+        )
+        .with_hint("known: \u{9b}31m, \u{202e}abc");
+        let shown = d.to_string();
+        assert_eq!(
+            shown,
+            "a\\u{1b}[2J.yaml:1:20: error: unknown product `\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J`\\u{a}second line; known: \\u{9b}31m, \\u{202e}abc"
+        );
+        sources.insert(
+            "a\u{1b}[2J.yaml".into(),
+            "from: \"\u{1b}]0;PWNED\u{7}\" x\n",
+        );
+        let rendered = d.render(&sources);
+        assert!(
+            !rendered.chars().any(|c| c.is_control() && c != '\n'),
+            "{rendered}"
+        );
+        // The caret still points at the `x`, after the escapes.
+        let line = "from: \"\\u{1b}]0;PWNED\\u{7}\" x";
+        let caret = format!("{}^", " ".repeat(line.len() - 1));
+        assert!(
+            rendered.ends_with(&format!(" 1 | {line}\n   | {caret}")),
+            "{rendered}"
+        );
+        assert_eq!(printable_lines("a\nb\u{7}"), "a\nb\\u{7}");
+        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn hints_list_a_few_names_and_count_the_rest() {
+        let many: Vec<String> = (0..25).map(|i| format!("v{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(
+            suggest("v7x", "known versions", &many),
+            "did you mean `v7`? known versions: v0, v1, v2, v3, v4, v5, v6, v7, v8, v9 and 15 more"
+        );
+        assert_eq!(suggest("zzz", "known", &["a", "b"]), "known: a, b");
+        let huge: Vec<String> = (0..=MAX_SUGGESTION_CANDIDATES)
+            .map(|i| format!("n{i}"))
+            .collect();
+        assert_eq!(closest("n1x", huge.iter().map(String::as_str)), None);
     }
 
     #[test]

@@ -174,6 +174,18 @@ impl<'m> UpgradeGraph<'m> {
     fn skips(&self) -> Vec<Diagnostic> {
         let model = self.model;
         let mut problems = Vec::new();
+        // Per product, the versions where a sequential rule stops, in order.
+        let sequential_stops: Vec<Vec<usize>> = (model.products.iter())
+            .map(|product| {
+                let mut stops: Vec<usize> = (product.rules.iter())
+                    .filter(|r| r.policy == Policy::Sequential)
+                    .flat_map(|r| r.members.iter().copied())
+                    .collect();
+                stops.sort_unstable();
+                stops.dedup();
+                stops
+            })
+            .collect();
         for scenario in model.scenarios.iter().filter(|s| s.supported) {
             let mut targets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
             for &to in &scenario.to {
@@ -183,13 +195,10 @@ impl<'m> UpgradeGraph<'m> {
             let skip = scenario.from.iter().find_map(|&from| {
                 let a = model.nodes[from];
                 let product = &model.products[a.product];
+                let stops = &sequential_stops[a.product];
+                let next = stops.partition_point(|m| *m <= a.version);
                 targets.get(&a.product)?.iter().find_map(|&b| {
-                    let stop = product
-                        .rules
-                        .iter()
-                        .filter(|r| r.policy == Policy::Sequential)
-                        .flat_map(|r| &r.members)
-                        .find(|m| a.version < **m && **m < b)?;
+                    let stop = stops.get(next).filter(|m| **m < b)?;
                     Some((from, product.versions[b].node, product.versions[*stop].node))
                 })
             });
@@ -258,23 +267,7 @@ impl<'m> UpgradeGraph<'m> {
             let edges = cache
                 .entry(facts.clone())
                 .or_insert_with(|| self.edges(&facts));
-            let mut broken: Vec<(NodeId, NodeId)> = Vec::new();
-            for &from in &scenario.from {
-                for &to in &scenario.to {
-                    let route: Vec<NodeId> = std::iter::once(from)
-                        .chain(scenario.via.iter().copied())
-                        .chain([to])
-                        .collect();
-                    for hop in route.windows(2) {
-                        if hop[0] != hop[1]
-                            && !edges.has(hop[0], hop[1])
-                            && !broken.contains(&(hop[0], hop[1]))
-                        {
-                            broken.push((hop[0], hop[1]));
-                        }
-                    }
-                }
-            }
+            let broken = broken_hops(edges, scenario);
             let at = scenario
                 .spans
                 .via
@@ -310,6 +303,41 @@ impl<'m> UpgradeGraph<'m> {
     }
 }
 
+/// The hops of a scenario's routes (each `from`, then `via`, then each
+/// `to`) that are no supported upgrade, each once, in route order. The
+/// hops inside `via` are the same for every route, so they are checked
+/// once: the cost is that of `from`, `via` and `to`, not of their product.
+fn broken_hops(edges: &Edges, scenario: &Scenario) -> Vec<(NodeId, NodeId)> {
+    let mut broken = Vec::new();
+    let mut seen = HashSet::new();
+    let mut hop = |a: NodeId, b: NodeId| {
+        if a != b && !edges.has(a, b) && seen.insert((a, b)) {
+            broken.push((a, b));
+        }
+    };
+    match (scenario.via.first(), scenario.via.last()) {
+        (Some(&first), Some(&last)) => {
+            for &from in &scenario.from {
+                hop(from, first);
+            }
+            for pair in scenario.via.windows(2) {
+                hop(pair[0], pair[1]);
+            }
+            for &to in &scenario.to {
+                hop(last, to);
+            }
+        }
+        _ => {
+            for &from in &scenario.from {
+                for &to in &scenario.to {
+                    hop(from, to);
+                }
+            }
+        }
+    }
+    broken
+}
+
 /// Every (from, to) pair a scenario's selectors match, except a version to itself.
 fn pairs(scenario: &Scenario) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
     scenario
@@ -337,11 +365,8 @@ fn rule_edges(product: &Product, facts: &Facts) -> Vec<(usize, usize)> {
                 stops.sort_unstable();
                 for (i, &from) in members.iter().enumerate() {
                     // The first stop after `from` may be reached, never passed.
-                    let limit = stops
-                        .iter()
-                        .copied()
-                        .find(|s| *s > from)
-                        .unwrap_or(usize::MAX);
+                    let next_stop = stops.partition_point(|s| *s <= from);
+                    let limit = stops.get(next_stop).copied().unwrap_or(usize::MAX);
                     edges.extend(
                         members[i + 1..]
                             .iter()
@@ -628,6 +653,7 @@ mod tests {
                     node: v,
                 })
                 .collect(),
+            names: VersionNames::default(),
             rules,
             file: "content/products/p.yaml".into(),
         }

@@ -5,7 +5,7 @@
 //! Products, components and scenarios are sorted by id; versions keep the
 //! writer's order (oldest first).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::diag::{Sources, Span};
@@ -62,32 +62,75 @@ pub struct Product {
     pub notes: Option<String>,
     pub links: Vec<Link>,
     pub versions: Vec<Version>,
+    /// Where each id and alias is in `versions`, so that looking a version
+    /// up costs the same in a product of five versions or of 80,000.
+    pub names: VersionNames,
     pub rules: Vec<Rule>,
     pub file: PathBuf,
+}
+
+/// A product's version ids and aliases, each with the index of its version.
+#[derive(Debug, Default)]
+pub struct VersionNames {
+    ids: HashMap<String, usize>,
+    aliases: HashMap<String, usize>,
+}
+
+impl VersionNames {
+    /// The names of these versions; the first of two equal ids or aliases wins.
+    pub fn of(versions: &[Version]) -> VersionNames {
+        let mut names = VersionNames::default();
+        for (index, version) in versions.iter().enumerate() {
+            names.ids.entry(version.id.clone()).or_insert(index);
+            for alias in &version.aliases {
+                names.aliases.entry(alias.clone()).or_insert(index);
+            }
+        }
+        names
+    }
+
+    /// The index of the version with this id (not an alias).
+    pub fn position_of_id(&self, id: &str) -> Option<usize> {
+        self.ids.get(id).copied()
+    }
 }
 
 impl Product {
     /// The id of the version that has this alias, when it is not an id itself.
     pub fn id_of_alias(&self, name: &str) -> Option<String> {
-        if self.versions.iter().any(|v| v.id == name) {
+        if self.names.ids.contains_key(name) {
             return None;
         }
-        self.versions
-            .iter()
-            .find(|v| v.aliases.iter().any(|a| a == name))
-            .map(|v| v.id.clone())
+        let index = *self.names.aliases.get(name)?;
+        Some(self.versions[index].id.clone())
     }
 
     /// The index of the version with this id, or else with this alias.
     pub fn version_index(&self, id_or_alias: &str) -> Option<usize> {
-        self.versions
-            .iter()
-            .position(|v| v.id == id_or_alias)
-            .or_else(|| {
-                self.versions
-                    .iter()
-                    .position(|v| v.aliases.iter().any(|a| a == id_or_alias))
-            })
+        self.names
+            .ids
+            .get(id_or_alias)
+            .or_else(|| self.names.aliases.get(id_or_alias))
+            .copied()
+    }
+
+    /// The ids of its versions, oldest first.
+    pub fn version_ids(&self) -> Vec<&str> {
+        self.versions.iter().map(|v| v.id.as_str()).collect()
+    }
+}
+
+impl crate::selector::Versions for Product {
+    fn count(&self) -> usize {
+        self.versions.len()
+    }
+
+    fn id(&self, index: usize) -> &str {
+        &self.versions[index].id
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.names.ids.get(id).copied()
     }
 }
 
@@ -116,6 +159,36 @@ pub struct Rule {
     pub versions_spec: Option<String>,
     pub stops: Vec<Stop>,
     pub condition: Condition,
+}
+
+impl Rule {
+    /// The most upgrades the rule can allow, whatever the facts: all of
+    /// its policy's, less only those cut by required stops that always hold.
+    pub fn most_upgrades(&self) -> usize {
+        let members = &self.members;
+        match self.policy {
+            Policy::None => 0,
+            Policy::Sequential => members.len().saturating_sub(1),
+            Policy::AnyNewer => {
+                let mut stops: Vec<usize> = (self.stops.iter())
+                    .filter(|s| s.condition.is_always())
+                    .map(|s| s.version)
+                    .collect();
+                stops.sort_unstable();
+                // Members are in list order: from each, the upgrades go to
+                // every later member up to the first stop after it.
+                (members.iter().enumerate())
+                    .map(|(i, &from)| {
+                        let next_stop = stops.partition_point(|s| *s <= from);
+                        let limit = stops.get(next_stop).copied().unwrap_or(usize::MAX);
+                        members
+                            .partition_point(|m| *m <= limit)
+                            .saturating_sub(i + 1)
+                    })
+                    .sum()
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -214,7 +287,8 @@ pub struct Issue {
     pub severity: Severity,
     pub component: Option<usize>,
     pub body: Option<String>,
-    /// `applies_if.originally`: the versions the server must have started as.
+    /// `applies_if.originally`: the versions the server must have started
+    /// as, sorted.
     pub originally: Option<Vec<NodeId>>,
     /// `when` / `unless`: the facts under which the issue belongs to a path.
     pub condition: Condition,
@@ -228,9 +302,10 @@ impl Issue {
     }
 
     pub fn applies_to_origin(&self, originally: NodeId) -> bool {
+        // `originally` is sorted: resolve sorts it.
         self.originally
             .as_ref()
-            .is_none_or(|o| o.contains(&originally))
+            .is_none_or(|o| o.binary_search(&originally).is_ok())
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Span, closest};
+use crate::diag::{Diagnostic, Span, closest, list_some, suggest};
 use crate::load::{
     Broken, Names, OneOrMany, RawComponent, RawDoc, RawIssue, RawKb, RawLink, RawProduct, RawRule,
     RawScenario, RawSite, RawSource, RawStop, S,
@@ -19,6 +19,27 @@ use crate::load::{
 use crate::markdown;
 use crate::model::*;
 use crate::selector::{self, VersionSpec, is_product_id, is_version_id};
+
+/// The most (from, to) pairs one scenario may cover: `from: p@*` and
+/// `to: q@*` over two products of 1,000 versions each would otherwise ask
+/// for a million upgrades from a file of three lines.
+pub const MAX_SCENARIO_PAIRS: usize = 10_000;
+
+/// The most upgrades one product's rules may allow, all rules together
+/// (`any-newer` over n versions allows n(n-1)/2).
+pub const MAX_RULE_UPGRADES: usize = 100_000;
+
+/// The most upgrades the whole knowledge base may describe: the pairs of
+/// every scenario and the upgrades of every product's rules, counted
+/// before duplicates are removed.
+pub const MAX_UPGRADES: usize = 1_000_000;
+
+/// The most versions the `applies_if.originally` of the issues of one
+/// file may name, all issues together.
+pub const MAX_ORIGINALLY_PER_FILE: usize = 10_000;
+
+/// Where the limits are explained, for hints.
+const LIMITS_DOC: &str = "see \"Input limits\" in docs/security.md";
 
 pub fn resolve(raw: RawKb) -> (Model, Vec<Diagnostic>) {
     resolve_cached(raw, &mut ResolveCache::default())
@@ -54,6 +75,7 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
         cache.links_basis = None;
     }
     resolver.scenarios(&mut model, &raw.scenarios, &mut cache.scenarios);
+    resolver.keep_within_upgrade_limit(&mut model);
     resolver.check_markdown(&model);
     resolver.check_scenario_links(&model, cache);
     resolver.check_static(&model);
@@ -191,6 +213,11 @@ struct Resolver {
     condition_names: Vec<String>,
     /// Files that failed to load; what refers to them is not reported again.
     broken: Broken,
+    /// The upgrades the products' rules allow, all together (see [`MAX_UPGRADES`]).
+    upgrades: usize,
+    /// The versions the `applies_if.originally` of the current file's
+    /// issues name so far (see [`MAX_ORIGINALLY_PER_FILE`]).
+    originally_named: usize,
 }
 
 impl Resolver {
@@ -229,7 +256,7 @@ impl Resolver {
         let Some(doc) = raw else { return site };
         let (file, raw) = (&doc.file, &doc.value);
         if let Some(title) = &raw.title {
-            site.title = title.value.clone();
+            site.title = self.one_line(file, title, "the site's title");
         }
         site.description = self.markdown(file, &raw.description);
         if let Some(base) = &raw.base_url {
@@ -261,18 +288,22 @@ impl Resolver {
             if !is_product_id(&name.value) {
                 self.error(
                     span(file, name),
-                    format!("`{}` is not a valid condition name", name.value),
+                    format!("`{}` is not a valid condition name", shorten(&name.value)),
                 )
                 .hint = Some("use lowercase letters, digits and `-`".into());
+            } else if let Some(problem) = id_problem(&name.value) {
+                self.error(span(file, name), format!("condition name {problem}"))
+                    .hint = Some(id_hint());
             } else if site.conditions.iter().any(|c| c.name == name.value) {
                 self.error(
                     span(file, name),
                     format!("condition `{}` is declared twice", name.value),
                 );
             } else {
+                let description = self.one_line(file, description, "a condition's description");
                 site.conditions.push(ConditionDef {
                     name: name.value.clone(),
-                    description: description.value.clone(),
+                    description,
                 });
             }
         }
@@ -282,16 +313,37 @@ impl Resolver {
 
     fn base_url(&mut self, file: &Path, base: &S<String>) -> Option<String> {
         let url = base.value.trim();
-        if url.starts_with("https://") || url.starts_with("http://") {
-            Some(format!("{}/", url.trim_end_matches('/')))
-        } else {
-            self.error(
-                span(file, base),
-                format!("base_url `{url}` is not an http(s) URL"),
-            )
-            .hint = Some("write it in full, e.g. https://kb.example.com/".into());
-            None
+        match base_url_problem(url) {
+            None => Some(format!("{}/", url.trim_end_matches('/'))),
+            Some(problem) => {
+                self.error(span(file, base), format!("base_url {problem}"))
+                    .hint = Some(BASE_URL_HINT.into());
+                None
+            }
         }
+    }
+
+    /// A name or title: one line of text, not blank; returned trimmed, so
+    /// that the line break YAML leaves at the end of a `>` block is no line.
+    fn one_line(&mut self, file: &Path, value: &S<String>, what: &str) -> String {
+        let text = value.value.trim();
+        if text.is_empty() {
+            self.error(span(file, value), format!("{what} is empty"))
+                .hint = Some("write a few words".into());
+        } else if text.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+            self.error(span(file, value), format!("{what} spans several lines"))
+                .hint = Some("names and titles are one line: put the rest in `summary` or `body`; to fold a long line in YAML, write it after `>-`".into());
+        }
+        text.to_owned()
+    }
+
+    fn one_line_opt(
+        &mut self,
+        file: &Path,
+        value: &Option<S<String>>,
+        what: &str,
+    ) -> Option<String> {
+        value.as_ref().map(|value| self.one_line(file, value, what))
     }
 
     fn condition(
@@ -336,19 +388,22 @@ impl Resolver {
         if self.condition_names.is_empty() {
             return "declare conditions under `conditions:` in content/site.yaml".into();
         }
-        let known = self.condition_names.join(", ");
-        match closest(name, self.condition_names.iter().map(String::as_str)) {
-            Some(near) => format!("did you mean `{near}`? declared conditions: {known}"),
-            None => format!("declared conditions: {known} (declare more in content/site.yaml)"),
+        let known: Vec<&str> = self.condition_names.iter().map(String::as_str).collect();
+        let hint = suggest(name, "declared conditions", &known);
+        if hint.starts_with("did you mean") {
+            hint
+        } else {
+            format!("{hint} (declare more in content/site.yaml)")
         }
     }
 
     fn links(&mut self, file: &Path, raw: &Option<Vec<RawLink>>) -> Vec<Link> {
         let mut links = Vec::new();
         for link in raw.iter().flatten() {
+            let title = self.one_line(file, &link.title, "a link's title");
             if self.url(file, &link.url) {
                 links.push(Link {
-                    title: link.title.value.clone(),
+                    title,
                     url: link.url.value.trim().to_owned(),
                 });
             }
@@ -360,7 +415,7 @@ impl Resolver {
         match markdown::url_problem(&url.value) {
             None => true,
             Some(problem) => {
-                self.error(span(file, url), problem);
+                self.error(span(file, url), problem).hint = Some(URL_HINT.into());
                 false
             }
         }
@@ -376,8 +431,14 @@ impl Resolver {
         for doc in raw {
             if !is_product_id(&doc.id) {
                 self.broken.products.insert(doc.id.clone());
-                self.error(Span::file_start(&doc.file), format!("`{}` is not a valid product id", doc.id))
+                self.error(Span::file_start(&doc.file), format!("`{}` is not a valid product id", shorten(&doc.id)))
                     .hint = Some("a product id is its file name: lowercase letters, digits and `-`, e.g. products/backoffice-server.yaml".into());
+                continue;
+            }
+            if let Some(problem) = id_problem(&doc.id) {
+                self.broken.products.insert(doc.id.clone());
+                self.error(Span::file_start(&doc.file), format!("product id {problem}"))
+                    .hint = Some(format!("a product id is its file name; {}", id_hint()));
                 continue;
             }
             if let Some(first) = seen.insert(&doc.id, &doc.file) {
@@ -403,14 +464,16 @@ impl Resolver {
                     Some("list its versions, oldest first: `versions: [{ id: \"1.0\" }]`".into());
             }
             let versions = self.versions(model, product_index, doc);
+            let names = VersionNames::of(&versions);
             model.products.push(Product {
                 id: doc.id.clone(),
-                name: raw.name.value.clone(),
-                vendor: Self::text(&raw.vendor),
+                name: self.one_line(&doc.file, &raw.name, "the product's name"),
+                vendor: self.one_line_opt(&doc.file, &raw.vendor, "the vendor"),
                 summary: self.markdown(&doc.file, &raw.summary),
                 notes: self.markdown(&doc.file, &raw.notes),
                 links: self.links(&doc.file, &raw.links),
                 versions,
+                names,
                 rules: Vec::new(),
                 file: doc.file.clone(),
             });
@@ -433,8 +496,16 @@ impl Resolver {
         for version in &doc.value.versions.value {
             let id = &version.id;
             if !is_version_id(&id.value) {
-                self.error(span(&doc.file, id), format!("`{}` is not a valid version id", id.value))
+                self.error(span(&doc.file, id), format!("`{}` is not a valid version id", shorten(&id.value)))
                     .hint = Some("a version id starts with a letter or digit and holds only letters, digits, `.`, `_`, `+` and `-`; put anything else in `name`".into());
+                continue;
+            }
+            if let Some(problem) = id_problem(&id.value) {
+                self.error(span(&doc.file, id), format!("version id {problem}"))
+                    .hint = Some(format!(
+                    "{}; put how the version is called in `name`",
+                    id_hint()
+                ));
                 continue;
             }
             if id.value == PAGE_FILE {
@@ -473,15 +544,10 @@ impl Resolver {
                     at: span(&doc.file, id),
                 },
             );
-            if let Some(released) = &version.released
-                && !is_iso_date(&released.value)
-            {
-                self.error(
-                    span(&doc.file, released),
-                    format!("`{}` is not a date", released.value),
-                )
-                .hint = Some("write it as YYYY-MM-DD".into());
+            if let Some(released) = &version.released {
+                self.date(&doc.file, released);
             }
+            let name = self.one_line_opt(&doc.file, &version.name, "the version's name");
             let node = model.nodes.len();
             model.nodes.push(Node {
                 product: product_index,
@@ -490,10 +556,7 @@ impl Resolver {
             versions.push(Version {
                 id: id.value.clone(),
                 aliases: Vec::new(),
-                name: version
-                    .name
-                    .as_ref()
-                    .map_or_else(|| id.value.clone(), |n| n.value.clone()),
+                name: name.unwrap_or_else(|| id.value.clone()),
                 released: version.released.as_ref().map(|r| r.value.clone()),
                 summary: self.markdown(&doc.file, &version.summary),
                 components: Vec::new(),
@@ -507,8 +570,15 @@ impl Resolver {
             for alias in raw.aliases.iter().flatten() {
                 let at = span(&doc.file, alias);
                 if !is_version_id(&alias.value) {
-                    self.error(at, format!("`{}` is not a valid alias", alias.value))
+                    self.error(at, format!("`{}` is not a valid alias", shorten(&alias.value)))
                         .hint = Some("an alias is written like a version id: letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit".into());
+                    continue;
+                }
+                if let Some(problem) = id_problem(&alias.value) {
+                    self.error(at, format!("alias {problem}")).hint = Some(format!(
+                        "an alias follows the rules of version ids: {}",
+                        id_hint()
+                    ));
                     continue;
                 }
                 let what = format!("alias `{}` of version `{}`", alias.value, version.id);
@@ -549,20 +619,36 @@ impl Resolver {
                 Some(OneOrMany::One(rule)) => vec![rule],
                 Some(OneOrMany::Many(rules)) => rules.iter().collect(),
             };
-            let rules = rules
+            let rules: Vec<Rule> = rules
                 .into_iter()
                 .filter_map(|rule| self.rule(model, index, &doc.file, rule))
                 .collect();
-            model.products[index].rules = rules;
+            let upgrades: usize = rules.iter().map(Rule::most_upgrades).sum();
+            if upgrades > MAX_RULE_UPGRADES {
+                let at = doc.value.upgrades.as_ref().map_or_else(
+                    || Span::file_start(&doc.file),
+                    |upgrades| span(&doc.file, upgrades),
+                );
+                self.error(
+                    at,
+                    format!(
+                        "the upgrade rules of this product allow {upgrades} upgrades; the limit is {MAX_RULE_UPGRADES}"
+                    ),
+                )
+                .hint = Some(format!(
+                    "`any-newer` over n versions allows about n²/2 upgrades: narrow it with `versions:` or `required_stops`, or use `sequential` ({LIMITS_DOC})"
+                ));
+            } else {
+                self.upgrades += upgrades;
+                model.products[index].rules = rules;
+            }
             // The first entry of each id is the version kept; later ones were reported.
-            let mut done = BTreeSet::new();
+            let mut done = std::collections::HashSet::new();
+            self.originally_named = 0;
             for raw_version in &doc.value.versions.value {
                 let id = raw_version.id.value.as_str();
-                let Some(at) = model.products[index]
-                    .versions
-                    .iter()
-                    .position(|v| v.id == id)
-                else {
+                let product = &model.products[index];
+                let Some(at) = product.names.position_of_id(id) else {
                     continue;
                 };
                 if !done.insert(id) {
@@ -579,24 +665,21 @@ impl Resolver {
 
     fn rule(&mut self, model: &Model, product: usize, file: &Path, raw: &RawRule) -> Option<Rule> {
         let policy = raw.policy.as_ref().map(|p| p.value).unwrap_or_default();
-        let ids: Vec<&str> = model.products[product]
-            .versions
-            .iter()
-            .map(|v| v.id.as_str())
-            .collect();
+        let product = &model.products[product];
         let members = match &raw.versions {
-            None => (0..ids.len()).collect(),
+            None => (0..product.versions.len()).collect(),
             Some(spec) => {
                 let parsed = selector::parse_spec(&spec.value)
-                    .map(|s| s.with_ids(|name| model.products[product].id_of_alias(name)));
-                match parsed.and_then(|s| selector::matches(&s, &ids)) {
+                    .map(|s| s.with_ids(|name| product.id_of_alias(name)));
+                match parsed.and_then(|s| selector::matches(&s, product)) {
                     Ok(members) => members,
                     Err(problem) => {
+                        let hint = versions_hint(product, unknown_id(&problem));
                         self.error(
                             span(file, spec),
                             format!("`versions: {}`: {problem}", spec.value),
                         )
-                        .hint = Some(format!("known versions: {}", ids.join(", ")));
+                        .hint = Some(hint);
                         return None;
                     }
                 }
@@ -616,17 +699,18 @@ impl Resolver {
                     self.condition(file, &entry.when, &entry.unless),
                 ),
             };
-            match model.products[product].version_index(&version) {
+            match product.version_index(&version) {
                 Some(index) => stops.push(Stop {
                     version: index,
                     condition,
                 }),
                 None => {
+                    let hint = versions_hint(product, Some(&version));
                     self.error(
                         at,
                         format!("required stop `{version}` is not a version of this product"),
                     )
-                    .hint = Some(format!("known versions: {}", ids.join(", ")));
+                    .hint = Some(hint);
                 }
             }
         }
@@ -657,11 +741,18 @@ impl Resolver {
                 self.broken.components.insert(doc.id.clone());
                 self.error(
                     Span::file_start(&doc.file),
-                    format!("`{}` is not a valid component id", doc.id),
+                    format!("`{}` is not a valid component id", shorten(&doc.id)),
                 )
                 .hint = Some(
                     "a component id is its file name: lowercase letters, digits and `-`".into(),
                 );
+            } else if let Some(problem) = id_problem(&doc.id) {
+                self.broken.components.insert(doc.id.clone());
+                self.error(
+                    Span::file_start(&doc.file),
+                    format!("component id {problem}"),
+                )
+                .hint = Some(format!("a component id is its file name; {}", id_hint()));
             } else if !seen.insert(doc.id.as_str()) {
                 self.error(
                     Span::file_start(&doc.file),
@@ -675,7 +766,7 @@ impl Resolver {
         for doc in &docs {
             model.components.push(Component {
                 id: doc.id.clone(),
-                name: doc.value.name.value.clone(),
+                name: self.one_line(&doc.file, &doc.value.name, "the component's name"),
                 summary: self.markdown(&doc.file, &doc.value.summary),
                 depends_on: Vec::new(),
                 dependents: Vec::new(),
@@ -783,8 +874,31 @@ impl Resolver {
                 .split('/')
                 .find(|segment| !is_scenario_segment(segment))
             {
-                self.error(Span::file_start(&doc.file), format!("`{bad}` is not a valid scenario id segment"))
+                self.error(Span::file_start(&doc.file), format!("`{}` is not a valid scenario id segment", shorten(bad)))
                     .hint = Some("scenario file and folder names use lowercase letters, digits, `.`, `_` and `-`".into());
+                continue;
+            }
+            if let Some(problem) = doc.id.split('/').find_map(id_problem) {
+                self.error(
+                    Span::file_start(&doc.file),
+                    format!("scenario id: a folder or file name {problem}"),
+                )
+                .hint = Some(format!(
+                    "a scenario id is its path below scenarios/; {}",
+                    id_hint()
+                ));
+                continue;
+            }
+            if doc.id.chars().count() > MAX_SCENARIO_ID_CHARS {
+                self.error(
+                    Span::file_start(&doc.file),
+                    format!(
+                        "scenario id `{}` is {} characters long; the limit is {MAX_SCENARIO_ID_CHARS}",
+                        shorten(&doc.id),
+                        doc.id.chars().count()
+                    ),
+                )
+                .hint = Some("use shorter or fewer folders below scenarios/".into());
                 continue;
             }
             if !seen.insert(doc.id.as_str()) {
@@ -839,10 +953,9 @@ impl Resolver {
     /// conditions, broken files), for resolving one file on another thread.
     fn for_one_file(&self) -> Resolver {
         Resolver {
-            problems: Vec::new(),
-            pending: Vec::new(),
             condition_names: self.condition_names.clone(),
             broken: self.broken.clone(),
+            ..Resolver::default()
         }
     }
 
@@ -874,13 +987,17 @@ impl Resolver {
             .iter()
             .flatten()
             .map(|a| Alternative {
-                title: a.title.value.clone(),
+                title: self.one_line(file, &a.title, "an alternative's title"),
                 body: self.markdown(file, &a.body),
             })
             .collect();
+        let title = self.one_line_opt(file, &raw.title, "the scenario's title");
         let (from, to, via) = (from?, to?, via?);
-        let title = match &raw.title {
-            Some(title) => title.value.clone(),
+        if !self.covers_upgrades(model, raw, file, &from, &to) {
+            return None;
+        }
+        let title = match title {
+            Some(title) => title,
             None => format!(
                 "{} to {}",
                 describe_selection(model, &from),
@@ -926,20 +1043,12 @@ impl Resolver {
                 }
                 found
             });
-            let originally = issue.applies_if.as_ref().map(|a| {
-                let mut nodes = Vec::new();
-                for selector in a.originally.value.as_slice() {
-                    nodes.extend(
-                        self.select(model, file, selector, Role::Many)
-                            .unwrap_or_default(),
-                    );
-                }
-                nodes.sort_unstable();
-                nodes.dedup();
-                nodes
-            });
+            let originally = issue
+                .applies_if
+                .as_ref()
+                .map(|a| self.originally(model, file, &a.originally));
             issues.push(Issue {
-                title: issue.title.value.clone(),
+                title: self.one_line(file, &issue.title, "an issue's title"),
                 severity: issue.severity.as_ref().map(|s| s.value).unwrap_or_default(),
                 component,
                 body: self.markdown(file, &issue.body),
@@ -953,18 +1062,13 @@ impl Resolver {
     fn sources(&mut self, file: &Path, raw: &Option<Vec<RawSource>>) -> Vec<SourceRef> {
         let mut sources = Vec::new();
         for source in raw.iter().flatten() {
-            if let Some(retrieved) = &source.retrieved
-                && !is_iso_date(&retrieved.value)
-            {
-                self.error(
-                    span(file, retrieved),
-                    format!("`{}` is not a date", retrieved.value),
-                )
-                .hint = Some("write it as YYYY-MM-DD".into());
+            if let Some(retrieved) = &source.retrieved {
+                self.date(file, retrieved);
             }
+            let title = self.one_line(file, &source.title, "a source's title");
             if self.url(file, &source.url) {
                 sources.push(SourceRef {
-                    title: source.title.value.clone(),
+                    title,
                     url: source.url.value.trim().to_owned(),
                     quote: Self::text(&source.quote),
                     retrieved: Self::text(&source.retrieved),
@@ -972,6 +1076,116 @@ impl Resolver {
             }
         }
         sources
+    }
+
+    fn date(&mut self, file: &Path, date: &S<String>) {
+        if !is_iso_date(&date.value) {
+            self.error(
+                span(file, date),
+                format!("`{}` is not a date", shorten(&date.value)),
+            )
+            .hint = Some("write a day of the calendar as YYYY-MM-DD, e.g. 2024-02-29".into());
+        }
+    }
+
+    /// The versions an issue's `applies_if.originally` names, sorted,
+    /// within the file's share of [`MAX_ORIGINALLY_PER_FILE`].
+    fn originally(
+        &mut self,
+        model: &Model,
+        file: &Path,
+        raw: &S<OneOrMany<S<String>>>,
+    ) -> Vec<NodeId> {
+        let mut nodes = Vec::new();
+        for selector in raw.value.as_slice() {
+            let found = self
+                .select(model, file, selector, Role::Many)
+                .unwrap_or_default();
+            self.originally_named += found.len();
+            if self.originally_named > MAX_ORIGINALLY_PER_FILE {
+                self.error(
+                    span(file, selector),
+                    format!(
+                        "the `originally` of this file's issues name more than {MAX_ORIGINALLY_PER_FILE} versions in all"
+                    ),
+                )
+                .hint = Some(format!(
+                    "name the versions a server began as with narrower selectors, e.g. `p@<2.0`; {LIMITS_DOC}"
+                ));
+                return Vec::new();
+            }
+            nodes.extend(found);
+        }
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
+    }
+
+    /// Whether `from` and `to` name at least one upgrade, and at most
+    /// [`MAX_SCENARIO_PAIRS`]; says why not.
+    fn covers_upgrades(
+        &mut self,
+        model: &Model,
+        raw: &RawScenario,
+        file: &Path,
+        from: &[NodeId],
+        to: &[NodeId],
+    ) -> bool {
+        let pairs = from.len().saturating_mul(to.len());
+        if pairs > MAX_SCENARIO_PAIRS {
+            self.error(
+                span(file, &raw.from),
+                format!(
+                    "`from` and `to` cover {pairs} upgrades ({} versions to {} versions); a scenario covers at most {MAX_SCENARIO_PAIRS}",
+                    from.len(),
+                    to.len()
+                ),
+            )
+            .hint = Some(format!(
+                "narrow the selectors (`p@>=2.0,<3.0`) or split the scenario in several; {LIMITS_DOC}"
+            ));
+            return false;
+        }
+        if let ([one], [other]) = (from, to)
+            && one == other
+        {
+            self.error(
+                span(file, &raw.to),
+                format!(
+                    "`from` and `to` are the same version, {}: a scenario is about an upgrade to another version",
+                    model.node_ref(*one)
+                ),
+            )
+            .hint = Some("correct `from` or `to`".into());
+            return false;
+        }
+        true
+    }
+
+    /// Keeps the upgrades of all scenarios and rules within [`MAX_UPGRADES`]:
+    /// the scenario that would pass it is reported, and it and the
+    /// scenarios after it (in id order) are left out, so that no later
+    /// stage builds what the limit refuses.
+    fn keep_within_upgrade_limit(&mut self, model: &mut Model) {
+        let mut total = self.upgrades;
+        let over = model.scenarios.iter().position(|scenario| {
+            total += scenario.from.len() * scenario.to.len();
+            total > MAX_UPGRADES
+        });
+        let Some(over) = over else { return };
+        let scenario = &model.scenarios[over];
+        self.error(
+            scenario.spans.from.clone(),
+            format!(
+                "with this scenario, the knowledge base describes more than {MAX_UPGRADES} upgrades (the pairs of all scenarios and the upgrades of all rules)"
+            ),
+        )
+        .hint = Some(format!(
+            "scenarios from here on in id order are not checked; narrow the selectors of the widest scenarios; {LIMITS_DOC}"
+        ));
+        for dropped in model.scenarios.drain(over..) {
+            self.broken.scenarios.insert(dropped.id.clone());
+        }
     }
 
     /// Files in content/static/ may not take the place of generated ones.
@@ -1070,7 +1284,11 @@ impl Resolver {
         destination: &markdown::Destination,
     ) -> Option<Diagnostic> {
         let url = destination.url.as_str();
-        let (message, hint) = match url.strip_prefix('@') {
+        // `@reference#fragment` points into the page: the fragment is the page's business.
+        let reference = url
+            .strip_prefix('@')
+            .map(|r| r.split_once('#').map_or(r, |(page, _)| page));
+        let (message, hint) = match reference {
             Some(reference) if self.refers_to_broken(reference) => return None,
             Some(reference) if model.target(reference).is_none() => (
                 format!("link `{url}` points at nothing in this knowledge base"),
@@ -1081,7 +1299,7 @@ impl Resolver {
                 markdown::image_problem(url)?,
                 Some("put the image in content/static/ and link it by its path there".to_owned()),
             ),
-            None => (markdown::url_problem(url)?, None),
+            None => (markdown::url_problem(url)?, Some(URL_HINT.to_owned())),
         };
         let problem = Diagnostic::error(locate(model, pending, url), message);
         Some(match hint {
@@ -1117,13 +1335,7 @@ fn select_nodes(
     let parsed = selector::parse(text).map_err(|m| (m, None))?;
     let Some(index) = model.product_index(&parsed.product) else {
         let known: Vec<&str> = model.products.iter().map(|p| p.id.as_str()).collect();
-        let hint = match closest(&parsed.product, known.iter().copied()) {
-            Some(near) => format!(
-                "did you mean `{near}`? known products: {}",
-                known.join(", ")
-            ),
-            None => format!("known products: {}", known.join(", ")),
-        };
+        let hint = suggest(&parsed.product, "known products", &known);
         let message = if parsed.spec.is_some() {
             format!("unknown product `{}` in `{text}`", parsed.product)
         } else {
@@ -1132,23 +1344,19 @@ fn select_nodes(
         return Err((message, Some(hint)));
     };
     let product = &model.products[index];
-    let ids: Vec<&str> = product.versions.iter().map(|v| v.id.as_str()).collect();
-    let known = || format!("known versions of {}: {}", product.id, ids.join(", "));
+    let count = product.versions.len();
+    let known = || versions_hint(product, None);
     let all = VersionSpec::All;
     let spec = match (&parsed.spec, role) {
         (None, Role::Many) => &all,
-        (None, _) if ids.len() == 1 => &all,
+        (None, _) if count == 1 => &all,
         (None, _) => {
             return Err((
-                format!(
-                    "`{text}` is ambiguous: {} has {} versions",
-                    product.id,
-                    ids.len()
-                ),
+                format!("`{text}` is ambiguous: {} has {count} versions", product.id),
                 Some(format!(
                     "name one, e.g. `{}@{}`; {}",
                     product.id,
-                    ids.last().unwrap_or(&""),
+                    product.versions.last().map_or("", |v| v.id.as_str()),
                     known()
                 )),
             ));
@@ -1156,8 +1364,13 @@ fn select_nodes(
         (Some(spec), _) => spec,
     };
     let spec = spec.clone().with_ids(|name| product.id_of_alias(name));
-    let matched =
-        selector::matches(&spec, &ids).map_err(|m| (format!("`{text}`: {m}"), Some(known())))?;
+    let matched = selector::matches(&spec, product).map_err(|m| {
+        let wrong = unknown_id(&m);
+        (
+            format!("`{text}`: {m}"),
+            Some(versions_hint(product, wrong)),
+        )
+    })?;
     if role == Role::Exact && matched.len() != 1 {
         return Err((
             format!(
@@ -1207,18 +1420,28 @@ pub fn describe_selection(model: &Model, nodes: &[NodeId]) -> String {
     }
 }
 
+/// "known versions of p: 1.0, 2.0, … and N more", with a near id first
+/// when `wrong` is a misspelling of one.
+fn versions_hint(product: &Product, wrong: Option<&str>) -> String {
+    let ids = product.version_ids();
+    let what = format!("known versions of {}", product.id);
+    match wrong {
+        Some(wrong) => suggest(wrong, &what, &ids),
+        None => format!("{what}: {}", list_some(&ids)),
+    }
+}
+
+/// The id in a selector's "no version `x`" message.
+fn unknown_id(message: &str) -> Option<&str> {
+    message.strip_prefix("no version `")?.strip_suffix('`')
+}
+
 fn component_hint(model: &Model, id: &str) -> String {
     let known: Vec<&str> = model.components.iter().map(|c| c.id.as_str()).collect();
     if known.is_empty() {
         return "components are defined in content/components/<id>.yaml".into();
     }
-    match closest(id, known.iter().copied()) {
-        Some(near) => format!(
-            "did you mean `{near}`? known components: {}",
-            known.join(", ")
-        ),
-        None => format!("known components: {}", known.join(", ")),
-    }
+    suggest(id, "known components", &known)
 }
 
 fn reference_hint(model: &Model, reference: &str) -> String {
@@ -1233,16 +1456,15 @@ fn reference_hint(model: &Model, reference: &str) -> String {
         return component_hint(model, id);
     }
     match reference.split_once('@') {
-        Some((product, _)) => match model.product_index(product) {
-            Some(index) => {
-                let ids: Vec<&str> = model.products[index]
-                    .versions
-                    .iter()
-                    .map(|v| v.id.as_str())
-                    .collect();
-                format!("known versions of {product}: {}", ids.join(", "))
+        Some((product, version)) => match model.product_index(product) {
+            Some(index) => versions_hint(&model.products[index], Some(version)),
+            None => {
+                let known: Vec<&str> = model.products.iter().map(|p| p.id.as_str()).collect();
+                format!(
+                    "no product `{product}`; {}",
+                    suggest(product, "known products", &known)
+                )
             }
-            None => format!("no product `{product}`"),
         },
         None => "write `@product`, `@product@version`, `@scenario:id` or `@component:id`".into(),
     }
@@ -1278,6 +1500,7 @@ fn is_scenario_segment(segment: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
+/// `YYYY-MM-DD`, and a day the calendar has (`2024-02-29`, not `2023-02-29`).
 fn is_iso_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     let [year, month, day] = parts.as_slice() else {
@@ -1288,10 +1511,134 @@ fn is_iso_date(text: &str) -> bool {
             .then(|| s.parse::<u32>().ok())
             .flatten()
     };
-    matches!(
-        (number(year, 4), number(month, 2), number(day, 2)),
-        (Some(_), Some(1..=12), Some(1..=31))
+    let (Some(year), Some(month), Some(day)) = (number(year, 4), number(month, 2), number(day, 2))
+    else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// The longest id, alias, condition name or scenario path segment, in
+/// characters: every id becomes a folder name in the site, and file
+/// systems allow 255 bytes.
+pub const MAX_ID_CHARS: usize = 100;
+
+/// The longest scenario id, folders included.
+pub const MAX_SCENARIO_ID_CHARS: usize = 200;
+
+/// Names Windows keeps for devices, with or without an extension: a page
+/// folder of such a name cannot be made there.
+const WINDOWS_DEVICES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
+    "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Why an id (already of the right characters) cannot name a folder of the
+/// site everywhere: too long, a Windows device name, or ending in a dot,
+/// which Windows drops. Starts with the id, for "version id …".
+fn id_problem(id: &str) -> Option<String> {
+    let length = id.chars().count();
+    if length > MAX_ID_CHARS {
+        return Some(format!(
+            "`{}` is {length} characters long; the limit is {MAX_ID_CHARS}",
+            shorten(id)
+        ));
+    }
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_lowercase();
+    if WINDOWS_DEVICES.contains(&stem.as_str()) {
+        return Some(format!(
+            "`{id}` is a name Windows keeps for a device (`{stem}`), so its page could not be written there"
+        ));
+    }
+    if id.ends_with('.') {
+        return Some(format!(
+            "`{id}` ends with `.`, which Windows drops from file names"
+        ));
+    }
+    None
+}
+
+fn id_hint() -> String {
+    format!(
+        "ids become folder names of the site: at most {MAX_ID_CHARS} characters, not a device name of Windows (CON, PRN, AUX, NUL, COM0–9, LPT0–9), not ending in `.`"
     )
+}
+
+/// A long value cut for a message: its first 40 characters and "…".
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        return text.to_owned();
+    }
+    let start: String = text.chars().take(40).collect();
+    format!("{start}…")
+}
+
+const URL_HINT: &str = "link with http:, https: or mailto:, or with a path from the site's root (files in content/static/)";
+
+const BASE_URL_HINT: &str =
+    "write it in full, e.g. https://kb.example.com/ or https://example.com/docs/kb/";
+
+/// Why a base URL cannot be used, if it cannot: it must be `http://` or
+/// `https://`, a host name (or `[IPv6]`), an optional port, and a path of
+/// letters, digits, `-`, `.`, `_`, `~`, `/` and `%XX` escapes, with no
+/// query or fragment. It goes as it is into robots.txt, sitemap.xml and
+/// every page's canonical link, so nothing there may need escaping.
+pub fn base_url_problem(url: &str) -> Option<String> {
+    let problem = |why: &str| Some(format!("`{}` {why}", shorten(url)));
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return problem("is not an http(s) URL");
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') && !port.contains(']') => (host, Some(port)),
+        _ => (authority, None),
+    };
+    let host_ok = if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        !inner.is_empty()
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+    } else {
+        !host.is_empty()
+            && host.split('.').all(|label| {
+                !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+    };
+    if !host_ok {
+        return problem("has no valid host name");
+    }
+    if let Some(port) = port
+        && !(1..=5).contains(&port.len()) | !port.chars().all(|c| c.is_ascii_digit())
+    {
+        return problem("has no valid port");
+    }
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
+        let fine = match c {
+            '%' => {
+                let escape: String = chars.by_ref().take(2).collect();
+                escape.len() == 2 && escape.chars().all(|h| h.is_ascii_hexdigit())
+            }
+            c => c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/'),
+        };
+        if !fine {
+            return problem(
+                "holds a character a base URL may not have (only letters, digits, `-`, `.`, `_`, `~`, `/` and `%XX` escapes, and no `?` or `#`)",
+            );
+        }
+    }
+    None
 }
 
 #[cfg(test)]

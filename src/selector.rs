@@ -144,35 +144,65 @@ fn parse_comparison(part: &str) -> Result<(Comparison, String), String> {
     Ok((comparison, id.to_owned()))
 }
 
+/// A product's versions as selectors see them: ids in list order, and a
+/// way to find one by id.
+pub trait Versions {
+    fn count(&self) -> usize;
+    fn id(&self, index: usize) -> &str;
+    fn position(&self, id: &str) -> Option<usize>;
+}
+
+impl Versions for [&str] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn id(&self, index: usize) -> &str {
+        self[index]
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.iter().position(|v| *v == id)
+    }
+}
+
 /// The indices (in list order) of the versions a spec matches, or why not.
 /// An exact id or a range bound that names no version is an error even when
-/// other alternatives match: it is almost always a typo.
-pub fn matches(spec: &VersionSpec, versions: &[&str]) -> Result<Vec<usize>, String> {
+/// other alternatives match: it is almost always a typo. Exact ids and
+/// ranges cost what they match, not the length of the list (but for a
+/// list of alternatives, which costs one flag a version).
+pub fn matches<V: Versions + ?Sized>(
+    spec: &VersionSpec,
+    versions: &V,
+) -> Result<Vec<usize>, String> {
     let position = |id: &str| {
         versions
-            .iter()
-            .position(|v| *v == id)
+            .position(id)
             .ok_or_else(|| format!("no version `{id}`"))
     };
+    let count = versions.count();
     let matched: Vec<usize> = match spec {
-        VersionSpec::All => (0..versions.len()).collect(),
+        VersionSpec::All => (0..count).collect(),
         VersionSpec::Alternatives(alternatives) => {
-            let mut hits = vec![false; versions.len()];
+            if let [Alternative::Exact(id)] = alternatives.as_slice() {
+                return Ok(vec![position(id)?]);
+            }
+            let mut hits = vec![false; count];
             for alternative in alternatives {
                 match alternative {
                     Alternative::Exact(id) => hits[position(id)?] = true,
                     Alternative::Prefix(prefix) => {
-                        for (i, v) in versions.iter().enumerate() {
-                            hits[i] |= v.starts_with(prefix.as_str());
+                        for (i, hit) in hits.iter_mut().enumerate() {
+                            *hit |= versions.id(i).starts_with(prefix.as_str());
                         }
                     }
                 }
             }
-            (0..versions.len()).filter(|i| hits[*i]).collect()
+            (0..count).filter(|i| hits[*i]).collect()
         }
         VersionSpec::Range(bounds) => {
             let mut low = 0usize;
-            let mut high = versions.len();
+            let mut high = count;
             for (comparison, id) in bounds {
                 let at = position(id)?;
                 match comparison {
@@ -199,7 +229,7 @@ mod tests {
 
     fn select(spec: &str) -> Result<Vec<&'static str>, String> {
         let spec = parse_spec(spec)?;
-        Ok(matches(&spec, &G)?.into_iter().map(|i| G[i]).collect())
+        Ok(matches(&spec, &G[..])?.into_iter().map(|i| G[i]).collect())
     }
 
     #[test]
