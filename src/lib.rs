@@ -15,6 +15,7 @@ pub mod render;
 pub mod resolve;
 pub mod selector;
 pub mod serve;
+pub mod walk;
 pub mod write;
 
 use std::path::Path;
@@ -71,9 +72,25 @@ pub struct CheckCache {
 /// [`check`], parsing and resolving again only the files that changed since
 /// `cache` was filled.
 pub fn check_cached(root: &Path, cache: &mut CheckCache) -> Result<Checked, Failure> {
-    let (raw, mut problems) = load::load_cached(root, &mut cache.load);
+    let (raw, problems) = load::load_cached(root, &mut cache.load);
+    check_loaded(raw, problems, &mut cache.resolve)
+}
+
+/// [`check`] of files given in memory, each path relative to content/
+/// (see [`load::load_files`]): the fuzz target's way in.
+pub fn check_files(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<Checked, Failure> {
+    let (raw, problems) = load::load_files(files);
+    check_loaded(raw, problems, &mut resolve::ResolveCache::default())
+}
+
+/// Resolve and graph checks of what was loaded, with the load's problems.
+fn check_loaded(
+    raw: load::RawKb,
+    mut problems: Vec<Diagnostic>,
+    cache: &mut resolve::ResolveCache,
+) -> Result<Checked, Failure> {
     let loaded_cleanly = !diag::has_errors(&problems);
-    let (model, resolve_problems) = resolve::resolve_cached(raw, &mut cache.resolve);
+    let (model, resolve_problems) = resolve::resolve_cached(raw, cache);
     problems.extend(resolve_problems);
     let complete = loaded_cleanly && !diag::has_errors(&problems);
     problems.extend(graph::UpgradeGraph::new(&model).check(complete));

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
-use crate::diag::{Diagnostic, Sources, Span, closest};
+use crate::diag::{Diagnostic, Sources, Span, suggest};
 
 /// Content files above this size are refused: no hand-written knowledge base
 /// needs one, and a runaway file should not stall every build.
@@ -220,7 +220,16 @@ pub struct RawIssue {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAppliesIf {
-    pub originally: S<OneOrMany<S<String>>>,
+    pub originally: S<Selectors>,
+}
+
+/// A selector or a list of them (`applies_if.originally`).
+#[derive(Clone, Debug)]
+pub enum Selectors {
+    /// As written; `None` when YAML read it as a number or a boolean, in
+    /// which case the loader takes the text from the source (see `Fixup`).
+    One(Option<String>),
+    Many(Vec<S<String>>),
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -246,7 +255,7 @@ pub struct RawSource {
     pub retrieved: Option<S<String>>,
 }
 
-/// A single value or a list of them (`upgrades`, `originally`).
+/// A single value or a list of them (`upgrades`).
 #[derive(Clone, Debug)]
 pub enum OneOrMany<T> {
     One(T),
@@ -285,6 +294,20 @@ impl Fixup for S<Names> {
         if let Names::One(None) = self.value {
             self.value = Names::One(Some(source_text(source, &self.referenced)));
         }
+    }
+}
+
+impl Fixup for S<Selectors> {
+    fn fixup(&mut self, source: &str) {
+        if let Selectors::One(None) = self.value {
+            self.value = Selectors::One(Some(source_text(source, &self.referenced)));
+        }
+    }
+}
+
+impl Fixup for RawAppliesIf {
+    fn fixup(&mut self, source: &str) {
+        self.originally.fixup(source);
     }
 }
 
@@ -329,6 +352,7 @@ impl Fixup for RawIssue {
     fn fixup(&mut self, source: &str) {
         self.when.fixup(source);
         self.unless.fixup(source);
+        self.applies_if.fixup(source);
     }
 }
 
@@ -410,6 +434,23 @@ impl<'de> Deserialize<'de> for Names {
     }
 }
 
+impl<'de> Deserialize<'de> for Selectors {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SelectorsVisitor;
+        impl<'de> Visitor<'de> for SelectorsVisitor {
+            type Value = Selectors;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a selector (`product@version`) or a list of selectors")
+            }
+            scalar_as_text!(Selectors::One);
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Selectors, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Selectors::Many)
+            }
+        }
+        deserializer.deserialize_any(SelectorsVisitor)
+    }
+}
+
 impl<'de> Deserialize<'de> for RawStop {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct StopVisitor;
@@ -434,16 +475,13 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
         impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOrManyVisitor<T> {
             type Value = OneOrMany<T>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("one entry or a list of entries")
+                f.write_str("a mapping (`{ policy: sequential }`) or a list of them")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
                 Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
                 T::deserialize(de::value::MapAccessDeserializer::new(map)).map(OneOrMany::One)
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(OneOrMany::One)
             }
         }
         deserializer.deserialize_any(OneOrManyVisitor(PhantomData))
@@ -544,12 +582,12 @@ impl LoadCache {
     }
 
     /// Walks content/ again, keeping what each file still there gave.
-    fn walk_again(&mut self, root: &Path, content: &Path) {
+    fn walk_again(&mut self, root: &Path) {
         let mut kept: HashMap<PathBuf, Kept> = std::mem::take(&mut self.walk.files)
             .into_iter()
             .filter_map(|walked| Some((walked.path, walked.kept?)))
             .collect();
-        self.walk = walk(root, content);
+        self.walk = walk(root);
         for walked in &mut self.walk.files {
             walked.kept = kept.remove(&walked.path);
         }
@@ -622,7 +660,7 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawKb, Vec<Diagnostic
     let stale: Vec<(usize, Option<Stamp>)> = match cache.edited_files(root) {
         Some(edited) => edited.into_iter().map(|at| (at, None)).collect(),
         None => {
-            cache.walk_again(root, &content);
+            cache.walk_again(root);
             stale_after_walk(&cache.walk.files)
         }
     };
@@ -676,50 +714,24 @@ fn stale_after_walk(files: &[Walked]) -> Vec<(usize, Option<Stamp>)> {
         .collect()
 }
 
-/// Lists the files under content/, in name order, skipping hidden ones.
-fn walk(root: &Path, content: &Path) -> Walk {
-    let real_content = content
-        .canonicalize()
-        .unwrap_or_else(|_| content.to_path_buf());
-    let walker = walkdir::WalkDir::new(content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    let mut found = Walk::default();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                found.problems.push(walk_problem(root, &error));
-                continue;
-            }
-        };
-        let file = relative(root, entry.path());
-        if entry.path_is_symlink() {
-            found.followed_links = true;
-            if !stays_inside(entry.path(), &real_content) {
-                found.problems.push(
-                    Diagnostic::error(
-                        Span::file_start(&file),
-                        "symbolic link points outside content/",
-                    )
-                    .with_hint("links are followed only while they stay inside content/; copy the file in instead"),
-                );
-                continue;
-            }
-        }
-        if entry.file_type().is_dir() {
-            found.folders.insert(entry.into_path());
-        } else if entry.file_type().is_file() {
-            found.files.push(Walked {
-                path: entry.into_path(),
-                file,
+/// Lists the files under content/, in name order, skipping hidden ones
+/// and following links only as [`crate::walk`] allows.
+fn walk(root: &Path) -> Walk {
+    let Some(walked) = crate::walk::walk(root, "content", is_hidden) else {
+        return Walk::default();
+    };
+    Walk {
+        files: (walked.files.into_iter())
+            .map(|path| Walked {
+                file: relative(root, &path),
+                path,
                 kept: None,
-            });
-        }
+            })
+            .collect(),
+        folders: walked.folders.into_iter().collect(),
+        problems: walked.problems,
+        followed_links: walked.followed_links,
     }
-    found
 }
 
 /// `name~` (Emacs, Vim and others keep the previous version so) and
@@ -732,30 +744,8 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.starts_with('.'))
 }
 
-fn stays_inside(path: &Path, real_content: &Path) -> bool {
-    path.canonicalize()
-        .is_ok_and(|real| real.starts_with(real_content))
-}
-
 fn relative(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}
-
-fn walk_problem(root: &Path, error: &walkdir::Error) -> Diagnostic {
-    let path = error
-        .path()
-        .map(|p| relative(root, p))
-        .unwrap_or_else(|| "content".into());
-    if error.loop_ancestor().is_some() {
-        Diagnostic::error(Span::file_start(path), "symbolic link loop")
-            .with_hint("this link points at a folder that contains it; remove the link")
-    } else {
-        let reason = error
-            .io_error()
-            .map(|e| e.to_string())
-            .unwrap_or_else(|| error.to_string());
-        Diagnostic::error(Span::file_start(path), format!("cannot read: {reason}"))
-    }
+    crate::walk::relative(root, path)
 }
 
 /// What a file under content/ is, from where it lives.
@@ -876,28 +866,65 @@ fn read_entry(
     below_content: &Path,
     file: &Path,
 ) -> (Read, Vec<Diagnostic>) {
-    let mut problems = Vec::new();
     let kind = match classify(below_content) {
         Ok(kind) => kind,
         Err(problem) => return (Read::Nothing, vec![problem]),
     };
     if let Kind::Static(target) = kind {
-        return (Read::Static(target, relative(root, path)), problems);
+        return (Read::Static(target, relative(root, path)), Vec::new());
     }
-    let text = match read_text(path, file) {
-        Ok(text) => text,
-        Err(problem) => {
-            // Unreadable: what it defines counts as broken, so that what refers
-            // to it is not reported again.
-            let read = match kind {
-                Kind::Product(id) => Read::Product(id, None, Arc::from("")),
-                Kind::Component(id) => Read::Component(id, None, Arc::from("")),
-                Kind::Scenario(id) => Read::Scenario(id, None, Arc::from("")),
-                _ => Read::Nothing,
-            };
-            return (read, vec![problem]);
-        }
+    let text = read_bytes(path, file).and_then(|bytes| decode(file, bytes));
+    parse_entry(kind, file, text)
+}
+
+/// Loads files given in memory as the files below content/ (each path
+/// relative to content/), as [`load`] reads them from disk: for fuzzing,
+/// and for tests that need no folder.
+pub fn load_files(files: &[(PathBuf, Vec<u8>)]) -> (RawKb, Vec<Diagnostic>) {
+    let mut sorted: Vec<&(PathBuf, Vec<u8>)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut kb = RawKb::default();
+    let mut problems = Vec::new();
+    for (below_content, bytes) in sorted {
+        let file = Path::new("content").join(below_content);
+        let (read, found) = match classify(below_content) {
+            Err(problem) => (Read::Nothing, vec![problem]),
+            Ok(Kind::Static(target)) => (Read::Static(target, file.clone()), Vec::new()),
+            Ok(_) if bytes.len() as u64 > MAX_FILE_BYTES => {
+                (Read::Nothing, vec![too_large(&file, bytes.len() as u64)])
+            }
+            Ok(kind) => parse_entry(kind, &file, decode(&file, bytes.clone())),
+        };
+        problems.extend(found);
+        kb.add(file, read);
+    }
+    (kb, problems)
+}
+
+/// What a content file gives once its text is known (or known to be unreadable).
+fn parse_entry(
+    kind: Kind,
+    file: &Path,
+    text: Result<String, Diagnostic>,
+) -> (Read, Vec<Diagnostic>) {
+    // A file that cannot be used counts as broken, so that what refers to
+    // it is not reported again; its text, when there is one, stays for
+    // the excerpt under the error.
+    let broken = |kind: Kind, text: Arc<str>| match kind {
+        Kind::Product(id) => Read::Product(id, None, text),
+        Kind::Component(id) => Read::Component(id, None, text),
+        Kind::Scenario(id) => Read::Scenario(id, None, text),
+        Kind::Site => Read::Site(None, text),
+        Kind::Static(_) => Read::Nothing,
     };
+    let text = match text {
+        Ok(text) => text,
+        Err(problem) => return (broken(kind, Arc::from("")), vec![problem]),
+    };
+    if let Some(problem) = control_character(file, &text) {
+        return (broken(kind, text.into()), vec![problem]);
+    }
+    let mut problems = Vec::new();
     let read = match kind {
         // An empty site.yaml means "all defaults".
         Kind::Site if is_blank_yaml(&text) => Read::Site(None, text.into()),
@@ -917,29 +944,36 @@ fn read_entry(
             let doc = parse(file, &id, &text, &mut problems).map(Arc::new);
             Read::Scenario(id, doc, text.into())
         }
-        Kind::Static(_) => unreachable!("handled above"),
+        Kind::Static(_) => Read::Nothing,
     };
     (read, problems)
 }
 
-fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
-    let at_start = || Span::file_start(file);
-    let size = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(at_start(), format!("cannot read: {e}")))?
-        .len();
+fn too_large(file: &Path, size: u64) -> Diagnostic {
+    Diagnostic::error(
+        Span::file_start(file),
+        format!(
+            "file is too large ({:.1} MiB; the limit is {} MiB)",
+            size as f64 / 1048576.0,
+            MAX_FILE_BYTES / 1048576
+        ),
+    )
+    .with_hint("split it into several files")
+}
+
+fn read_bytes(path: &Path, file: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let cannot_read = |e: std::io::Error| {
+        Diagnostic::error(Span::file_start(file), format!("cannot read: {e}"))
+            .with_hint("check the file's permissions")
+    };
+    let size = std::fs::metadata(path).map_err(cannot_read)?.len();
     if size > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            at_start(),
-            format!(
-                "file is too large ({:.1} MiB; the limit is {} MiB)",
-                size as f64 / 1048576.0,
-                MAX_FILE_BYTES / 1048576
-            ),
-        )
-        .with_hint("split it into several files"));
+        return Err(too_large(file, size));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(at_start(), format!("cannot read: {e}")))?;
+    std::fs::read(path).map_err(cannot_read)
+}
+
+fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
@@ -953,6 +987,150 @@ fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
     })
 }
 
+/// Whether content may hold a character: not a control character (C0,
+/// DEL, C1) but tab and the line breaks. Pages would carry the others as
+/// they are, and terminals act on them.
+fn is_allowed_in_text(c: char) -> bool {
+    !c.is_control() || matches!(c, '\t' | '\n' | '\r')
+}
+
+/// "U+001B (ESC)", for messages.
+fn describe_character(c: char) -> String {
+    let name = match c {
+        '\0' => " (NUL)",
+        '\u{7}' => " (BEL)",
+        '\u{8}' => " (backspace)",
+        '\u{1b}' => " (ESC)",
+        '\u{7f}' => " (DEL)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", u32::from(c))
+}
+
+const CONTROL_HINT: &str = "text holds no control characters but tab and line breaks: delete it (editors often show one as `^[` or a box)";
+
+/// The first control character written as it is in a file, as an error at its place.
+fn control_character(file: &Path, text: &str) -> Option<Diagnostic> {
+    let (mut line, mut column) = (1, 1);
+    for c in text.chars() {
+        if !is_allowed_in_text(c) {
+            return Some(
+                Diagnostic::error(
+                    Span::new(file, line, column),
+                    format!("control character {} in the file", describe_character(c)),
+                )
+                .with_hint(CONTROL_HINT),
+            );
+        }
+        if c == '\n' {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    None
+}
+
+/// Any YAML value, each with its place: what the escapes of double-quoted
+/// text (`"\e"`, `"\x07"`, `"\u0000"`) turned into, which the file's own
+/// characters do not show.
+enum AnyValue {
+    Text(String),
+    List(Vec<Spanned<AnyValue>>),
+    Map(Vec<Spanned<AnyValue>>),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for AnyValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AnyVisitor;
+        impl<'de> Visitor<'de> for AnyVisitor {
+            type Value = AnyValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AnyValue, E> {
+                Ok(AnyValue::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<AnyValue, E> {
+                Ok(AnyValue::Text(v))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AnyValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(AnyValue::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyValue, A::Error> {
+                // Keys are names the format checks on its own terms.
+                let mut values = Vec::new();
+                while map.next_key::<de::IgnoredAny>()?.is_some() {
+                    values.push(map.next_value()?);
+                }
+                Ok(AnyValue::Map(values))
+            }
+        }
+        deserializer.deserialize_any(AnyVisitor)
+    }
+}
+
+/// The first text value of a file that holds a control character once
+/// its escapes are read, as an error at the value. Only a file with a
+/// backslash can have one, so only such a file is read a second time.
+fn escaped_control_character(file: &Path, text: &str) -> Option<Diagnostic> {
+    if !text.contains('\\') {
+        return None;
+    }
+    let value =
+        serde_saphyr::from_str_with_options::<Spanned<AnyValue>>(text, yaml_options()).ok()?;
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value.value {
+            AnyValue::Text(text) => {
+                if let Some(c) = text.chars().find(|c| !is_allowed_in_text(*c)) {
+                    let at = &value.referenced;
+                    return Some(
+                        Diagnostic::error(
+                            Span::new(file, at.line() as usize, at.column() as usize),
+                            format!(
+                                "this text holds the control character {}, written as an escape",
+                                describe_character(c)
+                            ),
+                        )
+                        .with_hint(
+                            "remove the escape (such as `\\e`, `\\a`, `\\0`, `\\x1b` or `\\u001b`): text holds no control characters but tab and line breaks",
+                        ),
+                    );
+                }
+            }
+            AnyValue::List(items) | AnyValue::Map(items) => {
+                pending.extend(items.into_iter().rev());
+            }
+            AnyValue::Other => {}
+        }
+    }
+    None
+}
+
 fn is_blank_yaml(text: &str) -> bool {
     text.lines().all(|line| {
         let line = line.trim_start_matches('\u{feff}').trim();
@@ -960,11 +1138,17 @@ fn is_blank_yaml(text: &str) -> bool {
     })
 }
 
+/// How many values YAML aliases may repeat in one file, all together.
+pub const MAX_REPLAYED_EVENTS: usize = 100_000;
+
+/// How many times one anchor may be repeated by aliases.
+pub const MAX_ALIAS_EXPANSIONS: usize = 1_000;
+
 fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     // Alias bombs: a knowledge base has no need for mass expansion.
-    options.alias_limits.max_total_replayed_events = 100_000;
-    options.alias_limits.max_alias_expansions_per_anchor = 1_000;
+    options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
+    options.alias_limits.max_alias_expansions_per_anchor = MAX_ALIAS_EXPANSIONS;
     options.with_snippet = false;
     options
 }
@@ -984,6 +1168,10 @@ fn parse<T: DeserializeOwned + Fixup>(
     }
     match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
         Ok(mut value) => {
+            if let Some(problem) = escaped_control_character(file, text) {
+                problems.push(problem);
+                return None;
+            }
             value.fixup(text);
             Some(RawDoc {
                 file: file.to_path_buf(),
@@ -1014,16 +1202,80 @@ fn required_fields_hint(file: &Path) -> String {
 
 /// Turns a serde-saphyr error into a diagnostic with words for writers.
 fn yaml_problem(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
+    use serde_saphyr::Error;
+    let error = error.without_snippet();
     let (line, column) = error
         .location()
         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
     let span = Span::new(file, line, column);
-    let raw = error.without_snippet().to_string();
-    let message = raw
-        .rsplit_once(" at line ")
-        .map_or(raw.as_str(), |(message, _)| message)
-        .to_owned();
-    explain(span, &message)
+    match error {
+        Error::MultipleDocuments { .. } => {
+            Diagnostic::error(span, "a second YAML document starts here; a file holds one")
+                .with_hint("remove the `---` line and what follows, or move it to a file of its own")
+        }
+        Error::AliasReplayLimitExceeded { .. }
+        | Error::AliasExpansionLimitExceeded { .. }
+        | Error::AliasReplayStackDepthExceeded { .. }
+        | Error::AliasReplayCounterOverflow { .. } => Diagnostic::error(
+            span,
+            format!(
+                "YAML aliases repeat too much: an anchor may be repeated at most {MAX_ALIAS_EXPANSIONS} times, and aliases may repeat {MAX_REPLAYED_EVENTS} values in all"
+            ),
+        )
+        .with_hint("write the values out instead of repeating them with `&anchor` and `*alias`"),
+        Error::Budget { breach, .. } => budget_problem(span, breach),
+        _ => explain(span, &without_location(&error.to_string())),
+    }
+}
+
+/// serde-saphyr's limits on one file (its defaults, but for aliases),
+/// as errors that say which and what to do.
+fn budget_problem(span: Span, breach: &serde_saphyr::budget::BudgetBreach) -> Diagnostic {
+    use serde_saphyr::budget::BudgetBreach;
+    let split = "split the file: no knowledge base file needs to come near this";
+    let (message, hint) = match breach {
+        BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => (
+            "too many YAML anchors or aliases (the limit is 50,000 of each)".to_owned(),
+            "write the values out instead of repeating them with `&anchor` and `*alias`",
+        ),
+        BudgetBreach::Depth { .. } => (
+            "YAML nested too deep (the limit is 64 levels)".to_owned(),
+            "a knowledge base file nests a few levels: look for unclosed `[` or `{`",
+        ),
+        BudgetBreach::Nodes { .. } => (
+            "too many YAML values in one file (the limit is 250,000)".to_owned(),
+            split,
+        ),
+        BudgetBreach::Events { .. } => (
+            "too much YAML structure in one file (the limit is 1,000,000 parser events)".to_owned(),
+            split,
+        ),
+        BudgetBreach::Documents { .. } => (
+            "too many YAML documents (a file holds one)".to_owned(),
+            "remove the `---` lines",
+        ),
+        other => (
+            format!(
+                "the file is beyond what is read: {}",
+                format!("{other:?}").to_lowercase()
+            ),
+            split,
+        ),
+    };
+    Diagnostic::error(span, message).with_hint(hint)
+}
+
+/// A serde-saphyr message without the " at line N, column M" it ends with.
+fn without_location(message: &str) -> String {
+    if let Some((text, place)) = message.rsplit_once(" at line ")
+        && let Some((line, column)) = place.split_once(", column ")
+        && [line, column]
+            .iter()
+            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    {
+        return text.to_owned();
+    }
+    message.to_owned()
 }
 
 fn explain(span: Span, message: &str) -> Diagnostic {
@@ -1036,10 +1288,7 @@ fn explain(span: Span, message: &str) -> Diagnostic {
             .map(|f| f.trim_matches('`'))
             .filter(|f| !f.is_empty())
             .collect();
-        let hint = match closest(field, known.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`? known fields: {}", known.join(", ")),
-            None => format!("known fields: {}", known.join(", ")),
-        };
+        let hint = suggest(field, "known fields", &known);
         return Diagnostic::error(span, format!("unknown field `{field}`")).with_hint(hint);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
@@ -1052,11 +1301,17 @@ fn explain(span: Span, message: &str) -> Diagnostic {
         return Diagnostic::error(span, format!("missing required field `{field}`"))
             .with_hint(hint);
     }
-    if message.starts_with("unknown variant") {
-        return Diagnostic::error(span, message.replace("unknown variant", "unknown value"));
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let choices = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ");
+        return Diagnostic::error(span, format!("unknown value `{value}`"))
+            .with_hint(format!("write one of {choices}"));
     }
     if message.contains("expected mapping") {
-        return Diagnostic::error(span, "expected a mapping of `key: value` pairs here");
+        return Diagnostic::error(span, "expected a mapping of `key: value` pairs here")
+            .with_hint("write `key: value` lines, indented below the field, or `{ key: value }`");
     }
     if message.contains("duplicate mapping key") {
         let key = message
@@ -1078,13 +1333,12 @@ fn explain(span: Span, message: &str) -> Diagnostic {
             .with_hint("a value that starts with `[` or `{` is read as a list or a mapping; to start text with a Markdown link, quote the whole value (`summary: \"[the guide](@a) says so\"`) or write it as a block after `|`");
     }
     if message.contains("cannot deserialize null") {
-        return Diagnostic::error(span, "a value is required here");
-    }
-    if message.contains("alias") || message.contains("budget") {
-        return Diagnostic::error(span, format!("YAML too complex: {message}"))
-            .with_hint("anchors and aliases are limited; write the values out");
+        return Diagnostic::error(span, "a value is required here").with_hint(
+            "write the value after the `:`, or leave the field out where it is optional",
+        );
     }
     Diagnostic::error(span, message.to_owned())
+        .with_hint("see \"A few words about YAML\" in docs/content-format.md")
 }
 
 #[cfg(test)]

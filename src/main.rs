@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use upgrade_atlas::diag::{printable, printable_lines, suggest};
 use upgrade_atlas::graph::{Answer, Edges, Origin, UpgradeGraph, affected_components};
 use upgrade_atlas::model::{Facts, Model, NodeId};
 use upgrade_atlas::plan::PlanOptions;
@@ -164,7 +165,9 @@ fn run_path(root: &Path, question: &Question, json: bool) -> ExitCode {
     };
     match path(&model, question, json) {
         Ok((text, found)) => {
-            println!("{text}");
+            // Names and titles come from the knowledge base: escaped, so
+            // that printing them cannot drive the terminal.
+            println!("{}", printable_lines(&text));
             if found {
                 ExitCode::SUCCESS
             } else {
@@ -172,7 +175,7 @@ fn run_path(root: &Path, question: &Question, json: bool) -> ExitCode {
             }
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", printable(&message));
             ExitCode::from(2)
         }
     }
@@ -182,7 +185,7 @@ fn run_serve(root: &Path, options: ServeOptions) -> ExitCode {
     match upgrade_atlas::serve::serve(root, &options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", printable(&message));
             ExitCode::FAILURE
         }
     }
@@ -195,11 +198,10 @@ fn run_build(
     when_busy: WhenBusy,
 ) -> ExitCode {
     let output = output.unwrap_or_else(|| root.join("public"));
-    if let Some(url) = &base_url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
-    {
+    if let Some(problem) = base_url.as_deref().and_then(resolve::base_url_problem) {
         eprintln!(
-            "error: --base-url `{url}` is not an http(s) URL; write it in full, e.g. https://kb.example.com/"
+            "error: --base-url {}; write it in full, e.g. https://kb.example.com/",
+            printable(&problem)
         );
         return ExitCode::FAILURE;
     }
@@ -240,6 +242,21 @@ fn report(failure: &Failure) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// JSON with the characters serde_json leaves as they are but a terminal
+/// acts on (DEL, C1 controls, bidirectional overrides) written as `\uXXXX`
+/// escapes: the same JSON, safe to print. They can only be inside strings.
+fn json_for_terminal(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if printable(c.encode_utf8(&mut [0; 4])).len() == c.len_utf8() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        }
+    }
+    out
+}
+
 fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
     let mut facts = Facts::none();
     for name in names {
@@ -258,8 +275,8 @@ fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
                     format!("unknown condition `{name}`: this knowledge base declares none")
                 } else {
                     format!(
-                        "unknown condition `{name}`; declared conditions: {}",
-                        known.join(", ")
+                        "unknown condition `{name}`; {}",
+                        suggest(name, "declared conditions", &known)
                     )
                 });
             }
@@ -312,7 +329,7 @@ fn path(model: &Model, question: &Question, json: bool) -> Result<(String, bool)
             "path": answer.as_ref().map(|a| a.path.iter().map(|n| model.node_ref(*n)).collect::<Vec<_>>()),
             "issues": issues,
         });
-        return Ok((value.to_string(), found));
+        return Ok((json_for_terminal(&value.to_string()), found));
     }
     let text = describe(model, &edges, from, to, originally, answer.as_ref());
     Ok((text, found))

@@ -53,53 +53,33 @@ impl Theme {
             .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
             .collect();
         let dir = root.join("templates");
-        let mut problems = Vec::new();
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(error) => {
-                        problems.push(Diagnostic::error(
-                            Span::file_start("templates"),
-                            format!("cannot read: {error}"),
-                        ));
-                        continue;
+        // Links are followed as for content/ (see crate::walk).
+        let walked = crate::walk::walk(root, "templates", |_| false).unwrap_or_default();
+        let mut problems = walked.problems;
+        for path in walked.files {
+            let name = path
+                .strip_prefix(&dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let file = crate::walk::relative(root, &path);
+            let cannot_read = |error: std::io::Error| {
+                Diagnostic::error(Span::file_start(&file), format!("cannot read: {error}"))
+                    .with_hint("check the file's permissions; templates are UTF-8 text")
+            };
+            match name.strip_prefix("assets/") {
+                Some(asset) => match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        assets.insert(asset.to_owned(), bytes);
                     }
-                };
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let name = entry
-                    .path()
-                    .strip_prefix(&dir)
-                    .unwrap_or(entry.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let file = entry
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap_or(entry.path())
-                    .to_path_buf();
-                match name.strip_prefix("assets/") {
-                    Some(asset) => match std::fs::read(entry.path()) {
-                        Ok(bytes) => {
-                            assets.insert(asset.to_owned(), bytes);
-                        }
-                        Err(error) => problems.push(Diagnostic::error(
-                            Span::file_start(&file),
-                            format!("cannot read: {error}"),
-                        )),
-                    },
-                    None => match std::fs::read_to_string(entry.path()) {
-                        Ok(text) => {
-                            templates.insert(name, (text, file));
-                        }
-                        Err(error) => problems.push(Diagnostic::error(
-                            Span::file_start(&file),
-                            format!("cannot read: {error}"),
-                        )),
-                    },
-                }
+                    Err(error) => problems.push(cannot_read(error)),
+                },
+                None => match std::fs::read_to_string(&path) {
+                    Ok(text) => {
+                        templates.insert(name, (text, file));
+                    }
+                    Err(error) => problems.push(cannot_read(error)),
+                },
             }
         }
         if problems.is_empty() {

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Span, closest, list_some, suggest};
 use crate::load::{
     Broken, Names, OneOrMany, RawComponent, RawDoc, RawIssue, RawKb, RawLink, RawProduct, RawRule,
-    RawScenario, RawSite, RawSource, RawStop, S,
+    RawScenario, RawSite, RawSource, RawStop, S, Selectors,
 };
 use crate::markdown;
 use crate::model::*;
@@ -1090,14 +1090,18 @@ impl Resolver {
 
     /// The versions an issue's `applies_if.originally` names, sorted,
     /// within the file's share of [`MAX_ORIGINALLY_PER_FILE`].
-    fn originally(
-        &mut self,
-        model: &Model,
-        file: &Path,
-        raw: &S<OneOrMany<S<String>>>,
-    ) -> Vec<NodeId> {
+    fn originally(&mut self, model: &Model, file: &Path, raw: &S<Selectors>) -> Vec<NodeId> {
+        let one;
+        let selectors: &[S<String>] = match &raw.value {
+            Selectors::One(text) => {
+                let text = text.clone().unwrap_or_default();
+                one = [S::new(text, raw.referenced, raw.defined)];
+                &one
+            }
+            Selectors::Many(list) => list,
+        };
         let mut nodes = Vec::new();
-        for selector in raw.value.as_slice() {
+        for selector in selectors {
             let found = self
                 .select(model, file, selector, Role::Many)
                 .unwrap_or_default();

@@ -94,7 +94,9 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
         ));
     }
     for protected in ["content", "templates"] {
-        if target.starts_with(root.join(protected)) {
+        // Resolved like the output: content/ may be a link to a folder
+        // elsewhere in the knowledge base, and that folder is protected.
+        if target.starts_with(absolute(&root.join(protected))) {
             return Err(refuse(
                 output,
                 format!("refusing to build into `{shown}`: it is inside {protected}/"),
@@ -543,6 +545,28 @@ mod tests {
         assert!(safe_relative("/etc/passwd").is_none());
         assert!(safe_relative("a/../../b").is_none());
         assert!(safe_relative("").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn protected_places_are_compared_resolved() {
+        let kb = tempfile::tempdir().unwrap();
+        let root = kb.path();
+        std::fs::create_dir_all(root.join("kb-content/products")).unwrap();
+        std::fs::create_dir_all(root.join("theme")).unwrap();
+        std::os::unix::fs::symlink(root.join("kb-content"), root.join("content")).unwrap();
+        std::os::unix::fs::symlink("theme", root.join("templates")).unwrap();
+        for inside in [
+            "content/products/x",
+            "kb-content/products/x",
+            "templates/x",
+            "theme",
+        ] {
+            let refused = check_output(root, &root.join(inside))
+                .expect_err(&format!("{inside} is part of the knowledge base"));
+            assert!(refused.message.contains("inside"), "{refused}");
+        }
+        assert!(check_output(root, &root.join("public")).is_ok());
     }
 
     #[test]

@@ -1,8 +1,60 @@
 //! Fuzzing the loader on stable Rust: random YAML-like text and random bytes
 //! in every kind of content file. Whatever comes in, `check` must answer
-//! with diagnostics or a model, never panic.
+//! with diagnostics or a model, never panic. The coverage-guided target
+//! (`fuzz/`, cargo-fuzz) shares [`exercise`] with these tests: its seeds and
+//! every input it found a fault with (`fuzz/regressions/`) replay here, and
+//! a short random run of it is part of `cargo test`.
+
+use std::path::Path;
 
 use proptest::prelude::*;
+
+#[path = "../fuzz/exercise.rs"]
+mod exercise;
+
+/// Every file of a folder of fuzz inputs, by name.
+fn inputs(folder: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz")
+        .join(folder);
+    let mut found: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.expect("a readable entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&path).expect("a readable input"))
+        })
+        .filter(|(name, _)| !name.starts_with('.'))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn the_fuzz_seeds_replay_and_the_full_one_checks_clean() {
+    let seeds = inputs("seeds");
+    assert!(seeds.len() >= 5, "the fuzz target needs its seeds");
+    for (name, bytes) in &seeds {
+        eprintln!("seed {name}");
+        exercise::exercise(bytes);
+    }
+    let (_, full) = seeds
+        .iter()
+        .find(|(name, _)| name == "full")
+        .expect("fuzz/seeds/full");
+    let checked = upgrade_atlas::check_files(&exercise::files(full))
+        .expect("the full seed is a clean knowledge base, so that fuzzing starts deep");
+    assert!(checked.model.scenarios.len() == 2 && checked.model.components.len() == 2);
+}
+
+/// Every input the fuzz target found a fault with, once fixed.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    for (name, bytes) in inputs("regressions") {
+        eprintln!("regression {name}");
+        exercise::exercise(&bytes);
+    }
+}
 
 /// Text built from YAML's own punctuation, keywords of the format and ids,
 /// so that the parser gets deep into documents instead of failing at once.

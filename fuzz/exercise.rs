@@ -1,0 +1,109 @@
+//! What one fuzz input does, shared by the fuzz target
+//! (`fuzz/fuzz_targets/check.rs`) and the tests that replay its findings
+//! (`tests/fuzz_loader.rs`): the input is cut into content files, checked
+//! in memory (load -> resolve -> graph), and then either every problem is
+//! printed or paths are searched from every version. Whatever comes in,
+//! nothing may panic, and nothing printed may hold a control character.
+
+use std::path::PathBuf;
+
+use upgrade_atlas::graph::UpgradeGraph;
+use upgrade_atlas::model::Facts;
+
+/// Where the parts of an input go, in order; parts are separated by a line
+/// `%%`. More parts than names start over at the first name's folder
+/// with a number (`products/a.yaml`, then `products/a1.yaml`, ...).
+const FILES: &[&str] = &[
+    "products/a.yaml",
+    "scenarios/s.yaml",
+    "products/b.yaml",
+    "site.yaml",
+    "components/c.yaml",
+    "scenarios/t/u.yaml",
+    "components/d.yaml",
+    "static/files/x.txt",
+];
+
+/// The content files an input stands for.
+pub fn files(data: &[u8]) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for (index, part) in split(data, b"\n%%\n").into_iter().enumerate() {
+        let name = FILES[index % FILES.len()];
+        let round = index / FILES.len();
+        let name = match (round, name.rsplit_once('.')) {
+            (0, _) | (_, None) => name.to_owned(),
+            (_, Some((stem, extension))) => format!("{stem}{round}.{extension}"),
+        };
+        if !part.is_empty() {
+            files.push((PathBuf::from(name), part.to_vec()));
+        }
+    }
+    files
+}
+
+fn split<'a>(data: &'a [u8], separator: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    let mut rest = data;
+    while let Some(at) = rest.windows(separator.len()).position(|w| w == separator) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + separator.len()..];
+    }
+    parts.push(rest);
+    parts
+}
+
+/// The most versions whose paths are searched, so that one input stays quick.
+const SEARCHED: usize = 64;
+
+/// Checks the input; panics on any fault it finds.
+pub fn exercise(data: &[u8]) {
+    let files = files(data);
+    match upgrade_atlas::check_files(&files) {
+        Ok(checked) => {
+            let model = &checked.model;
+            for warning in &checked.warnings {
+                assert_printable(&warning.render(&model.sources));
+            }
+            let graph = UpgradeGraph::new(model);
+            let mut fact_sets = vec![Facts::none()];
+            if !model.site.conditions.is_empty() {
+                fact_sets.push(Facts((0..model.site.conditions.len()).collect()));
+            }
+            for facts in &fact_sets {
+                let edges = graph.edges(facts);
+                for from in 0..model.nodes.len().min(SEARCHED) {
+                    let tree = edges.paths_from(from);
+                    for to in tree.reached() {
+                        let path = tree.path_to(to).expect("a reached version has a path");
+                        assert_eq!(path.first(), Some(&from));
+                        assert_eq!(path.last(), Some(&to));
+                        for hop in path.windows(2) {
+                            assert!(edges.has(hop[0], hop[1]), "a path takes only edges");
+                        }
+                        let answer = edges.answer(&path, from);
+                        assert_eq!(answer.hops.len(), path.len() - 1);
+                    }
+                }
+            }
+        }
+        Err(failure) => {
+            assert!(
+                failure.diagnostics.iter().any(|d| d.is_error()),
+                "a failure has an error"
+            );
+            for diagnostic in &failure.diagnostics {
+                assert_printable(&diagnostic.render(&failure.sources));
+            }
+        }
+    }
+}
+
+/// Text for a terminal holds no control character but line feeds and tabs.
+fn assert_printable(text: &str) {
+    assert!(
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "a control character reaches the terminal: {text:?}"
+    );
+}
