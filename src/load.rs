@@ -1203,11 +1203,17 @@ fn required_fields_hint(file: &Path) -> String {
 /// Turns a serde-saphyr error into a diagnostic with words for writers.
 fn yaml_problem(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
     use serde_saphyr::Error;
-    let error = error.without_snippet();
     let (line, column) = error
         .location()
         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
     let span = Span::new(file, line, column);
+    // The error itself, without the snippet or the alias it was met through.
+    let mut error = error;
+    while let Error::WithSnippet { error: inner, .. } | Error::AliasError { error: inner, .. } =
+        error
+    {
+        error = inner;
+    }
     match error {
         Error::MultipleDocuments { .. } => {
             Diagnostic::error(span, "a second YAML document starts here; a file holds one")
