@@ -70,10 +70,23 @@ pub struct Product {
 }
 
 /// A product's version ids and aliases, each with the index of its version.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct VersionNames {
     ids: HashMap<String, usize>,
     aliases: HashMap<String, usize>,
+}
+
+// Sorted, so that two equal models print alike (tests compare them so).
+impl std::fmt::Debug for VersionNames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        fn sorted(map: &HashMap<String, usize>) -> BTreeSet<(&String, &usize)> {
+            map.iter().collect()
+        }
+        f.debug_struct("VersionNames")
+            .field("ids", &sorted(&self.ids))
+            .field("aliases", &sorted(&self.aliases))
+            .finish()
+    }
 }
 
 impl VersionNames {
