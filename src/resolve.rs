@@ -38,6 +38,10 @@ pub const MAX_UPGRADES: usize = 1_000_000;
 /// file may name, all issues together.
 pub const MAX_ORIGINALLY_PER_FILE: usize = 10_000;
 
+/// The most (component, dependent) pairs, dependents counted all the way
+/// down, in the whole knowledge base.
+pub const MAX_DEPENDENTS: usize = 1_000_000;
+
 /// Where the limits are explained, for hints.
 const LIMITS_DOC: &str = "see \"Input limits\" in docs/security.md";
 
@@ -812,6 +816,9 @@ impl Resolver {
                 direct[dependency].push(component);
             }
         }
+        // Dependents reach all the way down, so a chain of n components
+        // has n(n-1)/2 of them: their count is limited, and counted as found.
+        let mut total = 0usize;
         for start in 0..count {
             let mut found = BTreeSet::new();
             let mut stack = vec![start];
@@ -821,7 +828,25 @@ impl Resolver {
                         stack.push(other);
                     }
                 }
+                if total + found.len() > MAX_DEPENDENTS {
+                    let component = &model.components[start];
+                    self.error(
+                        Span::file_start(&component.file),
+                        format!(
+                            "with the components that depend on `{}`, directly or not, the components have more than {MAX_DEPENDENTS} dependents in all",
+                            component.id
+                        ),
+                    )
+                    .hint = Some(format!(
+                        "a long chain of `depends_on` makes every component depend on all before it; list only the dependencies that matter for issues; {LIMITS_DOC}"
+                    ));
+                    for component in &mut model.components {
+                        component.dependents = Vec::new();
+                    }
+                    return;
+                }
             }
+            total += found.len();
             if found.contains(&start) {
                 let component = &model.components[start];
                 self.error(

@@ -210,3 +210,31 @@ fn the_versions_named_by_originally_are_limited_per_file() {
         &["more than 10000 versions"],
     );
 }
+
+/// Dependents reach all the way down: a chain of n components has n²/2 of
+/// them (3,000 components, about 100 KB of YAML, made 4.5 million).
+#[test]
+fn dependents_through_long_chains_are_limited() {
+    let kb = Kb::new();
+    kb.write("content/products/p.yaml", product("P", 1, None));
+    for c in 0..1_500 {
+        let depends = if c == 0 {
+            String::new()
+        } else {
+            format!("depends_on: [c{:04}]\n", c - 1)
+        };
+        kb.write(
+            &format!("content/components/c{c:04}.yaml"),
+            format!("name: C{c}\n{depends}"),
+        );
+    }
+    let run = kb.check();
+    // c0000 has 1,499 dependents, c0001 1,498, ...: the count passes a
+    // million with those of c1001.
+    assert_error_with_hint(
+        &run,
+        "content/components/c1001.yaml",
+        Some(1),
+        &["more than 1000000 dependents"],
+    );
+}
