@@ -247,7 +247,7 @@ async fn connection(stream: TcpStream, shared: Shared, _slot: OwnedSemaphorePerm
         // The clock below times the whole head instead, and says 408.
         .header_read_timeout(None)
         .title_case_headers(true)
-        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        .serve_connection(Socket::new(stream), service);
     loop {
         let deadline = tokio::time::Instant::from_std(clock.deadline());
         match tokio::time::timeout_at(deadline, &mut connection).await {
@@ -257,19 +257,92 @@ async fn connection(stream: TcpStream, shared: Shared, _slot: OwnedSemaphorePerm
         }
     }
     // Out of time. hyper has written nothing for a request still arriving,
-    // so the 408 can go straight to the socket; an idle connection just closes.
+    // so the 408 can go straight to the socket, after any earlier answer that
+    // went out whole; an idle connection, or one that does not take its
+    // answer, just closes.
     if let Stage::Waiting(_) = clock.stage() {
         let parts = connection.into_parts();
-        if !parts.read_buf.is_empty() {
+        if !parts.read_buf.is_empty() && !parts.io.blocked {
             let body = format!(
                 "the request did not arrive within {} s\n",
                 REQUEST_DEADLINE.as_secs()
             );
             say_and_close(
-                parts.io.into_inner(),
+                parts.io.io.into_inner(),
                 &raw_response("408 Request Timeout", &body),
             );
         }
+    }
+}
+
+/// A connection's socket as hyper uses it, noting whether hyper is left
+/// with output that the client has not taken.
+struct Socket {
+    io: hyper_util::rt::TokioIo<TcpStream>,
+    /// The last write did not go through. Otherwise hyper, which writes
+    /// until its buffer is empty or the socket is full, has nothing left.
+    blocked: bool,
+}
+
+impl Socket {
+    fn new(stream: TcpStream) -> Self {
+        Socket {
+            io: hyper_util::rt::TokioIo::new(stream),
+            blocked: false,
+        }
+    }
+
+    fn note<T>(&mut self, written: Poll<T>) -> Poll<T> {
+        self.blocked = written.is_pending();
+        written
+    }
+}
+
+impl hyper::rt::Read for Socket {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buffer: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(context, buffer)
+    }
+}
+
+impl hyper::rt::Write for Socket {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buffer: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let written = Pin::new(&mut self.io).poll_write(context, buffer);
+        self.note(written)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buffers: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let written = Pin::new(&mut self.io).poll_write_vectored(context, buffers);
+        self.note(written)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(context)
+    }
+
+    fn poll_shutdown(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(context)
     }
 }
 
