@@ -729,29 +729,26 @@ fn connections_past_the_limit_get_503_until_one_closes() {
 fn binding_beyond_loopback_warns() {
     let kb = common::copy_of_example();
     let started = |bind: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
+        let child = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
             .args(["--root", kb.path().to_str().unwrap(), "serve"])
             .args(["--port", "0", "--bind", bind])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        // Stopped when dropped, even if an assertion fails first.
+        let mut server = Server { child, port: 0 };
         // The warning comes before the address: wait for the address only.
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut stdout = BufReader::new(server.child.stdout.take().unwrap());
         let mut line = String::new();
         while !line.starts_with("Serving ") {
             line.clear();
             assert!(stdout.read_line(&mut line).unwrap() > 0, "serve stopped");
         }
-        child.kill().unwrap();
+        server.child.kill().unwrap();
         let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        child.wait().unwrap();
+        let mut pipe = server.child.stderr.take().unwrap();
+        pipe.read_to_string(&mut stderr).unwrap();
         stderr
     };
     // Nothing connects to it: listening is enough to warn.
