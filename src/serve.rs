@@ -670,10 +670,9 @@ fn watch(root: &Path, shared: Shared) -> notify::Result<Arc<Mutex<notify::Recomm
             if !is_relevant(&event, &roots) {
                 continue;
             }
-            // Let a burst of changes (an editor's save, a git checkout)
-            // settle, noting every file it touched.
+            // Let a burst of changes settle, noting every file it touched.
             let mut burst = vec![event];
-            while let Ok(event) = receiver.recv_timeout(Duration::from_millis(100)) {
+            while let Ok(event) = receiver.recv_timeout(SETTLE) {
                 burst.push(event);
             }
             let named = report(&burst, &roots, &shared);
@@ -684,6 +683,12 @@ fn watch(root: &Path, shared: Shared) -> notify::Result<Arc<Mutex<notify::Recomm
     });
     Ok(watcher)
 }
+
+/// How long the watcher waits for more events after one. An editor's save
+/// (write, rename, metadata) comes within a few milliseconds; a longer burst
+/// (a git checkout) rebuilds twice, which the caches keep cheap. Every
+/// millisecond here is one more before the reader sees the change.
+const SETTLE: Duration = Duration::from_millis(20);
 
 /// The folders whose changes rebuild the preview.
 const WATCHED: [&str; 2] = ["content", "templates"];
