@@ -57,7 +57,8 @@ enum Command {
         /// The port to listen on (0: any free port).
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// The address to listen on.
+        /// The address to listen on. Any but loopback lets other machines see
+        /// the preview, so serve warns (docs/security.md).
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
         /// Open the site in a browser.

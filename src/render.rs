@@ -221,13 +221,16 @@ fn squeeze(html: &str) -> String {
 }
 
 /// How often `line` holds the tag that starts with `start` (case aside),
-/// followed by `>` or whitespace so that `<prefix>` is no `<pre>`.
+/// followed by `>` or whitespace so that `<prefix>` is no `<pre>`. Only the
+/// places of `<` are looked at: most lines have one or two.
 fn count_tags(line: &str, start: &str) -> usize {
     let bytes = line.as_bytes();
     let n = start.len();
-    (0..bytes.len().saturating_sub(n - 1))
-        .filter(|&i| {
-            bytes[i..i + n].eq_ignore_ascii_case(start.as_bytes())
+    line.match_indices('<')
+        .filter(|(i, _)| {
+            bytes
+                .get(*i..i + n)
+                .is_some_and(|tag| tag.eq_ignore_ascii_case(start.as_bytes()))
                 && bytes
                     .get(i + n)
                     .is_some_and(|b| *b == b'>' || b.is_ascii_whitespace())

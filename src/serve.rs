@@ -10,19 +10,51 @@
 //! them when a rebuild finishes (server-sent events); while the content has
 //! errors, every page shows them instead, and the last good site is kept
 //! for everything else.
+//!
+//! HTTP is hyper's (on one tokio thread): it parses requests, keeps
+//! connections alive and refuses heads over [`HEAD_LIMIT`] with 431. What
+//! hyper leaves to its user is here: a cap on connections, a deadline for
+//! each request that answers a half-sent one with 408, and 414 for request
+//! lines over [`REQUEST_LINE_LIMIT`] (docs/security.md, "serve").
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
+
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
+use hyper::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
+use hyper::{Method, Request, Response, StatusCode};
+use tokio::net::TcpStream;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 use crate::diag::Diagnostic;
 use crate::plan::PlanOptions;
 
 const EVENTS_PATH: &str = "/__upgrade-atlas/events";
 const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource(\"/__upgrade-atlas/events\");s.onmessage=function(){location.reload();};})();</script>";
+
+/// The longest request line served (method, target and version); a longer
+/// one gets 414. The site's own links are far shorter.
+const REQUEST_LINE_LIMIT: usize = 8 * 1024;
+/// The largest request head (request line and headers) read; a larger one
+/// gets 431. With [`CONNECTION_LIMIT`] it bounds what clients can make the
+/// preview hold.
+const HEAD_LIMIT: usize = 64 * 1024;
+/// Connections served at once; one more is answered 503 and closed. A
+/// browser opens at most six to a site, one of them per tab for the reload
+/// events.
+const CONNECTION_LIMIT: usize = 64;
+/// How long a client has, from opening the connection or from its last
+/// answer being ready, to take that answer and send a whole request head.
+/// Counted for the head as a whole, so a head sent a byte at a time does
+/// not hold a connection open; one still arriving then gets 408.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+/// How often the reload events say that the preview is still there.
+const PING_INTERVAL: Duration = Duration::from_secs(15);
 
 /// What the site thread answers for a path.
 enum Answer {
@@ -42,18 +74,25 @@ struct Served {
     site: Option<std::sync::mpsc::Sender<Job>>,
     /// The errors of the latest build, rendered for people; `None` when it succeeded.
     errors: Option<Vec<String>>,
-    /// Counts rebuilds, so that open pages know when to reload.
-    generation: u64,
 }
 
 /// The preview's state, shared by the watcher and every connection.
-#[derive(Default)]
 struct Preview {
     served: Mutex<Served>,
-    /// Woken after every rebuild, for the reload events.
-    rebuilt: Condvar,
+    /// Counts rebuilds; the reload events of every open page watch it.
+    rebuilt: watch::Sender<u64>,
     /// Parsed files kept between rebuilds, so that a rebuild parses only what changed.
     cache: Mutex<crate::CheckCache>,
+}
+
+impl Default for Preview {
+    fn default() -> Self {
+        Preview {
+            served: Mutex::default(),
+            rebuilt: watch::Sender::new(0),
+            cache: Mutex::default(),
+        }
+    }
 }
 
 type Shared = Arc<Preview>;
@@ -73,7 +112,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
     } else {
         format!("{}:{}", options.bind, options.port)
     };
-    let listener = TcpListener::bind(&address).map_err(|error| match error.kind() {
+    let listener = std::net::TcpListener::bind(&address).map_err(|error| match error.kind() {
         std::io::ErrorKind::AddrInUse => format!(
             "port {} is busy on {}; choose another with --port, e.g. --port {}",
             options.port,
@@ -83,6 +122,14 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
         _ => format!("cannot listen on {address}: {error}"),
     })?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    if !local.ip().is_loopback() {
+        eprintln!(
+            "warning: --bind {} lets other machines reach the preview at port {}, with no login and no encryption; \
+leave --bind out (127.0.0.1) unless you mean to share it on a network you trust",
+            options.bind,
+            local.port()
+        );
+    }
     let shared: Shared = Arc::default();
     // Watch first: a change made while the first build runs is then either
     // seen by it or reported after it, never lost.
@@ -103,13 +150,321 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
         .spawn();
     }
 
-    for stream in listener.incoming().flatten() {
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            let _ = handle(stream, &shared);
-        });
+    // One thread serves every connection: they wait on the network, and
+    // pages are rendered on the site thread anyway.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    runtime.block_on(accept(listener, shared))
+}
+
+/// Takes connections, each on a task of its own, while fewer than
+/// [`CONNECTION_LIMIT`] are open.
+async fn accept(listener: std::net::TcpListener, shared: Shared) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+    let slots = Arc::new(Semaphore::new(CONNECTION_LIMIT));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, say: wait for some to close rather than spin.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        match Arc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => {
+                tokio::spawn(connection(stream, Arc::clone(&shared), slot));
+            }
+            Err(_) => say_and_close(
+                stream,
+                &raw_response(
+                    "503 Service Unavailable",
+                    "too many connections to the preview; try again\n",
+                ),
+            ),
+        }
     }
-    Ok(())
+}
+
+/// Where a connection stands, for its deadline.
+#[derive(Clone, Copy)]
+enum Stage {
+    /// Opened, or answered, then: the client is to take the answer and send
+    /// its next request.
+    Waiting(Instant),
+    /// The preview is working on an answer: no deadline for the client.
+    Answering,
+    /// Sending reload events; the client took the last one then.
+    Streaming(Instant),
+}
+
+/// The deadline of one connection, moved on by what it does.
+struct Clock(Mutex<Stage>);
+
+impl Clock {
+    fn new() -> Self {
+        Clock(Mutex::new(Stage::Waiting(Instant::now())))
+    }
+
+    fn stage(&self) -> Stage {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set(&self, stage: Stage) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = stage;
+    }
+
+    /// When the connection is closed unless something moves it on first.
+    fn deadline(&self) -> Instant {
+        match self.stage() {
+            Stage::Waiting(since) => since + REQUEST_DEADLINE,
+            // Look again later.
+            Stage::Answering => Instant::now() + REQUEST_DEADLINE,
+            Stage::Streaming(last) => last + PING_INTERVAL + REQUEST_DEADLINE,
+        }
+    }
+}
+
+/// Serves one connection with hyper until it closes or runs out of time.
+/// Holds its slot until then.
+async fn connection(stream: TcpStream, shared: Shared, _slot: OwnedSemaphorePermit) {
+    let clock = Arc::new(Clock::new());
+    let service = {
+        let clock = Arc::clone(&clock);
+        hyper::service::service_fn(move |request| {
+            answer(request, Arc::clone(&shared), Arc::clone(&clock))
+        })
+    };
+    let mut connection = hyper::server::conn::http1::Builder::new()
+        .max_buf_size(HEAD_LIMIT)
+        .max_header_size(HEAD_LIMIT)
+        // The clock below times the whole head instead, and says 408.
+        .header_read_timeout(None)
+        .title_case_headers(true)
+        .serve_connection(Socket::new(stream), service);
+    loop {
+        let deadline = tokio::time::Instant::from_std(clock.deadline());
+        match tokio::time::timeout_at(deadline, &mut connection).await {
+            Ok(_) => return,
+            Err(_) if clock.deadline() > Instant::now() => {}
+            Err(_) => break,
+        }
+    }
+    // Out of time. hyper has written nothing for a request still arriving,
+    // so the 408 can go straight to the socket, after any earlier answer that
+    // went out whole; an idle connection, or one that does not take its
+    // answer, just closes.
+    if let Stage::Waiting(_) = clock.stage() {
+        let parts = connection.into_parts();
+        if !parts.read_buf.is_empty() && !parts.io.blocked {
+            let body = format!(
+                "the request did not arrive within {} s\n",
+                REQUEST_DEADLINE.as_secs()
+            );
+            say_and_close(
+                parts.io.io.into_inner(),
+                &raw_response("408 Request Timeout", &body),
+            );
+        }
+    }
+}
+
+/// A connection's socket as hyper uses it, noting whether hyper is left
+/// with output that the client has not taken.
+struct Socket {
+    io: hyper_util::rt::TokioIo<TcpStream>,
+    /// The last write did not go through. Otherwise hyper, which writes
+    /// until its buffer is empty or the socket is full, has nothing left.
+    blocked: bool,
+}
+
+impl Socket {
+    fn new(stream: TcpStream) -> Self {
+        Socket {
+            io: hyper_util::rt::TokioIo::new(stream),
+            blocked: false,
+        }
+    }
+
+    fn note<T>(&mut self, written: Poll<T>) -> Poll<T> {
+        self.blocked = written.is_pending();
+        written
+    }
+}
+
+impl hyper::rt::Read for Socket {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buffer: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(context, buffer)
+    }
+}
+
+impl hyper::rt::Write for Socket {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buffer: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let written = Pin::new(&mut self.io).poll_write(context, buffer);
+        self.note(written)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buffers: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let written = Pin::new(&mut self.io).poll_write_vectored(context, buffers);
+        self.note(written)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(context)
+    }
+
+    fn poll_shutdown(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(context)
+    }
+}
+
+/// A whole response to write past hyper, for a connection about to close.
+fn raw_response(status: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Writes a short response, if the socket takes it at once, and closes.
+fn say_and_close(stream: TcpStream, response: &[u8]) {
+    let _ = stream.try_write(response);
+    // Send the response and the end before closing: closing with input
+    // unread resets the connection, which could drop a response still queued.
+    if let Ok(stream) = stream.into_std() {
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+    }
+}
+
+/// A response body: a whole file, or the endless reload events.
+enum Reply {
+    Whole(Option<Bytes>),
+    Events {
+        messages: mpsc::Receiver<Bytes>,
+        clock: Arc<Clock>,
+    },
+}
+
+impl Body for Reply {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Reply::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Reply::Events { messages, clock } => {
+                messages.poll_recv(context).map(|message| {
+                    // hyper asks for more only once the client takes what it sent.
+                    clock.set(Stage::Streaming(Instant::now()));
+                    message.map(|m| Ok(Frame::data(m)))
+                })
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Reply::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Reply::Whole(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Reply::Events { .. } => SizeHint::default(),
+        }
+    }
+}
+
+/// Answers one request. Pages are asked for on a blocking thread, so that
+/// a slow render holds up no other connection.
+async fn answer(
+    request: Request<Incoming>,
+    shared: Shared,
+    clock: Arc<Clock>,
+) -> Result<Response<Reply>, Infallible> {
+    clock.set(Stage::Answering);
+    let target = request.uri().to_string();
+    let method = request.method();
+    let request_line = method.as_str().len() + target.len() + " HTTP/1.1".len() + 1;
+    let response = if request_line > REQUEST_LINE_LIMIT {
+        reply(
+            StatusCode::URI_TOO_LONG,
+            "text/plain; charset=utf-8",
+            format!(
+                "the request line is over {} KB\n",
+                REQUEST_LINE_LIMIT / 1024
+            )
+            .into_bytes(),
+        )
+    } else if method != Method::GET && method != Method::HEAD {
+        let mut refused = reply(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD\n".to_vec(),
+        );
+        refused
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        refused
+    } else if target.split('?').next() == Some(EVENTS_PATH) {
+        return Ok(events(&shared, clock));
+    } else {
+        tokio::task::spawn_blocking(move || page(&target, &shared))
+            .await
+            .unwrap_or_else(|_| {
+                reply(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/plain; charset=utf-8",
+                    b"the preview failed to answer\n".to_vec(),
+                )
+            })
+    };
+    clock.set(Stage::Waiting(Instant::now()));
+    Ok(response)
+}
+
+/// A whole response; hyper leaves its body out for HEAD.
+fn reply(status: StatusCode, kind: &'static str, body: Vec<u8>) -> Response<Reply> {
+    let body = (!body.is_empty()).then(|| Bytes::from(body));
+    let mut response = Response::new(Reply::Whole(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(kind));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Checks the knowledge base and publishes it (or its errors), saying in the
@@ -121,8 +476,7 @@ fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
         let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
         start_site(root, &mut cache)
     };
-    let (lock, wake) = (&shared.served, &shared.rebuilt);
-    let mut served = lock.lock().unwrap_or_else(|e| e.into_inner());
+    let mut served = shared.served.lock().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok((site, scenarios, warnings)) => {
             for warning in &warnings {
@@ -152,9 +506,8 @@ fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
             served.errors = Some(shown);
         }
     }
-    served.generation += 1;
-    wake.notify_all();
     drop(served);
+    shared.rebuilt.send_modify(|rebuilds| *rebuilds += 1);
     // Free what this rebuild replaced only now that the reload is out.
     let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
     cache.resolve.tidy();
@@ -317,10 +670,9 @@ fn watch(root: &Path, shared: Shared) -> notify::Result<Arc<Mutex<notify::Recomm
             if !is_relevant(&event, &roots) {
                 continue;
             }
-            // Let a burst of changes (an editor's save, a git checkout)
-            // settle, noting every file it touched.
+            // Let a burst of changes settle, noting every file it touched.
             let mut burst = vec![event];
-            while let Ok(event) = receiver.recv_timeout(Duration::from_millis(100)) {
+            while let Ok(event) = receiver.recv_timeout(SETTLE) {
                 burst.push(event);
             }
             let named = report(&burst, &roots, &shared);
@@ -331,6 +683,12 @@ fn watch(root: &Path, shared: Shared) -> notify::Result<Arc<Mutex<notify::Recomm
     });
     Ok(watcher)
 }
+
+/// How long the watcher waits for more events after one. An editor's save
+/// (write, rename, metadata) comes within a few milliseconds; a longer burst
+/// (a git checkout) rebuilds twice, which the caches keep cheap. Every
+/// millisecond here is one more before the reader sees the change.
+const SETTLE: Duration = Duration::from_millis(20);
 
 /// The folders whose changes rebuild the preview.
 const WATCHED: [&str; 2] = ["content", "templates"];
@@ -544,25 +902,6 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn respond(
-    stream: &mut TcpStream,
-    status: &str,
-    kind: &str,
-    body: &[u8],
-    head_only: bool,
-    extra: &str,
-) -> std::io::Result<()> {
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n{extra}\r\n",
-        body.len()
-    )?;
-    if !head_only {
-        stream.write_all(body)?;
-    }
-    stream.flush()
-}
-
 fn with_reload(html: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
@@ -589,36 +928,10 @@ code{{display:block;white-space:pre-wrap;background:#f6f6f6;border-left:4px soli
     .into_bytes()
 }
 
-fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
-            break;
-        }
-    }
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let head_only = method == "HEAD";
-    if method != "GET" && !head_only {
-        return respond(
-            &mut stream,
-            "405 Method Not Allowed",
-            "text/plain",
-            b"only GET and HEAD\n",
-            false,
-            "Allow: GET, HEAD\r\n",
-        );
-    }
-    if target.split('?').next() == Some(EVENTS_PATH) {
-        return events(stream, shared);
-    }
-    let lock = &shared.served;
+/// The file, folder redirect, error page or 404 for a request target.
+fn page(target: &str, shared: &Shared) -> Response<Reply> {
     let (site, errors) = {
-        let served = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let served = shared.served.lock().unwrap_or_else(|e| e.into_inner());
         (served.site.clone(), served.errors.clone())
     };
     let path = site_path(target);
@@ -628,47 +941,33 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     };
     let file = match answer {
         Answer::Folder => {
-            let location = format!("Location: /{}/\r\n", path.unwrap_or_default());
-            return respond(
-                &mut stream,
-                "301 Moved Permanently",
-                "text/plain",
-                b"",
-                head_only,
-                &location,
+            let location = format!("/{}/", path.unwrap_or_default());
+            let mut moved = reply(
+                StatusCode::MOVED_PERMANENTLY,
+                "text/plain; charset=utf-8",
+                Vec::new(),
             );
+            if let Ok(location) = HeaderValue::from_str(&location) {
+                moved.headers_mut().insert(LOCATION, location);
+            }
+            return moved;
         }
         Answer::File(bytes) => path.map(|p| (p, bytes)),
         Answer::Missing => None,
     };
     let wants_page = file.as_ref().is_none_or(|(p, _)| p.ends_with(".html"));
     if let (Some(errors), true) = (errors, wants_page) {
-        return respond(
-            &mut stream,
-            "500 Internal Server Error",
+        return reply(
+            StatusCode::INTERNAL_SERVER_ERROR,
             "text/html; charset=utf-8",
-            &error_page(&errors),
-            head_only,
-            "",
+            error_page(&errors),
         );
     }
     match file {
-        Some((path, bytes)) if path.ends_with(".html") => respond(
-            &mut stream,
-            "200 OK",
-            content_type(&path),
-            &with_reload(&bytes),
-            head_only,
-            "",
-        ),
-        Some((path, bytes)) => respond(
-            &mut stream,
-            "200 OK",
-            content_type(&path),
-            &bytes,
-            head_only,
-            "",
-        ),
+        Some((path, bytes)) if path.ends_with(".html") => {
+            reply(StatusCode::OK, content_type(&path), with_reload(&bytes))
+        }
+        Some((path, bytes)) => reply(StatusCode::OK, content_type(&path), bytes.to_vec()),
         None => {
             let not_found = match &site {
                 Some(site) => match ask(site, "404.html") {
@@ -677,40 +976,33 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 },
                 None => b"not found\n".to_vec(),
             };
-            respond(
-                &mut stream,
-                "404 Not Found",
-                "text/html; charset=utf-8",
-                &not_found,
-                head_only,
-                "",
-            )
+            reply(StatusCode::NOT_FOUND, "text/html; charset=utf-8", not_found)
         }
     }
 }
 
 /// Server-sent events: one `reload` message after each rebuild.
-fn events(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: connected\n\n")?;
-    stream.flush()?;
-    let (lock, wake) = (&shared.served, &shared.rebuilt);
-    let mut seen = lock.lock().unwrap_or_else(|e| e.into_inner()).generation;
-    loop {
-        let served = lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (served, _) = wake
-            .wait_timeout_while(served, Duration::from_secs(15), |s| s.generation == seen)
-            .unwrap_or_else(|e| e.into_inner());
-        let changed = served.generation != seen;
-        seen = served.generation;
-        drop(served);
-        // A comment keeps the connection alive; a write error ends the stream.
-        stream.write_all(if changed {
-            b"data: reload\n\n"
-        } else {
-            b": ping\n\n"
-        })?;
-        stream.flush()?;
-    }
+fn events(shared: &Shared, clock: Arc<Clock>) -> Response<Reply> {
+    let (sender, messages) = mpsc::channel(1);
+    let mut rebuilds = shared.rebuilt.subscribe();
+    tokio::spawn(async move {
+        let mut message: &'static [u8] = b": connected\n\n";
+        // Ends when the connection, and the receiver with it, is gone.
+        while sender.send(Bytes::from_static(message)).await.is_ok() {
+            message = match tokio::time::timeout(PING_INTERVAL, rebuilds.changed()).await {
+                Ok(Ok(())) => b"data: reload\n\n",
+                Ok(Err(_)) => return,
+                // A comment keeps the connection alive.
+                Err(_) => b": ping\n\n",
+            };
+        }
+    });
+    clock.set(Stage::Streaming(Instant::now()));
+    let mut response = Response::new(Reply::Events { messages, clock });
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 #[cfg(test)]

@@ -274,15 +274,107 @@ pub struct Staging {
     folder: PathBuf,
     lock: OutputLock,
     finished: bool,
+    /// What the previous build wrote, to link unchanged files from.
+    previous: Manifest,
+    /// What this build wrote, for the next one.
+    written: std::sync::Mutex<Vec<(String, ManifestEntry)>>,
+}
+
+/// The files a build wrote, kept beside the output (`.NAME.manifest`), so
+/// that the next build can hard-link a file whose bytes did not change
+/// instead of writing it again: a link costs a name in a folder, not an
+/// inode and its data, and rebuilding over an existing site is the usual
+/// case. An entry is trusted only while the file in the output still has
+/// the size and modification time it recorded, so a stale or hand-edited
+/// manifest, or a file changed by hand, costs a write, never a wrong page.
+#[derive(Default)]
+struct Manifest {
+    entries: std::collections::HashMap<String, ManifestEntry>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct ManifestEntry {
+    hash: u64,
+    len: u64,
+    /// Nanoseconds since the Unix epoch.
+    modified: u128,
+}
+
+impl Manifest {
+    fn path(output: &Path) -> PathBuf {
+        let (parent, name) = beside(output);
+        parent.join(format!(".{name}.manifest"))
+    }
+
+    /// The previous build's manifest; empty when there is none or it
+    /// cannot be read (every file is then written).
+    fn read(output: &Path) -> Manifest {
+        let text = std::fs::read_to_string(Self::path(output)).unwrap_or_default();
+        let entries = text
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.splitn(4, ' ');
+                let hash = u64::from_str_radix(fields.next()?, 16).ok()?;
+                let len = fields.next()?.parse().ok()?;
+                let modified = fields.next()?.parse().ok()?;
+                let path = fields.next()?.to_owned();
+                Some((
+                    path,
+                    ManifestEntry {
+                        hash,
+                        len,
+                        modified,
+                    },
+                ))
+            })
+            .collect();
+        Manifest { entries }
+    }
+
+    /// Writes the manifest of a new site, whole or not at all.
+    fn write(output: &Path, mut written: Vec<(String, ManifestEntry)>) -> std::io::Result<()> {
+        written.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut text = String::new();
+        for (path, entry) in written {
+            text.push_str(&format!(
+                "{:016x} {} {} {path}\n",
+                entry.hash, entry.len, entry.modified
+            ));
+        }
+        let target = Self::path(output);
+        let temporary = target.with_extension("manifest-new");
+        std::fs::write(&temporary, text)?;
+        std::fs::rename(&temporary, &target)
+    }
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn modified_nanos(metadata: &std::fs::Metadata) -> Option<u128> {
+    let modified = metadata.modified().ok()?;
+    Some(
+        modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos(),
+    )
 }
 
 impl Staging {
     pub fn begin(lock: OutputLock) -> Result<Staging, Diagnostic> {
         let (parent, name) = beside(&lock.output);
+        let previous = Manifest::read(&lock.output);
         let staging = Staging {
             folder: parent.join(format!(".{name}.new-{}", std::process::id())),
             lock,
             finished: false,
+            previous,
+            written: std::sync::Mutex::new(Vec::new()),
         };
         // `create_dir`, not `create_dir_all`: a folder of that name that the
         // lock holder did not remove is not to be written into.
@@ -301,11 +393,41 @@ impl Staging {
                 format!("cannot write the site: unsafe output path `{}`", file.path),
             ));
         };
-        let path = self.folder.join(relative);
+        let path = self.folder.join(&relative);
+        let hash = content_hash(&file.bytes);
         path.parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&path, &file.bytes))
+            .and_then(|()| {
+                if !self.linked_unchanged(&file.path, &output.join(relative), &path, hash) {
+                    std::fs::write(&path, &file.bytes)?;
+                }
+                let metadata = std::fs::metadata(&path)?;
+                if let Some(modified) = modified_nanos(&metadata) {
+                    let entry = ManifestEntry {
+                        hash,
+                        len: metadata.len(),
+                        modified,
+                    };
+                    self.written
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((file.path.clone(), entry));
+                }
+                Ok(())
+            })
             .map_err(|e| failure(output, "write the site", e))
+    }
+
+    /// Links the previous site's file at `old` to `new` when the previous
+    /// build wrote the same bytes there and nothing touched it since.
+    fn linked_unchanged(&self, site_path: &str, old: &Path, new: &Path, hash: u64) -> bool {
+        let Some(entry) = self.previous.entries.get(site_path) else {
+            return false;
+        };
+        let untouched = std::fs::symlink_metadata(old).is_ok_and(|m| {
+            m.is_file() && m.len() == entry.len && modified_nanos(&m) == Some(entry.modified)
+        });
+        entry.hash == hash && untouched && std::fs::hard_link(old, new).is_ok()
     }
 
     /// Puts the new site in the output's place, then deletes the previous
@@ -316,6 +438,10 @@ impl Staging {
         let previous =
             swap(&self.folder, &output).map_err(|e| failure(&output, "write the site", e))?;
         self.finished = true;
+        // Without a manifest the next build writes every file again; the
+        // site is whole either way.
+        let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        let _ = Manifest::write(&output, written);
         pause_at("swapped");
         if let Some(previous) = previous {
             let _ = discard(&previous, &output);
@@ -595,10 +721,12 @@ mod tests {
         staging.finish().unwrap();
     }
 
+    /// What a folder holds, but the manifests that builds keep beside outputs.
     fn names_in(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.ends_with(".manifest"))
             .collect();
         names.sort();
         names
@@ -724,6 +852,69 @@ mod tests {
         build_page(root, &root.join("public"), "new");
         assert_eq!(index(&root.join("public")), "new");
         assert_eq!(names_in(root), ["public"]);
+    }
+
+    fn build_files(root: &Path, output: &Path, files: &[(&str, &str)]) {
+        let lock = lock_output(root, output, WhenBusy::GiveUp).unwrap();
+        let staging = Staging::begin(lock).unwrap();
+        for (path, text) in files {
+            let file = OutputFile {
+                path: (*path).into(),
+                bytes: text.as_bytes().to_vec(),
+            };
+            staging.put(&file).unwrap();
+        }
+        staging.finish().unwrap();
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_site_and_the_rest_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, output) = (dir.path().join("kb"), dir.path().join("site"));
+        std::fs::create_dir_all(&root).unwrap();
+        let first = [("a.html", "same"), ("b/c.html", "old"), ("d.html", "kept")];
+        build_files(&root, &output, &first);
+        let before = [
+            inode(&output.join("a.html")),
+            inode(&output.join("b/c.html")),
+        ];
+
+        // Edited by hand after the build: its time changes, so it is not trusted.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(output.join("d.html"), "edited").unwrap();
+        let second = [("a.html", "same"), ("b/c.html", "new"), ("d.html", "kept")];
+        build_files(&root, &output, &second);
+
+        assert_eq!(
+            inode(&output.join("a.html")),
+            before[0],
+            "unchanged: linked"
+        );
+        assert_ne!(
+            inode(&output.join("b/c.html")),
+            before[1],
+            "changed: written"
+        );
+        for (path, text) in second {
+            assert_eq!(std::fs::read_to_string(output.join(path)).unwrap(), text);
+        }
+        // A manifest that says nothing true costs writes, never wrong bytes.
+        std::fs::write(Manifest::path(&output), "zz 1 2 a.html\n0 0 0 b/c.html\n").unwrap();
+        build_files(&root, &output, &[("a.html", "other"), ("b/c.html", "new")]);
+        assert_eq!(
+            std::fs::read_to_string(output.join("a.html")).unwrap(),
+            "other"
+        );
+        assert!(
+            !output.join("d.html").exists(),
+            "the new site is only what was built"
+        );
     }
 
     #[test]

@@ -128,10 +128,12 @@ impl Fixture {
         )
     }
 
-    /// What is beside the output besides the output itself.
+    /// What is beside the output besides the output itself and the
+    /// manifest of what the last build wrote.
     fn beside(&self) -> BTreeSet<String> {
         let mut names = entries(self.output.parent().unwrap());
         names.remove("site");
+        names.remove(".site.manifest");
         names
     }
 

@@ -1,6 +1,7 @@
 //! `serve` against a copy of the example in a temp folder: pages, live
 //! rebuilds with a reload event, errors in the browser, traversal refused,
-//! and no output folder ever written.
+//! no output folder ever written, and the limits that keep hostile or broken
+//! clients from holding its memory or connections (docs/security.md).
 
 mod common;
 
@@ -436,4 +437,326 @@ fn served_files_equal_the_built_ones() {
         compared += 1;
     }
     assert!(compared > 25, "compared {compared} files");
+}
+
+/// The limits docs/security.md promises.
+const HEAD_LIMIT: usize = 64 * 1024;
+const CONNECTION_LIMIT: usize = 64;
+
+/// Everything the server sends on `stream` until it closes or resets the
+/// connection, or `within` passes.
+fn read_until_closed(stream: &mut TcpStream, within: Duration) -> String {
+    let deadline = Instant::now() + within;
+    let mut received = Vec::new();
+    let mut buffer = [0; 8192];
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        stream
+            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .unwrap();
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+        }
+    }
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+fn status_of(response: &str) -> Option<u16> {
+    response.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// What a client offered and what it was answered.
+struct Offered {
+    /// Bytes the server took before it closed the connection.
+    sent: usize,
+    response: String,
+}
+
+/// Opens a connection that sends `start`, then `filler` one `chunk` at a
+/// time (pausing `pause` between chunks) up to `limit` bytes in all, until
+/// the server closes it; and reads what the server answers meanwhile.
+fn offer(
+    port: u16,
+    start: &str,
+    chunk: Vec<u8>,
+    pause: Duration,
+    limit: usize,
+) -> std::thread::JoinHandle<Offered> {
+    let start = start.to_owned();
+    std::thread::spawn(move || {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let sending = std::thread::spawn(move || {
+            let mut sent = 0;
+            if writer.write_all(start.as_bytes()).is_err() {
+                return sent;
+            }
+            while sent < limit && writer.write_all(&chunk).is_ok() {
+                sent += chunk.len();
+                std::thread::sleep(pause);
+            }
+            sent
+        });
+        let response = read_until_closed(&mut stream, Duration::from_secs(90));
+        // Closing our side ends the sender if the server never did.
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+        let sent = sending.join().unwrap();
+        Offered { sent, response }
+    })
+}
+
+/// Asks for the home page until every client in `others` has finished,
+/// and at least once; each answer must be the page.
+fn keeps_answering_while<T>(port: u16, others: Vec<std::thread::JoinHandle<T>>) -> Vec<T> {
+    let mut answered = 0;
+    while answered == 0 || others.iter().any(|other| !other.is_finished()) {
+        let (status, body) = get(port, "/");
+        assert_eq!(status, 200, "while others misbehave: {body}");
+        assert!(body.contains("<h1>Windows XP Server upgrade guide</h1>"));
+        answered += 1;
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    others
+        .into_iter()
+        .map(|other| other.join().unwrap())
+        .collect()
+}
+
+/// The server's resident memory and its peak so far, in KiB, or `None`
+/// where /proc does not tell.
+fn memory(server: &Server) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|line| line.starts_with(name))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// The case from the issue: 8 connections sending 200 MB heads without a
+/// newline took the old server to 2.7 GB. Now each gets 431 once its head
+/// passes 64 KB, the server's memory stays as it was, and other requests
+/// are answered meanwhile.
+#[test]
+fn oversized_heads_get_431_and_leave_memory_as_it_was() {
+    let kb = common::copy_of_example();
+    let server = start(kb.path());
+    assert_eq!(get(server.port, "/").0, 200);
+    let before = memory(&server);
+
+    let offered_per_connection = 200 * 1024 * 1024;
+    let clients: Vec<_> = (0..8)
+        .map(|n| {
+            // Half in the request line, half in one header.
+            let start = if n % 2 == 0 {
+                "GET /"
+            } else {
+                "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: "
+            };
+            offer(
+                server.port,
+                start,
+                vec![b'a'; 64 * 1024],
+                Duration::ZERO,
+                offered_per_connection,
+            )
+        })
+        .collect();
+    for offered in keeps_answering_while(server.port, clients) {
+        assert_eq!(
+            status_of(&offered.response),
+            Some(431),
+            "{}",
+            offered.response
+        );
+        assert!(
+            offered.sent < offered_per_connection,
+            "the server read all {} bytes of a head",
+            offered.sent
+        );
+    }
+
+    match (before, memory(&server)) {
+        (Some((rss_before, peak_before)), Some((rss_after, peak_after))) => {
+            eprintln!(
+                "serve's memory: {rss_before} -> {rss_after} KiB resident, peak {peak_before} -> {peak_after} KiB"
+            );
+            // The old server held every byte: 1.4 GB resident, 2 GB at its peak.
+            let bound = 32 * 1024;
+            assert!(
+                rss_after.saturating_sub(rss_before) < bound,
+                "resident memory grew from {rss_before} KiB to {rss_after} KiB"
+            );
+            assert!(
+                peak_after.saturating_sub(peak_before) < bound,
+                "peak memory grew from {peak_before} KiB to {peak_after} KiB"
+            );
+        }
+        _ => {
+            eprintln!("skipped the memory check: no /proc/PID/status on this system");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must check serve's memory"
+            );
+        }
+    }
+    assert_eq!(get(server.port, "/").0, 200);
+}
+
+/// A head sent a byte at a time gets 408 when its deadline passes, counted
+/// for the whole head rather than for each read; an idle connection is
+/// closed without a word. Other requests are answered meanwhile.
+#[test]
+fn trickled_heads_get_408_while_others_are_answered() {
+    let kb = common::copy_of_example();
+    let server = start(kb.path());
+    let mut idle = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let trickles: Vec<_> = (0..8)
+        .map(|_| {
+            offer(
+                server.port,
+                "GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ",
+                b"a".to_vec(),
+                Duration::from_millis(100),
+                // A minute's worth, far past the deadline.
+                600,
+            )
+        })
+        .collect();
+    for offered in keeps_answering_while(server.port, trickles) {
+        assert_eq!(
+            status_of(&offered.response),
+            Some(408),
+            "{}",
+            offered.response
+        );
+        assert!(
+            offered.sent < 600,
+            "the server waited for the whole trickle"
+        );
+    }
+    assert_eq!(
+        read_until_closed(&mut idle, Duration::from_secs(60)),
+        "",
+        "an idle connection is closed without an answer"
+    );
+}
+
+/// A request line over 8 KB gets 414; over 100 headers, 431. Heads within
+/// the limits are served, several on one connection.
+#[test]
+fn long_request_lines_get_414_and_heads_within_limits_are_served() {
+    let kb = common::copy_of_example();
+    let server = start(kb.path());
+    let ask = |head: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        read_until_closed(&mut stream, Duration::from_secs(30))
+    };
+
+    let long_target = format!("/?q={}", "a".repeat(9 * 1024));
+    let answer = ask(&format!(
+        "GET {long_target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status_of(&answer), Some(414), "{answer}");
+
+    let many_headers: String = (0..101).map(|n| format!("X-{n}: a\r\n")).collect();
+    let answer = ask(&format!(
+        "GET / HTTP/1.1\r\nHost: localhost\r\n{many_headers}Connection: close\r\n\r\n"
+    ));
+    assert_eq!(status_of(&answer), Some(431), "{answer}");
+
+    // A request line just under 8 KB, and 48 KB of headers, are fine.
+    let target = format!("/?q={}", "a".repeat(8 * 1024 - 40));
+    let cookies = format!("Cookie: c={}\r\n", "b".repeat(48 * 1024));
+    assert!(target.len() + cookies.len() < HEAD_LIMIT);
+    let answer = ask(&format!(
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\n{cookies}Connection: close\r\n\r\n"
+    ));
+    assert_eq!(status_of(&answer), Some(200), "{answer}");
+
+    // Kept alive: two requests on one connection, the second closing it.
+    let answer = ask("GET /assets/style.css HTTP/1.1\r\nHost: localhost\r\n\r\n\
+         HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assert_eq!(answer.matches("HTTP/1.1 200 OK").count(), 2, "{answer}");
+}
+
+/// Past the connection limit a client is told 503 at once, rather than
+/// left waiting; the slot comes back when a connection closes. Open reload
+/// streams (one per tab) hold slots, so they are what fills them here.
+#[test]
+fn connections_past_the_limit_get_503_until_one_closes() {
+    let kb = common::copy_of_example();
+    let server = start(kb.path());
+    let mut streams: Vec<_> = (0..CONNECTION_LIMIT)
+        .map(|_| {
+            let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            events
+                .set_read_timeout(Some(Duration::from_secs(30)))
+                .unwrap();
+            write!(
+                events,
+                "GET /__upgrade-atlas/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            )
+            .unwrap();
+            let mut events = BufReader::new(events);
+            let mut line = String::new();
+            while !line.starts_with(": connected") {
+                line.clear();
+                assert!(events.read_line(&mut line).unwrap() > 0, "stream closed");
+            }
+            events
+        })
+        .collect();
+
+    let mut refused = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        refused,
+        "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let answer = read_until_closed(&mut refused, Duration::from_secs(30));
+    assert_eq!(status_of(&answer), Some(503), "{answer}");
+
+    streams.pop();
+    wait_for(server.port, "/", "a slot to come back", |status, _| {
+        status == 200
+    });
+}
+
+/// Listening beyond loopback shows the preview to the network: say so.
+#[test]
+fn binding_beyond_loopback_warns() {
+    let kb = common::copy_of_example();
+    let started = |bind: &str| {
+        let child = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
+            .args(["--root", kb.path().to_str().unwrap(), "serve"])
+            .args(["--port", "0", "--bind", bind])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Stopped when dropped, even if an assertion fails first.
+        let mut server = Server { child, port: 0 };
+        // The warning comes before the address: wait for the address only.
+        let mut stdout = BufReader::new(server.child.stdout.take().unwrap());
+        let mut line = String::new();
+        while !line.starts_with("Serving ") {
+            line.clear();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "serve stopped");
+        }
+        server.child.kill().unwrap();
+        let mut stderr = String::new();
+        let mut pipe = server.child.stderr.take().unwrap();
+        pipe.read_to_string(&mut stderr).unwrap();
+        stderr
+    };
+    // Nothing connects to it: listening is enough to warn.
+    let everywhere = started("0.0.0.0");
+    assert!(
+        everywhere.contains("warning: --bind 0.0.0.0 lets other machines reach the preview"),
+        "{everywhere}"
+    );
+    let loopback = started("127.0.0.1");
+    assert!(!loopback.contains("warning"), "{loopback}");
 }

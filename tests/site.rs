@@ -1600,8 +1600,14 @@ fn check_large(products: usize, versions: usize, scenarios: usize) {
 
     let pages = html_files(&out);
     let count = |prefix: &str| pages.iter().filter(|p| p.starts_with(prefix)).count();
+    let listing = count("products/index");
     assert_eq!(
-        count("products/"),
+        listing,
+        products.div_ceil(100),
+        "pages of the product index"
+    );
+    assert_eq!(
+        count("products/") - listing,
         products * (versions + 1),
         "product and version pages"
     );
