@@ -698,6 +698,36 @@ mod tests {
         assert!(!rule_edges(&p, &Facts([0].into_iter().collect())).contains(&(0, 2)));
     }
 
+    /// The limit on a product's upgrades counts what `rule_edges` makes
+    /// when no condition holds, without making them.
+    #[test]
+    fn most_upgrades_counts_the_edges_of_a_rule() {
+        let stop = |version| Stop {
+            version,
+            condition: Condition::default(),
+        };
+        let conditional = Stop {
+            version: 3,
+            condition: when(0),
+        };
+        let rules = [
+            rule(Policy::AnyNewer, (0..40).collect(), Vec::new()),
+            rule(Policy::AnyNewer, (0..40).collect(), vec![stop(7), stop(30)]),
+            rule(
+                Policy::AnyNewer,
+                vec![1, 4, 9, 16, 25],
+                vec![stop(9), conditional],
+            ),
+            rule(Policy::Sequential, vec![2, 3, 5, 8], Vec::new()),
+            rule(Policy::None, (0..40).collect(), Vec::new()),
+        ];
+        for rule in rules {
+            let expected = rule.most_upgrades();
+            let p = product(40, vec![rule]);
+            assert_eq!(rule_edges(&p, &Facts::none()).len(), expected);
+        }
+    }
+
     #[test]
     fn sequential_over_members_links_each_to_the_next_member() {
         let p = product(5, vec![rule(Policy::Sequential, vec![0, 2, 4], Vec::new())]);

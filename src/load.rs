@@ -770,7 +770,8 @@ fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
         return Err(Diagnostic::error(
             Span::file_start(format!("content/{shown}")),
             "file name is not valid UTF-8",
-        ));
+        )
+        .with_hint("rename it: ids come from file names, which must be UTF-8"));
     }
     if parts.first() == Some(&"static") {
         return Ok(Kind::Static(parts[1..].iter().collect()));

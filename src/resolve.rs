@@ -302,7 +302,8 @@ impl Resolver {
                 self.error(
                     span(file, name),
                     format!("condition `{}` is declared twice", name.value),
-                );
+                )
+                .hint = Some("keep one of the two".into());
             } else {
                 let description = self.one_line(file, description, "a condition's description");
                 site.conditions.push(ConditionDef {
@@ -526,7 +527,8 @@ impl Resolver {
                     self.error(
                         span(&doc.file, id),
                         format!("version `{}` is listed twice", id.value),
-                    );
+                    )
+                    .hint = Some("remove one of the two, or give one another id".into());
                     continue;
                 }
                 Some(other) => {
@@ -761,7 +763,8 @@ impl Resolver {
                 self.error(
                     Span::file_start(&doc.file),
                     format!("component `{}` is defined twice", doc.id),
-                );
+                )
+                .hint = Some("two files give it (`.yaml` and `.yml`): keep one".into());
             } else {
                 docs.push(doc);
             }
@@ -930,7 +933,8 @@ impl Resolver {
                 self.error(
                     Span::file_start(&doc.file),
                     format!("scenario `{}` is defined twice", doc.id),
-                );
+                )
+                .hint = Some("two files give it (`.yaml` and `.yml`): keep one".into());
                 continue;
             }
             candidates.push(doc);
@@ -1361,7 +1365,7 @@ fn select_nodes(
     text: &str,
     role: Role,
 ) -> Result<Vec<NodeId>, (String, Option<String>)> {
-    let parsed = selector::parse(text).map_err(|m| (m, None))?;
+    let parsed = selector::parse(text).map_err(|m| (m, Some(SELECTOR_HINT.to_owned())))?;
     let Some(index) = model.product_index(&parsed.product) else {
         let known: Vec<&str> = model.products.iter().map(|p| p.id.as_str()).collect();
         let hint = suggest(&parsed.product, "known products", &known);
@@ -1610,6 +1614,8 @@ fn shorten(text: &str) -> String {
     format!("{start}…")
 }
 
+const SELECTOR_HINT: &str = "a selector is `product` or `product@versions`: `p@1.0`, `p@1.*`, `p@>=1.0,<2.0`, `p@1.0|2.0`, `p@*`";
+
 const URL_HINT: &str = "link with http:, https: or mailto:, or with a path from the site's root (files in content/static/)";
 
 const BASE_URL_HINT: &str =
@@ -1738,9 +1744,56 @@ mod tests {
     #[test]
     fn dates() {
         assert!(is_iso_date("1998-12-01"));
+        assert!(is_iso_date("2024-02-29"));
+        assert!(is_iso_date("2000-02-29"));
+        assert!(!is_iso_date("1900-02-29"));
+        assert!(!is_iso_date("2024-02-30"));
+        assert!(!is_iso_date("2024-06-31"));
+        assert!(!is_iso_date("2024-12-00"));
         assert!(!is_iso_date("1998-13-01"));
         assert!(!is_iso_date("98-12-01"));
         assert!(!is_iso_date("December 1998"));
+    }
+
+    #[test]
+    fn ids_that_no_file_system_may_lack() {
+        assert_eq!(id_problem("2012r2"), None);
+        assert_eq!(id_problem("console"), None);
+        assert_eq!(id_problem("com10"), None);
+        assert_eq!(id_problem(&"v".repeat(MAX_ID_CHARS)), None);
+        assert!(id_problem(&"v".repeat(MAX_ID_CHARS + 1)).is_some());
+        for reserved in ["CON", "nul", "Aux.1", "com0", "LPT9.x.y", "prn"] {
+            assert!(id_problem(reserved).is_some(), "{reserved}");
+        }
+        assert!(id_problem("1.").is_some());
+    }
+
+    #[test]
+    fn base_urls() {
+        for good in [
+            "https://kb.example.com",
+            "https://kb.example.com/",
+            "http://localhost:8080/docs/kb/",
+            "https://[::1]:8443/a%20b/",
+            "https://example.com/~me/kb_1.0/",
+        ] {
+            assert_eq!(base_url_problem(good), None, "{good}");
+        }
+        for bad in [
+            "kb.example.com",
+            "https://",
+            "https://exa mple.com/",
+            "https://example.com/\"x\"",
+            "https://example.com/<x>",
+            "https://example.com/a?b",
+            "https://example.com/a#b",
+            "https://example.com/%zz",
+            "https://example.com:99999999/",
+            "https://ex..ample.com/",
+            "https://user@example.com/",
+        ] {
+            assert!(base_url_problem(bad).is_some(), "{bad}");
+        }
     }
 
     #[test]

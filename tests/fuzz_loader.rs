@@ -168,6 +168,13 @@ proptest! {
         ]);
     }
 
+    /// A short run of the coverage-guided target's own harness: parts of
+    /// YAML-like text as content files, checked in memory, then every path.
+    #[test]
+    fn the_fuzz_harness_on_random_files(parts in prop::collection::vec(yamlish(), 1..9)) {
+        exercise::exercise(parts.join("\n%%\n").as_bytes());
+    }
+
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         check_does_not_panic(&[
