@@ -93,8 +93,31 @@ pub fn exercise(data: &[u8]) {
             );
             for diagnostic in &failure.diagnostics {
                 assert_printable(&diagnostic.render(&failure.sources));
+                assert_in_our_words(&diagnostic.to_string());
             }
         }
+    }
+}
+
+/// What the parser's messages say to programmers, not to writers: the
+/// names of our Rust types and of its functions, its budget's field names.
+const LEAKS: &[&str] = &[
+    "span-aware",
+    "from_str",
+    "struct Raw",
+    "enum Raw",
+    "budget breached",
+    "(used;",
+    "Spanned",
+];
+
+/// A diagnostic speaks of the content, not of the code that read it.
+fn assert_in_our_words(diagnostic: &str) {
+    for leak in LEAKS {
+        assert!(
+            !diagnostic.contains(leak),
+            "`{leak}` in a diagnostic: {diagnostic}"
+        );
     }
 }
 

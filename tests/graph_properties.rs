@@ -174,8 +174,16 @@ fn best(paths: Vec<Vec<(usize, usize)>>) -> Option<Vec<(usize, usize)>> {
     })
 }
 
+/// `default` cases, or as many as PROPTEST_CASES says, for long runs.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(200), ..ProptestConfig::default() })]
 
     #[test]
     fn paths_are_real_shortest_and_preferred(kb in kb()) {
