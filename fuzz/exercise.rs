@@ -61,6 +61,7 @@ pub fn exercise(data: &[u8]) {
     match upgrade_atlas::check_files(&files) {
         Ok(checked) => {
             let model = &checked.model;
+            assert_no_control_characters(&format!("{model:?}"));
             for warning in &checked.warnings {
                 assert_printable(&warning.render(&model.sources));
             }
@@ -118,6 +119,41 @@ fn assert_in_our_words(diagnostic: &str) {
             !diagnostic.contains(leak),
             "`{leak}` in a diagnostic: {diagnostic}"
         );
+    }
+}
+
+/// A checked model holds no control character but tab, line feed and
+/// carriage return in any of its texts, which pages would carry. Read
+/// from its `Debug` form, where they show as escapes (`\u{1b}`, `\0`)
+/// after an odd number of backslashes (an even number is a backslash of
+/// the text itself).
+pub fn assert_no_control_characters(debug: &str) {
+    let bytes = debug.as_bytes();
+    for (at, _) in debug.match_indices('\\') {
+        let backslashes = bytes[..=at]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        if backslashes % 2 == 0 || bytes.get(at + 1) == Some(&b'\\') {
+            continue;
+        }
+        let rest = &debug[at + 1..];
+        let escaped = if rest.starts_with('0') {
+            Some('\0')
+        } else {
+            rest.strip_prefix("u{")
+                .and_then(|hex| hex.split_once('}'))
+                .and_then(|(hex, _)| u32::from_str_radix(hex, 16).ok())
+                .and_then(char::from_u32)
+        };
+        if let Some(c) = escaped {
+            assert!(
+                !c.is_control(),
+                "the model holds the control character {c:?}: {}",
+                &debug[at.saturating_sub(80)..(at + 40).min(debug.len())]
+            );
+        }
     }
 }
 

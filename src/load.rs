@@ -1056,6 +1056,10 @@ impl<'de> Deserialize<'de> for AnyValue {
             fn visit_string<E: de::Error>(self, v: String) -> Result<AnyValue, E> {
                 Ok(AnyValue::Text(v))
             }
+            // `!!binary` text, which a string field takes as it decodes.
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<AnyValue, E> {
+                Ok(AnyValue::Text(String::from_utf8_lossy(v).into_owned()))
+            }
             fn visit_bool<E: de::Error>(self, _: bool) -> Result<AnyValue, E> {
                 Ok(AnyValue::Other)
             }
@@ -1095,10 +1099,11 @@ impl<'de> Deserialize<'de> for AnyValue {
 }
 
 /// The first text value of a file that holds a control character once
-/// its escapes are read, as an error at the value. Only a file with a
-/// backslash can have one, so only such a file is read a second time.
+/// its escapes are read (or its `!!binary` decoded), as an error at the
+/// value. A value differs from the characters written only through an
+/// escape (`\`) or a tag (`!`), so only a file with one is read again.
 fn escaped_control_character(file: &Path, text: &str) -> Option<Diagnostic> {
-    if !text.contains('\\') {
+    if !text.contains(['\\', '!']) {
         return None;
     }
     let value =
@@ -1113,12 +1118,12 @@ fn escaped_control_character(file: &Path, text: &str) -> Option<Diagnostic> {
                         Diagnostic::error(
                             Span::new(file, at.line() as usize, at.column() as usize),
                             format!(
-                                "this text holds the control character {}, written as an escape",
+                                "this text holds the control character {}, written as an escape or a `!!binary` value",
                                 describe_character(c)
                             ),
                         )
                         .with_hint(
-                            "remove the escape (such as `\\e`, `\\a`, `\\0`, `\\x1b` or `\\u001b`): text holds no control characters but tab and line breaks",
+                            "remove the escape (such as `\\e`, `\\a`, `\\0`, `\\x1b` or `\\u001b`) or the `!!binary` value: text holds no control characters but tab and line breaks",
                         ),
                     );
                 }

@@ -191,3 +191,22 @@ proptest! {
         ]);
     }
 }
+
+/// The harness's look into the model catches a control character however
+/// it is escaped in the model's `Debug` form, and only a real one.
+#[test]
+#[should_panic(expected = "control character")]
+fn the_model_check_sees_escaped_control_characters() {
+    exercise::assert_no_control_characters(r#"Product { name: "a\u{1b}b" }"#);
+}
+
+#[test]
+#[should_panic(expected = "control character")]
+fn the_model_check_sees_nul() {
+    exercise::assert_no_control_characters(r#"Product { name: "a\\\0" }"#);
+}
+
+#[test]
+fn the_model_check_lets_written_backslashes_be() {
+    exercise::assert_no_control_characters(r#"Product { name: "C:\\u{1b}\\0 \t\n\r \u{200b}" }"#);
+}

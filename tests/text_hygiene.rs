@@ -61,6 +61,12 @@ fn escapes_that_make_control_characters_are_refused_where_they_are() {
             8,
             "U+007F (DEL)",
         ),
+        (
+            "from: a@1\nto: a@2\ndirect: supported\ntitle: !!binary GwA=\n",
+            4,
+            17,
+            "U+001B (ESC)",
+        ),
     ];
     for (scenario, line, column, character) in cases {
         let kb = Kb::new();
@@ -71,7 +77,7 @@ fn escapes_that_make_control_characters_are_refused_where_they_are() {
             &run,
             "content/scenarios/s.yaml",
             Some(line),
-            &[character, "written as an escape"],
+            &[character, "written as an escape or a `!!binary` value"],
         );
         assert!(
             run.stderr.contains(&format!("s.yaml:{line}:{column}:")),
