@@ -1291,6 +1291,21 @@ fn without_location(message: &str) -> String {
 }
 
 fn explain(span: Span, message: &str) -> Diagnostic {
+    // serde-saphyr names its wrapper of placed values where the field's own
+    // kind would be meant (a `!!binary` list, a number for a list).
+    let message = &message.replace("a span-aware newtype wrapper", "a value of another kind");
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        // Our own types go by their Rust names ("struct RawVersion").
+        let expected = if expected.starts_with("struct ") || expected.starts_with("enum ") {
+            "a mapping of `key: value` pairs"
+        } else {
+            expected
+        };
+        return Diagnostic::error(span, format!("expected {expected} here, found {found}"))
+            .with_hint("see what the field takes in docs/content-format.md (YAML tags such as `!!binary` are not needed)");
+    }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known: Vec<&str> = expected
