@@ -133,7 +133,7 @@ fn excerpt(span: &Span, sources: &Sources) -> String {
 /// Whether a character may reach a terminal as it is. Control characters
 /// (C0, DEL, C1) move the cursor, clear the screen or retitle the window;
 /// the bidirectional overrides and isolates reorder what the reader sees.
-fn is_printable(c: char) -> bool {
+pub fn is_printable(c: char) -> bool {
     !(c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
 }
 

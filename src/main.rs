@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use upgrade_atlas::diag::{printable, printable_lines, suggest};
+use upgrade_atlas::diag::{is_printable, printable, printable_lines, suggest};
 use upgrade_atlas::graph::{Answer, Edges, Origin, UpgradeGraph, affected_components};
 use upgrade_atlas::model::{Facts, Model, NodeId};
 use upgrade_atlas::plan::PlanOptions;
@@ -249,7 +249,7 @@ fn report(failure: &Failure) -> ExitCode {
 fn json_for_terminal(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
-        if printable(c.encode_utf8(&mut [0; 4])).len() == c.len_utf8() {
+        if is_printable(c) {
             out.push(c);
         } else {
             out.push_str(&format!("\\u{:04x}", u32::from(c)));
