@@ -94,7 +94,7 @@ pub fn exercise(data: &[u8]) {
             );
             for diagnostic in &failure.diagnostics {
                 assert_printable(&diagnostic.render(&failure.sources));
-                assert_in_our_words(&diagnostic.to_string());
+                assert_in_our_words(&diagnostic.to_string(), data);
             }
         }
     }
@@ -112,9 +112,11 @@ const LEAKS: &[&str] = &[
     "Spanned",
 ];
 
-/// A diagnostic speaks of the content, not of the code that read it.
-fn assert_in_our_words(diagnostic: &str) {
-    for leak in LEAKS {
+/// A diagnostic speaks of the content, not of the code that read it
+/// (unless the content itself says those words, and it is quoted).
+fn assert_in_our_words(diagnostic: &str, input: &[u8]) {
+    let written = |words: &str| input.windows(words.len()).any(|w| w == words.as_bytes());
+    for leak in LEAKS.iter().filter(|leak| !written(leak)) {
         assert!(
             !diagnostic.contains(leak),
             "`{leak}` in a diagnostic: {diagnostic}"
