@@ -377,11 +377,7 @@ impl Planner<'_> {
         let mut here: Vec<&PathIssue> = found.iter().filter(|i| i.origin == origin).collect();
         here.sort_by_key(|i| i.issue.severity);
         here.into_iter()
-            .map(|i| {
-                let mut view = self.hop_issue_view(page, start, i, shipped);
-                view.origin = None; // the group's heading names it
-                view
-            })
+            .map(|i| self.hop_issue_view(page, start, i, shipped))
             .collect()
     }
 
@@ -394,24 +390,11 @@ impl Planner<'_> {
         found: &PathIssue,
         shipped: &[usize],
     ) -> IssueView {
-        let model = self.model;
-        let (origin, scenario_condition) = match found.origin {
-            Origin::Scenario(s) => (
-                self.link(page, &model.scenarios[s].title, &Urls::scenario(model, s)),
-                Some(&model.scenarios[s].condition),
-            ),
-            Origin::Version(v) => (
-                self.link(
-                    page,
-                    format!(
-                        "moving past {} ({})",
-                        model.node_title(v),
-                        model.product_of(v).file.display()
-                    ),
-                    &Urls::version(model, v),
-                ),
-                None,
-            ),
+        // The group's heading names the scenario or version; the issue
+        // carries only the conditions it needs, its scenario's included.
+        let scenario_condition = match found.origin {
+            Origin::Scenario(s) => Some(&self.model.scenarios[s].condition),
+            Origin::Version(_) => None,
         };
         let mut condition = found.issue.condition.clone();
         if let Some(extra) = scenario_condition {
@@ -422,7 +405,7 @@ impl Planner<'_> {
             condition.unless.sort_unstable();
             condition.unless.dedup();
         }
-        let mut view = self.issue_view(page, found.issue, Some(origin), Some(shipped));
+        let mut view = self.issue_view(page, found.issue, None, Some(shipped));
         view.only_if = self.only_if(&condition);
         view.conditional = !(condition.is_always() && found.issue.applies_to_origin(start));
         view
