@@ -185,14 +185,11 @@ fn traversal_and_absolute_paths_get_404() {
     }
 }
 
-#[test]
-fn edits_rebuild_send_a_reload_and_errors_show_until_fixed() {
-    let kb = common::copy_of_example();
-    let server = start(kb.path());
-    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    events
-        .set_read_timeout(Some(Duration::from_secs(15)))
-        .unwrap();
+/// A reload event stream, read past its greeting; reads time out after
+/// `timeout`, and a stream that closes first fails the test.
+fn open_events(port: u16, timeout: Duration) -> BufReader<TcpStream> {
+    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    events.set_read_timeout(Some(timeout)).unwrap();
     write!(
         events,
         "GET /__upgrade-atlas/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
@@ -202,8 +199,17 @@ fn edits_rebuild_send_a_reload_and_errors_show_until_fixed() {
     let mut line = String::new();
     while !line.starts_with(": connected") {
         line.clear();
-        events.read_line(&mut line).unwrap();
+        assert!(events.read_line(&mut line).unwrap() > 0, "stream closed");
     }
+    events
+}
+
+#[test]
+fn edits_rebuild_send_a_reload_and_errors_show_until_fixed() {
+    let kb = common::copy_of_example();
+    let server = start(kb.path());
+    let mut events = open_events(server.port, Duration::from_secs(15));
+    let mut line = String::new();
 
     let scenario = kb
         .path()
@@ -689,24 +695,7 @@ fn connections_past_the_limit_get_503_until_one_closes() {
     let kb = common::copy_of_example();
     let server = start(kb.path());
     let mut streams: Vec<_> = (0..CONNECTION_LIMIT)
-        .map(|_| {
-            let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-            events
-                .set_read_timeout(Some(Duration::from_secs(30)))
-                .unwrap();
-            write!(
-                events,
-                "GET /__upgrade-atlas/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-            )
-            .unwrap();
-            let mut events = BufReader::new(events);
-            let mut line = String::new();
-            while !line.starts_with(": connected") {
-                line.clear();
-                assert!(events.read_line(&mut line).unwrap() > 0, "stream closed");
-            }
-            events
-        })
+        .map(|_| open_events(server.port, Duration::from_secs(30)))
         .collect();
 
     let mut refused = TcpStream::connect(("127.0.0.1", server.port)).unwrap();

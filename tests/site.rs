@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{conformance_cases, copy_tree, entries, files, relative, run, text};
+use common::{conformance_cases, copy_tree, entries, files, relative, run, sel, text, text_of};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -15,7 +15,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use scraper::{ElementRef, Html, Selector};
+use scraper::Html;
 use serde::Deserialize;
 use tempfile::TempDir;
 
@@ -113,20 +113,6 @@ fn read_page(site: &Path, page: &str) -> String {
 
 fn parse_page(site: &Path, page: &str) -> Html {
     Html::parse_document(&read_page(site, page))
-}
-
-fn sel(css: &str) -> Selector {
-    Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e:?}"))
-}
-
-/// The text of an element, whitespace collapsed.
-fn text_of(element: ElementRef) -> String {
-    element
-        .text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Fails with every problem, one a line (at most 60 shown).

@@ -8,23 +8,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use scraper::{Html, Selector};
+use common::{sel, text_of as text};
+use scraper::Html;
 use upgrade_atlas::graph::UpgradeGraph;
 use upgrade_atlas::model::{Facts, Model, NodeId};
 use upgrade_atlas::plan::{PlanOptions, Urls};
-
-fn sel(css: &str) -> Selector {
-    Selector::parse(css).unwrap()
-}
-
-fn text(element: scraper::ElementRef) -> String {
-    element
-        .text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// Every set of the declared conditions.
 fn all_fact_sets(model: &Model) -> Vec<Facts> {

@@ -278,3 +278,18 @@ pub fn generate_base(root: &Path, products: usize, versions: usize, scenarios: u
             .expect("write a scenario");
     }
 }
+
+/// A CSS selector, parsed.
+pub fn sel(css: &str) -> scraper::Selector {
+    scraper::Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e:?}"))
+}
+
+/// The text of an element, whitespace collapsed.
+pub fn text_of(element: scraper::ElementRef) -> String {
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
