@@ -11,6 +11,7 @@ mod data;
 mod diagram;
 mod finder;
 mod home;
+pub mod html;
 mod links;
 mod matrix;
 mod product;
@@ -28,7 +29,6 @@ use serde::Serialize;
 use crate::graph::UpgradeGraph;
 use crate::model::{Model, NodeId};
 use answers::{Analysis, analyse};
-pub use diagram::escape as escape_html;
 pub use links::Links;
 pub use urls::Urls;
 use views::*;
@@ -334,8 +334,8 @@ impl Planner<'_> {
     }
 
     /// A link written in content: site-relative paths become relative to the page.
-    fn outside(&self, page: &str, link: &crate::model::Link) -> ExternalLink {
-        ExternalLink {
+    fn outside(&self, page: &str, link: &crate::model::Link) -> Link {
+        Link {
             title: link.title.clone(),
             url: self.urls.written(page, &link.url),
         }
@@ -437,7 +437,7 @@ fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
         let path = path.trim_start_matches("./");
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            diagram::escape(&format!("{base}{path}"))
+            html::escape(&format!("{base}{path}"))
         ));
     }
     xml.push_str("</urlset>\n");
