@@ -145,7 +145,9 @@ impl Reach {
     }
 }
 
-/// Plans the whole site at once: every page in parallel, then the data files.
+/// Plans the whole site: the path of every page, and the data files. The
+/// pages themselves are planned one at a time by [`Planner::page`] as the
+/// render stage asks for them (in parallel there, or on demand in `serve`).
 pub fn plan<'m>(model: &'m Model, options: &PlanOptions) -> Plan<'m> {
     let planner = Planner::new(model, options);
     let pages = planner.page_paths();
