@@ -218,7 +218,7 @@ impl<'m> Planner<'m> {
         let listing_pages = model.products.len().div_ceil(PRODUCTS_PER_PAGE).max(1);
         paths.extend((0..listing_pages).map(|i| listing_path(urls::PRODUCTS_DIR, i)));
         paths.extend(self.matrix_paths(self.reach()));
-        paths.extend([urls::PATHS, urls::SEARCH, "404.html"].map(String::from));
+        paths.extend([urls::PATHS, urls::SEARCH, urls::NOT_FOUND].map(String::from));
         paths
     }
 
@@ -229,7 +229,7 @@ impl<'m> Planner<'m> {
             urls::HOME => return Some(self.home_page(self.reach())),
             urls::PATHS => return Some(self.finder_page()),
             urls::SEARCH => return Some(self.simple_page(path, "search.html", "Search")),
-            "404.html" => return Some(self.simple_page(path, "404.html", "Page not found")),
+            urls::NOT_FOUND => return Some(self.simple_page(path, "404.html", "Page not found")),
             _ => {}
         }
         if let Some(number) = listing_number(path, urls::PRODUCTS_DIR) {
@@ -434,7 +434,7 @@ fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for page in pages.iter().filter(|p| *p != "404.html") {
+    for page in pages.iter().filter(|p| *p != urls::NOT_FOUND) {
         let path = urls.relative("index.html", page);
         let path = path.trim_start_matches("./");
         xml.push_str(&format!(

@@ -303,7 +303,7 @@ code{{display:block;white-space:pre-wrap;background:#f6f6f6;border-left:4px soli
 /// The file, folder redirect, error page or 404 for a request target.
 pub(super) fn page(target: &str, shared: &Shared) -> Response<Reply> {
     let (site, errors) = {
-        let served = shared.served.lock().unwrap_or_else(|e| e.into_inner());
+        let served = crate::locked(&shared.served);
         (served.site.clone(), served.errors.clone())
     };
     let path = site_path(target);
@@ -342,7 +342,7 @@ pub(super) fn page(target: &str, shared: &Shared) -> Response<Reply> {
         Some((path, bytes)) => reply(StatusCode::OK, content_type(&path), bytes.to_vec()),
         None => {
             let not_found = match &site {
-                Some(site) => match ask(site, "404.html") {
+                Some(site) => match ask(site, crate::plan::urls::NOT_FOUND) {
                     Answer::File(bytes) => with_reload(&bytes),
                     _ => b"not found\n".to_vec(),
                 },
