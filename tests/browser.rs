@@ -206,9 +206,16 @@ fn path_finder_answers_the_seed_cases() {
             .any(|i| i == "Fax Service no longer supported"),
         "{issues:?}"
     );
-    // The choice is kept in the form.
-    let chosen = select(&html, "#from option[selected], #from option");
-    assert!(!chosen.is_empty());
+    // The choice is kept in the form: each side's list holds the version
+    // asked about, selected.
+    assert_eq!(
+        attrs(&html, "#from option[selected]", "value"),
+        ["small-business-server@4.0"]
+    );
+    assert_eq!(
+        attrs(&html, "#to option[selected]", "value"),
+        ["windows-xp-server@xp"]
+    );
 }
 
 fn texts(html: &str, css: &str) -> Vec<String> {

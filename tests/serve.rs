@@ -204,12 +204,24 @@ fn open_events(port: u16, timeout: Duration) -> BufReader<TcpStream> {
     events
 }
 
+/// Reads events until a reload; fails if the stream closes first (or, by
+/// the stream's read timeout, if none comes).
+fn wait_for_reload(events: &mut BufReader<TcpStream>) {
+    let mut line = String::new();
+    while !line.starts_with("data: reload") {
+        line.clear();
+        let read = events
+            .read_line(&mut line)
+            .expect("a reload event before the stream's read timeout");
+        assert!(read > 0, "the event stream closed before a reload");
+    }
+}
+
 #[test]
 fn edits_rebuild_send_a_reload_and_errors_show_until_fixed() {
     let kb = common::copy_of_example();
     let server = start(kb.path());
     let mut events = open_events(server.port, Duration::from_secs(15));
-    let mut line = String::new();
 
     let scenario = kb
         .path()
@@ -229,14 +241,7 @@ fn edits_rebuild_send_a_reload_and_errors_show_until_fixed() {
         "the edit",
         |s, b| s == 200 && b.contains("<h1>Freshly edited title</h1>"),
     );
-    let reloaded = loop {
-        line.clear();
-        events.read_line(&mut line).unwrap();
-        if line.starts_with("data: reload") {
-            break true;
-        }
-    };
-    assert!(reloaded);
+    wait_for_reload(&mut events);
 
     let product = kb.path().join("content/products/windows-xp-server.yaml");
     let good = std::fs::read_to_string(&product).unwrap();
