@@ -4,7 +4,7 @@
 //! huge files, symlink loops).
 //!
 //! These tests use the command-line contract only (see
-//! `shared/conformance/README.md`): `upgrade-atlas --root DIR check` exits 0
+//! tests/conformance/README.md): `upgrade-atlas --root DIR check` exits 0
 //! when clean and 1 with errors on stderr, one error a line, starting with
 //! `path:line:column:` (path relative to DIR), possibly followed by indented
 //! lines (snippets, hints); `path FROM TO --json` prints one JSON object.

@@ -52,21 +52,19 @@ fn node_package(package: &str) -> Option<PathBuf> {
 fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let status = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
-        .args([
-            "--root",
-            root.to_str().unwrap(),
-            "build",
-            "--output",
-            site.to_str().unwrap(),
-        ])
-        .args(extra)
-        .output()
-        .unwrap();
+    let mut args = vec![
+        "--root",
+        root.to_str().unwrap(),
+        "build",
+        "--output",
+        site.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let status = common::run(&args);
     assert!(
         status.status.success(),
         "build failed: {}",
-        String::from_utf8_lossy(&status.stderr)
+        common::text(&status.stderr)
     );
     out
 }

@@ -379,16 +379,13 @@ fn a_busy_port_says_to_choose_another() {
     let kb = common::copy_of_example();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
-        .args([
-            "--root",
-            kb.path().to_str().unwrap(),
-            "serve",
-            "--port",
-            &port,
-        ])
-        .output()
-        .unwrap();
+    let out = common::run(&[
+        "--root",
+        kb.path().to_str().unwrap(),
+        "serve",
+        "--port",
+        &port,
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -404,17 +401,14 @@ fn served_files_equal_the_built_ones() {
     let kb = common::copy_of_example();
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let built = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
-        .args([
-            "--root",
-            kb.path().to_str().unwrap(),
-            "build",
-            "--output",
-            site.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(built.status.success());
+    let built = common::run(&[
+        "--root",
+        kb.path().to_str().unwrap(),
+        "build",
+        "--output",
+        site.to_str().unwrap(),
+    ]);
+    assert!(built.status.success(), "{}", common::text(&built.stderr));
     let server = start(kb.path());
     let reload = {
         let (_, body) = get(server.port, "/404.html");

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test crate uses its own part of them
 
 pub mod guarded;
+pub mod links;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
@@ -43,9 +44,10 @@ pub fn copy_of_example() -> tempfile::TempDir {
     dir
 }
 
-/// The folders of conformance cases kept in this repository, each a copy of
-/// the folder of the same name in `../shared/`: the format's 1.0 cases and
-/// its 1.1 additions.
+/// The folders of conformance cases kept in this repository: the format's
+/// 1.0 cases and its 1.1 additions. Each is a copy of the suite of the same
+/// name that the content format publishes; where that is checked out beside
+/// the project (as `../shared/`), `copies_match_shared_conformance` compares.
 pub const CONFORMANCE_SUITES: [&str; 2] = ["conformance", "conformance-1.1"];
 
 /// Every conformance case of one kind (`ok` or `bad`) in every suite, sorted.
