@@ -84,6 +84,23 @@ fn missing_direct_says_how_to_fix() {
 fn empty_file_is_an_error_with_a_hint() {
     let error = parse_str::<RawProduct>("# nothing\n").unwrap_err();
     assert_eq!(error.message, "the file is empty");
+    assert_eq!(
+        error.hint.as_deref(),
+        Some("write some YAML or delete the file")
+    );
+    // In a folder of known documents, the hint names their required fields.
+    let mut problems = Vec::new();
+    let parsed = parse::<RawProduct>(
+        Path::new("content/products/p.yaml"),
+        "p",
+        "# nothing\n",
+        &mut problems,
+    );
+    assert!(parsed.is_none());
+    assert_eq!(
+        problems[0].hint.as_deref(),
+        Some("a product needs `name` and `versions`")
+    );
 }
 
 /// While watched, reported edits of known files are read alone; anything
