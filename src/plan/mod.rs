@@ -11,6 +11,7 @@ mod data;
 mod diagram;
 mod finder;
 mod home;
+pub mod html;
 mod links;
 mod matrix;
 mod product;
@@ -30,7 +31,6 @@ use serde::Serialize;
 use crate::graph::UpgradeGraph;
 use crate::model::{Model, NodeId};
 use answers::{Analysis, analyse};
-pub use diagram::escape as escape_html;
 pub use links::Links;
 pub use urls::Urls;
 use views::*;
@@ -147,7 +147,9 @@ impl Reach {
     }
 }
 
-/// Plans the whole site at once: every page in parallel, then the data files.
+/// Plans the whole site: the path of every page, and the data files. The
+/// pages themselves are planned one at a time by [`Planner::page`] as the
+/// render stage asks for them (in parallel there, or on demand in `serve`).
 pub fn plan<'m>(model: &'m Model, options: &PlanOptions) -> Plan<'m> {
     let planner = Planner::new(model, options);
     let pages = planner.page_paths();
@@ -336,8 +338,8 @@ impl Planner<'_> {
     }
 
     /// A link written in content: site-relative paths become relative to the page.
-    fn outside(&self, page: &str, link: &crate::model::Link) -> ExternalLink {
-        ExternalLink {
+    fn outside(&self, page: &str, link: &crate::model::Link) -> Link {
+        Link {
             title: link.title.clone(),
             url: self.urls.written(page, &link.url),
         }
@@ -439,7 +441,7 @@ fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
         let path = path.trim_start_matches("./");
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            diagram::escape(&format!("{base}{path}"))
+            html::escape(&format!("{base}{path}"))
         ));
     }
     xml.push_str("</urlset>\n");

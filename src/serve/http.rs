@@ -285,7 +285,7 @@ pub(super) fn with_reload(html: &[u8]) -> Vec<u8> {
 pub(super) fn error_page(errors: &[String]) -> Vec<u8> {
     let items: String = errors
         .iter()
-        .map(|e| format!("<li><code>{}</code></li>", crate::plan::escape_html(e)))
+        .map(|e| format!("<li><code>{}</code></li>", crate::plan::html::escape(e)))
         .collect();
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build errors · upgrade-atlas</title>\

@@ -347,7 +347,7 @@ fn start_site(
         }
     });
     match started.recv() {
-        Ok(Ok((pages, warnings))) => Ok((jobs, pages, warnings)),
+        Ok(Ok((scenarios, warnings))) => Ok((jobs, scenarios, warnings)),
         Ok(Err(diagnostics)) => Err(crate::Failure {
             diagnostics,
             sources: crate::diag::Sources::default(),
