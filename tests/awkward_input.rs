@@ -4,14 +4,15 @@
 //! huge files, symlink loops).
 //!
 //! These tests use the command-line contract only (see
-//! `shared/conformance/README.md`): `upgrade-atlas --root DIR check` exits 0
+//! tests/conformance/README.md): `upgrade-atlas --root DIR check` exits 0
 //! when clean and 1 with errors on stderr, one error a line, starting with
 //! `path:line:column:` (path relative to DIR), possibly followed by indented
 //! lines (snippets, hints); `path FROM TO --json` prints one JSON object.
 //!
-//! Every run of the binary is watched: it is killed, and the test fails, if
-//! it runs longer than [`TIMEOUT`] or its resident memory grows past
-//! [`MAX_RSS_KIB`]. Both are generous guards against hangs and runaway
+//! Every run of the binary is watched (tests/common/guarded.rs): it is
+//! killed, and the test fails, if it uses more than [`CPU_LIMIT`] of
+//! processor time, waits past [`TIMEOUT`], or its resident memory grows past
+//! [`MAX_RSS_KIB`]: guards against runaway work, hangs and runaway
 //! allocation, not speed measurements.
 
 mod common;

@@ -2,12 +2,13 @@
 //!
 //! Chromium, Node.js packages (tests/browser/node_modules) and Java are
 //! installed by .ci/run. Where one is missing these tests fail under CI
-//! (CI set) and are skipped with a message elsewhere, so that `cargo test`
-//! still runs on a machine with only Rust.
+//! (CI set) and elsewhere pass with a SKIPPED line in `cargo test`'s output
+//! (common::missing), so that `cargo test` still runs on a machine with
+//! only Rust.
 
 mod common;
 
-use common::copy_tree;
+use common::{copy_tree, require, runs};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,18 +32,6 @@ fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The tool, or `None` after saying why the test is skipped; panics under CI.
-fn require(what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
-    if found.is_some() {
-        return found;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("{what} is missing: .ci/run should have installed it");
-    }
-    eprintln!("skipped: {what} is not installed here (run .ci/run to install it)");
-    None
-}
-
 fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
@@ -50,24 +39,32 @@ fn chromium() -> Option<PathBuf> {
     require("chromium", path.is_file().then_some(path))
 }
 
+/// tests/browser/node_modules with `package`, and Node.js to run it.
+fn node_package(package: &str) -> Option<PathBuf> {
+    require("node (Node.js)", runs("node").then_some(()))?;
+    let path = manifest().join("tests/browser/node_modules").join(package);
+    require(
+        &format!("tests/browser/node_modules/{package} (npm ci in tests/browser)"),
+        path.exists().then_some(path),
+    )
+}
+
 fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let status = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
-        .args([
-            "--root",
-            root.to_str().unwrap(),
-            "build",
-            "--output",
-            site.to_str().unwrap(),
-        ])
-        .args(extra)
-        .output()
-        .unwrap();
+    let mut args = vec![
+        "--root",
+        root.to_str().unwrap(),
+        "build",
+        "--output",
+        site.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let status = common::run(&args);
     assert!(
         status.status.success(),
         "build failed: {}",
-        String::from_utf8_lossy(&status.stderr)
+        common::text(&status.stderr)
     );
     out
 }
@@ -206,9 +203,16 @@ fn path_finder_answers_the_seed_cases() {
             .any(|i| i == "Fax Service no longer supported"),
         "{issues:?}"
     );
-    // The choice is kept in the form.
-    let chosen = select(&html, "#from option[selected], #from option");
-    assert!(!chosen.is_empty());
+    // The choice is kept in the form: each side's list holds the version
+    // asked about, selected.
+    assert_eq!(
+        attrs(&html, "#from option[selected]", "value"),
+        ["small-business-server@4.0"]
+    );
+    assert_eq!(
+        attrs(&html, "#to option[selected]", "value"),
+        ["windows-xp-server@xp"]
+    );
 }
 
 fn texts(html: &str, css: &str) -> Vec<String> {
@@ -678,11 +682,7 @@ fn path_finder_agrees_with_the_engine_on_every_pair() {
 fn path_finder_form_picks_a_product_then_a_version() {
     let Some(chromium) = chromium() else { return };
     let browser_tests = manifest().join("tests/browser");
-    let modules = browser_tests.join("node_modules/playwright-core");
-    let Some(_) = require(
-        "tests/browser/node_modules (npm ci)",
-        modules.is_dir().then_some(modules),
-    ) else {
+    let Some(_) = node_package("playwright-core") else {
         return;
     };
     let out = build(&manifest().join("tests/fixtures/conditions"), &[]);
@@ -705,11 +705,7 @@ fn path_finder_form_picks_a_product_then_a_version() {
 fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
     let Some(chromium) = chromium() else { return };
     let browser_tests = manifest().join("tests/browser");
-    let modules = browser_tests.join("node_modules/playwright-core");
-    let Some(_) = require(
-        "tests/browser/node_modules (npm ci)",
-        modules.is_dir().then_some(modules),
-    ) else {
+    let (Some(_), Some(_)) = (node_package("playwright-core"), node_package("axe-core")) else {
         return;
     };
     let example = [
@@ -760,11 +756,19 @@ fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
 fn html_and_css_pass_the_nu_checker() {
     let jar = manifest().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
     let Some(jar) = require(
-        "the Nu HTML Checker (npm ci in tests/browser)",
+        "the Nu HTML Checker, tests/browser/node_modules/vnu-jar (npm ci in tests/browser)",
         jar.is_file().then_some(jar),
     ) else {
         return;
     };
+    if require(
+        "java, to run the Nu HTML Checker",
+        runs("java").then_some(()),
+    )
+    .is_none()
+    {
+        return;
+    }
     let out = build(&manifest(), &[]);
     let site = out.path().join("site");
     let html = Command::new("java")

@@ -87,7 +87,10 @@ fn largest(sizes: &BTreeMap<String, usize>, prefix: &str) -> (usize, String) {
         .unwrap_or_default()
 }
 
+/// Renders bases of 500 and 2,000 scenarios: run in CI (.ci/run), or with
+/// `cargo test -- --ignored`.
 #[test]
+#[ignore = "big input (2,000 scenarios): CI runs it; locally `cargo test -- --ignored`"]
 fn pages_stay_small_and_do_not_grow_with_the_base() {
     let small = page_sizes(500);
     let large = page_sizes(2000);

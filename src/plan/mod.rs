@@ -17,6 +17,8 @@ mod matrix;
 mod product;
 mod reference;
 pub mod search_index;
+#[cfg(test)]
+mod tests;
 pub mod urls;
 mod version;
 mod views;

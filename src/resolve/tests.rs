@@ -169,3 +169,109 @@ fn scenario_segments() {
     assert!(!is_scenario_segment(".."));
     assert!(!is_scenario_segment("Up"));
 }
+
+/// Every error message of a knowledge base that must fail.
+fn errors(files: &[(&str, &str)]) -> Vec<String> {
+    kb(files)
+        .err()
+        .expect("the knowledge base fails its checks")
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
+}
+
+const PRODUCT_A: &str =
+    "name: A\nversions:\n  - id: \"1.0\"\n  - id: \"2.0\"\n    aliases: [two]\n";
+
+#[test]
+fn a_scenario_names_versions_by_id_or_alias() {
+    let checked = kb(&[
+        ("products/a.yaml", PRODUCT_A),
+        (
+            "scenarios/s.yaml",
+            "from: a@1.0\nto: a@two\ndirect: supported\n",
+        ),
+    ])
+    .expect("checks");
+    let model = &checked.model;
+    let scenario = &model.scenarios[0];
+    let names: Vec<String> = scenario
+        .from
+        .iter()
+        .chain(&scenario.to)
+        .map(|n| model.version(*n).id.clone())
+        .collect();
+    assert_eq!(names, ["1.0", "2.0"]);
+}
+
+#[test]
+fn unknown_names_are_errors_that_suggest_the_known_ones() {
+    let messages = errors(&[
+        ("products/a.yaml", PRODUCT_A),
+        (
+            "scenarios/s.yaml",
+            "from: aa@1.0\nto: a@3.0\ndirect: supported\n",
+        ),
+    ]);
+    let about = |needle: &str| {
+        messages
+            .iter()
+            .find(|m| m.contains(needle))
+            .unwrap_or_else(|| panic!("no error about {needle}: {messages:?}"))
+            .clone()
+    };
+    let product = about("`aa`");
+    assert!(
+        product.starts_with("content/scenarios/s.yaml:1:"),
+        "{product}"
+    );
+    assert!(product.contains("did you mean `a`"), "{product}");
+    let version = about("`3.0`");
+    assert!(
+        version.starts_with("content/scenarios/s.yaml:2:"),
+        "{version}"
+    );
+    assert!(
+        version.contains("1.0") && version.contains("2.0"),
+        "{version}"
+    );
+}
+
+#[test]
+fn a_version_listed_twice_is_an_error_at_the_second() {
+    let messages = errors(&[(
+        "products/a.yaml",
+        "name: A\nversions:\n  - id: \"1.0\"\n  - id: \"1.0\"\n",
+    )]);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("content/products/a.yaml:4:") && m.contains("1.0")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn conditions_must_be_declared_in_site_yaml() {
+    let messages = errors(&[
+        (
+            "site.yaml",
+            "title: T\nconditions:\n  replicated: The server is a replica.\n",
+        ),
+        ("products/a.yaml", PRODUCT_A),
+        (
+            "scenarios/s.yaml",
+            "from: a@1.0\nto: a@2.0\ndirect: supported\nissues:\n  \
+             - title: X\n    severity: info\n    when: replica\n",
+        ),
+    ]);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("content/scenarios/s.yaml:7:")
+                && m.contains("`replica`")
+                && m.contains("replicated")),
+        "{messages:?}"
+    );
+}

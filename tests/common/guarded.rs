@@ -1,7 +1,10 @@
 //! Runs of the real binary under guards: each run is killed, and the test
-//! fails, if it runs longer than [`TIMEOUT`] or its resident memory grows
-//! past [`MAX_RSS_KIB`]. Both are generous guards against hangs and runaway
-//! allocation, not speed measurements. With them, helpers that read the
+//! fails, if it uses more than [`CPU_LIMIT`] of processor time, waits longer
+//! than [`TIMEOUT`], or its resident memory grows past [`MAX_RSS_KIB`]. They
+//! are generous guards against runaway work, hangs and runaway allocation,
+//! not speed measurements. Processor time, unlike the clock, does not grow
+//! when the machine is shared: the wall-clock limit only catches a run that
+//! waits forever. With them, helpers that read the
 //! command-line contract: `path:line:column: message; hint` diagnostics,
 //! one a line, followed by indented lines (snippets).
 
@@ -15,8 +18,14 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-/// A run that takes longer than this is taken as a hang.
-pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// A run that uses more processor time than this is taken as runaway work
+/// (the quadratic version check of 80,000 versions took 420 s; the debug
+/// binary needs about 1 s now).
+pub const CPU_LIMIT: Duration = Duration::from_secs(10);
+
+/// A run that takes longer than this by the clock is taken as a hang, even
+/// on a loaded machine.
+pub const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A run whose peak resident memory exceeds this (in KiB) is taken as runaway.
 pub const MAX_RSS_KIB: u64 = 1024 * 1024;
@@ -105,19 +114,22 @@ pub fn run(root: &Path, args: &[&str]) -> Run {
     let stderr = drain(child.stderr.take().expect("piped stderr"));
     let started = Instant::now();
     let mut peak_kib = 0;
+    let mut cpu = Duration::ZERO;
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait for upgrade-atlas") {
             break status;
         }
         peak_kib = peak_kib.max(peak_rss_kib(child.id()).unwrap_or(0));
-        if started.elapsed() > TIMEOUT || peak_kib > MAX_RSS_KIB {
+        cpu = cpu_time(child.id()).unwrap_or(cpu);
+        if cpu > CPU_LIMIT || started.elapsed() > TIMEOUT || peak_kib > MAX_RSS_KIB {
             // Ignore errors: the child may have exited in the meantime.
             let _ = child.kill();
             let _ = child.wait();
             let stderr = stderr.join().expect("stderr reader");
             panic!(
-                "upgrade-atlas {args:?} killed after {:?} with a peak of {peak_kib} KiB \
-                 resident (limits: {TIMEOUT:?}, {MAX_RSS_KIB} KiB); stderr so far:\n{}",
+                "upgrade-atlas {args:?} killed after {:?} ({cpu:?} of processor time) with a \
+                 peak of {peak_kib} KiB resident (limits: {CPU_LIMIT:?} of processor time, \
+                 {TIMEOUT:?}, {MAX_RSS_KIB} KiB); stderr so far:\n{}",
                 started.elapsed(),
                 excerpt(&stderr)
             );
@@ -138,6 +150,18 @@ pub fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String>
         let _ = pipe.read_to_end(&mut bytes);
         String::from_utf8_lossy(&bytes).into_owned()
     })
+}
+
+/// Processor time (user and system) of a running process, where `/proc`
+/// tells it. Its `stat` counts in clock ticks of 1/100 s (USER_HZ, 100 on
+/// every Linux the tests run on).
+pub fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold
+    // spaces: state is field 3, utime 14 and stime 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |n: usize| fields.get(n - 3)?.parse::<u64>().ok();
+    Some(Duration::from_millis((ticks(14)? + ticks(15)?) * 10))
 }
 
 /// Peak resident memory of a running process, where `/proc` tells it.

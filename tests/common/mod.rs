@@ -2,8 +2,10 @@
 #![allow(dead_code)] // each test crate uses its own part of them
 
 pub mod guarded;
+pub mod links;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -42,9 +44,10 @@ pub fn copy_of_example() -> tempfile::TempDir {
     dir
 }
 
-/// The folders of conformance cases kept in this repository, each a copy of
-/// the folder of the same name in `../shared/`: the format's 1.0 cases and
-/// its 1.1 additions.
+/// The folders of conformance cases kept in this repository: the format's
+/// 1.0 cases and its 1.1 additions. Each is a copy of the suite of the same
+/// name that the content format publishes; where that is checked out beside
+/// the project (as `../shared/`), `copies_match_shared_conformance` compares.
 pub const CONFORMANCE_SUITES: [&str; 2] = ["conformance", "conformance-1.1"];
 
 /// Every conformance case of one kind (`ok` or `bad`) in every suite, sorted.
@@ -66,11 +69,36 @@ pub fn conformance_cases(kind: &str) -> Vec<std::path::PathBuf> {
 
 /// A test that needs something this machine lacks: outside CI it says so
 /// and passes; under CI (where `.ci/run` installs everything) it fails.
+///
+/// The notice goes straight to the terminal: the test harness captures
+/// `eprintln!` and shows it only for failing tests, which would hide the
+/// skip behind an "ok".
 pub fn missing(what: &str) {
     if std::env::var_os("CI").is_some() {
-        panic!("{what} is missing, and CI must have it");
+        panic!("{what} is missing, and CI must have it (.ci/run installs it)");
     }
-    eprintln!("SKIPPED: {what} is missing (this would fail under CI)");
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "SKIPPED in {test}: {what} is missing (under CI this fails)"
+    );
+}
+
+/// `found`, or `None` after [`missing`] said that `what` is missing.
+pub fn require<T>(what: &str, found: Option<T>) -> Option<T> {
+    if found.is_none() {
+        missing(what);
+    }
+    found
+}
+
+/// Whether `program` runs here (it answers `--version`).
+pub fn runs(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// Every file below `dir` (relative, `/`-separated) with its bytes.
