@@ -7,6 +7,7 @@
 
 pub mod diag;
 pub mod graph;
+pub mod lifecycle;
 pub mod load;
 pub mod markdown;
 pub mod model;
