@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
 use crate::diag::{Diagnostic, Span};
+use crate::graph::Edges;
 use crate::load::S;
 
 /// A day of the proleptic Gregorian calendar, as days since 1970-01-01.
@@ -448,6 +449,62 @@ pub fn stretches<'l>(
         }
     }
     result
+}
+
+/// The shortest route from `from` to a version in mainstream support on
+/// `on`, chosen as [`nearest`] does: `[from]` alone when `from` is in
+/// support itself, `None` when no reachable version is.
+pub fn route_to_supported(edges: &Edges, from: usize, on: Date) -> Option<Vec<usize>> {
+    let model = edges.model;
+    let of = |n: usize| &model.version(n).lifecycle;
+    if of(from).in_support(on) {
+        return Some(vec![from]);
+    }
+    let tree = edges.paths_from(from);
+    let reached: Vec<(usize, u32)> = (tree.reached().into_iter())
+        .filter(|n| *n != from)
+        .filter_map(|n| tree.hops(n).map(|h| (n, h)))
+        .collect();
+    let target = nearest(&reached, of, |n| of(n).in_support(on))?;
+    tree.path_to(target)
+}
+
+/// The dates as JSON, with endoflife.date's field names where they mean
+/// the same: `releaseDate`, `support` (the end of mainstream support),
+/// `eol` (the end of all support: extended when there is one),
+/// `extendedSupport`, `lts`, `latest`, `latestReleaseDate`. An end not
+/// announced is `false`, as there. Empty when the version states nothing.
+pub fn json(lifecycle: &Lifecycle) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    let mut map = serde_json::Map::new();
+    let day = |d: Date| Value::String(d.to_string());
+    if let Some(released) = lifecycle.released {
+        map.insert("releaseDate".into(), day(released));
+    }
+    let support = match lifecycle.support_ends {
+        Some(SupportEnds::On(d)) => Some(day(d)),
+        Some(SupportEnds::NotAnnounced) => Some(Value::Bool(false)),
+        None => None,
+    };
+    if let Some(support) = &support {
+        map.insert("support".into(), support.clone());
+    }
+    if let Some(eol) = lifecycle.extended_support_ends.map(day).or(support) {
+        map.insert("eol".into(), eol);
+    }
+    if let Some(extended) = lifecycle.extended_support_ends {
+        map.insert("extendedSupport".into(), day(extended));
+    }
+    if lifecycle.is_stated() || lifecycle.lts {
+        map.insert("lts".into(), Value::Bool(lifecycle.lts));
+    }
+    if let Some(latest) = &lifecycle.latest {
+        map.insert("latest".into(), Value::String(latest.clone()));
+    }
+    if let Some(latest) = lifecycle.latest_released {
+        map.insert("latestReleaseDate".into(), day(latest));
+    }
+    map
 }
 
 // ---- reading and checking what a version states ---------------------------

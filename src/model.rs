@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::diag::{Sources, Span};
+pub use crate::lifecycle::{Date, Lifecycle, PhaseLabels};
 pub use crate::load::Severity;
 
 /// Index of a version in [`Model::nodes`]: every version of every product.
@@ -45,7 +46,16 @@ pub struct Site {
     pub pretty_urls: bool,
     pub raw_html: bool,
     pub conditions: Vec<ConditionDef>,
+    /// `today:`: the day pages speak of, fixed; otherwise the reader's.
+    pub today: Option<Date>,
+    /// How many days before mainstream support ends a version page leads
+    /// with the route to a supported version.
+    pub support_warning_days: i64,
+    pub phases: PhaseLabels,
 }
+
+/// The default of [`Site::support_warning_days`].
+pub const SUPPORT_WARNING_DAYS: i64 = 180;
 
 #[derive(Debug)]
 pub struct ConditionDef {
@@ -66,6 +76,8 @@ pub struct Product {
     /// up costs the same in a product of five versions or of 80,000.
     pub names: VersionNames,
     pub rules: Vec<Rule>,
+    /// The names of the phases of support: the product's, else the site's.
+    pub phases: PhaseLabels,
     pub file: PathBuf,
 }
 
@@ -157,6 +169,9 @@ pub struct Version {
     pub summary: Option<String>,
     pub components: Vec<usize>,
     pub issues: Vec<Issue>,
+    pub lifecycle: Lifecycle,
+    /// Where the version's dates come from.
+    pub sources: Vec<SourceRef>,
     pub node: NodeId,
 }
 

@@ -16,6 +16,8 @@ mod matrix;
 mod product;
 mod reference;
 pub mod search_index;
+mod support;
+mod timeline;
 pub mod urls;
 mod version;
 mod views;
@@ -283,6 +285,12 @@ impl<'m> Planner<'m> {
             files.push(DataFile {
                 path: "sitemap.xml".into(),
                 bytes: sitemap(base, pages, urls).into_bytes(),
+            });
+        }
+        if let Some(feed) = self.support_feed() {
+            files.push(DataFile {
+                path: support::SUPPORT_FEED.into(),
+                bytes: feed.into_bytes(),
             });
         }
         for (target, source) in &model.static_files {
