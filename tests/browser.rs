@@ -730,13 +730,38 @@ fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
         "paths/index.html?from=mysql@5.7&to=mysql@lts",
         "paths/index.html?from=mysql@5.7&to=mysql@8.0&if=replication&if=large",
     ];
+    // Support statuses, routes to support, the lifecycle table and timeline.
+    let lifecycle = [
+        "index.html",
+        "products/os/index.html",
+        "products/os/1/index.html",
+        "products/os/2/index.html",
+    ];
+    let postgresql = [
+        "index.html",
+        "products/postgresql/index.html",
+        "products/postgresql/13/index.html",
+    ];
     for (root, pages) in [
         (manifest(), &example[..]),
         (
             manifest().join("tests/fixtures/conditions"),
             &conditions[..],
         ),
+        (
+            manifest().join("tests/lifecycle/ok/statuses"),
+            &lifecycle[..],
+        ),
+        (manifest().join("examples/postgresql"), &postgresql[..]),
     ] {
+        // The keyboard check searches for a word with two results or more.
+        let term = if root.ends_with("postgresql") {
+            "postgresql"
+        } else if root.ends_with("statuses") {
+            "example"
+        } else {
+            "server"
+        };
         let out = build(&root, &[]);
         let run = Command::new("node")
             .current_dir(&browser_tests)
@@ -744,6 +769,7 @@ fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
             .arg(out.path().join("site"))
             .args(pages)
             .env("CHROMIUM", &chromium)
+            .env("SEARCH_TERM", term)
             .output()
             .expect("node runs");
         assert!(
@@ -765,7 +791,17 @@ fn html_and_css_pass_the_nu_checker() {
     ) else {
         return;
     };
-    let out = build(&manifest(), &[]);
+    for root in [
+        manifest(),
+        manifest().join("tests/lifecycle/ok/statuses"),
+        manifest().join("examples/postgresql"),
+    ] {
+        nu_check(&jar, &root);
+    }
+}
+
+fn nu_check(jar: &Path, root: &Path) {
+    let out = build(root, &[]);
     let site = out.path().join("site");
     let html = Command::new("java")
         .args([
@@ -779,7 +815,8 @@ fn html_and_css_pass_the_nu_checker() {
         .expect("java runs");
     assert!(
         html.status.success(),
-        "HTML errors:\n{}",
+        "HTML errors in {}:\n{}",
+        root.display(),
         String::from_utf8_lossy(&html.stderr)
     );
     let css = Command::new("java")
