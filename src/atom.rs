@@ -7,7 +7,7 @@
 //! without a base URL no feed is written, as no sitemap is.
 
 use crate::lifecycle::Date;
-use crate::plan::escape_html as escape;
+use crate::plan::html::escape;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {

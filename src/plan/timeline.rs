@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::diagram::escape;
+use super::html::escape;
 use crate::lifecycle::{Date, SupportEnds};
 use crate::model::Product;
 
