@@ -5,8 +5,10 @@
 //! -> `graph` (model -> upgrade edges, paths and their issues) -> `plan`
 //! (pages and URLs) -> `render` (HTML) -> `write` (the output folder).
 
+pub mod atom;
 pub mod diag;
 pub mod graph;
+pub mod lifecycle;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use upgrade_atlas::diag::{is_printable, printable, printable_lines, suggest};
 use upgrade_atlas::graph::{Answer, Edges, Origin, UpgradeGraph, affected_components};
+use upgrade_atlas::lifecycle::{self, Date};
 use upgrade_atlas::model::{Facts, Model, NodeId};
 use upgrade_atlas::plan::PlanOptions;
 use upgrade_atlas::serve::ServeOptions;
@@ -39,8 +40,15 @@ enum Command {
     Path {
         /// Where you are, e.g. backoffice-server@2.5
         from: String,
-        /// Where you want to be, e.g. windows-xp-server
-        to: String,
+        /// Where you want to be, e.g. windows-xp-server (not with --to-supported)
+        to: Option<String>,
+        /// Instead of TO: the nearest version in support on --on DATE.
+        #[arg(long)]
+        to_supported: bool,
+        /// The day support is judged on, YYYY-MM-DD (default: `today` in
+        /// site.yaml, else today's date).
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
         /// A condition that holds (repeatable), as declared in site.yaml.
         #[arg(long = "if", value_name = "CONDITION")]
         conditions: Vec<String>,
@@ -89,19 +97,36 @@ fn main() -> ExitCode {
         Command::Path {
             from,
             to,
+            to_supported,
+            on,
             conditions,
             originally,
             json,
-        } => run_path(
-            &root,
-            &Question {
-                from,
-                to,
-                conditions,
-                originally,
-            },
-            json,
-        ),
+        } => {
+            let to = match (to, to_supported) {
+                (Some(to), false) => Destination::Version(to),
+                (None, true) => Destination::Supported,
+                (Some(_), true) => {
+                    eprintln!("error: give TO or --to-supported, not both");
+                    return ExitCode::from(2);
+                }
+                (None, false) => {
+                    eprintln!("error: `path` needs FROM and TO, or FROM and --to-supported");
+                    return ExitCode::from(2);
+                }
+            };
+            run_path(
+                &root,
+                &Question {
+                    from,
+                    to,
+                    on,
+                    conditions,
+                    originally,
+                },
+                json,
+            )
+        }
         Command::Build {
             output,
             base_url,
@@ -145,9 +170,18 @@ fn run_check(root: &Path) -> ExitCode {
 /// What `path` is asked, as written on the command line.
 struct Question {
     from: String,
-    to: String,
+    to: Destination,
+    /// The day support is judged on, as written.
+    on: Option<String>,
     conditions: Vec<String>,
     originally: Option<String>,
+}
+
+/// Where `path` should lead.
+enum Destination {
+    Version(String),
+    /// The nearest version in support on the question's day.
+    Supported,
 }
 
 /// `path` exits 0 with a path, 1 when there is none, 2 on errors.
@@ -289,15 +323,25 @@ fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
 /// The answer to `path`, as text or JSON, and whether a path exists.
 fn path(model: &Model, question: &Question, json: bool) -> Result<(String, bool), String> {
     let from = selector::select_one(model, &question.from)?;
-    let to = selector::select_one(model, &question.to)?;
     let originally = match &question.originally {
         Some(selector) => selector::select_one(model, selector)?,
         None => from,
     };
+    let on = support_day(model, question.on.as_deref())?;
     let facts = facts(model, &question.conditions)?;
     let graph = UpgradeGraph::new(model);
     let edges = graph.edges(&facts);
-    let answer = edges.path(from, to).map(|p| edges.answer(&p, originally));
+    let (to, route) = match &question.to {
+        Destination::Version(to) => {
+            let to = selector::select_one(model, to)?;
+            (Some(to), edges.path(from, to))
+        }
+        Destination::Supported => {
+            let route = lifecycle::route_to_supported(&edges, from, on);
+            (route.as_ref().and_then(|r| r.last().copied()), route)
+        }
+    };
+    let answer = route.map(|p| edges.answer(&p, originally));
     let found = answer.is_some();
     if json {
         let issues: Vec<_> = answer
@@ -322,18 +366,89 @@ fn path(model: &Model, question: &Question, json: bool) -> Result<(String, bool)
                 })
             })
             .collect();
-        let value = serde_json::json!({
+        let mut value = serde_json::json!({
             "from": model.node_ref(from),
-            "to": model.node_ref(to),
+            "to": to.map(|to| model.node_ref(to)),
             "if": question.conditions,
             "originally": model.node_ref(originally),
             "path": answer.as_ref().map(|a| a.path.iter().map(|n| model.node_ref(*n)).collect::<Vec<_>>()),
             "issues": issues,
         });
+        let ends = [Some(from), to].into_iter().flatten();
+        if matches!(question.to, Destination::Supported)
+            || ends.clone().any(|n| states_support(model, n))
+        {
+            value["support"] = support_json(model, from, to, on);
+        }
         return Ok((json_for_terminal(&value.to_string()), found));
     }
-    let text = describe(model, &edges, from, to, originally, answer.as_ref());
+    let mut text = match to {
+        Some(to) if to == from && matches!(question.to, Destination::Supported) => format!(
+            "{} is in support on {on}: nothing to upgrade.",
+            model.node_title(from)
+        ),
+        Some(to) => describe(model, &edges, from, to, originally, answer.as_ref()),
+        None => format!(
+            "No version that {} can reach is in support on {on}.",
+            model.node_title(from)
+        ),
+    };
+    if let Some(support) = support_text(model, from, to, on) {
+        // After the first line, which names the ends.
+        let at = text.find('\n').unwrap_or(text.len());
+        text.insert_str(at, &format!("\n{support}"));
+    }
     Ok((text, found))
+}
+
+/// The day support is judged on: `--on`, else `today` in site.yaml, else today.
+fn support_day(model: &Model, on: Option<&str>) -> Result<Date, String> {
+    match on {
+        Some(text) => Date::parse(text).ok_or_else(|| {
+            format!("--on `{text}` is not a date: write a day of the calendar as YYYY-MM-DD")
+        }),
+        None => Ok(model.site.today.unwrap_or_else(Date::today_utc)),
+    }
+}
+
+fn states_support(model: &Model, node: NodeId) -> bool {
+    model.version(node).lifecycle.is_stated()
+}
+
+fn status_of(model: &Model, node: NodeId, on: Date) -> String {
+    let labels = &model.product_of(node).phases;
+    lifecycle::status_words(model.version(node).lifecycle.status(on), labels)
+}
+
+/// "Support on 2026-12-02: FROM out of support since …; TO supported until …",
+/// when either end states its support.
+fn support_text(model: &Model, from: NodeId, to: Option<NodeId>, on: Date) -> Option<String> {
+    let ends: Vec<NodeId> = [Some(from), to].into_iter().flatten().collect();
+    if !ends.iter().any(|n| states_support(model, *n)) {
+        return None;
+    }
+    let mut ends: Vec<String> = ends
+        .iter()
+        .map(|n| format!("{}: {}", model.node_ref(*n), status_of(model, *n, on)))
+        .collect();
+    ends.dedup();
+    Some(format!("Support on {on}: {}", ends.join("; ")))
+}
+
+fn support_json(model: &Model, from: NodeId, to: Option<NodeId>, on: Date) -> serde_json::Value {
+    let end = |node: NodeId| {
+        let lifecycle = &model.version(node).lifecycle;
+        let mut map = lifecycle::json(lifecycle);
+        let status = lifecycle.status(on);
+        map.insert("status".into(), lifecycle::status_key(status).into());
+        map.insert("statusText".into(), status_of(model, node, on).into());
+        serde_json::Value::Object(map)
+    };
+    serde_json::json!({
+        "on": on.to_string(),
+        "from": end(from),
+        "to": to.map(end),
+    })
 }
 
 /// The human answer: hops, issues hop by hop (with where each comes

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::diag::{Sources, Span};
+pub use crate::lifecycle::{Date, Lifecycle, PhaseLabels};
 
 /// Index of a version in [`Model::nodes`]: every version of every product.
 pub type NodeId = usize;
@@ -46,7 +47,16 @@ pub struct Site {
     pub pretty_urls: bool,
     pub raw_html: bool,
     pub conditions: Vec<ConditionDef>,
+    /// `today:`: the day pages speak of, fixed; otherwise the reader's.
+    pub today: Option<Date>,
+    /// How many days before mainstream support ends a version page leads
+    /// with the route to a supported version.
+    pub support_warning_days: i64,
+    pub phases: PhaseLabels,
 }
+
+/// The default of [`Site::support_warning_days`].
+pub const SUPPORT_WARNING_DAYS: i64 = 180;
 
 #[derive(Debug)]
 pub struct ConditionDef {
@@ -67,6 +77,8 @@ pub struct Product {
     /// up costs the same in a product of five versions or of 80,000.
     pub names: VersionNames,
     pub rules: Vec<Rule>,
+    /// The names of the phases of support: the product's, else the site's.
+    pub phases: PhaseLabels,
     pub file: PathBuf,
 }
 
@@ -158,6 +170,9 @@ pub struct Version {
     pub summary: Option<String>,
     pub components: Vec<usize>,
     pub issues: Vec<Issue>,
+    pub lifecycle: Lifecycle,
+    /// Where the version's dates come from.
+    pub sources: Vec<SourceRef>,
     pub node: NodeId,
 }
 

@@ -726,13 +726,38 @@ fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
         "paths/index.html?from=mysql@5.7&to=mysql@lts",
         "paths/index.html?from=mysql@5.7&to=mysql@8.0&if=replication&if=large",
     ];
+    // Support statuses, routes to support, the lifecycle table and timeline.
+    let lifecycle = [
+        "index.html",
+        "products/os/index.html",
+        "products/os/1/index.html",
+        "products/os/2/index.html",
+    ];
+    let postgresql = [
+        "index.html",
+        "products/postgresql/index.html",
+        "products/postgresql/13/index.html",
+    ];
     for (root, pages) in [
         (manifest(), &example[..]),
         (
             manifest().join("tests/fixtures/conditions"),
             &conditions[..],
         ),
+        (
+            manifest().join("tests/lifecycle/ok/statuses"),
+            &lifecycle[..],
+        ),
+        (manifest().join("examples/postgresql"), &postgresql[..]),
     ] {
+        // The keyboard check searches for a word with two results or more.
+        let term = if root.ends_with("postgresql") {
+            "postgresql"
+        } else if root.ends_with("statuses") {
+            "example"
+        } else {
+            "server"
+        };
         let out = build(&root, &[]);
         let run = Command::new("node")
             .current_dir(&browser_tests)
@@ -740,6 +765,7 @@ fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
             .arg(out.path().join("site"))
             .args(pages)
             .env("CHROMIUM", &chromium)
+            .env("SEARCH_TERM", term)
             .output()
             .expect("node runs");
         assert!(
@@ -769,7 +795,17 @@ fn html_and_css_pass_the_nu_checker() {
     {
         return;
     }
-    let out = build(&manifest(), &[]);
+    for root in [
+        manifest(),
+        manifest().join("tests/lifecycle/ok/statuses"),
+        manifest().join("examples/postgresql"),
+    ] {
+        nu_check(&jar, &root);
+    }
+}
+
+fn nu_check(jar: &Path, root: &Path) {
+    let out = build(root, &[]);
     let site = out.path().join("site");
     let html = Command::new("java")
         .args([
@@ -783,7 +819,8 @@ fn html_and_css_pass_the_nu_checker() {
         .expect("java runs");
     assert!(
         html.status.success(),
-        "HTML errors:\n{}",
+        "HTML errors in {}:\n{}",
+        root.display(),
         String::from_utf8_lossy(&html.stderr)
     );
     let css = Command::new("java")
@@ -1073,4 +1110,119 @@ fn split_search_answers_as_the_plain_scan_did() {
         differences.len(),
         differences.join("\n")
     );
+}
+
+/// A script that fixes the page's clock at `day` (noon, local time) before
+/// any other script runs: what a reader on that day sees.
+fn fixed_clock(day: &str) -> String {
+    format!(
+        "<script>(function () {{ var Real = Date, fixed = new Real(\"{day}T12:00:00\").getTime();\n\
+         function Fixed() {{ if (arguments.length === 0) return new Real(fixed);\n\
+         return new (Function.prototype.bind.apply(Real, [null].concat([].slice.call(arguments))))(); }}\n\
+         Fixed.now = function () {{ return fixed; }}; Fixed.prototype = Real.prototype; window.Date = Fixed; }})();</script>"
+    )
+}
+
+#[test]
+fn the_support_status_follows_the_readers_clock_and_reads_without_javascript() {
+    let Some(chromium) = chromium() else { return };
+    // The statuses case without its fixed day: the script decides.
+    let kb = tempfile::tempdir().unwrap();
+    copy_tree(
+        &manifest().join("tests/lifecycle/ok/statuses/content"),
+        &kb.path().join("content"),
+    );
+    std::fs::write(
+        kb.path().join("content/site.yaml"),
+        "title: Lifecycle statuses\n",
+    )
+    .unwrap();
+    let out = build(kb.path(), &[]);
+    let page = out.path().join("site/products/os/2/index.html");
+    let built = std::fs::read_to_string(&page).unwrap();
+    let on = |day: &str| {
+        let file = page.with_file_name(format!("on-{day}.html"));
+        std::fs::write(
+            &file,
+            built.replacen("<head>", &format!("<head>{}", fixed_clock(day)), 1),
+        )
+        .unwrap();
+        dump_dom(&chromium, &file, "")
+    };
+    let status = |dom: &str| {
+        select(dom, ".support-status")
+            .iter()
+            .map(text)
+            .collect::<String>()
+    };
+    let visible_stretches = |dom: &str| {
+        select(
+            dom,
+            ".route-to-support:not([hidden]) .stretch:not([hidden])",
+        )
+        .iter()
+        .map(|s| s.value().attr("data-from").unwrap_or_default().to_owned())
+        .collect::<Vec<_>>()
+    };
+
+    let before = on("2020-06-01");
+    assert_eq!(status(&before), "Supported until 30 June 2021");
+    assert_eq!(
+        visible_stretches(&before),
+        Vec::<String>::new(),
+        "too early for a route"
+    );
+    assert_eq!(select(&before, "section.support.status-supported").len(), 1);
+
+    let extended = on("2025-01-15");
+    assert_eq!(
+        status(&extended),
+        "Security support only, until 1 January 2027"
+    );
+    assert_eq!(visible_stretches(&extended), ["2022-03-01"]);
+    assert_eq!(
+        select(&extended, "section.support[data-status=extended]").len(),
+        1
+    );
+
+    let after = on("2028-01-01");
+    assert_eq!(status(&after), "Out of support since 1 January 2027");
+    assert_eq!(visible_stretches(&after), ["2025-03-01"]);
+
+    // Without JavaScript (the page with its script taken out, as Chromium's
+    // --dump-dom needs scripts on): the dates, and every stretch with its days.
+    let file = page.with_file_name("no-script.html");
+    let script = "<script src=\"../../../assets/lifecycle.js\" defer></script>";
+    assert!(built.contains(script));
+    std::fs::write(&file, built.replace(script, "")).unwrap();
+    let off = dump_dom(&chromium, &file, "");
+    assert_eq!(
+        status(&off),
+        "Active support ends 30 June 2021; security support ends 1 January 2027"
+    );
+    assert_eq!(
+        select(&off, ".stretch:not([hidden]) .stretch-when").len(),
+        4
+    );
+
+    // The home page's list keeps the next few events from the reader's day.
+    let home = out.path().join("site/index.html");
+    let home_built = std::fs::read_to_string(&home).unwrap();
+    let file = home.with_file_name("on-2025-01-15.html");
+    std::fs::write(
+        &file,
+        home_built.replacen("<head>", &format!("<head>{}", fixed_clock("2025-01-15")), 1),
+    )
+    .unwrap();
+    let dom = dump_dom(&chromium, &file, "");
+    let shown: Vec<String> = select(&dom, ".leaving li:not([hidden]) time")
+        .iter()
+        .map(|t| t.value().attr("datetime").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        shown.first().map(String::as_str),
+        Some("2025-03-01"),
+        "{shown:?}"
+    );
+    assert!(shown.iter().all(|d| d.as_str() >= "2025-01-15"));
 }

@@ -8,10 +8,7 @@ use common::{CONFORMANCE_SUITES, conformance_cases, missing, run, text};
 
 /// Cases of features not built yet, each with the reason: such a case must
 /// still fail, so that it leaves this list the day its feature lands.
-const NOT_YET: &[(&str, &str)] = &[(
-    "conformance-1.1/bad/bad-dates",
-    "lifecycle dates (support_ends, extended_support_ends) are the lifecycle issue's work",
-)];
+const NOT_YET: &[(&str, &str)] = &[];
 
 use std::path::{Path, PathBuf};
 

@@ -64,6 +64,11 @@ fn kb() -> impl Strategy<Value = Kb> {
 }
 
 fn write(kb: &Kb) -> tempfile::TempDir {
+    write_with(kb, &|_, _| String::new())
+}
+
+/// [`write`], with `extra(product, version)` added to each version's entry.
+fn write_with(kb: &Kb, extra: &dyn Fn(usize, usize) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("content");
     std::fs::create_dir_all(content.join("products")).unwrap();
@@ -72,6 +77,7 @@ fn write(kb: &Kb) -> tempfile::TempDir {
         let mut text = format!("name: P{p}\nversions:\n");
         for v in 0..product.versions {
             writeln!(text, "  - id: \"{v}\"").unwrap();
+            text.push_str(&extra(p, v));
         }
         let policy = ["none", "sequential", "any-newer"][product.policy as usize];
         writeln!(text, "upgrades:\n  policy: {policy}").unwrap();
@@ -210,6 +216,115 @@ proptest! {
                 prop_assert_eq!(found.is_none(), brute.is_none(), "reachability {:?} -> {:?}", a, b);
                 prop_assert_eq!(found, brute, "path {:?} -> {:?}", a, b);
             }
+        }
+    }
+}
+
+/// A version's support, as day numbers from 2020-01-01: released on
+/// `released`; mainstream support ends on `ends` (`None`: not announced);
+/// or nothing stated at all.
+#[derive(Debug, Clone, Copy)]
+struct Support {
+    stated: bool,
+    released: Option<i64>,
+    ends: Option<i64>,
+}
+
+fn support() -> impl Strategy<Value = Support> {
+    (
+        any::<bool>(),
+        proptest::option::of(0i64..1500),
+        proptest::option::weighted(0.8, 0i64..1500),
+    )
+        .prop_map(|(stated, released, length)| Support {
+            stated,
+            released,
+            ends: length.map(|l| released.unwrap_or(0) + l),
+        })
+}
+
+fn day(offset: i64) -> String {
+    let start = upgrade_atlas::lifecycle::Date::parse("2020-01-01").unwrap();
+    start.plus_days(offset).to_string()
+}
+
+/// In mainstream support on `on`, straight from the definition: released
+/// by then, and its support ends after it or is not announced.
+fn in_support(support: &Support, on: i64) -> bool {
+    support.stated
+        && support.released.is_none_or(|r| r <= on)
+        && support.ends.is_none_or(|e| on < e)
+}
+
+/// The spec of `path --to-supported`, by exhaustive search: among the
+/// versions in support, those with the fewest hops; of them, the one
+/// supported longest (no end announced first), then released last, then
+/// first in node order; and the preferred path to it.
+fn brute_to_supported(
+    edges: &EdgeSet,
+    index: &[(usize, usize)],
+    supports: &[Support],
+    from: usize,
+    on: i64,
+) -> Option<Vec<(usize, usize)>> {
+    if in_support(&supports[from], on) {
+        return Some(vec![index[from]]);
+    }
+    (0..index.len())
+        .filter(|t| *t != from && in_support(&supports[*t], on))
+        .filter_map(|t| best(all_paths(edges, index[from], index[t])).map(|p| (t, p)))
+        .min_by_key(|(t, path)| {
+            let s = &supports[*t];
+            (
+                path.len(),
+                std::cmp::Reverse((s.ends.is_none(), s.ends)),
+                std::cmp::Reverse(s.released),
+                *t,
+            )
+        })
+        .map(|(_, path)| path)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(150), ..ProptestConfig::default() })]
+
+    #[test]
+    fn routes_to_support_are_the_nearest_supported(
+        kb in kb(),
+        supports in proptest::collection::vec(support(), 12),
+        on in 0i64..2500,
+    ) {
+        let index = nodes(&kb);
+        let supports: Vec<Support> = (0..index.len()).map(|n| supports[n % supports.len()]).collect();
+        let dir = write_with(&kb, &|p, v| {
+            let node = index.iter().position(|x| *x == (p, v)).unwrap();
+            let s = supports[node];
+            if !s.stated {
+                return String::new();
+            }
+            let mut text = String::new();
+            if let Some(r) = s.released {
+                writeln!(text, "    released: {}", day(r)).unwrap();
+            }
+            match s.ends {
+                Some(e) => writeln!(text, "    support_ends: {}", day(e)).unwrap(),
+                None => writeln!(text, "    support_ends: false").unwrap(),
+            }
+            text
+        });
+        let checked = upgrade_atlas::check(dir.path()).map_err(|f| {
+            TestCaseError::fail(f.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))
+        })?;
+        let model = &checked.model;
+        let graph = UpgradeGraph::new(model);
+        let edges = graph.edges(&Facts::none());
+        let expected_edges = spec_edges(&kb);
+        let on_day = upgrade_atlas::lifecycle::Date::parse(&day(on)).unwrap();
+        for from in 0..index.len() {
+            let found = upgrade_atlas::lifecycle::route_to_supported(&edges, from, on_day)
+                .map(|p| p.into_iter().map(|n| index[n]).collect::<Vec<_>>());
+            let brute = brute_to_supported(&expected_edges, &index, &supports, from, on);
+            prop_assert_eq!(found, brute, "from {:?} on day {}", index[from], on);
         }
     }
 }

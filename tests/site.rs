@@ -181,7 +181,11 @@ fn expected_pages(root: &Path) -> BTreeMap<String, Option<String>> {
 
 /// Every knowledge base that must build: the example and the ok cases.
 fn buildable() -> Vec<PathBuf> {
-    let mut roots = vec![example().to_path_buf()];
+    let mut roots = vec![
+        example().to_path_buf(),
+        project().join("examples/postgresql"),
+        project().join("tests/lifecycle/ok/statuses"),
+    ];
     roots.extend(conformance_cases("ok"));
     roots
 }

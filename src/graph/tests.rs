@@ -17,11 +17,14 @@ fn product(versions: usize, rules: Vec<Rule>) -> Product {
                 summary: None,
                 components: Vec::new(),
                 issues: Vec::new(),
+                lifecycle: Lifecycle::default(),
+                sources: Vec::new(),
                 node: v,
             })
             .collect(),
         names: VersionNames::default(),
         rules,
+        phases: PhaseLabels::default(),
         file: "content/products/p.yaml".into(),
     }
 }

@@ -58,6 +58,9 @@ pub struct RawSite {
     pub pretty_urls: Option<S<bool>>,
     pub markdown: Option<RawMarkdownSettings>,
     pub conditions: Option<Entries<S<String>, S<String>>>,
+    pub today: Option<S<String>>,
+    pub support_warning_days: Option<S<u32>>,
+    pub support_phases: Option<crate::lifecycle::RawPhaseLabels>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -76,6 +79,7 @@ pub struct RawProduct {
     pub links: Option<Vec<RawLink>>,
     pub versions: S<Vec<RawVersion>>,
     pub upgrades: Option<S<OneOrMany<RawRule>>>,
+    pub support_phases: Option<crate::lifecycle::RawPhaseLabels>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -88,6 +92,12 @@ pub struct RawVersion {
     pub aliases: Option<Vec<S<String>>>,
     pub components: Option<Vec<S<String>>>,
     pub issues: Option<Vec<RawIssue>>,
+    pub support_ends: Option<S<crate::lifecycle::RawSupportEnds>>,
+    pub extended_support_ends: Option<S<String>>,
+    pub lts: Option<S<bool>>,
+    pub latest: Option<S<String>>,
+    pub latest_released: Option<S<String>>,
+    pub sources: Option<Vec<RawSource>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -188,7 +188,7 @@ pub fn graph_json(model: &Model, urls: Urls) -> String {
     for (p, product) in model.products.iter().enumerate() {
         for (v, version) in product.versions.iter().enumerate() {
             let own: Vec<usize> = version.issues.iter().map(&mut add_issue).collect();
-            nodes.push(json!({
+            let mut node = json!({
                 "ref": model.node_ref(version.node),
                 "aliases": version.aliases,
                 "title": model.node_title(version.node),
@@ -196,7 +196,14 @@ pub fn graph_json(model: &Model, urls: Urls) -> String {
                 "version": v,
                 "url": site_url(urls, &Urls::version(model, version.node)),
                 "issues": own,
-            }));
+            });
+            // Only where the writer gave dates, so that a knowledge base
+            // without them gets the same file as before.
+            let lifecycle = crate::lifecycle::json(&version.lifecycle);
+            if !lifecycle.is_empty() {
+                node["lifecycle"] = serde_json::Value::Object(lifecycle);
+            }
+            nodes.push(node);
         }
         let rules: Vec<serde_json::Value> = product
             .rules

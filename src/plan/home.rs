@@ -45,6 +45,9 @@ impl Planner<'_> {
                 .then(|| self.link(&path, "All products", &listing_path(urls::PRODUCTS_DIR, 0))),
             targets,
             releases,
+            leaving: self.leaving_next(&path),
+            leaving_fixed: model.site.today.is_some(),
+            leaving_next: super::support::LEAVING_NEXT,
             counts: Counts {
                 products: model.products.len(),
                 versions: model.nodes.len(),

@@ -17,8 +17,10 @@ mod matrix;
 mod product;
 mod reference;
 pub mod search_index;
+mod support;
 #[cfg(test)]
 mod tests;
+mod timeline;
 pub mod urls;
 mod version;
 mod views;
@@ -287,6 +289,12 @@ impl<'m> Planner<'m> {
             files.push(DataFile {
                 path: "sitemap.xml".into(),
                 bytes: sitemap(base, pages, urls).into_bytes(),
+            });
+        }
+        if let Some(feed) = self.support_feed() {
+            files.push(DataFile {
+                path: support::SUPPORT_FEED.into(),
+                bytes: feed.into_bytes(),
             });
         }
         for (target, source) in &model.static_files {

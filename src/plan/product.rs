@@ -71,6 +71,7 @@ impl Planner<'_> {
             diagram: diagram::product_diagram(model, p, &edges, &stops),
             diagram_text,
             scenarios,
+            lifecycle: self.product_lifecycle(&path, p),
             file: product.file.display().to_string(),
         };
         self.make_page(path, "product.html", frame, page)

@@ -179,6 +179,7 @@ impl Planner<'_> {
                 .map(|s| self.scenario_row(&path, *s))
                 .collect(),
             sources: self.sources_of(&path, &self.mentions[node]),
+            support: self.support_view(&path, node, &trees.default),
             file: product.file.display().to_string(),
         };
         self.make_page(path, "version.html", frame, page)

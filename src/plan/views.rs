@@ -55,6 +55,12 @@ pub struct HomePage {
     pub all_products: Option<Link>,
     pub targets: Vec<TargetCard>,
     pub releases: Vec<Release>,
+    /// What leaves support next (every event, when the reader's day decides).
+    pub leaving: Vec<super::support::SupportEvent>,
+    /// Whether `today:` fixed the list, which then needs no script.
+    pub leaving_fixed: bool,
+    /// How many events the script keeps.
+    pub leaving_next: usize,
     pub counts: Counts,
 }
 
@@ -117,6 +123,8 @@ pub struct ProductPage {
     pub diagram: Option<String>,
     pub diagram_text: Vec<String>,
     pub scenarios: Vec<ScenarioRow>,
+    /// The lifecycle table and timeline, when any version states dates.
+    pub lifecycle: Option<super::support::ProductLifecycle>,
     pub file: String,
 }
 
@@ -164,6 +172,8 @@ pub struct VersionPage {
     pub scenarios: Vec<ScenarioRow>,
     /// Where the scenarios that mention this version got their facts.
     pub sources: Vec<SourceView>,
+    /// Its support status and, near or past the end, the way out.
+    pub support: Option<super::support::SupportView>,
     pub file: String,
 }
 

@@ -63,6 +63,12 @@ impl Resolver {
                 versions,
                 names,
                 rules: Vec::new(),
+                phases: crate::lifecycle::checked_labels(
+                    &doc.file,
+                    raw.support_phases.as_ref(),
+                    &model.site.phases,
+                    &mut self.problems,
+                ),
                 file: doc.file.clone(),
             });
         }
@@ -137,6 +143,16 @@ impl Resolver {
                 self.date(&doc.file, released);
             }
             let name = self.one_line_opt(&doc.file, &version.name, "the version's name");
+            let dates = crate::lifecycle::RawDates {
+                released: version.released.as_ref(),
+                support_ends: version.support_ends.as_ref(),
+                extended_support_ends: version.extended_support_ends.as_ref(),
+                lts: version.lts.as_ref(),
+                latest: version.latest.as_ref(),
+                latest_released: version.latest_released.as_ref(),
+            };
+            let lifecycle = crate::lifecycle::checked(&doc.file, dates, &mut self.problems);
+            let sources = self.sources(&doc.file, &version.sources);
             let node = model.nodes.len();
             model.nodes.push(Node {
                 product: product_index,
@@ -150,6 +166,8 @@ impl Resolver {
                 summary: self.markdown(&doc.file, &version.summary),
                 components: Vec::new(),
                 issues: Vec::new(),
+                lifecycle,
+                sources,
                 node,
             });
             raw_kept.push(version);

@@ -20,9 +20,23 @@ impl Resolver {
             pretty_urls: false,
             raw_html: false,
             conditions: Vec::new(),
+            today: None,
+            support_warning_days: crate::model::SUPPORT_WARNING_DAYS,
+            phases: crate::lifecycle::PhaseLabels::default(),
         };
         let Some(doc) = raw else { return site };
         let (file, raw) = (&doc.file, &doc.value);
+        site.today = (raw.today.as_ref())
+            .and_then(|today| crate::lifecycle::checked_date(file, today, &mut self.problems));
+        if let Some(days) = &raw.support_warning_days {
+            site.support_warning_days = i64::from(days.value);
+        }
+        site.phases = crate::lifecycle::checked_labels(
+            file,
+            raw.support_phases.as_ref(),
+            &site.phases,
+            &mut self.problems,
+        );
         if let Some(title) = &raw.title {
             site.title = self.one_line(file, title, "the site's title");
         }

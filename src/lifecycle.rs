@@ -1,0 +1,970 @@
+//! Support lifecycle: calendar dates, the phases of a version's support, and
+//! where a version stands on a given day.
+//!
+//! Everything here is plain arithmetic on days, so that the build never
+//! depends on the clock: pages state dates, and only `site.yaml`'s `today:`
+//! (or the reader's clock, in the page script) decides what is past.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+use crate::diag::{Diagnostic, Span};
+use crate::graph::Edges;
+use crate::load::S;
+
+/// A day of the proleptic Gregorian calendar, as days since 1970-01-01.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(i64);
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn is_leap(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl Date {
+    /// `YYYY-MM-DD` naming a day the calendar has (`2024-02-29`, not `2023-02-29`).
+    pub fn parse(text: &str) -> Option<Date> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| -> Option<u32> {
+            let part = &text[range];
+            part.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| part.parse().ok())
+                .flatten()
+        };
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        let year = i64::from(year);
+        (day >= 1 && day <= days_in_month(year, month)).then(|| Date::from_civil(year, month, day))
+    }
+
+    /// Days since 1970-01-01 of a valid year, month and day: count the days
+    /// of whole 400-year eras (146,097 days each), then of the years and
+    /// months within the era, with years starting in March so that the leap
+    /// day falls at the end of the year.
+    fn from_civil(year: i64, month: u32, day: u32) -> Date {
+        let year = if month <= 2 { year - 1 } else { year };
+        let era = year.div_euclid(400);
+        let year_of_era = year - era * 400;
+        let month_from_march = (i64::from(month) + 9) % 12;
+        let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        Date(era * 146_097 + day_of_era - 719_468)
+    }
+
+    /// The year, month and day: [`Date::from_civil`] undone.
+    pub fn civil(self) -> (i64, u32, u32) {
+        let days = self.0 + 719_468;
+        let era = days.div_euclid(146_097);
+        let day_of_era = days - era * 146_097;
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let month_from_march = (5 * day_of_year + 2) / 153;
+        let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
+        let month = if month_from_march < 10 {
+            month_from_march + 3
+        } else {
+            month_from_march - 9
+        } as u32;
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        (year, month, day)
+    }
+
+    pub fn days_since_epoch(self) -> i64 {
+        self.0
+    }
+
+    pub fn plus_days(self, days: i64) -> Date {
+        Date(self.0 + days)
+    }
+
+    /// Today in UTC, from the system clock: only for answers printed at
+    /// the command line, never for what a build writes.
+    pub fn today_utc() -> Date {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        Date(seconds.div_euclid(86_400))
+    }
+
+    /// For people: `30 June 2027`.
+    pub fn words(self) -> String {
+        let (year, month, day) = self.civil();
+        format!("{day} {} {year}", MONTHS[month as usize - 1])
+    }
+}
+
+/// ISO: `2027-06-30`.
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (year, month, day) = self.civil();
+        write!(f, "{year:04}-{month:02}-{day:02}")
+    }
+}
+
+/// When mainstream support ends: a day, or not announced (`false`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SupportEnds {
+    On(Date),
+    NotAnnounced,
+}
+
+/// What a version says about its support, checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub released: Option<Date>,
+    pub support_ends: Option<SupportEnds>,
+    pub extended_support_ends: Option<Date>,
+    pub lts: bool,
+    /// The latest patch release, as written (`8.0.40`).
+    pub latest: Option<String>,
+    pub latest_released: Option<Date>,
+}
+
+/// Where a version stands on one day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The version says nothing about its support.
+    Unknown,
+    /// Released after that day.
+    NotYetReleased(Date),
+    /// In mainstream support: until a day, or with no end announced.
+    Supported(Option<Date>),
+    /// Mainstream support over, extended support until a day.
+    ExtendedOnly(Date),
+    /// Out of every support since a day.
+    OutOfSupport(Date),
+}
+
+impl Lifecycle {
+    /// Whether the version says anything about its support.
+    pub fn is_stated(&self) -> bool {
+        self.support_ends.is_some() || self.extended_support_ends.is_some()
+    }
+
+    /// The day mainstream support ends, when one is announced.
+    pub fn mainstream_end(&self) -> Option<Date> {
+        match self.support_ends {
+            Some(SupportEnds::On(date)) => Some(date),
+            _ => None,
+        }
+    }
+
+    /// The last day anything supports the version ends: extended support's
+    /// end when there is one, else mainstream's.
+    pub fn final_end(&self) -> Option<Date> {
+        self.extended_support_ends.or(self.mainstream_end())
+    }
+
+    /// Support ends on its day: the day itself is already out of support.
+    pub fn status(&self, on: Date) -> Status {
+        if !self.is_stated() {
+            return Status::Unknown;
+        }
+        if let Some(released) = self.released.filter(|r| *r > on) {
+            return Status::NotYetReleased(released);
+        }
+        match (self.support_ends, self.extended_support_ends) {
+            (Some(SupportEnds::NotAnnounced), _) => Status::Supported(None),
+            (Some(SupportEnds::On(end)), _) if on < end => Status::Supported(Some(end)),
+            (_, Some(extended)) if on < extended => Status::ExtendedOnly(extended),
+            (Some(SupportEnds::On(end)), None) => Status::OutOfSupport(end),
+            (_, Some(extended)) => Status::OutOfSupport(extended),
+            (None, None) => Status::Unknown,
+        }
+    }
+
+    /// In mainstream support on that day: the versions a route to a
+    /// supported version may end at. Extended support is often paid for
+    /// and only patches security, so it does not count.
+    pub fn in_support(&self, on: Date) -> bool {
+        matches!(self.status(on), Status::Supported(_))
+    }
+
+    /// Days on which [`Lifecycle::status`] changes, in order.
+    pub fn events(&self) -> Vec<Date> {
+        let mut events: Vec<Date> = [
+            self.released,
+            self.mainstream_end(),
+            self.extended_support_ends,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        events.sort_unstable();
+        events.dedup();
+        events
+    }
+}
+
+/// The names of the two phases of support, for a site or a product.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhaseLabels {
+    pub mainstream: String,
+    pub extended: String,
+}
+
+impl Default for PhaseLabels {
+    fn default() -> Self {
+        PhaseLabels {
+            mainstream: "Mainstream support".into(),
+            extended: "Extended support".into(),
+        }
+    }
+}
+
+/// A status in words: "Supported until 30 June 2027".
+pub fn status_words(status: Status, labels: &PhaseLabels) -> String {
+    match status {
+        Status::Unknown => "Support dates not stated".into(),
+        Status::NotYetReleased(day) => format!("Not released yet: due {}", day.words()),
+        Status::Supported(Some(end)) => format!("Supported until {}", end.words()),
+        Status::Supported(None) => "Supported; no end of support announced".into(),
+        Status::ExtendedOnly(end) => {
+            format!("{} only, until {}", labels.extended, end.words())
+        }
+        Status::OutOfSupport(since) => format!("Out of support since {}", since.words()),
+    }
+}
+
+/// A short key for a status, for CSS classes, the page script and JSON.
+pub fn status_key(status: Status) -> &'static str {
+    match status {
+        Status::Unknown => "unknown",
+        Status::NotYetReleased(_) => "unreleased",
+        Status::Supported(_) => "supported",
+        Status::ExtendedOnly(_) => "extended",
+        Status::OutOfSupport(_) => "ended",
+    }
+}
+
+/// Why a lifecycle's dates do not agree with each other.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Disagreement {
+    SupportEndsBeforeRelease { ends: Date, released: Date },
+    ExtendedBeforeMainstream { extended: Date, mainstream: Date },
+    ExtendedWithoutEnd,
+    LatestBeforeRelease { latest: Date, released: Date },
+}
+
+impl Lifecycle {
+    /// Dates that contradict each other (each is a real date already).
+    pub fn disagreements(&self) -> Vec<Disagreement> {
+        let mut found = Vec::new();
+        if let (Some(ends), Some(released)) = (self.mainstream_end(), self.released)
+            && ends < released
+        {
+            found.push(Disagreement::SupportEndsBeforeRelease { ends, released });
+        }
+        match (self.extended_support_ends, self.support_ends) {
+            (Some(extended), Some(SupportEnds::On(mainstream))) if extended < mainstream => {
+                found.push(Disagreement::ExtendedBeforeMainstream {
+                    extended,
+                    mainstream,
+                });
+            }
+            (Some(_), Some(SupportEnds::NotAnnounced)) => {
+                found.push(Disagreement::ExtendedWithoutEnd)
+            }
+            _ => {}
+        }
+        if let (Some(latest), Some(released)) = (self.latest_released, self.released)
+            && latest < released
+        {
+            found.push(Disagreement::LatestBeforeRelease { latest, released });
+        }
+        found
+    }
+}
+
+/// The error message and hint for a disagreement.
+pub fn disagreement_text(problem: &Disagreement) -> (String, String) {
+    match problem {
+        Disagreement::SupportEndsBeforeRelease { ends, released } => (
+            format!("support ends on {ends}, before the version was released on {released}"),
+            "support_ends is the day mainstream support ends; check both dates against the source".into(),
+        ),
+        Disagreement::ExtendedBeforeMainstream {
+            extended,
+            mainstream,
+        } => (
+            format!(
+                "extended support ends on {extended}, before mainstream support ends on {mainstream}"
+            ),
+            "extended support follows mainstream support: extended_support_ends is the later of the two dates".into(),
+        ),
+        Disagreement::ExtendedWithoutEnd => (
+            "extended support ends, but the end of mainstream support is not announced".into(),
+            "give support_ends a date, or leave extended_support_ends out until it is known".into(),
+        ),
+        Disagreement::LatestBeforeRelease { latest, released } => (
+            format!(
+                "the latest patch was released on {latest}, before the version itself on {released}"
+            ),
+            "latest_released is the day the patch named in `latest` came out".into(),
+        ),
+    }
+}
+
+// ---- where to head for ---------------------------------------------------
+
+/// How long a version's mainstream support lasts, for ranking: "not
+/// announced" outlasts every date.
+fn runway(lifecycle: &Lifecycle) -> (bool, Option<Date>) {
+    match lifecycle.support_ends {
+        Some(SupportEnds::NotAnnounced) => (true, None),
+        _ => (false, lifecycle.mainstream_end()),
+    }
+}
+
+/// Among the versions a search reached, `(version, hops)`, those `accept`
+/// takes, the nearest: fewest hops, then the one supported longest, then
+/// the one released last, then the first in the knowledge base's order.
+pub fn nearest<'l>(
+    reached: &[(usize, u32)],
+    lifecycle: impl Fn(usize) -> &'l Lifecycle,
+    accept: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    reached
+        .iter()
+        .filter(|(node, _)| accept(*node))
+        .min_by_key(|(node, hops)| {
+            let l = lifecycle(*node);
+            (
+                *hops,
+                std::cmp::Reverse(runway(l)),
+                std::cmp::Reverse(l.released),
+                *node,
+            )
+        })
+        .map(|(node, _)| *node)
+}
+
+/// Among the versions a search reached, the newest long-term support
+/// release that `accept` takes: released last, then fewest hops, then first
+/// in the knowledge base's order.
+pub fn newest_lts<'l>(
+    reached: &[(usize, u32)],
+    lifecycle: impl Fn(usize) -> &'l Lifecycle,
+    accept: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    reached
+        .iter()
+        .filter(|(node, _)| lifecycle(*node).lts && accept(*node))
+        .min_by_key(|(node, hops)| (std::cmp::Reverse(lifecycle(*node).released), *hops, *node))
+        .map(|(node, _)| *node)
+}
+
+/// Where a route to support goes on one day: the nearest supported
+/// version, and the newest LTS when it is another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub nearest: usize,
+    pub lts: Option<usize>,
+}
+
+/// One stretch of days over which the answer to "where to head for" stays
+/// the same: from `from` (inclusive) until `until` (exclusive; open when
+/// `None`). `heading` is `None` when no reachable version is in support.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stretch {
+    pub from: Date,
+    pub until: Option<Date>,
+    pub heading: Option<Heading>,
+}
+
+/// Where to head for, day by day from `start` on, as stretches: the answer
+/// only changes on a day some reached version is released or leaves
+/// support, so the whole future is a few stretches, and a page can carry
+/// them all and still be the same whatever day it is built.
+pub fn stretches<'l>(
+    start: Date,
+    reached: &[(usize, u32)],
+    lifecycle: impl Fn(usize) -> &'l Lifecycle + Copy,
+    accept: impl Fn(usize, Date) -> bool + Copy,
+) -> Vec<Stretch> {
+    let mut days: Vec<Date> = reached
+        .iter()
+        .flat_map(|(node, _)| lifecycle(*node).events())
+        .filter(|day| *day > start)
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    let heading_on = |day: Date| {
+        let take = |node| lifecycle(node).in_support(day) && accept(node, day);
+        nearest(reached, lifecycle, take).map(|nearest| Heading {
+            nearest,
+            lts: newest_lts(reached, lifecycle, take).filter(|lts| *lts != nearest),
+        })
+    };
+    let mut result: Vec<Stretch> = Vec::new();
+    for from in std::iter::once(start).chain(days) {
+        let heading = heading_on(from);
+        match result.last_mut() {
+            Some(last) if last.heading == heading => {}
+            Some(last) => {
+                last.until = Some(from);
+                result.push(Stretch {
+                    from,
+                    until: None,
+                    heading,
+                });
+            }
+            None => result.push(Stretch {
+                from,
+                until: None,
+                heading,
+            }),
+        }
+    }
+    result
+}
+
+/// The shortest route from `from` to a version in mainstream support on
+/// `on`, chosen as [`nearest`] does: `[from]` alone when `from` is in
+/// support itself, `None` when no reachable version is.
+pub fn route_to_supported(edges: &Edges, from: usize, on: Date) -> Option<Vec<usize>> {
+    let model = edges.model;
+    let of = |n: usize| &model.version(n).lifecycle;
+    if of(from).in_support(on) {
+        return Some(vec![from]);
+    }
+    let tree = edges.paths_from(from);
+    let reached: Vec<(usize, u32)> = (tree.reached().into_iter())
+        .filter(|n| *n != from)
+        .filter_map(|n| tree.hops(n).map(|h| (n, h)))
+        .collect();
+    let target = nearest(&reached, of, |n| of(n).in_support(on))?;
+    tree.path_to(target)
+}
+
+/// The dates as JSON, with endoflife.date's field names where they mean
+/// the same: `releaseDate`, `support` (the end of mainstream support),
+/// `eol` (the end of all support: extended when there is one),
+/// `extendedSupport`, `lts`, `latest`, `latestReleaseDate`. An end not
+/// announced is `false`, as there. Empty when the version states nothing.
+pub fn json(lifecycle: &Lifecycle) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    let mut map = serde_json::Map::new();
+    let day = |d: Date| Value::String(d.to_string());
+    if let Some(released) = lifecycle.released {
+        map.insert("releaseDate".into(), day(released));
+    }
+    let support = match lifecycle.support_ends {
+        Some(SupportEnds::On(d)) => Some(day(d)),
+        Some(SupportEnds::NotAnnounced) => Some(Value::Bool(false)),
+        None => None,
+    };
+    if let Some(support) = &support {
+        map.insert("support".into(), support.clone());
+    }
+    if let Some(eol) = lifecycle.extended_support_ends.map(day).or(support) {
+        map.insert("eol".into(), eol);
+    }
+    if let Some(extended) = lifecycle.extended_support_ends {
+        map.insert("extendedSupport".into(), day(extended));
+    }
+    if lifecycle.is_stated() || lifecycle.lts {
+        map.insert("lts".into(), Value::Bool(lifecycle.lts));
+    }
+    if let Some(latest) = &lifecycle.latest {
+        map.insert("latest".into(), Value::String(latest.clone()));
+    }
+    if let Some(latest) = lifecycle.latest_released {
+        map.insert("latestReleaseDate".into(), day(latest));
+    }
+    map
+}
+
+// ---- reading and checking what a version states ---------------------------
+
+/// `support_ends` as written: a date, or `false` for "not announced".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawSupportEnds {
+    Text(String),
+    Flag(bool),
+}
+
+impl<'de> Deserialize<'de> for RawSupportEnds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SupportEndsVisitor;
+        impl Visitor<'_> for SupportEndsVisitor {
+            type Value = RawSupportEnds;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an ISO date (YYYY-MM-DD) or `false`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSupportEnds, E> {
+                Ok(RawSupportEnds::Text(v.to_owned()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawSupportEnds, E> {
+                Ok(RawSupportEnds::Flag(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawSupportEnds, E> {
+                Ok(RawSupportEnds::Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawSupportEnds, E> {
+                Ok(RawSupportEnds::Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawSupportEnds, E> {
+                Ok(RawSupportEnds::Text(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(SupportEndsVisitor)
+    }
+}
+
+/// `support_phases` in `site.yaml` or a product's file: the names of the two phases.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhaseLabels {
+    pub mainstream: Option<S<String>>,
+    pub extended: Option<S<String>>,
+}
+
+/// A version's lifecycle fields, as read.
+#[derive(Clone, Copy, Default)]
+pub struct RawDates<'a> {
+    pub released: Option<&'a S<String>>,
+    pub support_ends: Option<&'a S<RawSupportEnds>>,
+    pub extended_support_ends: Option<&'a S<String>>,
+    pub lts: Option<&'a S<bool>>,
+    pub latest: Option<&'a S<String>>,
+    pub latest_released: Option<&'a S<String>>,
+}
+
+fn at<T>(file: &Path, value: &S<T>) -> Span {
+    Span::new(
+        file,
+        value.referenced.line() as usize,
+        value.referenced.column() as usize,
+    )
+}
+
+/// Shortened for a message, so that a runaway value does not flood it.
+fn shown(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        return text.to_owned();
+    }
+    let start: String = text.chars().take(40).collect();
+    format!("{start}…")
+}
+
+const DATE_HINT: &str = "write a day of the calendar as YYYY-MM-DD, e.g. 2024-02-29";
+
+/// A date field: reported when it is not a day of the calendar.
+pub fn checked_date(file: &Path, raw: &S<String>, problems: &mut Vec<Diagnostic>) -> Option<Date> {
+    let date = Date::parse(&raw.value);
+    if date.is_none() {
+        problems.push(
+            Diagnostic::error(
+                at(file, raw),
+                format!("`{}` is not a date", shown(&raw.value)),
+            )
+            .with_hint(DATE_HINT),
+        );
+    }
+    date
+}
+
+/// The lifecycle a version states, each problem reported where it is.
+/// `released` is checked as a date by the caller, with the other dates of
+/// the file; here it only takes part in the comparisons.
+pub fn checked(file: &Path, raw: RawDates, problems: &mut Vec<Diagnostic>) -> Lifecycle {
+    let support_ends = raw.support_ends.and_then(|ends| match &ends.value {
+        RawSupportEnds::Flag(false) => Some(SupportEnds::NotAnnounced),
+        RawSupportEnds::Flag(true) => {
+            problems.push(
+                Diagnostic::error(at(file, ends), "`support_ends: true` says no date")
+                    .with_hint("give the day mainstream support ends, as YYYY-MM-DD, or `false` while it is not announced"),
+            );
+            None
+        }
+        RawSupportEnds::Text(text) => {
+            let text = S::new(text.clone(), ends.referenced, ends.defined);
+            checked_date(file, &text, problems).map(SupportEnds::On)
+        }
+    });
+    let lifecycle = Lifecycle {
+        released: raw.released.and_then(|r| Date::parse(&r.value)),
+        support_ends,
+        extended_support_ends: raw
+            .extended_support_ends
+            .and_then(|d| checked_date(file, d, problems)),
+        lts: raw.lts.is_some_and(|l| l.value),
+        latest: raw.latest.map(|l| l.value.clone()),
+        latest_released: raw
+            .latest_released
+            .and_then(|d| checked_date(file, d, problems)),
+    };
+    if let (Some(when), None) = (raw.latest_released, raw.latest) {
+        problems.push(
+            Diagnostic::error(at(file, when), "`latest_released` without `latest`")
+                .with_hint("name the patch release too, e.g. `latest: \"8.0.40\"`"),
+        );
+    }
+    for problem in lifecycle.disagreements() {
+        let place = match problem {
+            Disagreement::SupportEndsBeforeRelease { .. } => raw.support_ends.map(|r| at(file, r)),
+            Disagreement::ExtendedBeforeMainstream { .. } | Disagreement::ExtendedWithoutEnd => {
+                raw.extended_support_ends.map(|r| at(file, r))
+            }
+            Disagreement::LatestBeforeRelease { .. } => raw.latest_released.map(|r| at(file, r)),
+        };
+        let (message, hint) = disagreement_text(&problem);
+        let place = place.unwrap_or_else(|| Span::file_start(file));
+        problems.push(Diagnostic::error(place, message).with_hint(hint));
+    }
+    lifecycle
+}
+
+/// The phase labels of a site or product, over those it inherits.
+pub fn checked_labels(
+    file: &Path,
+    raw: Option<&RawPhaseLabels>,
+    inherited: &PhaseLabels,
+    problems: &mut Vec<Diagnostic>,
+) -> PhaseLabels {
+    let mut labels = inherited.clone();
+    let Some(raw) = raw else {
+        return labels;
+    };
+    for (field, slot) in [
+        (&raw.mainstream, &mut labels.mainstream),
+        (&raw.extended, &mut labels.extended),
+    ] {
+        let Some(value) = field else { continue };
+        let text = value.value.trim();
+        if text.is_empty() || text.contains(['\n', '\r']) {
+            problems.push(
+                Diagnostic::error(at(file, value), "a phase label is one line of text").with_hint(
+                    "e.g. `mainstream: Active support` and `extended: Security support`",
+                ),
+            );
+        } else {
+            *slot = text.to_owned();
+        }
+    }
+    labels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Date {
+        Date::parse(text).unwrap_or_else(|| panic!("{text} is a date"))
+    }
+
+    #[test]
+    fn parses_only_calendar_days() {
+        for good in [
+            "1998-12-01",
+            "2024-02-29",
+            "2000-02-29",
+            "1970-01-01",
+            "0001-01-01",
+        ] {
+            assert_eq!(date(good).to_string(), good);
+        }
+        for bad in [
+            "1900-02-29",
+            "2023-02-29",
+            "2024-02-30",
+            "2024-06-31",
+            "2024-12-00",
+            "1998-13-01",
+            "1998-00-10",
+            "98-12-01",
+            "December 1998",
+            "2024-1-01",
+            "+024-01-01",
+            "2024-01-01 ",
+            "２０２４-01-01",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn days_count_from_the_epoch() {
+        assert_eq!(date("1970-01-01").days_since_epoch(), 0);
+        assert_eq!(date("1970-01-02").days_since_epoch(), 1);
+        assert_eq!(date("1969-12-31").days_since_epoch(), -1);
+        assert_eq!(date("2000-03-01").days_since_epoch(), 11_017);
+        assert_eq!(date("2024-02-29").plus_days(1), date("2024-03-01"));
+        assert_eq!(date("2023-12-31").plus_days(1), date("2024-01-01"));
+        assert_eq!(date("2027-06-30").plus_days(-180), date("2027-01-01"));
+    }
+
+    #[test]
+    fn every_day_of_four_centuries_round_trips() {
+        let mut day = date("1900-01-01");
+        let mut previous = day.civil();
+        for _ in 0..(146_097 + 10) {
+            day = day.plus_days(1);
+            let civil = day.civil();
+            assert_eq!(Date::from_civil(civil.0, civil.1, civil.2), day);
+            assert!(civil > previous, "{civil:?} after {previous:?}");
+            assert_eq!(Date::parse(&day.to_string()), Some(day));
+            previous = civil;
+        }
+    }
+
+    #[test]
+    fn words_name_the_month() {
+        assert_eq!(date("2027-06-30").words(), "30 June 2027");
+        assert_eq!(date("2024-01-05").words(), "5 January 2024");
+    }
+
+    fn lifecycle(released: &str, ends: Option<&str>, extended: Option<&str>) -> Lifecycle {
+        Lifecycle {
+            released: Some(date(released)),
+            support_ends: Some(
+                ends.map_or(SupportEnds::NotAnnounced, |e| SupportEnds::On(date(e))),
+            ),
+            extended_support_ends: extended.map(date),
+            ..Lifecycle::default()
+        }
+    }
+
+    #[test]
+    fn status_on_each_side_of_each_date() {
+        let v = lifecycle("2020-01-01", Some("2025-01-01"), Some("2028-01-01"));
+        let labels = PhaseLabels::default();
+        let words = |on: &str| status_words(v.status(date(on)), &labels);
+        assert_eq!(words("2019-12-31"), "Not released yet: due 1 January 2020");
+        assert_eq!(words("2020-01-01"), "Supported until 1 January 2025");
+        assert_eq!(words("2024-12-31"), "Supported until 1 January 2025");
+        assert_eq!(
+            words("2025-01-01"),
+            "Extended support only, until 1 January 2028"
+        );
+        assert_eq!(words("2028-01-01"), "Out of support since 1 January 2028");
+        assert!(v.in_support(date("2024-12-31")));
+        assert!(!v.in_support(date("2025-01-01")));
+
+        let plain = lifecycle("2020-01-01", Some("2025-01-01"), None);
+        assert_eq!(
+            status_words(plain.status(date("2025-01-01")), &labels),
+            "Out of support since 1 January 2025"
+        );
+        let open = lifecycle("2020-01-01", None, None);
+        assert_eq!(open.status(date("2090-01-01")), Status::Supported(None));
+        assert_eq!(
+            Lifecycle::default().status(date("2020-01-01")),
+            Status::Unknown
+        );
+        assert_eq!(
+            v.events(),
+            vec![date("2020-01-01"), date("2025-01-01"), date("2028-01-01")]
+        );
+    }
+
+    #[test]
+    fn labels_name_the_extended_phase() {
+        let labels = PhaseLabels {
+            mainstream: "Active support".into(),
+            extended: "Security support".into(),
+        };
+        let v = lifecycle("2020-01-01", Some("2025-01-01"), Some("2026-01-01"));
+        assert_eq!(
+            status_words(v.status(date("2025-06-01")), &labels),
+            "Security support only, until 1 January 2026"
+        );
+    }
+
+    #[test]
+    fn dates_that_contradict_each_other() {
+        assert_eq!(
+            lifecycle("2020-09-24", Some("2019-01-01"), None).disagreements(),
+            vec![Disagreement::SupportEndsBeforeRelease {
+                ends: date("2019-01-01"),
+                released: date("2020-09-24")
+            }]
+        );
+        assert_eq!(
+            lifecycle("2021-09-30", Some("2026-11-12"), Some("2025-01-01")).disagreements(),
+            vec![Disagreement::ExtendedBeforeMainstream {
+                extended: date("2025-01-01"),
+                mainstream: date("2026-11-12")
+            }]
+        );
+        assert_eq!(
+            lifecycle("2021-09-30", None, Some("2025-01-01")).disagreements(),
+            vec![Disagreement::ExtendedWithoutEnd]
+        );
+        // The same day is fine: support may end the day it starts, and
+        // extended support may be no longer than mainstream.
+        assert!(
+            lifecycle("2020-01-01", Some("2020-01-01"), Some("2020-01-01"))
+                .disagreements()
+                .is_empty()
+        );
+        let mut patched = lifecycle("2020-01-01", None, None);
+        patched.latest_released = Some(date("2019-06-01"));
+        assert_eq!(patched.disagreements().len(), 1);
+    }
+
+    #[test]
+    fn nearest_is_fewest_hops_then_longest_support() {
+        let lifecycles = [
+            lifecycle("2020-01-01", Some("2025-01-01"), None),
+            lifecycle("2021-01-01", Some("2026-01-01"), None),
+            lifecycle("2022-01-01", Some("2027-01-01"), None),
+            lifecycle("2023-01-01", None, None),
+        ];
+        let of = |n: usize| &lifecycles[n];
+        let on = date("2025-06-01");
+        let supported = |n: usize| of(n).in_support(on);
+        assert_eq!(nearest(&[(1, 1), (2, 1), (3, 2)], of, supported), Some(2));
+        assert_eq!(nearest(&[(1, 1), (2, 2), (3, 2)], of, supported), Some(1));
+        assert_eq!(nearest(&[(2, 2), (3, 2)], of, supported), Some(3));
+        assert_eq!(nearest(&[(0, 1)], of, supported), None);
+    }
+
+    #[test]
+    fn stretches_change_only_when_the_answer_does() {
+        let mut lts = lifecycle("2022-01-01", Some("2027-01-01"), Some("2030-01-01"));
+        lts.lts = true;
+        let lifecycles = [
+            lifecycle("2020-01-01", Some("2025-01-01"), None),
+            lifecycle("2021-01-01", Some("2026-01-01"), None),
+            lts,
+            lifecycle("2024-01-01", Some("2028-01-01"), None),
+        ];
+        let of = |n: usize| &lifecycles[n];
+        let reached = [(1, 1), (2, 1), (3, 1)];
+        let found = stretches(date("2024-07-01"), &reached, of, |_, _| true);
+        let heading = |nearest, lts| Some(Heading { nearest, lts });
+        assert_eq!(
+            found,
+            vec![
+                Stretch {
+                    from: date("2024-07-01"),
+                    until: Some(date("2027-01-01")),
+                    heading: heading(3, Some(2))
+                },
+                Stretch {
+                    from: date("2027-01-01"),
+                    until: Some(date("2028-01-01")),
+                    heading: heading(3, None)
+                },
+                Stretch {
+                    from: date("2028-01-01"),
+                    until: None,
+                    heading: None
+                },
+            ]
+        );
+    }
+
+    #[derive(Deserialize)]
+    struct Fields {
+        released: Option<S<String>>,
+        support_ends: Option<S<RawSupportEnds>>,
+        extended_support_ends: Option<S<String>>,
+        lts: Option<S<bool>>,
+        latest: Option<S<String>>,
+        latest_released: Option<S<String>>,
+    }
+
+    /// Each line of `yaml` is a version; the problems as `line: message`.
+    fn problems_of(yaml: &str) -> (Vec<Lifecycle>, Vec<String>) {
+        let versions: Vec<Fields> = serde_saphyr::from_str(yaml).expect("YAML");
+        let mut problems = Vec::new();
+        let lifecycles = versions
+            .iter()
+            .map(|v| {
+                let raw = RawDates {
+                    released: v.released.as_ref(),
+                    support_ends: v.support_ends.as_ref(),
+                    extended_support_ends: v.extended_support_ends.as_ref(),
+                    lts: v.lts.as_ref(),
+                    latest: v.latest.as_ref(),
+                    latest_released: v.latest_released.as_ref(),
+                };
+                checked(Path::new("p.yaml"), raw, &mut problems)
+            })
+            .collect();
+        let lines = problems
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.span.line, d.span.column, d.message))
+            .collect();
+        (lifecycles, lines)
+    }
+
+    #[test]
+    fn located_errors_for_each_bad_date() {
+        let (_, problems) = problems_of(
+            "- { released: 2019-10-03, support_ends: 2024-02-30 }\n\
+             - { released: 2020-09-24, support_ends: 2019-01-01 }\n\
+             - { released: 2021-09-30, support_ends: 2026-11-12, extended_support_ends: 2025-01-01 }\n\
+             - { support_ends: true }\n\
+             - { support_ends: 2024, latest_released: 2024-01-01 }\n",
+        );
+        assert_eq!(
+            problems,
+            vec![
+                "1:41: `2024-02-30` is not a date",
+                "2:41: support ends on 2019-01-01, before the version was released on 2020-09-24",
+                "3:76: extended support ends on 2025-01-01, before mainstream support ends on 2026-11-12",
+                "4:19: `support_ends: true` says no date",
+                "5:19: `2024` is not a date",
+                "5:42: `latest_released` without `latest`",
+            ]
+        );
+    }
+
+    #[test]
+    fn good_fields_are_read() {
+        let (lifecycles, problems) = problems_of(
+            "- { released: 2018-04-19, support_ends: 2023-10-25, extended_support_ends: 2026-04-30, lts: true, latest: 8.0.40, latest_released: 2024-10-15 }\n\
+             - { released: 2023-06-21, support_ends: false, latest: \"8.1.0\" }\n",
+        );
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(
+            lifecycles[0],
+            Lifecycle {
+                released: Some(date("2018-04-19")),
+                support_ends: Some(SupportEnds::On(date("2023-10-25"))),
+                extended_support_ends: Some(date("2026-04-30")),
+                lts: true,
+                latest: Some("8.0.40".into()),
+                latest_released: Some(date("2024-10-15")),
+            }
+        );
+        assert_eq!(lifecycles[1].support_ends, Some(SupportEnds::NotAnnounced));
+        assert_eq!(lifecycles[1].latest.as_deref(), Some("8.1.0"));
+    }
+}

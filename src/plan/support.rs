@@ -1,0 +1,570 @@
+//! What a version page says about support: the status in words and dates,
+//! and, near or past the end, the route to a supported version.
+//!
+//! Pages must come out the same whatever day they are built, so unless
+//! `site.yaml` fixes `today:`, they carry every status with the day it
+//! starts (the script `assets/lifecycle.js` shows the one for the reader's
+//! day) and every stretch of days over which the route stays the same.
+
+use serde::Serialize;
+
+use super::Planner;
+use super::urls::Urls;
+use super::views::{IssueView, Link, SourceView};
+use crate::graph::{Origin, PathTree};
+use crate::lifecycle::{self, Date, Lifecycle, SupportEnds};
+use crate::model::{Model, NodeId, PhaseLabels};
+
+#[derive(Serialize)]
+pub struct SupportView {
+    /// The status on the fixed day, or else the dates alone, in words.
+    pub text: String,
+    /// The status's key (`supported`, `extended`, `ended`, ...) on the fixed day.
+    pub fixed: Option<&'static str>,
+    /// For the script, when no day is fixed: each status with its first day.
+    pub marks: Vec<Mark>,
+    /// Released, end of each phase, LTS, latest patch.
+    pub facts: Vec<Fact>,
+    pub sources: Vec<SourceView>,
+    pub route: Option<RouteToSupport>,
+}
+
+#[derive(Serialize)]
+pub struct Mark {
+    /// ISO, or empty for "from the start".
+    pub from: String,
+    pub key: &'static str,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct Fact {
+    pub label: String,
+    pub text: String,
+    /// ISO, for `<time datetime>`, when the fact is a date.
+    pub datetime: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct RouteToSupport {
+    /// The first day the section concerns (ISO), for the script; absent
+    /// when the day is fixed.
+    pub from: Option<String>,
+    pub stretches: Vec<StretchView>,
+}
+
+#[derive(Serialize)]
+pub struct StretchView {
+    pub from: String,
+    pub until: Option<String>,
+    /// "From 1 May 2024 until 26 September 2024", when the day is not fixed.
+    pub when: Option<String>,
+    pub routes: Vec<RouteView>,
+}
+
+#[derive(Serialize)]
+pub struct RouteView {
+    /// "Get to a supported version: 2 hops".
+    pub heading: String,
+    pub target: Link,
+    /// The target's status in words, on the stretch's first day.
+    pub target_status: String,
+    pub stops: Vec<Link>,
+    pub issues: Vec<IssueView>,
+}
+
+fn hops_words(hops: usize) -> String {
+    if hops == 1 {
+        "1 hop".into()
+    } else {
+        format!("{hops} hops")
+    }
+}
+
+/// The status at the start of each stretch of days over which it holds.
+fn marks(lifecycle: &Lifecycle, labels: &PhaseLabels) -> Vec<Mark> {
+    let mut marks = Vec::new();
+    let first_day = lifecycle.events().first().map(|d| d.plus_days(-1));
+    let days = first_day.into_iter().chain(lifecycle.events());
+    for (index, day) in days.enumerate() {
+        let status = lifecycle.status(day);
+        if marks
+            .last()
+            .is_some_and(|m: &Mark| m.key == lifecycle::status_key(status))
+        {
+            continue;
+        }
+        marks.push(Mark {
+            from: if index == 0 {
+                String::new()
+            } else {
+                day.to_string()
+            },
+            key: lifecycle::status_key(status),
+            text: lifecycle::status_words(status, labels),
+        });
+    }
+    marks
+}
+
+/// The dates alone, in words: what a page without a fixed day says
+/// before the script (or without it).
+fn dates_in_words(lifecycle: &Lifecycle, labels: &PhaseLabels) -> String {
+    let mut parts = Vec::new();
+    match lifecycle.support_ends {
+        Some(SupportEnds::On(day)) => {
+            parts.push(format!("{} ends {}", labels.mainstream, day.words()))
+        }
+        Some(SupportEnds::NotAnnounced) => parts.push("No end of support announced".into()),
+        None => {}
+    }
+    if let Some(day) = lifecycle.extended_support_ends {
+        let phase = labels.extended.to_lowercase();
+        parts.push(format!("{phase} ends {}", day.words()));
+    }
+    parts.join("; ")
+}
+
+fn facts(lifecycle: &Lifecycle, labels: &PhaseLabels) -> Vec<Fact> {
+    let date = |label: String, day: Date| Fact {
+        label,
+        text: day.words(),
+        datetime: Some(day.to_string()),
+    };
+    let mut facts = Vec::new();
+    if let Some(day) = lifecycle.released {
+        facts.push(date("Released".into(), day));
+    }
+    match lifecycle.support_ends {
+        Some(SupportEnds::On(day)) => facts.push(date(format!("{} ends", labels.mainstream), day)),
+        Some(SupportEnds::NotAnnounced) => facts.push(Fact {
+            label: format!("{} ends", labels.mainstream),
+            text: "not announced".into(),
+            datetime: None,
+        }),
+        None => {}
+    }
+    if let Some(day) = lifecycle.extended_support_ends {
+        facts.push(date(format!("{} ends", labels.extended), day));
+    }
+    if lifecycle.lts {
+        facts.push(Fact {
+            label: "Long-term support".into(),
+            text: "yes".into(),
+            datetime: None,
+        });
+    }
+    if let Some(latest) = &lifecycle.latest {
+        let mut text = latest.clone();
+        if let Some(day) = lifecycle.latest_released {
+            text.push_str(&format!(", released {}", day.words()));
+        }
+        facts.push(Fact {
+            label: "Latest patch".into(),
+            text,
+            datetime: None,
+        });
+    }
+    facts
+}
+
+/// Every version a search reached, with its hops, the source left out.
+fn reached_from(tree: &PathTree, source: NodeId) -> Vec<(NodeId, u32)> {
+    (tree.reached().into_iter())
+        .filter(|n| *n != source)
+        .filter_map(|n| tree.hops(n).map(|h| (n, h)))
+        .collect()
+}
+
+/// Whether `target` stays in mainstream support longer than `source`:
+/// a route that leads to a version leaving support first is no way out.
+pub fn outlasts(model: &Model, source: NodeId, target: NodeId) -> bool {
+    let rank = |n: NodeId| match model.version(n).lifecycle.support_ends {
+        Some(SupportEnds::NotAnnounced) => (true, None),
+        Some(SupportEnds::On(day)) => (false, Some(day)),
+        None => (false, None),
+    };
+    rank(target) > rank(source)
+}
+
+impl Planner<'_> {
+    fn phase_labels(&self, node: NodeId) -> &PhaseLabels {
+        &self.model.product_of(node).phases
+    }
+
+    /// The support section of a version page, when the version states any dates.
+    pub(in crate::plan) fn support_view(
+        &self,
+        page: &str,
+        node: NodeId,
+        tree: &PathTree,
+    ) -> Option<SupportView> {
+        let model = self.model;
+        let version = model.version(node);
+        let lifecycle = &version.lifecycle;
+        if !lifecycle.is_stated() {
+            return None;
+        }
+        let labels = self.phase_labels(node);
+        let today = model.site.today;
+        let (text, fixed, marks) = match today {
+            Some(day) => {
+                let status = lifecycle.status(day);
+                let key = lifecycle::status_key(status);
+                (
+                    lifecycle::status_words(status, labels),
+                    Some(key),
+                    Vec::new(),
+                )
+            }
+            None => (
+                dates_in_words(lifecycle, labels),
+                None,
+                marks(lifecycle, labels),
+            ),
+        };
+        Some(SupportView {
+            text,
+            fixed,
+            marks,
+            facts: facts(lifecycle, labels),
+            sources: self.version_sources(page, node),
+            route: self.route_to_support(page, node, tree),
+        })
+    }
+
+    fn version_sources(&self, page: &str, node: NodeId) -> Vec<SourceView> {
+        self.model
+            .version(node)
+            .sources
+            .iter()
+            .map(|s| SourceView {
+                title: s.title.clone(),
+                url: self.urls.written(page, &s.url),
+                quotes: s.quote.iter().cloned().collect(),
+                retrieved: s.retrieved.clone(),
+            })
+            .collect()
+    }
+
+    /// The routes to support, from the day mainstream support is within
+    /// the site's warning window of its end: on the fixed day only, or for
+    /// every stretch of days from then on.
+    fn route_to_support(
+        &self,
+        page: &str,
+        node: NodeId,
+        tree: &PathTree,
+    ) -> Option<RouteToSupport> {
+        let model = self.model;
+        let end = model.version(node).lifecycle.mainstream_end()?;
+        let warn_from = end.plus_days(-model.site.support_warning_days);
+        let reached = reached_from(tree, node);
+        let of = |n: NodeId| &model.version(n).lifecycle;
+        let accept = |n: NodeId, _: Date| outlasts(model, node, n);
+        let (from, stretches) = match model.site.today {
+            Some(today) if today < warn_from => return None,
+            Some(today) => {
+                let mut first = lifecycle::stretches(today, &reached, of, accept);
+                first.truncate(1);
+                (None, first)
+            }
+            None => (
+                Some(warn_from.to_string()),
+                lifecycle::stretches(warn_from, &reached, of, accept),
+            ),
+        };
+        let fixed = model.site.today.is_some();
+        let stretches = stretches
+            .into_iter()
+            .map(|stretch| StretchView {
+                from: stretch.from.to_string(),
+                until: stretch.until.map(|d| d.to_string()),
+                when: (!fixed).then(|| match stretch.until {
+                    Some(until) => format!(
+                        "From {} until {}",
+                        stretch.from.words(),
+                        until.plus_days(-1).words()
+                    ),
+                    None => format!("From {} on", stretch.from.words()),
+                }),
+                routes: stretch
+                    .heading
+                    .iter()
+                    .flat_map(|h| {
+                        let nearest = ("Get to a supported version", h.nearest);
+                        let lts = h.lts.map(|l| ("Get to the newest LTS release", l));
+                        std::iter::once(nearest).chain(lts)
+                    })
+                    .filter_map(|(title, target)| {
+                        self.route_view(page, node, tree, title, target, stretch.from)
+                    })
+                    .collect(),
+            })
+            .collect();
+        Some(RouteToSupport { from, stretches })
+    }
+
+    fn route_view(
+        &self,
+        page: &str,
+        source: NodeId,
+        tree: &PathTree,
+        title: &str,
+        target: NodeId,
+        on: Date,
+    ) -> Option<RouteView> {
+        let model = self.model;
+        let path = tree.path_to(target)?;
+        let edges = &self.analysis.default;
+        let issues = edges
+            .path_issues(&path, source)
+            .into_iter()
+            .map(|found| {
+                let origin = match found.origin {
+                    Origin::Scenario(s) => {
+                        self.link(page, &model.scenarios[s].title, &Urls::scenario(model, s))
+                    }
+                    Origin::Version(v) => self.node_link(page, v),
+                };
+                self.issue_view(page, found.issue, Some(origin), None)
+            })
+            .collect();
+        let status = model.version(target).lifecycle.status(on);
+        Some(RouteView {
+            heading: format!("{title}: {}", hops_words(path.len() - 1)),
+            target: self.node_link(page, target),
+            target_status: lifecycle::status_words(status, self.phase_labels(target)),
+            stops: path.iter().map(|n| self.node_link(page, *n)).collect(),
+            issues,
+        })
+    }
+}
+
+/// A product page's lifecycle table and timeline, when any version states dates.
+#[derive(Serialize)]
+pub struct ProductLifecycle {
+    pub mainstream_label: String,
+    pub extended_label: String,
+    /// Whether any version has an extended phase (the column is left out otherwise).
+    pub any_extended: bool,
+    pub rows: Vec<LifecycleRow>,
+    /// Inline SVG, generated and escaped in Rust.
+    pub timeline: Option<String>,
+    pub sources: Vec<SourceView>,
+}
+
+#[derive(Serialize)]
+pub struct LifecycleRow {
+    pub link: Link,
+    pub released: Option<Fact>,
+    pub support_ends: Option<Fact>,
+    pub extended_ends: Option<Fact>,
+    pub lts: bool,
+    pub latest: Option<String>,
+    /// The status on the fixed day, when `today:` is set.
+    pub status: Option<String>,
+    pub status_key: Option<&'static str>,
+}
+
+/// One day some version leaves a phase of support.
+#[derive(Serialize)]
+pub struct SupportEvent {
+    pub on: String,
+    pub on_words: String,
+    pub link: Link,
+    /// "leaves mainstream support", "leaves extended support", ...
+    pub what: String,
+}
+
+/// The home page's list of what leaves support next: at most this many.
+pub const LEAVING_NEXT: usize = 8;
+/// Without a fixed day the list carries the latest events, for the script
+/// to pick from: at most this many, so that the page stays small.
+pub const LEAVING_CARRIED: usize = 200;
+
+fn date_fact(day: Date) -> Fact {
+    Fact {
+        label: String::new(),
+        text: day.to_string(),
+        datetime: Some(day.to_string()),
+    }
+}
+
+impl Planner<'_> {
+    pub(in crate::plan) fn product_lifecycle(
+        &self,
+        page: &str,
+        p: usize,
+    ) -> Option<ProductLifecycle> {
+        let model = self.model;
+        let product = &model.products[p];
+        if !product.versions.iter().any(|v| v.lifecycle.is_stated()) {
+            return None;
+        }
+        let today = model.site.today;
+        let rows = product
+            .versions
+            .iter()
+            .map(|v| {
+                let l = &v.lifecycle;
+                let status = today.filter(|_| l.is_stated()).map(|day| l.status(day));
+                LifecycleRow {
+                    link: self.node_link(page, v.node),
+                    released: l.released.map(date_fact),
+                    support_ends: l.support_ends.map(|ends| match ends {
+                        SupportEnds::On(day) => date_fact(day),
+                        SupportEnds::NotAnnounced => Fact {
+                            label: String::new(),
+                            text: "not announced".into(),
+                            datetime: None,
+                        },
+                    }),
+                    extended_ends: l.extended_support_ends.map(date_fact),
+                    lts: l.lts,
+                    latest: l.latest.clone(),
+                    status: status.map(|s| lifecycle::status_words(s, &product.phases)),
+                    status_key: status.map(lifecycle::status_key),
+                }
+            })
+            .collect();
+        let mut sources: Vec<SourceView> = Vec::new();
+        for v in &product.versions {
+            for source in self.version_sources(page, v.node) {
+                if !sources.iter().any(|s| s.url == source.url) {
+                    sources.push(source);
+                }
+            }
+        }
+        Some(ProductLifecycle {
+            mainstream_label: product.phases.mainstream.clone(),
+            extended_label: product.phases.extended.clone(),
+            any_extended: product
+                .versions
+                .iter()
+                .any(|v| v.lifecycle.extended_support_ends.is_some()),
+            rows,
+            timeline: super::timeline::support_timeline(product, today),
+            sources,
+        })
+    }
+
+    /// Every day a version leaves a phase of support, in date order.
+    pub(in crate::plan) fn support_events(&self, page: &str) -> Vec<SupportEvent> {
+        let model = self.model;
+        let mut events: Vec<(Date, NodeId, String)> = Vec::new();
+        for node in 0..model.nodes.len() {
+            let l = &model.version(node).lifecycle;
+            let labels = self.phase_labels(node);
+            if let Some(day) = l.mainstream_end() {
+                let what = match l.extended_support_ends {
+                    Some(_) => format!("leaves {}", labels.mainstream.to_lowercase()),
+                    None => "leaves support".to_owned(),
+                };
+                events.push((day, node, what));
+            }
+            if let Some(day) = l.extended_support_ends {
+                events.push((
+                    day,
+                    node,
+                    format!("leaves {}", labels.extended.to_lowercase()),
+                ));
+            }
+        }
+        events.sort();
+        events
+            .into_iter()
+            .map(|(day, node, what)| SupportEvent {
+                on: day.to_string(),
+                on_words: day.words(),
+                link: self.node_link(page, node),
+                what,
+            })
+            .collect()
+    }
+
+    /// What leaves support next: after the fixed day, or (for the script to
+    /// choose from) the latest [`LEAVING_CARRIED`] events.
+    pub(in crate::plan) fn leaving_next(&self, page: &str) -> Vec<SupportEvent> {
+        let mut events = self.support_events(page);
+        match self.model.site.today {
+            Some(today) => {
+                let today = today.to_string();
+                events.retain(|e| e.on >= today);
+                events.truncate(LEAVING_NEXT);
+            }
+            None => {
+                let skip = events.len().saturating_sub(LEAVING_CARRIED);
+                events.drain(..skip);
+            }
+        }
+        events
+    }
+}
+
+/// Where the feed of support events is written.
+pub const SUPPORT_FEED: &str = "support.xml";
+
+impl Planner<'_> {
+    /// The feed of support events: a version leaving mainstream or extended
+    /// support, one entry each, the latest first. Without a base URL there
+    /// is none (Atom needs absolute ids), nor without any event. With
+    /// `today:` fixed, it holds the events up to the end of the warning
+    /// window after that day; otherwise every event the dates announce.
+    pub(in crate::plan) fn support_feed(&self) -> Option<String> {
+        let base = self.base_url.as_deref()?;
+        let model = self.model;
+        let absolute = |path: &str| {
+            format!(
+                "{base}{}",
+                self.urls
+                    .relative(super::urls::HOME, path)
+                    .trim_start_matches("./")
+            )
+        };
+        let horizon = model
+            .site
+            .today
+            .map(|t| t.plus_days(model.site.support_warning_days));
+        let mut entries: Vec<crate::atom::Entry> = Vec::new();
+        for node in 0..model.nodes.len() {
+            let l = &model.version(node).lifecycle;
+            let labels = self.phase_labels(node);
+            let title = model.node_title(node);
+            let page = absolute(&Urls::version(model, node));
+            let mut add = |day: Date, kind: &str, phase: &str| {
+                if horizon.is_some_and(|h| day > h) {
+                    return;
+                }
+                entries.push(crate::atom::Entry {
+                    id: format!("{page}#{kind}-{day}"),
+                    title: format!("{title} leaves {phase} on {}", day.words()),
+                    updated: day,
+                    link: page.clone(),
+                    summary: Some(lifecycle::status_words(l.status(day), labels)),
+                });
+            };
+            if let Some(day) = l.mainstream_end() {
+                let phase = match l.extended_support_ends {
+                    Some(_) => labels.mainstream.to_lowercase(),
+                    None => "support".to_owned(),
+                };
+                add(day, "support-ends", &phase);
+            }
+            if let Some(day) = l.extended_support_ends {
+                add(
+                    day,
+                    "extended-support-ends",
+                    &labels.extended.to_lowercase(),
+                );
+            }
+        }
+        entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+        crate::atom::atom(&crate::atom::Feed {
+            title: format!("{}: support events", model.site.title),
+            self_url: format!("{base}{SUPPORT_FEED}"),
+            site_url: base.to_owned(),
+            entries,
+        })
+    }
+}

@@ -1,0 +1,135 @@
+//! A product's support timeline, as inline SVG: one bar a version, from its
+//! release to the end of mainstream support (solid) and of extended support
+//! (hatched), on a scale of years. Colours are fill attributes, not only
+//! CSS, so that the drawing prints; the lifecycle table beside it says the
+//! same in words for those who cannot see it.
+
+use std::fmt::Write;
+
+use super::html::escape;
+use crate::lifecycle::{Date, SupportEnds};
+use crate::model::Product;
+
+/// Timelines of more versions than this say more as the table alone.
+const MAX_BARS: usize = 60;
+const LABEL_WIDTH: i64 = 110;
+const PLOT_WIDTH: i64 = 600;
+const BAR_HEIGHT: i64 = 16;
+const ROW: i64 = 24;
+const TOP: i64 = 26;
+
+/// A version's bar: name, released, end of mainstream support, end of
+/// extended support, and whether no end is announced.
+type Bar<'a> = (&'a str, Date, Option<Date>, Option<Date>, bool);
+
+/// The SVG, or `None` when fewer than one version has both a release date
+/// and an end of support to draw, or too many versions to draw legibly.
+pub fn support_timeline(product: &Product, today: Option<Date>) -> Option<String> {
+    let rows: Vec<Bar> = product
+        .versions
+        .iter()
+        .filter_map(|v| {
+            let l = &v.lifecycle;
+            let released = l.released?;
+            l.support_ends?;
+            let open = l.support_ends == Some(SupportEnds::NotAnnounced);
+            Some((
+                v.name.as_str(),
+                released,
+                l.mainstream_end(),
+                l.extended_support_ends,
+                open,
+            ))
+        })
+        .collect();
+    if rows.is_empty() || rows.len() > MAX_BARS {
+        return None;
+    }
+    let first = rows.iter().map(|r| r.1).min()?;
+    let last = rows
+        .iter()
+        .flat_map(|r| [Some(r.1), r.2, r.3])
+        .flatten()
+        .chain(today)
+        .max()?;
+    // Whole years, with one more after the last date for the bars with no
+    // announced end.
+    let (first_year, _, _) = first.civil();
+    let (last_year, _, _) = last.civil();
+    let start = Date::parse(&format!("{first_year:04}-01-01"))?;
+    let end = Date::parse(&format!("{:04}-01-01", last_year + 2))?;
+    let span = (end.days_since_epoch() - start.days_since_epoch()).max(1);
+    let x = |d: Date| {
+        LABEL_WIDTH + (d.days_since_epoch() - start.days_since_epoch()) * PLOT_WIDTH / span
+    };
+    let height = TOP + ROW * rows.len() as i64 + 8;
+    let width = LABEL_WIDTH + PLOT_WIDTH + 10;
+    let title = format!("Support timeline of {}", product.name);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="timeline-title"><title id="timeline-title">{}</title>"##,
+        escape(&title)
+    );
+    svg.push_str(r##"<defs><pattern id="extended-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff4d4"/><line x1="0" y1="0" x2="0" y2="6" stroke="#7d4e00" stroke-width="2"/></pattern></defs>"##);
+    let years = last_year + 2 - first_year;
+    let every = (years / 12 + 1).max(1);
+    for year in (first_year..=last_year + 1).step_by(every as usize) {
+        let Some(day) = Date::parse(&format!("{year:04}-01-01")) else {
+            continue;
+        };
+        let at = x(day);
+        let _ = write!(
+            svg,
+            r##"<line class="year" x1="{at}" y1="{}" x2="{at}" y2="{height}" stroke="#d0d7de"/><text x="{at}" y="14" font-size="11" fill="#57606a">{year}</text>"##,
+            TOP - 6
+        );
+    }
+    for (row, (name, released, mainstream, extended, open)) in rows.iter().enumerate() {
+        let y = TOP + ROW * row as i64;
+        let _ = write!(
+            svg,
+            r##"<text x="{}" y="{}" font-size="12" text-anchor="end" fill="#1b1f24">{}</text>"##,
+            LABEL_WIDTH - 8,
+            y + 12,
+            escape(name)
+        );
+        let main_end = mainstream.unwrap_or(end);
+        let mut words = format!("{name}: released {}", released.words());
+        match mainstream {
+            Some(day) => words.push_str(&format!(", mainstream support until {}", day.words())),
+            None if *open => words.push_str(", no end of support announced"),
+            None => {}
+        }
+        let _ = write!(
+            svg,
+            r##"<rect class="mainstream{}" x="{}" y="{y}" width="{}" height="{BAR_HEIGHT}" fill="#1a7f37"><title>{}</title></rect>"##,
+            if *open { " open" } else { "" },
+            x(*released),
+            (x(main_end) - x(*released)).max(2),
+            escape(&words)
+        );
+        if let (Some(from), Some(until)) = (mainstream, extended) {
+            let _ = write!(
+                svg,
+                r##"<rect class="extended" x="{}" y="{y}" width="{}" height="{BAR_HEIGHT}" fill="url(#extended-hatch)" stroke="#7d4e00"><title>{}</title></rect>"##,
+                x(*from),
+                (x(*until) - x(*from)).max(2),
+                escape(&format!("{name}: extended support until {}", until.words()))
+            );
+        }
+    }
+    if let Some(today) = today {
+        let at = x(today);
+        let _ = write!(
+            svg,
+            r##"<line class="today" x1="{at}" y1="{}" x2="{at}" y2="{height}" stroke="#a40e26" stroke-width="2"/><text x="{}" y="{}" font-size="11" fill="#a40e26">{}</text>"##,
+            TOP - 6,
+            at + 3,
+            TOP - 8,
+            escape(&today.words())
+        );
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
