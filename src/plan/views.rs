@@ -338,8 +338,17 @@ pub struct MatrixPage {
 #[derive(Serialize)]
 pub struct MatrixTable {
     pub title: String,
+    /// The products over the columns, each spanning its versions.
+    pub column_groups: Vec<ColumnGroup>,
+    /// Each column's version, by its name alone (the group names the product).
     pub columns: Vec<Link>,
     pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Serialize)]
+pub struct ColumnGroup {
+    pub product: Link,
+    pub span: usize,
 }
 
 #[derive(Serialize)]
