@@ -701,57 +701,172 @@ fn path_finder_form_picks_a_product_then_a_version() {
     );
 }
 
-#[test]
-fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
-    let Some(chromium) = chromium() else { return };
-    let browser_tests = manifest().join("tests/browser");
-    let modules = browser_tests.join("node_modules/playwright-core");
-    let Some(_) = require(
+/// The node modules of tests/browser, or `None` after saying why not.
+fn browser_modules() -> Option<PathBuf> {
+    let modules = manifest().join("tests/browser/node_modules/playwright-core");
+    require(
         "tests/browser/node_modules (npm ci)",
         modules.is_dir().then_some(modules),
-    ) else {
-        return;
-    };
-    let example = [
-        "index.html",
-        "products/backoffice-server/index.html",
-        "products/backoffice-server/4.0/index.html",
-        "scenarios/backoffice/4.0-to-xp/index.html",
-        "components/site-server/index.html",
-        "matrix/index.html",
-        "search/index.html?q=site",
-        "paths/index.html",
-        "paths/index.html?from=small-business-server@4.0&to=windows-xp-server@xp",
-        "paths/index.html?from=backoffice-server@4.5&to=windows-xp-server@xp",
-        "404.html",
-    ];
-    // The finder with conditions to tick and one ticked.
-    let conditions = [
-        "paths/index.html?from=mysql@5.7&to=mysql@lts",
-        "paths/index.html?from=mysql@5.7&to=mysql@8.0&if=replication&if=large",
-    ];
-    for (root, pages) in [
-        (manifest(), &example[..]),
-        (
-            manifest().join("tests/fixtures/conditions"),
-            &conditions[..],
-        ),
-    ] {
-        let out = build(&root, &[]);
-        let run = Command::new("node")
-            .current_dir(&browser_tests)
-            .arg("a11y.mjs")
-            .arg(out.path().join("site"))
-            .args(pages)
-            .env("CHROMIUM", &chromium)
-            .output()
-            .expect("node runs");
-        assert!(
-            run.status.success(),
-            "accessibility or network problems in {}:\n{}\n{}",
-            root.display(),
-            String::from_utf8_lossy(&run.stdout),
-            String::from_utf8_lossy(&run.stderr)
+    )
+}
+
+/// Runs `node SCRIPT ARGS...` in tests/browser; panics with its report on failure.
+fn node(script: &str, args: &[std::ffi::OsString], chromium: &Path, what: &str) {
+    let run = Command::new("node")
+        .current_dir(manifest().join("tests/browser"))
+        .arg(script)
+        .args(args)
+        .env("CHROMIUM", chromium)
+        .output()
+        .expect("node runs");
+    assert!(
+        run.status.success(),
+        "{what}:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// Every page of a built site, relative and `/`-separated.
+fn every_page(site: &Path) -> Vec<String> {
+    let mut pages: Vec<String> = walkdir::WalkDir::new(site)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("a readable entry"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| common::relative(site, e.path()))
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// The sites the reading tests build: the example, the fixture with
+/// conditions, and a larger generated base; each with the pages read at
+/// every width (the screenshots' subjects) and the pages that need a query.
+struct ReadSite {
+    name: &'static str,
+    root: PathBuf,
+    _keep: Option<tempfile::TempDir>,
+    read: &'static [&'static str],
+    queries: &'static [&'static str],
+}
+
+fn read_sites() -> Vec<ReadSite> {
+    let generated = tempfile::tempdir().unwrap();
+    common::generate_reading_base(generated.path());
+    vec![
+        ReadSite {
+            name: "example",
+            root: manifest(),
+            _keep: None,
+            read: &[
+                "index.html",
+                "products/backoffice-server/index.html",
+                "products/backoffice-server/4.0/index.html",
+                "products/small-business-server/4.0/index.html",
+                "scenarios/backoffice/4.0-to-xp/index.html",
+                "components/site-server/index.html",
+                "matrix/index.html",
+                "paths/index.html?from=small-business-server@4.0&to=windows-xp-server@xp",
+                "search/index.html?q=fax",
+            ],
+            queries: &[
+                "search/index.html?q=site",
+                "paths/index.html?from=small-business-server@4.0&to=windows-xp-server@xp",
+                "paths/index.html?from=backoffice-server@4.5&to=windows-xp-server@xp",
+            ],
+        },
+        ReadSite {
+            name: "conditions",
+            root: manifest().join("tests/fixtures/conditions"),
+            _keep: None,
+            read: &[
+                "products/mysql/index.html",
+                "products/mysql/5.7/index.html",
+                "products/debian/9/index.html",
+                "scenarios/mysql/5.7-to-8.0/index.html",
+                "matrix/index.html",
+                "paths/index.html?from=mysql@5.7&to=mysql@lts&if=replication",
+            ],
+            queries: &[
+                "paths/index.html?from=mysql@5.7&to=mysql@lts",
+                "paths/index.html?from=mysql@5.7&to=mysql@8.0&if=replication&if=large",
+            ],
+        },
+        ReadSite {
+            name: "generated",
+            root: generated.path().to_owned(),
+            _keep: Some(generated),
+            read: &[
+                "index.html",
+                "products/database/index.html",
+                "products/distribution/index.html",
+                "products/database/5.0/index.html",
+                "products/distribution/1/index.html",
+                "products/database/7.1/index.html",
+                "scenarios/database-8/index.html",
+                "scenarios/database-skip/index.html",
+                "components/usrmerge/index.html",
+                "matrix/index.html",
+                "paths/index.html?from=directory@1&to=database@8.4&if=replica",
+                "search/index.html?q=downgrade",
+            ],
+            queries: &["search/index.html?q=usrmerge"],
+        },
+    ]
+}
+
+/// Writes the generated base of the reading tests to the folder named by
+/// READING_BASE_OUT, to build and look at by hand:
+/// `READING_BASE_OUT=/tmp/base cargo test --test browser write_the_reading_base -- --ignored`.
+#[test]
+#[ignore = "a tool for people, run on demand"]
+fn write_the_reading_base() {
+    let out = std::env::var_os("READING_BASE_OUT").expect("READING_BASE_OUT names a folder");
+    common::generate_reading_base(Path::new(&out));
+}
+
+/// Representative pages of each site read at 320, 390 and 1280 px, light
+/// and dark, with JavaScript on and off, and printed (tests/browser/
+/// reading.mjs): no sideways scrolling, every issue printed, no anchor
+/// lands in a closed <details>, the matrix's newest column in view, axe
+/// clean at 390 px. Screenshots go to target/screenshots/<site>/.
+#[test]
+fn pages_read_at_every_width_in_print_and_without_javascript() {
+    let Some(chromium) = chromium() else { return };
+    let Some(_) = browser_modules() else { return };
+    let shots = manifest().join("target/screenshots");
+    for site in read_sites() {
+        let out = build(&site.root, &[]);
+        let mut args: Vec<std::ffi::OsString> =
+            vec![out.path().join("site").into(), shots.join(site.name).into()];
+        args.extend(site.read.iter().map(|p| p.into()));
+        node(
+            "reading.mjs",
+            &args,
+            &chromium,
+            &format!("pages of {} do not read well", site.name),
+        );
+    }
+}
+
+/// axe-core on every page of every site the browser tests read (each page,
+/// light and dark), no request leaving file://, and search by keyboard.
+#[test]
+fn every_page_passes_axe_makes_no_outside_requests_and_search_works_by_keyboard() {
+    let Some(chromium) = chromium() else { return };
+    let Some(_) = browser_modules() else { return };
+    for site in read_sites() {
+        let out = build(&site.root, &[]);
+        let built = out.path().join("site");
+        let mut args: Vec<std::ffi::OsString> = vec![built.clone().into()];
+        args.extend(every_page(&built).into_iter().map(Into::into));
+        args.extend(site.queries.iter().map(|p| p.into()));
+        node(
+            "a11y.mjs",
+            &args,
+            &chromium,
+            &format!("accessibility or network problems in {}", site.name),
         );
     }
 }
@@ -765,33 +880,36 @@ fn html_and_css_pass_the_nu_checker() {
     ) else {
         return;
     };
-    let out = build(&manifest(), &[]);
-    let site = out.path().join("site");
-    let html = Command::new("java")
-        .args([
-            "-jar",
-            jar.to_str().unwrap(),
-            "--errors-only",
-            "--skip-non-html",
-        ])
-        .arg(&site)
-        .output()
-        .expect("java runs");
-    assert!(
-        html.status.success(),
-        "HTML errors:\n{}",
-        String::from_utf8_lossy(&html.stderr)
-    );
-    let css = Command::new("java")
-        .args(["-jar", jar.to_str().unwrap(), "--errors-only", "--css"])
-        .arg(site.join("assets/style.css"))
-        .output()
-        .expect("java runs");
-    assert!(
-        css.status.success(),
-        "CSS errors:\n{}",
-        String::from_utf8_lossy(&css.stderr)
-    );
+    for read in read_sites() {
+        let out = build(&read.root, &[]);
+        let site = out.path().join("site");
+        let html = Command::new("java")
+            .args([
+                "-jar",
+                jar.to_str().unwrap(),
+                "--errors-only",
+                "--skip-non-html",
+            ])
+            .arg(&site)
+            .output()
+            .expect("java runs");
+        assert!(
+            html.status.success(),
+            "HTML errors in {}:\n{}",
+            read.name,
+            String::from_utf8_lossy(&html.stderr)
+        );
+        let css = Command::new("java")
+            .args(["-jar", jar.to_str().unwrap(), "--errors-only", "--css"])
+            .arg(site.join("assets/style.css"))
+            .output()
+            .expect("java runs");
+        assert!(
+            css.status.success(),
+            "CSS errors:\n{}",
+            String::from_utf8_lossy(&css.stderr)
+        );
+    }
 }
 
 /// A page that runs every query through the search's engine and through the

@@ -240,7 +240,10 @@ impl Planner<'_> {
             column_groups,
             columns: columns
                 .iter()
-                .map(|n| self.link(page, &model.version(*n).name, &Urls::version(model, *n)))
+                .map(|n| {
+                    let name = short_name(&model.version(*n).name);
+                    self.link(page, name, &Urls::version(model, *n))
+                })
                 .collect(),
             rows: sources
                 .iter()
@@ -322,5 +325,28 @@ impl Planner<'_> {
             aria,
             kind,
         }
+    }
+}
+
+/// A column's heading: the version's name, or past eight characters its
+/// first word (`11 "bullseye"` becomes `11`; `8.4 LTS` stays), so that a
+/// product's columns fit side by side; each row names it in full.
+fn short_name(name: &str) -> &str {
+    if name.chars().count() <= 8 {
+        return name;
+    }
+    name.split_whitespace().next().unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_name;
+
+    #[test]
+    fn long_version_names_shorten_to_their_first_word() {
+        assert_eq!(short_name("11 \"bullseye\""), "11");
+        assert_eq!(short_name("8.4 LTS"), "8.4 LTS");
+        assert_eq!(short_name("Windows XP Server"), "Windows");
+        assert_eq!(short_name("averyveryverylongname"), "averyveryverylongname");
     }
 }
