@@ -921,12 +921,14 @@ const SEARCH_HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta chars
 <script src="reference-documents.js"></script><script src="search-reference.js"></script><script src="assets/search.js"></script>
 <script>
 var queries = QUERIES, strings = STRINGS, api = window.UpgradeAtlasSearch;
-var out = { words: strings.map(function (s) { return api.words(s); }), answers: [] };
+var out = { words: strings.map(function (s) { return api.words(s); }),
+  indexed: strings.map(function (s) { return api.indexWords(s, true); }),
+  stems: STEMS.map(function (s) { return api.stem(s); }), answers: [] };
 function pick(hits) { return hits.map(function (h) { return [JSON.stringify(h.doc), h.inTitle, h.score]; }); }
 queries.reduce(function (done, query) {
   return done.then(function () {
     return api.search(query).then(function (hits) {
-      out.answers.push({ query: query, engine: pick(hits), reference: pick(referenceSearch(REFERENCE_DOCUMENTS, query)) });
+      out.answers.push({ query: query, engine: pick(hits), reference: pick(referenceSearch(REFERENCE_DOCUMENTS, query, ENGLISH)) });
     });
   });
 }, Promise.resolve()).then(function () {
@@ -1053,8 +1055,50 @@ struct SearchAnswer {
 #[derive(serde::Deserialize)]
 struct SearchHarnessOut {
     words: Vec<Vec<String>>,
+    indexed: Vec<Vec<String>>,
+    stems: Vec<String>,
     answers: Vec<SearchAnswer>,
 }
+
+/// Words on which the script's `stem()` and the index's must agree: every
+/// rule, words too short or not plain letters, and words a rule must skip.
+const STEMS: &[&str] = &[
+    "downgrade",
+    "downgrades",
+    "downgraded",
+    "downgrading",
+    "libraries",
+    "library",
+    "classes",
+    "class",
+    "glass",
+    "using",
+    "uses",
+    "use",
+    "notes",
+    "based",
+    "ies",
+    "tries",
+    "replicas",
+    "bullseye",
+    "firmware",
+    "8.4",
+    "v2.0.1",
+    "resumes",
+    "naïve",
+    "wifi",
+    "e-mail",
+    "running",
+    "s",
+    "",
+    "ss",
+    "sssss",
+    "eeeee",
+    "ededed",
+    "inging",
+    "straße",
+    "İstanbul",
+];
 
 /// Each hit as its title, terms found in the title and score.
 fn titles(hits: &[(String, usize, usize)]) -> Vec<String> {
@@ -1110,9 +1154,12 @@ fn search_differences(
         site.join("search-reference.js"),
     )
     .unwrap();
+    let english = upgrade_atlas::plan::search_index::stems_english(&checked.model.site.language);
     let harness = SEARCH_HARNESS
         .replace("QUERIES", &script_json(&queries))
-        .replace("STRINGS", &script_json(&AWKWARD));
+        .replace("STRINGS", &script_json(&AWKWARD))
+        .replace("STEMS", &script_json(&STEMS))
+        .replace("ENGLISH", if english { "true" } else { "false" });
     std::fs::write(site.join("harness.html"), harness).unwrap();
     let html = dump_dom(chromium, &site.join("harness.html"), "");
     let json = select(&html, "#out").iter().map(text).collect::<String>();
@@ -1125,6 +1172,22 @@ fn search_differences(
         if &rust != browser {
             differences.push(format!(
                 "words({text:?}): index {rust:?}, script {browser:?}"
+            ));
+        }
+    }
+    for (text, browser) in AWKWARD.iter().zip(&out.indexed) {
+        let rust = upgrade_atlas::plan::search_index::index_words(text, true);
+        if &rust != browser {
+            differences.push(format!(
+                "index_words({text:?}): index {rust:?}, script {browser:?}"
+            ));
+        }
+    }
+    for (word, browser) in STEMS.iter().zip(&out.stems) {
+        let rust = upgrade_atlas::plan::search_index::stem(word);
+        if &rust != browser {
+            differences.push(format!(
+                "stem({word:?}): index {rust:?}, script {browser:?}"
             ));
         }
     }

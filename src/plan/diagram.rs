@@ -242,7 +242,7 @@ mod tests {
             wrap("Microsoft BackOffice Small Business Server", 22, 3),
             ["Microsoft BackOffice", "Small Business Server"]
         );
-        assert_eq!(wrap("a b c d", 1, 2), ["a", "b c…"]);
+        assert_eq!(wrap("a b c d", 1, 2), ["a", "b…"]);
         assert_eq!(wrap("", 5, 2), Vec::<String>::new());
     }
 

@@ -24,7 +24,7 @@ impl Planner<'_> {
         let via_names: Vec<String> = scenario.via.iter().map(|n| model.node_title(*n)).collect();
         let verdict = match (scenario.supported, via_names.is_empty()) {
             (true, _) => "Supported as a direct upgrade.".to_owned(),
-            (false, true) => "Not supported directly.".to_owned(),
+            (false, true) => "Not supported.".to_owned(),
             (false, false) => format!(
                 "Not supported directly — go through {}.",
                 via_names.join(", then ")
@@ -57,7 +57,7 @@ impl Planner<'_> {
                 .collect(),
             sources: self.sources_of(&path, &[s]),
             notes: scenario.notes.clone(),
-            conditions: self.condition_words(&scenario.condition),
+            conditions: self.only_if(&scenario.condition),
             file: scenario.file.display().to_string(),
         };
         self.make_page(path, "scenario.html", frame, page)
@@ -121,7 +121,7 @@ impl Planner<'_> {
             for issue in model.version(node).issues.iter().filter(|i| affects(i)) {
                 let origin = self.link(
                     &path,
-                    format!("moving past {}", model.node_title(node)),
+                    format!("upgrades that pass through {}", model.node_title(node)),
                     &Urls::version(model, node),
                 );
                 issues.push(self.issue_view(&path, issue, Some(origin), None));

@@ -513,7 +513,7 @@ impl Planner<'_> {
                 .map(|n| self.node_link(page, *n))
                 .collect(),
             alternatives: Self::alternatives(&scenario.alternatives),
-            conditions: self.condition_words(&scenario.condition),
+            conditions: self.only_if(&scenario.condition),
         }
     }
 }
