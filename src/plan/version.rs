@@ -147,11 +147,13 @@ impl Planner<'_> {
             next: versions
                 .get(n.version + 1)
                 .map(|v| self.node_link(&path, v.node)),
-            components: version
-                .components
-                .iter()
-                .map(|c| self.component_link(&path, *c))
-                .collect(),
+            components: super::reference::by_name(
+                version
+                    .components
+                    .iter()
+                    .map(|c| self.component_link(&path, *c))
+                    .collect(),
+            ),
             issues: version
                 .issues
                 .iter()
