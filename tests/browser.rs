@@ -152,6 +152,67 @@ fn search_finds_example_terms_with_working_links() {
     assert!(status.starts_with("No results"), "status: {status}");
 }
 
+/// The titles of the search page's results for a query.
+fn search_titles(chromium: &Path, site: &Path, query: &str) -> Vec<String> {
+    let html = dump_dom(chromium, &site.join("search/index.html"), query);
+    select(&html, ".search-results li a")
+        .iter()
+        .map(text)
+        .collect()
+}
+
+/// What readers typed and missed: stems, hyphens, a version named, a
+/// component by its id; and snippets that start between words.
+#[test]
+fn search_finds_what_readers_type() {
+    let Some(chromium) = chromium() else { return };
+    let generated = tempfile::tempdir().unwrap();
+    common::generate_reading_base(generated.path());
+    let out = build(generated.path(), &[]);
+    let site = out.path().join("site");
+    let found = search_titles(&chromium, &site, "?q=downgrade");
+    assert!(
+        found.contains(&"Downgrading needs a logical dump".to_owned()),
+        "{found:?}"
+    );
+    let found = search_titles(&chromium, &site, "?q=wifi");
+    assert!(found.contains(&"Wi-Fi firmware".to_owned()), "{found:?}");
+    let found = search_titles(&chromium, &site, "?q=usrmerge");
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("Merged /usr"),
+        "{found:?}"
+    );
+    let found = search_titles(&chromium, &site, "?q=database%208.4");
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("Relational Database Community Server 8.4 LTS"),
+        "{found:?}"
+    );
+    // A snippet cut from a longer text starts where a word of it starts.
+    let checked = upgrade_atlas::check(generated.path()).expect("checks");
+    let bodies: Vec<String> = upgrade_atlas::plan::search_documents(&checked.model)
+        .into_iter()
+        .map(|d| d.b.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let html = dump_dom(
+        &chromium,
+        &site.join("search/index.html"),
+        "?q=authentication",
+    );
+    let snippets = texts(&html, ".search-results .snippet");
+    assert!(!snippets.is_empty());
+    for snippet in snippets.iter().filter(|s| s.starts_with('…')) {
+        let start: String = snippet.trim_start_matches('…').chars().take(12).collect();
+        assert!(
+            bodies
+                .iter()
+                .any(|b| b.starts_with(&start) || b.contains(&format!(" {start}"))),
+            "snippet {snippet:?} starts inside a word"
+        );
+    }
+}
+
 /// The path finder's answer in a page: its path (`data-path`) and the
 /// titles of its issues.
 fn answer_of(html: &str) -> (Option<String>, Vec<String>) {

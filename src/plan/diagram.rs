@@ -156,13 +156,23 @@ pub fn product_diagram(
 /// from one box's edge to the other's.
 fn edge_path((x1, y1): (usize, usize), (x2, y2): (usize, usize)) -> String {
     let centre = NODE_WIDTH / 2;
-    if y1 != y2 {
-        let (sy, ey) = if y2 > y1 {
-            (y1 + NODE_HEIGHT, y2)
-        } else {
-            (y1, y2 + NODE_HEIGHT)
-        };
-        return format!("M{},{sy} L{},{ey}", x1 + centre, x2 + centre);
+    if y2 > y1 {
+        // Down into a box's top: at its left quarter, clear of the arcs that
+        // reach its top from its own lane (at the centre and right of it).
+        return format!(
+            "M{},{} L{},{y2}",
+            x1 + centre,
+            y1 + NODE_HEIGHT,
+            x2 + NODE_WIDTH / 4
+        );
+    }
+    if y2 < y1 {
+        return format!(
+            "M{},{y1} L{},{}",
+            x1 + centre,
+            x2 + centre,
+            y2 + NODE_HEIGHT
+        );
     }
     let span = x2.abs_diff(x1) / STEP_X;
     let spread = (span.saturating_sub(1) * 8).min(centre - 8);

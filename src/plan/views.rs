@@ -119,7 +119,8 @@ pub struct ProductPage {
     pub links: Vec<ExternalLink>,
     pub versions: Vec<VersionRow>,
     pub rules: Vec<String>,
-    /// Inline SVG, generated and escaped in Rust; absent when too large to draw.
+    /// The diagram figure's content, generated and escaped in Rust: the SVG in
+    /// a scrolling box and a caption of what it holds; absent when too large.
     pub diagram: Option<String>,
     pub diagram_text: Vec<String>,
     pub scenarios: Vec<ScenarioRow>,
