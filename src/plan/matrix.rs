@@ -299,10 +299,8 @@ impl Planner<'_> {
             ))
         } else if hops.is_some() && from != to {
             Some(self.finder(page, from, to, None))
-        } else if let Some(s) = refusal {
-            Some(self.urls.relative(page, &Urls::scenario(model, s)))
         } else {
-            None
+            refusal.map(|s| self.urls.relative(page, &Urls::scenario(model, s)))
         };
         let (label, aria, kind) = match hops {
             _ if from == to => ("·".to_owned(), format!("{names}: same version"), "same"),
