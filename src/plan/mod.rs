@@ -10,15 +10,16 @@ mod answers;
 mod data;
 mod diagram;
 mod finder;
+mod home;
+pub mod html;
 mod links;
 mod matrix;
+mod product;
 mod reference;
 pub mod search_index;
 pub mod urls;
 mod version;
 mod views;
-
-use std::collections::BTreeSet;
 
 use std::sync::Arc;
 
@@ -26,9 +27,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::graph::UpgradeGraph;
-use crate::model::{Model, NodeId, Policy};
+use crate::model::{Model, NodeId};
 use answers::{Analysis, analyse};
-pub use diagram::escape as escape_html;
 pub use links::Links;
 pub use urls::Urls;
 use views::*;
@@ -145,7 +145,9 @@ impl Reach {
     }
 }
 
-/// Plans the whole site at once: every page in parallel, then the data files.
+/// Plans the whole site: the path of every page, and the data files. The
+/// pages themselves are planned one at a time by [`Planner::page`] as the
+/// render stage asks for them (in parallel there, or on demand in `serve`).
 pub fn plan<'m>(model: &'m Model, options: &PlanOptions) -> Plan<'m> {
     let planner = Planner::new(model, options);
     let pages = planner.page_paths();
@@ -334,8 +336,8 @@ impl Planner<'_> {
     }
 
     /// A link written in content: site-relative paths become relative to the page.
-    fn outside(&self, page: &str, link: &crate::model::Link) -> ExternalLink {
-        ExternalLink {
+    fn outside(&self, page: &str, link: &crate::model::Link) -> Link {
+        Link {
             title: link.title.clone(),
             url: self.urls.written(page, &link.url),
         }
@@ -418,284 +420,6 @@ impl Planner<'_> {
         let frame = self.frame(path, "Path finder".to_owned(), Vec::new());
         self.make_page(path.to_owned(), "paths.html", frame, FinderPage::default())
     }
-
-    // ---- home ---------------------------------------------------------------
-
-    fn home_page(&self, reach: &Reach) -> Page {
-        let model = self.model;
-        let path = urls::HOME.to_owned();
-        let frame = self.frame(&path, model.site.title.clone(), Vec::new());
-        let products = (0..model.products.len().min(HOME_PRODUCTS))
-            .map(|p| self.product_card(&path, p))
-            .collect();
-        // The most common targets: the versions reachable from the most others.
-        let mut most_reached: Vec<(usize, NodeId)> = (0..model.nodes.len())
-            .map(|to| (reach.sources[to].len(), to))
-            .filter(|(sources, _)| *sources > 0)
-            .collect();
-        most_reached.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let targets = most_reached
-            .into_iter()
-            .take(6)
-            .map(|(sources, node)| TargetCard {
-                link: self.node_link(&path, node),
-                reached_from: sources,
-            })
-            .collect();
-        let mut released: Vec<(&str, NodeId)> = (0..model.nodes.len())
-            .filter_map(|n| model.version(n).released.as_deref().map(|d| (d, n)))
-            .collect();
-        released.sort_by(|a, b| b.0.cmp(a.0).then(a.1.cmp(&b.1)));
-        let releases = released
-            .into_iter()
-            .take(6)
-            .map(|(date, node)| Release {
-                link: self.node_link(&path, node),
-                released: date.to_owned(),
-            })
-            .collect();
-        let page = HomePage {
-            description: model.site.description.clone(),
-            products,
-            all_products: (model.products.len() > HOME_PRODUCTS)
-                .then(|| self.link(&path, "All products", &listing_path(urls::PRODUCTS_DIR, 0))),
-            targets,
-            releases,
-            counts: Counts {
-                products: model.products.len(),
-                versions: model.nodes.len(),
-                scenarios: model.scenarios.len(),
-                components: model.components.len(),
-            },
-        };
-        self.make_page(path, "index.html", frame, page)
-    }
-
-    fn product_card(&self, page: &str, p: usize) -> ProductCard {
-        let model = self.model;
-        let product = &model.products[p];
-        ProductCard {
-            link: self.link(page, &product.name, &Urls::product(model, p)),
-            vendor: product.vendor.clone(),
-            summary: product.summary.clone(),
-            versions: product
-                .versions
-                .iter()
-                .take(CARD_VERSIONS)
-                .map(|v| self.link(page, &v.name, &Urls::version(model, v.node)))
-                .collect(),
-            more_versions: product.versions.len().saturating_sub(CARD_VERSIONS),
-        }
-    }
-
-    /// One page of the index of every product.
-    fn product_index_page(&self, number: usize) -> Option<Page> {
-        let model = self.model;
-        let count = model.products.len();
-        let pages = count.div_ceil(PRODUCTS_PER_PAGE).max(1);
-        if number >= pages {
-            return None;
-        }
-        let path = listing_path(urls::PRODUCTS_DIR, number);
-        let frame = self.frame(&path, "Products".to_owned(), Vec::new());
-        let first = number * PRODUCTS_PER_PAGE;
-        let page = ProductIndexPage {
-            products: (first..count.min(first + PRODUCTS_PER_PAGE))
-                .map(|p| self.product_card(&path, p))
-                .collect(),
-            pages: self.listing_links(&path, urls::PRODUCTS_DIR, pages, number),
-            count,
-        };
-        Some(self.make_page(path, "products.html", frame, page))
-    }
-
-    /// Links to every page of a listing, the current one without a link.
-    fn listing_links(&self, page: &str, dir: &str, pages: usize, current: usize) -> Vec<PageLink> {
-        if pages < 2 {
-            return Vec::new();
-        }
-        (0..pages)
-            .map(|i| PageLink {
-                number: i + 1,
-                url: (i != current).then(|| self.urls.relative(page, &listing_path(dir, i))),
-            })
-            .collect()
-    }
-
-    // ---- product ------------------------------------------------------------
-
-    fn product_page(&self, p: usize) -> Page {
-        let model = self.model;
-        let product = &model.products[p];
-        let path = Urls::product(model, p);
-        let frame = self.frame(&path, product.name.clone(), Vec::new());
-        let stops: BTreeSet<NodeId> = product
-            .rules
-            .iter()
-            .flat_map(|r| &r.stops)
-            .map(|s| product.versions[s.version].node)
-            .collect();
-        let versions = product
-            .versions
-            .iter()
-            .map(|v| VersionRow {
-                link: self.link(&path, &v.name, &Urls::version(model, v.node)),
-                released: v.released.clone(),
-                summary: v.summary.clone(),
-                components: v
-                    .components
-                    .iter()
-                    .map(|c| self.component_link(&path, *c))
-                    .collect(),
-                stop: stops.contains(&v.node),
-            })
-            .collect();
-        let edges = self.product_edges(p);
-        let diagram_text = edges
-            .iter()
-            .map(|e| {
-                let mut line =
-                    format!("{} to {}", model.node_title(e.from), model.node_title(e.to));
-                if !e.always {
-                    line.push_str(" (only under a condition)");
-                }
-                line
-            })
-            .collect();
-        let scenarios = (0..model.scenarios.len())
-            .filter(|s| {
-                let scenario = &model.scenarios[*s];
-                scenario
-                    .from
-                    .iter()
-                    .chain(&scenario.to)
-                    .any(|n| model.nodes[*n].product == p)
-            })
-            .map(|s| self.scenario_row(&path, s))
-            .collect();
-        let page = ProductPage {
-            name: product.name.clone(),
-            vendor: product.vendor.clone(),
-            summary: product.summary.clone(),
-            notes: product.notes.clone(),
-            links: product
-                .links
-                .iter()
-                .map(|l| self.outside(&path, l))
-                .collect(),
-            versions,
-            rules: self.rules_in_words(p),
-            diagram: diagram::product_diagram(model, p, &edges, &stops),
-            diagram_text,
-            scenarios,
-            file: product.file.display().to_string(),
-        };
-        self.make_page(path, "product.html", frame, page)
-    }
-
-    /// The edges that touch a product, in any of the site's sets of facts.
-    fn product_edges(&self, p: usize) -> Vec<diagram::DrawnEdge> {
-        let model = self.model;
-        let mut drawn = Vec::new();
-        let touches = |n: NodeId| model.nodes[n].product == p;
-        for from in 0..model.nodes.len() {
-            let mut seen: BTreeSet<NodeId> = BTreeSet::new();
-            for &to in self.analysis.default.successors(from) {
-                if (touches(from) || touches(to)) && seen.insert(to) {
-                    drawn.push(diagram::DrawnEdge {
-                        from,
-                        to,
-                        always: true,
-                    });
-                }
-            }
-            for edges in &self.analysis.variants {
-                for &to in edges.successors(from) {
-                    if (touches(from) || touches(to)) && seen.insert(to) {
-                        drawn.push(diagram::DrawnEdge {
-                            from,
-                            to,
-                            always: false,
-                        });
-                    }
-                }
-            }
-        }
-        drawn
-    }
-
-    fn condition_words(&self, condition: &crate::model::Condition) -> Option<String> {
-        let names = |ids: &[usize]| -> String {
-            ids.iter()
-                .map(|c| self.model.site.conditions[*c].name.as_str())
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
-        match (condition.when.is_empty(), condition.unless.is_empty()) {
-            (true, true) => None,
-            (false, true) => Some(format!("when {}", names(&condition.when))),
-            (true, false) => Some(format!("unless {}", names(&condition.unless))),
-            (false, false) => Some(format!(
-                "when {}, unless {}",
-                names(&condition.when),
-                names(&condition.unless)
-            )),
-        }
-    }
-
-    fn rules_in_words(&self, p: usize) -> Vec<String> {
-        let product = &self.model.products[p];
-        if product.rules.iter().all(|r| r.policy == Policy::None) {
-            return vec![
-                "No general policy: only the scenarios below say which upgrades are supported."
-                    .into(),
-            ];
-        }
-        product
-            .rules
-            .iter()
-            .map(|rule| {
-                let scope = match &rule.versions_spec {
-                    Some(spec) => format!("Versions matching `{spec}`"),
-                    None => "Each version".into(),
-                };
-                let mut words = match rule.policy {
-                    Policy::None => "No general policy.".to_owned(),
-                    Policy::Sequential if rule.versions_spec.is_some() => {
-                        format!("{scope} upgrade directly to the next matching version.")
-                    }
-                    Policy::Sequential => {
-                        format!("{scope} upgrades directly to the next version only.")
-                    }
-                    Policy::AnyNewer => format!("{scope} upgrades directly to any newer version."),
-                };
-                for stop in &rule.stops {
-                    let name = &product.versions[stop.version].name;
-                    match self.condition_words(&stop.condition) {
-                        None => words.push_str(&format!(
-                            " No upgrade may skip {name}: it is a required stop."
-                        )),
-                        Some(when) => {
-                            words.push_str(&format!(" {name} is a required stop {when}."))
-                        }
-                    }
-                }
-                match self.condition_words(&rule.condition) {
-                    Some(when) => format!("{}{}: {words}", when[..1].to_uppercase(), &when[1..]),
-                    None => words,
-                }
-            })
-            .collect()
-    }
-
-    fn scenario_row(&self, from_page: &str, s: usize) -> ScenarioRow {
-        let scenario = &self.model.scenarios[s];
-        ScenarioRow {
-            link: self.link(from_page, &scenario.title, &Urls::scenario(self.model, s)),
-            supported: scenario.supported,
-            conditions: self.condition_words(&scenario.condition),
-        }
-    }
 }
 
 fn robots(base_url: Option<&str>) -> String {
@@ -715,7 +439,7 @@ fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
         let path = path.trim_start_matches("./");
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            diagram::escape(&format!("{base}{path}"))
+            html::escape(&format!("{base}{path}"))
         ));
     }
     xml.push_str("</urlset>\n");

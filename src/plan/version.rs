@@ -446,7 +446,7 @@ impl Planner<'_> {
         }
     }
 
-    fn clauses(&self, ids: &[ConditionId], joiner: &str) -> String {
+    pub(super) fn clauses(&self, ids: &[ConditionId], joiner: &str) -> String {
         ids.iter()
             .map(|c| super::finder::fact_clause(&self.model.site.conditions[*c]))
             .collect::<Vec<_>>()
@@ -497,7 +497,7 @@ impl Planner<'_> {
         }
         groups
             .iter()
-            .map(|g| crate::resolve::describe_selection(model, g))
+            .map(|g| crate::selector::describe_selection(model, g))
             .collect::<Vec<_>>()
             .join(" or ")
     }
@@ -507,7 +507,7 @@ impl Planner<'_> {
         let scenario = &model.scenarios[s];
         Unsupported {
             scenario: self.link(page, &scenario.title, &Urls::scenario(model, s)),
-            target: crate::resolve::describe_selection(model, &scenario.to),
+            target: crate::selector::describe_selection(model, &scenario.to),
             summary: scenario.summary.clone(),
             via: scenario
                 .via
