@@ -149,6 +149,67 @@ fn search_finds_example_terms_with_working_links() {
     assert!(status.starts_with("No results"), "status: {status}");
 }
 
+/// The titles of the search page's results for a query.
+fn search_titles(chromium: &Path, site: &Path, query: &str) -> Vec<String> {
+    let html = dump_dom(chromium, &site.join("search/index.html"), query);
+    select(&html, ".search-results li a")
+        .iter()
+        .map(text)
+        .collect()
+}
+
+/// What readers typed and missed: stems, hyphens, a version named, a
+/// component by its id; and snippets that start between words.
+#[test]
+fn search_finds_what_readers_type() {
+    let Some(chromium) = chromium() else { return };
+    let generated = tempfile::tempdir().unwrap();
+    common::generate_reading_base(generated.path());
+    let out = build(generated.path(), &[]);
+    let site = out.path().join("site");
+    let found = search_titles(&chromium, &site, "?q=downgrade");
+    assert!(
+        found.contains(&"Downgrading needs a logical dump".to_owned()),
+        "{found:?}"
+    );
+    let found = search_titles(&chromium, &site, "?q=wifi");
+    assert!(found.contains(&"Wi-Fi firmware".to_owned()), "{found:?}");
+    let found = search_titles(&chromium, &site, "?q=usrmerge");
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("Merged /usr"),
+        "{found:?}"
+    );
+    let found = search_titles(&chromium, &site, "?q=database%208.4");
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("Relational Database Community Server 8.4 LTS"),
+        "{found:?}"
+    );
+    // A snippet cut from a longer text starts where a word of it starts.
+    let checked = upgrade_atlas::check(generated.path()).expect("checks");
+    let bodies: Vec<String> = upgrade_atlas::plan::search_documents(&checked.model)
+        .into_iter()
+        .map(|d| d.b.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let html = dump_dom(
+        &chromium,
+        &site.join("search/index.html"),
+        "?q=authentication",
+    );
+    let snippets = texts(&html, ".search-results .snippet");
+    assert!(!snippets.is_empty());
+    for snippet in snippets.iter().filter(|s| s.starts_with('…')) {
+        let start: String = snippet.trim_start_matches('…').chars().take(12).collect();
+        assert!(
+            bodies
+                .iter()
+                .any(|b| b.starts_with(&start) || b.contains(&format!(" {start}"))),
+            "snippet {snippet:?} starts inside a word"
+        );
+    }
+}
+
 /// The path finder's answer in a page: its path (`data-path`) and the
 /// titles of its issues.
 fn answer_of(html: &str) -> (Option<String>, Vec<String>) {
@@ -701,79 +762,215 @@ fn path_finder_form_picks_a_product_then_a_version() {
     );
 }
 
+/// The node modules of tests/browser the page tests use, or `None` after
+/// saying why not.
+fn browser_modules() -> Option<PathBuf> {
+    node_package("axe-core")?;
+    node_package("playwright-core")
+}
+
+/// Runs `node SCRIPT ARGS...` in tests/browser; panics with its report on failure.
+fn node(script: &str, args: &[std::ffi::OsString], chromium: &Path, what: &str) {
+    node_searching(script, args, chromium, what, "server")
+}
+
+/// [`node`], with the word the keyboard check searches for (one with two
+/// results or more on the site).
+fn node_searching(
+    script: &str,
+    args: &[std::ffi::OsString],
+    chromium: &Path,
+    what: &str,
+    search_term: &str,
+) {
+    let run = Command::new("node")
+        .current_dir(manifest().join("tests/browser"))
+        .arg(script)
+        .args(args)
+        .env("CHROMIUM", chromium)
+        .env("SEARCH_TERM", search_term)
+        .output()
+        .expect("node runs");
+    assert!(
+        run.status.success(),
+        "{what}:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// Every page of a built site, relative and `/`-separated.
+fn every_page(site: &Path) -> Vec<String> {
+    let mut pages: Vec<String> = walkdir::WalkDir::new(site)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("a readable entry"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| common::relative(site, e.path()))
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// The sites the reading tests build: the example, the fixture with
+/// conditions, a larger generated base, and two with support dates; each with the pages read at
+/// every width (the screenshots' subjects) and the pages that need a query.
+struct ReadSite {
+    name: &'static str,
+    root: PathBuf,
+    _keep: Option<tempfile::TempDir>,
+    read: &'static [&'static str],
+    queries: &'static [&'static str],
+    /// A word with two results or more, for the keyboard check.
+    search_term: &'static str,
+}
+
+fn read_sites() -> Vec<ReadSite> {
+    let generated = tempfile::tempdir().unwrap();
+    common::generate_reading_base(generated.path());
+    vec![
+        ReadSite {
+            name: "example",
+            root: manifest(),
+            _keep: None,
+            read: &[
+                "index.html",
+                "products/backoffice-server/index.html",
+                "products/backoffice-server/4.0/index.html",
+                "products/small-business-server/4.0/index.html",
+                "scenarios/backoffice/4.0-to-xp/index.html",
+                "components/site-server/index.html",
+                "matrix/index.html",
+                "paths/index.html?from=small-business-server@4.0&to=windows-xp-server@xp",
+                "search/index.html?q=fax",
+            ],
+            search_term: "server",
+            queries: &[
+                "search/index.html?q=site",
+                "paths/index.html?from=small-business-server@4.0&to=windows-xp-server@xp",
+                "paths/index.html?from=backoffice-server@4.5&to=windows-xp-server@xp",
+            ],
+        },
+        ReadSite {
+            name: "conditions",
+            root: manifest().join("tests/fixtures/conditions"),
+            _keep: None,
+            read: &[
+                "products/mysql/index.html",
+                "products/mysql/5.7/index.html",
+                "products/debian/9/index.html",
+                "scenarios/mysql/5.7-to-8.0/index.html",
+                "matrix/index.html",
+                "paths/index.html?from=mysql@5.7&to=mysql@lts&if=replication",
+            ],
+            search_term: "server",
+            queries: &[
+                "paths/index.html?from=mysql@5.7&to=mysql@lts",
+                "paths/index.html?from=mysql@5.7&to=mysql@8.0&if=replication&if=large",
+            ],
+        },
+        ReadSite {
+            name: "generated",
+            root: generated.path().to_owned(),
+            _keep: Some(generated),
+            read: &[
+                "index.html",
+                "products/database/index.html",
+                "products/distribution/index.html",
+                "products/database/5.0/index.html",
+                "products/distribution/1/index.html",
+                "products/database/7.1/index.html",
+                "scenarios/database-8/index.html",
+                "scenarios/database-skip/index.html",
+                "components/usrmerge/index.html",
+                "matrix/index.html",
+                "paths/index.html?from=directory@1&to=database@8.4&if=replica",
+                "search/index.html?q=downgrade",
+            ],
+            queries: &["search/index.html?q=usrmerge"],
+            search_term: "database",
+        },
+        // Support statuses, routes to support, the lifecycle table and timeline.
+        ReadSite {
+            name: "lifecycle",
+            root: manifest().join("tests/lifecycle/ok/statuses"),
+            _keep: None,
+            read: &[
+                "index.html",
+                "products/os/index.html",
+                "products/os/1/index.html",
+                "products/os/2/index.html",
+            ],
+            queries: &[],
+            search_term: "example",
+        },
+        ReadSite {
+            name: "postgresql",
+            root: manifest().join("examples/postgresql"),
+            _keep: None,
+            read: &[
+                "index.html",
+                "products/postgresql/index.html",
+                "products/postgresql/13/index.html",
+            ],
+            queries: &[],
+            search_term: "postgresql",
+        },
+    ]
+}
+
+/// Writes the generated base of the reading tests to the folder named by
+/// READING_BASE_OUT, to build and look at by hand:
+/// `READING_BASE_OUT=/tmp/base cargo test --test browser write_the_reading_base -- --ignored`.
 #[test]
-fn pages_pass_axe_make_no_outside_requests_and_search_by_keyboard() {
+#[ignore = "a tool for people, run on demand"]
+fn write_the_reading_base() {
+    let out = std::env::var_os("READING_BASE_OUT").expect("READING_BASE_OUT names a folder");
+    common::generate_reading_base(Path::new(&out));
+}
+
+/// Representative pages of each site read at 320, 390 and 1280 px, light
+/// and dark, with JavaScript on and off, and printed (tests/browser/
+/// reading.mjs): no sideways scrolling, every issue printed, no anchor
+/// lands in a closed <details>, the matrix's newest column in view, axe
+/// clean at 390 px. Screenshots go to target/screenshots/<site>/.
+#[test]
+fn pages_read_at_every_width_in_print_and_without_javascript() {
     let Some(chromium) = chromium() else { return };
-    let browser_tests = manifest().join("tests/browser");
-    let (Some(_), Some(_)) = (node_package("playwright-core"), node_package("axe-core")) else {
-        return;
-    };
-    let example = [
-        "index.html",
-        "products/backoffice-server/index.html",
-        "products/backoffice-server/4.0/index.html",
-        "scenarios/backoffice/4.0-to-xp/index.html",
-        "components/site-server/index.html",
-        "matrix/index.html",
-        "search/index.html?q=site",
-        "paths/index.html",
-        "paths/index.html?from=small-business-server@4.0&to=windows-xp-server@xp",
-        "paths/index.html?from=backoffice-server@4.5&to=windows-xp-server@xp",
-        "404.html",
-    ];
-    // The finder with conditions to tick and one ticked.
-    let conditions = [
-        "paths/index.html?from=mysql@5.7&to=mysql@lts",
-        "paths/index.html?from=mysql@5.7&to=mysql@8.0&if=replication&if=large",
-    ];
-    // Support statuses, routes to support, the lifecycle table and timeline.
-    let lifecycle = [
-        "index.html",
-        "products/os/index.html",
-        "products/os/1/index.html",
-        "products/os/2/index.html",
-    ];
-    let postgresql = [
-        "index.html",
-        "products/postgresql/index.html",
-        "products/postgresql/13/index.html",
-    ];
-    for (root, pages) in [
-        (manifest(), &example[..]),
-        (
-            manifest().join("tests/fixtures/conditions"),
-            &conditions[..],
-        ),
-        (
-            manifest().join("tests/lifecycle/ok/statuses"),
-            &lifecycle[..],
-        ),
-        (manifest().join("examples/postgresql"), &postgresql[..]),
-    ] {
-        // The keyboard check searches for a word with two results or more.
-        let term = if root.ends_with("postgresql") {
-            "postgresql"
-        } else if root.ends_with("statuses") {
-            "example"
-        } else {
-            "server"
-        };
-        let out = build(&root, &[]);
-        let run = Command::new("node")
-            .current_dir(&browser_tests)
-            .arg("a11y.mjs")
-            .arg(out.path().join("site"))
-            .args(pages)
-            .env("CHROMIUM", &chromium)
-            .env("SEARCH_TERM", term)
-            .output()
-            .expect("node runs");
-        assert!(
-            run.status.success(),
-            "accessibility or network problems in {}:\n{}\n{}",
-            root.display(),
-            String::from_utf8_lossy(&run.stdout),
-            String::from_utf8_lossy(&run.stderr)
+    let Some(_) = browser_modules() else { return };
+    let shots = manifest().join("target/screenshots");
+    for site in read_sites() {
+        let out = build(&site.root, &[]);
+        let mut args: Vec<std::ffi::OsString> =
+            vec![out.path().join("site").into(), shots.join(site.name).into()];
+        args.extend(site.read.iter().map(|p| p.into()));
+        node(
+            "reading.mjs",
+            &args,
+            &chromium,
+            &format!("pages of {} do not read well", site.name),
+        );
+    }
+}
+
+/// axe-core on every page of every site the browser tests read (each page,
+/// light and dark), no request leaving file://, and search by keyboard.
+#[test]
+fn every_page_passes_axe_makes_no_outside_requests_and_search_works_by_keyboard() {
+    let Some(chromium) = chromium() else { return };
+    let Some(_) = browser_modules() else { return };
+    for site in read_sites() {
+        let out = build(&site.root, &[]);
+        let built = out.path().join("site");
+        let mut args: Vec<std::ffi::OsString> = vec![built.clone().into()];
+        args.extend(every_page(&built).into_iter().map(Into::into));
+        args.extend(site.queries.iter().map(|p| p.into()));
+        node_searching(
+            "a11y.mjs",
+            &args,
+            &chromium,
+            &format!("accessibility or network problems in {}", site.name),
+            site.search_term,
         );
     }
 }
@@ -795,44 +992,36 @@ fn html_and_css_pass_the_nu_checker() {
     {
         return;
     }
-    for root in [
-        manifest(),
-        manifest().join("tests/lifecycle/ok/statuses"),
-        manifest().join("examples/postgresql"),
-    ] {
-        nu_check(&jar, &root);
+    for read in read_sites() {
+        let out = build(&read.root, &[]);
+        let site = out.path().join("site");
+        let html = Command::new("java")
+            .args([
+                "-jar",
+                jar.to_str().unwrap(),
+                "--errors-only",
+                "--skip-non-html",
+            ])
+            .arg(&site)
+            .output()
+            .expect("java runs");
+        assert!(
+            html.status.success(),
+            "HTML errors in {}:\n{}",
+            read.name,
+            String::from_utf8_lossy(&html.stderr)
+        );
+        let css = Command::new("java")
+            .args(["-jar", jar.to_str().unwrap(), "--errors-only", "--css"])
+            .arg(site.join("assets/style.css"))
+            .output()
+            .expect("java runs");
+        assert!(
+            css.status.success(),
+            "CSS errors:\n{}",
+            String::from_utf8_lossy(&css.stderr)
+        );
     }
-}
-
-fn nu_check(jar: &Path, root: &Path) {
-    let out = build(root, &[]);
-    let site = out.path().join("site");
-    let html = Command::new("java")
-        .args([
-            "-jar",
-            jar.to_str().unwrap(),
-            "--errors-only",
-            "--skip-non-html",
-        ])
-        .arg(&site)
-        .output()
-        .expect("java runs");
-    assert!(
-        html.status.success(),
-        "HTML errors in {}:\n{}",
-        root.display(),
-        String::from_utf8_lossy(&html.stderr)
-    );
-    let css = Command::new("java")
-        .args(["-jar", jar.to_str().unwrap(), "--errors-only", "--css"])
-        .arg(site.join("assets/style.css"))
-        .output()
-        .expect("java runs");
-    assert!(
-        css.status.success(),
-        "CSS errors:\n{}",
-        String::from_utf8_lossy(&css.stderr)
-    );
 }
 
 /// A page that runs every query through the search's engine and through the
@@ -844,12 +1033,14 @@ const SEARCH_HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta chars
 <script src="reference-documents.js"></script><script src="search-reference.js"></script><script src="assets/search.js"></script>
 <script>
 var queries = QUERIES, strings = STRINGS, api = window.UpgradeAtlasSearch;
-var out = { words: strings.map(function (s) { return api.words(s); }), answers: [] };
+var out = { words: strings.map(function (s) { return api.words(s); }),
+  indexed: strings.map(function (s) { return api.indexWords(s, true); }),
+  stems: STEMS.map(function (s) { return api.stem(s); }), answers: [] };
 function pick(hits) { return hits.map(function (h) { return [JSON.stringify(h.doc), h.inTitle, h.score]; }); }
 queries.reduce(function (done, query) {
   return done.then(function () {
     return api.search(query).then(function (hits) {
-      out.answers.push({ query: query, engine: pick(hits), reference: pick(referenceSearch(REFERENCE_DOCUMENTS, query)) });
+      out.answers.push({ query: query, engine: pick(hits), reference: pick(referenceSearch(REFERENCE_DOCUMENTS, query, ENGLISH)) });
     });
   });
 }, Promise.resolve()).then(function () {
@@ -976,8 +1167,50 @@ struct SearchAnswer {
 #[derive(serde::Deserialize)]
 struct SearchHarnessOut {
     words: Vec<Vec<String>>,
+    indexed: Vec<Vec<String>>,
+    stems: Vec<String>,
     answers: Vec<SearchAnswer>,
 }
+
+/// Words on which the script's `stem()` and the index's must agree: every
+/// rule, words too short or not plain letters, and words a rule must skip.
+const STEMS: &[&str] = &[
+    "downgrade",
+    "downgrades",
+    "downgraded",
+    "downgrading",
+    "libraries",
+    "library",
+    "classes",
+    "class",
+    "glass",
+    "using",
+    "uses",
+    "use",
+    "notes",
+    "based",
+    "ies",
+    "tries",
+    "replicas",
+    "bullseye",
+    "firmware",
+    "8.4",
+    "v2.0.1",
+    "resumes",
+    "naïve",
+    "wifi",
+    "e-mail",
+    "running",
+    "s",
+    "",
+    "ss",
+    "sssss",
+    "eeeee",
+    "ededed",
+    "inging",
+    "straße",
+    "İstanbul",
+];
 
 /// Each hit as its title, terms found in the title and score.
 fn titles(hits: &[(String, usize, usize)]) -> Vec<String> {
@@ -1033,9 +1266,12 @@ fn search_differences(
         site.join("search-reference.js"),
     )
     .unwrap();
+    let english = upgrade_atlas::plan::search_index::stems_english(&checked.model.site.language);
     let harness = SEARCH_HARNESS
         .replace("QUERIES", &script_json(&queries))
-        .replace("STRINGS", &script_json(&AWKWARD));
+        .replace("STRINGS", &script_json(&AWKWARD))
+        .replace("STEMS", &script_json(&STEMS))
+        .replace("ENGLISH", if english { "true" } else { "false" });
     std::fs::write(site.join("harness.html"), harness).unwrap();
     let html = dump_dom(chromium, &site.join("harness.html"), "");
     let json = select(&html, "#out").iter().map(text).collect::<String>();
@@ -1048,6 +1284,22 @@ fn search_differences(
         if &rust != browser {
             differences.push(format!(
                 "words({text:?}): index {rust:?}, script {browser:?}"
+            ));
+        }
+    }
+    for (text, browser) in AWKWARD.iter().zip(&out.indexed) {
+        let rust = upgrade_atlas::plan::search_index::index_words(text, true);
+        if &rust != browser {
+            differences.push(format!(
+                "index_words({text:?}): index {rust:?}, script {browser:?}"
+            ));
+        }
+    }
+    for (word, browser) in STEMS.iter().zip(&out.stems) {
+        let rust = upgrade_atlas::plan::search_index::stem(word);
+        if &rust != browser {
+            differences.push(format!(
+                "stem({word:?}): index {rust:?}, script {browser:?}"
             ));
         }
     }

@@ -140,7 +140,8 @@ pub fn search_documents(model: &Model, urls: Urls) -> Vec<SearchDocument> {
             t: component.name.clone(),
             u: site_url(urls, &Urls::component(model, c)),
             k: "Component",
-            b: text(&[component.summary.as_deref()]),
+            // Found by its id too: `usrmerge` names "Merged /usr".
+            b: text(&[Some(&component.id), component.summary.as_deref()]),
             c: String::new(),
         });
     }
@@ -266,7 +267,7 @@ pub fn search_files(
     limits: search_index::SearchLimits,
 ) -> Vec<(String, String)> {
     let documents = search_documents(model, urls);
-    let index = search_index::index(&documents, limits);
+    let index = search_index::index(&documents, limits, &model.site.language);
     let mut files = vec![(
         SEARCH_SCRIPT.to_owned(),
         script("UPGRADE_ATLAS_SEARCH", &index.manifest),

@@ -9,6 +9,7 @@ use super::{
 
 const MATRIX_DIR: &str = "matrix";
 use crate::model::NodeId;
+use std::collections::BTreeMap;
 
 impl Planner<'_> {
     /// Whether the matrix is one table, or an index and a table per product.
@@ -91,10 +92,24 @@ impl Planner<'_> {
                         .collect(),
                 }
             } else {
-                let all: Vec<NodeId> = (0..model.nodes.len()).collect();
                 MatrixPage {
                     index: Vec::new(),
-                    tables: vec![self.matrix_table(path, "All versions".into(), &all, &all, reach)],
+                    tables: self
+                        .product_families(reach)
+                        .into_iter()
+                        .map(|family| {
+                            let nodes: Vec<NodeId> = family
+                                .iter()
+                                .flat_map(|p| model.products[*p].versions.iter().map(|v| v.node))
+                                .collect();
+                            let title = family
+                                .iter()
+                                .map(|p| model.products[*p].name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            self.matrix_table(path, title, &nodes, &nodes, reach)
+                        })
+                        .collect(),
                     pages: Vec::new(),
                 }
             };
@@ -135,6 +150,65 @@ impl Planner<'_> {
         Some(self.make_page(path.to_owned(), "matrix.html", frame, page))
     }
 
+    /// Products that connect at all (a path, or a scenario, in either
+    /// direction, through any others), each set in product order: one table
+    /// each, so that no table is mostly cells of products that never meet.
+    fn product_families(&self, reach: &Reach) -> Vec<Vec<usize>> {
+        let model = self.model;
+        let mut family: Vec<usize> = (0..model.products.len()).collect();
+        fn root(family: &mut [usize], mut p: usize) -> usize {
+            while family[p] != p {
+                family[p] = family[family[p]];
+                p = family[p];
+            }
+            p
+        }
+        let mut join = |a: NodeId, b: NodeId| {
+            let (a, b) = (model.nodes[a].product, model.nodes[b].product);
+            let (a, b) = (root(&mut family, a), root(&mut family, b));
+            family[a.max(b)] = a.min(b);
+        };
+        for (to, sources) in reach.sources.iter().enumerate() {
+            for (from, _) in sources {
+                join(*from, to);
+            }
+        }
+        for scenario in &model.scenarios {
+            let mut named = scenario.from.iter().chain(&scenario.to);
+            if let Some(first) = named.next() {
+                for other in named {
+                    join(*first, *other);
+                }
+            }
+        }
+        let mut families: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for p in 0..model.products.len() {
+            let r = root(&mut family, p);
+            families.entry(r).or_default().push(p);
+        }
+        families.into_values().collect()
+    }
+
+    /// Pairs a scenario documents as not supported directly, and which.
+    fn refused_pairs(
+        &self,
+        sources: &[NodeId],
+        columns: &[NodeId],
+    ) -> BTreeMap<(NodeId, NodeId), usize> {
+        let mut refused = BTreeMap::new();
+        for (s, scenario) in self.model.scenarios.iter().enumerate() {
+            if scenario.supported || !scenario.condition.is_always() {
+                continue;
+            }
+            for from in scenario.from.iter().filter(|n| sources.contains(n)) {
+                for to in scenario.to.iter().filter(|n| columns.contains(n)) {
+                    refused.entry((*from, *to)).or_insert(s);
+                }
+            }
+        }
+        refused
+    }
+
     fn matrix_table(
         &self,
         page: &str,
@@ -143,9 +217,34 @@ impl Planner<'_> {
         columns: &[NodeId],
         reach: &Reach,
     ) -> MatrixTable {
+        let model = self.model;
+        let refused = self.refused_pairs(sources, columns);
+        let mut column_groups: Vec<ColumnGroup> = Vec::new();
+        for (i, &column) in columns.iter().enumerate() {
+            let product = model.nodes[column].product;
+            let continues = i > 0 && model.nodes[columns[i - 1]].product == product;
+            match column_groups.last_mut() {
+                Some(group) if continues => group.span += 1,
+                _ => column_groups.push(ColumnGroup {
+                    product: self.link(
+                        page,
+                        &model.products[product].name,
+                        &Urls::product(model, product),
+                    ),
+                    span: 1,
+                }),
+            }
+        }
         MatrixTable {
             title,
-            columns: columns.iter().map(|n| self.node_link(page, *n)).collect(),
+            column_groups,
+            columns: columns
+                .iter()
+                .map(|n| {
+                    let name = short_name(&model.version(*n).name);
+                    self.link(page, name, &Urls::version(model, *n))
+                })
+                .collect(),
             rows: sources
                 .iter()
                 .enumerate()
@@ -168,7 +267,8 @@ impl Planner<'_> {
                             .iter()
                             .map(|&to| {
                                 let hops = reach.hops(from, to);
-                                self.cell(page, from, to, hops, answered && hops.is_some())
+                                let refusal = refused.get(&(from, to)).copied();
+                                self.cell(page, from, to, hops, answered && hops.is_some(), refusal)
                             })
                             .collect(),
                     }
@@ -184,6 +284,7 @@ impl Planner<'_> {
         to: NodeId,
         hops: Option<u32>,
         answered: bool,
+        refusal: Option<usize>,
     ) -> Cell {
         let model = self.model;
         let names = format!("{} to {}", model.node_title(from), model.node_title(to));
@@ -199,10 +300,15 @@ impl Planner<'_> {
         } else if hops.is_some() && from != to {
             Some(self.finder(page, from, to, None))
         } else {
-            None
+            refusal.map(|s| self.urls.relative(page, &Urls::scenario(model, s)))
         };
         let (label, aria, kind) = match hops {
             _ if from == to => ("·".to_owned(), format!("{names}: same version"), "same"),
+            None if refusal.is_some() => (
+                "✗".to_owned(),
+                format!("{names}: not supported, see why"),
+                "refused",
+            ),
             None => (
                 "—".to_owned(),
                 format!("{names}: no supported path"),
@@ -217,5 +323,28 @@ impl Planner<'_> {
             aria,
             kind,
         }
+    }
+}
+
+/// A column's heading: the version's name, or past eight characters its
+/// first word (`11 "bullseye"` becomes `11`; `8.4 LTS` stays), so that a
+/// product's columns fit side by side; each row names it in full.
+fn short_name(name: &str) -> &str {
+    if name.chars().count() <= 8 {
+        return name;
+    }
+    name.split_whitespace().next().unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_name;
+
+    #[test]
+    fn long_version_names_shorten_to_their_first_word() {
+        assert_eq!(short_name("11 \"bullseye\""), "11");
+        assert_eq!(short_name("8.4 LTS"), "8.4 LTS");
+        assert_eq!(short_name("Windows XP Server"), "Windows");
+        assert_eq!(short_name("averyveryverylongname"), "averyveryverylongname");
     }
 }

@@ -108,22 +108,16 @@ impl Planner<'_> {
         drawn
     }
 
+    /// "when the server is a replica, unless the database is large": the
+    /// conditions' own sentences, never their ids.
     pub(super) fn condition_words(&self, condition: &crate::model::Condition) -> Option<String> {
-        let names = |ids: &[usize]| -> String {
-            ids.iter()
-                .map(|c| self.model.site.conditions[*c].name.as_str())
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
+        let when = || self.clauses(&condition.when, " and ");
+        let unless = || self.clauses(&condition.unless, " or ");
         match (condition.when.is_empty(), condition.unless.is_empty()) {
             (true, true) => None,
-            (false, true) => Some(format!("when {}", names(&condition.when))),
-            (true, false) => Some(format!("unless {}", names(&condition.unless))),
-            (false, false) => Some(format!(
-                "when {}, unless {}",
-                names(&condition.when),
-                names(&condition.unless)
-            )),
+            (false, true) => Some(format!("when {}", when())),
+            (true, false) => Some(format!("unless {}", unless())),
+            (false, false) => Some(format!("when {}, unless {}", when(), unless())),
         }
     }
 

@@ -24,7 +24,7 @@ impl Planner<'_> {
         let via_names: Vec<String> = scenario.via.iter().map(|n| model.node_title(*n)).collect();
         let verdict = match (scenario.supported, via_names.is_empty()) {
             (true, _) => "Supported as a direct upgrade.".to_owned(),
-            (false, true) => "Not supported directly.".to_owned(),
+            (false, true) => "Not supported.".to_owned(),
             (false, false) => format!(
                 "Not supported directly — go through {}.",
                 via_names.join(", then ")
@@ -57,7 +57,7 @@ impl Planner<'_> {
                 .collect(),
             sources: self.sources_of(&path, &[s]),
             notes: scenario.notes.clone(),
-            conditions: self.condition_words(&scenario.condition),
+            conditions: self.only_if(&scenario.condition),
             file: scenario.file.display().to_string(),
         };
         self.make_page(path, "scenario.html", frame, page)
@@ -110,23 +110,31 @@ impl Planner<'_> {
         let frame = self.frame(&path, component.name.clone(), Vec::new());
         let link = |other: usize| self.component_link(&path, other);
         let affects = |issue: &Issue| affected_components(model, issue).contains(&c);
-        let mut issues = Vec::new();
+        // Blocking first, then warnings, then notes; in site order within each.
+        let mut issues: Vec<(crate::model::Severity, IssueView)> = Vec::new();
         for (s, scenario) in model.scenarios.iter().enumerate() {
             for issue in scenario.issues.iter().filter(|i| affects(i)) {
                 let origin = self.link(&path, &scenario.title, &Urls::scenario(model, s));
-                issues.push(self.issue_view(&path, issue, Some(origin), None));
+                issues.push((
+                    issue.severity,
+                    self.issue_view(&path, issue, Some(origin), None),
+                ));
             }
         }
         for node in 0..model.nodes.len() {
             for issue in model.version(node).issues.iter().filter(|i| affects(i)) {
                 let origin = self.link(
                     &path,
-                    format!("moving past {}", model.node_title(node)),
+                    format!("upgrades that pass through {}", model.node_title(node)),
                     &Urls::version(model, node),
                 );
-                issues.push(self.issue_view(&path, issue, Some(origin), None));
+                issues.push((
+                    issue.severity,
+                    self.issue_view(&path, issue, Some(origin), None),
+                ));
             }
         }
+        issues.sort_by_key(|(severity, _)| *severity);
         let page = ComponentPage {
             name: component.name.clone(),
             summary: component.summary.clone(),
@@ -134,11 +142,17 @@ impl Planner<'_> {
                 .filter(|n| model.version(*n).components.contains(&c))
                 .map(|n| self.node_link(&path, n))
                 .collect(),
-            depends_on: component.depends_on.iter().map(|d| link(*d)).collect(),
-            dependents: component.dependents.iter().map(|d| link(*d)).collect(),
-            issues,
+            depends_on: by_name(component.depends_on.iter().map(|d| link(*d)).collect()),
+            dependents: by_name(component.dependents.iter().map(|d| link(*d)).collect()),
+            issues: issues.into_iter().map(|(_, view)| view).collect(),
             file: component.file.display().to_string(),
         };
         self.make_page(path, "component.html", frame, page)
     }
+}
+
+/// Links sorted by what they show, as readers look for a name.
+pub(super) fn by_name(mut links: Vec<Link>) -> Vec<Link> {
+    links.sort_by_cached_key(|link| crate::plan::search_index::fold(&link.title));
+    links
 }

@@ -102,13 +102,70 @@ fn split_words(folded: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// The distinct words of a text, sorted.
-fn word_set(text: &str) -> Vec<String> {
+/// Whether the index stems English words: for a site whose `language` is
+/// English (`en`, `en-GB`...); other languages keep their words whole.
+pub fn stems_english(language: &str) -> bool {
+    let language = language.to_ascii_lowercase();
+    language == "en" || language.starts_with("en-")
+}
+
+/// A light English stem: one suffix off a word of at least five plain
+/// letters, so that "downgrade", "downgrades", "downgraded" and
+/// "downgrading" all become "downgrad". The script's `stem()` is the same
+/// function; the browser tests compare them on a word list.
+pub fn stem(word: &str) -> String {
+    const RULES: [(&str, &str); 6] = [
+        ("ies", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+        ("e", ""),
+    ];
+    if word.len() < 5 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return word.to_owned();
+    }
+    for (suffix, replacement) in RULES {
+        let Some(base) = word.strip_suffix(suffix) else {
+            continue;
+        };
+        if base.len() < 3 || (suffix == "s" && base.ends_with('s')) {
+            continue;
+        }
+        return format!("{base}{replacement}");
+    }
+    word.to_owned()
+}
+
+/// The words a text is found by: its words, and each hyphenated word also
+/// joined ("Wi-Fi" is found by "wifi" too), each stemmed if `english`.
+pub fn index_words(text: &str, english: bool) -> Vec<String> {
     let folded = fold(text);
-    let mut words: Vec<&str> = split_words(&folded).collect();
+    let joined = folded
+        .split(|c: char| c != '-' && !is_word_char(c))
+        .filter(|chunk| chunk.contains('-'))
+        .filter_map(|chunk| {
+            let parts: Vec<&str> = chunk
+                .split('-')
+                .map(|w| w.trim_matches('.'))
+                .filter(|w| !w.is_empty())
+                .collect();
+            (parts.len() > 1).then(|| parts.concat())
+        });
+    let all = split_words(&folded).map(str::to_owned).chain(joined);
+    if english {
+        all.map(|w| stem(&w)).collect()
+    } else {
+        all.collect()
+    }
+}
+
+/// The distinct words a text is found by, sorted.
+fn word_set(text: &str, english: bool) -> Vec<String> {
+    let mut words = index_words(text, english);
     words.sort_unstable();
     words.dedup();
-    words.into_iter().map(str::to_owned).collect()
+    words
 }
 
 /// The search files: the manifest (`data/search.js`) and the parts, each
@@ -142,16 +199,21 @@ impl Entry {
 
 #[derive(Serialize)]
 struct Manifest<'a> {
+    /// "en" when words are stemmed (the script stems its terms alike).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stem: Option<&'static str>,
     documents: usize,
     groups: String,
     leaves: &'a [String],
     splits: &'a [[String; 2]],
 }
 
-/// The index of `documents`, given in the order the site lists them.
-pub fn index(documents: &[SearchDocument], limits: SearchLimits) -> SearchFiles {
+/// The index of `documents`, given in the order the site lists them, for a
+/// site in `language` (see [`stems_english`]).
+pub fn index(documents: &[SearchDocument], limits: SearchLimits, language: &str) -> SearchFiles {
+    let english = stems_english(language);
     let order = ranking_order(documents);
-    let postings = postings(documents, &order);
+    let postings = postings(documents, &order, english);
     let entries: Vec<Entry> = postings
         .into_par_iter()
         .map(|(word, p)| Entry {
@@ -175,6 +237,7 @@ pub fn index(documents: &[SearchDocument], limits: SearchLimits) -> SearchFiles 
     let (groups, files) = documents_files(documents, &order, limits.documents_file_bytes);
     parts.extend(files);
     let manifest = to_json(&Manifest {
+        stem: english.then_some("en"),
         documents: documents.len(),
         groups: encode_set(&groups),
         leaves: &shards.leaves,
@@ -223,23 +286,32 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("search data serialize")
 }
 
-/// Documents numbered so that the search's last tie-breakers, a shorter title
-/// first (in UTF-16 units, as JavaScript counts) and then the site's order,
-/// are the number alone: `order[number]` is the document's place in the site.
+/// Documents numbered so that the search's last tie-breakers are the number
+/// alone: a product or version page first (a query that names one is
+/// looking for it), then a shorter title (in UTF-16 units, as JavaScript
+/// counts), then the site's order. `order[number]` is the document's place
+/// in the site.
 fn ranking_order(documents: &[SearchDocument]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..documents.len()).collect();
-    order.sort_by_cached_key(|&d| (documents[d].t.encode_utf16().count(), d));
+    order.sort_by_cached_key(|&d| {
+        let page = matches!(documents[d].k, "Product" | "Version");
+        (!page, documents[d].t.encode_utf16().count(), d)
+    });
     order
 }
 
 /// Every word with the documents that hold it, by document number.
-fn postings(documents: &[SearchDocument], order: &[usize]) -> Vec<(String, Postings)> {
+fn postings(
+    documents: &[SearchDocument],
+    order: &[usize],
+    english: bool,
+) -> Vec<(String, Postings)> {
     let per_document: Vec<(Vec<String>, Vec<String>)> = order
         .par_iter()
         .map(|&d| {
             let document = &documents[d];
-            let title = word_set(&document.t);
-            let mut body = word_set(&document.body_text());
+            let title = word_set(&document.t, english);
+            let mut body = word_set(&document.body_text(), english);
             body.retain(|w| title.binary_search(w).is_err());
             (title, body)
         })
@@ -479,6 +551,38 @@ mod tests {
     }
 
     #[test]
+    fn english_words_lose_one_light_suffix() {
+        for (word, want) in [
+            ("downgrade", "downgrad"),
+            ("downgrading", "downgrad"),
+            ("downgraded", "downgrad"),
+            ("downgrades", "downgrad"),
+            ("libraries", "library"),
+            ("classes", "class"),
+            ("class", "class"),
+            ("using", "using"),
+            ("uses", "uses"),
+            ("8.4", "8.4"),
+            ("résumés", "résumés"),
+        ] {
+            assert_eq!(stem(word), want, "{word}");
+        }
+        assert!(stems_english("en") && stems_english("en-GB") && !stems_english("de"));
+    }
+
+    #[test]
+    fn hyphenated_words_are_also_found_joined() {
+        assert_eq!(
+            index_words("Wi-Fi firmware", false),
+            ["wi", "fi", "firmware", "wifi"]
+        );
+        assert_eq!(
+            index_words("Wi-Fi cards", true),
+            ["wi", "fi", "card", "wifi"]
+        );
+    }
+
+    #[test]
     fn sets_round_trip_in_both_encodings() {
         let sparse = vec![0, 5, 31, 32, 1000, 40_000, 1 << 20];
         let dense: Vec<u32> = (0..600).filter(|n| n % 3 != 0).collect();
@@ -512,7 +616,7 @@ mod tests {
             document("Fax service", "The fax service"),
             document("Other", "fax"),
         ];
-        let postings = postings(&documents, &ranking_order(&documents));
+        let postings = postings(&documents, &ranking_order(&documents), false);
         let fax = &postings.iter().find(|(w, _)| w == "fax").unwrap().1;
         assert_eq!(
             (fax.title.as_slice(), fax.body.as_slice()),
@@ -541,7 +645,7 @@ mod tests {
             words_file_bytes: 2048,
             ..SearchLimits::default()
         };
-        index(&many_documents(), limits)
+        index(&many_documents(), limits, "")
     }
 
     #[test]
@@ -646,7 +750,7 @@ mod tests {
             words_file_bytes: 100,
             ..SearchLimits::default()
         };
-        let files = index(&documents, limits);
+        let files = index(&documents, limits, "");
         let splits = splits(&files);
         assert!(
             splits.contains(&["c".into(), "configur".into()]),
@@ -677,7 +781,7 @@ mod tests {
             words_file_bytes: 64,
             ..SearchLimits::default()
         };
-        let files = index(&documents, limits);
+        let files = index(&documents, limits, "");
         let splits = splits(&files);
         assert!(splits.len() < 310, "{} splits", splits.len());
         let bytes: usize = files.parts.iter().map(|(_, json)| json.len()).sum();

@@ -147,11 +147,13 @@ impl Planner<'_> {
             next: versions
                 .get(n.version + 1)
                 .map(|v| self.node_link(&path, v.node)),
-            components: version
-                .components
-                .iter()
-                .map(|c| self.component_link(&path, *c))
-                .collect(),
+            components: super::reference::by_name(
+                version
+                    .components
+                    .iter()
+                    .map(|c| self.component_link(&path, *c))
+                    .collect(),
+            ),
             issues: version
                 .issues
                 .iter()
@@ -442,7 +444,7 @@ impl Planner<'_> {
         }
     }
 
-    fn clauses(&self, ids: &[ConditionId], joiner: &str) -> String {
+    pub(super) fn clauses(&self, ids: &[ConditionId], joiner: &str) -> String {
         ids.iter()
             .map(|c| super::finder::fact_clause(&self.model.site.conditions[*c]))
             .collect::<Vec<_>>()
@@ -511,7 +513,7 @@ impl Planner<'_> {
                 .map(|n| self.node_link(page, *n))
                 .collect(),
             alternatives: Self::alternatives(&scenario.alternatives),
-            conditions: self.condition_words(&scenario.condition),
+            conditions: self.only_if(&scenario.condition),
         }
     }
 }

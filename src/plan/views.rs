@@ -119,7 +119,8 @@ pub struct ProductPage {
     pub links: Vec<Link>,
     pub versions: Vec<VersionRow>,
     pub rules: Vec<String>,
-    /// Inline SVG, generated and escaped in Rust; absent when too large to draw.
+    /// The diagram figure's content, generated and escaped in Rust: the SVG in
+    /// a scrolling box and a caption of what it holds; absent when too large.
     pub diagram: Option<String>,
     pub diagram_text: Vec<String>,
     pub scenarios: Vec<ScenarioRow>,
@@ -342,8 +343,17 @@ pub struct MatrixPage {
 #[derive(Serialize)]
 pub struct MatrixTable {
     pub title: String,
+    /// The products over the columns, each spanning its versions.
+    pub column_groups: Vec<ColumnGroup>,
+    /// Each column's version, by its name alone (the group names the product).
     pub columns: Vec<Link>,
     pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Serialize)]
+pub struct ColumnGroup {
+    pub product: Link,
+    pub span: usize,
 }
 
 #[derive(Serialize)]

@@ -664,9 +664,9 @@
       });
       li.appendChild(affects);
     }
-    var origin = element("p", "meta", "From ");
+    var origin = element("p", "meta", "Raised by ");
     if (found.origin) origin.appendChild(link(pageUrl("scenario", found.origin.id), found.origin.title));
-    else origin.appendChild(link(engine.url(found.version), "moving past " + engine.title(found.version)));
+    else origin.appendChild(link(engine.url(found.version), "upgrades that pass through " + engine.title(found.version)));
     li.appendChild(origin);
     return li;
   }
@@ -702,7 +702,8 @@
     return item;
   }
 
-  function showAnswer(result, conditions) {
+  /* `plain` is the answer with nothing ticked, to compare routes with. */
+  function showAnswer(result, conditions, plain) {
     answerBox.textContent = "";
     var from = result.from, to = result.to, route = result.route;
     answerBox.appendChild(element("h2", "", "From " + engine.title(from) + " to " + engine.title(to)));
@@ -715,6 +716,10 @@
     var given = givenWords(conditions, result.facts, result.originally, from);
     if (given) answerBox.appendChild(element("p", "given", given));
     answerBox.appendChild(element("p", "verdict " + (route ? "yes" : "no"), verdictWords(route)));
+    if (given && plain && route && plain.route && plain.route.join() === route.join()) {
+      /* Said so that "If …: a direct upgrade" does not read as "only if". */
+      answerBox.appendChild(element("p", "meta same-route", "The route is the same without these conditions; only the issues can differ."));
+    }
     if (!route || route.length < 2) return;
     var summary = element("p", "route");
     route.forEach(function (node, i) {
@@ -750,7 +755,11 @@
     var found = await engine.choices(from, to, ticked, originally);
     showConditions(found.conditions);
     showOriginally(found.originally, from, originally);
-    showAnswer(await engine.answer(from, to, ticked, originally), found.conditions);
+    var answer = await engine.answer(from, to, ticked, originally);
+    var plain = answer.route && (Object.keys(ticked).some(function (c) { return ticked[c]; }) || originally >= 0)
+      ? await engine.answer(from, to, {}, -1)
+      : null;
+    showAnswer(answer, found.conditions, plain);
   }
 
   start().catch(function (error) {

@@ -28,6 +28,38 @@
       .filter(Boolean);
   }
 
+  /* A light English stem: one suffix off a word of at least five plain
+     letters ("downgrading" and "downgrade" both become "downgrad"). The
+     index stems its words alike (stem() in src/plan/search_index.rs) when
+     the site's language is English, and says so in its manifest. */
+  var STEM_RULES = [["ies", "y"], ["ing", ""], ["ed", ""], ["es", ""], ["s", ""], ["e", ""]];
+  function stem(word) {
+    if (word.length < 5 || !/^[a-z]+$/.test(word)) return word;
+    for (var i = 0; i < STEM_RULES.length; i++) {
+      var suffix = STEM_RULES[i][0];
+      if (word.slice(-suffix.length) !== suffix) continue;
+      var base = word.slice(0, -suffix.length);
+      if (base.length < 3 || (suffix === "s" && base.slice(-1) === "s")) continue;
+      return base + STEM_RULES[i][1];
+    }
+    return word;
+  }
+
+  /* The words a text is found by, as the index holds them: its words, each
+     hyphenated word also joined ("wi-fi" as "wifi"), stemmed if `english`. */
+  function indexWords(text, english) {
+    var folded = fold(text);
+    var joined = folded.split(/[^\p{L}\p{N}.-]+/u)
+      .filter(function (chunk) { return chunk.indexOf("-") >= 0; })
+      .map(function (chunk) {
+        return chunk.split("-").map(function (w) { return w.replace(/^\.+|\.+$/g, ""); }).filter(Boolean);
+      })
+      .filter(function (parts) { return parts.length > 1; })
+      .map(function (parts) { return parts.join(""); });
+    var all = words(text).concat(joined);
+    return english ? all.map(stem) : all;
+  }
+
   var loading = {};
 
   /* Adds a script once; resolves with what read() finds after it ran. */
@@ -63,7 +95,7 @@
       });
       var groups = [];
       decode(index.groups, function (n) { groups.push(n); });
-      return { documents: index.documents, groups: groups, files: files };
+      return { documents: index.documents, groups: groups, files: files, english: index.stem === "en" };
     });
   }
 
@@ -197,11 +229,18 @@
     return top;
   }
 
+  /* A query's terms: its words, stemmed as the index stems. A query need
+     not join hyphenated words: "wi-fi" finds "wi" and "fi". */
+  function queryTerms(query, english) {
+    var terms = words(query);
+    return english ? terms.map(stem) : terms;
+  }
+
   /* Resolves with up to 50 hits, best first: { doc, inTitle, score }. */
   function search(query) {
-    var terms = words(query);
-    if (!terms.length) return Promise.resolve([]);
+    if (!words(query).length) return Promise.resolve([]);
     return manifest().then(function (index) {
+      var terms = queryTerms(query, index.english);
       var files = terms.map(function (term) { return termFile(index, term); });
       if (files.indexOf(null) >= 0) return [];
       return Promise.all(files.map(function (file) { return part(file.name); }))
@@ -220,8 +259,17 @@
     });
   }
 
-  /* For the browser tests, which compare it with a plain scan. */
-  window.UpgradeAtlasSearch = { fold: fold, words: words, search: search };
+  /* Index URLs are written from the site root, already in the site's URL style. */
+  function href(url) {
+    return root + url;
+  }
+
+  /* For the header's live results (site.js), and for the browser tests,
+     which compare it with a plain scan. */
+  window.UpgradeAtlasSearch = {
+    fold: fold, words: words, stem: stem, indexWords: indexWords, queryTerms: queryTerms,
+    search: search, href: href
+  };
 
   var input = document.getElementById("search-query");
   var results = document.getElementById("results");
@@ -255,20 +303,25 @@
       var i = folded.search(new RegExp("(^|[^\\p{L}\\p{N}])" + t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "u"));
       if (i >= 0 && (at < 0 || i < at)) at = i;
     });
-    if (at < 0) return text.length > 180 ? text.slice(0, 180) + "…" : text;
+    if (at < 0) at = 0;
+    /* Cut between words: start after a space, end before one. */
     var start = Math.max(0, at - 60);
-    var end = Math.min(text.length, at + 120);
+    if (start > 0) {
+      var space = text.indexOf(" ", start);
+      start = space >= 0 && space < at ? space + 1 : at;
+    }
+    var end = Math.min(text.length, start + 180);
+    if (end < text.length) {
+      var before = text.lastIndexOf(" ", end);
+      if (before > at) end = before;
+    }
     return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
-  }
-
-  /* Index URLs are written from the site root, already in the site's URL style. */
-  function href(url) {
-    return root + url;
   }
 
   function show(query, found) {
     results.textContent = "";
-    var terms = words(query);
+    var plainTerms = words(query);
+    var terms = plainTerms.concat(plainTerms.map(stem));
     if (!terms.length) return;
     var status = document.createElement("p");
     status.className = "search-status";

@@ -1,6 +1,7 @@
 // Opens pages of a built site from file:// in Debian's Chromium (through
 // playwright-core, never a downloaded browser), runs axe-core on each, checks
-// that no request leaves file://, and drives the search with the keyboard.
+// that no request leaves file://, and drives the search (the search page's
+// and the header's results as you type) with the keyboard.
 // Usage: node a11y.mjs SITE_DIR PAGE... ; prints one JSON report, exits 1 on any problem.
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
@@ -54,6 +55,24 @@ try {
   await tab.keyboard.press("Escape");
   const back = await tab.evaluate(() => document.activeElement && document.activeElement.id === "search-query");
   if (!back) problems.push({ keyboard: "Escape does not return to the search box" });
+
+  // The header's box shows results as you type, on any page, and the
+  // arrow keys reach them.
+  const home = await browser.newPage();
+  home.on("pageerror", (error) => problems.push({ header: String(error) }));
+  await home.goto(pathToFileURL(path.join(site, "index.html")).href);
+  await home.fill("#site-search", process.env.SEARCH_TERM || "server");
+  const shown = await home.waitForSelector("#site-search-results li a", { timeout: 5000 }).then(() => true, () => false);
+  if (!shown) problems.push({ header: "the header's search box shows no results as you type" });
+  else {
+    await home.press("#site-search", "ArrowDown");
+    const reached = await home.evaluate(() => document.activeElement === document.querySelector("#site-search-results a"));
+    if (!reached) problems.push({ header: "ArrowDown from the header's box does not reach the first result" });
+    await home.keyboard.press("Escape");
+    await home.keyboard.press("Escape");
+    const closed = await home.evaluate(() => document.getElementById("site-search-results").hidden);
+    if (!closed) problems.push({ header: "Escape does not close the header's results" });
+  }
 } finally {
   await browser.close();
 }

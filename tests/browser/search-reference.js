@@ -1,20 +1,16 @@
 /* The search as it was before the index was split: a scan of every document,
    kept as the reference the split index must agree with (tests/browser.rs).
    Its matching and ranking are those of templates/assets/search.js up to
-   the split, unchanged. Usage: referenceSearch(documents, query) with the
-   documents in site order; returns up to 50 { doc, inTitle, score }. */
+   the split, with what came after: words as the index holds them (hyphenated
+   words joined too, English stems; search.js's indexWords() and
+   queryTerms()), and product and version pages first among equals.
+   Usage: referenceSearch(documents, query, english) with the documents in
+   site order; returns up to 50 { doc, inTitle, score }. */
 (function () {
   "use strict";
 
-  function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
-
-  function words(text) {
-    return fold(text)
-      .split(/[^\p{L}\p{N}.]+/u)
-      .map(function (w) { return w.replace(/^\.+|\.+$/g, ""); })
-      .filter(Boolean);
+  function engine() {
+    return window.UpgradeAtlasSearch;
   }
 
   function matchIn(list, term) {
@@ -28,25 +24,26 @@
 
   var prepared = new Map();
 
-  function entries(documents) {
+  function entries(documents, english) {
     if (!prepared.has(documents)) {
       prepared.set(documents, documents.map(function (doc, position) {
         return {
           doc: doc,
           position: position,
-          title: words(doc.t),
-          body: words(doc.b + " " + (doc.c || "") + " " + doc.k)
+          page: doc.k === "Product" || doc.k === "Version" ? 0 : 1,
+          title: engine().indexWords(doc.t, english),
+          body: engine().indexWords(doc.b + " " + (doc.c || "") + " " + doc.k, english)
         };
       }));
     }
     return prepared.get(documents);
   }
 
-  function search(documents, query) {
-    var terms = words(query);
-    if (!terms.length) return [];
+  function search(documents, query, english) {
+    if (!engine().words(query).length) return [];
+    var terms = engine().queryTerms(query, english);
     var found = [];
-    entries(documents).forEach(function (entry) {
+    entries(documents, english).forEach(function (entry) {
       var inTitle = 0;
       var score = 0;
       for (var i = 0; i < terms.length; i++) {
@@ -59,7 +56,7 @@
       found.push({ entry: entry, inTitle: inTitle, score: score });
     });
     found.sort(function (a, b) {
-      return b.inTitle - a.inTitle || b.score - a.score ||
+      return b.inTitle - a.inTitle || b.score - a.score || a.entry.page - b.entry.page ||
         a.entry.doc.t.length - b.entry.doc.t.length || a.entry.position - b.entry.position;
     });
     return found.slice(0, 50).map(function (hit) {

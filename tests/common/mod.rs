@@ -321,3 +321,114 @@ pub fn text_of(element: scraper::ElementRef) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// A knowledge base shaped like the ones people read, larger than the
+/// example and written to strain a page: a database of 16 versions (the
+/// newest an LTS with a long name), a directory service that upgrades into
+/// it, and a distribution of 14 versions named like `11 "bullseye"`;
+/// release dates, conditions, issues only under a condition, a long
+/// configuration line in code, a documented "not supported" with a way
+/// round it, a refused downgrade, and a component whose name is not its id.
+pub fn generate_reading_base(root: &Path) {
+    let content = root.join("content");
+    for dir in ["products", "scenarios", "components"] {
+        std::fs::create_dir_all(content.join(dir)).expect("create a folder");
+    }
+    let write = |path: &str, text: String| {
+        std::fs::write(content.join(path), text).expect("write a file");
+    };
+    write(
+        "site.yaml",
+        "title: Database and distribution upgrades (generated)\nlanguage: en\n\
+         description: Generated to read at every width, in print and without JavaScript.\n\
+         conditions:\n  replica: The server is a replica.\n  large: The database holds more than 1 TB.\n"
+            .into(),
+    );
+    write(
+        "components/usrmerge.yaml",
+        "name: Merged /usr\nsummary: The root file system's `/bin`, `/sbin` and `/lib` are links into `/usr`.\n".into(),
+    );
+    write("components/wifi.yaml", "name: Wi-Fi firmware\n".into());
+    let mut database = String::from(
+        "name: Relational Database Community Server\nvendor: Generated Systems\n\
+         summary: A database server whose every release is an upgrade of the one before.\nversions:\n",
+    );
+    for v in 0..16 {
+        // The newest is a long-term release: 8.4, after 8.2.
+        let (major, minor) = if v == 15 { (8, 4) } else { (5 + v / 4, v % 4) };
+        let name = if v == 15 { "\n    name: 8.4 LTS" } else { "" };
+        database.push_str(&format!(
+            "  - id: \"{major}.{minor}\"{name}\n    released: 20{:02}-{:02}-03\n    summary: Release {major}.{minor} of the server, with the planner and replication changes of its year.\n",
+            8 + v,
+            1 + v % 12
+        ));
+        if v == 9 {
+            database.push_str(
+                "    issues:\n      - title: Downgrading needs a logical dump\n        severity: warning\n        body: \"Set `default_authentication_plugin=mysql_native_password` before you downgrade.\"\n",
+            );
+        }
+    }
+    database.push_str("upgrades:\n  policy: sequential\n");
+    write("products/database.yaml", database);
+    write(
+        "products/directory.yaml",
+        "name: Directory Service for Enterprise Networks\nversions:\n  - id: \"1\"\n  - id: \"2\"\n  - id: \"3\"\n  - id: \"4\"\nupgrades:\n  policy: sequential\n".into(),
+    );
+    let codenames = [
+        "hamm", "slink", "potato", "woody", "sarge", "etch", "lenny", "squeeze", "wheezy",
+        "jessie", "stretch", "buster", "bullseye", "bookworm",
+    ];
+    let mut distribution = String::from("name: Distribution\nversions:\n");
+    for (i, codename) in codenames.iter().enumerate() {
+        let usr = if i >= 12 {
+            "\n    components: [usrmerge, wifi]"
+        } else {
+            ""
+        };
+        distribution.push_str(&format!(
+            "  - id: \"{}\"\n    name: '{} \"{codename}\"'\n    aliases: [{codename}]\n    released: 20{:02}-{:02}-1{}{usr}\n",
+            i + 1,
+            i + 1,
+            i + 10,
+            1 + i % 12,
+            i % 10
+        ));
+    }
+    distribution.push_str("upgrades:\n  policy: sequential\n");
+    write("products/distribution.yaml", distribution);
+    write(
+        "scenarios/directory-into-database.yaml",
+        "from: directory@4\nto: database@6.0\ndirect: supported\ntitle: Move the directory's store into the database server\n\
+         steps:\n  - Export the directory with `slapcat -n 1 -l /var/backups/directory-export-with-a-long-name.ldif`.\n  - Import it.\n\
+         issues:\n  - title: Replicas keep the old schema until they are rebuilt\n    severity: blocking\n    when: replica\n    body: Rebuild each replica from the new primary.\n  - title: Large stores need a maintenance window\n    severity: info\n    when: large\n"
+            .into(),
+    );
+    write(
+        "scenarios/database-skip.yaml",
+        "from: database@7.2\nto: database@8.0\ndirect: unsupported\nvia: [database@7.3]\ntitle: From 7.2 straight to 8.0\n\
+         summary: Not supported in one step; go through 7.3.\nalternatives:\n  - title: Dump and reload\n    body: Restore a logical dump into a fresh server.\n"
+            .into(),
+    );
+    write(
+        "scenarios/database-downgrade.yaml",
+        "from: database@7.1\nto: database@7.0\ndirect: unsupported\ntitle: Going back from 7.1 to 7.0\n\
+         summary: Downgrades are not supported; restore the backup you took before the upgrade.\n"
+            .into(),
+    );
+    write(
+        "scenarios/database-8.yaml",
+        "from: database@7.3\nto: database@8.0\ndirect: supported\n\
+         issues:\n  - title: The default authentication plugin changes\n    severity: warning\n\
+         \x20   body: |\n      Clients that cannot use the new plugin fail to log in. Until they can, set:\n\n\
+         \x20     ```\n      [mysqld]\n      default_authentication_plugin=mysql_native_password # keeps clients of the 5.x series and every connector released before 2018 working\n      ```\n\
+         \x20 - title: Replicas must run 8.0 before the primary does\n    severity: blocking\n    when: replica\n"
+            .into(),
+    );
+    write(
+        "scenarios/distribution-usrmerge.yaml",
+        "from: distribution@12\nto: distribution@13\ndirect: supported\ntitle: Upgrade to 13 \"bullseye\" with merged /usr\n\
+         issues:\n  - title: Files in /bin move under /usr\n    severity: warning\n    component: usrmerge\n\
+         \x20 - title: Wi-Fi needs the non-free firmware\n    severity: info\n    component: wifi\n"
+            .into(),
+    );
+}

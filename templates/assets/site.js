@@ -1,0 +1,121 @@
+/* upgrade-atlas, on every page: what helps reading when JavaScript runs.
+   Every page reads without it; this only makes three things smoother.
+   1. A link to an answer inside a closed <details> opens it (on arrival
+      and when the anchor changes), so the reader never lands on a one-line
+      heading.
+   2. Before printing, every <details> opens (and closes again after), for
+      browsers whose print stylesheet cannot open them.
+   3. The search box in the header shows results as you type; Enter still
+      opens the search page. It uses the engine of search.js. */
+(function () {
+  "use strict";
+
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    for (var box = target.closest("details"); box; box = box.parentElement && box.parentElement.closest("details")) {
+      box.open = true;
+    }
+    target.scrollIntoView();
+  }
+  openTarget();
+  window.addEventListener("hashchange", openTarget);
+
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    openedForPrint = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (d) { d.open = false; });
+    openedForPrint = [];
+  });
+
+  var input = document.getElementById("site-search");
+  var engine = window.UpgradeAtlasSearch;
+  /* The search page has its own, larger results. */
+  if (!input || !engine || document.getElementById("search-query")) return;
+  var SHOWN = 8;
+  var panel = document.createElement("div");
+  panel.id = "site-search-results";
+  panel.className = "live-results";
+  panel.setAttribute("aria-live", "polite");
+  panel.hidden = true;
+  input.form.appendChild(panel);
+  input.setAttribute("aria-controls", panel.id);
+
+  function clear() {
+    panel.textContent = "";
+    panel.hidden = true;
+  }
+
+  function show(query, found) {
+    panel.textContent = "";
+    panel.hidden = false;
+    var status = document.createElement("p");
+    status.className = "search-status";
+    status.textContent = found.length
+      ? found.length + (found.length === 1 ? " result" : " results") + " for “" + query + "”"
+      : "No results for “" + query + "”.";
+    panel.appendChild(status);
+    var list = document.createElement("ol");
+    list.className = "search-results";
+    found.slice(0, SHOWN).forEach(function (hit) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = engine.href(hit.doc.u);
+      link.textContent = hit.doc.t;
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = " " + hit.doc.k;
+      item.appendChild(link);
+      item.appendChild(kind);
+      list.appendChild(item);
+    });
+    if (found.length) panel.appendChild(list);
+    var all = document.createElement("a");
+    all.href = input.form.action + (input.form.action.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query);
+    all.className = "all-results";
+    all.textContent = found.length > SHOWN ? "All " + found.length + " results" : "Open the search page";
+    panel.appendChild(all);
+  }
+
+  var latest = 0;
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var query = input.value.trim();
+      var mine = ++latest;
+      if (!engine.words(query).length) { clear(); return; }
+      engine.search(query).then(function (found) {
+        if (mine === latest) show(query, found);
+      }, function () {
+        if (mine === latest) { panel.hidden = false; panel.textContent = "The search index could not be loaded."; }
+      });
+    }, 120);
+  });
+
+  /* Arrow keys move between the box and the results; Escape goes back to
+     the box, and from the box closes the results. */
+  input.form.addEventListener("keydown", function (event) {
+    var links = Array.prototype.slice.call(panel.querySelectorAll("a"));
+    if (!links.length || panel.hidden) return;
+    var at = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      if (at === 0) input.focus(); else links[at - 1].focus();
+    } else if (event.key === "Escape") {
+      if (at >= 0) input.focus(); else clear();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!input.form.contains(event.target)) clear();
+  });
+})();

@@ -1,0 +1,212 @@
+// Reads pages of a built site as people do: on a phone (320 and 390 px) and
+// a desk (1280 px), light and dark, with JavaScript on and off, and printed.
+// Opens every page from file:// in Debian's Chromium through playwright-core.
+//
+// Usage: node reading.mjs SITE_DIR SCREENSHOT_DIR PAGE...
+// Prints one JSON report and exits 1 on any problem. Checks, for each page:
+// - no sideways scrolling of the page itself at any width;
+// - in print, every issue's title and text is printed, no <details> is
+//   left closed, and nothing is cut by a box that scrolls;
+// - every link to an anchor on the site lands on an element that is shown
+//   (not inside a closed <details>), with JavaScript on and off;
+// - the matrix's last (newest) column is in view at 1280 px;
+// - axe-core finds nothing at 390 px, where targets crowd and tables narrow.
+// Screenshots of the whole page go to SCREENSHOT_DIR as
+// <page>--<width>-<scheme>[-nojs|-print].png.
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve("axe-core/axe.min.js");
+const [site, shots, ...pages] = process.argv.slice(2);
+const problems = [];
+const problem = (page, view, what) => problems.push({ page, view, ...what });
+fs.mkdirSync(shots, { recursive: true });
+
+// The views each page is read in. `shoot` keeps a screenshot.
+const views = [
+  { width: 320, colorScheme: "light", js: true },
+  { width: 390, colorScheme: "light", js: true, shoot: true, axe: true },
+  { width: 390, colorScheme: "dark", js: true, shoot: true },
+  { width: 390, colorScheme: "light", js: false, shoot: true },
+  { width: 1280, colorScheme: "light", js: true, shoot: true, matrix: true },
+  { width: 1280, colorScheme: "dark", js: true, shoot: true },
+  { width: 1280, colorScheme: "light", js: false, anchors: true },
+];
+// Anchors followed per page, with JavaScript on and off: a sample spread
+// over the page, so that a matrix of hundreds of cells stays quick.
+const ANCHORS_PER_PAGE = 24;
+
+const urlOf = (page) => {
+  const [file, query = ""] = page.split("?");
+  return pathToFileURL(path.join(site, file)).href + (query ? "?" + query : "");
+};
+const shotName = (page, suffix) =>
+  path.join(shots, page.replace(/\/index\.html/, "").replace(/\.html$/, "").replace(/[^A-Za-z0-9@.-]+/g, "_") + "--" + suffix + ".png");
+const viewName = (v) => `${v.width}-${v.colorScheme}${v.js ? "" : "-nojs"}`;
+
+async function open(context, page, view) {
+  const tab = await context.newPage();
+  tab.on("pageerror", (error) => problem(page, viewName(view), { scriptError: String(error) }));
+  tab.on("request", (request) => {
+    if (!request.url().startsWith("file:")) problem(page, viewName(view), { request: request.url() });
+  });
+  await tab.goto(urlOf(page), { waitUntil: "load" });
+  if (view.js) await tab.waitForTimeout(150);
+  return tab;
+}
+
+// How far the page itself scrolls sideways, and the widest culprits.
+async function sideways(tab) {
+  return tab.evaluate(() => {
+    const overflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+    if (overflow <= 0) return null;
+    const width = document.documentElement.clientWidth;
+    const culprits = [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > width + 1)
+      .filter((e) => !e.closest(".table-wrap, .diagram-box, pre"))
+      .slice(-3)
+      .map((e) => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ").join(".") : "") + ": " + (e.textContent || "").trim().slice(0, 40));
+    return { overflow, culprits };
+  });
+}
+
+// Same-site links to an anchor: [url without the file:// prefix, fragment].
+async function anchorLinks(tab) {
+  return tab.evaluate(() =>
+    [...document.querySelectorAll("main a[href*='#']")]
+      .map((a) => a.href)
+      .filter((href) => href.startsWith("file:") && new URL(href).hash.length > 1)
+      .filter((href, i, all) => all.indexOf(href) === i));
+}
+
+function spread(list, count) {
+  if (list.length <= count) return list;
+  const step = list.length / count;
+  return Array.from({ length: count }, (_, i) => list[Math.floor(i * step)]);
+}
+
+// After arriving through an anchor: is the target shown?
+async function landing(tab) {
+  return tab.evaluate(() => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const target = document.getElementById(id);
+    if (!target) return "no element has this id";
+    const closed = target.closest("details:not([open])");
+    if (closed && !(target.tagName === "SUMMARY" && target.parentElement === closed)) return "inside a closed <details>";
+    if (target.tagName === "DETAILS" && !target.open) return "a closed <details>";
+    if (!target.checkVisibility()) return "not visible";
+    const box = target.getBoundingClientRect();
+    if (box.bottom < 0 || box.top > innerHeight) return "not scrolled into view";
+    return null;
+  });
+}
+
+async function checkAnchors(context, page, view, tab) {
+  const links = spread(await anchorLinks(tab), ANCHORS_PER_PAGE);
+  const target = await context.newPage();
+  for (const href of links) {
+    await target.goto(href, { waitUntil: "load" });
+    if (view.js) await target.waitForTimeout(50);
+    const wrong = await landing(target);
+    if (wrong) problem(page, viewName(view), { anchor: href.replace(pathToFileURL(site).href, ""), wrong });
+  }
+  await target.close();
+  return links.length;
+}
+
+// The last column of each matrix table: in view, not scrolled away.
+async function newestColumn(tab) {
+  return tab.evaluate(() =>
+    [...document.querySelectorAll("table.matrix")].map((table) => {
+      const heads = table.querySelectorAll("thead th");
+      const last = heads[heads.length - 1];
+      if (!last) return null;
+      const box = last.getBoundingClientRect();
+      const wrap = table.closest(".matrix-wrap") || document.documentElement;
+      const frame = wrap.getBoundingClientRect();
+      const right = Math.min(frame.right, document.documentElement.clientWidth);
+      return box.right <= right + 1 && box.left >= frame.left - 1 ? null : (last.textContent || "").trim();
+    }).filter(Boolean));
+}
+
+// In print: every issue's text is printed and no <details> stays shut.
+async function checkPrint(tab, page) {
+  await tab.emulateMedia({ media: "print" });
+  const missing = await tab.evaluate(() => {
+    const printed = document.body.innerText.replace(/\s+/g, " ");
+    const words = (e) => (e.textContent || "").replace(/\s+/g, " ").trim();
+    const out = [];
+    for (const issue of document.querySelectorAll("li.issue, #answer li.issue")) {
+      for (const part of issue.querySelectorAll(".issue-head strong, .prose, .condition")) {
+        const text = words(part);
+        if (text && !printed.includes(text)) out.push(text.slice(0, 80));
+      }
+    }
+    for (const details of document.querySelectorAll("main details")) {
+      const body = [...details.children].filter((c) => c.tagName !== "SUMMARY").map(words).join(" ").trim();
+      const first = body.split(" ").slice(0, 6).join(" ");
+      if (first && !printed.includes(first)) out.push("closed details: " + first);
+    }
+    for (const box of document.querySelectorAll("main *")) {
+      const style = getComputedStyle(box);
+      if (box.clientWidth > 8 && /(auto|scroll|hidden)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1) {
+        out.push("cut sideways: " + box.tagName.toLowerCase() + "." + box.className);
+      }
+    }
+    return out;
+  });
+  for (const text of missing) problem(page, "print", { notPrinted: text });
+}
+
+async function runAxe(tab, page, view) {
+  await tab.addScriptTag({ path: axePath });
+  const result = await tab.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  for (const v of result.violations) {
+    problem(page, viewName(view), { rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) });
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let anchorsFollowed = 0;
+try {
+  for (const view of views) {
+    const context = await browser.newContext({
+      viewport: { width: view.width, height: 900 },
+      colorScheme: view.colorScheme,
+      javaScriptEnabled: view.js,
+    });
+    for (const page of pages) {
+      const tab = await open(context, page, view);
+      const wide = await sideways(tab);
+      if (wide) problem(page, viewName(view), { sideways: wide });
+      if (view.shoot) await tab.screenshot({ path: shotName(page, viewName(view)), fullPage: true });
+      if (view.matrix && page.startsWith("matrix/")) {
+        for (const hidden of await newestColumn(tab)) problem(page, viewName(view), { newestColumnOutOfView: hidden });
+      }
+      if (view.axe) await runAxe(tab, page, view);
+      if (view.anchors) {
+        anchorsFollowed += await checkAnchors(context, page, view, tab);
+        const withJs = await browser.newContext({ viewport: { width: view.width, height: 900 } });
+        const jsTab = await open(withJs, page, { ...view, js: true });
+        anchorsFollowed += await checkAnchors(withJs, page, { ...view, js: true }, jsTab);
+        await withJs.close();
+        await checkPrint(tab, page);
+        await tab.screenshot({ path: shotName(page, "print"), fullPage: true });
+      }
+      await tab.close();
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify({ pages: pages.length, anchorsFollowed, problems }, null, 1));
+process.exit(problems.length ? 1 : 0);
