@@ -82,6 +82,7 @@ impl Theme {
                 },
             }
         }
+        problems.extend(unused_templates(&templates));
         if problems.is_empty() {
             Ok(Theme { templates, assets })
         } else {
@@ -92,6 +93,46 @@ impl Theme {
     pub fn assets(&self) -> impl Iterator<Item = (&String, &Vec<u8>)> {
         self.assets.iter()
     }
+}
+
+/// Every file of the built-in theme as `theme eject` writes it below
+/// `templates/`: (path, bytes), templates then assets.
+pub fn builtin_files() -> impl Iterator<Item = (String, &'static [u8])> {
+    let templates = theme::TEMPLATES
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.as_bytes()));
+    let assets = theme::ASSETS
+        .iter()
+        .map(|(name, bytes)| (format!("assets/{name}"), *bytes));
+    templates.chain(assets)
+}
+
+/// A knowledge base's template that replaces no built-in one and that no
+/// other template includes, extends or imports is a mistake: most likely a
+/// misspelt override (`verison.html`), which would otherwise be ignored.
+fn unused_templates(templates: &BTreeMap<String, (String, PathBuf)>) -> Vec<Diagnostic> {
+    let builtin: Vec<&str> = theme::TEMPLATES.iter().map(|(name, _)| *name).collect();
+    let used = |name: &str| {
+        templates.iter().any(|(other, (text, _))| {
+            other != name
+                && (text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'")))
+        })
+    };
+    templates
+        .iter()
+        .filter(|(name, _)| !builtin.contains(&name.as_str()) && !used(name))
+        .map(|(name, (_, file))| {
+            Diagnostic::error(
+                Span::file_start(file),
+                format!("`{name}` is no built-in template, and no template uses it"),
+            )
+            .with_hint(format!(
+                "an override takes the name of the template it replaces; {} (docs/templates.md); \
+                 a template of your own must be included by another",
+                crate::diag::suggest(name, "built-in templates", &builtin)
+            ))
+        })
+        .collect()
 }
 
 fn page_path(state: &State) -> String {

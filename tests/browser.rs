@@ -767,6 +767,15 @@ fn html_and_css_pass_the_nu_checker() {
     };
     let out = build(&manifest(), &[]);
     let site = out.path().join("site");
+    // What `init` starts must be valid too, as a new writer first sees it.
+    let started = tempfile::tempdir().unwrap();
+    let init = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
+        .arg("init")
+        .arg(started.path())
+        .status()
+        .expect("init runs");
+    assert!(init.success(), "init failed");
+    let started_out = build(started.path(), &["--base-url", "https://kb.example.com/"]);
     let html = Command::new("java")
         .args([
             "-jar",
@@ -775,6 +784,7 @@ fn html_and_css_pass_the_nu_checker() {
             "--skip-non-html",
         ])
         .arg(&site)
+        .arg(started_out.path().join("site"))
         .output()
         .expect("java runs");
     assert!(

@@ -7,8 +7,10 @@
 //! filter of the render stage turns it into HTML for the page it lands on.
 
 mod answers;
+pub mod api;
 mod data;
 mod diagram;
+pub mod feed;
 mod finder;
 mod links;
 mod matrix;
@@ -271,10 +273,13 @@ impl<'m> Planner<'m> {
             bytes: text.into_bytes(),
         }));
         files.extend(self.finder_files());
-        files.push(DataFile {
-            path: data::GRAPH_JSON.into(),
-            bytes: data::graph_json(model, urls).into_bytes(),
-        });
+        files.extend(api::files(model, urls));
+        if let Some(xml) = feed::scenarios_feed(model, urls, self.base_url.as_deref()) {
+            files.push(DataFile {
+                path: feed::SCENARIOS_FEED.into(),
+                bytes: xml.into_bytes(),
+            });
+        }
         files.push(DataFile {
             path: "robots.txt".into(),
             bytes: robots(self.base_url.as_deref()).into_bytes(),
