@@ -324,6 +324,16 @@ fn run_check(root: &Path, manners: Manners) -> ExitCode {
         Ok(checked) => checked.model,
         Err(code) => return code,
     };
+    // What check accepts, build builds: the templates too.
+    if let Err(diagnostics) = upgrade_atlas::render::Theme::load(root) {
+        return report(
+            &Failure {
+                diagnostics,
+                sources: model.sources,
+            },
+            manners,
+        );
+    }
     if manners.verbosity == Verbosity::Quiet {
         return ExitCode::SUCCESS;
     }

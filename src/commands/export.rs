@@ -22,7 +22,7 @@ pub enum GraphFormat {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum MatrixFormat {
-    /// Comma-separated values (RFC 4180).
+    /// Comma-separated values (RFC 4180 quoting, lines ending in LF).
     Csv,
 }
 
@@ -75,7 +75,7 @@ fn dot_string(text: &str) -> String {
 /// One cluster a product, its versions inside, then every edge.
 fn dot(model: &Model, edges: &[(usize, usize)]) -> String {
     let mut out = String::from("digraph upgrades {\n  rankdir=LR;\n  node [shape=box];\n");
-    for (p, product) in model.products.iter().enumerate() {
+    for product in &model.products {
         out.push_str(&format!(
             "  subgraph {} {{\n    label={};\n",
             dot_string(&format!("cluster_{}", product.id)),
@@ -89,7 +89,6 @@ fn dot(model: &Model, edges: &[(usize, usize)]) -> String {
             ));
         }
         out.push_str("  }\n");
-        let _ = p;
     }
     for (from, to) in edges {
         out.push_str(&format!(
@@ -113,7 +112,7 @@ fn mermaid(model: &Model, edges: &[(usize, usize)]) -> String {
             out.push_str(&format!(
                 "    v{}[\"{}\"]\n",
                 version.node,
-                label(&model.node_title(version.node))
+                label(&version.name)
             ));
         }
         out.push_str("  end\n");
@@ -153,7 +152,7 @@ fn matrix_csv(model: &Model) -> String {
         out.push(',');
         out.push_str(&csv_field(name));
     }
-    out.push_str("\r\n");
+    out.push('\n');
     for (from, row) in hops.iter().enumerate() {
         out.push_str(&csv_field(&refs[from]));
         for cell in row {
@@ -162,7 +161,7 @@ fn matrix_csv(model: &Model) -> String {
                 out.push_str(&n.to_string());
             }
         }
-        out.push_str("\r\n");
+        out.push('\n');
     }
     out
 }
