@@ -333,3 +333,39 @@ fn a_scenario_updated_date_must_be_a_day() {
         "{said}"
     );
 }
+
+/// The CI examples of docs/guide.md: YAML that parses, each running check
+/// before it builds, with the base URL its host gives.
+#[test]
+fn the_publishing_examples_parse_and_check_before_they_build() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/publishing");
+    for (file, base_url) in [
+        ("github-pages.yml", "steps.pages.outputs.base_url"),
+        ("gitlab-pages.yml", "$CI_PAGES_URL/"),
+        ("web-server-and-s3.yml", "$SITE_URL"),
+        ("netlify.toml", "$URL/"),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        if file.ends_with(".yml") {
+            let parsed: Result<serde_json::Value, _> = serde_saphyr::from_str(&text);
+            assert!(parsed.is_ok(), "{file}: {:?}", parsed.err());
+        }
+        let check = text.find("upgrade-atlas check").expect(file);
+        let build = text.find("upgrade-atlas build --base-url").expect(file);
+        assert!(check < build, "{file} checks before it builds");
+        assert!(text.contains(base_url), "{file} uses {base_url}");
+        assert!(text.contains("cargo install --locked --git"), "{file}");
+    }
+    let guide = std::fs::read_to_string(dir.join("../guide.md")).unwrap();
+    for file in [
+        "github-pages.yml",
+        "gitlab-pages.yml",
+        "netlify.toml",
+        "web-server-and-s3.yml",
+    ] {
+        assert!(
+            guide.contains(&format!("(publishing/{file})")),
+            "the guide links {file}"
+        );
+    }
+}
