@@ -223,6 +223,14 @@ impl<'t> Renderer<'t> {
     }
 
     pub fn page(&self, page: Page) -> Result<OutputFile, Diagnostic> {
+        if page.template == crate::plan::api::JSON_PAGE {
+            let mut bytes = serde_json::to_vec(&page.context).expect("JSON values serialize");
+            bytes.push(b'\n');
+            return Ok(OutputFile {
+                path: page.path,
+                bytes,
+            });
+        }
         let context =
             Context::from_serialize(&page.context).map_err(|e| template_problem(self.theme, &e))?;
         let html = self

@@ -4,9 +4,12 @@
 //!
 //! - `api/v1/index.json`: the site and its products, with the files below;
 //! - `api/v1/products/PRODUCT.json`: a product, its versions and its rules;
-//! - `api/v1/products/PRODUCT/VERSION.json`: a version and every version it
+//! - `api/v1/products/PRODUCT/VERSION.json`: a version and the versions it
 //!   reaches under no conditions, each with its path and the issues on it,
-//!   as `upgrade-atlas path --json` gives them;
+//!   as `upgrade-atlas path --json` gives them: all of them up to
+//!   [`super::FULL_ANSWERS_LIMIT`], past that the newest of each product,
+//!   as on the version's page. These are pages of the plan, built when
+//!   rendered ([`JSON_PAGE`]), so that a build never holds them all;
 //! - `api/v1/graph.json`: every version, scenario and direct upgrade.
 //!
 //! Each file has a JSON Schema in `docs/api/`; docs/api.md describes them.
@@ -21,6 +24,8 @@ use crate::graph::{Edges, Origin, PathIssue, UpgradeGraph, affected_components};
 use crate::model::{Condition, Facts, Issue, Model, NodeId, Policy};
 
 pub const INDEX_JSON: &str = "api/v1/index.json";
+/// The template name of a page that is its context as JSON, not HTML.
+pub const JSON_PAGE: &str = "(json)";
 pub const GRAPH_JSON: &str = "api/v1/graph.json";
 
 /// Where a product's file is.
@@ -38,23 +43,31 @@ pub fn version_path(model: &Model, node: NodeId) -> String {
     )
 }
 
-/// Every file of the API.
+/// The version whose API file is at `path`, if it is one.
+pub fn version_at(model: &Model, path: &str) -> Option<NodeId> {
+    let rest = path
+        .strip_prefix("api/v1/products/")?
+        .strip_suffix(".json")?;
+    let (product, version) = rest.split_once('/')?;
+    let product = &model.products[model.product_index(product)?];
+    product
+        .versions
+        .iter()
+        .find(|v| v.id == version)
+        .map(|v| v.node)
+}
+
+/// The API files other than the versions' (those are pages: see
+/// [`version`]). They grow with the products, not with the pairs.
 pub fn files(model: &Model, urls: Urls) -> Vec<DataFile> {
-    let graph = UpgradeGraph::new(model);
-    let edges = graph.edges(&Facts::none());
     let mut files = vec![
         file(INDEX_JSON.to_owned(), &index(model, urls)),
         file(GRAPH_JSON.to_owned(), &graph_with_urls(model, Some(urls))),
     ];
-    files.extend(
-        (0..model.products.len())
-            .map(|p| file(product_path(model, p), &product(model, urls, p)))
-            .collect::<Vec<_>>(),
-    );
     files.par_extend(
-        (0..model.nodes.len())
+        (0..model.products.len())
             .into_par_iter()
-            .map(|n| file(version_path(model, n), &version(model, urls, &edges, n))),
+            .map(|p| file(product_path(model, p), &product(model, urls, p))),
     );
     files
 }
@@ -219,13 +232,24 @@ pub fn path_issue(model: &Model, found: &PathIssue) -> Value {
     })
 }
 
-/// A version and every version it reaches, each with the path `path`
-/// answers and its issues for a server that began as this version.
-fn version(model: &Model, urls: Urls, edges: &Edges, node: NodeId) -> Value {
+/// A version and the versions it reaches, each with the path `path`
+/// answers and its issues for a server that began as this version: every
+/// one of them, or when they are more than `limit`, those `pick` keeps.
+pub fn version(
+    model: &Model,
+    urls: Urls,
+    edges: &Edges,
+    node: NodeId,
+    limit: usize,
+    pick: impl Fn(&[NodeId]) -> Vec<NodeId>,
+) -> Value {
     let tree = edges.paths_from(node);
     let mut reached: Vec<NodeId> = tree.reached().into_iter().filter(|n| *n != node).collect();
     reached.sort_unstable();
-    let targets: Vec<Value> = reached
+    let reachable = reached.len();
+    let complete = reachable <= limit;
+    let listed = if complete { reached } else { pick(&reached) };
+    let targets: Vec<Value> = listed
         .into_iter()
         .filter_map(|to| {
             let path = tree.path_to(to)?;
@@ -250,6 +274,8 @@ fn version(model: &Model, urls: Urls, edges: &Edges, node: NodeId) -> Value {
         "version": model.version(node).id,
         "title": model.node_title(node),
         "url": site_url(urls, &Urls::version(model, node)),
+        "reachable": reachable,
+        "complete": complete,
         "targets": targets,
     })
 }

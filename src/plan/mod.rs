@@ -219,6 +219,7 @@ impl<'m> Planner<'m> {
         paths.extend((0..listing_pages).map(|i| listing_path(urls::PRODUCTS_DIR, i)));
         paths.extend(self.matrix_paths(self.reach()));
         paths.extend([urls::PATHS, urls::SEARCH, "404.html"].map(String::from));
+        paths.extend((0..model.nodes.len()).map(|n| api::version_path(model, n)));
         paths
     }
 
@@ -237,6 +238,21 @@ impl<'m> Planner<'m> {
         }
         if path.starts_with("matrix/") {
             return self.matrix_page(path, self.reach());
+        }
+        if let Some(node) = api::version_at(model, path) {
+            let context = api::version(
+                model,
+                self.urls,
+                &self.analysis.default,
+                node,
+                FULL_ANSWERS_LIMIT,
+                |reached| version::newest_per_product(model, reached),
+            );
+            return Some(Page {
+                path: path.to_owned(),
+                template: api::JSON_PAGE,
+                context,
+            });
         }
         let inner = path.strip_suffix("/index.html")?;
         if let Some(id) = inner.strip_prefix("scenarios/") {
@@ -715,7 +731,10 @@ fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for page in pages.iter().filter(|p| *p != "404.html") {
+    for page in pages
+        .iter()
+        .filter(|p| *p != "404.html" && p.ends_with(".html"))
+    {
         let path = urls.relative("index.html", page);
         let path = path.trim_start_matches("./");
         xml.push_str(&format!(
