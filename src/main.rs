@@ -12,7 +12,7 @@ use upgrade_atlas::plan::PlanOptions;
 use upgrade_atlas::serve::ServeOptions;
 use upgrade_atlas::terminal::{self, ColourChoice, ProgressLine, Verbosity};
 use upgrade_atlas::write::WhenBusy;
-use upgrade_atlas::{BuildObserver, Checked, Failure, build_observed, check, resolve};
+use upgrade_atlas::{BuildObserver, Checked, Failure, build_observed, check, resolve, selector};
 
 // A build allocates and frees millions of small strings, on every core;
 // the system allocator took about 40% of a build's CPU time for them.
@@ -525,10 +525,10 @@ fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
 
 /// The answer to `path`, as text or JSON, and whether a path exists.
 fn path(model: &Model, question: &Question, json: bool) -> Result<(String, bool), String> {
-    let from = resolve::select_one(model, &question.from)?;
-    let to = resolve::select_one(model, &question.to)?;
+    let from = selector::select_one(model, &question.from)?;
+    let to = selector::select_one(model, &question.to)?;
     let originally = match &question.originally {
-        Some(selector) => resolve::select_one(model, selector)?,
+        Some(selector) => selector::select_one(model, selector)?,
         None => from,
     };
     let facts = facts(model, &question.conditions)?;

@@ -616,10 +616,10 @@ fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
                 .collect(),
         );
         let edges = graph.edges(&facts);
-        let from = upgrade_atlas::resolve::select_one(model, &answer.from).unwrap();
-        let to = upgrade_atlas::resolve::select_one(model, &answer.to).unwrap();
+        let from = upgrade_atlas::selector::select_one(model, &answer.from).unwrap();
+        let to = upgrade_atlas::selector::select_one(model, &answer.to).unwrap();
         let originally = answer.originally.as_deref().map_or(from, |o| {
-            upgrade_atlas::resolve::select_one(model, o).unwrap()
+            upgrade_atlas::selector::select_one(model, o).unwrap()
         });
         let path = edges.path(from, to);
         let want_path = path

@@ -495,7 +495,7 @@ impl Planner<'_> {
         }
         groups
             .iter()
-            .map(|g| crate::resolve::describe_selection(model, g))
+            .map(|g| crate::selector::describe_selection(model, g))
             .collect::<Vec<_>>()
             .join(" or ")
     }
@@ -505,7 +505,7 @@ impl Planner<'_> {
         let scenario = &model.scenarios[s];
         Unsupported {
             scenario: self.link(page, &scenario.title, &Urls::scenario(model, s)),
-            target: crate::resolve::describe_selection(model, &scenario.to),
+            target: crate::selector::describe_selection(model, &scenario.to),
             summary: scenario.summary.clone(),
             via: scenario
                 .via

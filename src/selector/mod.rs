@@ -1,6 +1,12 @@
 //! Selectors: `product[@version-spec]`, used by scenarios, `via`, `originally`
 //! and the command line. Parsing is separate from matching so that a spec can
-//! be checked against a product's version list with a precise message.
+//! be checked against a product's version list with a precise message; the
+//! queries that resolve a selector against the whole model are in `query`.
+
+mod query;
+
+pub(crate) use query::{Role, select_nodes, unknown_id, versions_hint};
+pub use query::{describe_selection, select_one};
 
 /// A parsed `version-spec`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,395 @@
+//! A file's text -> a raw document: the characters text may hold, the
+//! YAML parser's options and limits, and its errors as people read them.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use super::*;
+use crate::diag::{Diagnostic, Span, suggest};
+
+/// Whether content may hold a character: not a control character (C0,
+/// DEL, C1) but tab and the line breaks. Pages would carry the others as
+/// they are, and terminals act on them.
+pub(super) fn is_allowed_in_text(c: char) -> bool {
+    !c.is_control() || matches!(c, '\t' | '\n' | '\r')
+}
+
+/// "U+001B (ESC)", for messages.
+pub(super) fn describe_character(c: char) -> String {
+    let name = match c {
+        '\0' => " (NUL)",
+        '\u{7}' => " (BEL)",
+        '\u{8}' => " (backspace)",
+        '\u{1b}' => " (ESC)",
+        '\u{7f}' => " (DEL)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", u32::from(c))
+}
+
+pub(super) const CONTROL_HINT: &str = "text holds no control characters but tab and line breaks: delete it (editors often show one as `^[` or a box)";
+
+/// The first control character written as it is in a file, as an error at its place.
+pub(super) fn control_character(file: &Path, text: &str) -> Option<Diagnostic> {
+    let (mut line, mut column) = (1, 1);
+    for c in text.chars() {
+        if !is_allowed_in_text(c) {
+            return Some(
+                Diagnostic::error(
+                    Span::new(file, line, column),
+                    format!("control character {} in the file", describe_character(c)),
+                )
+                .with_hint(CONTROL_HINT),
+            );
+        }
+        if c == '\n' {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    None
+}
+
+/// Any YAML value, each with its place: what the escapes of double-quoted
+/// text (`"\e"`, `"\x07"`, `"\u0000"`) turned into, which the file's own
+/// characters do not show.
+pub(super) enum AnyValue {
+    Text(String),
+    List(Vec<Spanned<AnyValue>>),
+    Map(Vec<Spanned<AnyValue>>),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for AnyValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AnyVisitor;
+        impl<'de> Visitor<'de> for AnyVisitor {
+            type Value = AnyValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AnyValue, E> {
+                Ok(AnyValue::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<AnyValue, E> {
+                Ok(AnyValue::Text(v))
+            }
+            // `!!binary` text, which a string field takes as it decodes.
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<AnyValue, E> {
+                Ok(AnyValue::Text(String::from_utf8_lossy(v).into_owned()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AnyValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(AnyValue::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyValue, A::Error> {
+                // Keys are names the format checks on its own terms.
+                let mut values = Vec::new();
+                while map.next_key::<de::IgnoredAny>()?.is_some() {
+                    values.push(map.next_value()?);
+                }
+                Ok(AnyValue::Map(values))
+            }
+        }
+        deserializer.deserialize_any(AnyVisitor)
+    }
+}
+
+/// The first text value of a file that holds a control character once
+/// its escapes are read (or its `!!binary` decoded), as an error at the
+/// value. A value differs from the characters written only through an
+/// escape (`\`) or a tag (`!`), so only a file with one is read again.
+pub(super) fn escaped_control_character(file: &Path, text: &str) -> Option<Diagnostic> {
+    if !text.contains(['\\', '!']) {
+        return None;
+    }
+    let value =
+        serde_saphyr::from_str_with_options::<Spanned<AnyValue>>(text, yaml_options()).ok()?;
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value.value {
+            AnyValue::Text(text) => {
+                if let Some(c) = text.chars().find(|c| !is_allowed_in_text(*c)) {
+                    let at = &value.referenced;
+                    return Some(
+                        Diagnostic::error(
+                            Span::new(file, at.line() as usize, at.column() as usize),
+                            format!(
+                                "this text holds the control character {}, written as an escape or a `!!binary` value",
+                                describe_character(c)
+                            ),
+                        )
+                        .with_hint(
+                            "remove the escape (such as `\\e`, `\\a`, `\\0`, `\\x1b` or `\\u001b`) or the `!!binary` value: text holds no control characters but tab and line breaks",
+                        ),
+                    );
+                }
+            }
+            AnyValue::List(items) | AnyValue::Map(items) => {
+                pending.extend(items.into_iter().rev());
+            }
+            AnyValue::Other => {}
+        }
+    }
+    None
+}
+
+pub(super) fn is_blank_yaml(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim_start_matches('\u{feff}').trim();
+        line.is_empty() || line.starts_with('#') || line == "---"
+    })
+}
+
+/// How many values YAML aliases may repeat in one file, all together.
+pub const MAX_REPLAYED_EVENTS: usize = 100_000;
+
+/// How many times one anchor may be repeated by aliases.
+pub const MAX_ALIAS_EXPANSIONS: usize = 1_000;
+
+pub(super) fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    // Alias bombs: a knowledge base has no need for mass expansion.
+    options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
+    options.alias_limits.max_alias_expansions_per_anchor = MAX_ALIAS_EXPANSIONS;
+    options.with_snippet = false;
+    options
+}
+
+pub(super) fn parse<T: DeserializeOwned + Fixup>(
+    file: &Path,
+    id: &str,
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<RawDoc<T>> {
+    if is_blank_yaml(text) {
+        problems.push(
+            Diagnostic::error(Span::file_start(file), "the file is empty")
+                .with_hint(required_fields_hint(file)),
+        );
+        return None;
+    }
+    match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
+        Ok(mut value) => {
+            if let Some(problem) = escaped_control_character(file, text) {
+                problems.push(problem);
+                return None;
+            }
+            value.fixup(text);
+            Some(RawDoc {
+                file: file.to_path_buf(),
+                id: id.to_owned(),
+                value,
+            })
+        }
+        Err(error) => {
+            problems.push(yaml_problem(file, &error));
+            None
+        }
+    }
+}
+
+pub(super) fn required_fields_hint(file: &Path) -> String {
+    let folder = file
+        .components()
+        .nth(1)
+        .and_then(|c| c.as_os_str().to_str())
+        .unwrap_or("");
+    match folder {
+        "products" => "a product needs `name` and `versions`".into(),
+        "components" => "a component needs `name`".into(),
+        "scenarios" => "a scenario needs `from`, `to` and `direct`".into(),
+        _ => "write some YAML or delete the file".into(),
+    }
+}
+
+/// Turns a serde-saphyr error into a diagnostic with words for writers.
+pub(super) fn yaml_problem(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
+    use serde_saphyr::Error;
+    let (line, column) = error
+        .location()
+        .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+    let span = Span::new(file, line, column);
+    // The error itself, without the snippet or the alias it was met through.
+    let mut error = error;
+    while let Error::WithSnippet { error: inner, .. } | Error::AliasError { error: inner, .. } =
+        error
+    {
+        error = inner;
+    }
+    match error {
+        Error::MultipleDocuments { .. } => {
+            Diagnostic::error(span, "a second YAML document starts here; a file holds one")
+                .with_hint("remove the `---` line and what follows, or move it to a file of its own")
+        }
+        Error::AliasReplayLimitExceeded { .. }
+        | Error::AliasExpansionLimitExceeded { .. }
+        | Error::AliasReplayStackDepthExceeded { .. }
+        | Error::AliasReplayCounterOverflow { .. } => Diagnostic::error(
+            span,
+            format!(
+                "YAML aliases repeat too much: an anchor may be repeated at most {MAX_ALIAS_EXPANSIONS} times, and aliases may repeat {MAX_REPLAYED_EVENTS} values in all"
+            ),
+        )
+        .with_hint("write the values out instead of repeating them with `&anchor` and `*alias`"),
+        Error::Budget { breach, .. } => budget_problem(span, breach),
+        _ => explain(span, &without_location(&error.to_string())),
+    }
+}
+
+/// serde-saphyr's limits on one file (its defaults, but for aliases),
+/// as errors that say which and what to do.
+pub(super) fn budget_problem(
+    span: Span,
+    breach: &serde_saphyr::budget::BudgetBreach,
+) -> Diagnostic {
+    use serde_saphyr::budget::BudgetBreach;
+    let split = "split the file: no knowledge base file needs to come near this";
+    let (message, hint) = match breach {
+        BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => (
+            "too many YAML anchors or aliases (the limit is 50,000 of each)".to_owned(),
+            "write the values out instead of repeating them with `&anchor` and `*alias`",
+        ),
+        BudgetBreach::Depth { .. } => (
+            "YAML nested too deep (the limit is 64 levels)".to_owned(),
+            "a knowledge base file nests a few levels: look for unclosed `[` or `{`",
+        ),
+        BudgetBreach::Nodes { .. } => (
+            "too many YAML values in one file (the limit is 250,000)".to_owned(),
+            split,
+        ),
+        BudgetBreach::Events { .. } => (
+            "too much YAML structure in one file (the limit is 1,000,000 parser events)".to_owned(),
+            split,
+        ),
+        BudgetBreach::Documents { .. } => (
+            "too many YAML documents (a file holds one)".to_owned(),
+            "remove the `---` lines",
+        ),
+        other => (
+            format!(
+                "the file is beyond what is read: {}",
+                format!("{other:?}").to_lowercase()
+            ),
+            split,
+        ),
+    };
+    Diagnostic::error(span, message).with_hint(hint)
+}
+
+/// A serde-saphyr message without the " at line N, column M" it ends with.
+pub(super) fn without_location(message: &str) -> String {
+    if let Some((text, place)) = message.rsplit_once(" at line ")
+        && let Some((line, column)) = place.split_once(", column ")
+        && [line, column]
+            .iter()
+            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    {
+        return text.to_owned();
+    }
+    message.to_owned()
+}
+
+pub(super) fn explain(span: Span, message: &str) -> Diagnostic {
+    // serde-saphyr names its wrapper of placed values where the field's own
+    // kind would be meant (a `!!binary` list, a number for a list).
+    let message = &message.replace("a span-aware newtype wrapper", "a value of another kind");
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        // Our own types go by their Rust names ("struct RawVersion").
+        let expected = if expected.starts_with("struct ") || expected.starts_with("enum ") {
+            "a mapping of `key: value` pairs"
+        } else {
+            expected
+        };
+        return Diagnostic::error(span, format!("expected {expected} here, found {found}"))
+            .with_hint("see what the field takes in docs/content-format.md (YAML tags such as `!!binary` are not needed)");
+    }
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known: Vec<&str> = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .split(", ")
+            .map(|f| f.trim_matches('`'))
+            .filter(|f| !f.is_empty())
+            .collect();
+        let hint = suggest(field, "known fields", &known);
+        return Diagnostic::error(span, format!("unknown field `{field}`")).with_hint(hint);
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.trim_end_matches('`');
+        let hint = match field {
+            "direct" => "add `direct: supported` or `direct: unsupported`",
+            "versions" => "list the versions, oldest first: `versions: [{ id: \"1.0\" }]`",
+            _ => "add it",
+        };
+        return Diagnostic::error(span, format!("missing required field `{field}`"))
+            .with_hint(hint);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let choices = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ");
+        return Diagnostic::error(span, format!("unknown value `{value}`"))
+            .with_hint(format!("write one of {choices}"));
+    }
+    if message.contains("expected mapping") {
+        return Diagnostic::error(span, "expected a mapping of `key: value` pairs here")
+            .with_hint("write `key: value` lines, indented below the field, or `{ key: value }`");
+    }
+    if message.contains("duplicate mapping key") {
+        let key = message
+            .split_once("duplicate mapping key: ")
+            .map_or("", |(_, k)| k.split(',').next().unwrap_or(""));
+        return Diagnostic::error(span, format!("duplicate key `{key}`"))
+            .with_hint("each key may appear once in a mapping; remove or merge one of them");
+    }
+    if message.contains("tabs disallowed") {
+        return Diagnostic::error(span, "tab used for indentation")
+            .with_hint("YAML indents with spaces only");
+    }
+    if message.contains("unclosed quote") {
+        return Diagnostic::error(span, "quoted text is never closed")
+            .with_hint("add the closing quote");
+    }
+    if message.contains("expected string scalar") {
+        return Diagnostic::error(span, "expected text here, found a YAML list or mapping")
+            .with_hint("a value that starts with `[` or `{` is read as a list or a mapping; to start text with a Markdown link, quote the whole value (`summary: \"[the guide](@a) says so\"`) or write it as a block after `|`");
+    }
+    if message.contains("cannot deserialize null") {
+        return Diagnostic::error(span, "a value is required here").with_hint(
+            "write the value after the `:`, or leave the field out where it is optional",
+        );
+    }
+    Diagnostic::error(span, message.to_owned())
+        .with_hint("see \"A few words about YAML\" in docs/content-format.md")
+}

@@ -1,0 +1,99 @@
+//! What `serve` keeps between runs so that it resolves only the scenario
+//! files that changed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::*;
+use crate::diag::Diagnostic;
+use crate::load::{Broken, RawDoc, RawScenario};
+use crate::model::*;
+
+/// Scenario results kept between runs, so that `serve` resolves again only
+/// the scenario files that changed. A scenario depends on a few names and
+/// ids of the site, the products and the components (its `Shape`), never
+/// on another scenario (except for the `@` links in its Markdown), so its
+/// results stay right while its file and that shape stay the same.
+#[derive(Default)]
+pub struct ResolveCache {
+    pub(super) shape: Option<Shape>,
+    /// By the address of the parsed document, which the memo keeps alive:
+    /// an edited file is a new document, found at a new address.
+    pub(super) scenarios: HashMap<usize, Memo>,
+    /// The scenarios that resolved and the broken ids when the kept Markdown
+    /// link results were found: links may point at any scenario.
+    pub(super) links_basis: Option<(Vec<String>, Broken)>,
+    /// Memos no longer valid, not yet freed.
+    pub(super) retired: HashMap<usize, Memo>,
+}
+
+impl ResolveCache {
+    /// Frees what the last run left behind. `serve` calls it once the new
+    /// site is published, so that freeing does not delay the reload.
+    pub fn tidy(&mut self) {
+        self.retired = HashMap::new();
+    }
+}
+
+/// All that resolving a scenario reads besides its own file: the declared
+/// conditions, the ids and names of products and their versions (which fix
+/// the version numbering, and name a scenario that has no title), the
+/// component ids, and what failed to load. Editing a summary, a rule or a
+/// component's description changes none of it.
+#[derive(PartialEq, Eq)]
+pub(super) struct Shape {
+    pub(super) conditions: Vec<String>,
+    pub(super) products: Vec<ProductShape>,
+    pub(super) components: Vec<String>,
+    pub(super) broken: Broken,
+}
+
+/// A product's id and name, and each version's id and name.
+#[derive(PartialEq, Eq)]
+pub(super) struct ProductShape {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) versions: Vec<(String, String)>,
+}
+
+impl Shape {
+    pub(super) fn of(model: &Model, broken: &Broken) -> Shape {
+        Shape {
+            conditions: model
+                .site
+                .conditions
+                .iter()
+                .map(|c| c.name.clone())
+                .collect(),
+            products: model
+                .products
+                .iter()
+                .map(|p| {
+                    let versions = p.versions.iter().map(|v| (v.id.clone(), v.name.clone()));
+                    ProductShape {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                        versions: versions.collect(),
+                    }
+                })
+                .collect(),
+            components: model.components.iter().map(|c| c.id.clone()).collect(),
+            broken: broken.clone(),
+        }
+    }
+}
+
+pub(super) fn address(doc: &Arc<RawDoc<RawScenario>>) -> usize {
+    Arc::as_ptr(doc) as usize
+}
+
+/// One scenario file's results.
+pub(super) struct Memo {
+    pub(super) doc: Arc<RawDoc<RawScenario>>,
+    /// `None` when the file has errors of its own.
+    pub(super) scenario: Option<Arc<Scenario>>,
+    pub(super) problems: Vec<Diagnostic>,
+    pub(super) markdown: Vec<PendingMarkdown>,
+    /// The problems of its Markdown links, once checked.
+    pub(super) link_problems: Option<Vec<Diagnostic>>,
+}

@@ -1,0 +1,410 @@
+//! Scenarios: their selectors, issues, sources, and the upgrade limits.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::*;
+use crate::diag::Span;
+use crate::load::{RawDoc, RawIssue, RawScenario, RawSource, S, Selectors};
+use crate::model::*;
+use crate::selector::{Role, describe_selection, select_nodes};
+
+impl Resolver {
+    pub(super) fn select(
+        &mut self,
+        model: &Model,
+        file: &Path,
+        raw: &S<String>,
+        role: Role,
+    ) -> Option<Vec<NodeId>> {
+        let product = raw.value.trim().split('@').next().unwrap_or_default();
+        if self.broken.products.contains(product) {
+            return None; // its file's own error says what is wrong
+        }
+        match select_nodes(model, &raw.value, role) {
+            Ok(nodes) => Some(nodes),
+            Err((message, hint)) => {
+                let problem = self.error(span(file, raw), message);
+                problem.hint = hint;
+                None
+            }
+        }
+    }
+
+    // ---- scenarios ----------------------------------------------------------
+
+    pub(super) fn scenarios(
+        &mut self,
+        model: &mut Model,
+        raw: &[Arc<RawDoc<RawScenario>>],
+        memos: &mut HashMap<usize, Memo>,
+    ) {
+        let mut candidates: Vec<&Arc<RawDoc<RawScenario>>> = Vec::with_capacity(raw.len());
+        let mut seen = std::collections::HashSet::with_capacity(raw.len());
+        for doc in raw {
+            if let Some(bad) = doc
+                .id
+                .split('/')
+                .find(|segment| !is_scenario_segment(segment))
+            {
+                self.error(Span::file_start(&doc.file), format!("`{}` is not a valid scenario id segment", shorten(bad)))
+                    .hint = Some("scenario file and folder names use lowercase letters, digits, `.`, `_` and `-`".into());
+                continue;
+            }
+            if let Some(problem) = doc.id.split('/').find_map(id_problem) {
+                self.error(
+                    Span::file_start(&doc.file),
+                    format!("scenario id: a folder or file name {problem}"),
+                )
+                .hint = Some(format!(
+                    "a scenario id is its path below scenarios/; {}",
+                    id_hint()
+                ));
+                continue;
+            }
+            if doc.id.chars().count() > MAX_SCENARIO_ID_CHARS {
+                self.error(
+                    Span::file_start(&doc.file),
+                    format!(
+                        "scenario id `{}` is {} characters long; the limit is {MAX_SCENARIO_ID_CHARS}",
+                        shorten(&doc.id),
+                        doc.id.chars().count()
+                    ),
+                )
+                .hint = Some("use shorter or fewer folders below scenarios/".into());
+                continue;
+            }
+            if !seen.insert(doc.id.as_str()) {
+                self.error(
+                    Span::file_start(&doc.file),
+                    format!("scenario `{}` is defined twice", doc.id),
+                )
+                .hint = Some("two files give it (`.yaml` and `.yml`): keep one".into());
+                continue;
+            }
+            candidates.push(doc);
+        }
+        // What a file gave last time, if it is the very same document.
+        let mut previous = std::mem::replace(memos, HashMap::with_capacity(candidates.len()));
+        let mut slots: Vec<Option<Memo>> = candidates
+            .iter()
+            .map(|doc| previous.remove(&address(doc)))
+            .collect();
+        // Scenarios resolve independently of each other: in parallel, each
+        // with its own collector of problems.
+        let this = &*self;
+        slots
+            .par_iter_mut()
+            .zip(candidates.par_iter())
+            .filter(|(slot, _)| slot.is_none())
+            .for_each(|(slot, doc)| {
+                let mut own = this.for_one_file();
+                let scenario = own.scenario(model, doc).map(Arc::new);
+                let memo = Memo {
+                    doc: Arc::clone(doc),
+                    scenario,
+                    problems: own.problems,
+                    markdown: own.pending,
+                    link_problems: None,
+                };
+                *slot = Some(memo);
+            });
+        let mut scenarios = Vec::with_capacity(slots.len());
+        for memo in slots.into_iter().flatten() {
+            self.problems.extend(memo.problems.iter().cloned());
+            match &memo.scenario {
+                Some(scenario) => scenarios.push(Arc::clone(scenario)),
+                // Left out for its own errors: links to it are not reported again.
+                None => drop(self.broken.scenarios.insert(memo.doc.id.clone())),
+            }
+            memos.insert(address(&memo.doc), memo);
+        }
+        scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+        model.scenarios = scenarios;
+    }
+
+    /// An empty collector that knows what this one knows (declared
+    /// conditions, broken files), for resolving one file on another thread.
+    pub(super) fn for_one_file(&self) -> Resolver {
+        Resolver {
+            condition_names: self.condition_names.clone(),
+            broken: self.broken.clone(),
+            ..Resolver::default()
+        }
+    }
+
+    pub(super) fn scenario(
+        &mut self,
+        model: &Model,
+        doc: &RawDoc<RawScenario>,
+    ) -> Option<Scenario> {
+        let (file, raw) = (&doc.file, &doc.value);
+        let from = self.select(model, file, &raw.from, Role::Many);
+        let to = self.select(model, file, &raw.to, Role::Target);
+        let mut via = Some(Vec::new());
+        for stop in raw.via.iter().flat_map(|v| &v.value) {
+            match (self.select(model, file, stop, Role::Exact), &mut via) {
+                (Some(nodes), Some(list)) => list.extend(nodes),
+                _ => via = None,
+            }
+        }
+        let issues = self.issues(model, file, &raw.issues);
+        let links = self.links(file, &raw.links);
+        let sources = self.sources(file, &raw.sources);
+        let condition = self.condition(file, &raw.when, &raw.unless);
+        let summary = self.markdown(file, &raw.summary);
+        let notes = self.markdown(file, &raw.notes);
+        let steps = raw
+            .steps
+            .iter()
+            .flatten()
+            .filter_map(|step| self.markdown(file, &Some(step.clone())))
+            .collect();
+        let alternatives = raw
+            .alternatives
+            .iter()
+            .flatten()
+            .map(|a| Alternative {
+                title: self.one_line(file, &a.title, "an alternative's title"),
+                body: self.markdown(file, &a.body),
+            })
+            .collect();
+        let title = self.one_line_opt(file, &raw.title, "the scenario's title");
+        if let Some(updated) = &raw.updated {
+            self.date(file, updated);
+        }
+        let (from, to, via) = (from?, to?, via?);
+        if !self.covers_upgrades(model, raw, file, &from, &to) {
+            return None;
+        }
+        let title = match title {
+            Some(title) => title,
+            None => format!(
+                "{} to {}",
+                describe_selection(model, &from),
+                describe_selection(model, &to)
+            ),
+        };
+        Some(Scenario {
+            id: doc.id.clone(),
+            file: file.clone(),
+            from,
+            to,
+            from_selector: raw.from.value.trim().to_owned(),
+            to_selector: raw.to.value.trim().to_owned(),
+            supported: raw.direct.value == crate::load::Direct::Supported,
+            title,
+            updated: Self::text(&raw.updated),
+            summary,
+            via,
+            steps,
+            issues,
+            alternatives,
+            links,
+            sources,
+            notes,
+            condition,
+            spans: ScenarioSpans {
+                from: span(file, &raw.from),
+                to: span(file, &raw.to),
+                direct: span(file, &raw.direct),
+                via: raw.via.as_ref().map(|v| span(file, v)),
+            },
+        })
+    }
+
+    pub(super) fn issues(
+        &mut self,
+        model: &Model,
+        file: &Path,
+        raw: &Option<Vec<RawIssue>>,
+    ) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        for issue in raw.iter().flatten() {
+            let component = issue.component.as_ref().and_then(|id| {
+                let found = model.component_index(&id.value);
+                if found.is_none() && !self.broken.components.contains(&id.value) {
+                    let hint = component_hint(model, &id.value);
+                    self.error(span(file, id), format!("unknown component `{}`", id.value))
+                        .hint = Some(hint);
+                }
+                found
+            });
+            let originally = issue
+                .applies_if
+                .as_ref()
+                .map(|a| self.originally(model, file, &a.originally));
+            issues.push(Issue {
+                title: self.one_line(file, &issue.title, "an issue's title"),
+                severity: issue.severity.as_ref().map(|s| s.value).unwrap_or_default(),
+                component,
+                body: self.markdown(file, &issue.body),
+                originally,
+                condition: self.condition(file, &issue.when, &issue.unless),
+            });
+        }
+        issues
+    }
+
+    pub(super) fn sources(&mut self, file: &Path, raw: &Option<Vec<RawSource>>) -> Vec<SourceRef> {
+        let mut sources = Vec::new();
+        for source in raw.iter().flatten() {
+            if let Some(retrieved) = &source.retrieved {
+                self.date(file, retrieved);
+            }
+            let title = self.one_line(file, &source.title, "a source's title");
+            if self.url(file, &source.url) {
+                sources.push(SourceRef {
+                    title,
+                    url: source.url.value.trim().to_owned(),
+                    quote: Self::text(&source.quote),
+                    retrieved: Self::text(&source.retrieved),
+                });
+            }
+        }
+        sources
+    }
+
+    pub(super) fn date(&mut self, file: &Path, date: &S<String>) {
+        if !is_iso_date(&date.value) {
+            self.error(
+                span(file, date),
+                format!("`{}` is not a date", shorten(&date.value)),
+            )
+            .hint = Some("write a day of the calendar as YYYY-MM-DD, e.g. 2024-02-29".into());
+        }
+    }
+
+    /// The versions an issue's `applies_if.originally` names, sorted,
+    /// within the file's share of [`MAX_ORIGINALLY_PER_FILE`].
+    pub(super) fn originally(
+        &mut self,
+        model: &Model,
+        file: &Path,
+        raw: &S<Selectors>,
+    ) -> Vec<NodeId> {
+        let one;
+        let selectors: &[S<String>] = match &raw.value {
+            Selectors::One(text) => {
+                let text = text.clone().unwrap_or_default();
+                one = [S::new(text, raw.referenced, raw.defined)];
+                &one
+            }
+            Selectors::Many(list) => list,
+        };
+        let mut nodes = Vec::new();
+        for selector in selectors {
+            let found = self
+                .select(model, file, selector, Role::Many)
+                .unwrap_or_default();
+            self.originally_named += found.len();
+            if self.originally_named > MAX_ORIGINALLY_PER_FILE {
+                self.error(
+                    span(file, selector),
+                    format!(
+                        "the `originally` of this file's issues name more than {MAX_ORIGINALLY_PER_FILE} versions in all"
+                    ),
+                )
+                .hint = Some(format!(
+                    "name the versions a server began as with narrower selectors, e.g. `p@<2.0`; {LIMITS_DOC}"
+                ));
+                return Vec::new();
+            }
+            nodes.extend(found);
+        }
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
+    }
+
+    /// Whether `from` and `to` name at least one upgrade, and at most
+    /// [`MAX_SCENARIO_PAIRS`]; says why not.
+    pub(super) fn covers_upgrades(
+        &mut self,
+        model: &Model,
+        raw: &RawScenario,
+        file: &Path,
+        from: &[NodeId],
+        to: &[NodeId],
+    ) -> bool {
+        let pairs = from.len().saturating_mul(to.len());
+        if pairs > MAX_SCENARIO_PAIRS {
+            self.error(
+                span(file, &raw.from),
+                format!(
+                    "`from` and `to` cover {pairs} upgrades ({} versions to {} versions); a scenario covers at most {MAX_SCENARIO_PAIRS}",
+                    from.len(),
+                    to.len()
+                ),
+            )
+            .hint = Some(format!(
+                "narrow the selectors (`p@>=2.0,<3.0`) or split the scenario in several; {LIMITS_DOC}"
+            ));
+            return false;
+        }
+        if let ([one], [other]) = (from, to)
+            && one == other
+        {
+            self.error(
+                span(file, &raw.to),
+                format!(
+                    "`from` and `to` are the same version, {}: a scenario is about an upgrade to another version",
+                    model.node_ref(*one)
+                ),
+            )
+            .hint = Some("correct `from` or `to`".into());
+            return false;
+        }
+        true
+    }
+
+    /// Keeps the upgrades of all scenarios and rules within [`MAX_UPGRADES`]:
+    /// the scenario that would pass it is reported, and it and the
+    /// scenarios after it (in id order) are left out, so that no later
+    /// stage builds what the limit refuses.
+    pub(super) fn keep_within_upgrade_limit(&mut self, model: &mut Model) {
+        let mut total = self.upgrades;
+        let over = model.scenarios.iter().position(|scenario| {
+            total += scenario.from.len() * scenario.to.len();
+            total > MAX_UPGRADES
+        });
+        let Some(over) = over else { return };
+        let scenario = &model.scenarios[over];
+        self.error(
+            scenario.spans.from.clone(),
+            format!(
+                "with this scenario, the knowledge base describes more than {MAX_UPGRADES} upgrades (the pairs of all scenarios and the upgrades of all rules)"
+            ),
+        )
+        .hint = Some(format!(
+            "scenarios from here on in id order are not checked; narrow the selectors of the widest scenarios; {LIMITS_DOC}"
+        ));
+        for dropped in model.scenarios.drain(over..) {
+            self.broken.scenarios.insert(dropped.id.clone());
+        }
+    }
+
+    /// Files in content/static/ may not take the place of generated ones.
+    pub(super) fn check_static(&mut self, model: &Model) {
+        for (target, source) in &model.static_files {
+            let top = target
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str())
+                .unwrap_or_default();
+            if GENERATED.contains(&top) {
+                self.error(
+                    Span::file_start(source),
+                    format!("`static/{top}` would replace part of the generated site"),
+                )
+                .hint = Some(format!(
+                    "the site itself uses {}; put static files in another folder, e.g. static/files/",
+                    GENERATED.join(", ")
+                ));
+            }
+        }
+    }
+}

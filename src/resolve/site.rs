@@ -1,0 +1,192 @@
+//! site.yaml, and the fields every document shares: one-line names,
+//! conditions, links.
+
+use std::path::Path;
+
+use super::*;
+use crate::diag::{Span, suggest};
+use crate::load::{Names, RawDoc, RawLink, RawSite, S};
+use crate::markdown;
+use crate::model::*;
+use crate::selector::is_product_id;
+
+impl Resolver {
+    pub(super) fn site(&mut self, raw: Option<&RawDoc<RawSite>>) -> Site {
+        let mut site = Site {
+            title: "Upgrade knowledge base".into(),
+            description: None,
+            base_url: None,
+            language: "en".into(),
+            pretty_urls: false,
+            raw_html: false,
+            conditions: Vec::new(),
+        };
+        let Some(doc) = raw else { return site };
+        let (file, raw) = (&doc.file, &doc.value);
+        if let Some(title) = &raw.title {
+            site.title = self.one_line(file, title, "the site's title");
+        }
+        site.description = self.markdown(file, &raw.description);
+        if let Some(base) = &raw.base_url {
+            site.base_url = self.base_url(file, base);
+        }
+        if let Some(language) = &raw.language {
+            let valid = !language.value.is_empty()
+                && language
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if valid {
+                site.language = language.value.clone();
+            } else {
+                self.error(
+                    span(file, language),
+                    format!("`{}` is not a language tag", language.value),
+                )
+                .hint = Some("use a BCP 47 tag such as `en` or `de-CH`".into());
+            }
+        }
+        site.pretty_urls = raw.pretty_urls.as_ref().is_some_and(|p| p.value);
+        site.raw_html = raw
+            .markdown
+            .as_ref()
+            .and_then(|m| m.raw_html.as_ref())
+            .is_some_and(|r| r.value);
+        for (name, description) in raw.conditions.iter().flat_map(|c| &c.0) {
+            if !is_product_id(&name.value) {
+                self.error(
+                    span(file, name),
+                    format!("`{}` is not a valid condition name", shorten(&name.value)),
+                )
+                .hint = Some("use lowercase letters, digits and `-`".into());
+            } else if let Some(problem) = id_problem(&name.value) {
+                self.error(span(file, name), format!("condition name {problem}"))
+                    .hint = Some(id_hint());
+            } else if site.conditions.iter().any(|c| c.name == name.value) {
+                self.error(
+                    span(file, name),
+                    format!("condition `{}` is declared twice", name.value),
+                )
+                .hint = Some("keep one of the two".into());
+            } else {
+                let description = self.one_line(file, description, "a condition's description");
+                site.conditions.push(ConditionDef {
+                    name: name.value.clone(),
+                    description,
+                });
+            }
+        }
+        self.condition_names = site.conditions.iter().map(|c| c.name.clone()).collect();
+        site
+    }
+
+    pub(super) fn base_url(&mut self, file: &Path, base: &S<String>) -> Option<String> {
+        let url = base.value.trim();
+        match base_url_problem(url) {
+            None => Some(format!("{}/", url.trim_end_matches('/'))),
+            Some(problem) => {
+                self.error(span(file, base), format!("base_url {problem}"))
+                    .hint = Some(BASE_URL_HINT.into());
+                None
+            }
+        }
+    }
+
+    /// A name or title: one line of text, not blank; returned trimmed, so
+    /// that the line break YAML leaves at the end of a `>` block is no line.
+    pub(super) fn one_line(&mut self, file: &Path, value: &S<String>, what: &str) -> String {
+        let text = value.value.trim();
+        if text.is_empty() {
+            self.error(span(file, value), format!("{what} is empty"))
+                .hint = Some("write a few words".into());
+        } else if text.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+            self.error(span(file, value), format!("{what} spans several lines"))
+                .hint = Some("names and titles are one line: put the rest in `summary` or `body`; to fold a long line in YAML, write it after `>-`".into());
+        }
+        text.to_owned()
+    }
+
+    pub(super) fn one_line_opt(
+        &mut self,
+        file: &Path,
+        value: &Option<S<String>>,
+        what: &str,
+    ) -> Option<String> {
+        value.as_ref().map(|value| self.one_line(file, value, what))
+    }
+
+    pub(super) fn condition(
+        &mut self,
+        file: &Path,
+        when: &Option<S<Names>>,
+        unless: &Option<S<Names>>,
+    ) -> Condition {
+        Condition {
+            when: self.names(file, when),
+            unless: self.names(file, unless),
+        }
+    }
+
+    pub(super) fn names(&mut self, file: &Path, names: &Option<S<Names>>) -> Vec<ConditionId> {
+        let Some(names) = names else {
+            return Vec::new();
+        };
+        let listed: Vec<(String, Span)> = match &names.value {
+            Names::One(name) => vec![(name.clone().unwrap_or_default(), span(file, names))],
+            Names::Many(list) => list
+                .iter()
+                .map(|n| (n.value.clone(), span(file, n)))
+                .collect(),
+        };
+        let mut ids = Vec::new();
+        for (name, at) in listed {
+            match self.condition_names.iter().position(|c| *c == name) {
+                Some(id) => ids.push(id),
+                None => {
+                    let hint = self.condition_hint(&name);
+                    self.error(at, format!("unknown condition `{name}`")).hint = Some(hint);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    pub(super) fn condition_hint(&self, name: &str) -> String {
+        if self.condition_names.is_empty() {
+            return "declare conditions under `conditions:` in content/site.yaml".into();
+        }
+        let known: Vec<&str> = self.condition_names.iter().map(String::as_str).collect();
+        let hint = suggest(name, "declared conditions", &known);
+        if hint.starts_with("did you mean") {
+            hint
+        } else {
+            format!("{hint} (declare more in content/site.yaml)")
+        }
+    }
+
+    pub(super) fn links(&mut self, file: &Path, raw: &Option<Vec<RawLink>>) -> Vec<Link> {
+        let mut links = Vec::new();
+        for link in raw.iter().flatten() {
+            let title = self.one_line(file, &link.title, "a link's title");
+            if self.url(file, &link.url) {
+                links.push(Link {
+                    title,
+                    url: link.url.value.trim().to_owned(),
+                });
+            }
+        }
+        links
+    }
+
+    pub(super) fn url(&mut self, file: &Path, url: &S<String>) -> bool {
+        match markdown::url_problem(&url.value) {
+            None => true,
+            Some(problem) => {
+                self.error(span(file, url), problem).hint = Some(URL_HINT.into());
+                false
+            }
+        }
+    }
+}

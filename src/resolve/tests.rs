@@ -1,0 +1,171 @@
+use super::*;
+
+fn kb(files: &[(&str, &str)]) -> Result<crate::Checked, crate::Failure> {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join("content").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    crate::check(dir.path())
+}
+
+#[test]
+fn dependents_are_transitive_and_cycles_are_errors() {
+    let checked = kb(&[
+        ("components/a.yaml", "name: A\n"),
+        ("components/b.yaml", "name: B\ndepends_on: [a]\n"),
+        ("components/c.yaml", "name: C\ndepends_on: [b]\n"),
+    ])
+    .expect("checks");
+    let names = |c: usize| -> Vec<&str> {
+        checked.model.components[c]
+            .dependents
+            .iter()
+            .map(|d| checked.model.components[*d].id.as_str())
+            .collect()
+    };
+    assert_eq!(names(0), ["b", "c"]);
+    assert_eq!(names(2), Vec::<&str>::new());
+
+    let failure = kb(&[
+        ("components/x.yaml", "name: X\ndepends_on: [y]\n"),
+        ("components/y.yaml", "name: Y\ndepends_on: [x]\n"),
+    ])
+    .err()
+    .expect("a cycle is an error");
+    let messages: Vec<String> = failure.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("`x` depends on itself")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn references_to_a_broken_file_are_not_reported_again() {
+    let failure = kb(&[
+        ("products/a.yaml", "name: A\nversions: [\n"),
+        (
+            "products/b.yaml",
+            "name: B\nversions: [{id: \"1\"}]\nsummary: See [A](@a@1).\n",
+        ),
+        ("scenarios/s.yaml", "from: a@1\nto: b\ndirect: supported\n"),
+    ])
+    .err()
+    .expect("the broken file is an error");
+    let files: Vec<String> = failure
+        .diagnostics
+        .iter()
+        .map(|d| d.span.file.display().to_string())
+        .collect();
+    assert_eq!(files, ["content/products/a.yaml"]);
+}
+
+#[test]
+fn dates() {
+    assert!(is_iso_date("1998-12-01"));
+    assert!(is_iso_date("2024-02-29"));
+    assert!(is_iso_date("2000-02-29"));
+    assert!(!is_iso_date("1900-02-29"));
+    assert!(!is_iso_date("2024-02-30"));
+    assert!(!is_iso_date("2024-06-31"));
+    assert!(!is_iso_date("2024-12-00"));
+    assert!(!is_iso_date("1998-13-01"));
+    assert!(!is_iso_date("98-12-01"));
+    assert!(!is_iso_date("December 1998"));
+}
+
+#[test]
+fn ids_that_no_file_system_may_lack() {
+    assert_eq!(id_problem("2012r2"), None);
+    assert_eq!(id_problem("console"), None);
+    assert_eq!(id_problem("com10"), None);
+    assert_eq!(id_problem(&"v".repeat(MAX_ID_CHARS)), None);
+    assert!(id_problem(&"v".repeat(MAX_ID_CHARS + 1)).is_some());
+    for reserved in ["CON", "nul", "Aux.1", "com0", "LPT9.x.y", "prn"] {
+        assert!(id_problem(reserved).is_some(), "{reserved}");
+    }
+    assert!(id_problem("1.").is_some());
+}
+
+#[test]
+fn base_urls() {
+    for good in [
+        "https://kb.example.com",
+        "https://kb.example.com/",
+        "http://localhost:8080/docs/kb/",
+        "https://[::1]:8443/a%20b/",
+        "https://example.com/~me/kb_1.0/",
+    ] {
+        assert_eq!(base_url_problem(good), None, "{good}");
+    }
+    for bad in [
+        "kb.example.com",
+        "https://",
+        "https://exa mple.com/",
+        "https://example.com/\"x\"",
+        "https://example.com/<x>",
+        "https://example.com/a?b",
+        "https://example.com/a#b",
+        "https://example.com/%zz",
+        "https://example.com:99999999/",
+        "https://ex..ample.com/",
+        "https://user@example.com/",
+    ] {
+        assert!(base_url_problem(bad).is_some(), "{bad}");
+    }
+}
+
+#[test]
+fn ids_that_would_collide_with_pages_are_refused() {
+    let failure = kb(&[
+        (
+            "products/a.yaml",
+            "name: A\nversions: [{id: index.html}, {id: X1}, {id: x1}]\n",
+        ),
+        (
+            "scenarios/index.html.yaml",
+            "from: a@X1\nto: a@X1\ndirect: unsupported\n",
+        ),
+        ("static/assets/logo.png", "png"),
+        ("static/files/guide.pdf", "pdf"),
+    ])
+    .err()
+    .expect("collisions are errors");
+    let messages: Vec<String> = failure.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`index.html` cannot be a version id")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`x1` differs from `X1` only in case")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("scenarios/index.html.yaml")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("content/static/assets/logo.png") && m.contains("generated site")),
+        "{messages:?}"
+    );
+    assert!(
+        !messages.iter().any(|m| m.contains("guide.pdf")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn scenario_segments() {
+    assert!(is_scenario_segment("2.5-to-xp"));
+    assert!(!is_scenario_segment(".."));
+    assert!(!is_scenario_segment("Up"));
+}

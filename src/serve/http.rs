@@ -1,0 +1,378 @@
+//! HTTP for the preview: the connection socket, the replies, the request
+//! path to a site file, and the reload event stream.
+
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
+use hyper::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION};
+use hyper::{Method, Request, Response, StatusCode};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+use super::*;
+
+/// A connection's socket as hyper uses it, noting whether hyper is left
+/// with output that the client has not taken.
+pub(super) struct Socket {
+    pub(super) io: hyper_util::rt::TokioIo<TcpStream>,
+    /// The last write did not go through. Otherwise hyper, which writes
+    /// until its buffer is empty or the socket is full, has nothing left.
+    pub(super) blocked: bool,
+}
+
+impl Socket {
+    pub(super) fn new(stream: TcpStream) -> Self {
+        Socket {
+            io: hyper_util::rt::TokioIo::new(stream),
+            blocked: false,
+        }
+    }
+
+    fn note<T>(&mut self, written: Poll<T>) -> Poll<T> {
+        self.blocked = written.is_pending();
+        written
+    }
+}
+
+impl hyper::rt::Read for Socket {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buffer: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(context, buffer)
+    }
+}
+
+impl hyper::rt::Write for Socket {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buffer: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let written = Pin::new(&mut self.io).poll_write(context, buffer);
+        self.note(written)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buffers: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let written = Pin::new(&mut self.io).poll_write_vectored(context, buffers);
+        self.note(written)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(context)
+    }
+
+    fn poll_shutdown(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(context)
+    }
+}
+
+/// A whole response to write past hyper, for a connection about to close.
+pub(super) fn raw_response(status: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Writes a short response, if the socket takes it at once, and closes.
+pub(super) fn say_and_close(stream: TcpStream, response: &[u8]) {
+    let _ = stream.try_write(response);
+    // Send the response and the end before closing: closing with input
+    // unread resets the connection, which could drop a response still queued.
+    if let Ok(stream) = stream.into_std() {
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+    }
+}
+
+/// A response body: a whole file, or the endless reload events.
+pub(super) enum Reply {
+    Whole(Option<Bytes>),
+    Events {
+        messages: mpsc::Receiver<Bytes>,
+        clock: Arc<Clock>,
+    },
+}
+
+impl Body for Reply {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Reply::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Reply::Events { messages, clock } => {
+                messages.poll_recv(context).map(|message| {
+                    // hyper asks for more only once the client takes what it sent.
+                    clock.set(Stage::Streaming(Instant::now()));
+                    message.map(|m| Ok(Frame::data(m)))
+                })
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Reply::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Reply::Whole(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Reply::Events { .. } => SizeHint::default(),
+        }
+    }
+}
+
+/// Answers one request. Pages are asked for on a blocking thread, so that
+/// a slow render holds up no other connection.
+pub(super) async fn answer(
+    request: Request<Incoming>,
+    shared: Shared,
+    clock: Arc<Clock>,
+) -> Result<Response<Reply>, Infallible> {
+    clock.set(Stage::Answering);
+    let target = request.uri().to_string();
+    let method = request.method();
+    let request_line = method.as_str().len() + target.len() + " HTTP/1.1".len() + 1;
+    let response = if request_line > REQUEST_LINE_LIMIT {
+        reply(
+            StatusCode::URI_TOO_LONG,
+            "text/plain; charset=utf-8",
+            format!(
+                "the request line is over {} KB\n",
+                REQUEST_LINE_LIMIT / 1024
+            )
+            .into_bytes(),
+        )
+    } else if method != Method::GET && method != Method::HEAD {
+        let mut refused = reply(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD\n".to_vec(),
+        );
+        refused
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        refused
+    } else if target.split('?').next() == Some(EVENTS_PATH) {
+        return Ok(events(&shared, clock));
+    } else {
+        tokio::task::spawn_blocking(move || page(&target, &shared))
+            .await
+            .unwrap_or_else(|_| {
+                reply(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/plain; charset=utf-8",
+                    b"the preview failed to answer\n".to_vec(),
+                )
+            })
+    };
+    clock.set(Stage::Waiting(Instant::now()));
+    Ok(response)
+}
+
+/// A whole response; hyper leaves its body out for HEAD.
+pub(super) fn reply(status: StatusCode, kind: &'static str, body: Vec<u8>) -> Response<Reply> {
+    let body = (!body.is_empty()).then(|| Bytes::from(body));
+    let mut response = Response::new(Reply::Whole(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(kind));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The file a request path names, if it names one safely: percent-decoded,
+/// no `..`, `.` or empty segments, no backslashes or NULs.
+pub(super) fn site_path(target: &str) -> Option<String> {
+    let path = target.split(['?', '#']).next()?;
+    let path = path.strip_prefix('/')?;
+    let decoded = percent_decode(path)?;
+    if decoded.contains(['\\', '\0']) {
+        return None;
+    }
+    let mut segments: Vec<&str> = decoded.split('/').collect();
+    let directory = segments.last() == Some(&"");
+    if directory {
+        segments.pop();
+    }
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == "..")
+    {
+        return None;
+    }
+    let mut joined = segments.join("/");
+    if directory || joined.is_empty() {
+        if !joined.is_empty() {
+            joined.push('/');
+        }
+        joined.push_str("index.html");
+    }
+    Some(joined)
+}
+
+pub(super) fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+pub(super) fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+pub(super) fn with_reload(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{RELOAD_SCRIPT}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{RELOAD_SCRIPT}").into_bytes(),
+    }
+}
+
+pub(super) fn error_page(errors: &[String]) -> Vec<u8> {
+    let items: String = errors
+        .iter()
+        .map(|e| format!("<li><code>{}</code></li>", crate::plan::escape_html(e)))
+        .collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build errors · upgrade-atlas</title>\
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}}h1{{color:#a40e26}}\
+ul{{list-style:none;padding:0}}li{{margin:.75rem 0}}\
+code{{display:block;white-space:pre-wrap;background:#f6f6f6;border-left:4px solid #a40e26;padding:.5rem 1rem}}\
+@media(prefers-color-scheme:dark){{body{{background:#16181d;color:#e8e8e8}}h1{{color:#ff8a9a}}code{{background:#23262d}}}}</style></head>\
+<body><h1>The knowledge base has {} problem{}</h1><p>Fix them and this page reloads by itself.</p><ul>{items}</ul>{RELOAD_SCRIPT}</body></html>",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    )
+    .into_bytes()
+}
+
+/// The file, folder redirect, error page or 404 for a request target.
+pub(super) fn page(target: &str, shared: &Shared) -> Response<Reply> {
+    let (site, errors) = {
+        let served = shared.served.lock().unwrap_or_else(|e| e.into_inner());
+        (served.site.clone(), served.errors.clone())
+    };
+    let path = site_path(target);
+    let answer = match (&site, &path) {
+        (Some(site), Some(path)) => ask(site, path),
+        _ => Answer::Missing,
+    };
+    let file = match answer {
+        Answer::Folder => {
+            let location = format!("/{}/", path.unwrap_or_default());
+            let mut moved = reply(
+                StatusCode::MOVED_PERMANENTLY,
+                "text/plain; charset=utf-8",
+                Vec::new(),
+            );
+            if let Ok(location) = HeaderValue::from_str(&location) {
+                moved.headers_mut().insert(LOCATION, location);
+            }
+            return moved;
+        }
+        Answer::File(bytes) => path.map(|p| (p, bytes)),
+        Answer::Missing => None,
+    };
+    let wants_page = file.as_ref().is_none_or(|(p, _)| p.ends_with(".html"));
+    if let (Some(errors), true) = (errors, wants_page) {
+        return reply(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "text/html; charset=utf-8",
+            error_page(&errors),
+        );
+    }
+    match file {
+        Some((path, bytes)) if path.ends_with(".html") => {
+            reply(StatusCode::OK, content_type(&path), with_reload(&bytes))
+        }
+        Some((path, bytes)) => reply(StatusCode::OK, content_type(&path), bytes.to_vec()),
+        None => {
+            let not_found = match &site {
+                Some(site) => match ask(site, "404.html") {
+                    Answer::File(bytes) => with_reload(&bytes),
+                    _ => b"not found\n".to_vec(),
+                },
+                None => b"not found\n".to_vec(),
+            };
+            reply(StatusCode::NOT_FOUND, "text/html; charset=utf-8", not_found)
+        }
+    }
+}
+
+/// Server-sent events: one `reload` message after each rebuild.
+pub(super) fn events(shared: &Shared, clock: Arc<Clock>) -> Response<Reply> {
+    let (sender, messages) = mpsc::channel(1);
+    let mut rebuilds = shared.rebuilt.subscribe();
+    tokio::spawn(async move {
+        let mut message: &'static [u8] = b": connected\n\n";
+        // Ends when the connection, and the receiver with it, is gone.
+        while sender.send(Bytes::from_static(message)).await.is_ok() {
+            message = match tokio::time::timeout(PING_INTERVAL, rebuilds.changed()).await {
+                Ok(Ok(())) => b"data: reload\n\n",
+                Ok(Err(_)) => return,
+                // A comment keeps the connection alive.
+                Err(_) => b": ping\n\n",
+            };
+        }
+    });
+    clock.set(Stage::Streaming(Instant::now()));
+    let mut response = Response::new(Reply::Events { messages, clock });
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

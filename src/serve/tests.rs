@@ -1,0 +1,81 @@
+use super::*;
+use std::path::PathBuf;
+
+#[test]
+fn request_paths_map_to_site_files() {
+    assert_eq!(site_path("/").as_deref(), Some("index.html"));
+    assert_eq!(
+        site_path("/products/a/?x=1").as_deref(),
+        Some("products/a/index.html")
+    );
+    assert_eq!(
+        site_path("/assets/style.css").as_deref(),
+        Some("assets/style.css")
+    );
+    assert_eq!(site_path("/a%20b.html").as_deref(), Some("a b.html"));
+}
+
+#[test]
+fn traversal_is_refused() {
+    assert_eq!(site_path("/../etc/passwd"), None);
+    assert_eq!(site_path("/a/%2e%2e/%2e%2e/etc/passwd"), None);
+    assert_eq!(site_path("/a/..%2f..%2fetc"), None);
+    assert_eq!(site_path("//etc/passwd"), None);
+    assert_eq!(site_path("/a%5c..%5cb"), None);
+    assert_eq!(site_path("/%00"), None);
+    assert_eq!(site_path("/%zz"), None);
+    assert_eq!(site_path("http://example.com/"), None);
+}
+
+#[test]
+fn which_events_rebuild() {
+    use notify::event::{AccessKind, CreateKind, Flag};
+    use notify::{Event, EventKind};
+    let roots = [PathBuf::from("/kb")];
+    let created =
+        |path: &str| Ok(Event::new(EventKind::Create(CreateKind::File)).add_path(path.into()));
+    assert!(is_relevant(&created("/kb/content/a.yaml"), &roots));
+    assert!(is_relevant(&created("/kb/templates/base.html"), &roots));
+    assert!(!is_relevant(&created("/kb/public/index.html"), &roots));
+    // Somewhere unknown (say, through a link): better rebuild.
+    assert!(is_relevant(&created("/elsewhere/a.yaml"), &roots));
+    let read = Event::new(EventKind::Access(AccessKind::Any)).add_path("/kb/content/a.yaml".into());
+    assert!(!is_relevant(&Ok(read), &roots), "rebuilds read files");
+    // Missed events must not go unnoticed.
+    let overflow = Event::new(EventKind::Other).set_flag(Flag::Rescan);
+    assert!(is_relevant(&Ok(overflow), &roots));
+    assert!(is_relevant(&Err(notify::Error::generic("lost")), &roots));
+}
+
+#[test]
+fn changes_are_named_in_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["a.yaml", "b.yaml", "c.yaml", "d.yaml"];
+    for name in names {
+        std::fs::write(dir.path().join(name), "").unwrap();
+    }
+    let named = |list: &[&str]| list.iter().map(PathBuf::from).collect();
+    let describe = |list: &[&str]| describe_changes(dir.path(), &named(list));
+    assert_eq!(describe(&["a.yaml"]), "a.yaml changed");
+    assert_eq!(describe(&["a.yaml", "b.yaml"]), "a.yaml and b.yaml changed");
+    assert_eq!(describe(&names), "a.yaml, b.yaml and 2 more changed");
+    // A temporary file already gone is not named.
+    assert_eq!(describe(&["a.yaml", "4913"]), "a.yaml changed");
+    assert_eq!(describe(&["4913"]), "content/ or templates/ changed");
+    // A removed file is said to be removed, not to have changed.
+    assert_eq!(
+        describe(&["a.yaml", "gone.yaml"]),
+        "a.yaml changed; gone.yaml removed"
+    );
+    assert_eq!(
+        describe(&["templates/version.html"]),
+        "templates/version.html removed"
+    );
+}
+
+#[test]
+fn reload_script_goes_before_the_body_ends() {
+    let page = with_reload(b"<html><body><p>x</p></body></html>");
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.ends_with(&format!("{RELOAD_SCRIPT}</body></html>")));
+}
