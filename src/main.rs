@@ -105,7 +105,7 @@ enum Command {
         #[arg(long)]
         no_wait: bool,
     },
-    /// Start a knowledge base in DIR (default: the current folder), which
+    /// Start a knowledge base in DIR (default: the --root folder), which
     /// must be empty or missing: site.yaml, two products, a scenario, all
     /// commented, and a .gitignore.
     Init {

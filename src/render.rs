@@ -82,7 +82,7 @@ impl Theme {
                 },
             }
         }
-        problems.extend(unused_templates(&templates));
+        problems.extend(unused_templates(root, &templates));
         if problems.is_empty() {
             Ok(Theme { templates, assets })
         } else {
@@ -110,17 +110,29 @@ pub fn builtin_files() -> impl Iterator<Item = (String, &'static [u8])> {
 /// A knowledge base's template that replaces no built-in one and that no
 /// other template includes, extends or imports is a mistake: most likely a
 /// misspelt override (`verison.html`), which would otherwise be ignored.
-fn unused_templates(templates: &BTreeMap<String, (String, PathBuf)>) -> Vec<Diagnostic> {
+/// A file that a template's symbolic link points at is that template.
+fn unused_templates(
+    root: &Path,
+    templates: &BTreeMap<String, (String, PathBuf)>,
+) -> Vec<Diagnostic> {
     let builtin: Vec<&str> = theme::TEMPLATES.iter().map(|(name, _)| *name).collect();
-    let used = |name: &str| {
-        templates.iter().any(|(other, (text, _))| {
-            other != name
-                && (text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'")))
-        })
+    let real = |file: &Path| std::fs::canonicalize(root.join(file)).ok();
+    let overrides: Vec<PathBuf> = templates
+        .iter()
+        .filter(|(name, _)| builtin.contains(&name.as_str()))
+        .filter_map(|(_, (_, file))| real(file))
+        .collect();
+    let used = |name: &str, file: &Path| {
+        real(file).is_some_and(|path| overrides.contains(&path))
+            || templates.iter().any(|(other, (text, _))| {
+                other != name
+                    && (text.contains(&format!("\"{name}\""))
+                        || text.contains(&format!("'{name}'")))
+            })
     };
     templates
         .iter()
-        .filter(|(name, _)| !builtin.contains(&name.as_str()) && !used(name))
+        .filter(|(name, (_, file))| !builtin.contains(&name.as_str()) && !used(name, file))
         .map(|(name, (_, file))| {
             Diagnostic::error(
                 Span::file_start(file),
