@@ -84,13 +84,16 @@ fn rebuild_after_edit(
     expected: &str,
 ) {
     cache.load.changed(file);
-    let checked = upgrade_atlas::check_cached(root, cache).unwrap_or_else(|_| panic!("checks"));
-    let theme = Theme::load(root).unwrap_or_else(|_| panic!("theme"));
+    let checked = upgrade_atlas::check_cached(root, cache)
+        .unwrap_or_else(|failure| panic!("checks: {failure}"));
+    let theme = Theme::load(root).unwrap_or_else(|failure| panic!("theme: {failure:?}"));
     let planner = Planner::new(&checked.model, &PlanOptions::default());
-    let renderer =
-        Renderer::new(&checked.model, planner.urls, &theme).unwrap_or_else(|_| panic!("templates"));
+    let renderer = Renderer::new(&checked.model, planner.urls, &theme)
+        .unwrap_or_else(|failure| panic!("templates: {failure:?}"));
     let page = planner.page(page).expect("the edited file's page");
-    let html = renderer.page(page).unwrap_or_else(|_| panic!("renders"));
+    let html = renderer
+        .page(page)
+        .unwrap_or_else(|failure| panic!("renders: {failure:?}"));
     let expected = expected
         .split_once(": ")
         .map_or(expected, |(_, value)| value);
@@ -122,19 +125,20 @@ fn main() {
         let runs = if scenarios >= 10_000 { 3 } else { 5 };
         let check = time(runs, || {
             upgrade_atlas::check(root)
-                .unwrap_or_else(|_| panic!("generated knowledge base checks"));
+                .unwrap_or_else(|failure| panic!("generated knowledge base checks: {failure}"));
         });
         let mut pages = 0;
         let render = time(runs, || {
             pages = upgrade_atlas::render_site(root, &PlanOptions::default())
-                .unwrap_or_else(|_| panic!("renders"))
+                .unwrap_or_else(|failure| panic!("renders: {failure:?}"))
                 .pages;
         });
         // serve keeps the parsed files between rebuilds, and its watcher
         // names each changed file.
         let mut cache = upgrade_atlas::CheckCache::default();
         cache.load.watched();
-        upgrade_atlas::check_cached(root, &mut cache).unwrap_or_else(|_| panic!("checks"));
+        upgrade_atlas::check_cached(root, &mut cache)
+            .unwrap_or_else(|failure| panic!("checks: {failure}"));
         let mut round = 0;
         let mut edit = |file: &str, from: &str, page: &str| {
             let original = std::fs::read_to_string(root.join(file)).unwrap();
@@ -170,7 +174,7 @@ fn main() {
         let output = dir.path().join("public");
         let build = time(runs, || {
             upgrade_atlas::build(root, &output, &PlanOptions::default(), WhenBusy::Wait)
-                .unwrap_or_else(|_| panic!("builds"));
+                .unwrap_or_else(|failure| panic!("builds: {failure}"));
         });
         println!(
             "{scenarios:>9} {:>9} {pages:>9} {:>10.1}ms {:>13.1}ms {:>13.1}ms {:>13.1}ms {:>14.1}ms {:>10.1}ms",

@@ -21,6 +21,7 @@ pub mod walk;
 pub mod write;
 
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
 
 use diag::{Diagnostic, Sources};
 use model::Model;
@@ -123,7 +124,7 @@ pub fn render_site(root: &Path, options: &plan::PlanOptions) -> Result<Rendered,
     let (checked, theme) = check_with_theme(root, &mut CheckCache::default())?;
     let files = std::sync::Mutex::new(Vec::new());
     let (pages, _, warnings) = render_checked(&checked, &theme, options, &Silent, |file| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        locked(&files).push(file);
         Ok(())
     })?;
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -257,4 +258,13 @@ fn render_checked(
             sources: checked.model.sources.clone(),
         }),
     }
+}
+
+/// Locks `mutex` even when a thread panicked while holding it: every value
+/// kept behind one is whole between two statements, and a build or a served
+/// site should go on (or fail with its own error) rather than panic again.
+pub(crate) fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

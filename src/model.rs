@@ -8,8 +8,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
+use serde::Deserialize;
+
 use crate::diag::{Sources, Span};
-pub use crate::load::Severity;
 
 /// Index of a version in [`Model::nodes`]: every version of every product.
 pub type NodeId = usize;
@@ -160,7 +161,15 @@ pub struct Version {
     pub node: NodeId,
 }
 
-pub use crate::load::Policy;
+/// How a product's versions may be upgraded, as its `upgrades.policy` says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    #[default]
+    None,
+    Sequential,
+    AnyNewer,
+}
 
 /// One `upgrades` rule of a product.
 #[derive(Debug)]
@@ -294,6 +303,36 @@ pub struct ScenarioSpans {
     pub to: Span,
     pub direct: Span,
     pub via: Option<Span>,
+}
+
+/// How much an issue matters, as its `severity` says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Blocking,
+    #[default]
+    Warning,
+    Info,
+}
+
+impl Severity {
+    /// As written in content and in JSON: `blocking`, `warning`, `info`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Blocking => "blocking",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// As shown to readers: `Blocking`, `Warning`, `Info`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Blocking => "Blocking",
+            Severity::Warning => "Warning",
+            Severity::Info => "Info",
+        }
+    }
 }
 
 #[derive(Debug)]

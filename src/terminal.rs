@@ -181,7 +181,7 @@ impl ProgressLine {
         if !self.enabled {
             return;
         }
-        let mut last = self.last_drawn.lock().unwrap_or_else(|e| e.into_inner());
+        let mut last = crate::locked(&self.last_drawn);
         let now = Instant::now();
         if progress_due(self.started, *last, now, done >= total) {
             *last = Some(now);
@@ -193,7 +193,7 @@ impl ProgressLine {
 
     /// Wipes the line, if one was drawn.
     pub fn clear(&self) {
-        let last = self.last_drawn.lock().unwrap_or_else(|e| e.into_inner());
+        let last = crate::locked(&self.last_drawn);
         if self.enabled && last.is_some() {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\r\x1b[K");

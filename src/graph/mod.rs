@@ -585,12 +585,24 @@ pub struct Hop<'m> {
 }
 
 impl Answer<'_> {
+    /// How many of the route's issues block the upgrade.
     pub fn blocking(&self) -> usize {
-        self.issues
-            .iter()
-            .filter(|i| i.issue.severity == Severity::Blocking)
-            .count()
+        count_blocking(&self.issues)
     }
+}
+
+impl Hop<'_> {
+    /// How many of this hop's issues block it.
+    pub fn blocking(&self) -> usize {
+        count_blocking(&self.issues)
+    }
+}
+
+fn count_blocking(issues: &[PathIssue]) -> usize {
+    issues
+        .iter()
+        .filter(|i| i.issue.severity == Severity::Blocking)
+        .count()
 }
 
 impl PathTree {

@@ -11,6 +11,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
 use crate::diag::Sources;
+use crate::model::{Policy, Severity};
 
 pub type S<T> = Spanned<T>;
 
@@ -89,15 +90,6 @@ pub struct RawVersion {
     pub issues: Option<Vec<RawIssue>>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Policy {
-    #[default]
-    None,
-    Sequential,
-    AnyNewer,
-}
-
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
@@ -166,35 +158,6 @@ pub struct RawScenario {
     pub notes: Option<S<String>>,
     pub when: Option<S<Names>>,
     pub unless: Option<S<Names>>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Blocking,
-    #[default]
-    Warning,
-    Info,
-}
-
-impl Severity {
-    /// As written in content and in JSON: `blocking`, `warning`, `info`.
-    pub fn word(self) -> &'static str {
-        match self {
-            Severity::Blocking => "blocking",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-
-    /// As shown to readers: `Blocking`, `Warning`, `Info`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Blocking => "Blocking",
-            Severity::Warning => "Warning",
-            Severity::Info => "Info",
-        }
-    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -82,8 +82,23 @@ fn missing_direct_says_how_to_fix() {
 
 #[test]
 fn empty_file_is_an_error_with_a_hint() {
-    let error = parse_str::<RawProduct>("# nothing\n").unwrap_err();
+    let mut problems = Vec::new();
+    let file = Path::new("content/products/a.yaml");
+    assert!(parse::<RawProduct>(file, "a", "# nothing\n", &mut problems).is_none());
+    let [error] = problems.as_slice() else {
+        panic!("one problem expected, got {problems:?}");
+    };
     assert_eq!(error.message, "the file is empty");
+    assert_eq!(
+        error.hint.as_deref(),
+        Some("a product needs `name` and `versions`")
+    );
+    // Outside the known folders the hint says what to do with the file.
+    let elsewhere = parse_str::<RawProduct>("# nothing\n").unwrap_err();
+    assert_eq!(
+        elsewhere.hint.as_deref(),
+        Some("write some YAML or delete the file")
+    );
 }
 
 /// While watched, reported edits of known files are read alone; anything

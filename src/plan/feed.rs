@@ -6,7 +6,7 @@
 //! base URL (`base_url` in site.yaml or `build --base-url`) no feed is
 //! written, as no sitemap is. Nor is one written with no entry at all.
 
-use super::diagram::escape;
+use super::html::escape;
 use super::urls::Urls;
 use crate::markdown::plain_text;
 use crate::model::Model;

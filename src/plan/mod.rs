@@ -13,6 +13,7 @@ mod diagram;
 pub mod feed;
 mod finder;
 mod home;
+pub mod html;
 mod links;
 mod matrix;
 mod product;
@@ -30,7 +31,6 @@ use serde::Serialize;
 use crate::graph::UpgradeGraph;
 use crate::model::{Model, NodeId};
 use answers::{Analysis, analyse};
-pub use diagram::escape as escape_html;
 pub use links::Links;
 pub use urls::Urls;
 use views::*;
@@ -147,7 +147,9 @@ impl Reach {
     }
 }
 
-/// Plans the whole site at once: every page in parallel, then the data files.
+/// Plans the whole site: the path of every page, and the data files. The
+/// pages themselves are planned one at a time by [`Planner::page`] as the
+/// render stage asks for them (in parallel there, or on demand in `serve`).
 pub fn plan<'m>(model: &'m Model, options: &PlanOptions) -> Plan<'m> {
     let planner = Planner::new(model, options);
     let pages = planner.page_paths();
@@ -218,7 +220,7 @@ impl<'m> Planner<'m> {
         let listing_pages = model.products.len().div_ceil(PRODUCTS_PER_PAGE).max(1);
         paths.extend((0..listing_pages).map(|i| listing_path(urls::PRODUCTS_DIR, i)));
         paths.extend(self.matrix_paths(self.reach()));
-        paths.extend([urls::PATHS, urls::SEARCH, "404.html"].map(String::from));
+        paths.extend([urls::PATHS, urls::SEARCH, urls::NOT_FOUND].map(String::from));
         paths.extend((0..model.nodes.len()).map(|n| api::version_path(model, n)));
         paths
     }
@@ -230,7 +232,7 @@ impl<'m> Planner<'m> {
             urls::HOME => return Some(self.home_page(self.reach())),
             urls::PATHS => return Some(self.finder_page()),
             urls::SEARCH => return Some(self.simple_page(path, "search.html", "Search")),
-            "404.html" => return Some(self.simple_page(path, "404.html", "Page not found")),
+            urls::NOT_FOUND => return Some(self.simple_page(path, "404.html", "Page not found")),
             _ => {}
         }
         if let Some(number) = listing_number(path, urls::PRODUCTS_DIR) {
@@ -355,8 +357,8 @@ impl Planner<'_> {
     }
 
     /// A link written in content: site-relative paths become relative to the page.
-    fn outside(&self, page: &str, link: &crate::model::Link) -> ExternalLink {
-        ExternalLink {
+    fn outside(&self, page: &str, link: &crate::model::Link) -> Link {
+        Link {
             title: link.title.clone(),
             url: self.urls.written(page, &link.url),
         }
@@ -455,13 +457,13 @@ fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
     );
     for page in pages
         .iter()
-        .filter(|p| *p != "404.html" && p.ends_with(".html"))
+        .filter(|p| *p != urls::NOT_FOUND && p.ends_with(".html"))
     {
         let path = urls.relative("index.html", page);
         let path = path.trim_start_matches("./");
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            diagram::escape(&format!("{base}{path}"))
+            html::escape(&format!("{base}{path}"))
         ));
     }
     xml.push_str("</urlset>\n");

@@ -17,6 +17,8 @@ pub const PRODUCTS_DIR: &str = "products";
 pub const MATRIX: &str = "matrix/index.html";
 pub const PATHS: &str = "paths/index.html";
 pub const SEARCH: &str = "search/index.html";
+/// The page a static host shows for a missing path.
+pub const NOT_FOUND: &str = "404.html";
 
 impl Urls {
     pub fn product(model: &Model, product: usize) -> String {

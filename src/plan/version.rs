@@ -251,10 +251,7 @@ impl Planner<'_> {
                     anchor: hop_anchor(number),
                     label: self.hop_label(page_product, pair),
                     issue_summary: issue_summary(&hop.issues),
-                    blocking: hop
-                        .issues
-                        .iter()
-                        .any(|i| i.issue.severity == Severity::Blocking),
+                    blocking: hop.blocking() > 0,
                 }
             })
             .collect()

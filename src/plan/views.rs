@@ -42,12 +42,6 @@ pub struct Link {
     pub url: String,
 }
 
-#[derive(Serialize)]
-pub struct ExternalLink {
-    pub title: String,
-    pub url: String,
-}
-
 /// The path finder's page, and the search and 404 pages: nothing of their
 /// own, so that they stay the same size whatever the knowledge base holds.
 #[derive(Default, Serialize)]
@@ -116,7 +110,7 @@ pub struct ProductPage {
     pub vendor: Option<String>,
     pub summary: Option<String>,
     pub notes: Option<String>,
-    pub links: Vec<ExternalLink>,
+    pub links: Vec<Link>,
     pub versions: Vec<VersionRow>,
     pub rules: Vec<String>,
     /// Inline SVG, generated and escaped in Rust; absent when too large to draw.
@@ -293,7 +287,7 @@ pub struct ScenarioPage {
     pub steps: Vec<String>,
     pub issues: Vec<IssueView>,
     pub alternatives: Vec<AlternativeView>,
-    pub links: Vec<ExternalLink>,
+    pub links: Vec<Link>,
     pub sources: Vec<SourceView>,
     pub notes: Option<String>,
     pub conditions: Option<String>,

@@ -285,7 +285,7 @@ pub(super) fn with_reload(html: &[u8]) -> Vec<u8> {
 pub(super) fn error_page(errors: &[String]) -> Vec<u8> {
     let items: String = errors
         .iter()
-        .map(|e| format!("<li><code>{}</code></li>", crate::plan::escape_html(e)))
+        .map(|e| format!("<li><code>{}</code></li>", crate::plan::html::escape(e)))
         .collect();
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build errors · upgrade-atlas</title>\
@@ -303,7 +303,7 @@ code{{display:block;white-space:pre-wrap;background:#f6f6f6;border-left:4px soli
 /// The file, folder redirect, error page or 404 for a request target.
 pub(super) fn page(target: &str, shared: &Shared) -> Response<Reply> {
     let (site, errors) = {
-        let served = shared.served.lock().unwrap_or_else(|e| e.into_inner());
+        let served = crate::locked(&shared.served);
         (served.site.clone(), served.errors.clone())
     };
     let path = site_path(target);
@@ -342,7 +342,7 @@ pub(super) fn page(target: &str, shared: &Shared) -> Response<Reply> {
         Some((path, bytes)) => reply(StatusCode::OK, content_type(&path), bytes.to_vec()),
         None => {
             let not_found = match &site {
-                Some(site) => match ask(site, "404.html") {
+                Some(site) => match ask(site, crate::plan::urls::NOT_FOUND) {
                     Answer::File(bytes) => with_reload(&bytes),
                     _ => b"not found\n".to_vec(),
                 },

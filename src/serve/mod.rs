@@ -215,11 +215,11 @@ impl Clock {
     }
 
     fn stage(&self) -> Stage {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+        *crate::locked(&self.0)
     }
 
     fn set(&self, stage: Stage) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = stage;
+        *crate::locked(&self.0) = stage;
     }
 
     /// When the connection is closed unless something moves it on first.
@@ -283,10 +283,10 @@ fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
     let because = cause.map(|c| format!("{c} · ")).unwrap_or_default();
     let started = Instant::now();
     let result = {
-        let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = crate::locked(&shared.cache);
         start_site(root, &mut cache)
     };
-    let mut served = shared.served.lock().unwrap_or_else(|e| e.into_inner());
+    let mut served = crate::locked(&shared.served);
     match result {
         Ok((site, scenarios, warnings)) => {
             for warning in &warnings {
@@ -319,7 +319,7 @@ fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
     drop(served);
     shared.rebuilt.send_modify(|rebuilds| *rebuilds += 1);
     // Free what this rebuild replaced only now that the reload is out.
-    let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+    let mut cache = crate::locked(&shared.cache);
     cache.resolve.tidy();
 }
 
@@ -347,7 +347,7 @@ fn start_site(
         }
     });
     match started.recv() {
-        Ok(Ok((pages, warnings))) => Ok((jobs, pages, warnings)),
+        Ok(Ok((scenarios, warnings))) => Ok((jobs, scenarios, warnings)),
         Ok(Err(diagnostics)) => Err(crate::Failure {
             diagnostics,
             sources: crate::diag::Sources::default(),

@@ -31,12 +31,7 @@ pub(super) fn watch(
     // From now on the load stage may trust the events below to name every
     // changed file, and skip walking content/ when only known files changed.
     // (The first load after this walks.)
-    shared
-        .cache
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .load
-        .watched();
+    crate::locked(&shared.cache).load.watched();
     // Events name absolute paths; compare them with the absolute root too.
     let roots = [
         root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
@@ -90,7 +85,7 @@ pub(super) fn watch_new_folders(
     if !created {
         return;
     }
-    let mut watcher = watcher.lock().unwrap_or_else(|e| e.into_inner());
+    let mut watcher = crate::locked(watcher);
     for folder in WATCHED {
         let path = root.join(folder);
         if path.is_dir() {
@@ -108,7 +103,7 @@ pub(super) fn report(
     shared: &Shared,
 ) -> BTreeSet<PathBuf> {
     let mut named = BTreeSet::new();
-    let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+    let mut cache = crate::locked(&shared.cache);
     for event in burst {
         match event {
             Ok(event) if event.need_rescan() => cache.load.changed_somewhere(),

@@ -408,10 +408,7 @@ impl Staging {
                         len: metadata.len(),
                         modified,
                     };
-                    self.written
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((file.path.clone(), entry));
+                    crate::locked(&self.written).push((file.path.clone(), entry));
                 }
                 Ok(())
             })
@@ -440,7 +437,7 @@ impl Staging {
         self.finished = true;
         // Without a manifest the next build writes every file again; the
         // site is whole either way.
-        let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        let written = std::mem::take(&mut *crate::locked(&self.written));
         let _ = Manifest::write(&output, written);
         pause_at("swapped");
         if let Some(previous) = previous {

@@ -38,6 +38,9 @@
   var MAX_COMBINED_CONDITIONS = 5;
 
   // ---- Versions are numbered product by product, oldest first ------------
+  // As Rust's Model::nodes: a product's versions are contiguous node
+  // numbers, oldest first. Below, node - first is a version's index, and
+  // hopIssues walks node numbers where Rust walks version indices.
 
   var firstNode = [];
   var productIndex = Object.create(null);
@@ -290,6 +293,7 @@
       });
       var here = part(a);
       if (productOf(b) === here.index && a < b) {
+        // The versions between a and b: node numbers, contiguous within a product.
         for (var v = a + 1; v <= b; v++) {
           version(v).issues.forEach(function (issue) { found.push({ issue: issue, origin: null, version: v }); });
         }
