@@ -6,6 +6,7 @@
 //! (pages and URLs) -> `render` (HTML) -> `write` (the output folder).
 
 pub mod atom;
+pub mod commands;
 pub mod diag;
 pub mod graph;
 pub mod lifecycle;
@@ -17,6 +18,7 @@ pub mod render;
 pub mod resolve;
 pub mod selector;
 pub mod serve;
+pub mod terminal;
 pub mod walk;
 pub mod write;
 
@@ -123,7 +125,7 @@ pub struct Rendered {
 pub fn render_site(root: &Path, options: &plan::PlanOptions) -> Result<Rendered, Failure> {
     let (checked, theme) = check_with_theme(root, &mut CheckCache::default())?;
     let files = std::sync::Mutex::new(Vec::new());
-    let (pages, _, warnings) = render_checked(&checked, &theme, options, |file| {
+    let (pages, _, warnings) = render_checked(&checked, &theme, options, &Silent, |file| {
         locked(&files).push(file);
         Ok(())
     })?;
@@ -144,6 +146,19 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// What a build tells as it goes, for `--verbose` and the progress line.
+pub trait BuildObserver: Sync {
+    /// A stage finished, described in words (`checked 12 files`), after `took`.
+    fn stage(&self, _what: &str, _took: std::time::Duration) {}
+    /// `done` of the site's `total` files are rendered and written.
+    fn written(&self, _done: usize, _total: usize) {}
+}
+
+/// Tells nothing.
+pub struct Silent;
+
+impl BuildObserver for Silent {}
+
 /// Checks, plans, renders and writes the site. Pages are written as they are
 /// rendered, into a new folder that replaces the output only when every
 /// stage succeeded; otherwise it is removed and the output left as it was.
@@ -155,17 +170,45 @@ pub fn build(
     options: &plan::PlanOptions,
     when_busy: write::WhenBusy,
 ) -> Result<Built, Failure> {
+    build_observed(root, output, options, when_busy, &Silent)
+}
+
+/// [`build`], telling `observer` how it goes.
+pub fn build_observed(
+    root: &Path,
+    output: &Path,
+    options: &plan::PlanOptions,
+    when_busy: write::WhenBusy,
+    observer: &dyn BuildObserver,
+) -> Result<Built, Failure> {
     let unplaced = |problem: Diagnostic| Failure {
         diagnostics: vec![problem],
         sources: Sources::default(),
     };
     let lock = write::lock_output(root, output, when_busy).map_err(unplaced)?;
     let target = lock.output().to_path_buf();
+    let started = std::time::Instant::now();
     let (checked, theme) = check_with_theme(root, &mut CheckCache::default())?;
+    let model = &checked.model;
+    observer.stage(
+        &format!(
+            "checked {} products, {} versions, {} scenarios",
+            model.products.len(),
+            model.nodes.len(),
+            model.scenarios.len()
+        ),
+        started.elapsed(),
+    );
+    let started = std::time::Instant::now();
     let staging = write::Staging::begin(lock).map_err(unplaced)?;
-    let (pages, files, warnings) =
-        render_checked(&checked, &theme, options, |file| staging.put(&file))?;
+    let (pages, files, warnings) = render_checked(&checked, &theme, options, observer, |file| {
+        staging.put(&file)
+    })?;
     staging.finish().map_err(unplaced)?;
+    observer.stage(
+        &format!("rendered and wrote {pages} pages, {files} files in all"),
+        started.elapsed(),
+    );
     Ok(Built {
         output: target,
         pages,
@@ -195,10 +238,19 @@ fn render_checked(
     checked: &Checked,
     theme: &render::Theme,
     options: &plan::PlanOptions,
+    observer: &dyn BuildObserver,
     deliver: impl Fn(render::OutputFile) -> Result<(), Diagnostic> + Sync,
 ) -> Result<(usize, usize, Vec<Diagnostic>), Failure> {
     let planned = plan::plan(&checked.model, options);
     let pages = planned.pages.len();
+    let total = pages + planned.files.len() + theme.assets().count();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let deliver = |file| {
+        deliver(file)?;
+        let done = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        observer.written(done, total);
+        Ok(())
+    };
     let mut warnings = checked.warnings.clone();
     warnings.extend(planned.warnings.iter().cloned());
     match render::render(&checked.model, planned, theme, deliver) {

@@ -3,15 +3,17 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use upgrade_atlas::commands::{self, Outcome};
 use upgrade_atlas::diag::{is_printable, printable, printable_lines, suggest};
-use upgrade_atlas::graph::{Answer, Edges, Origin, UpgradeGraph, affected_components};
+use upgrade_atlas::graph::{Answer, Edges, Origin, UpgradeGraph};
 use upgrade_atlas::lifecycle::{self, Date};
 use upgrade_atlas::model::{Facts, Model, NodeId};
 use upgrade_atlas::plan::PlanOptions;
 use upgrade_atlas::serve::ServeOptions;
+use upgrade_atlas::terminal::{self, ColourChoice, ProgressLine, Verbosity};
 use upgrade_atlas::write::WhenBusy;
-use upgrade_atlas::{Checked, Failure, build, check, resolve, selector};
+use upgrade_atlas::{BuildObserver, Checked, Failure, build_observed, check, resolve, selector};
 
 // A build allocates and frees millions of small strings, on every core;
 // the system allocator took about 40% of a build's CPU time for them.
@@ -28,8 +30,32 @@ struct Cli {
     /// The folder that holds content/ (and, optionally, templates/).
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
+    /// Say only what went wrong: no summary, no progress line.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also say what each stage did and how long it took.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// Colour the problems: on a terminal only (auto, and never when
+    /// NO_COLOR is set), always, or never.
+    #[arg(long, global = true, value_enum, default_value_t = Colour::Auto)]
+    color: Colour,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Colour {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How a run speaks: colours and verbosity, decided once.
+#[derive(Clone, Copy)]
+struct Manners {
+    colour: bool,
+    verbosity: Verbosity,
 }
 
 #[derive(Subcommand)]
@@ -87,13 +113,104 @@ enum Command {
         #[arg(long)]
         no_wait: bool,
     },
+    /// Start a knowledge base in DIR (default: the --root folder), which
+    /// must be empty or missing: site.yaml, two products, a scenario, all
+    /// commented, and a .gitignore.
+    Init {
+        /// Where to start it.
+        dir: Option<PathBuf>,
+    },
+    /// Write a new product or scenario file, fields filled in and commented.
+    #[command(subcommand)]
+    New(New),
+    /// Work with the templates of the site.
+    #[command(subcommand)]
+    Theme(Theme),
+    /// Print the upgrade graph or the matrix for another tool.
+    #[command(subcommand)]
+    Export(Export),
+    /// Print a completion script for a shell, e.g.
+    /// `upgrade-atlas completions bash > ~/.local/share/bash-completion/completions/upgrade-atlas`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// content/products/ID.yaml, with one version to rename.
+    Product {
+        /// The product's id: lower-case letters, digits and dashes.
+        id: String,
+    },
+    /// content/scenarios/FROM-PRODUCT/FROM-to-TO.yaml for an upgrade.
+    Scenario {
+        /// Where the upgrade starts, e.g. backoffice-server@4.5
+        from: String,
+        /// Where it ends, e.g. windows-xp-server
+        to: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum Theme {
+    /// Copy built-in templates into templates/ to edit them (all of them
+    /// when none is named). Refuses to overwrite a file.
+    Eject {
+        /// Template names, e.g. version.html partials/issue.html
+        templates: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum Export {
+    /// The upgrade graph under no conditions: versions and their edges.
+    Graph {
+        #[arg(long, value_enum, default_value_t = commands::export::GraphFormat::Dot)]
+        format: commands::export::GraphFormat,
+    },
+    /// The upgrade matrix: one row a source version, one column a target,
+    /// each cell the hops of the shortest path (empty when none).
+    Matrix {
+        #[arg(long, value_enum, default_value_t = commands::export::MatrixFormat::Csv)]
+        format: commands::export::MatrixFormat,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
+    let manners = Manners {
+        colour: terminal::colour_for_stderr(match cli.color {
+            Colour::Auto => ColourChoice::Auto,
+            Colour::Always => ColourChoice::Always,
+            Colour::Never => ColourChoice::Never,
+        }),
+        verbosity: match (cli.quiet, cli.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        },
+    };
+    let needs_knowledge_base = matches!(
+        cli.command,
+        Command::Check
+            | Command::Path { .. }
+            | Command::Build { .. }
+            | Command::New(_)
+            | Command::Export(_)
+    );
+    if needs_knowledge_base && let Err(message) = commands::knowledge_base_at(&root) {
+        let code = if matches!(cli.command, Command::Path { .. }) {
+            2
+        } else {
+            1
+        };
+        return fail(&message, manners, code);
+    }
     match cli.command {
-        Command::Check => run_check(&root),
+        Command::Check => run_check(&root, manners),
         Command::Path {
             from,
             to,
@@ -125,6 +242,7 @@ fn main() -> ExitCode {
                     originally,
                 },
                 json,
+                manners,
             )
         }
         Command::Build {
@@ -137,28 +255,119 @@ fn main() -> ExitCode {
             } else {
                 WhenBusy::Wait
             };
-            run_build(&root, output, base_url, when_busy)
+            run_build(&root, output, base_url, when_busy, manners)
         }
-        Command::Serve { port, bind, open } => run_serve(&root, ServeOptions { bind, port, open }),
+        Command::Serve { port, bind, open } => {
+            run_serve(&root, ServeOptions { bind, port, open }, manners)
+        }
+        Command::Init { dir } => outcome(commands::init::init(&dir.unwrap_or(root)), manners),
+        Command::New(New::Product { id }) => outcome(commands::new::product(&root, &id), manners),
+        Command::New(New::Scenario { from, to }) => {
+            outcome(commands::new::scenario(&root, &from, &to), manners)
+        }
+        Command::Theme(Theme::Eject { templates }) => {
+            outcome(commands::eject::eject(&root, &templates), manners)
+        }
+        Command::Export(Export::Graph { format }) => {
+            exported(commands::export::graph(&root, format), manners)
+        }
+        Command::Export(Export::Matrix { format }) => {
+            exported(commands::export::matrix(&root, format), manners)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "upgrade-atlas",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// An error that names no file: `error: message`, exiting with `code`.
+fn fail(message: &str, manners: Manners, code: u8) -> ExitCode {
+    eprintln!(
+        "{}: {}",
+        terminal::error_label(manners.colour),
+        printable_lines(message)
+    );
+    ExitCode::from(code)
+}
+
+/// What init, new and eject did: their summary (unless quiet), or their error.
+fn outcome(result: Result<Outcome, String>, manners: Manners) -> ExitCode {
+    match result {
+        Ok(done) => {
+            if manners.verbosity > Verbosity::Quiet {
+                println!("{}", printable_lines(&done.summary));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => fail(&message, manners, 1),
+    }
+}
+
+/// Export's output on stdout, or the knowledge base's problems.
+fn exported(result: Result<String, Failure>, manners: Manners) -> ExitCode {
+    match result {
+        Ok(text) => {
+            print!("{}", printable_lines(&text));
+            ExitCode::SUCCESS
+        }
+        Err(failure) => report(&failure, manners),
     }
 }
 
 /// Checks the knowledge base, printing its problems (and exiting 1) or its warnings.
-fn checked(root: &Path) -> Result<Checked, ExitCode> {
-    let checked = check(root).map_err(|failure| report(&failure))?;
-    for warning in &checked.warnings {
-        eprintln!("{}", warning.render(&checked.model.sources));
-    }
+fn checked(root: &Path, manners: Manners) -> Result<Checked, ExitCode> {
+    let checked = check(root).map_err(|failure| report(&failure, manners))?;
+    print_warnings(&checked, manners);
     Ok(checked)
 }
 
-fn run_check(root: &Path) -> ExitCode {
-    let model = match checked(root) {
+fn print_warnings(checked: &Checked, manners: Manners) {
+    for warning in &checked.warnings {
+        eprintln!(
+            "{}",
+            painted(&warning.render(&checked.model.sources), manners)
+        );
+    }
+}
+
+fn painted(rendered: &str, manners: Manners) -> String {
+    if manners.colour {
+        terminal::paint_diagnostic(rendered)
+    } else {
+        rendered.to_owned()
+    }
+}
+
+fn run_check(root: &Path, manners: Manners) -> ExitCode {
+    let model = match checked(root, manners) {
         Ok(checked) => checked.model,
         Err(code) => return code,
     };
+    // What check accepts, build builds: the templates too.
+    if let Err(diagnostics) = upgrade_atlas::render::Theme::load(root) {
+        return report(
+            &Failure {
+                diagnostics,
+                sources: model.sources,
+            },
+            manners,
+        );
+    }
+    if manners.verbosity == Verbosity::Quiet {
+        return ExitCode::SUCCESS;
+    }
     println!(
-        "ok: {} products, {} versions, {} components, {} scenarios",
+        "{}: {} products, {} versions, {} components, {} scenarios",
+        terminal::paint_success(
+            "ok",
+            manners.colour && std::io::IsTerminal::is_terminal(&std::io::stdout())
+        ),
         model.products.len(),
         model.nodes.len(),
         model.components.len(),
@@ -185,16 +394,14 @@ enum Destination {
 }
 
 /// `path` exits 0 with a path, 1 when there is none, 2 on errors.
-fn run_path(root: &Path, question: &Question, json: bool) -> ExitCode {
+fn run_path(root: &Path, question: &Question, json: bool, manners: Manners) -> ExitCode {
     let model = match check(root) {
         Ok(checked) => {
-            for warning in &checked.warnings {
-                eprintln!("{}", warning.render(&checked.model.sources));
-            }
+            print_warnings(&checked, manners);
             checked.model
         }
         Err(failure) => {
-            report(&failure);
+            report(&failure, manners);
             return ExitCode::from(2);
         }
     };
@@ -209,20 +416,33 @@ fn run_path(root: &Path, question: &Question, json: bool) -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Err(message) => {
-            eprintln!("error: {}", printable(&message));
-            ExitCode::from(2)
-        }
+        Err(message) => fail(&printable(&message), manners, 2),
     }
 }
 
-fn run_serve(root: &Path, options: ServeOptions) -> ExitCode {
+fn run_serve(root: &Path, options: ServeOptions, manners: Manners) -> ExitCode {
     match upgrade_atlas::serve::serve(root, &options) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {}", printable(&message));
-            ExitCode::FAILURE
+        Err(message) => fail(&printable(&message), manners, 1),
+    }
+}
+
+/// A build's progress line on a terminal and, with `--verbose`, its stages.
+struct BuildReport {
+    progress: ProgressLine,
+    verbose: bool,
+}
+
+impl BuildObserver for BuildReport {
+    fn stage(&self, what: &str, took: std::time::Duration) {
+        if self.verbose {
+            self.progress.clear();
+            eprintln!("{what} in {} ms", took.as_millis());
         }
+    }
+
+    fn written(&self, done: usize, total: usize) {
+        self.progress.update(done, total);
     }
 }
 
@@ -231,18 +451,26 @@ fn run_build(
     output: Option<PathBuf>,
     base_url: Option<String>,
     when_busy: WhenBusy,
+    manners: Manners,
 ) -> ExitCode {
     let output = output.unwrap_or_else(|| root.join("public"));
     if let Some(problem) = base_url.as_deref().and_then(resolve::base_url_problem) {
-        eprintln!(
-            "error: --base-url {}; write it in full, e.g. https://kb.example.com/",
+        let message = format!(
+            "--base-url {}; write it in full, e.g. https://kb.example.com/",
             printable(&problem)
         );
-        return ExitCode::FAILURE;
+        return fail(&message, manners, 1);
     }
+    let observer = BuildReport {
+        progress: ProgressLine::new(
+            manners.verbosity > Verbosity::Quiet
+                && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        ),
+        verbose: manners.verbosity == Verbosity::Verbose,
+    };
     let base_url = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
     let started = std::time::Instant::now();
-    match build(
+    let built = build_observed(
         root,
         &output,
         &PlanOptions {
@@ -250,10 +478,16 @@ fn run_build(
             ..PlanOptions::default()
         },
         when_busy,
-    ) {
+        &observer,
+    );
+    observer.progress.clear();
+    match built {
         Ok(built) => {
             for warning in &built.warnings {
-                eprintln!("{warning}");
+                eprintln!("{}", painted(&warning.to_string(), manners));
+            }
+            if manners.verbosity == Verbosity::Quiet {
+                return ExitCode::SUCCESS;
             }
             println!(
                 "built {} pages ({} files) into {} in {} ms",
@@ -264,13 +498,16 @@ fn run_build(
             );
             ExitCode::SUCCESS
         }
-        Err(failure) => report(&failure),
+        Err(failure) => report(&failure, manners),
     }
 }
 
-fn report(failure: &Failure) -> ExitCode {
+fn report(failure: &Failure, manners: Manners) -> ExitCode {
     for diagnostic in &failure.diagnostics {
-        eprintln!("{}\n", diagnostic.render(&failure.sources));
+        eprintln!(
+            "{}\n",
+            painted(&diagnostic.render(&failure.sources), manners)
+        );
     }
     let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
     eprintln!("{errors} error{} found", if errors == 1 { "" } else { "s" });
@@ -347,24 +584,7 @@ fn path(model: &Model, question: &Question, json: bool) -> Result<(String, bool)
         let issues: Vec<_> = answer
             .iter()
             .flat_map(|a| &a.issues)
-            .map(|found| {
-                let (scenario, version) = match found.origin {
-                    Origin::Scenario(s) => (Some(model.scenarios[s].id.clone()), None),
-                    Origin::Version(v) => (None, Some(model.node_ref(v))),
-                };
-                let components: Vec<&str> = affected_components(model, found.issue)
-                    .into_iter()
-                    .map(|c| model.components[c].id.as_str())
-                    .collect();
-                serde_json::json!({
-                    "title": found.issue.title,
-                    "severity": found.issue.severity.word(),
-                    "scenario": scenario,
-                    "version": version,
-                    "components": components,
-                    "hop": found.hop,
-                })
-            })
+            .map(|found| upgrade_atlas::plan::api::path_issue(model, found))
             .collect();
         let mut value = serde_json::json!({
             "from": model.node_ref(from),

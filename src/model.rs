@@ -297,6 +297,8 @@ pub struct Scenario {
     pub to_selector: String,
     pub supported: bool,
     pub title: String,
+    /// `updated`, an ISO date: when the scenario last changed in substance.
+    pub updated: Option<String>,
     pub summary: Option<String>,
     pub via: Vec<NodeId>,
     pub steps: Vec<String>,

@@ -82,6 +82,7 @@ impl Theme {
                 },
             }
         }
+        problems.extend(unused_templates(root, &templates));
         if problems.is_empty() {
             Ok(Theme { templates, assets })
         } else {
@@ -92,6 +93,58 @@ impl Theme {
     pub fn assets(&self) -> impl Iterator<Item = (&String, &Vec<u8>)> {
         self.assets.iter()
     }
+}
+
+/// Every file of the built-in theme as `theme eject` writes it below
+/// `templates/`: (path, bytes), templates then assets.
+pub fn builtin_files() -> impl Iterator<Item = (String, &'static [u8])> {
+    let templates = theme::TEMPLATES
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.as_bytes()));
+    let assets = theme::ASSETS
+        .iter()
+        .map(|(name, bytes)| (format!("assets/{name}"), *bytes));
+    templates.chain(assets)
+}
+
+/// A knowledge base's template that replaces no built-in one and that no
+/// other template includes, extends or imports is a mistake: most likely a
+/// misspelt override (`verison.html`), which would otherwise be ignored.
+/// A file that a template's symbolic link points at is that template.
+fn unused_templates(
+    root: &Path,
+    templates: &BTreeMap<String, (String, PathBuf)>,
+) -> Vec<Diagnostic> {
+    let builtin: Vec<&str> = theme::TEMPLATES.iter().map(|(name, _)| *name).collect();
+    let real = |file: &Path| std::fs::canonicalize(root.join(file)).ok();
+    let overrides: Vec<PathBuf> = templates
+        .iter()
+        .filter(|(name, _)| builtin.contains(&name.as_str()))
+        .filter_map(|(_, (_, file))| real(file))
+        .collect();
+    let used = |name: &str, file: &Path| {
+        real(file).is_some_and(|path| overrides.contains(&path))
+            || templates.iter().any(|(other, (text, _))| {
+                other != name
+                    && (text.contains(&format!("\"{name}\""))
+                        || text.contains(&format!("'{name}'")))
+            })
+    };
+    templates
+        .iter()
+        .filter(|(name, (_, file))| !builtin.contains(&name.as_str()) && !used(name, file))
+        .map(|(name, (_, file))| {
+            Diagnostic::error(
+                Span::file_start(file),
+                format!("`{name}` is no built-in template, and no template uses it"),
+            )
+            .with_hint(format!(
+                "an override takes the name of the template it replaces; {} (docs/templates.md); \
+                 a template of your own must be included by another",
+                crate::diag::suggest(name, "built-in templates", &builtin)
+            ))
+        })
+        .collect()
 }
 
 fn page_path(state: &State) -> String {
@@ -182,6 +235,14 @@ impl<'t> Renderer<'t> {
     }
 
     pub fn page(&self, page: Page) -> Result<OutputFile, Diagnostic> {
+        if page.template == crate::plan::api::JSON_PAGE {
+            let mut bytes = serde_json::to_vec(&page.context).expect("JSON values serialize");
+            bytes.push(b'\n');
+            return Ok(OutputFile {
+                path: page.path,
+                bytes,
+            });
+        }
         let context =
             Context::from_serialize(&page.context).map_err(|e| template_problem(self.theme, &e))?;
         let html = self

@@ -992,8 +992,23 @@ fn html_and_css_pass_the_nu_checker() {
     {
         return;
     }
-    for read in read_sites() {
-        let out = build(&read.root, &[]);
+    // What `init` starts must be valid too, as a new writer first sees it.
+    let started = tempfile::tempdir().unwrap();
+    let init = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
+        .arg("init")
+        .arg(started.path())
+        .status()
+        .expect("init runs");
+    assert!(init.success(), "init failed");
+    let mut sites: Vec<(String, tempfile::TempDir)> = read_sites()
+        .into_iter()
+        .map(|read| (read.name.to_owned(), build(&read.root, &[])))
+        .collect();
+    sites.push((
+        "init".to_owned(),
+        build(started.path(), &["--base-url", "https://kb.example.com/"]),
+    ));
+    for (name, out) in sites {
         let site = out.path().join("site");
         let html = Command::new("java")
             .args([
@@ -1008,7 +1023,7 @@ fn html_and_css_pass_the_nu_checker() {
         assert!(
             html.status.success(),
             "HTML errors in {}:\n{}",
-            read.name,
+            name,
             String::from_utf8_lossy(&html.stderr)
         );
         let css = Command::new("java")

@@ -422,7 +422,7 @@ fn the_json_api_uses_endoflife_dates_field_names() {
     )
     .unwrap();
     let node = |r: &str| {
-        json["nodes"]
+        json["versions"]
             .as_array()
             .unwrap()
             .iter()

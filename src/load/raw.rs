@@ -156,6 +156,8 @@ pub struct RawScenario {
     pub to: S<String>,
     pub direct: S<Direct>,
     pub title: Option<S<String>>,
+    /// When the scenario last changed in substance, for the feed.
+    pub updated: Option<S<String>>,
     pub summary: Option<S<String>>,
     pub via: Option<S<Vec<S<String>>>>,
     pub steps: Option<Vec<S<String>>>,

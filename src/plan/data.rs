@@ -32,23 +32,20 @@
 //! or one entry of `window.UPGRADE_ATLAS_SEARCH_PARTS`, by [`part_script`].
 
 use rayon::prelude::*;
-use serde_json::json;
 
 use super::search_index::{self, SearchDocument};
 use super::urls::Urls;
 use crate::diag::{Diagnostic, Span};
-use crate::graph::affected_components;
 use crate::markdown::plain_text;
-use crate::model::{Condition, Issue, Model, Policy};
+use crate::model::{Issue, Model};
 
 /// Past this size a search file makes phones wait; the build says so.
 pub const SEARCH_FILE_WARNING_BYTES: usize = 1024 * 1024;
 
 pub const SEARCH_SCRIPT: &str = "data/search.js";
-pub const GRAPH_JSON: &str = "api/v1/graph.json";
 
 /// A link from the site root, as the scripts need it.
-fn site_url(urls: Urls, path: &str) -> String {
+pub(super) fn site_url(urls: Urls, path: &str) -> String {
     let link = urls.relative("index.html", path);
     if link == "./" { String::new() } else { link }
 }
@@ -156,108 +153,6 @@ fn issue_document(issue: &Issue, url: String, context: String) -> SearchDocument
         b: text(&[issue.body.as_deref()]),
         c: context,
     }
-}
-
-fn condition_json(condition: &Condition) -> serde_json::Value {
-    json!({ "when": condition.when, "unless": condition.unless })
-}
-
-/// The whole graph in one JSON file, for programs (`api/v1/graph.json`):
-/// everything needed to compute edges, paths and issues for any set of
-/// conditions, exactly as `graph` does.
-pub fn graph_json(model: &Model, urls: Urls) -> String {
-    let mut issues: Vec<serde_json::Value> = Vec::new();
-    let mut add_issue = |issue: &Issue| {
-        let components: Vec<serde_json::Value> = affected_components(model, issue)
-            .into_iter()
-            .map(|c| {
-                let component = &model.components[c];
-                json!({ "id": component.id, "name": component.name, "url": site_url(urls, &Urls::component(model, c)) })
-            })
-            .collect();
-        issues.push(json!({
-            "title": issue.title,
-            "severity": issue.severity.word(),
-            "components": components,
-            "originally": issue.originally,
-            "condition": condition_json(&issue.condition),
-        }));
-        issues.len() - 1
-    };
-    let mut nodes = Vec::new();
-    let mut products = Vec::new();
-    for (p, product) in model.products.iter().enumerate() {
-        for (v, version) in product.versions.iter().enumerate() {
-            let own: Vec<usize> = version.issues.iter().map(&mut add_issue).collect();
-            let mut node = json!({
-                "ref": model.node_ref(version.node),
-                "aliases": version.aliases,
-                "title": model.node_title(version.node),
-                "product": p,
-                "version": v,
-                "url": site_url(urls, &Urls::version(model, version.node)),
-                "issues": own,
-            });
-            // Only where the writer gave dates, so that a knowledge base
-            // without them gets the same file as before.
-            let lifecycle = crate::lifecycle::json(&version.lifecycle);
-            if !lifecycle.is_empty() {
-                node["lifecycle"] = serde_json::Value::Object(lifecycle);
-            }
-            nodes.push(node);
-        }
-        let rules: Vec<serde_json::Value> = product
-            .rules
-            .iter()
-            .map(|rule| {
-                let policy = match rule.policy {
-                    Policy::None => "none",
-                    Policy::Sequential => "sequential",
-                    Policy::AnyNewer => "any-newer",
-                };
-                let stops: Vec<serde_json::Value> = rule
-                    .stops
-                    .iter()
-                    .map(|s| json!({ "version": s.version, "condition": condition_json(&s.condition) }))
-                    .collect();
-                json!({ "policy": policy, "members": rule.members, "stops": stops, "condition": condition_json(&rule.condition) })
-            })
-            .collect();
-        let version_nodes: Vec<usize> = product.versions.iter().map(|v| v.node).collect();
-        products.push(json!({ "id": product.id, "name": product.name, "nodes": version_nodes, "rules": rules }));
-    }
-    let scenarios: Vec<serde_json::Value> = model
-        .scenarios
-        .iter()
-        .enumerate()
-        .map(|(s, scenario)| {
-            let own: Vec<usize> = scenario.issues.iter().map(&mut add_issue).collect();
-            json!({
-                "id": scenario.id,
-                "title": scenario.title,
-                "url": site_url(urls, &Urls::scenario(model, s)),
-                "supported": scenario.supported,
-                "from": scenario.from,
-                "to": scenario.to,
-                "condition": condition_json(&scenario.condition),
-                "issues": own,
-            })
-        })
-        .collect();
-    let conditions: Vec<serde_json::Value> = model
-        .site
-        .conditions
-        .iter()
-        .map(|c| json!({ "name": c.name, "description": c.description }))
-        .collect();
-    json!({
-        "conditions": conditions,
-        "products": products,
-        "nodes": nodes,
-        "scenarios": scenarios,
-        "issues": issues,
-    })
-    .to_string()
 }
 
 /// The search files, each with its path: the manifest and its parts.

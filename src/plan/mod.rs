@@ -7,8 +7,10 @@
 //! filter of the render stage turns it into HTML for the page it lands on.
 
 mod answers;
+pub mod api;
 mod data;
 mod diagram;
+pub mod feed;
 mod finder;
 mod home;
 pub mod html;
@@ -223,6 +225,7 @@ impl<'m> Planner<'m> {
         paths.extend((0..listing_pages).map(|i| listing_path(urls::PRODUCTS_DIR, i)));
         paths.extend(self.matrix_paths(self.reach()));
         paths.extend([urls::PATHS, urls::SEARCH, urls::NOT_FOUND].map(String::from));
+        paths.extend((0..model.nodes.len()).map(|n| api::version_path(model, n)));
         paths
     }
 
@@ -241,6 +244,21 @@ impl<'m> Planner<'m> {
         }
         if path.starts_with("matrix/") {
             return self.matrix_page(path, self.reach());
+        }
+        if let Some(node) = api::version_at(model, path) {
+            let context = api::version(
+                model,
+                self.urls,
+                &self.analysis.default,
+                node,
+                FULL_ANSWERS_LIMIT,
+                |reached| version::newest_per_product(model, reached),
+            );
+            return Some(Page {
+                path: path.to_owned(),
+                template: api::JSON_PAGE,
+                context,
+            });
         }
         let inner = path.strip_suffix("/index.html")?;
         if let Some(id) = inner.strip_prefix("scenarios/") {
@@ -277,10 +295,13 @@ impl<'m> Planner<'m> {
             bytes: text.into_bytes(),
         }));
         files.extend(self.finder_files());
-        files.push(DataFile {
-            path: data::GRAPH_JSON.into(),
-            bytes: data::graph_json(model, urls).into_bytes(),
-        });
+        files.extend(api::files(model, urls));
+        if let Some(xml) = feed::scenarios_feed(model, urls, self.base_url.as_deref()) {
+            files.push(DataFile {
+                path: feed::SCENARIOS_FEED.into(),
+                bytes: xml.into_bytes(),
+            });
+        }
         files.push(DataFile {
             path: "robots.txt".into(),
             bytes: robots(self.base_url.as_deref()).into_bytes(),
@@ -444,7 +465,10 @@ fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for page in pages.iter().filter(|p| *p != urls::NOT_FOUND) {
+    for page in pages
+        .iter()
+        .filter(|p| *p != urls::NOT_FOUND && p.ends_with(".html"))
+    {
         let path = urls.relative("index.html", page);
         let path = path.trim_start_matches("./");
         xml.push_str(&format!(

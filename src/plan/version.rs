@@ -16,7 +16,7 @@ pub fn answers_in_full(reach: &Reach, from: NodeId) -> bool {
 /// When there are too many for full answers: the newest reachable version of
 /// each product, at most [`COMPACT_LIMIT`] of them, so that no page grows
 /// with the size of the whole knowledge base.
-fn newest_per_product(model: &crate::model::Model, reachable: &[NodeId]) -> Vec<NodeId> {
+pub(super) fn newest_per_product(model: &crate::model::Model, reachable: &[NodeId]) -> Vec<NodeId> {
     let mut newest: Vec<NodeId> = Vec::new();
     for &to in reachable {
         match newest.last_mut() {

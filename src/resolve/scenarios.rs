@@ -173,6 +173,9 @@ impl Resolver {
             })
             .collect();
         let title = self.one_line_opt(file, &raw.title, "the scenario's title");
+        if let Some(updated) = &raw.updated {
+            self.date(file, updated);
+        }
         let (from, to, via) = (from?, to?, via?);
         if !self.covers_upgrades(model, raw, file, &from, &to) {
             return None;
@@ -194,6 +197,7 @@ impl Resolver {
             to_selector: raw.to.value.trim().to_owned(),
             supported: raw.direct.value == crate::load::Direct::Supported,
             title,
+            updated: Self::text(&raw.updated),
             summary,
             via,
             steps,

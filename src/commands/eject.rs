@@ -1,0 +1,60 @@
+//! `upgrade-atlas theme eject [TEMPLATE...]`: copies built-in templates
+//! (all of them, with the assets, when none is named) into `templates/`,
+//! where the build takes them instead of its own. Copied unchanged, they
+//! build a byte-identical site.
+
+use std::path::Path;
+
+use super::{Outcome, write_new};
+use crate::diag::suggest;
+use crate::render::builtin_files;
+
+pub fn eject(root: &Path, names: &[String]) -> Result<Outcome, String> {
+    let builtin: Vec<(String, &[u8])> = builtin_files().collect();
+    let chosen: Vec<&(String, &[u8])> = if names.is_empty() {
+        builtin.iter().collect()
+    } else {
+        let known: Vec<&str> = builtin.iter().map(|(name, _)| name.as_str()).collect();
+        names
+            .iter()
+            .map(|wanted| {
+                let wanted = wanted.trim_start_matches("templates/");
+                builtin
+                    .iter()
+                    .find(|(name, _)| name == wanted)
+                    .ok_or_else(|| {
+                        format!(
+                            "no built-in template `{wanted}`; {}",
+                            suggest(wanted, "built-in templates", &known)
+                        )
+                    })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let dir = root.join("templates");
+    // Nothing is written when any file is there already: a half-done
+    // eject would mix the writer's templates with fresh copies.
+    let taken: Vec<&str> = chosen
+        .iter()
+        .filter(|(name, _)| dir.join(name).exists())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if !taken.is_empty() {
+        return Err(format!(
+            "templates/ already has {}; theme eject never overwrites a file\n\
+             hint: move those files away first, or name only the templates you want",
+            taken.join(", ")
+        ));
+    }
+    for (name, bytes) in &chosen {
+        write_new(&dir.join(name), bytes)?;
+    }
+    let summary = match chosen.as_slice() {
+        [(name, _)] => format!("copied {name} into templates/: edit it there"),
+        _ => format!(
+            "copied {} built-in files into templates/: edit any of them, and delete those you leave as they are",
+            chosen.len()
+        ),
+    };
+    Ok(Outcome { summary })
+}

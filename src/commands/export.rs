@@ -1,0 +1,180 @@
+//! `upgrade-atlas export`: the upgrade graph and the matrix on stdout, for
+//! a slide, a spreadsheet or another tool. Both are under no conditions,
+//! the answer a reader gets before ticking any condition.
+//!
+//! Versions are named by their selector, `product@version`, everywhere.
+
+use std::path::Path;
+
+use crate::graph::UpgradeGraph;
+use crate::model::{Facts, Model};
+use crate::{Failure, check};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz: `dot -Tsvg`.
+    Dot,
+    /// A Mermaid flowchart, for Markdown that renders Mermaid.
+    Mermaid,
+    /// The same JSON as the site's api/v1/graph.json.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MatrixFormat {
+    /// Comma-separated values (RFC 4180 quoting, lines ending in LF).
+    Csv,
+}
+
+pub fn graph(root: &Path, format: GraphFormat) -> Result<String, Failure> {
+    let model = check(root)?.model;
+    let edges = default_edges(&model);
+    Ok(match format {
+        GraphFormat::Dot => dot(&model, &edges),
+        GraphFormat::Mermaid => mermaid(&model, &edges),
+        GraphFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&crate::plan::api::graph(&model))
+                .expect("JSON values serialize");
+            json.push('\n');
+            json
+        }
+    })
+}
+
+pub fn matrix(root: &Path, format: MatrixFormat) -> Result<String, Failure> {
+    let model = check(root)?.model;
+    Ok(match format {
+        MatrixFormat::Csv => matrix_csv(&model),
+    })
+}
+
+/// Every direct upgrade under no conditions, in version order.
+fn default_edges(model: &Model) -> Vec<(usize, usize)> {
+    let graph = UpgradeGraph::new(model);
+    let edges = graph.edges(&Facts::none());
+    (0..model.nodes.len())
+        .flat_map(|from| edges.successors(from).iter().map(move |&to| (from, to)))
+        .collect()
+}
+
+/// A DOT string literal: quotes and backslashes escaped, line breaks as `\n`.
+fn dot_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One cluster a product, its versions inside, then every edge.
+fn dot(model: &Model, edges: &[(usize, usize)]) -> String {
+    let mut out = String::from("digraph upgrades {\n  rankdir=LR;\n  node [shape=box];\n");
+    for product in &model.products {
+        out.push_str(&format!(
+            "  subgraph {} {{\n    label={};\n",
+            dot_string(&format!("cluster_{}", product.id)),
+            dot_string(&product.name)
+        ));
+        for version in &product.versions {
+            out.push_str(&format!(
+                "    {} [label={}];\n",
+                dot_string(&model.node_ref(version.node)),
+                dot_string(&version.name)
+            ));
+        }
+        out.push_str("  }\n");
+    }
+    for (from, to) in edges {
+        out.push_str(&format!(
+            "  {} -> {};\n",
+            dot_string(&model.node_ref(*from)),
+            dot_string(&model.node_ref(*to))
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Mermaid ids must be plain words, so versions are `v0`, `v1`... in model
+/// order; labels carry the names, with quotes as Mermaid's `#quot;`.
+fn mermaid(model: &Model, edges: &[(usize, usize)]) -> String {
+    let label = |text: &str| text.replace('"', "#quot;").replace(['\n', '\r'], " ");
+    let mut out = String::from("flowchart LR\n");
+    for (p, product) in model.products.iter().enumerate() {
+        out.push_str(&format!("  subgraph p{p}[\"{}\"]\n", label(&product.name)));
+        for version in &product.versions {
+            out.push_str(&format!(
+                "    v{}[\"{}\"]\n",
+                version.node,
+                label(&version.name)
+            ));
+        }
+        out.push_str("  end\n");
+    }
+    for (from, to) in edges {
+        out.push_str(&format!("  v{from} --> v{to}\n"));
+    }
+    out
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The header row names every target version; each row a source version,
+/// each cell the hops of the shortest supported path, 0 on the diagonal,
+/// empty when there is none.
+fn matrix_csv(model: &Model) -> String {
+    let graph = UpgradeGraph::new(model);
+    let edges = graph.edges(&Facts::none());
+    let count = model.nodes.len();
+    let mut hops: Vec<Vec<Option<u32>>> = vec![vec![None; count]; count];
+    for (to, column) in (0..count).map(|to| (to, edges.sources_of(to))) {
+        hops[to][to] = Some(0);
+        for (from, n) in column {
+            hops[from][to] = Some(n);
+        }
+    }
+    let refs: Vec<String> = (0..count).map(|n| model.node_ref(n)).collect();
+    let mut out = String::from("from");
+    for name in &refs {
+        out.push(',');
+        out.push_str(&csv_field(name));
+    }
+    out.push('\n');
+    for (from, row) in hops.iter().enumerate() {
+        out.push_str(&csv_field(&refs[from]));
+        for cell in row {
+            out.push(',');
+            if let Some(n) = cell {
+                out.push_str(&n.to_string());
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(dot_string("a \"b\" \\ c\nd"), "\"a \\\"b\\\" \\\\ c\\nd\"");
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

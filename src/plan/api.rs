@@ -1,0 +1,386 @@
+//! The site's data for programs, under `api/v1/`, every thing named by its
+//! id (products, components, scenarios, conditions) or its selector
+//! (`product@version`), never by a position in a list:
+//!
+//! - `api/v1/index.json`: the site and its products, with the files below;
+//! - `api/v1/products/PRODUCT.json`: a product, its versions and its rules;
+//! - `api/v1/products/PRODUCT/VERSION.json`: a version and the versions it
+//!   reaches under no conditions, each with its path and the issues on it,
+//!   as `upgrade-atlas path --json` gives them: all of them up to
+//!   [`super::FULL_ANSWERS_LIMIT`], past that the newest of each product,
+//!   as on the version's page. These are pages of the plan, built when
+//!   rendered ([`JSON_PAGE`]), so that a build never holds them all;
+//! - `api/v1/graph.json`: every version, scenario and direct upgrade.
+//!
+//! Each file has a JSON Schema in `docs/api/`; docs/api.md describes them.
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use super::DataFile;
+use super::data::site_url;
+use super::urls::Urls;
+use crate::graph::{Edges, Origin, PathIssue, UpgradeGraph, affected_components};
+use crate::model::{Condition, Facts, Issue, Model, NodeId, Policy};
+
+pub const INDEX_JSON: &str = "api/v1/index.json";
+/// The template name of a page that is its context as JSON, not HTML.
+pub const JSON_PAGE: &str = "(json)";
+pub const GRAPH_JSON: &str = "api/v1/graph.json";
+
+/// Where a product's file is.
+pub fn product_path(model: &Model, product: usize) -> String {
+    format!("api/v1/products/{}.json", model.products[product].id)
+}
+
+/// Where a version's file is.
+pub fn version_path(model: &Model, node: NodeId) -> String {
+    let product = model.product_of(node);
+    format!(
+        "api/v1/products/{}/{}.json",
+        product.id,
+        model.version(node).id
+    )
+}
+
+/// The version whose API file is at `path`, if it is one.
+pub fn version_at(model: &Model, path: &str) -> Option<NodeId> {
+    let rest = path
+        .strip_prefix("api/v1/products/")?
+        .strip_suffix(".json")?;
+    let (product, version) = rest.split_once('/')?;
+    let product = &model.products[model.product_index(product)?];
+    product
+        .versions
+        .iter()
+        .find(|v| v.id == version)
+        .map(|v| v.node)
+}
+
+/// The API files other than the versions' (those are pages: see
+/// [`version`]). They grow with the products, not with the pairs.
+pub fn files(model: &Model, urls: Urls) -> Vec<DataFile> {
+    let mut files = vec![
+        file(INDEX_JSON.to_owned(), &index(model, urls)),
+        file(GRAPH_JSON.to_owned(), &graph_with_urls(model, Some(urls))),
+    ];
+    files.par_extend(
+        (0..model.products.len())
+            .into_par_iter()
+            .map(|p| file(product_path(model, p), &product(model, urls, p))),
+    );
+    files
+}
+
+fn file(path: String, value: &Value) -> DataFile {
+    let mut bytes = serde_json::to_vec(value).expect("JSON values serialize");
+    bytes.push(b'\n');
+    DataFile { path, bytes }
+}
+
+fn index(model: &Model, urls: Urls) -> Value {
+    let products: Vec<Value> = (0..model.products.len())
+        .map(|p| {
+            let product = &model.products[p];
+            json!({
+                "id": product.id,
+                "name": product.name,
+                "api": product_path(model, p),
+                "url": site_url(urls, &Urls::product(model, p)),
+            })
+        })
+        .collect();
+    json!({
+        "api_version": 1,
+        "title": model.site.title,
+        "graph": GRAPH_JSON,
+        "products": products,
+    })
+}
+
+/// `when` and `unless` by condition name.
+fn condition(model: &Model, condition: &Condition) -> Value {
+    let names = |ids: &[usize]| -> Vec<&str> {
+        ids.iter()
+            .map(|c| model.site.conditions[*c].name.as_str())
+            .collect()
+    };
+    json!({ "when": names(&condition.when), "unless": names(&condition.unless) })
+}
+
+fn policy_word(policy: Policy) -> &'static str {
+    match policy {
+        Policy::None => "none",
+        Policy::Sequential => "sequential",
+        Policy::AnyNewer => "any-newer",
+    }
+}
+
+/// An issue as written, with what it applies to.
+fn issue(model: &Model, urls: Option<Urls>, issue: &Issue) -> Value {
+    let components: Vec<Value> = affected_components(model, issue)
+        .into_iter()
+        .map(|c| {
+            let component = &model.components[c];
+            let mut value = json!({ "id": component.id, "name": component.name });
+            if let Some(urls) = urls {
+                value["url"] = json!(site_url(urls, &Urls::component(model, c)));
+            }
+            value
+        })
+        .collect();
+    json!({
+        "title": issue.title,
+        "severity": issue.severity.word(),
+        "body": issue.body,
+        "components": components,
+        "originally": issue.originally.as_ref().map(|nodes| refs(model, nodes)),
+        "condition": condition(model, &issue.condition),
+    })
+}
+
+/// Adds a version's support dates under `lifecycle`, in endoflife.date's
+/// field names, when the writer gave any: a knowledge base without dates
+/// gets the same files as before.
+fn with_lifecycle(mut value: Value, model: &Model, node: NodeId) -> Value {
+    let lifecycle = crate::lifecycle::json(&model.version(node).lifecycle);
+    if !lifecycle.is_empty() {
+        value["lifecycle"] = Value::Object(lifecycle);
+    }
+    value
+}
+
+fn refs(model: &Model, nodes: &[NodeId]) -> Vec<String> {
+    nodes.iter().map(|n| model.node_ref(*n)).collect()
+}
+
+fn product(model: &Model, urls: Urls, p: usize) -> Value {
+    let product = &model.products[p];
+    let versions: Vec<Value> = product
+        .versions
+        .iter()
+        .map(|version| {
+            let issues: Vec<Value> = version
+                .issues
+                .iter()
+                .map(|i| issue(model, Some(urls), i))
+                .collect();
+            let components: Vec<&str> = version
+                .components
+                .iter()
+                .map(|c| model.components[*c].id.as_str())
+                .collect();
+            let value = json!({
+                "id": version.id,
+                "ref": model.node_ref(version.node),
+                "name": version.name,
+                "aliases": version.aliases,
+                "released": version.released,
+                "summary": version.summary,
+                "components": components,
+                "issues": issues,
+                "api": version_path(model, version.node),
+                "url": site_url(urls, &Urls::version(model, version.node)),
+            });
+            with_lifecycle(value, model, version.node)
+        })
+        .collect();
+    let rules: Vec<Value> = product
+        .rules
+        .iter()
+        .map(|rule| {
+            let stops: Vec<Value> = rule
+                .stops
+                .iter()
+                .map(|stop| {
+                    json!({
+                        "version": product.versions[stop.version].id,
+                        "condition": condition(model, &stop.condition),
+                    })
+                })
+                .collect();
+            let members: Vec<&str> = rule
+                .members
+                .iter()
+                .map(|v| product.versions[*v].id.as_str())
+                .collect();
+            json!({
+                "policy": policy_word(rule.policy),
+                "versions": rule.versions_spec,
+                "members": members,
+                "stops": stops,
+                "condition": condition(model, &rule.condition),
+            })
+        })
+        .collect();
+    json!({
+        "id": product.id,
+        "name": product.name,
+        "vendor": product.vendor,
+        "summary": product.summary,
+        "url": site_url(urls, &Urls::product(model, p)),
+        "versions": versions,
+        "rules": rules,
+    })
+}
+
+/// An issue met on a path, as `upgrade-atlas path --json` prints it.
+pub fn path_issue(model: &Model, found: &PathIssue) -> Value {
+    let (scenario, version) = match found.origin {
+        Origin::Scenario(s) => (Some(model.scenarios[s].id.clone()), None),
+        Origin::Version(v) => (None, Some(model.node_ref(v))),
+    };
+    let components: Vec<&str> = affected_components(model, found.issue)
+        .into_iter()
+        .map(|c| model.components[c].id.as_str())
+        .collect();
+    json!({
+        "title": found.issue.title,
+        "severity": found.issue.severity.word(),
+        "scenario": scenario,
+        "version": version,
+        "components": components,
+        "hop": found.hop,
+    })
+}
+
+/// A version and the versions it reaches, each with the path `path`
+/// answers and its issues for a server that began as this version: every
+/// one of them, or when they are more than `limit`, those `pick` keeps.
+pub fn version(
+    model: &Model,
+    urls: Urls,
+    edges: &Edges,
+    node: NodeId,
+    limit: usize,
+    pick: impl Fn(&[NodeId]) -> Vec<NodeId>,
+) -> Value {
+    let tree = edges.paths_from(node);
+    let mut reached: Vec<NodeId> = tree.reached().into_iter().filter(|n| *n != node).collect();
+    reached.sort_unstable();
+    let reachable = reached.len();
+    let complete = reachable <= limit;
+    let listed = if complete { reached } else { pick(&reached) };
+    let targets: Vec<Value> = listed
+        .into_iter()
+        .filter_map(|to| {
+            let path = tree.path_to(to)?;
+            let answer = edges.answer(&path, node);
+            let issues: Vec<Value> = answer
+                .issues
+                .iter()
+                .map(|found| path_issue(model, found))
+                .collect();
+            Some(json!({
+                "to": model.node_ref(to),
+                "hops": path.len() - 1,
+                "path": refs(model, &path),
+                "issues": issues,
+                "blocking": answer.blocking(),
+            }))
+        })
+        .collect();
+    let value = json!({
+        "ref": model.node_ref(node),
+        "product": model.product_of(node).id,
+        "version": model.version(node).id,
+        "title": model.node_title(node),
+        "url": site_url(urls, &Urls::version(model, node)),
+        "reachable": reachable,
+        "complete": complete,
+        "targets": targets,
+    });
+    with_lifecycle(value, model, node)
+}
+
+/// The whole graph by id: conditions, products with their versions and
+/// rules, scenarios, and the direct upgrades under no conditions with the
+/// scenarios behind each. Site URLs are left out when `urls` is `None`
+/// (for `export graph`, which has no site).
+pub fn graph(model: &Model) -> Value {
+    graph_with_urls(model, None)
+}
+
+fn graph_with_urls(model: &Model, urls: Option<Urls>) -> Value {
+    let with_url = |mut value: Value, path: String| {
+        if let Some(urls) = urls {
+            value["url"] = json!(site_url(urls, &path));
+        }
+        value
+    };
+    let conditions: Vec<Value> = model
+        .site
+        .conditions
+        .iter()
+        .map(|c| json!({ "name": c.name, "description": c.description }))
+        .collect();
+    let versions: Vec<Value> = (0..model.nodes.len())
+        .map(|n| {
+            let value = json!({
+                "ref": model.node_ref(n),
+                "product": model.product_of(n).id,
+                "version": model.version(n).id,
+                "title": model.node_title(n),
+            });
+            with_url(with_lifecycle(value, model, n), Urls::version(model, n))
+        })
+        .collect();
+    let scenarios: Vec<Value> = model
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(s, scenario)| {
+            let issues: Vec<Value> = scenario
+                .issues
+                .iter()
+                .map(|i| issue(model, urls, i))
+                .collect();
+            let value = json!({
+                "id": scenario.id,
+                "title": scenario.title,
+                "updated": scenario.updated,
+                "direct": if scenario.supported { "supported" } else { "unsupported" },
+                "from": refs(model, &scenario.from),
+                "to": refs(model, &scenario.to),
+                "via": refs(model, &scenario.via),
+                "condition": condition(model, &scenario.condition),
+                "issues": issues,
+            });
+            with_url(value, Urls::scenario(model, s))
+        })
+        .collect();
+    let graph = UpgradeGraph::new(model);
+    let edges = graph.edges(&Facts::none());
+    let upgrades: Vec<Value> = (0..model.nodes.len())
+        .flat_map(|from| {
+            let edges = &edges;
+            edges.successors(from).iter().map(move |&to| {
+                let scenarios: Vec<&str> = edges
+                    .scenarios_for(from, to)
+                    .into_iter()
+                    .map(|s| model.scenarios[s].id.as_str())
+                    .collect();
+                json!({
+                    "from": model.node_ref(from),
+                    "to": model.node_ref(to),
+                    "scenarios": scenarios,
+                })
+            })
+        })
+        .collect();
+    let products: Vec<Value> = model
+        .products
+        .iter()
+        .map(|product| {
+            let ids: Vec<&str> = product.versions.iter().map(|v| v.id.as_str()).collect();
+            json!({ "id": product.id, "name": product.name, "versions": ids })
+        })
+        .collect();
+    json!({
+        "conditions": conditions,
+        "products": products,
+        "versions": versions,
+        "scenarios": scenarios,
+        "upgrades": upgrades,
+    })
+}

@@ -1,0 +1,180 @@
+//! Atom feeds (RFC 4287). The machinery takes any entries (id, title,
+//! updated, link, summary); the site has one feed so far, `feed.xml`, of
+//! the scenarios that carry an `updated` date, newest first.
+//!
+//! Atom wants absolute ids, so a feed needs the site's address: without a
+//! base URL (`base_url` in site.yaml or `build --base-url`) no feed is
+//! written, as no sitemap is. Nor is one written with no entry at all.
+
+use super::html::escape;
+use super::urls::Urls;
+use crate::markdown::plain_text;
+use crate::model::Model;
+
+pub const SCENARIOS_FEED: &str = "feed.xml";
+
+/// A feed holds at most this many entries, the newest: readers poll a
+/// feed often, and it need not grow with the knowledge base.
+pub const FEED_ENTRIES: usize = 50;
+
+/// One entry of a feed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// An absolute URL that stays the entry's for good.
+    pub id: String,
+    pub title: String,
+    /// An ISO date, `YYYY-MM-DD`.
+    pub updated: String,
+    /// Where the entry's page is, absolute.
+    pub link: String,
+    /// Plain text.
+    pub summary: Option<String>,
+}
+
+/// A feed: its title, where it and its site are (absolute), and its entries.
+pub struct Feed {
+    pub title: String,
+    pub self_url: String,
+    pub site_url: String,
+    pub entries: Vec<Entry>,
+}
+
+/// The newest [`FEED_ENTRIES`] entries, by date then id, so that two
+/// builds of the same input give the same feed.
+pub fn newest(mut entries: Vec<Entry>) -> Vec<Entry> {
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    entries.truncate(FEED_ENTRIES);
+    entries
+}
+
+/// Midnight UTC of an ISO date, as Atom's date-time wants it.
+fn timestamp(date: &str) -> String {
+    format!("{date}T00:00:00Z")
+}
+
+/// The feed as Atom XML, or `None` when it has no entry (Atom asks a feed
+/// for an `updated` time, which an empty one does not have).
+pub fn atom(feed: &Feed) -> Option<String> {
+    let updated = feed.entries.iter().map(|e| e.updated.as_str()).max()?;
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    xml.push_str(&format!("  <id>{}</id>\n", escape(&feed.self_url)));
+    xml.push_str(&format!("  <title>{}</title>\n", escape(&feed.title)));
+    xml.push_str(&format!("  <updated>{}</updated>\n", timestamp(updated)));
+    xml.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        escape(&feed.self_url)
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape(&feed.site_url)
+    ));
+    xml.push_str("  <generator>upgrade-atlas</generator>\n");
+    for entry in &feed.entries {
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <id>{}</id>\n", escape(&entry.id)));
+        xml.push_str(&format!("    <title>{}</title>\n", escape(&entry.title)));
+        xml.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            timestamp(&entry.updated)
+        ));
+        xml.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape(&entry.link)
+        ));
+        if let Some(summary) = &entry.summary {
+            xml.push_str(&format!("    <summary>{}</summary>\n", escape(summary)));
+        }
+        // Atom wants an author for each entry, or one for the feed.
+        xml.push_str(&format!(
+            "    <author><name>{}</name></author>\n",
+            escape(&feed.title)
+        ));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    Some(xml)
+}
+
+/// `feed.xml`: the scenarios with an `updated` date, newest first, when the
+/// site's address is known.
+pub fn scenarios_feed(model: &Model, urls: Urls, base_url: Option<&str>) -> Option<String> {
+    let base = base_url?;
+    let absolute = |path: &str| {
+        format!(
+            "{base}{}",
+            urls.relative("index.html", path).trim_start_matches("./")
+        )
+    };
+    let entries = model
+        .scenarios
+        .iter()
+        .enumerate()
+        .filter_map(|(s, scenario)| {
+            let updated = scenario.updated.clone()?;
+            let link = absolute(&Urls::scenario(model, s));
+            let summary = scenario
+                .summary
+                .as_deref()
+                .map(plain_text)
+                .filter(|text| !text.is_empty());
+            Some(Entry {
+                id: link.clone(),
+                title: scenario.title.clone(),
+                updated,
+                link,
+                summary,
+            })
+        })
+        .collect();
+    atom(&Feed {
+        title: format!("{}: upgrade scenarios", model.site.title),
+        self_url: format!("{base}{SCENARIOS_FEED}"),
+        site_url: base.to_owned(),
+        entries: newest(entries),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, updated: &str) -> Entry {
+        Entry {
+            id: id.into(),
+            title: format!("Title <{id}> & co"),
+            updated: updated.into(),
+            link: id.into(),
+            summary: None,
+        }
+    }
+
+    #[test]
+    fn newest_first_then_by_id_and_escaped() {
+        let feed = Feed {
+            title: "T".into(),
+            self_url: "https://x.test/feed.xml".into(),
+            site_url: "https://x.test/".into(),
+            entries: newest(vec![
+                entry("https://x.test/b", "2024-01-01"),
+                entry("https://x.test/a", "2024-01-01"),
+                entry("https://x.test/c", "2025-06-30"),
+            ]),
+        };
+        let xml = atom(&feed).expect("a feed with entries");
+        let order: Vec<usize> = ["x.test/c<", "x.test/a<", "x.test/b<"]
+            .iter()
+            .map(|id| xml.find(id).expect("every entry"))
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{xml}");
+        assert!(xml.contains("<updated>2025-06-30T00:00:00Z</updated>\n  <link rel=\"self\""));
+        assert!(xml.contains("Title &lt;https://x.test/a&gt; &amp; co"));
+        assert_eq!(
+            atom(&Feed {
+                entries: Vec::new(),
+                ..feed
+            }),
+            None
+        );
+    }
+}
