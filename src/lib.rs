@@ -5,7 +5,6 @@
 //! -> `graph` (model -> upgrade edges, paths and their issues) -> `plan`
 //! (pages and URLs) -> `render` (HTML) -> `write` (the output folder).
 
-pub mod atom;
 pub mod commands;
 pub mod diag;
 pub mod graph;

@@ -583,3 +583,44 @@ fn the_support_feed_parses_as_atom() {
     let plain = build(&statuses());
     assert!(!plain.path().join("site/support.xml").exists());
 }
+
+#[test]
+fn check_warns_when_a_scenario_was_updated_after_its_target_left_support() {
+    // os@2 leaves every support on 2027-01-01.
+    let kb = copy(&statuses());
+    let scenario = kb.path().join("content/scenarios/db-to-os.yaml");
+    let original = std::fs::read_to_string(&scenario).unwrap();
+    let check_with = |yaml: &str| {
+        std::fs::write(&scenario, yaml).unwrap();
+        let result = run(&["--root", kb.path().to_str().unwrap(), "check"]);
+        assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+        text(&result.stderr)
+    };
+
+    let stale = check_with(&format!("{original}updated: 2027-06-01\n"));
+    let line = original.lines().count() + 1;
+    assert!(
+        stale.contains(&format!("db-to-os.yaml:{line}:")),
+        "the warning points at the date: {stale}"
+    );
+    assert!(
+        stale.contains("warning: this scenario was updated on 1 June 2027, when"),
+        "{stale}"
+    );
+    assert!(
+        stale.contains("already out of support (since 1 January 2027)"),
+        "{stale}"
+    );
+    assert!(
+        stale.contains("point `to` at a supported version"),
+        "{stale}"
+    );
+
+    let fresh = check_with(&format!("{original}updated: 2026-06-01\n"));
+    assert!(!fresh.contains("out of support"), "{fresh}");
+
+    // A scenario that advises against the upgrade recommends nothing.
+    let refusal = original.replace("direct: supported", "direct: unsupported");
+    let refused = check_with(&format!("{refusal}updated: 2027-06-01\n"));
+    assert!(!refused.contains("out of support"), "{refused}");
+}

@@ -1,6 +1,7 @@
 //! Atom feeds (RFC 4287). The machinery takes any entries (id, title,
-//! updated, link, summary); the site has one feed so far, `feed.xml`, of
-//! the scenarios that carry an `updated` date, newest first.
+//! updated, link, summary); the site has two feeds: `feed.xml`, of the
+//! scenarios that carry an `updated` date, newest first, and the support
+//! events of `support.rs` (`support.xml`).
 //!
 //! Atom wants absolute ids, so a feed needs the site's address: without a
 //! base URL (`base_url` in site.yaml or `build --base-url`) no feed is

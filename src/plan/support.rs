@@ -526,7 +526,7 @@ impl Planner<'_> {
             .site
             .today
             .map(|t| t.plus_days(model.site.support_warning_days));
-        let mut entries: Vec<crate::atom::Entry> = Vec::new();
+        let mut entries: Vec<super::feed::Entry> = Vec::new();
         for node in 0..model.nodes.len() {
             let l = &model.version(node).lifecycle;
             let labels = self.phase_labels(node);
@@ -536,10 +536,10 @@ impl Planner<'_> {
                 if horizon.is_some_and(|h| day > h) {
                     return;
                 }
-                entries.push(crate::atom::Entry {
+                entries.push(super::feed::Entry {
                     id: format!("{page}#{kind}-{day}"),
                     title: format!("{title} leaves {phase} on {}", day.words()),
-                    updated: day,
+                    updated: day.to_string(),
                     link: page.clone(),
                     summary: Some(lifecycle::status_words(l.status(day), labels)),
                 });
@@ -560,7 +560,7 @@ impl Planner<'_> {
             }
         }
         entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
-        crate::atom::atom(&crate::atom::Feed {
+        super::feed::atom(&super::feed::Feed {
             title: format!("{}: support events", model.site.title),
             self_url: format!("{base}{SUPPORT_FEED}"),
             site_url: base.to_owned(),

@@ -38,7 +38,8 @@ impl ResolveCache {
 /// All that resolving a scenario reads besides its own file: the declared
 /// conditions, the ids and names of products and their versions (which fix
 /// the version numbering, and name a scenario that has no title), the
-/// component ids, and what failed to load. Editing a summary, a rule or a
+/// versions' support dates (a scenario updated after its target left
+/// support is warned about), the component ids, and what failed to load. Editing a summary, a rule or a
 /// component's description changes none of it.
 #[derive(PartialEq, Eq)]
 pub(super) struct Shape {
@@ -48,12 +49,14 @@ pub(super) struct Shape {
     pub(super) broken: Broken,
 }
 
-/// A product's id and name, and each version's id and name.
+/// A product's id and name, each version's id and name, and their support
+/// dates.
 #[derive(PartialEq, Eq)]
 pub(super) struct ProductShape {
     pub(super) id: String,
     pub(super) name: String,
     pub(super) versions: Vec<(String, String)>,
+    pub(super) lifecycles: Vec<crate::lifecycle::Lifecycle>,
 }
 
 impl Shape {
@@ -74,6 +77,7 @@ impl Shape {
                         id: p.id.clone(),
                         name: p.name.clone(),
                         versions: versions.collect(),
+                        lifecycles: p.versions.iter().map(|v| v.lifecycle.clone()).collect(),
                     }
                 })
                 .collect(),

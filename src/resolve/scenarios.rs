@@ -180,6 +180,9 @@ impl Resolver {
         if !self.covers_upgrades(model, raw, file, &from, &to) {
             return None;
         }
+        if raw.direct.value == crate::load::Direct::Supported {
+            self.stale_recommendation(model, file, raw.updated.as_ref(), &to);
+        }
         let title = match title {
             Some(title) => title,
             None => format!(
@@ -266,6 +269,43 @@ impl Resolver {
             }
         }
         sources
+    }
+
+    /// A supported scenario last `updated` on a day its target was already
+    /// out of every support probably recommends what nobody should install
+    /// any more: a warning at the date, once per target.
+    fn stale_recommendation(
+        &mut self,
+        model: &Model,
+        file: &Path,
+        updated: Option<&S<String>>,
+        to: &[NodeId],
+    ) {
+        let Some(updated) = updated else { return };
+        let Some(day) = crate::lifecycle::Date::parse(&updated.value) else {
+            return;
+        };
+        for &target in to {
+            let crate::lifecycle::Status::OutOfSupport(since) =
+                model.version(target).lifecycle.status(day)
+            else {
+                continue;
+            };
+            self.problems.push(
+                Diagnostic::warning(
+                    span(file, updated),
+                    format!(
+                        "this scenario was updated on {}, when {} was already out of support (since {})",
+                        day.words(),
+                        model.node_title(target),
+                        since.words()
+                    ),
+                )
+                .with_hint(
+                    "check that the upgrade is still the one to recommend, point `to` at a supported version, or update the date once you have",
+                ),
+            );
+        }
     }
 
     pub(super) fn date(&mut self, file: &Path, date: &S<String>) {

@@ -147,7 +147,17 @@ async function checkPrint(tab, page) {
       }
     }
     for (const details of document.querySelectorAll("main details")) {
-      const body = [...details.children].filter((c) => c.tagName !== "SUMMARY").map(words).join(" ").trim();
+      // The first words of the first text after the summary: one text
+      // node, so that list items or cells never run into each other.
+      const text = (element) => {
+        const walk = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        while (walk.nextNode()) {
+          const found = words(walk.currentNode);
+          if (found) return found;
+        }
+        return "";
+      };
+      const body = [...details.children].filter((c) => c.tagName !== "SUMMARY").map(text).find(Boolean) || "";
       const first = body.split(" ").slice(0, 6).join(" ");
       if (first && !printed.includes(first)) out.push("closed details: " + first);
     }
