@@ -302,7 +302,7 @@ impl Resolver {
                     ),
                 )
                 .with_hint(
-                    "check that the upgrade is still the one to recommend, point `to` at a supported version, or update the date once you have",
+                    "check that the upgrade is still the one to recommend, or point `to` at a supported version",
                 ),
             );
         }
