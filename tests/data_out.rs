@@ -60,6 +60,34 @@ fn validator(schema: &str) -> jsonschema::Validator {
         .unwrap_or_else(|e| panic!("the schema compiles: {e}"))
 }
 
+/// Every file below `api` with its kind, each asserted valid against the
+/// schema of its kind (`site` names the knowledge base in a failure).
+fn validated_api_files(
+    api: &Path,
+    schemas: &[(&'static str, jsonschema::Validator)],
+    site: &str,
+) -> Vec<(&'static str, Value)> {
+    files_below(api)
+        .into_iter()
+        .map(|(name, path)| {
+            let kind = match name.as_str() {
+                "index.json" => "index",
+                "graph.json" => "graph",
+                _ if name.matches('/').count() == 1 => "product",
+                _ => "version",
+            };
+            let (_, validator) = schemas.iter().find(|(k, _)| *k == kind).unwrap();
+            let value = read_json(&path);
+            let errors: Vec<String> = validator
+                .iter_errors(&value)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{site} {name} ({kind}): {errors:#?}");
+            (kind, value)
+        })
+        .collect()
+}
+
 #[test]
 fn every_api_file_validates_against_its_schema() {
     let out = build(&example(), &[]);
@@ -71,20 +99,7 @@ fn every_api_file_validates_against_its_schema() {
         ("version", validator("version.schema.json")),
     ];
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for (name, path) in files_below(&api) {
-        let kind = match name.as_str() {
-            "index.json" => "index",
-            "graph.json" => "graph",
-            _ if name.matches('/').count() == 1 => "product",
-            _ => "version",
-        };
-        let (_, validator) = schemas.iter().find(|(k, _)| *k == kind).unwrap();
-        let value = read_json(&path);
-        let errors: Vec<String> = validator
-            .iter_errors(&value)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{name} ({kind}): {errors:#?}");
+    for (kind, _) in validated_api_files(&api, &schemas, "example") {
         *seen.entry(kind).or_default() += 1;
     }
     // The example has three products and six versions.
@@ -102,23 +117,10 @@ fn every_api_file_validates_against_its_schema() {
     // Support dates, where a knowledge base states them, fit the schemas too.
     let dated = build(&example().join("examples/postgresql"), &[]);
     let api = dated.path().join("site/api/v1");
-    let mut dates = 0;
-    for (name, path) in files_below(&api) {
-        let kind = match name.as_str() {
-            "index.json" => "index",
-            "graph.json" => "graph",
-            _ if name.matches('/').count() == 1 => "product",
-            _ => "version",
-        };
-        let (_, validator) = schemas.iter().find(|(k, _)| *k == kind).unwrap();
-        let value = read_json(&path);
-        let errors: Vec<String> = validator
-            .iter_errors(&value)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "postgresql {name} ({kind}): {errors:#?}");
-        dates += usize::from(value.get("lifecycle").is_some());
-    }
+    let dates = validated_api_files(&api, &schemas, "postgresql")
+        .iter()
+        .filter(|(_, value)| value.get("lifecycle").is_some())
+        .count();
     assert!(dates > 0, "the version files carry their support dates");
     let mut wrong = read_json(&api.join("products/postgresql.json"));
     wrong["versions"][0]["lifecycle"]["support"] = serde_json::json!(3);
