@@ -50,23 +50,7 @@ fn node_package(package: &str) -> Option<PathBuf> {
 }
 
 fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let mut args = vec![
-        "--root",
-        root.to_str().unwrap(),
-        "build",
-        "--output",
-        site.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let status = common::run(&args);
-    assert!(
-        status.status.success(),
-        "build failed: {}",
-        common::text(&status.stderr)
-    );
-    out
+    common::build_site(root, extra)
 }
 
 /// The DOM after scripts ran, of a page opened from file:// with a query.

@@ -16,19 +16,7 @@ fn example() -> PathBuf {
 
 /// Builds `root` into a temp folder with these extra arguments.
 fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let mut args = vec![
-        "--root",
-        root.to_str().unwrap(),
-        "build",
-        "--output",
-        site.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let built = run(&args);
-    assert!(built.status.success(), "{}", text(&built.stderr));
-    out
+    common::build_site(root, extra)
 }
 
 fn read_json(path: &Path) -> Value {

@@ -31,17 +31,7 @@ fn copy(root: &Path) -> tempfile::TempDir {
 }
 
 fn build(root: &Path) -> tempfile::TempDir {
-    let out = tempfile::tempdir().expect("a temporary folder");
-    let site = out.path().join("site");
-    let result = run(&[
-        "--root",
-        root.to_str().unwrap(),
-        "build",
-        "--output",
-        site.to_str().unwrap(),
-    ]);
-    assert!(result.status.success(), "build: {}", text(&result.stderr));
-    out
+    common::build_site(root, &[])
 }
 
 fn page(out: &tempfile::TempDir, path: &str) -> Html {

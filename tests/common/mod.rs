@@ -21,6 +21,29 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Builds the knowledge base at `root` with these extra arguments into the
+/// folder `site` of a new temporary folder, which it returns; panics with
+/// the build's errors when it fails.
+pub fn build_site(root: &Path, extra: &[&str]) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let mut args = vec![
+        "--root",
+        root.to_str().unwrap(),
+        "build",
+        "--output",
+        site.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let built = run(&args);
+    assert!(
+        built.status.success(),
+        "build failed: {}",
+        text(&built.stderr)
+    );
+    out
+}
+
 /// Copies a folder tree.
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
