@@ -903,14 +903,23 @@ fn read_sites() -> Vec<ReadSite> {
     ]
 }
 
-/// Writes the generated base of the reading tests to the folder named by
-/// READING_BASE_OUT, to build and look at by hand:
-/// `READING_BASE_OUT=/tmp/base cargo test --test browser write_the_reading_base -- --ignored`.
+/// The generated base of the reading tests passes `check`. With
+/// READING_BASE_OUT set it is written there, to build and look at by hand:
+/// `READING_BASE_OUT=/tmp/base cargo test --test browser the_reading_base`.
 #[test]
-#[ignore = "a tool for people, run on demand"]
-fn write_the_reading_base() {
-    let out = std::env::var_os("READING_BASE_OUT").expect("READING_BASE_OUT names a folder");
-    common::generate_reading_base(Path::new(&out));
+fn the_reading_base_passes_check() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = std::env::var_os("READING_BASE_OUT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| scratch.path().join("base"));
+    common::generate_reading_base(&out);
+    let root = out.to_str().expect("a UTF-8 path");
+    let checked = common::run(&["check", "--root", root]);
+    assert!(
+        checked.status.success(),
+        "{}",
+        common::text(&checked.stderr)
+    );
 }
 
 /// Representative pages of each site read at 320, 390 and 1280 px, light
