@@ -1044,11 +1044,13 @@ var queries = QUERIES, strings = STRINGS, api = window.UpgradeAtlasSearch;
 var out = { words: strings.map(function (s) { return api.words(s); }),
   indexed: strings.map(function (s) { return api.indexWords(s, true); }),
   stems: STEMS.map(function (s) { return api.stem(s); }), answers: [] };
-function pick(hits) { return hits.map(function (h) { return [JSON.stringify(h.doc), h.inTitle, h.score]; }); }
+function pick(hits, shown) { return hits.map(function (h) { return [JSON.stringify(shown ? shown(h.doc) : h.doc), h.inTitle, h.score]; }); }
+/* The reference ranks by every document's whole text; the documents files keep the beginning of it. */
+function shownByReference(doc) { return REFERENCE_SHOWN[REFERENCE_DOCUMENTS.indexOf(doc)]; }
 queries.reduce(function (done, query) {
   return done.then(function () {
     return api.search(query).then(function (hits) {
-      out.answers.push({ query: query, engine: pick(hits), reference: pick(referenceSearch(REFERENCE_DOCUMENTS, query, ENGLISH)) });
+      out.answers.push({ query: query, engine: pick(hits), reference: pick(referenceSearch(REFERENCE_DOCUMENTS, query, ENGLISH), shownByReference) });
     });
   });
 }, Promise.resolve()).then(function () {
@@ -1264,8 +1266,9 @@ fn search_differences(
     std::fs::write(
         site.join("reference-documents.js"),
         format!(
-            "window.REFERENCE_DOCUMENTS = {};\n",
-            script_json(&documents)
+            "window.REFERENCE_DOCUMENTS = {};\nwindow.REFERENCE_SHOWN = {};\n",
+            script_json(&documents),
+            script_json(&documents.iter().map(|d| d.shown()).collect::<Vec<_>>())
         ),
     )
     .unwrap();

@@ -5,14 +5,18 @@
 //! - `api/v1/index.json`: the site and its products, with the files below;
 //! - `api/v1/products/PRODUCT.json`: a product, its versions and its rules;
 //! - `api/v1/products/PRODUCT/VERSION.json`: a version and the versions it
-//!   reaches under no conditions, each with its path and the issues on it,
-//!   as `upgrade-atlas path --json` gives them: all of them up to
+//!   reaches under no conditions, each with its path as `upgrade-atlas path
+//!   --json` gives it, and the direct upgrades those paths take, once each,
+//!   with their issues: all of them up to
 //!   [`super::FULL_ANSWERS_LIMIT`], past that the newest of each product,
 //!   as on the version's page. These are pages of the plan, built when
 //!   rendered ([`JSON_PAGE`]), so that a build never holds them all;
 //! - `api/v1/graph.json`: every version, scenario and direct upgrade.
 //!
 //! Each file has a JSON Schema in `docs/api/`; docs/api.md describes them.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -21,7 +25,7 @@ use super::DataFile;
 use super::data::site_url;
 use super::urls::Urls;
 use crate::graph::{Edges, Origin, PathIssue, UpgradeGraph, affected_components};
-use crate::model::{Condition, Facts, Issue, Model, NodeId, Policy};
+use crate::model::{Condition, Facts, Issue, Model, NodeId, Policy, Severity};
 
 pub const INDEX_JSON: &str = "api/v1/index.json";
 /// The template name of a page that is its context as JSON, not HTML.
@@ -245,8 +249,11 @@ pub fn path_issue(model: &Model, found: &PathIssue) -> Value {
 }
 
 /// A version and the versions it reaches, each with the path `path`
-/// answers and its issues for a server that began as this version: every
-/// one of them, or when they are more than `limit`, those `pick` keeps.
+/// answers for a server that began as this version: every one of them, or
+/// when they are more than `limit`, those `pick` keeps. The direct upgrades
+/// those paths take are listed once each, with the scenarios behind them
+/// and their issues, so that the file grows with the upgrades, not with
+/// the targets times their paths' issues.
 pub fn version(
     model: &Model,
     urls: Urls,
@@ -261,24 +268,42 @@ pub fn version(
     let reachable = reached.len();
     let complete = reachable <= limit;
     let listed = if complete { reached } else { pick(&reached) };
-    let targets: Vec<Value> = listed
+    let paths: Vec<Vec<NodeId>> = listed
         .into_iter()
-        .filter_map(|to| {
-            let path = tree.path_to(to)?;
-            let answer = edges.answer(&path, node);
-            let issues: Vec<Value> = answer
-                .issues
-                .iter()
-                .map(|found| path_issue(model, found))
-                .collect();
-            Some(json!({
-                "to": model.node_ref(to),
+        .filter_map(|to| tree.path_to(to))
+        .collect();
+    // Each direct upgrade once, in the order the paths first take it, with
+    // its issues and how many of them are blocking.
+    let mut upgrades: Vec<((NodeId, NodeId), Vec<PathIssue>)> = Vec::new();
+    let mut blocking_on: HashMap<(NodeId, NodeId), usize> = HashMap::new();
+    for pair in paths.iter().flat_map(|path| path.windows(2)) {
+        let upgrade = (pair[0], pair[1]);
+        if let Entry::Vacant(entry) = blocking_on.entry(upgrade) {
+            let issues = edges.path_issues(pair, node);
+            entry.insert(
+                issues
+                    .iter()
+                    .filter(|found| found.issue.severity == Severity::Blocking)
+                    .count(),
+            );
+            upgrades.push((upgrade, issues));
+        }
+    }
+    let targets: Vec<Value> = paths
+        .iter()
+        .map(|path| {
+            let blocking: usize = path.windows(2).map(|p| blocking_on[&(p[0], p[1])]).sum();
+            json!({
+                "to": model.node_ref(*path.last().expect("a path ends somewhere")),
                 "hops": path.len() - 1,
-                "path": refs(model, &path),
-                "issues": issues,
-                "blocking": answer.blocking(),
-            }))
+                "path": refs(model, path),
+                "blocking": blocking,
+            })
         })
+        .collect();
+    let upgrades: Vec<Value> = upgrades
+        .iter()
+        .map(|(upgrade, issues)| version_upgrade(model, edges, *upgrade, issues))
         .collect();
     let value = json!({
         "ref": model.node_ref(node),
@@ -289,8 +314,39 @@ pub fn version(
         "reachable": reachable,
         "complete": complete,
         "targets": targets,
+        "upgrades": upgrades,
     });
     with_lifecycle(value, model, node)
+}
+
+/// A direct upgrade of a version's file: the scenarios behind it and its
+/// issues, each as `path --json` gives it but without `hop`, which depends
+/// on the path.
+fn version_upgrade(
+    model: &Model,
+    edges: &Edges,
+    (from, to): (NodeId, NodeId),
+    issues: &[PathIssue],
+) -> Value {
+    let scenarios: Vec<&str> = edges
+        .scenarios_for(from, to)
+        .into_iter()
+        .map(|s| model.scenarios[s].id.as_str())
+        .collect();
+    let issues: Vec<Value> = issues
+        .iter()
+        .map(|found| {
+            let mut issue = path_issue(model, found);
+            issue.as_object_mut().expect("an object").remove("hop");
+            issue
+        })
+        .collect();
+    json!({
+        "from": model.node_ref(from),
+        "to": model.node_ref(to),
+        "scenarios": scenarios,
+        "issues": issues,
+    })
 }
 
 /// The whole graph by id: conditions, products with their versions and

@@ -24,6 +24,15 @@ pub const DOCUMENTS_FILE_BYTES: usize = 8 * 1024;
 /// third of a byte a document (see [`encode_set`]).
 pub const WORDS_FILE_BYTES: usize = 48 * 1024;
 
+/// A document's text is searched whole, but only its first this many
+/// characters are kept for the results' snippets: a scenario's full text
+/// would make the documents files as large as the scenario pages (25 MB
+/// of the 37 MB of search data at 10,000 scenarios). A snippet is cut
+/// around the first match, 60 characters before it and 180 in all, so a
+/// match within the first 240 characters shows as it would from the full
+/// text; a later one shows the text's beginning.
+pub const SHOWN_BODY_CHARS: usize = 320;
+
 /// Where the index splits its files. The defaults suit a knowledge base of
 /// any size; tests make them small to split a small base as deep as a large.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,10 +65,31 @@ pub struct SearchDocument {
 }
 
 impl SearchDocument {
+    /// The document as its documents file holds it: its text cut after
+    /// [`SHOWN_BODY_CHARS`] characters, between words, marked with "…".
+    pub fn shown(&self) -> SearchDocument {
+        SearchDocument {
+            t: self.t.clone(),
+            u: self.u.clone(),
+            k: self.k,
+            b: shown_body(&self.b),
+            c: self.c.clone(),
+        }
+    }
+
     /// The text whose words count as the body: what the script always searched.
     fn body_text(&self) -> String {
         format!("{} {} {}", self.b, self.c, self.k)
     }
+}
+
+fn shown_body(body: &str) -> String {
+    let Some((cut, _)) = body.char_indices().nth(SHOWN_BODY_CHARS) else {
+        return body.to_owned();
+    };
+    let kept = &body[..cut];
+    let kept = kept.rfind(' ').map_or(kept, |space| &kept[..space]);
+    format!("{}…", kept.trim_end())
 }
 
 /// Case and accents do not matter: canonical decomposition, the combining
@@ -253,7 +283,10 @@ fn documents_files(
     order: &[usize],
     split_past: usize,
 ) -> (Vec<u32>, Vec<(String, String)>) {
-    let json: Vec<String> = order.par_iter().map(|&d| to_json(&documents[d])).collect();
+    let json: Vec<String> = order
+        .par_iter()
+        .map(|&d| to_json(&documents[d].shown()))
+        .collect();
     let mut starts = Vec::new();
     let mut bytes = 0;
     for (number, document) in json.iter().enumerate() {
@@ -527,6 +560,19 @@ pub fn decode_set(code: &str) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_text_is_kept_for_snippets_up_to_a_word_boundary() {
+        let short = "Back up the data first.";
+        assert_eq!(shown_body(short), short);
+        let long = "word ".repeat(100) + "ünïcode";
+        let shown = shown_body(&long);
+        assert!(shown.ends_with("word…"), "{shown}");
+        assert!(shown.chars().count() <= SHOWN_BODY_CHARS + 1);
+        assert!(long.starts_with(shown.trim_end_matches('…')));
+        let one_word = "x".repeat(SHOWN_BODY_CHARS * 2);
+        assert_eq!(shown_body(&one_word).chars().count(), SHOWN_BODY_CHARS + 1);
+    }
 
     fn document(title: &str, body: &str) -> SearchDocument {
         SearchDocument {
