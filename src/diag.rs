@@ -31,6 +31,22 @@ impl Span {
         }
     }
 
+    /// The place just after `before`, the start of a file's text: its line
+    /// and its column in characters (a decoding error's valid part, or the
+    /// text before something found in it).
+    pub fn at_offset(file: impl Into<PathBuf>, before: &[u8]) -> Self {
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Span::new(file, line, column)
+    }
+
     /// The start of a file, for problems that concern the file as a whole.
     pub fn file_start(file: impl Into<PathBuf>) -> Self {
         Span::new(file, 1, 1)

@@ -454,13 +454,17 @@ fn run_build(
     manners: Manners,
 ) -> ExitCode {
     let output = output.unwrap_or_else(|| root.join("public"));
-    if let Some(problem) = base_url.as_deref().and_then(resolve::base_url_problem) {
-        let message = format!(
-            "--base-url {}; write it in full, e.g. https://kb.example.com/",
-            printable(&problem)
-        );
-        return fail(&message, manners, 1);
-    }
+    let base_url = match base_url.as_deref().map(resolve::normalized_base_url) {
+        None => None,
+        Some(Ok(url)) => Some(url),
+        Some(Err(problem)) => {
+            let message = format!(
+                "--base-url {}; write it in full, e.g. https://kb.example.com/",
+                printable(&problem)
+            );
+            return fail(&message, manners, 1);
+        }
+    };
     let observer = BuildReport {
         progress: ProgressLine::new(
             manners.verbosity > Verbosity::Quiet
@@ -468,7 +472,6 @@ fn run_build(
         ),
         verbose: manners.verbosity == Verbosity::Verbose,
     };
-    let base_url = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
     let started = std::time::Instant::now();
     let built = build_observed(
         root,

@@ -477,13 +477,7 @@ pub(super) fn read_bytes(path: &Path, file: &Path) -> Result<Vec<u8>, Diagnostic
 pub(super) fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
-        Diagnostic::error(Span::new(file, line, column), "file is not valid UTF-8")
+        Diagnostic::error(Span::at_offset(file, valid), "file is not valid UTF-8")
             .with_hint("save the file as UTF-8")
     })
 }

@@ -17,26 +17,32 @@ impl Resolver {
         for doc in raw {
             if !is_product_id(&doc.id) {
                 self.broken.components.insert(doc.id.clone());
-                self.error(
-                    Span::file_start(&doc.file),
-                    format!("`{}` is not a valid component id", shorten(&doc.id)),
-                )
-                .hint = Some(
-                    "a component id is its file name: lowercase letters, digits and `-`".into(),
+                self.report(
+                    Diagnostic::error(
+                        Span::file_start(&doc.file),
+                        format!("`{}` is not a valid component id", shorten(&doc.id)),
+                    )
+                    .with_hint(
+                        "a component id is its file name: lowercase letters, digits and `-`",
+                    ),
                 );
             } else if let Some(problem) = id_problem(&doc.id) {
                 self.broken.components.insert(doc.id.clone());
-                self.error(
-                    Span::file_start(&doc.file),
-                    format!("component id {problem}"),
-                )
-                .hint = Some(format!("a component id is its file name; {}", id_hint()));
+                self.report(
+                    Diagnostic::error(
+                        Span::file_start(&doc.file),
+                        format!("component id {problem}"),
+                    )
+                    .with_hint(format!("a component id is its file name; {}", id_hint())),
+                );
             } else if !seen.insert(doc.id.as_str()) {
-                self.error(
-                    Span::file_start(&doc.file),
-                    format!("component `{}` is defined twice", doc.id),
-                )
-                .hint = Some("two files give it (`.yaml` and `.yml`): keep one".into());
+                self.report(
+                    Diagnostic::error(
+                        Span::file_start(&doc.file),
+                        format!("component `{}` is defined twice", doc.id),
+                    )
+                    .with_hint("two files give it (`.yaml` and `.yml`): keep one"),
+                );
             } else {
                 docs.push(doc);
             }
@@ -72,8 +78,13 @@ impl Resolver {
                 None if self.broken.components.contains(&id.value) => {}
                 None => {
                     let hint = component_hint(model, &id.value);
-                    self.error(span(file, id), format!("unknown component `{}`", id.value))
-                        .hint = Some(hint);
+                    self.report(
+                        Diagnostic::error(
+                            span(file, id),
+                            format!("unknown component `{}`", id.value),
+                        )
+                        .with_hint(hint),
+                    );
                 }
             }
         }
@@ -105,16 +116,17 @@ impl Resolver {
                 }
                 if total + found.len() > MAX_DEPENDENTS {
                     let component = &model.components[start];
-                    self.error(
-                        Span::file_start(&component.file),
-                        format!(
-                            "with the components that depend on `{}`, directly or not, the components have more than {MAX_DEPENDENTS} dependents in all",
-                            component.id
-                        ),
-                    )
-                    .hint = Some(format!(
+                    let message = format!(
+                        "with the components that depend on `{}`, directly or not, the components have more than {MAX_DEPENDENTS} dependents in all",
+                        component.id
+                    );
+                    let hint = format!(
                         "a long chain of `depends_on` makes every component depend on all before it; list only the dependencies that matter for issues; {LIMITS_DOC}"
-                    ));
+                    );
+                    self.report(
+                        Diagnostic::error(Span::file_start(&component.file), message)
+                            .with_hint(hint),
+                    );
                     for component in &mut model.components {
                         component.dependents = Vec::new();
                     }
@@ -124,11 +136,13 @@ impl Resolver {
             total += found.len();
             if found.contains(&start) {
                 let component = &model.components[start];
-                self.error(
-                    Span::file_start(&component.file),
-                    format!("component `{}` depends on itself", component.id),
-                )
-                .hint = Some("follow its `depends_on` chain and break the cycle".into());
+                self.report(
+                    Diagnostic::error(
+                        Span::file_start(&component.file),
+                        format!("component `{}` depends on itself", component.id),
+                    )
+                    .with_hint("follow its `depends_on` chain and break the cycle"),
+                );
                 found.remove(&start);
             }
             model.components[start].dependents = found.into_iter().collect();

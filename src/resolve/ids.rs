@@ -115,12 +115,22 @@ pub(super) const URL_HINT: &str = "link with http:, https: or mailto:, or with a
 pub(super) const BASE_URL_HINT: &str =
     "write it in full, e.g. https://kb.example.com/ or https://example.com/docs/kb/";
 
+/// A site address as the site uses it, from `base_url` in site.yaml or
+/// `--base-url`: trimmed and ending in one `/`; or what is wrong with it.
+pub fn normalized_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    match base_url_problem(url) {
+        None => Ok(format!("{}/", url.trim_end_matches('/'))),
+        Some(problem) => Err(problem),
+    }
+}
+
 /// Why a base URL cannot be used, if it cannot: it must be `http://` or
 /// `https://`, a host name (or `[IPv6]`), an optional port, and a path of
 /// letters, digits, `-`, `.`, `_`, `~`, `/` and `%XX` escapes, with no
 /// query or fragment. It goes as it is into robots.txt, sitemap.xml and
 /// every page's canonical link, so nothing there may need escaping.
-pub fn base_url_problem(url: &str) -> Option<String> {
+pub(super) fn base_url_problem(url: &str) -> Option<String> {
     let problem = |why: &str| Some(format!("`{}` {why}", shorten(url)));
     let Some(rest) = url
         .strip_prefix("https://")

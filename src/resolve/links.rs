@@ -117,9 +117,5 @@ pub(super) fn locate(model: &Model, pending: &PendingMarkdown, needle: &str) -> 
     let Some(found) = text.get(offset..).and_then(|rest| rest.find(needle)) else {
         return pending.span.clone();
     };
-    let before = &text[..offset + found];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    Span::new(&pending.file, line, column)
+    Span::at_offset(&pending.file, text[..offset + found].as_bytes())
 }

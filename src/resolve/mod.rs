@@ -18,7 +18,7 @@ mod tests;
 pub use cache::ResolveCache;
 use cache::*;
 use ids::*;
-pub use ids::{MAX_ID_CHARS, MAX_SCENARIO_ID_CHARS, base_url_problem};
+pub use ids::{MAX_ID_CHARS, MAX_SCENARIO_ID_CHARS, normalized_base_url};
 
 use std::path::{Path, PathBuf};
 
@@ -132,9 +132,9 @@ struct Resolver {
 }
 
 impl Resolver {
-    fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.problems.push(Diagnostic::error(span, message));
-        self.problems.last_mut().expect("just pushed")
+    /// Reports a problem: an error or a warning, with its hint and notes.
+    fn report(&mut self, problem: Diagnostic) {
+        self.problems.push(problem);
     }
 
     fn markdown(&mut self, file: &Path, value: &Option<S<String>>) -> Option<String> {

@@ -19,22 +19,31 @@ impl Resolver {
         for doc in raw {
             if !is_product_id(&doc.id) {
                 self.broken.products.insert(doc.id.clone());
-                self.error(Span::file_start(&doc.file), format!("`{}` is not a valid product id", shorten(&doc.id)))
-                    .hint = Some("a product id is its file name: lowercase letters, digits and `-`, e.g. products/backoffice-server.yaml".into());
+                self.report(
+                    Diagnostic::error(
+                        Span::file_start(&doc.file),
+                        format!("`{}` is not a valid product id", shorten(&doc.id)),
+                    )
+                    .with_hint("a product id is its file name: lowercase letters, digits and `-`, e.g. products/backoffice-server.yaml"),
+                );
                 continue;
             }
             if let Some(problem) = id_problem(&doc.id) {
                 self.broken.products.insert(doc.id.clone());
-                self.error(Span::file_start(&doc.file), format!("product id {problem}"))
-                    .hint = Some(format!("a product id is its file name; {}", id_hint()));
+                self.report(
+                    Diagnostic::error(Span::file_start(&doc.file), format!("product id {problem}"))
+                        .with_hint(format!("a product id is its file name; {}", id_hint())),
+                );
                 continue;
             }
             if let Some(first) = seen.insert(&doc.id, &doc.file) {
-                self.error(
-                    Span::file_start(&doc.file),
-                    format!("product `{}` is defined twice", doc.id),
-                )
-                .hint = Some(format!("also defined in {}", first.display()));
+                self.report(
+                    Diagnostic::error(
+                        Span::file_start(&doc.file),
+                        format!("product `{}` is defined twice", doc.id),
+                    )
+                    .with_hint(format!("also defined in {}", first.display())),
+                );
                 continue;
             }
             docs.push(doc);
@@ -44,12 +53,13 @@ impl Resolver {
             let raw = &doc.value;
             let product_index = model.products.len();
             if raw.versions.value.is_empty() {
-                self.error(
-                    span(&doc.file, &raw.versions),
-                    "a product needs at least one version",
-                )
-                .hint =
-                    Some("list its versions, oldest first: `versions: [{ id: \"1.0\" }]`".into());
+                self.report(
+                    Diagnostic::error(
+                        span(&doc.file, &raw.versions),
+                        "a product needs at least one version",
+                    )
+                    .with_hint("list its versions, oldest first: `versions: [{ id: \"1.0\" }]`"),
+                );
             }
             let versions = self.versions(model, product_index, doc);
             let names = VersionNames::of(&versions);
@@ -90,34 +100,44 @@ impl Resolver {
         for version in &doc.value.versions.value {
             let id = &version.id;
             if !is_version_id(&id.value) {
-                self.error(span(&doc.file, id), format!("`{}` is not a valid version id", shorten(&id.value)))
-                    .hint = Some("a version id starts with a letter or digit and holds only letters, digits, `.`, `_`, `+` and `-`; put anything else in `name`".into());
+                self.report(
+                    Diagnostic::error(
+                        span(&doc.file, id),
+                        format!("`{}` is not a valid version id", shorten(&id.value)),
+                    )
+                    .with_hint("a version id starts with a letter or digit and holds only letters, digits, `.`, `_`, `+` and `-`; put anything else in `name`"),
+                );
                 continue;
             }
             if let Some(problem) = id_problem(&id.value) {
-                self.error(span(&doc.file, id), format!("version id {problem}"))
-                    .hint = Some(format!(
-                    "{}; put how the version is called in `name`",
-                    id_hint()
-                ));
+                self.report(
+                    Diagnostic::error(span(&doc.file, id), format!("version id {problem}"))
+                        .with_hint(format!(
+                            "{}; put how the version is called in `name`",
+                            id_hint()
+                        )),
+                );
                 continue;
             }
             if id.value == PAGE_FILE {
-                self.error(
-                    span(&doc.file, id),
-                    format!("`{PAGE_FILE}` cannot be a version id"),
-                )
-                .hint =
-                    Some("it is the name of every page file; give the version another id".into());
+                self.report(
+                    Diagnostic::error(
+                        span(&doc.file, id),
+                        format!("`{PAGE_FILE}` cannot be a version id"),
+                    )
+                    .with_hint("it is the name of every page file; give the version another id"),
+                );
                 continue;
             }
             match names.get(&id.value.to_ascii_lowercase()) {
                 Some(other) if other.written == id.value => {
-                    self.error(
-                        span(&doc.file, id),
-                        format!("version `{}` is listed twice", id.value),
-                    )
-                    .hint = Some("remove one of the two, or give one another id".into());
+                    self.report(
+                        Diagnostic::error(
+                            span(&doc.file, id),
+                            format!("version `{}` is listed twice", id.value),
+                        )
+                        .with_hint("remove one of the two, or give one another id"),
+                    );
                     continue;
                 }
                 Some(other) => {
@@ -125,8 +145,13 @@ impl Resolver {
                         "version `{}` differs from `{}` only in case",
                         id.value, other.written
                     );
-                    self.error(span(&doc.file, id), message)
-                    .hint = Some("their pages would be one file on Windows and macOS; make the ids differ in more than case".into());
+                    self.report(
+                        Diagnostic::error(
+                            span(&doc.file, id),
+                            message,
+                        )
+                        .with_hint("their pages would be one file on Windows and macOS; make the ids differ in more than case"),
+                    );
                     continue;
                 }
                 None => {}
@@ -177,14 +202,18 @@ impl Resolver {
             for alias in raw.aliases.iter().flatten() {
                 let at = span(&doc.file, alias);
                 if !is_version_id(&alias.value) {
-                    self.error(at, format!("`{}` is not a valid alias", shorten(&alias.value)))
-                        .hint = Some("an alias is written like a version id: letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit".into());
+                    self.report(
+                        Diagnostic::error(
+                            at,
+                            format!("`{}` is not a valid alias", shorten(&alias.value)),
+                        )
+                        .with_hint("an alias is written like a version id: letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
+                    );
                     continue;
                 }
                 if let Some(problem) = id_problem(&alias.value) {
-                    self.error(at, format!("alias {problem}")).hint = Some(format!(
-                        "an alias follows the rules of version ids: {}",
-                        id_hint()
+                    self.report(Diagnostic::error(at, format!("alias {problem}")).with_hint(
+                        format!("an alias follows the rules of version ids: {}", id_hint()),
                     ));
                     continue;
                 }
@@ -193,10 +222,14 @@ impl Resolver {
                     Some(other) => {
                         let (other, other_at) = (other.what.clone(), other.at.clone());
                         let hint = "an alias must differ, in more than case, from every id and alias of the product";
-                        self.error(at, format!("{what} clashes with {other}")).hint =
-                            Some(hint.into());
-                        self.error(other_at, format!("{other} clashes with {what}"))
-                            .hint = Some(hint.into());
+                        self.report(
+                            Diagnostic::error(at, format!("{what} clashes with {other}"))
+                                .with_hint(hint),
+                        );
+                        self.report(
+                            Diagnostic::error(other_at, format!("{other} clashes with {what}"))
+                                .with_hint(hint),
+                        );
                     }
                     None => {
                         let named = Named {
@@ -236,15 +269,14 @@ impl Resolver {
                     || Span::file_start(&doc.file),
                     |upgrades| span(&doc.file, upgrades),
                 );
-                self.error(
+                self.report(Diagnostic::error(
                     at,
                     format!(
                         "the upgrade rules of this product allow {upgrades} upgrades; the limit is {MAX_RULE_UPGRADES}"
                     ),
-                )
-                .hint = Some(format!(
+                ).with_hint(format!(
                     "`any-newer` over n versions allows about n²/2 upgrades: narrow it with `versions:` or `required_stops`, or use `sequential` ({LIMITS_DOC})"
-                ));
+                )));
             } else {
                 self.upgrades += upgrades;
                 model.products[index].rules = rules;
@@ -288,11 +320,13 @@ impl Resolver {
                     Ok(members) => members,
                     Err(problem) => {
                         let hint = versions_hint(product, unknown_id(&problem));
-                        self.error(
-                            span(file, spec),
-                            format!("`versions: {}`: {problem}", spec.value),
-                        )
-                        .hint = Some(hint);
+                        self.report(
+                            Diagnostic::error(
+                                span(file, spec),
+                                format!("`versions: {}`: {problem}", spec.value),
+                            )
+                            .with_hint(hint),
+                        );
                         return None;
                     }
                 }
@@ -319,11 +353,13 @@ impl Resolver {
                 }),
                 None => {
                     let hint = versions_hint(product, Some(&version));
-                    self.error(
-                        at,
-                        format!("required stop `{version}` is not a version of this product"),
-                    )
-                    .hint = Some(hint);
+                    self.report(
+                        Diagnostic::error(
+                            at,
+                            format!("required stop `{version}` is not a version of this product"),
+                        )
+                        .with_hint(hint),
+                    );
                 }
             }
         }
@@ -332,8 +368,10 @@ impl Resolver {
                 .policy
                 .as_ref()
                 .map_or_else(|| Span::file_start(file), |p| span(file, p));
-            self.error(at, "`required_stops` only apply with `policy: any-newer`")
-                .hint = Some("with `sequential` every version is already a stop".into());
+            self.report(
+                Diagnostic::error(at, "`required_stops` only apply with `policy: any-newer`")
+                    .with_hint("with `sequential` every version is already a stop"),
+            );
         }
         Some(Rule {
             policy,

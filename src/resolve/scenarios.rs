@@ -27,8 +27,9 @@ impl Resolver {
         match select_nodes(model, &raw.value, role) {
             Ok(nodes) => Some(nodes),
             Err((message, hint)) => {
-                let problem = self.error(span(file, raw), message);
+                let mut problem = Diagnostic::error(span(file, raw), message);
                 problem.hint = hint;
+                self.report(problem);
                 None
             }
         }
@@ -50,39 +51,47 @@ impl Resolver {
                 .split('/')
                 .find(|segment| !is_scenario_segment(segment))
             {
-                self.error(Span::file_start(&doc.file), format!("`{}` is not a valid scenario id segment", shorten(bad)))
-                    .hint = Some("scenario file and folder names use lowercase letters, digits, `.`, `_` and `-`".into());
+                self.report(
+                    Diagnostic::error(
+                        Span::file_start(&doc.file),
+                        format!("`{}` is not a valid scenario id segment", shorten(bad)),
+                    )
+                    .with_hint("scenario file and folder names use lowercase letters, digits, `.`, `_` and `-`"),
+                );
                 continue;
             }
             if let Some(problem) = doc.id.split('/').find_map(id_problem) {
-                self.error(
-                    Span::file_start(&doc.file),
-                    format!("scenario id: a folder or file name {problem}"),
-                )
-                .hint = Some(format!(
-                    "a scenario id is its path below scenarios/; {}",
-                    id_hint()
-                ));
+                self.report(
+                    Diagnostic::error(
+                        Span::file_start(&doc.file),
+                        format!("scenario id: a folder or file name {problem}"),
+                    )
+                    .with_hint(format!(
+                        "a scenario id is its path below scenarios/; {}",
+                        id_hint()
+                    )),
+                );
                 continue;
             }
             if doc.id.chars().count() > MAX_SCENARIO_ID_CHARS {
-                self.error(
+                self.report(Diagnostic::error(
                     Span::file_start(&doc.file),
                     format!(
                         "scenario id `{}` is {} characters long; the limit is {MAX_SCENARIO_ID_CHARS}",
                         shorten(&doc.id),
                         doc.id.chars().count()
                     ),
-                )
-                .hint = Some("use shorter or fewer folders below scenarios/".into());
+                ).with_hint("use shorter or fewer folders below scenarios/"));
                 continue;
             }
             if !seen.insert(doc.id.as_str()) {
-                self.error(
-                    Span::file_start(&doc.file),
-                    format!("scenario `{}` is defined twice", doc.id),
-                )
-                .hint = Some("two files give it (`.yaml` and `.yml`): keep one".into());
+                self.report(
+                    Diagnostic::error(
+                        Span::file_start(&doc.file),
+                        format!("scenario `{}` is defined twice", doc.id),
+                    )
+                    .with_hint("two files give it (`.yaml` and `.yml`): keep one"),
+                );
                 continue;
             }
             candidates.push(doc);
@@ -231,8 +240,13 @@ impl Resolver {
                 let found = model.component_index(&id.value);
                 if found.is_none() && !self.broken.components.contains(&id.value) {
                     let hint = component_hint(model, &id.value);
-                    self.error(span(file, id), format!("unknown component `{}`", id.value))
-                        .hint = Some(hint);
+                    self.report(
+                        Diagnostic::error(
+                            span(file, id),
+                            format!("unknown component `{}`", id.value),
+                        )
+                        .with_hint(hint),
+                    );
                 }
                 found
             });
@@ -291,7 +305,7 @@ impl Resolver {
             else {
                 continue;
             };
-            self.problems.push(
+            self.report(
                 Diagnostic::warning(
                     span(file, updated),
                     format!(
@@ -310,11 +324,13 @@ impl Resolver {
 
     pub(super) fn date(&mut self, file: &Path, date: &S<String>) {
         if !is_iso_date(&date.value) {
-            self.error(
-                span(file, date),
-                format!("`{}` is not a date", shorten(&date.value)),
-            )
-            .hint = Some("write a day of the calendar as YYYY-MM-DD, e.g. 2024-02-29".into());
+            self.report(
+                Diagnostic::error(
+                    span(file, date),
+                    format!("`{}` is not a date", shorten(&date.value)),
+                )
+                .with_hint("write a day of the calendar as YYYY-MM-DD, e.g. 2024-02-29"),
+            );
         }
     }
 
@@ -342,15 +358,14 @@ impl Resolver {
                 .unwrap_or_default();
             self.originally_named += found.len();
             if self.originally_named > MAX_ORIGINALLY_PER_FILE {
-                self.error(
+                self.report(Diagnostic::error(
                     span(file, selector),
                     format!(
                         "the `originally` of this file's issues name more than {MAX_ORIGINALLY_PER_FILE} versions in all"
                     ),
-                )
-                .hint = Some(format!(
+                ).with_hint(format!(
                     "name the versions a server began as with narrower selectors, e.g. `p@<2.0`; {LIMITS_DOC}"
-                ));
+                )));
                 return Vec::new();
             }
             nodes.extend(found);
@@ -372,30 +387,28 @@ impl Resolver {
     ) -> bool {
         let pairs = from.len().saturating_mul(to.len());
         if pairs > MAX_SCENARIO_PAIRS {
-            self.error(
+            self.report(Diagnostic::error(
                 span(file, &raw.from),
                 format!(
                     "`from` and `to` cover {pairs} upgrades ({} versions to {} versions); a scenario covers at most {MAX_SCENARIO_PAIRS}",
                     from.len(),
                     to.len()
                 ),
-            )
-            .hint = Some(format!(
+            ).with_hint(format!(
                 "narrow the selectors (`p@>=2.0,<3.0`) or split the scenario in several; {LIMITS_DOC}"
-            ));
+            )));
             return false;
         }
         if let ([one], [other]) = (from, to)
             && one == other
         {
-            self.error(
+            self.report(Diagnostic::error(
                 span(file, &raw.to),
                 format!(
                     "`from` and `to` are the same version, {}: a scenario is about an upgrade to another version",
                     model.node_ref(*one)
                 ),
-            )
-            .hint = Some("correct `from` or `to`".into());
+            ).with_hint("correct `from` or `to`"));
             return false;
         }
         true
@@ -413,15 +426,14 @@ impl Resolver {
         });
         let Some(over) = over else { return };
         let scenario = &model.scenarios[over];
-        self.error(
+        self.report(Diagnostic::error(
             scenario.spans.from.clone(),
             format!(
                 "with this scenario, the knowledge base describes more than {MAX_UPGRADES} upgrades (the pairs of all scenarios and the upgrades of all rules)"
             ),
-        )
-        .hint = Some(format!(
+        ).with_hint(format!(
             "scenarios from here on in id order are not checked; narrow the selectors of the widest scenarios; {LIMITS_DOC}"
-        ));
+        )));
         for dropped in model.scenarios.drain(over..) {
             self.broken.scenarios.insert(dropped.id.clone());
         }
@@ -436,14 +448,13 @@ impl Resolver {
                 .and_then(|c| c.as_os_str().to_str())
                 .unwrap_or_default();
             if GENERATED.contains(&top) {
-                self.error(
+                self.report(Diagnostic::error(
                     Span::file_start(source),
                     format!("`static/{top}` would replace part of the generated site"),
-                )
-                .hint = Some(format!(
+                ).with_hint(format!(
                     "the site itself uses {}; put static files in another folder, e.g. static/files/",
                     GENERATED.join(", ")
-                ));
+                )));
             }
         }
     }

@@ -53,11 +53,13 @@ impl Resolver {
             if valid {
                 site.language = language.value.clone();
             } else {
-                self.error(
-                    span(file, language),
-                    format!("`{}` is not a language tag", language.value),
-                )
-                .hint = Some("use a BCP 47 tag such as `en` or `de-CH`".into());
+                self.report(
+                    Diagnostic::error(
+                        span(file, language),
+                        format!("`{}` is not a language tag", language.value),
+                    )
+                    .with_hint("use a BCP 47 tag such as `en` or `de-CH`"),
+                );
             }
         }
         site.pretty_urls = raw.pretty_urls.as_ref().is_some_and(|p| p.value);
@@ -68,20 +70,26 @@ impl Resolver {
             .is_some_and(|r| r.value);
         for (name, description) in raw.conditions.iter().flat_map(|c| &c.0) {
             if !is_product_id(&name.value) {
-                self.error(
-                    span(file, name),
-                    format!("`{}` is not a valid condition name", shorten(&name.value)),
-                )
-                .hint = Some("use lowercase letters, digits and `-`".into());
+                self.report(
+                    Diagnostic::error(
+                        span(file, name),
+                        format!("`{}` is not a valid condition name", shorten(&name.value)),
+                    )
+                    .with_hint("use lowercase letters, digits and `-`"),
+                );
             } else if let Some(problem) = id_problem(&name.value) {
-                self.error(span(file, name), format!("condition name {problem}"))
-                    .hint = Some(id_hint());
+                self.report(
+                    Diagnostic::error(span(file, name), format!("condition name {problem}"))
+                        .with_hint(id_hint()),
+                );
             } else if site.conditions.iter().any(|c| c.name == name.value) {
-                self.error(
-                    span(file, name),
-                    format!("condition `{}` is declared twice", name.value),
-                )
-                .hint = Some("keep one of the two".into());
+                self.report(
+                    Diagnostic::error(
+                        span(file, name),
+                        format!("condition `{}` is declared twice", name.value),
+                    )
+                    .with_hint("keep one of the two"),
+                );
             } else {
                 let description = self.one_line(file, description, "a condition's description");
                 site.conditions.push(ConditionDef {
@@ -95,12 +103,13 @@ impl Resolver {
     }
 
     pub(super) fn base_url(&mut self, file: &Path, base: &S<String>) -> Option<String> {
-        let url = base.value.trim();
-        match base_url_problem(url) {
-            None => Some(format!("{}/", url.trim_end_matches('/'))),
-            Some(problem) => {
-                self.error(span(file, base), format!("base_url {problem}"))
-                    .hint = Some(BASE_URL_HINT.into());
+        match normalized_base_url(&base.value) {
+            Ok(url) => Some(url),
+            Err(problem) => {
+                self.report(
+                    Diagnostic::error(span(file, base), format!("base_url {problem}"))
+                        .with_hint(BASE_URL_HINT),
+                );
                 None
             }
         }
@@ -111,11 +120,18 @@ impl Resolver {
     pub(super) fn one_line(&mut self, file: &Path, value: &S<String>, what: &str) -> String {
         let text = value.value.trim();
         if text.is_empty() {
-            self.error(span(file, value), format!("{what} is empty"))
-                .hint = Some("write a few words".into());
+            self.report(
+                Diagnostic::error(span(file, value), format!("{what} is empty"))
+                    .with_hint("write a few words"),
+            );
         } else if text.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
-            self.error(span(file, value), format!("{what} spans several lines"))
-                .hint = Some("names and titles are one line: put the rest in `summary` or `body`; to fold a long line in YAML, write it after `>-`".into());
+            self.report(
+                Diagnostic::error(
+                    span(file, value),
+                    format!("{what} spans several lines"),
+                )
+                .with_hint("names and titles are one line: put the rest in `summary` or `body`; to fold a long line in YAML, write it after `>-`"),
+            );
         }
         text.to_owned()
     }
@@ -158,7 +174,10 @@ impl Resolver {
                 Some(id) => ids.push(id),
                 None => {
                     let hint = self.condition_hint(&name);
-                    self.error(at, format!("unknown condition `{name}`")).hint = Some(hint);
+                    self.report(
+                        Diagnostic::error(at, format!("unknown condition `{name}`"))
+                            .with_hint(hint),
+                    );
                 }
             }
         }
@@ -198,7 +217,7 @@ impl Resolver {
         match markdown::url_problem(&url.value) {
             None => true,
             Some(problem) => {
-                self.error(span(file, url), problem).hint = Some(URL_HINT.into());
+                self.report(Diagnostic::error(span(file, url), problem).with_hint(URL_HINT));
                 false
             }
         }

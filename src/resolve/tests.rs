@@ -113,7 +113,17 @@ fn base_urls() {
         "https://user@example.com/",
     ] {
         assert!(base_url_problem(bad).is_some(), "{bad}");
+        assert!(normalized_base_url(bad).is_err(), "{bad}");
     }
+    // site.yaml and --base-url get the same address: trimmed, one final `/`.
+    assert_eq!(
+        normalized_base_url(" https://kb.example.com/docs// \n").as_deref(),
+        Ok("https://kb.example.com/docs/")
+    );
+    assert_eq!(
+        normalized_base_url("http://localhost:8080").as_deref(),
+        Ok("http://localhost:8080/")
+    );
 }
 
 #[test]
