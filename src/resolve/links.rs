@@ -117,5 +117,5 @@ pub(super) fn locate(model: &Model, pending: &PendingMarkdown, needle: &str) -> 
     let Some(found) = text.get(offset..).and_then(|rest| rest.find(needle)) else {
         return pending.span.clone();
     };
-    Span::at_offset(&pending.file, text[..offset + found].as_bytes())
+    Span::at_offset(&pending.file, &text.as_bytes()[..offset + found])
 }
