@@ -369,3 +369,32 @@ fn the_publishing_examples_parse_and_check_before_they_build() {
         );
     }
 }
+
+/// A static file may not take a name the site uses at its root, the feeds
+/// included, whether or not this build writes them.
+#[test]
+fn static_files_may_not_take_the_sites_own_names() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        run(&["init", dir.path().to_str().unwrap()])
+            .status
+            .success()
+    );
+    let statics = dir.path().join("content/static");
+    std::fs::create_dir_all(statics.join("files")).unwrap();
+    std::fs::write(statics.join("files/manual.pdf"), "%PDF").unwrap();
+    assert!(run_in(dir.path(), &["check"]).status.success());
+    for name in ["feed.xml", "support.xml", "sitemap.xml", "api"] {
+        std::fs::write(statics.join(name), "x").unwrap();
+        let out = run_in(dir.path(), &["check"]);
+        let errors = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {errors}");
+        assert!(
+            errors.contains(&format!(
+                "`static/{name}` would replace part of the generated site"
+            )),
+            "{name}: {errors}"
+        );
+        std::fs::remove_file(statics.join(name)).unwrap();
+    }
+}

@@ -25,6 +25,7 @@ use super::DataFile;
 use super::data::site_url;
 use super::urls::Urls;
 use crate::graph::{Edges, Origin, PathIssue, UpgradeGraph, affected_components};
+use crate::layout::SitePath;
 use crate::model::{Condition, Facts, Issue, Model, NodeId, Policy, Severity};
 
 pub const INDEX_JSON: &str = "api/v1/index.json";
@@ -39,26 +40,11 @@ pub fn product_path(model: &Model, product: usize) -> String {
 
 /// Where a version's file is.
 pub fn version_path(model: &Model, node: NodeId) -> String {
-    let product = model.product_of(node);
-    format!(
-        "api/v1/products/{}/{}.json",
-        product.id,
-        model.version(node).id
-    )
-}
-
-/// The version whose API file is at `path`, if it is one.
-pub fn version_at(model: &Model, path: &str) -> Option<NodeId> {
-    let rest = path
-        .strip_prefix("api/v1/products/")?
-        .strip_suffix(".json")?;
-    let (product, version) = rest.split_once('/')?;
-    let product = &model.products[model.product_index(product)?];
-    product
-        .versions
-        .iter()
-        .find(|v| v.id == version)
-        .map(|v| v.node)
+    SitePath::VersionApi {
+        product: &model.product_of(node).id,
+        version: &model.version(node).id,
+    }
+    .path()
 }
 
 /// The API files other than the versions' (those are pages: see

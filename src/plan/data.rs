@@ -46,7 +46,7 @@ pub const SEARCH_SCRIPT: &str = "data/search.js";
 
 /// A link from the site root, as the scripts need it.
 pub(super) fn site_url(urls: Urls, path: &str) -> String {
-    let link = urls.relative("index.html", path);
+    let link = urls.relative(crate::layout::HOME, path);
     if link == "./" { String::new() } else { link }
 }
 

@@ -12,7 +12,7 @@ use super::urls::Urls;
 use crate::markdown::plain_text;
 use crate::model::Model;
 
-pub const SCENARIOS_FEED: &str = "feed.xml";
+pub use crate::layout::SCENARIOS_FEED;
 
 /// A feed holds at most this many entries, the newest: readers poll a
 /// feed often, and it need not grow with the knowledge base.
@@ -104,7 +104,8 @@ pub fn scenarios_feed(model: &Model, urls: Urls, base_url: Option<&str>) -> Opti
     let absolute = |path: &str| {
         format!(
             "{base}{}",
-            urls.relative("index.html", path).trim_start_matches("./")
+            urls.relative(crate::layout::HOME, path)
+                .trim_start_matches("./")
         )
     };
     let entries = model

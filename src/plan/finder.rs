@@ -214,7 +214,7 @@ fn part_script(registry: &str, key: &str, json: &str) -> String {
 
 /// A site path as the scripts use it: from the site root.
 fn site_url(urls: Urls, path: &str) -> String {
-    urls.relative("index.html", path)
+    urls.relative(urls::HOME, path)
 }
 
 impl<'m> Planner<'m> {

@@ -7,7 +7,7 @@ use super::{
     MATRIX_ROWS_PER_PAGE, PRODUCTS_PER_PAGE, Page, Planner, Reach, listing_number, listing_path,
 };
 
-const MATRIX_DIR: &str = "matrix";
+use crate::layout::MATRIX_DIR;
 use crate::model::NodeId;
 use std::collections::BTreeMap;
 
@@ -36,9 +36,9 @@ impl Planner<'_> {
 
     fn matrix_chunk_path(&self, p: usize, chunk: usize) -> String {
         match chunk {
-            0 => format!("matrix/{}/index.html", self.model.products[p].id),
+            0 => format!("{MATRIX_DIR}/{}/index.html", self.model.products[p].id),
             _ => format!(
-                "matrix/{}/{}/index.html",
+                "{MATRIX_DIR}/{}/{}/index.html",
                 self.model.products[p].id,
                 chunk + 1
             ),
@@ -118,7 +118,10 @@ impl Planner<'_> {
         if !self.matrix_is_split() {
             return None;
         }
-        let rest = path.strip_prefix("matrix/")?.strip_suffix("index.html")?;
+        let rest = path
+            .strip_prefix(MATRIX_DIR)?
+            .strip_prefix('/')?
+            .strip_suffix("index.html")?;
         let (product_id, number) = match rest.trim_end_matches('/').split_once('/') {
             Some((id, n)) => (id, n.parse::<usize>().ok().filter(|n| *n >= 2)?),
             None => (rest.trim_end_matches('/'), 1),

@@ -33,6 +33,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::graph::UpgradeGraph;
+use crate::layout::{self, SitePath};
 use crate::model::{Model, NodeId};
 use answers::{Analysis, analyse};
 pub use links::Links;
@@ -90,29 +91,7 @@ pub const HOME_PRODUCTS: usize = 24;
 /// A product card links at most this many of its versions.
 pub const CARD_VERSIONS: usize = 12;
 
-/// The path of page `number` (from 0) of a listing whose first page is
-/// `dir/index.html`: `dir/index-2.html` and so on. No id can take these
-/// names: ids hold no `.`, so `index-2.html` is never a product's folder.
-pub fn listing_path(dir: &str, number: usize) -> String {
-    match number {
-        0 => format!("{dir}/index.html"),
-        n => format!("{dir}/index-{}.html", n + 1),
-    }
-}
-
-/// The page number (from 0) of a listing path under `dir`, if it is one.
-pub fn listing_number(path: &str, dir: &str) -> Option<usize> {
-    let name = path.strip_prefix(dir)?.strip_prefix('/')?;
-    if name == "index.html" {
-        return Some(0);
-    }
-    let n: usize = name
-        .strip_prefix("index-")?
-        .strip_suffix(".html")?
-        .parse()
-        .ok()?;
-    (n >= 2 && format!("index-{n}.html") == name).then(|| n - 1)
-}
+pub use crate::layout::{listing_number, listing_path};
 
 /// Who reaches whom under no conditions, kept per target: it grows with
 /// the pairs of versions that connect, never with the square of all versions.
@@ -232,52 +211,41 @@ impl<'m> Planner<'m> {
     /// The page at a site path, if there is one.
     pub fn page(&self, path: &str) -> Option<Page> {
         let model = self.model;
-        match path {
-            urls::HOME => return Some(self.home_page(self.reach())),
-            urls::PATHS => return Some(self.finder_page()),
-            urls::SEARCH => return Some(self.simple_page(path, "search.html", "Search")),
-            urls::NOT_FOUND => return Some(self.simple_page(path, "404.html", "Page not found")),
-            _ => {}
-        }
-        if let Some(number) = listing_number(path, urls::PRODUCTS_DIR) {
-            return self.product_index_page(number);
-        }
-        if path.starts_with("matrix/") {
-            return self.matrix_page(path, self.reach());
-        }
-        if let Some(node) = api::version_at(model, path) {
-            let context = api::version(
-                model,
-                self.urls,
-                &self.analysis.default,
-                node,
-                FULL_ANSWERS_LIMIT,
-                |reached| version::newest_per_product(model, reached),
-            );
-            return Some(Page {
-                path: path.to_owned(),
-                template: api::JSON_PAGE,
-                context,
-            });
-        }
-        let inner = path.strip_suffix("/index.html")?;
-        if let Some(id) = inner.strip_prefix("scenarios/") {
-            return model.scenario_index(id).map(|s| self.scenario_page(s));
-        }
-        if let Some(id) = inner.strip_prefix("components/") {
-            return model.component_index(id).map(|c| self.component_page(c));
-        }
-        let rest = inner.strip_prefix("products/")?;
-        let (product, version) = match rest.split_once('/') {
-            Some((p, v)) => (p, Some(v)),
-            None => (rest, None),
+        let node = |product: &str, version: &str| {
+            let product = &model.products[model.product_index(product)?];
+            product
+                .versions
+                .iter()
+                .find(|v| v.id == version)
+                .map(|v| v.node)
         };
-        let p = model.product_index(product)?;
-        match version {
-            None => Some(self.product_page(p)),
-            Some(v) => {
-                let node = model.products[p].versions.iter().find(|x| x.id == v)?.node;
-                Some(self.version_page(node, self.reach()))
+        match SitePath::parse(path)? {
+            SitePath::Home => Some(self.home_page(self.reach())),
+            SitePath::Finder => Some(self.finder_page()),
+            SitePath::Search => Some(self.simple_page(path, "search.html", "Search")),
+            SitePath::NotFound => Some(self.simple_page(path, "404.html", "Page not found")),
+            SitePath::ProductIndex(number) => self.product_index_page(number),
+            SitePath::Matrix(_) => self.matrix_page(path, self.reach()),
+            SitePath::Product(id) => model.product_index(id).map(|p| self.product_page(p)),
+            SitePath::Version { product, version } => {
+                Some(self.version_page(node(product, version)?, self.reach()))
+            }
+            SitePath::Scenario(id) => model.scenario_index(id).map(|s| self.scenario_page(s)),
+            SitePath::Component(id) => model.component_index(id).map(|c| self.component_page(c)),
+            SitePath::VersionApi { product, version } => {
+                let context = api::version(
+                    model,
+                    self.urls,
+                    &self.analysis.default,
+                    node(product, version)?,
+                    FULL_ANSWERS_LIMIT,
+                    |reached| version::newest_per_product(model, reached),
+                );
+                Some(Page {
+                    path: path.to_owned(),
+                    template: api::JSON_PAGE,
+                    context,
+                })
             }
         }
     }
@@ -303,12 +271,12 @@ impl<'m> Planner<'m> {
             });
         }
         files.push(DataFile {
-            path: "robots.txt".into(),
+            path: layout::ROBOTS.into(),
             bytes: robots(self.base_url.as_deref()).into_bytes(),
         });
         if let Some(base) = &self.base_url {
             files.push(DataFile {
-                path: "sitemap.xml".into(),
+                path: layout::SITEMAP.into(),
                 bytes: sitemap(base, pages, urls).into_bytes(),
             });
         }
@@ -415,7 +383,7 @@ impl Planner<'_> {
                 format!(
                     "{b}{}",
                     self.urls
-                        .relative("index.html", path)
+                        .relative(urls::HOME, path)
                         .trim_start_matches("./")
                 )
             }),
@@ -469,7 +437,7 @@ fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
         .iter()
         .filter(|p| *p != urls::NOT_FOUND && p.ends_with(".html"))
     {
-        let path = urls.relative("index.html", page);
+        let path = urls.relative(urls::HOME, page);
         let path = path.trim_start_matches("./");
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",

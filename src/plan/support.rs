@@ -503,7 +503,7 @@ impl Planner<'_> {
 }
 
 /// Where the feed of support events is written.
-pub const SUPPORT_FEED: &str = "support.xml";
+pub use crate::layout::SUPPORT_FEED;
 
 impl Planner<'_> {
     /// The feed of support events: a version leaving mainstream or extended

@@ -4,6 +4,7 @@
 //! root, under a sub-path and from `file://`. Unless `pretty_urls` is on, a
 //! link to a page names its `index.html`, which `file://` needs.
 
+use crate::layout::SitePath;
 use crate::model::{Model, NodeId, Target};
 
 #[derive(Clone, Copy, Debug)]
@@ -11,18 +12,11 @@ pub struct Urls {
     pub pretty: bool,
 }
 
-pub const HOME: &str = "index.html";
-/// The folder of product pages, whose own index lists every product.
-pub const PRODUCTS_DIR: &str = "products";
-pub const MATRIX: &str = "matrix/index.html";
-pub const PATHS: &str = "paths/index.html";
-pub const SEARCH: &str = "search/index.html";
-/// The page a static host shows for a missing path.
-pub const NOT_FOUND: &str = "404.html";
+pub use crate::layout::{HOME, MATRIX, NOT_FOUND, PATHS, PRODUCTS_DIR, SEARCH};
 
 impl Urls {
     pub fn product(model: &Model, product: usize) -> String {
-        format!("products/{}/index.html", model.products[product].id)
+        SitePath::Product(&model.products[product].id).path()
     }
 
     pub fn version(model: &Model, node: NodeId) -> String {
@@ -40,15 +34,15 @@ impl Urls {
     /// The page of a version, by ids (the path finder's data gives this
     /// with placeholders, so that its scripts make every version's link).
     pub fn version_path(product: &str, version: &str) -> String {
-        format!("products/{product}/{version}/index.html")
+        SitePath::Version { product, version }.path()
     }
 
     pub fn scenario_path(scenario: &str) -> String {
-        format!("scenarios/{scenario}/index.html")
+        SitePath::Scenario(scenario).path()
     }
 
     pub fn component_path(component: &str) -> String {
-        format!("components/{component}/index.html")
+        SitePath::Component(component).path()
     }
 
     pub fn target(model: &Model, target: Target) -> String {

@@ -1,23 +1,8 @@
 //! What ids, page paths, dates and URLs may be.
 
-pub(super) const PAGE_FILE: &str = "index.html";
-
+pub(super) use crate::layout::PAGE_FILE;
 /// The top-level names of the generated site, which `content/static/` may not use.
-pub(super) const GENERATED: &[&str] = &[
-    "index.html",
-    "404.html",
-    "robots.txt",
-    "sitemap.xml",
-    "products",
-    "scenarios",
-    "components",
-    "matrix",
-    "paths",
-    "search",
-    "assets",
-    "data",
-    "api",
-];
+pub(super) use crate::layout::TOP_LEVEL as GENERATED;
 
 pub(super) fn is_scenario_segment(segment: &str) -> bool {
     let mut chars = segment.chars();

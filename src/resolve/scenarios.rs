@@ -448,13 +448,17 @@ impl Resolver {
                 .and_then(|c| c.as_os_str().to_str())
                 .unwrap_or_default();
             if GENERATED.contains(&top) {
-                self.report(Diagnostic::error(
-                    Span::file_start(source),
-                    format!("`static/{top}` would replace part of the generated site"),
-                ).with_hint(format!(
+                let hint = format!(
                     "the site itself uses {}; put static files in another folder, e.g. static/files/",
                     GENERATED.join(", ")
-                )));
+                );
+                self.report(
+                    Diagnostic::error(
+                        Span::file_start(source),
+                        format!("`static/{top}` would replace part of the generated site"),
+                    )
+                    .with_hint(hint),
+                );
             }
         }
     }
