@@ -928,6 +928,7 @@ fn the_reading_base_passes_check() {
 /// lands in a closed <details>, the matrix's newest column in view, axe
 /// clean at 390 px. Screenshots go to target/screenshots/<site>/.
 #[test]
+#[ignore = "slow (about 3 minutes of Chromium): CI runs it; locally `cargo test -- --ignored`"]
 fn pages_read_at_every_width_in_print_and_without_javascript() {
     let Some(chromium) = chromium() else { return };
     let Some(_) = browser_modules() else { return };
@@ -949,6 +950,7 @@ fn pages_read_at_every_width_in_print_and_without_javascript() {
 /// axe-core on every page of every site the browser tests read (each page,
 /// light and dark), no request leaving file://, and search by keyboard.
 #[test]
+#[ignore = "slow (about 5 minutes of Chromium): CI runs it; locally `cargo test -- --ignored`"]
 fn every_page_passes_axe_makes_no_outside_requests_and_search_works_by_keyboard() {
     let Some(chromium) = chromium() else { return };
     let Some(_) = browser_modules() else { return };

@@ -598,7 +598,8 @@ impl Hop<'_> {
     }
 }
 
-fn count_blocking(issues: &[PathIssue]) -> usize {
+/// How many of these issues are blocking.
+pub fn count_blocking(issues: &[PathIssue]) -> usize {
     issues
         .iter()
         .filter(|i| i.issue.severity == Severity::Blocking)

@@ -24,9 +24,9 @@ use serde_json::{Value, json};
 use super::DataFile;
 use super::data::site_url;
 use super::urls::Urls;
-use crate::graph::{Edges, Origin, PathIssue, UpgradeGraph, affected_components};
+use crate::graph::{Edges, Origin, PathIssue, UpgradeGraph, affected_components, count_blocking};
 use crate::layout::SitePath;
-use crate::model::{Condition, Facts, Issue, Model, NodeId, Policy, Severity};
+use crate::model::{Condition, Facts, Issue, Model, NodeId, Policy};
 
 pub const INDEX_JSON: &str = "api/v1/index.json";
 /// The template name of a page that is its context as JSON, not HTML.
@@ -266,12 +266,7 @@ pub fn version(
         let upgrade = (pair[0], pair[1]);
         if let Entry::Vacant(entry) = blocking_on.entry(upgrade) {
             let issues = edges.path_issues(pair, node);
-            entry.insert(
-                issues
-                    .iter()
-                    .filter(|found| found.issue.severity == Severity::Blocking)
-                    .count(),
-            );
+            entry.insert(count_blocking(&issues));
             upgrades.push((upgrade, issues));
         }
     }
