@@ -9,7 +9,7 @@ use super::{
 
 use crate::layout::MATRIX_DIR;
 use crate::model::NodeId;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 impl Planner<'_> {
     /// Whether the matrix is one table, or an index and a table per product.
@@ -193,19 +193,29 @@ impl Planner<'_> {
     }
 
     /// Pairs a scenario documents as not supported directly, and which.
+    /// The refusals behind a table's cells: for each pair, the first
+    /// unconditional unsupported scenario that names it. Only the scenarios
+    /// that mention a row's version are looked at, so a table costs what
+    /// its rows do, not the whole knowledge base.
     fn refused_pairs(
         &self,
         sources: &[NodeId],
         columns: &[NodeId],
     ) -> BTreeMap<(NodeId, NodeId), usize> {
+        let columns: HashSet<NodeId> = columns.iter().copied().collect();
         let mut refused = BTreeMap::new();
-        for (s, scenario) in self.model.scenarios.iter().enumerate() {
-            if scenario.supported || !scenario.condition.is_always() {
-                continue;
-            }
-            for from in scenario.from.iter().filter(|n| sources.contains(n)) {
+        for &from in sources {
+            // In scenario order, so the first refusal of a pair is kept.
+            for &s in &self.mentions[from] {
+                let scenario = &self.model.scenarios[s];
+                if scenario.supported
+                    || !scenario.condition.is_always()
+                    || !scenario.from.contains(&from)
+                {
+                    continue;
+                }
                 for to in scenario.to.iter().filter(|n| columns.contains(n)) {
-                    refused.entry((*from, *to)).or_insert(s);
+                    refused.entry((from, *to)).or_insert(s);
                 }
             }
         }
