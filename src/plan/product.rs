@@ -45,7 +45,17 @@ impl Planner<'_> {
                 line
             })
             .collect();
-        let scenarios = (0..model.scenarios.len())
+        // The scenarios that mention one of its versions, not every
+        // scenario of the base: a product page costs what it shows.
+        let mut mentioned: Vec<usize> = product
+            .versions
+            .iter()
+            .flat_map(|v| self.mentions[v.node].iter().copied())
+            .collect();
+        mentioned.sort_unstable();
+        mentioned.dedup();
+        let scenarios = mentioned
+            .into_iter()
             .filter(|s| {
                 let scenario = &model.scenarios[*s];
                 scenario
