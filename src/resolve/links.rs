@@ -69,9 +69,10 @@ impl Resolver {
     }
 
     pub(super) fn links_in(&self, model: &Model, pending: &PendingMarkdown) -> Vec<Diagnostic> {
-        markdown::destinations(&pending.text)
-            .into_iter()
-            .filter_map(|destination| self.link_problem(model, pending, &destination))
+        pending
+            .destinations
+            .iter()
+            .filter_map(|destination| self.link_problem(model, pending, destination))
             .collect()
     }
 

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Span, closest, suggest};
 use crate::load::{Broken, RawKb, S};
+use crate::markdown;
 use crate::model::*;
 use crate::selector::versions_hint;
 
@@ -104,7 +105,9 @@ fn span<T>(file: &Path, value: &S<T>) -> Span {
 /// A Markdown field waiting for its links to be checked once the model is whole.
 struct PendingMarkdown {
     file: PathBuf,
-    text: String,
+    /// The links and images of the text, checked once the model is whole;
+    /// not the text itself, which the model holds.
+    destinations: Vec<markdown::Destination>,
     span: Span,
     byte_offset: Option<usize>,
 }
@@ -139,12 +142,15 @@ impl Resolver {
 
     fn markdown(&mut self, file: &Path, value: &Option<S<String>>) -> Option<String> {
         let value = value.as_ref()?;
-        self.pending.push(PendingMarkdown {
-            file: file.to_path_buf(),
-            text: value.value.clone(),
-            span: span(file, value),
-            byte_offset: value.referenced.span().byte_offset().map(|o| o as usize),
-        });
+        let destinations = markdown::destinations(&value.value);
+        if !destinations.is_empty() {
+            self.pending.push(PendingMarkdown {
+                file: file.to_path_buf(),
+                destinations,
+                span: span(file, value),
+                byte_offset: value.referenced.span().byte_offset().map(|o| o as usize),
+            });
+        }
         Some(value.value.clone())
     }
 
