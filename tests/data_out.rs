@@ -370,11 +370,24 @@ fn the_feed_is_atom_with_absolute_ids_and_only_with_a_base_url() {
         Some("Go to 3.0 first.")
     );
 
+    // The home page announces the feed, and only when it is written.
+    let feed_links = |site: &Path| -> Vec<String> {
+        let home = std::fs::read_to_string(site.join("index.html")).unwrap();
+        let html = scraper::Html::parse_document(&home);
+        let selector =
+            scraper::Selector::parse(r#"head link[rel="alternate"][type="application/atom+xml"]"#)
+                .unwrap();
+        html.select(&selector)
+            .map(|l| l.value().attr("href").unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(feed_links(&out.path().join("site")), ["feed.xml"]);
     let without = build(kb, &[]);
     assert!(
         !without.path().join("site/feed.xml").exists(),
         "no feed without a base URL"
     );
+    assert!(feed_links(&without.path().join("site")).is_empty());
 }
 
 #[test]

@@ -97,6 +97,25 @@ pub fn atom(feed: &Feed) -> Option<String> {
     Some(xml)
 }
 
+impl super::Planner<'_> {
+    /// The feeds this build writes, linked from `page`: the scenarios'
+    /// when the site's address is known and a scenario has an `updated`
+    /// date, the support events' when there are any.
+    pub(super) fn feed_links(&self, page: &str) -> Vec<super::views::Link> {
+        let mut feeds = Vec::new();
+        let updated = self.model.scenarios.iter().any(|s| s.updated.is_some());
+        if self.base_url.is_some() && updated {
+            let title = format!("{}: upgrade scenarios", self.model.site.title);
+            feeds.push(self.link(page, title, SCENARIOS_FEED));
+        }
+        if self.support_feed().is_some() {
+            let title = format!("{}: support events", self.model.site.title);
+            feeds.push(self.link(page, title, super::support::SUPPORT_FEED));
+        }
+        feeds
+    }
+}
+
 /// `feed.xml`: the scenarios with an `updated` date, newest first, when the
 /// site's address is known.
 pub fn scenarios_feed(model: &Model, urls: Urls, base_url: Option<&str>) -> Option<String> {

@@ -54,6 +54,7 @@ impl Planner<'_> {
                 scenarios: model.scenarios.len(),
                 components: model.components.len(),
             },
+            feeds: self.feed_links(&path),
         };
         self.make_page(path, "index.html", frame, page)
     }

@@ -62,6 +62,8 @@ pub struct HomePage {
     /// How many events the script keeps.
     pub leaving_next: usize,
     pub counts: Counts,
+    /// The site's Atom feeds, for `<link rel="alternate">` in the head.
+    pub feeds: Vec<Link>,
 }
 
 #[derive(Serialize)]
