@@ -57,6 +57,9 @@ fn changes_are_named_in_the_terminal() {
     let named = |list: &[&str]| list.iter().map(PathBuf::from).collect();
     let describe = |list: &[&str]| describe_changes(dir.path(), &named(list));
     assert_eq!(describe(&["a.yaml"]), "a.yaml changed");
+    // A name is printed as text, never as a terminal's escape sequence.
+    std::fs::write(dir.path().join("a\u{1b}[2J.yaml"), "").unwrap();
+    assert_eq!(describe(&["a\u{1b}[2J.yaml"]), "a\\u{1b}[2J.yaml changed");
     assert_eq!(describe(&["a.yaml", "b.yaml"]), "a.yaml and b.yaml changed");
     assert_eq!(describe(&names), "a.yaml, b.yaml and 2 more changed");
     // A temporary file already gone is not named.

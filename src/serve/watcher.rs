@@ -167,7 +167,12 @@ pub(super) fn is_source_file(file: &Path) -> bool {
 }
 
 pub(super) fn list_files(files: &[&PathBuf]) -> String {
-    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    // A file name can hold anything, escape sequences included: printed
+    // as text, it cannot drive the terminal.
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| crate::diag::printable(&f.display().to_string()).into_owned())
+        .collect();
     match names.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
