@@ -23,8 +23,9 @@
 //!   root, which has no file): a leaf's file answers it; a split answers it
 //!   if the term ends within the split's prefix, else the walk goes on past
 //!   that prefix; a missing key means no word starts with the term.
-//! - `data/search/d<i>.js`: documents from number `groups[i]` on, whole, as
-//!   they show, as many as fit in 8 KB (at least one).
+//! - `data/search/d<i>.js`: documents from number `groups[i]` on, as they
+//!   show (their text cut for snippets: `search_index::SHOWN_BODY_CHARS`),
+//!   as many as fit in 8 KB (at least one).
 //!
 //! A set of documents is a string: gaps between numbers in base-32 digits,
 //! or `~` and a bitmap, six documents a digit, whichever is shorter. Every
