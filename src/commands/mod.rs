@@ -1,11 +1,13 @@
 //! Commands that are not stages of the pipeline: they write a writer's
-//! files (`init`, `new`, `theme eject`) or print what the pipeline knows for
-//! another tool (`export`). Each refuses to overwrite what a writer wrote.
+//! files (`init`, `new`, `theme eject`), print what the pipeline knows for
+//! another tool (`export`), or answer a question about it (`path`). Those
+//! that write refuse to overwrite what a writer wrote.
 
 pub mod eject;
 pub mod export;
 pub mod init;
 pub mod new;
+pub mod path;
 
 use std::path::Path;
 

@@ -1,0 +1,281 @@
+use super::*;
+
+#[test]
+fn a_long_text_is_kept_for_snippets_up_to_a_word_boundary() {
+    let short = "Back up the data first.";
+    assert_eq!(shown_body(short), short);
+    let long = "word ".repeat(100) + "ünïcode";
+    let shown = shown_body(&long);
+    assert!(shown.ends_with("word…"), "{shown}");
+    assert!(shown.chars().count() <= SHOWN_BODY_CHARS + 1);
+    assert!(long.starts_with(shown.trim_end_matches('…')));
+    let one_word = "x".repeat(SHOWN_BODY_CHARS * 2);
+    assert_eq!(shown_body(&one_word).chars().count(), SHOWN_BODY_CHARS + 1);
+}
+
+fn document(title: &str, body: &str) -> SearchDocument {
+    SearchDocument {
+        t: title.into(),
+        u: String::new(),
+        k: "Issue",
+        b: body.into(),
+        c: String::new(),
+    }
+}
+
+#[test]
+fn words_fold_case_accents_and_trim_dots() {
+    assert_eq!(
+        words("Résumé: SQL-Server 4.5... ..x. ÅNGSTRÖM"),
+        ["resume", "sql", "server", "4.5", "x", "angstrom"]
+    );
+    assert_eq!(words("ΟΔΟΣ ΣΑΣ"), ["οδος", "σας"]);
+    // Marks outside U+0300..U+036F stay and split words, as in the script.
+    assert_eq!(words("a\u{0483}b"), ["a", "b"]);
+    assert!(words(" -- ... ").is_empty());
+}
+
+#[test]
+fn english_words_lose_one_light_suffix() {
+    for (word, want) in [
+        ("downgrade", "downgrad"),
+        ("downgrading", "downgrad"),
+        ("downgraded", "downgrad"),
+        ("downgrades", "downgrad"),
+        ("libraries", "library"),
+        ("classes", "class"),
+        ("class", "class"),
+        ("using", "using"),
+        ("uses", "uses"),
+        ("8.4", "8.4"),
+        ("résumés", "résumés"),
+    ] {
+        assert_eq!(stem(word), want, "{word}");
+    }
+    assert!(stems_english("en") && stems_english("en-GB") && !stems_english("de"));
+}
+
+#[test]
+fn hyphenated_words_are_also_found_joined() {
+    assert_eq!(
+        index_words("Wi-Fi firmware", false),
+        ["wi", "fi", "firmware", "wifi"]
+    );
+    assert_eq!(
+        index_words("Wi-Fi cards", true),
+        ["wi", "fi", "card", "wifi"]
+    );
+}
+
+#[test]
+fn sets_round_trip_in_both_encodings() {
+    let sparse = vec![0, 5, 31, 32, 1000, 40_000, 1 << 20];
+    let dense: Vec<u32> = (0..600).filter(|n| n % 3 != 0).collect();
+    for set in [sparse, dense, vec![], vec![0], vec![7]] {
+        let code = encode_set(&set);
+        assert_eq!(decode_set(&code), set, "{code}");
+        assert!(code.bytes().all(|b| b == b'~' || DIGITS.contains(&b)));
+    }
+    assert!(!encode_set(&[0, 5, 1000]).starts_with(BITMAP));
+    let dense: Vec<u32> = (0..600).collect();
+    assert!(encode_set(&dense).starts_with(BITMAP));
+    assert_eq!(encode_set(&dense).len(), 101);
+}
+
+#[test]
+fn documents_are_numbered_by_title_length_then_site_order() {
+    let documents = [
+        document("Longer title", ""),
+        document("Short", ""),
+        document("Élan", ""),
+        document("Small", ""),
+        // One letter outside the BMP: two UTF-16 units, as JavaScript counts.
+        document("\u{1D400}bc", ""),
+    ];
+    assert_eq!(ranking_order(&documents), [2, 4, 1, 3, 0]);
+}
+
+#[test]
+fn a_body_word_in_the_title_counts_for_the_title_only() {
+    let documents = [
+        document("Fax service", "The fax service"),
+        document("Other", "fax"),
+    ];
+    let postings = postings(&documents, &ranking_order(&documents), false);
+    let fax = &postings.iter().find(|(w, _)| w == "fax").unwrap().1;
+    assert_eq!(
+        (fax.title.as_slice(), fax.body.as_slice()),
+        (&[1][..], &[0][..])
+    );
+    // The kind is part of the body.
+    let issue = &postings.iter().find(|(w, _)| w == "issue").unwrap().1;
+    assert_eq!(issue.body, [0, 1]);
+}
+
+/// Large enough to need several words files.
+fn many_documents() -> Vec<SearchDocument> {
+    (0..3000)
+        .map(|i| {
+            document(
+                &format!("Upgrade {i} of release r{}", i % 97),
+                &format!("reboot restart rebuild w{i} x{} y{}", i % 13, i % 389),
+            )
+        })
+        .collect()
+}
+
+/// Words files split past 2 KB.
+fn small_files() -> SearchFiles {
+    let limits = SearchLimits {
+        words_file_bytes: 2048,
+        ..SearchLimits::default()
+    };
+    index(&many_documents(), limits, "")
+}
+
+#[test]
+fn large_indexes_are_split_into_bounded_files() {
+    let files = small_files();
+    let manifest: serde_json::Value = serde_json::from_str(&files.manifest).unwrap();
+    let leaves = manifest["leaves"].as_array().unwrap();
+    assert!(leaves.len() > 3, "{manifest}");
+    assert!(!manifest["splits"].as_array().unwrap().is_empty());
+    let words_files = files.parts.iter().filter(|(n, _)| !n.starts_with('d'));
+    for (name, json) in words_files {
+        // A word's postings alone can pass the limit: 2 bitmaps of 3000 documents.
+        assert!(json.len() < 2048 + 1100, "{name}: {}", json.len());
+    }
+    let documents_files: Vec<&String> = files
+        .parts
+        .iter()
+        .filter(|(n, _)| n.starts_with('d'))
+        .map(|(_, json)| json)
+        .collect();
+    let groups = decode_set(manifest["groups"].as_str().unwrap());
+    assert_eq!(groups.len(), documents_files.len());
+    assert!(documents_files.len() > 10);
+    let mut titles = Vec::new();
+    for (file, &start) in documents_files.iter().zip(&groups) {
+        assert!(file.len() <= DOCUMENTS_FILE_BYTES, "{}", file.len());
+        assert_eq!(start as usize, titles.len());
+        let held: Vec<serde_json::Value> = serde_json::from_str(file).unwrap();
+        titles.extend(held.iter().map(|d| d["t"].as_str().unwrap().to_owned()));
+    }
+    let mut expected: Vec<String> = many_documents().into_iter().map(|d| d.t).collect();
+    expected.sort_by_key(|t| t.len()); // stable: site order within a length
+    assert_eq!(titles, expected);
+}
+
+#[test]
+fn every_word_is_in_the_leaf_of_its_longest_listed_prefix() {
+    let files = small_files();
+    let manifest: serde_json::Value = serde_json::from_str(&files.manifest).unwrap();
+    let leaves: Vec<&str> = manifest["leaves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    for (i, leaf) in leaves.iter().enumerate() {
+        let json = &files
+            .parts
+            .iter()
+            .find(|(n, _)| *n == format!("w{i}"))
+            .unwrap()
+            .1;
+        let words: Vec<[String; 3]> = serde_json::from_str(json).unwrap();
+        for [word, ..] in &words {
+            assert!(word.starts_with(leaf), "{word} in leaf {leaf:?}");
+            let deeper = leaves
+                .iter()
+                .any(|l| l.len() > leaf.len() && word.starts_with(l));
+            assert!(!deeper, "{word} in {leaf:?} and a deeper leaf");
+        }
+    }
+}
+
+#[test]
+fn a_split_prefix_file_merges_its_longer_words() {
+    let files = small_files();
+    let r = splits(&files)
+        .iter()
+        .position(|s| s == &["r", "r"])
+        .expect("r is split");
+    let json = &files
+        .parts
+        .iter()
+        .find(|(n, _)| *n == format!("p{r}"))
+        .unwrap()
+        .1;
+    let [exact_title, exact_body, title, body]: [String; 4] = serde_json::from_str(json).unwrap();
+    assert_eq!((exact_title.as_str(), exact_body.as_str()), ("", ""));
+    // Every title has "release" and every body "reboot".
+    assert_eq!(decode_set(&title).len(), 3000);
+    assert!(decode_set(&body).is_empty());
+}
+
+/// The `[key, prefix]` of the split nodes.
+fn splits(files: &SearchFiles) -> Vec<[String; 2]> {
+    let manifest: serde_json::Value = serde_json::from_str(&files.manifest).unwrap();
+    serde_json::from_value(manifest["splits"].clone()).unwrap()
+}
+
+#[test]
+fn a_chain_of_single_letters_takes_one_split() {
+    // "configure", "configured", "configures", "configuration": past
+    // "c" they share "configur", one node, not seven.
+    let documents: Vec<SearchDocument> = (0..400)
+        .map(|i| {
+            let word = ["configure", "configured", "configures", "configuration"][i % 4];
+            document(&format!("{word} {i}"), "")
+        })
+        .collect();
+    let limits = SearchLimits {
+        words_file_bytes: 100,
+        ..SearchLimits::default()
+    };
+    let files = index(&documents, limits, "");
+    let splits = splits(&files);
+    assert!(
+        splits.contains(&["c".into(), "configur".into()]),
+        "{splits:?}"
+    );
+    let chain = [
+        "co", "con", "conf", "confi", "config", "configu", "configur",
+    ];
+    assert!(
+        !splits.iter().any(|[key, _]| chain.contains(&key.as_str())),
+        "{splits:?}"
+    );
+    assert!(splits.contains(&["configure".into(), "configure".into()]));
+}
+
+#[test]
+fn long_shared_prefixes_do_not_multiply_files() {
+    // Words of thousands of letters that differ only at the end, and
+    // words that each extend the last: a file a letter would be
+    // quadratic in the text, and a recursion a letter deep overflows.
+    let long = "x".repeat(20_000);
+    let mut documents: Vec<SearchDocument> = ["a", "b", "c"]
+        .iter()
+        .map(|end| document(&format!("{long}{end}"), ""))
+        .collect();
+    documents.extend((1..=300).map(|n| document(&"y".repeat(n), "")));
+    let limits = SearchLimits {
+        words_file_bytes: 64,
+        ..SearchLimits::default()
+    };
+    let files = index(&documents, limits, "");
+    let splits = splits(&files);
+    assert!(splits.len() < 310, "{} splits", splits.len());
+    let bytes: usize = files.parts.iter().map(|(_, json)| json.len()).sum();
+    assert!(files.manifest.len() + bytes < 2_000_000, "{bytes} bytes");
+}
+
+#[test]
+fn the_index_is_the_same_every_time() {
+    let a = small_files();
+    let b = small_files();
+    assert_eq!(a.manifest, b.manifest);
+    assert!(a.parts == b.parts);
+}
