@@ -230,7 +230,13 @@ pub struct Renderer<'t> {
 
 impl<'t> Renderer<'t> {
     pub fn new(model: &Model, urls: Urls, theme: &'t Theme) -> Result<Self, Vec<Diagnostic>> {
-        let tera = engine(theme, Arc::new(Links::new(model, urls)))?;
+        Self::with_links(theme, Arc::new(Links::new(model, urls)))
+    }
+
+    /// A renderer whose `@` references resolve through `links`, made for
+    /// this model (`serve` keeps them between rebuilds).
+    pub fn with_links(theme: &'t Theme, links: Arc<Links>) -> Result<Self, Vec<Diagnostic>> {
+        let tera = engine(theme, links)?;
         Ok(Renderer { tera, theme })
     }
 

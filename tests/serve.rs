@@ -323,6 +323,61 @@ fn new_files_saves_by_rename_and_removals_are_followed() {
     assert_eq!(get(server.port, "/index.html").0, 200);
 }
 
+/// serve keeps the map of `@` references between rebuilds while no id
+/// changes; a new scenario must be reachable by reference at once, and a
+/// text edit must keep the references that were there.
+#[test]
+fn references_follow_new_ids_across_rebuilds() {
+    let kb = common::copy_of_example();
+    let server = start(kb.path());
+    let folder = kb.path().join("content/scenarios/backoffice");
+    let scenario = |title: &str, notes: &str| {
+        format!(
+            "from: backoffice-server@4.0\nto: backoffice-server@4.5\ndirect: supported\ntitle: {title}\nnotes: \"{notes}\"\n"
+        )
+    };
+    let linking = "/scenarios/backoffice/4.0-to-4.5/index.html";
+    std::fs::write(
+        folder.join("4.0-to-4.5.yaml"),
+        scenario(
+            "Linking",
+            "See [the other](@scenario:backoffice/4.0-to-4.5-other).",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("4.0-to-4.5-other.yaml"),
+        scenario("The other", "Nothing."),
+    )
+    .unwrap();
+    let links_the_other = |s: u16, b: &str| {
+        s == 200
+            && b.contains(
+                r#"href="../../../scenarios/backoffice/4.0-to-4.5-other/index.html">the other</a>"#,
+            )
+    };
+    wait_for(
+        server.port,
+        linking,
+        "the link to the new scenario",
+        links_the_other,
+    );
+    // A text edit renames nothing: the kept map still resolves the link.
+    std::fs::write(
+        folder.join("4.0-to-4.5-other.yaml"),
+        scenario("The other, edited", "Something."),
+    )
+    .unwrap();
+    wait_for(
+        server.port,
+        "/scenarios/backoffice/4.0-to-4.5-other/index.html",
+        "the edit",
+        |s, b| s == 200 && b.contains("The other, edited"),
+    );
+    let (status, body) = get(server.port, linking);
+    assert!(links_the_other(status, &body), "{body}");
+}
+
 /// A writer may start `serve` before content/ exists, or add templates/
 /// later to override a template: changes inside them must still be seen.
 #[test]

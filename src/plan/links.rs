@@ -23,6 +23,28 @@ pub struct Links {
 }
 
 impl Links {
+    /// What [`Links::new`] depends on, hashed: the ids and aliases that can
+    /// be referred to, and how URLs are written. `serve` keeps the map
+    /// while this stays the same, which is every edit that renames nothing.
+    pub fn fingerprint(model: &Model, urls: Urls) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (urls.pretty, model.site.raw_html).hash(&mut hasher);
+        for product in &model.products {
+            product.id.hash(&mut hasher);
+            for version in &product.versions {
+                (version.node, &version.id, &version.aliases).hash(&mut hasher);
+            }
+        }
+        for scenario in &model.scenarios {
+            scenario.id.hash(&mut hasher);
+        }
+        for component in &model.components {
+            component.id.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     pub fn new(model: &Model, urls: Urls) -> Links {
         let mut targets = HashMap::new();
         let mut add = |reference: String, target: Target| {

@@ -34,7 +34,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use crate::diag::Diagnostic;
-use crate::plan::PlanOptions;
+use crate::plan::{Links, PlanOptions};
 
 const EVENTS_PATH: &str = "/__upgrade-atlas/events";
 const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource(\"/__upgrade-atlas/events\");s.onmessage=function(){location.reload();};})();</script>";
@@ -85,6 +85,8 @@ struct Preview {
     rebuilt: watch::Sender<u64>,
     /// Parsed files kept between rebuilds, so that a rebuild parses only what changed.
     cache: Mutex<crate::CheckCache>,
+    /// The map of `@` references, kept while the ids it maps stay the same.
+    links: Mutex<Option<(u64, Arc<Links>)>>,
 }
 
 impl Default for Preview {
@@ -93,6 +95,7 @@ impl Default for Preview {
             served: Mutex::default(),
             rebuilt: watch::Sender::new(0),
             cache: Mutex::default(),
+            links: Mutex::default(),
         }
     }
 }
@@ -284,7 +287,7 @@ fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
     let started = Instant::now();
     let result = {
         let mut cache = crate::locked(&shared.cache);
-        start_site(root, &mut cache)
+        start_site(root, &mut cache, &shared.links)
     };
     let mut served = crate::locked(&shared.served);
     match result {
@@ -328,13 +331,30 @@ fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
 fn start_site(
     root: &Path,
     cache: &mut crate::CheckCache,
+    kept_links: &Mutex<Option<(u64, Arc<Links>)>>,
 ) -> Result<(std::sync::mpsc::Sender<Job>, usize, Vec<Diagnostic>), crate::Failure> {
     let (checked, theme) = crate::check_with_theme(root, cache)?;
+    let links = {
+        let model = &checked.model;
+        let urls = crate::plan::Urls {
+            pretty: model.site.pretty_urls,
+        };
+        let fingerprint = Links::fingerprint(model, urls);
+        let mut kept = crate::locked(kept_links);
+        match &*kept {
+            Some((known, links)) if *known == fingerprint => Arc::clone(links),
+            _ => {
+                let links = Arc::new(Links::new(model, urls));
+                *kept = Some((fingerprint, Arc::clone(&links)));
+                links
+            }
+        }
+    };
     let (jobs, receiver) = std::sync::mpsc::channel::<Job>();
     let (ready, started) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let model = checked.model;
-        let mut site = match LiveSite::new(&model, &theme) {
+        let mut site = match LiveSite::new(&model, &theme, links) {
             Ok(site) => site,
             Err(diagnostics) => {
                 let _ = ready.send(Err(diagnostics));
@@ -377,9 +397,10 @@ impl<'m> LiveSite<'m> {
     fn new(
         model: &'m crate::model::Model,
         theme: &'m crate::render::Theme,
+        links: Arc<Links>,
     ) -> Result<Self, Vec<Diagnostic>> {
         let planner = crate::plan::Planner::new(model, &PlanOptions::default());
-        let renderer = crate::render::Renderer::new(model, planner.urls, theme)?;
+        let renderer = crate::render::Renderer::with_links(theme, links)?;
 
         Ok(LiveSite {
             planner,
