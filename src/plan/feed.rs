@@ -120,13 +120,7 @@ impl super::Planner<'_> {
 /// site's address is known.
 pub fn scenarios_feed(model: &Model, urls: Urls, base_url: Option<&str>) -> Option<String> {
     let base = base_url?;
-    let absolute = |path: &str| {
-        format!(
-            "{base}{}",
-            urls.relative(crate::layout::HOME, path)
-                .trim_start_matches("./")
-        )
-    };
+    let absolute = |path: &str| urls.absolute(base, path);
     let entries = model
         .scenarios
         .iter()

@@ -379,14 +379,7 @@ impl Planner<'_> {
             search_url: self.urls.relative(path, urls::SEARCH),
             root_url: self.urls.relative(path, ""),
             assets_url: self.urls.relative(path, "assets/"),
-            canonical: self.site.base_url.as_ref().map(|b| {
-                format!(
-                    "{b}{}",
-                    self.urls
-                        .relative(urls::HOME, path)
-                        .trim_start_matches("./")
-                )
-            }),
+            canonical: (self.site.base_url.as_ref()).map(|base| self.urls.absolute(base, path)),
         }
     }
 
@@ -437,11 +430,9 @@ fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
         .iter()
         .filter(|p| *p != urls::NOT_FOUND && p.ends_with(".html"))
     {
-        let path = urls.relative(urls::HOME, page);
-        let path = path.trim_start_matches("./");
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            html::escape(&format!("{base}{path}"))
+            html::escape(&urls.absolute(base, page))
         ));
     }
     xml.push_str("</urlset>\n");

@@ -514,14 +514,7 @@ impl Planner<'_> {
     pub(in crate::plan) fn support_feed(&self) -> Option<String> {
         let base = self.base_url.as_deref()?;
         let model = self.model;
-        let absolute = |path: &str| {
-            format!(
-                "{base}{}",
-                self.urls
-                    .relative(super::urls::HOME, path)
-                    .trim_start_matches("./")
-            )
-        };
+        let absolute = |path: &str| self.urls.absolute(base, path);
         let horizon = model
             .site
             .today

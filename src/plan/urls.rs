@@ -70,6 +70,16 @@ impl Urls {
         }
     }
 
+    /// The address of the site path `path` on a site published at `base`
+    /// (which ends in `/`): for the canonical links, the sitemap and the
+    /// feeds, which need absolute addresses.
+    pub fn absolute(&self, base: &str, path: &str) -> String {
+        format!(
+            "{base}{}",
+            self.relative(HOME, path).trim_start_matches("./")
+        )
+    }
+
     /// A link from the page at `from` (a site path such as
     /// `products/a/1.0/index.html`) to the site path `to`, which may carry a
     /// `?query` or `#fragment`.
