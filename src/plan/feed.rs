@@ -97,28 +97,50 @@ pub fn atom(feed: &Feed) -> Option<String> {
     Some(xml)
 }
 
+/// A feed this build writes: where, its title, and its XML.
+pub struct FeedFile {
+    pub path: &'static str,
+    pub title: String,
+    pub xml: String,
+}
+
 impl super::Planner<'_> {
-    /// The feeds this build writes, linked from `page`: the scenarios'
-    /// when the site's address is known and a scenario has an `updated`
-    /// date, the support events' when there are any.
+    /// The feeds this build writes, made once for the data files and the
+    /// home page's links: the scenarios' and the support events', each
+    /// when the site's address is known and it has an entry.
+    pub(super) fn feeds(&self) -> &[FeedFile] {
+        self.feeds.get_or_init(|| {
+            let base = self.base_url.as_deref();
+            [
+                (SCENARIOS_FEED, scenarios_feed(self.model, self.urls, base)),
+                (super::support::SUPPORT_FEED, self.support_feed()),
+            ]
+            .into_iter()
+            .filter_map(|(path, feed)| {
+                let feed = feed?;
+                let xml = atom(&feed)?;
+                Some(FeedFile {
+                    path,
+                    title: feed.title,
+                    xml,
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// The links to [`Self::feeds`] from `page`.
     pub(super) fn feed_links(&self, page: &str) -> Vec<super::views::Link> {
-        let mut feeds = Vec::new();
-        let updated = self.model.scenarios.iter().any(|s| s.updated.is_some());
-        if self.base_url.is_some() && updated {
-            let title = format!("{}: upgrade scenarios", self.model.site.title);
-            feeds.push(self.link(page, title, SCENARIOS_FEED));
-        }
-        if self.support_feed().is_some() {
-            let title = format!("{}: support events", self.model.site.title);
-            feeds.push(self.link(page, title, super::support::SUPPORT_FEED));
-        }
-        feeds
+        self.feeds()
+            .iter()
+            .map(|feed| self.link(page, feed.title.as_str(), feed.path))
+            .collect()
     }
 }
 
 /// `feed.xml`: the scenarios with an `updated` date, newest first, when the
 /// site's address is known.
-pub fn scenarios_feed(model: &Model, urls: Urls, base_url: Option<&str>) -> Option<String> {
+pub fn scenarios_feed(model: &Model, urls: Urls, base_url: Option<&str>) -> Option<Feed> {
     let base = base_url?;
     let absolute = |path: &str| urls.absolute(base, path);
     let entries = model
@@ -142,7 +164,7 @@ pub fn scenarios_feed(model: &Model, urls: Urls, base_url: Option<&str>) -> Opti
             })
         })
         .collect();
-    atom(&Feed {
+    Some(Feed {
         title: format!("{}: upgrade scenarios", model.site.title),
         self_url: format!("{base}{SCENARIOS_FEED}"),
         site_url: base.to_owned(),

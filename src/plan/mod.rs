@@ -158,6 +158,8 @@ pub struct Planner<'m> {
     mentions: Vec<Vec<usize>>,
     /// Who reaches whom, computed when a page first needs it.
     reach: std::sync::OnceLock<Arc<Reach>>,
+    /// The Atom feeds, made when the home page or the data files first need them.
+    feeds: std::sync::OnceLock<Vec<feed::FeedFile>>,
 }
 
 impl<'m> Planner<'m> {
@@ -182,6 +184,7 @@ impl<'m> Planner<'m> {
             mentions: mentions(model),
             analysis,
             reach: std::sync::OnceLock::new(),
+            feeds: std::sync::OnceLock::new(),
         }
     }
 
@@ -264,12 +267,6 @@ impl<'m> Planner<'m> {
         }));
         files.extend(self.finder_files());
         files.extend(api::files(model, urls));
-        if let Some(xml) = feed::scenarios_feed(model, urls, self.base_url.as_deref()) {
-            files.push(DataFile {
-                path: feed::SCENARIOS_FEED.into(),
-                bytes: xml.into_bytes(),
-            });
-        }
         files.push(DataFile {
             path: layout::ROBOTS.into(),
             bytes: robots(self.base_url.as_deref()).into_bytes(),
@@ -280,12 +277,10 @@ impl<'m> Planner<'m> {
                 bytes: sitemap(base, pages, urls).into_bytes(),
             });
         }
-        if let Some(feed) = self.support_feed() {
-            files.push(DataFile {
-                path: support::SUPPORT_FEED.into(),
-                bytes: feed.into_bytes(),
-            });
-        }
+        files.extend(self.feeds().iter().map(|feed| DataFile {
+            path: feed.path.into(),
+            bytes: feed.xml.clone().into_bytes(),
+        }));
         for (target, source) in &model.static_files {
             if let Ok(bytes) = std::fs::read(source) {
                 files.push(DataFile {

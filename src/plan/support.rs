@@ -511,7 +511,7 @@ impl Planner<'_> {
     /// is none (Atom needs absolute ids), nor without any event. With
     /// `today:` fixed, it holds the events up to the end of the warning
     /// window after that day; otherwise every event the dates announce.
-    pub(in crate::plan) fn support_feed(&self) -> Option<String> {
+    pub(in crate::plan) fn support_feed(&self) -> Option<super::feed::Feed> {
         let base = self.base_url.as_deref()?;
         let model = self.model;
         let absolute = |path: &str| self.urls.absolute(base, path);
@@ -553,7 +553,7 @@ impl Planner<'_> {
             }
         }
         entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
-        super::feed::atom(&super::feed::Feed {
+        Some(super::feed::Feed {
             title: format!("{}: support events", model.site.title),
             self_url: format!("{base}{SUPPORT_FEED}"),
             site_url: base.to_owned(),
