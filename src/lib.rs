@@ -243,18 +243,23 @@ fn render_checked(
 ) -> Result<(usize, usize, Vec<Diagnostic>), Failure> {
     let planned = plan::plan(&checked.model, options);
     let pages = planned.pages.len();
-    let total = pages + planned.files.len() + theme.assets().count();
+    // The progress counts pages: render delivers them first, and makes the
+    // data files only after them.
     let done = std::sync::atomic::AtomicUsize::new(0);
     let deliver = |file| {
         deliver(file)?;
         let done = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        observer.written(done, total);
+        if done <= pages {
+            observer.written(done, pages);
+        }
         Ok(())
     };
-    let mut warnings = checked.warnings.clone();
-    warnings.extend(planned.warnings.iter().cloned());
     match render::render(&checked.model, planned, theme, deliver) {
-        Ok(files) => Ok((pages, files, warnings)),
+        Ok((files, data_warnings)) => {
+            let mut warnings = checked.warnings.clone();
+            warnings.extend(data_warnings);
+            Ok((pages, files, warnings))
+        }
         Err(diagnostics) => Err(Failure {
             diagnostics,
             sources: checked.model.sources.clone(),

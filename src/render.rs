@@ -306,16 +306,17 @@ fn count_tags(line: &str, start: &str) -> usize {
 }
 
 /// Renders every planned page in parallel and hands each file of the site
-/// (pages, data files, assets) to `deliver` as soon as it is ready, so that
-/// a build writes while it renders and never holds the whole site. Returns
-/// how many files were delivered, or every template error and every
-/// problem `deliver` reported.
+/// (pages, then data files and assets) to `deliver` as soon as it is
+/// ready, so that a build writes while it renders and never holds the
+/// whole site. Returns how many files were delivered with the warnings
+/// made on the way, or every template error and every problem `deliver`
+/// reported.
 pub fn render(
     model: &Model,
     plan: Plan,
     theme: &Theme,
     deliver: impl Fn(OutputFile) -> Result<(), Diagnostic> + Sync,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
     let renderer = Renderer::new(model, plan.planner.urls, theme)?;
     let mut problems: Vec<Diagnostic> = plan
         .pages
@@ -328,19 +329,27 @@ pub fn render(
             renderer.page(page).and_then(&deliver).err()
         })
         .collect();
-    let data = plan.files.into_iter().map(|f| OutputFile {
-        path: f.path,
-        bytes: f.bytes,
+    let mut delivered = plan.pages.len();
+    let mut deliver_one = |file: OutputFile| {
+        delivered += 1;
+        if let Err(problem) = deliver(file) {
+            problems.push(problem);
+        }
+    };
+    let warnings = plan.planner.each_file(&plan.pages, &mut |file| {
+        deliver_one(OutputFile {
+            path: file.path,
+            bytes: file.bytes,
+        })
     });
-    let assets = theme.assets().map(|(name, bytes)| OutputFile {
-        path: format!("assets/{name}"),
-        bytes: bytes.clone(),
-    });
-    let others: Vec<OutputFile> = data.chain(assets).collect();
-    let delivered = plan.pages.len() + others.len();
-    problems.extend(others.into_iter().filter_map(|file| deliver(file).err()));
+    for (name, bytes) in theme.assets() {
+        deliver_one(OutputFile {
+            path: format!("assets/{name}"),
+            bytes: bytes.clone(),
+        });
+    }
     if problems.is_empty() {
-        return Ok(delivered);
+        return Ok((delivered, warnings));
     }
     // One problem repeated by many pages (a broken partial, a full disk) is
     // reported once.

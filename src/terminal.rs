@@ -154,7 +154,7 @@ pub fn progress_due(
 /// The words of the progress line.
 pub fn progress_text(done: usize, total: usize) -> String {
     let percent = (done * 100).checked_div(total).unwrap_or(100);
-    format!("building: {done}/{total} files ({percent}%)")
+    format!("building: {done}/{total} pages ({percent}%)")
 }
 
 /// The one-line progress of a build on a terminal's stderr, drawn over
@@ -244,7 +244,7 @@ mod tests {
         assert!(!progress_due(start, Some(at(1000)), at(1050), false));
         assert!(progress_due(start, Some(at(1000)), at(1050), true));
         assert!(progress_due(start, Some(at(1000)), at(1100), false));
-        assert_eq!(progress_text(5, 20), "building: 5/20 files (25%)");
-        assert_eq!(progress_text(0, 0), "building: 0/0 files (100%)");
+        assert_eq!(progress_text(5, 20), "building: 5/20 pages (25%)");
+        assert_eq!(progress_text(0, 0), "building: 0/0 pages (100%)");
     }
 }

@@ -285,3 +285,42 @@ fn what_check_accepts_at_the_edges_builds() {
             .is_file()
     );
 }
+
+/// Only the texts of files with load problems are kept in memory; a file
+/// that loaded cleanly is read again to show the line of a later error.
+/// Both kinds of error must still show their line with a caret under it.
+#[test]
+fn every_error_shows_its_line_whichever_stage_found_it() {
+    let kb = Kb::new();
+    kb.write("content/products/a.yaml", PRODUCT);
+    kb.write(
+        "content/scenarios/linked.yaml",
+        "from: a@1\nto: a@2\ndirect: supported\nsummary: Read [this](@a@9) first.\n",
+    );
+    kb.write(
+        "content/scenarios/unparsed.yaml",
+        "from: a@1\nto: a@2\ndirect: supported : : no\n",
+    );
+    let run = kb.check();
+    assert_exit(&run, 1);
+    let found = diagnostics(&run.stderr);
+    let shown = |file: &str, line: &str| {
+        found
+            .iter()
+            .any(|d| d.starts_with(file) && d.contains(line) && d.contains('^'))
+    };
+    assert!(
+        shown(
+            "content/scenarios/linked.yaml:4:",
+            " 4 | summary: Read [this](@a@9) first."
+        ),
+        "{found:#?}"
+    );
+    assert!(
+        shown(
+            "content/scenarios/unparsed.yaml:3:",
+            " 3 | direct: supported : : no"
+        ),
+        "{found:#?}"
+    );
+}

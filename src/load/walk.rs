@@ -146,7 +146,10 @@ pub fn load(root: &Path) -> (RawKb, Vec<Diagnostic>) {
 /// [`load`], reusing what `cache` holds for unchanged files and keeping the
 /// new results in it.
 pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawKb, Vec<Diagnostic>) {
-    let mut kb = RawKb::default();
+    let mut kb = RawKb {
+        sources: crate::diag::Sources::reading_from(root),
+        ..RawKb::default()
+    };
     let content = root.join("content");
     if !content.is_dir() {
         cache.current = false;
@@ -315,10 +318,10 @@ pub(super) fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
 #[derive(Clone)]
 pub(super) enum Read {
     Static(PathBuf, PathBuf),
-    Site(Option<Arc<RawDoc<RawSite>>>, Arc<str>),
-    Product(String, Option<Arc<RawDoc<RawProduct>>>, Arc<str>),
-    Component(String, Option<Arc<RawDoc<RawComponent>>>, Arc<str>),
-    Scenario(String, Option<Arc<RawDoc<RawScenario>>>, Arc<str>),
+    Site(Option<Arc<RawDoc<RawSite>>>, Text),
+    Product(String, Option<Arc<RawDoc<RawProduct>>>, Text),
+    Component(String, Option<Arc<RawDoc<RawComponent>>>, Text),
+    Scenario(String, Option<Arc<RawDoc<RawScenario>>>, Text),
     /// Not readable, or not in a place that means anything.
     Nothing,
 }
@@ -357,8 +360,21 @@ impl RawKb {
                 text
             }
         };
-        self.sources.insert(file, text);
+        if let Some(text) = text {
+            self.sources.insert(file, text);
+        }
     }
+}
+
+/// A file's text, when it is kept for the excerpts under its problems.
+pub(super) type Text = Option<Arc<str>>;
+
+/// Whether [`parse_entry`] keeps the text of a file that loaded cleanly:
+/// one read from disk can be read again, one given in memory cannot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum KeepText {
+    Always,
+    WithProblems,
 }
 
 pub(super) fn read_entry(
@@ -375,7 +391,7 @@ pub(super) fn read_entry(
         return (Read::Static(target, relative(root, path)), Vec::new());
     }
     let text = read_bytes(path, file).and_then(|bytes| decode(file, bytes));
-    parse_entry(kind, file, text)
+    parse_entry(kind, file, text, KeepText::WithProblems)
 }
 
 /// Loads files given in memory as the files below content/ (each path
@@ -394,7 +410,7 @@ pub fn load_files(files: &[(PathBuf, Vec<u8>)]) -> (RawKb, Vec<Diagnostic>) {
             Ok(_) if bytes.len() as u64 > MAX_FILE_BYTES => {
                 (Read::Nothing, vec![too_large(&file, bytes.len() as u64)])
             }
-            Ok(kind) => parse_entry(kind, &file, decode(&file, bytes.clone())),
+            Ok(kind) => parse_entry(kind, &file, decode(&file, bytes.clone()), KeepText::Always),
         };
         problems.extend(found);
         kb.add(file, read);
@@ -407,15 +423,16 @@ pub(super) fn parse_entry(
     kind: Kind,
     file: &Path,
     text: Result<String, Diagnostic>,
+    keep: KeepText,
 ) -> (Read, Vec<Diagnostic>) {
     // A file that cannot be used counts as broken, so that what refers to
     // it is not reported again; its text, when there is one, stays for
     // the excerpt under the error.
     let broken = |kind: Kind, text: Arc<str>| match kind {
-        Kind::Product(id) => Read::Product(id, None, text),
-        Kind::Component(id) => Read::Component(id, None, text),
-        Kind::Scenario(id) => Read::Scenario(id, None, text),
-        Kind::Site => Read::Site(None, text),
+        Kind::Product(id) => Read::Product(id, None, Some(text)),
+        Kind::Component(id) => Read::Component(id, None, Some(text)),
+        Kind::Scenario(id) => Read::Scenario(id, None, Some(text)),
+        Kind::Site => Read::Site(None, Some(text)),
         Kind::Static(_) => Read::Nothing,
     };
     let text = match text {
@@ -428,26 +445,41 @@ pub(super) fn parse_entry(
     let mut problems = Vec::new();
     let read = match kind {
         // An empty site.yaml means "all defaults".
-        Kind::Site if is_blank_yaml(&text) => Read::Site(None, text.into()),
+        Kind::Site if is_blank_yaml(&text) => Read::Site(None, None),
         Kind::Site => Read::Site(
             parse(file, "site", &text, &mut problems).map(Arc::new),
-            text.into(),
+            None,
         ),
         Kind::Product(id) => {
             let doc = parse(file, &id, &text, &mut problems).map(Arc::new);
-            Read::Product(id, doc, text.into())
+            Read::Product(id, doc, None)
         }
         Kind::Component(id) => {
             let doc = parse(file, &id, &text, &mut problems).map(Arc::new);
-            Read::Component(id, doc, text.into())
+            Read::Component(id, doc, None)
         }
         Kind::Scenario(id) => {
             let doc = parse(file, &id, &text, &mut problems).map(Arc::new);
-            Read::Scenario(id, doc, text.into())
+            Read::Scenario(id, doc, None)
         }
         Kind::Static(_) => Read::Nothing,
     };
+    if keep == KeepText::Always || !problems.is_empty() {
+        return (read.with_text(text.into()), problems);
+    }
     (read, problems)
+}
+
+impl Read {
+    fn with_text(self, text: Arc<str>) -> Read {
+        match self {
+            Read::Site(doc, _) => Read::Site(doc, Some(text)),
+            Read::Product(id, doc, _) => Read::Product(id, doc, Some(text)),
+            Read::Component(id, doc, _) => Read::Component(id, doc, Some(text)),
+            Read::Scenario(id, doc, _) => Read::Scenario(id, doc, Some(text)),
+            other => other,
+        }
+    }
 }
 
 pub(super) fn too_large(file: &Path, size: u64) -> Diagnostic {

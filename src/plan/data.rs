@@ -163,16 +163,14 @@ pub fn search_files(
     limits: search_index::SearchLimits,
 ) -> Vec<(String, String)> {
     let documents = search_documents(model, urls);
-    let index = search_index::index(&documents, limits, &model.site.language);
+    let index = search_index::index(documents, limits, &model.site.language);
     let mut files = vec![(
         SEARCH_SCRIPT.to_owned(),
         script("UPGRADE_ATLAS_SEARCH", &index.manifest),
     )];
-    files.par_extend(index.parts.par_iter().map(|(name, json)| {
-        (
-            format!("data/search/{name}.js"),
-            part_script("UPGRADE_ATLAS_SEARCH_PARTS", name, json),
-        )
+    files.par_extend(index.parts.into_par_iter().map(|(name, json)| {
+        let script = part_script("UPGRADE_ATLAS_SEARCH_PARTS", &name, &json);
+        (format!("data/search/{name}.js"), script)
     }));
     files
 }

@@ -53,14 +53,13 @@ pub struct DataFile {
     pub bytes: Vec<u8>,
 }
 
-/// The whole site: every page's path, the planner that builds each page
-/// when it is rendered (so that only the pages being rendered are held in
-/// memory at once), and the data files.
+/// The whole site: every page's path and the planner that builds each page
+/// when it is rendered, and each data file when they are written
+/// ([`Planner::each_file`]), so that only what is being rendered is held in
+/// memory at once.
 pub struct Plan<'m> {
     pub pages: Vec<String>,
     pub planner: Planner<'m>,
-    pub files: Vec<DataFile>,
-    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// Options that are not part of the knowledge base.
@@ -136,13 +135,7 @@ impl Reach {
 pub fn plan<'m>(model: &'m Model, options: &PlanOptions) -> Plan<'m> {
     let planner = Planner::new(model, options);
     let pages = planner.page_paths();
-    let (files, warnings) = planner.files(&pages);
-    Plan {
-        pages,
-        planner,
-        files,
-        warnings,
-    }
+    Plan { pages, planner }
 }
 
 /// Knows every page of the site and builds any one of them on demand, so
@@ -256,40 +249,58 @@ impl<'m> Planner<'m> {
     /// The data files, given the site's page paths (for the sitemap), and
     /// the warnings that making them gave.
     pub fn files(&self, pages: &[String]) -> (Vec<DataFile>, Vec<crate::diag::Diagnostic>) {
+        let mut files = Vec::new();
+        let warnings = self.each_file(pages, &mut |file| files.push(file));
+        (files, warnings)
+    }
+
+    /// Makes the data files a group at a time (search, path finder, API,
+    /// robots.txt and sitemap, feeds, static files), handing each file to
+    /// `deliver` as soon as its group is made, and returns the warnings
+    /// making them gave. Holding them all until the pages were written
+    /// took 360 MB at 100,000 scenarios.
+    pub fn each_file(
+        &self,
+        pages: &[String],
+        deliver: &mut dyn FnMut(DataFile),
+    ) -> Vec<crate::diag::Diagnostic> {
         let model = self.model;
         let urls = self.urls;
-        let mut files = Vec::new();
         let search = data::search_files(model, urls, self.search_limits);
         let warnings = data::size_warning(&search).into_iter().collect();
-        files.extend(search.into_iter().map(|(path, text)| DataFile {
-            path,
-            bytes: text.into_bytes(),
-        }));
-        files.extend(self.finder_files());
-        files.extend(api::files(model, urls));
-        files.push(DataFile {
+        for (path, text) in search {
+            deliver(DataFile {
+                path,
+                bytes: text.into_bytes(),
+            });
+        }
+        self.finder_files().into_iter().for_each(&mut *deliver);
+        api::files(model, urls).into_iter().for_each(&mut *deliver);
+        deliver(DataFile {
             path: layout::ROBOTS.into(),
             bytes: robots(self.base_url.as_deref()).into_bytes(),
         });
         if let Some(base) = &self.base_url {
-            files.push(DataFile {
+            deliver(DataFile {
                 path: layout::SITEMAP.into(),
                 bytes: sitemap(base, pages, urls).into_bytes(),
             });
         }
-        files.extend(self.feeds().iter().map(|feed| DataFile {
-            path: feed.path.into(),
-            bytes: feed.xml.clone().into_bytes(),
-        }));
+        for feed in self.feeds() {
+            deliver(DataFile {
+                path: feed.path.into(),
+                bytes: feed.xml.clone().into_bytes(),
+            });
+        }
         for (target, source) in &model.static_files {
             if let Ok(bytes) = std::fs::read(source) {
-                files.push(DataFile {
+                deliver(DataFile {
                     path: target.to_string_lossy().replace('\\', "/"),
                     bytes,
                 });
             }
         }
-        (files, warnings)
+        warnings
     }
 }
 

@@ -111,7 +111,7 @@ impl Resolver {
 /// The exact place of a link inside a Markdown value, found in the file's
 /// text after the value's start; the value's own place when escapes hide it.
 pub(super) fn locate(model: &Model, pending: &PendingMarkdown, needle: &str) -> Span {
-    let (Some(text), Some(offset)) = (model.sources.text(&pending.file), pending.byte_offset)
+    let (Some(offset), Some(text)) = (pending.byte_offset, model.sources.text(&pending.file))
     else {
         return pending.span.clone();
     };

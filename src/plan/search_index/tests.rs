@@ -101,7 +101,8 @@ fn a_body_word_in_the_title_counts_for_the_title_only() {
         document("Fax service", "The fax service"),
         document("Other", "fax"),
     ];
-    let postings = postings(&documents, &ranking_order(&documents), false);
+    let order = ranking_order(&documents);
+    let (postings, _) = postings(documents.to_vec(), &order, false);
     let fax = &postings.iter().find(|(w, _)| w == "fax").unwrap().1;
     assert_eq!(
         (fax.title.as_slice(), fax.body.as_slice()),
@@ -130,7 +131,7 @@ fn small_files() -> SearchFiles {
         words_file_bytes: 2048,
         ..SearchLimits::default()
     };
-    index(&many_documents(), limits, "")
+    index(many_documents(), limits, "")
 }
 
 #[test]
@@ -234,7 +235,7 @@ fn a_chain_of_single_letters_takes_one_split() {
         words_file_bytes: 100,
         ..SearchLimits::default()
     };
-    let files = index(&documents, limits, "");
+    let files = index(documents, limits, "");
     let splits = splits(&files);
     assert!(
         splits.contains(&["c".into(), "configur".into()]),
@@ -265,7 +266,7 @@ fn long_shared_prefixes_do_not_multiply_files() {
         words_file_bytes: 64,
         ..SearchLimits::default()
     };
-    let files = index(&documents, limits, "");
+    let files = index(documents, limits, "");
     let splits = splits(&files);
     assert!(splits.len() < 310, "{} splits", splits.len());
     let bytes: usize = files.parts.iter().map(|(_, json)| json.len()).sum();
