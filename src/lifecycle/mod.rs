@@ -611,7 +611,7 @@ pub fn checked(file: &Path, raw: RawDates, problems: &mut Vec<Diagnostic>) -> Li
             None
         }
         RawSupportEnds::Text(text) => {
-            let text = S::new(text.clone(), ends.referenced, ends.defined);
+            let text = S::new(text.clone(), ends.referenced);
             checked_date(file, &text, problems).map(SupportEnds::On)
         }
     });

@@ -148,7 +148,7 @@ impl Resolver {
                 file: file.to_path_buf(),
                 destinations,
                 span: span(file, value),
-                byte_offset: value.referenced.span().byte_offset().map(|o| o as usize),
+                byte_offset: value.referenced.byte_offset(),
             });
         }
         Some(value.value.clone())

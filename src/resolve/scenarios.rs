@@ -346,7 +346,7 @@ impl Resolver {
         let selectors: &[S<String>] = match &raw.value {
             Selectors::One(text) => {
                 let text = text.clone().unwrap_or_default();
-                one = [S::new(text, raw.referenced, raw.defined)];
+                one = [S::new(text, raw.referenced)];
                 &one
             }
             Selectors::Many(list) => list,
