@@ -171,7 +171,17 @@ pub fn stem(word: &str) -> String {
 /// joined ("Wi-Fi" is found by "wifi" too), each stemmed if `english`.
 pub fn index_words(text: &str, english: bool) -> Vec<String> {
     let folded = fold(text);
-    let joined = folded
+    let all = split_words(&folded).map(str::to_owned).chain(joined_words(&folded));
+    if english {
+        all.map(|w| stem(&w)).collect()
+    } else {
+        all.collect()
+    }
+}
+
+/// Each hyphenated word of a folded text, joined: "wi-fi" gives "wifi".
+fn joined_words(folded: &str) -> impl Iterator<Item = String> + '_ {
+    folded
         .split(|c: char| c != '-' && !is_word_char(c))
         .filter(|chunk| chunk.contains('-'))
         .filter_map(|chunk| {
@@ -181,18 +191,20 @@ pub fn index_words(text: &str, english: bool) -> Vec<String> {
                 .filter(|w| !w.is_empty())
                 .collect();
             (parts.len() > 1).then(|| parts.concat())
-        });
-    let all = split_words(&folded).map(str::to_owned).chain(joined);
-    if english {
-        all.map(|w| stem(&w)).collect()
-    } else {
-        all.collect()
-    }
+        })
 }
 
-/// The distinct words a text is found by, sorted.
+/// The distinct words a text is found by, sorted: the set of
+/// [`index_words`], each distinct word stemmed once (a scenario's text
+/// repeats its words; stemming every one was a tenth of a build).
 fn word_set(text: &str, english: bool) -> Vec<String> {
-    let mut words = index_words(text, english);
+    let folded = fold(text);
+    let mut plain: Vec<&str> = split_words(&folded).collect();
+    plain.sort_unstable();
+    plain.dedup();
+    let index_form = |word: &str| if english { stem(word) } else { word.to_owned() };
+    let mut words: Vec<String> = plain.into_iter().map(index_form).collect();
+    words.extend(joined_words(&folded).map(|w| index_form(&w)));
     words.sort_unstable();
     words.dedup();
     words

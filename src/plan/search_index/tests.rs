@@ -56,6 +56,23 @@ fn english_words_lose_one_light_suffix() {
 }
 
 #[test]
+fn a_word_set_is_the_set_of_the_index_words() {
+    for text in [
+        "Downgrades, downgraded and downgrading: the downgrade",
+        "Wi-Fi wi-fi WI-FI cards card carding x-ray-tube 4.5.1 4.5.1. .x. Élan élans",
+        "",
+        "- -- a-",
+    ] {
+        for english in [false, true] {
+            let mut expected = index_words(text, english);
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(word_set(text, english), expected, "{text:?}, english {english}");
+        }
+    }
+}
+
+#[test]
 fn hyphenated_words_are_also_found_joined() {
     assert_eq!(
         index_words("Wi-Fi firmware", false),
