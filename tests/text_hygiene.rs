@@ -108,6 +108,13 @@ fn control_characters_written_raw_are_refused_at_their_place() {
             "U+0007 (BEL)",
         ),
         ("name: A\0\nversions: [{id: \"1\"}]\n", 1, 8, "U+0000 (NUL)"),
+        // Columns count characters, not bytes.
+        (
+            "name: A\nsummary: Élan ü\u{1b}\nversions: [{id: \"1\"}]\n",
+            2,
+            16,
+            "U+001B (ESC)",
+        ),
         (
             "name: A\nsummary: x\u{85}y\nversions: [{id: \"1\"}]\n",
             2,

@@ -35,24 +35,33 @@ pub(super) const CONTROL_HINT: &str = "text holds no control characters but tab 
 
 /// The first control character written as it is in a file, as an error at its place.
 pub(super) fn control_character(file: &Path, text: &str) -> Option<Diagnostic> {
-    let (mut line, mut column) = (1, 1);
-    for c in text.chars() {
-        if !is_allowed_in_text(c) {
-            return Some(
-                Diagnostic::error(
-                    Span::new(file, line, column),
-                    format!("control character {} in the file", describe_character(c)),
-                )
-                .with_hint(CONTROL_HINT),
-            );
-        }
-        if c == '\n' {
-            (line, column) = (line + 1, 1);
-        } else {
-            column += 1;
-        }
-    }
-    None
+    let at = first_control_character(text)?;
+    let c = text[at..].chars().next()?;
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    Some(
+        Diagnostic::error(
+            Span::new(file, line, column),
+            format!("control character {} in the file", describe_character(c)),
+        )
+        .with_hint(CONTROL_HINT),
+    )
+}
+
+/// Where the first character that [`is_allowed_in_text`] refuses starts.
+/// Every file is scanned, so bytes are looked at rather than characters:
+/// the controls are the bytes below 0x20 and 0x7F, and U+0080 to U+009F,
+/// which UTF-8 writes 0xC2 0x80 to 0xC2 0x9F.
+fn first_control_character(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().position(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => false,
+        0..0x20 | 0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|next| (0x80..0xa0).contains(next)),
+        _ => false,
+    })
 }
 
 /// Any YAML value, each with its place: what the escapes of double-quoted
