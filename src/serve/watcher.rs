@@ -58,10 +58,12 @@ pub(super) fn watch(
 }
 
 /// How long the watcher waits for more events after one. An editor's save
-/// (write, rename, metadata) comes within a few milliseconds; a longer burst
-/// (a git checkout) rebuilds twice, which the caches keep cheap. Every
-/// millisecond here is one more before the reader sees the change.
-pub(super) const SETTLE: Duration = Duration::from_millis(20);
+/// (write, or write a copy and rename it over, then metadata) comes within
+/// a millisecond or two; a longer burst (a git checkout) rebuilds twice,
+/// which the caches keep cheap. Every millisecond here is one more before
+/// the reader sees the change: 20 ms were a third of the 60 ms from save
+/// to page at 10,000 scenarios (docs/performance.md, serve).
+pub(super) const SETTLE: Duration = Duration::from_millis(10);
 
 /// The folders whose changes rebuild the preview.
 pub(super) const WATCHED: [&str; 2] = ["content", "templates"];
