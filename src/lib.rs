@@ -61,9 +61,11 @@ impl std::fmt::Debug for Failure {
 
 impl std::error::Error for Failure {}
 
-/// Runs load, resolve and graph checks on the knowledge base at `root`.
+/// Runs load, resolve and graph checks on the knowledge base at `root`,
+/// keeping nothing for a next run.
 pub fn check(root: &Path) -> Result<Checked, Failure> {
-    check_cached(root, &mut CheckCache::default())
+    let (raw, problems) = load::load(root);
+    check_loaded(raw, problems, &mut resolve::ResolveCache::for_one_run())
 }
 
 /// What [`check_cached`] keeps between runs: parsed files and resolved
@@ -85,7 +87,7 @@ pub fn check_cached(root: &Path, cache: &mut CheckCache) -> Result<Checked, Fail
 /// (see [`load::load_files`]): the fuzz target's way in.
 pub fn check_files(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<Checked, Failure> {
     let (raw, problems) = load::load_files(files);
-    check_loaded(raw, problems, &mut resolve::ResolveCache::default())
+    check_loaded(raw, problems, &mut resolve::ResolveCache::for_one_run())
 }
 
 /// Resolve and graph checks of what was loaded, with the load's problems.
@@ -123,7 +125,7 @@ pub struct Rendered {
 
 /// Checks, plans and renders the site in memory.
 pub fn render_site(root: &Path, options: &plan::PlanOptions) -> Result<Rendered, Failure> {
-    let (checked, theme) = check_with_theme(root, &mut CheckCache::default())?;
+    let (checked, theme) = with_theme(root, check(root))?;
     let files = std::sync::Mutex::new(Vec::new());
     let (pages, _, warnings) = render_checked(&checked, &theme, options, &Silent, |file| {
         locked(&files).push(file);
@@ -188,7 +190,7 @@ pub fn build_observed(
     let lock = write::lock_output(root, output, when_busy).map_err(unplaced)?;
     let target = lock.output().to_path_buf();
     let started = std::time::Instant::now();
-    let (checked, theme) = check_with_theme(root, &mut CheckCache::default())?;
+    let (checked, theme) = with_theme(root, check(root))?;
     let model = &checked.model;
     observer.stage(
         &format!(
@@ -217,12 +219,12 @@ pub fn build_observed(
     })
 }
 
-/// The checked knowledge base at `root` and its theme.
-pub(crate) fn check_with_theme(
+/// The checked knowledge base at `root` with its theme.
+pub(crate) fn with_theme(
     root: &Path,
-    cache: &mut CheckCache,
+    checked: Result<Checked, Failure>,
 ) -> Result<(Checked, render::Theme), Failure> {
-    let checked = check_cached(root, cache)?;
+    let checked = checked?;
     match render::Theme::load(root) {
         Ok(theme) => Ok((checked, theme)),
         Err(diagnostics) => Err(Failure {

@@ -59,7 +59,9 @@ fn first_control_character(text: &str) -> Option<usize> {
     bytes.iter().enumerate().position(|(i, &b)| match b {
         b'\t' | b'\n' | b'\r' => false,
         0..0x20 | 0x7f => true,
-        0xc2 => bytes.get(i + 1).is_some_and(|next| (0x80..0xa0).contains(next)),
+        0xc2 => bytes
+            .get(i + 1)
+            .is_some_and(|next| (0x80..0xa0).contains(next)),
         _ => false,
     })
 }

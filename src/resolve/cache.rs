@@ -16,6 +16,8 @@ use crate::model::*;
 /// results stay right while its file and that shape stay the same.
 #[derive(Default)]
 pub struct ResolveCache {
+    /// Set for a run that keeps nothing for the next ([`ResolveCache::for_one_run`]).
+    pub(super) one_run: bool,
     pub(super) shape: Option<Shape>,
     /// By the address of the parsed document, which the memo keeps alive:
     /// an edited file is a new document, found at a new address.
@@ -28,6 +30,15 @@ pub struct ResolveCache {
 }
 
 impl ResolveCache {
+    /// A cache for a single run (`check`, `build`): it keeps no parsed
+    /// document, so that each is freed once resolved.
+    pub fn for_one_run() -> ResolveCache {
+        ResolveCache {
+            one_run: true,
+            ..ResolveCache::default()
+        }
+    }
+
     /// Frees what the last run left behind. `serve` calls it once the new
     /// site is published, so that freeing does not delay the reload.
     pub fn tidy(&mut self) {
@@ -93,7 +104,11 @@ pub(super) fn address(doc: &Arc<RawDoc<RawScenario>>) -> usize {
 
 /// One scenario file's results.
 pub(super) struct Memo {
-    pub(super) doc: Arc<RawDoc<RawScenario>>,
+    /// Kept while the memo may be looked up again: its address is the
+    /// memo's key, and a freed document's address could be another's.
+    pub(super) _document: Option<Arc<RawDoc<RawScenario>>>,
+    /// The scenario's id when it has errors of its own.
+    pub(super) broken_id: Option<String>,
     /// `None` when the file has errors of its own.
     pub(super) scenario: Option<Arc<Scenario>>,
     pub(super) problems: Vec<Diagnostic>,

@@ -54,7 +54,7 @@ pub const MAX_DEPENDENTS: usize = 1_000_000;
 const LIMITS_DOC: &str = "see \"Input limits\" in docs/security.md";
 
 pub fn resolve(raw: RawKb) -> (Model, Vec<Diagnostic>) {
-    resolve_cached(raw, &mut ResolveCache::default())
+    resolve_cached(raw, &mut ResolveCache::for_one_run())
 }
 
 /// [`resolve`], reusing what `cache` holds for scenario files that did not
@@ -86,7 +86,13 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
         cache.shape = Some(shape);
         cache.links_basis = None;
     }
-    resolver.scenarios(&mut model, &raw.scenarios, &mut cache.scenarios);
+    let keep_documents = !cache.one_run;
+    resolver.scenarios(
+        &mut model,
+        raw.scenarios,
+        &mut cache.scenarios,
+        keep_documents,
+    );
     resolver.keep_within_upgrade_limit(&mut model);
     resolver.check_markdown(&model);
     resolver.check_scenario_links(&model, cache);

@@ -40,10 +40,11 @@ impl Resolver {
     pub(super) fn scenarios(
         &mut self,
         model: &mut Model,
-        raw: &[Arc<RawDoc<RawScenario>>],
+        raw: Vec<Arc<RawDoc<RawScenario>>>,
         memos: &mut HashMap<usize, Memo>,
+        keep_documents: bool,
     ) {
-        let mut candidates: Vec<&Arc<RawDoc<RawScenario>>> = Vec::with_capacity(raw.len());
+        let mut candidates: Vec<Arc<RawDoc<RawScenario>>> = Vec::with_capacity(raw.len());
         let mut seen = std::collections::HashSet::with_capacity(raw.len());
         for doc in raw {
             if let Some(bad) = doc
@@ -84,7 +85,7 @@ impl Resolver {
                 ).with_hint("use shorter or fewer folders below scenarios/"));
                 continue;
             }
-            if !seen.insert(doc.id.as_str()) {
+            if !seen.insert(doc.id.clone()) {
                 self.report(
                     Diagnostic::error(
                         Span::file_start(&doc.file),
@@ -98,22 +99,27 @@ impl Resolver {
         }
         // What a file gave last time, if it is the very same document.
         let mut previous = std::mem::replace(memos, HashMap::with_capacity(candidates.len()));
-        let mut slots: Vec<Option<Memo>> = candidates
-            .iter()
-            .map(|doc| previous.remove(&address(doc)))
-            .collect();
+        let addresses: Vec<usize> = candidates.iter().map(address).collect();
+        let mut slots: Vec<Option<Memo>> = addresses.iter().map(|at| previous.remove(at)).collect();
         // Scenarios resolve independently of each other: in parallel, each
-        // with its own collector of problems.
+        // with its own collector of problems. A run that keeps nothing for
+        // the next drops each document once resolved: the documents and
+        // the model at once were most of the peak memory of `check`.
+        let mut documents: Vec<Option<Arc<RawDoc<RawScenario>>>> =
+            candidates.into_iter().map(Some).collect();
         let this = &*self;
         slots
             .par_iter_mut()
-            .zip(candidates.par_iter())
+            .zip(documents.par_iter_mut())
             .filter(|(slot, _)| slot.is_none())
-            .for_each(|(slot, doc)| {
+            .for_each(|(slot, document)| {
+                let Some(doc) = document.take() else { return };
                 let mut own = this.for_one_file();
-                let scenario = own.scenario(model, doc).map(Arc::new);
+                let scenario = own.scenario(model, &doc).map(Arc::new);
+                let broken_id = scenario.is_none().then(|| doc.id.clone());
                 let memo = Memo {
-                    doc: Arc::clone(doc),
+                    _document: keep_documents.then_some(doc),
+                    broken_id,
                     scenario,
                     problems: own.problems,
                     markdown: own.pending,
@@ -122,14 +128,16 @@ impl Resolver {
                 *slot = Some(memo);
             });
         let mut scenarios = Vec::with_capacity(slots.len());
-        for memo in slots.into_iter().flatten() {
+        for (memo, at) in slots.into_iter().zip(addresses) {
+            let Some(memo) = memo else { continue };
             self.problems.extend(memo.problems.iter().cloned());
-            match &memo.scenario {
-                Some(scenario) => scenarios.push(Arc::clone(scenario)),
+            match (&memo.scenario, &memo.broken_id) {
+                (Some(scenario), _) => scenarios.push(Arc::clone(scenario)),
                 // Left out for its own errors: links to it are not reported again.
-                None => drop(self.broken.scenarios.insert(memo.doc.id.clone())),
+                (None, Some(id)) => drop(self.broken.scenarios.insert(id.clone())),
+                (None, None) => {}
             }
-            memos.insert(address(&memo.doc), memo);
+            memos.insert(at, memo);
         }
         scenarios.sort_by(|a, b| a.id.cmp(&b.id));
         model.scenarios = scenarios;

@@ -333,7 +333,7 @@ fn start_site(
     cache: &mut crate::CheckCache,
     kept_links: &Mutex<Option<(u64, Arc<Links>)>>,
 ) -> Result<(std::sync::mpsc::Sender<Job>, usize, Vec<Diagnostic>), crate::Failure> {
-    let (checked, theme) = crate::check_with_theme(root, cache)?;
+    let (checked, theme) = crate::with_theme(root, crate::check_cached(root, cache))?;
     let links = {
         let model = &checked.model;
         let urls = crate::plan::Urls {

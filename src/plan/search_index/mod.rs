@@ -171,7 +171,9 @@ pub fn stem(word: &str) -> String {
 /// joined ("Wi-Fi" is found by "wifi" too), each stemmed if `english`.
 pub fn index_words(text: &str, english: bool) -> Vec<String> {
     let folded = fold(text);
-    let all = split_words(&folded).map(str::to_owned).chain(joined_words(&folded));
+    let all = split_words(&folded)
+        .map(str::to_owned)
+        .chain(joined_words(&folded));
     if english {
         all.map(|w| stem(&w)).collect()
     } else {

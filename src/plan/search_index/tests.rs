@@ -67,7 +67,11 @@ fn a_word_set_is_the_set_of_the_index_words() {
             let mut expected = index_words(text, english);
             expected.sort_unstable();
             expected.dedup();
-            assert_eq!(word_set(text, english), expected, "{text:?}, english {english}");
+            assert_eq!(
+                word_set(text, english),
+                expected,
+                "{text:?}, english {english}"
+            );
         }
     }
 }
