@@ -34,7 +34,7 @@
 
 use rayon::prelude::*;
 
-use super::search_index::{self, SearchDocument};
+use super::search_index::{self, Documents, SearchDocument};
 use super::urls::Urls;
 use crate::diag::{Diagnostic, Span};
 use crate::markdown::plain_text;
@@ -61,89 +61,173 @@ fn text(parts: &[Option<&str>]) -> String {
         .join(" ")
 }
 
-/// The searchable documents, in the order the site lists them.
-pub fn search_documents(model: &Model, urls: Urls) -> Vec<SearchDocument> {
-    let mut docs = Vec::new();
-    for (p, product) in model.products.iter().enumerate() {
-        let versions: Vec<&str> = product.versions.iter().map(|v| v.name.as_str()).collect();
-        let names = versions.join(" ");
-        docs.push(SearchDocument {
-            t: product.name.clone(),
-            u: site_url(urls, &Urls::product(model, p)),
-            k: "Product",
-            b: text(&[
-                product.vendor.as_deref(),
-                product.summary.as_deref(),
-                product.notes.as_deref(),
-                Some(&names),
-            ]),
-            c: String::new(),
-        });
-        for version in &product.versions {
-            let components: Vec<&str> = version
-                .components
-                .iter()
-                .map(|c| model.components[*c].name.as_str())
-                .collect();
-            let components = components.join(" ");
-            // A version is found by its other names too ("stretch").
-            let aliases = version.aliases.join(" ");
-            let url = site_url(urls, &Urls::version(model, version.node));
-            docs.push(SearchDocument {
-                t: model.node_title(version.node),
-                u: url.clone(),
-                k: "Version",
-                b: text(&[
-                    Some(&aliases),
-                    version.summary.as_deref(),
-                    Some(&components),
-                ]),
-                c: product.name.clone(),
-            });
-            for issue in &version.issues {
-                docs.push(issue_document(
-                    issue,
+/// Where a searchable document comes from: a product, a version, an
+/// issue of a version, a scenario, an issue of a scenario, a component.
+#[derive(Clone, Copy)]
+enum Source {
+    Product(usize),
+    Version(usize, usize),
+    VersionIssue(usize, usize, usize),
+    Scenario(usize),
+    ScenarioIssue(usize, usize),
+    Component(usize),
+}
+
+/// The site's searchable documents, each made when the index asks for it:
+/// every document's whole text at once took 400 MB at 100,000 scenarios,
+/// and the index needs one chunk of them at a time.
+pub struct SiteDocuments<'m> {
+    model: &'m Model,
+    urls: Urls,
+    /// In the order the site lists them.
+    sources: Vec<Source>,
+}
+
+impl<'m> SiteDocuments<'m> {
+    pub fn new(model: &'m Model, urls: Urls) -> Self {
+        let mut sources = Vec::new();
+        for (p, product) in model.products.iter().enumerate() {
+            sources.push(Source::Product(p));
+            for (v, version) in product.versions.iter().enumerate() {
+                sources.push(Source::Version(p, v));
+                sources.extend((0..version.issues.len()).map(|i| Source::VersionIssue(p, v, i)));
+            }
+        }
+        for (s, scenario) in model.scenarios.iter().enumerate() {
+            sources.push(Source::Scenario(s));
+            sources.extend((0..scenario.issues.len()).map(|i| Source::ScenarioIssue(s, i)));
+        }
+        sources.extend((0..model.components.len()).map(Source::Component));
+        SiteDocuments {
+            model,
+            urls,
+            sources,
+        }
+    }
+
+    /// Every document at once, in the order the site lists them.
+    pub fn all(&self) -> Vec<SearchDocument> {
+        (0..self.sources.len()).map(|d| self.document(d)).collect()
+    }
+
+    fn version_title(&self, p: usize, v: usize) -> String {
+        self.model
+            .node_title(self.model.products[p].versions[v].node)
+    }
+}
+
+impl Documents for SiteDocuments<'_> {
+    fn count(&self) -> usize {
+        self.sources.len()
+    }
+
+    fn heading(&self, d: usize) -> (&'static str, String) {
+        let model = self.model;
+        match self.sources[d] {
+            Source::Product(p) => ("Product", model.products[p].name.clone()),
+            Source::Version(p, v) => ("Version", self.version_title(p, v)),
+            Source::VersionIssue(p, v, i) => (
+                "Issue",
+                model.products[p].versions[v].issues[i].title.clone(),
+            ),
+            Source::Scenario(s) => ("Scenario", model.scenarios[s].title.clone()),
+            Source::ScenarioIssue(s, i) => ("Issue", model.scenarios[s].issues[i].title.clone()),
+            Source::Component(c) => ("Component", model.components[c].name.clone()),
+        }
+    }
+
+    fn document(&self, d: usize) -> SearchDocument {
+        let (model, urls) = (self.model, self.urls);
+        match self.sources[d] {
+            Source::Product(p) => {
+                let product = &model.products[p];
+                let versions: Vec<&str> =
+                    product.versions.iter().map(|v| v.name.as_str()).collect();
+                let names = versions.join(" ");
+                SearchDocument {
+                    t: product.name.clone(),
+                    u: site_url(urls, &Urls::product(model, p)),
+                    k: "Product",
+                    b: text(&[
+                        product.vendor.as_deref(),
+                        product.summary.as_deref(),
+                        product.notes.as_deref(),
+                        Some(&names),
+                    ]),
+                    c: String::new(),
+                }
+            }
+            Source::Version(p, v) => {
+                let product = &model.products[p];
+                let version = &product.versions[v];
+                let components: Vec<&str> = version
+                    .components
+                    .iter()
+                    .map(|c| model.components[*c].name.as_str())
+                    .collect();
+                let components = components.join(" ");
+                // A version is found by its other names too ("stretch").
+                let aliases = version.aliases.join(" ");
+                SearchDocument {
+                    t: self.version_title(p, v),
+                    u: site_url(urls, &Urls::version(model, version.node)),
+                    k: "Version",
+                    b: text(&[
+                        Some(&aliases),
+                        version.summary.as_deref(),
+                        Some(&components),
+                    ]),
+                    c: product.name.clone(),
+                }
+            }
+            Source::VersionIssue(p, v, i) => {
+                let version = &model.products[p].versions[v];
+                let url = site_url(urls, &Urls::version(model, version.node));
+                issue_document(
+                    &version.issues[i],
                     format!("{url}#own-issues"),
-                    model.node_title(version.node),
-                ));
+                    self.version_title(p, v),
+                )
+            }
+            Source::Scenario(s) => {
+                let scenario = &model.scenarios[s];
+                let mut parts: Vec<Option<&str>> = vec![scenario.summary.as_deref()];
+                parts.extend(scenario.steps.iter().map(|s| Some(s.as_str())));
+                for alternative in &scenario.alternatives {
+                    parts.push(Some(&alternative.title));
+                    parts.push(alternative.body.as_deref());
+                }
+                parts.push(scenario.notes.as_deref());
+                SearchDocument {
+                    t: scenario.title.clone(),
+                    u: site_url(urls, &Urls::scenario(model, s)),
+                    k: "Scenario",
+                    b: text(&parts),
+                    c: String::new(),
+                }
+            }
+            Source::ScenarioIssue(s, i) => {
+                let scenario = &model.scenarios[s];
+                let url = site_url(urls, &Urls::scenario(model, s));
+                issue_document(
+                    &scenario.issues[i],
+                    format!("{url}#issues"),
+                    scenario.title.clone(),
+                )
+            }
+            Source::Component(c) => {
+                let component = &model.components[c];
+                SearchDocument {
+                    t: component.name.clone(),
+                    u: site_url(urls, &Urls::component(model, c)),
+                    k: "Component",
+                    // Found by its id too: `usrmerge` names "Merged /usr".
+                    b: text(&[Some(&component.id), component.summary.as_deref()]),
+                    c: String::new(),
+                }
             }
         }
     }
-    for (s, scenario) in model.scenarios.iter().enumerate() {
-        let url = site_url(urls, &Urls::scenario(model, s));
-        let mut parts: Vec<Option<&str>> = vec![scenario.summary.as_deref()];
-        parts.extend(scenario.steps.iter().map(|s| Some(s.as_str())));
-        for alternative in &scenario.alternatives {
-            parts.push(Some(&alternative.title));
-            parts.push(alternative.body.as_deref());
-        }
-        parts.push(scenario.notes.as_deref());
-        docs.push(SearchDocument {
-            t: scenario.title.clone(),
-            u: url.clone(),
-            k: "Scenario",
-            b: text(&parts),
-            c: String::new(),
-        });
-        for issue in &scenario.issues {
-            docs.push(issue_document(
-                issue,
-                format!("{url}#issues"),
-                scenario.title.clone(),
-            ));
-        }
-    }
-    for (c, component) in model.components.iter().enumerate() {
-        docs.push(SearchDocument {
-            t: component.name.clone(),
-            u: site_url(urls, &Urls::component(model, c)),
-            k: "Component",
-            // Found by its id too: `usrmerge` names "Merged /usr".
-            b: text(&[Some(&component.id), component.summary.as_deref()]),
-            c: String::new(),
-        });
-    }
-    docs
 }
 
 fn issue_document(issue: &Issue, url: String, context: String) -> SearchDocument {
@@ -162,8 +246,8 @@ pub fn search_files(
     urls: Urls,
     limits: search_index::SearchLimits,
 ) -> Vec<(String, String)> {
-    let documents = search_documents(model, urls);
-    let index = search_index::index(documents, limits, &model.site.language);
+    let documents = SiteDocuments::new(model, urls);
+    let index = search_index::index(&documents, limits, &model.site.language);
     let mut files = vec![(
         SEARCH_SCRIPT.to_owned(),
         script("UPGRADE_ATLAS_SEARCH", &index.manifest),

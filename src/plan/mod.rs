@@ -310,7 +310,7 @@ pub fn search_documents(model: &Model) -> Vec<search_index::SearchDocument> {
     let urls = Urls {
         pretty: model.site.pretty_urls,
     };
-    data::search_documents(model, urls)
+    data::SiteDocuments::new(model, urls).all()
 }
 
 fn mentions(model: &Model) -> Vec<Vec<usize>> {

@@ -252,12 +252,40 @@ struct Manifest<'a> {
     splits: &'a [[String; 2]],
 }
 
-/// The index of `documents`, given in the order the site lists them, for a
-/// site in `language` (see [`stems_english`]).
-pub fn index(documents: Vec<SearchDocument>, limits: SearchLimits, language: &str) -> SearchFiles {
+/// The documents to index, numbered in the order the site lists them and
+/// each made when asked for, so that their whole texts need not all be in
+/// memory at once.
+pub trait Documents: Sync {
+    fn count(&self) -> usize;
+    /// The kind and title of a document: what ranks it.
+    fn heading(&self, d: usize) -> (&'static str, String);
+    fn document(&self, d: usize) -> SearchDocument;
+}
+
+impl Documents for [SearchDocument] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn heading(&self, d: usize) -> (&'static str, String) {
+        (self[d].k, self[d].t.clone())
+    }
+
+    fn document(&self, d: usize) -> SearchDocument {
+        self[d].clone()
+    }
+}
+
+/// The index of `documents` for a site in `language` (see
+/// [`stems_english`]).
+pub fn index(
+    documents: &(impl Documents + ?Sized),
+    limits: SearchLimits,
+    language: &str,
+) -> SearchFiles {
     let english = stems_english(language);
-    let count = documents.len();
-    let order = ranking_order(&documents);
+    let count = documents.count();
+    let order = ranking_order(documents);
     let (postings, mut shown) = postings(documents, &order, english);
     let shown: Vec<String> = order
         .iter()
@@ -336,11 +364,12 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
 /// looking for it), then a shorter title (in UTF-16 units, as JavaScript
 /// counts), then the site's order. `order[number]` is the document's place
 /// in the site.
-fn ranking_order(documents: &[SearchDocument]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..documents.len()).collect();
+fn ranking_order(documents: &(impl Documents + ?Sized)) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..documents.count()).collect();
     order.sort_by_cached_key(|&d| {
-        let page = matches!(documents[d].k, "Product" | "Version");
-        (!page, documents[d].t.encode_utf16().count(), d)
+        let (kind, title) = documents.heading(d);
+        let page = matches!(kind, "Product" | "Version");
+        (!page, title.encode_utf16().count(), d)
     });
     order
 }
@@ -350,11 +379,11 @@ const POSTINGS_CHUNK: usize = 2048;
 
 /// Every word with the documents that hold it, by document number, and
 /// each document's JSON as its documents file shows it, in the site's
-/// order. Documents are taken a chunk at a time, their words found in
+/// order. Documents are made a chunk at a time, their words found in
 /// parallel, and each text dropped once its words are taken: every
 /// document's words at once took 1.8 GB at 100,000 scenarios.
 fn postings(
-    documents: Vec<SearchDocument>,
+    documents: &(impl Documents + ?Sized),
     order: &[usize],
     english: bool,
 ) -> (Vec<(String, Postings)>, Vec<String>) {
@@ -363,16 +392,13 @@ fn postings(
         number[d] = n as u32;
     }
     let mut all: HashMap<String, Postings> = HashMap::new();
-    let mut shown = Vec::with_capacity(documents.len());
-    let mut documents = documents.into_iter();
-    loop {
-        let chunk: Vec<SearchDocument> = documents.by_ref().take(POSTINGS_CHUNK).collect();
-        if chunk.is_empty() {
-            break;
-        }
+    let mut shown = Vec::with_capacity(documents.count());
+    let everything: Vec<usize> = (0..documents.count()).collect();
+    for chunk in everything.chunks(POSTINGS_CHUNK) {
         let words: Vec<(Vec<String>, Vec<String>, String)> = chunk
-            .into_par_iter()
-            .map(|document| {
+            .par_iter()
+            .map(|&d| {
+                let document = documents.document(d);
                 let title = word_set(&document.t, english);
                 let mut body = word_set(&document.body_text(), english);
                 body.retain(|w| title.binary_search(w).is_err());

@@ -113,7 +113,7 @@ fn documents_are_numbered_by_title_length_then_site_order() {
         // One letter outside the BMP: two UTF-16 units, as JavaScript counts.
         document("\u{1D400}bc", ""),
     ];
-    assert_eq!(ranking_order(&documents), [2, 4, 1, 3, 0]);
+    assert_eq!(ranking_order(&documents[..]), [2, 4, 1, 3, 0]);
 }
 
 #[test]
@@ -122,8 +122,8 @@ fn a_body_word_in_the_title_counts_for_the_title_only() {
         document("Fax service", "The fax service"),
         document("Other", "fax"),
     ];
-    let order = ranking_order(&documents);
-    let (postings, _) = postings(documents.to_vec(), &order, false);
+    let order = ranking_order(&documents[..]);
+    let (postings, _) = postings(&documents[..], &order, false);
     let fax = &postings.iter().find(|(w, _)| w == "fax").unwrap().1;
     assert_eq!(
         (fax.title.as_slice(), fax.body.as_slice()),
@@ -152,7 +152,7 @@ fn small_files() -> SearchFiles {
         words_file_bytes: 2048,
         ..SearchLimits::default()
     };
-    index(many_documents(), limits, "")
+    index(&many_documents()[..], limits, "")
 }
 
 #[test]
@@ -256,7 +256,7 @@ fn a_chain_of_single_letters_takes_one_split() {
         words_file_bytes: 100,
         ..SearchLimits::default()
     };
-    let files = index(documents, limits, "");
+    let files = index(&documents[..], limits, "");
     let splits = splits(&files);
     assert!(
         splits.contains(&["c".into(), "configur".into()]),
@@ -287,7 +287,7 @@ fn long_shared_prefixes_do_not_multiply_files() {
         words_file_bytes: 64,
         ..SearchLimits::default()
     };
-    let files = index(documents, limits, "");
+    let files = index(&documents[..], limits, "");
     let splits = splits(&files);
     assert!(splits.len() < 310, "{} splits", splits.len());
     let bytes: usize = files.parts.iter().map(|(_, json)| json.len()).sum();
