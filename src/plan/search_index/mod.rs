@@ -286,11 +286,8 @@ pub fn index(
     let english = stems_english(language);
     let count = documents.count();
     let order = ranking_order(documents);
-    let (postings, mut shown) = postings(documents, &order, english);
-    let shown: Vec<String> = order
-        .iter()
-        .map(|&d| std::mem::take(&mut shown[d]))
-        .collect();
+    let mut files = DocumentsFiles::new(limits.documents_file_bytes);
+    let postings = postings(documents, &order, english, &mut files);
     let entries: Vec<Entry> = postings
         .into_par_iter()
         .map(|(word, p)| Entry {
@@ -311,7 +308,7 @@ pub fn index(
     for (i, split) in shards.split_files.into_iter().enumerate() {
         parts.push((format!("p{i}"), split));
     }
-    let (groups, files) = documents_files(shown, limits.documents_file_bytes);
+    let (groups, files) = files.finish();
     parts.extend(files);
     let manifest = to_json(&Manifest {
         stem: english.then_some("en"),
@@ -324,35 +321,58 @@ pub fn index(
 }
 
 /// The documents files, `d0`, `d1`...: each a JSON array of documents in
-/// number order, with the number of the first document of each, given each
-/// document's JSON in number order.
-fn documents_files(json: Vec<String>, split_past: usize) -> (Vec<u32>, Vec<(String, String)>) {
-    let mut starts = Vec::new();
-    let mut bytes = 0;
-    for (number, document) in json.iter().enumerate() {
-        if starts.is_empty() || bytes + document.len() > split_past {
-            starts.push(number as u32);
-            bytes = 0;
+/// number order, with the number of the first document of each. A file
+/// takes documents until the next would take it past `split_past` bytes.
+struct DocumentsFiles {
+    split_past: usize,
+    /// The number of the first document of each file.
+    starts: Vec<u32>,
+    files: Vec<(String, String)>,
+    /// The file being filled, and about its size.
+    current: String,
+    bytes: usize,
+    documents: u32,
+}
+
+impl DocumentsFiles {
+    fn new(split_past: usize) -> Self {
+        DocumentsFiles {
+            split_past,
+            starts: Vec::new(),
+            files: Vec::new(),
+            current: String::new(),
+            bytes: 0,
+            documents: 0,
         }
-        bytes += document.len() + 1;
     }
-    let ends = starts
-        .iter()
-        .skip(1)
-        .map(|&s| s as usize)
-        .chain([json.len()]);
-    let files = starts
-        .iter()
-        .zip(ends)
-        .enumerate()
-        .map(|(i, (&start, end))| {
-            (
-                format!("d{i}"),
-                format!("[{}]", json[start as usize..end].join(",")),
-            )
-        })
-        .collect();
-    (starts, files)
+
+    /// Adds the next document, as JSON.
+    fn push(&mut self, json: &str) {
+        if self.starts.is_empty() || self.bytes + json.len() > self.split_past {
+            self.close();
+            self.starts.push(self.documents);
+            self.bytes = 0;
+            self.current.push('[');
+        } else {
+            self.current.push(',');
+        }
+        self.current.push_str(json);
+        self.bytes += json.len() + 1;
+        self.documents += 1;
+    }
+
+    fn close(&mut self) {
+        if !self.current.is_empty() {
+            self.current.push(']');
+            let name = format!("d{}", self.files.len());
+            self.files.push((name, std::mem::take(&mut self.current)));
+        }
+    }
+
+    fn finish(mut self) -> (Vec<u32>, Vec<(String, String)>) {
+        self.close();
+        (self.starts, self.files)
+    }
 }
 
 fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
@@ -377,24 +397,19 @@ fn ranking_order(documents: &(impl Documents + ?Sized)) -> Vec<usize> {
 /// How many documents [`postings`] splits into words at once.
 const POSTINGS_CHUNK: usize = 2048;
 
-/// Every word with the documents that hold it, by document number, and
-/// each document's JSON as its documents file shows it, in the site's
-/// order. Documents are made a chunk at a time, their words found in
-/// parallel, and each text dropped once its words are taken: every
-/// document's words at once took 1.8 GB at 100,000 scenarios.
+/// Every word with the documents that hold it, by document number; each
+/// document goes to `files` as it shows there. Documents are made a chunk
+/// at a time in number order, their words found in parallel, and each
+/// text dropped once its words are taken: every document's words at once
+/// took 1.8 GB at 100,000 scenarios.
 fn postings(
     documents: &(impl Documents + ?Sized),
     order: &[usize],
     english: bool,
-) -> (Vec<(String, Postings)>, Vec<String>) {
-    let mut number = vec![0u32; order.len()];
-    for (n, &d) in order.iter().enumerate() {
-        number[d] = n as u32;
-    }
+    files: &mut DocumentsFiles,
+) -> Vec<(String, Postings)> {
     let mut all: HashMap<String, Postings> = HashMap::new();
-    let mut shown = Vec::with_capacity(documents.count());
-    let everything: Vec<usize> = (0..documents.count()).collect();
-    for chunk in everything.chunks(POSTINGS_CHUNK) {
+    for (chunk_number, chunk) in order.chunks(POSTINGS_CHUNK).enumerate() {
         let words: Vec<(Vec<String>, Vec<String>, String)> = chunk
             .par_iter()
             .map(|&d| {
@@ -405,24 +420,20 @@ fn postings(
                 (title, body, to_json(&document.shown()))
             })
             .collect();
-        for (title, body, json) in words {
-            let number = number[shown.len()];
+        let first = chunk_number * POSTINGS_CHUNK;
+        for (number, (title, body, json)) in (first as u32..).zip(words) {
             for word in title {
                 all.entry(word).or_default().title.push(number);
             }
             for word in body {
                 all.entry(word).or_default().body.push(number);
             }
-            shown.push(json);
+            files.push(&json);
         }
     }
     let mut all: Vec<(String, Postings)> = all.into_iter().collect();
-    all.par_iter_mut().for_each(|(_, postings)| {
-        postings.title.sort_unstable();
-        postings.body.sort_unstable();
-    });
     all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    (all, shown)
+    all
 }
 
 /// 64 characters that need no escaping in JSON or in a script.

@@ -123,7 +123,8 @@ fn a_body_word_in_the_title_counts_for_the_title_only() {
         document("Other", "fax"),
     ];
     let order = ranking_order(&documents[..]);
-    let (postings, _) = postings(&documents[..], &order, false);
+    let mut files = DocumentsFiles::new(DOCUMENTS_FILE_BYTES);
+    let postings = postings(&documents[..], &order, false, &mut files);
     let fax = &postings.iter().find(|(w, _)| w == "fax").unwrap().1;
     assert_eq!(
         (fax.title.as_slice(), fax.body.as_slice()),
