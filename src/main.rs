@@ -357,20 +357,22 @@ fn run_check(root: &Path, manners: Manners) -> ExitCode {
             manners,
         );
     }
-    if manners.verbosity == Verbosity::Quiet {
-        return ExitCode::SUCCESS;
+    if manners.verbosity != Verbosity::Quiet {
+        println!(
+            "{}: {} products, {} versions, {} components, {} scenarios",
+            terminal::paint_success(
+                "ok",
+                manners.colour && std::io::IsTerminal::is_terminal(&std::io::stdout())
+            ),
+            model.products.len(),
+            model.nodes.len(),
+            model.components.len(),
+            model.scenarios.len()
+        );
     }
-    println!(
-        "{}: {} products, {} versions, {} components, {} scenarios",
-        terminal::paint_success(
-            "ok",
-            manners.colour && std::io::IsTerminal::is_terminal(&std::io::stdout())
-        ),
-        model.products.len(),
-        model.nodes.len(),
-        model.components.len(),
-        model.scenarios.len()
-    );
+    // The process ends here: freeing the model value by value took 30 ms
+    // of a 600 ms check at 10,000 scenarios, on one thread, for nothing.
+    std::mem::forget(model);
     ExitCode::SUCCESS
 }
 

@@ -177,9 +177,9 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawKb, Vec<Diagnostic
         .into_par_iter()
         .map(|(at, known_stamp)| {
             let Walked { path, file, .. } = &files[at];
-            let stamp = known_stamp.or_else(|| stamp(path));
             let below_content = path.strip_prefix(&content).unwrap_or(path);
-            let (read, problems) = read_entry(root, path, below_content, file);
+            let (read, problems, read_stamp) = read_entry(root, path, below_content, file);
+            let stamp = known_stamp.or(read_stamp).or_else(|| stamp(path));
             let kept = Kept {
                 stamp,
                 read,
@@ -208,11 +208,12 @@ pub(super) fn stale_after_walk(files: &[Walked]) -> Vec<(usize, Option<Stamp>)> 
         .par_iter()
         .enumerate()
         .filter_map(|(at, walked)| {
+            // A file never read is read now, and stamped as it is opened.
+            let Some(kept) = &walked.kept else {
+                return Some((at, None));
+            };
             let now = stamp(&walked.path);
-            match &walked.kept {
-                Some(kept) if now.is_some() && kept.stamp == now => None,
-                _ => Some((at, now)),
-            }
+            (now.is_none() || kept.stamp != now).then_some((at, now))
         })
         .collect()
 }
@@ -382,16 +383,21 @@ pub(super) fn read_entry(
     path: &Path,
     below_content: &Path,
     file: &Path,
-) -> (Read, Vec<Diagnostic>) {
+) -> (Read, Vec<Diagnostic>, Option<Stamp>) {
     let kind = match classify(below_content) {
         Ok(kind) => kind,
-        Err(problem) => return (Read::Nothing, vec![problem]),
+        Err(problem) => return (Read::Nothing, vec![problem], None),
     };
     if let Kind::Static(target) = kind {
-        return (Read::Static(target, relative(root, path)), Vec::new());
+        return (Read::Static(target, relative(root, path)), Vec::new(), None);
     }
-    let text = read_bytes(path, file).and_then(|bytes| decode(file, bytes));
-    parse_entry(kind, file, text, KeepText::WithProblems)
+    let mut stamp = None;
+    let text = read_bytes(path, file).and_then(|(bytes, read_stamp)| {
+        stamp = Some(read_stamp);
+        decode(file, bytes)
+    });
+    let (read, problems) = parse_entry(kind, file, text, KeepText::WithProblems);
+    (read, problems, stamp)
 }
 
 /// Loads files given in memory as the files below content/ (each path
@@ -494,16 +500,33 @@ pub(super) fn too_large(file: &Path, size: u64) -> Diagnostic {
     .with_hint("split it into several files")
 }
 
-pub(super) fn read_bytes(path: &Path, file: &Path) -> Result<Vec<u8>, Diagnostic> {
+/// A file's bytes, with its stamp as it was opened: one open and one
+/// `fstat` a file, since every file of the knowledge base is read.
+pub(super) fn read_bytes(path: &Path, file: &Path) -> Result<(Vec<u8>, Stamp), Diagnostic> {
+    use std::io::Read;
     let cannot_read = |e: std::io::Error| {
         Diagnostic::error(Span::file_start(file), format!("cannot read: {e}"))
             .with_hint("check the file's permissions")
     };
-    let size = std::fs::metadata(path).map_err(cannot_read)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(too_large(file, size));
+    let opened = std::fs::File::open(path).map_err(cannot_read)?;
+    let metadata = opened.metadata().map_err(cannot_read)?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(too_large(file, metadata.len()));
     }
-    std::fs::read(path).map_err(cannot_read)
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // A file that grows while it is read stops at the limit.
+    opened
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(file, bytes.len() as u64));
+    }
+    let stamp = Stamp {
+        len: metadata.len(),
+        modified: metadata.modified().ok(),
+    };
+    Ok((bytes, stamp))
 }
 
 pub(super) fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
