@@ -342,7 +342,7 @@ pub fn graph(model: &Model) -> Value {
 }
 
 /// graph.json written a value at a time, with the same bytes as
-/// serializing the whole graph: as one `Value` it took about seven times
+/// serializing the whole graph: as one `Value` it took about six times
 /// its size in memory (700 MB at 100,000 scenarios).
 fn graph_file(model: &Model, urls: Urls) -> DataFile {
     let mut bytes = b"{".to_vec();

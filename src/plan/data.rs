@@ -74,8 +74,8 @@ enum Source {
 }
 
 /// The site's searchable documents, each made when the index asks for it:
-/// every document's whole text at once took 400 MB at 100,000 scenarios,
-/// and the index needs one chunk of them at a time.
+/// the index needs one chunk of them at a time, never every document's
+/// whole text at once.
 pub struct SiteDocuments<'m> {
     model: &'m Model,
     urls: Urls,

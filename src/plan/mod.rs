@@ -257,8 +257,9 @@ impl<'m> Planner<'m> {
     /// Makes the data files a group at a time (search, path finder, API,
     /// robots.txt and sitemap, feeds, static files), handing each file to
     /// `deliver` as soon as its group is made, and returns the warnings
-    /// making them gave. Holding them all until the pages were written
-    /// took 360 MB at 100,000 scenarios.
+    /// making them gave. They used to be made before the pages and held
+    /// until the end: the build's peak at 100,000 scenarios fell from 3.5
+    /// to 2.7 GiB without that.
     pub fn each_file(
         &self,
         pages: &[String],
