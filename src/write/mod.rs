@@ -348,6 +348,31 @@ impl Manifest {
     }
 }
 
+/// Makes the folder `path` goes in. Most pages have a folder of their own
+/// whose parent exists: one `mkdir` is then all it takes, where
+/// `create_dir_all` would look the folder up first.
+fn make_parent(path: &Path) -> std::io::Result<()> {
+    let Some(parent) = path.parent() else {
+        return Ok(());
+    };
+    match std::fs::create_dir(parent) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(parent)
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        done => done,
+    }
+}
+
+/// Writes a new file and returns its metadata, read from the open file
+/// rather than looked up again by path.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
+    use std::io::Write;
+    let mut file = File::create(path)?;
+    file.write_all(bytes)?;
+    file.metadata()
+}
+
 fn content_hash(bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -395,13 +420,14 @@ impl Staging {
         };
         let path = self.folder.join(&relative);
         let hash = content_hash(&file.bytes);
-        path.parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
+        make_parent(&path)
             .and_then(|()| {
-                if !self.linked_unchanged(&file.path, &output.join(relative), &path, hash) {
-                    std::fs::write(&path, &file.bytes)?;
-                }
-                let metadata = std::fs::metadata(&path)?;
+                let metadata =
+                    if self.linked_unchanged(&file.path, &output.join(relative), &path, hash) {
+                        std::fs::metadata(&path)?
+                    } else {
+                        write_file(&path, &file.bytes)?
+                    };
                 if let Some(modified) = modified_nanos(&metadata) {
                     let entry = ManifestEntry {
                         hash,
