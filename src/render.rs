@@ -278,31 +278,42 @@ fn squeeze(html: &str) -> String {
             continue;
         }
         out.push_str(kept);
-        if line.contains('<') {
-            let opened = count_tags(line, "<pre") + count_tags(line, "<textarea");
-            let closed = count_tags(line, "</pre") + count_tags(line, "</textarea");
-            preformatted = (preformatted + opened).saturating_sub(closed);
-        }
+        let (opened, closed) = preformatting_tags(line);
+        preformatted = (preformatted + opened).saturating_sub(closed);
     }
     out
 }
 
-/// How often `line` holds the tag that starts with `start` (case aside),
-/// followed by `>` or whitespace so that `<prefix>` is no `<pre>`. Only the
-/// places of `<` are looked at: most lines have one or two.
-fn count_tags(line: &str, start: &str) -> usize {
+/// How many `<pre>` and `<textarea>` tags `line` opens and closes (case
+/// aside; a tag name ends at `>` or whitespace, so `<prefix>` is no
+/// `<pre>`). One pass over the places of `<`: most lines have one or two.
+fn preformatting_tags(line: &str) -> (usize, usize) {
     let bytes = line.as_bytes();
-    let n = start.len();
-    line.match_indices('<')
-        .filter(|(i, _)| {
-            bytes
-                .get(*i..i + n)
-                .is_some_and(|tag| tag.eq_ignore_ascii_case(start.as_bytes()))
-                && bytes
-                    .get(i + n)
-                    .is_some_and(|b| *b == b'>' || b.is_ascii_whitespace())
-        })
-        .count()
+    let (mut opened, mut closed) = (0, 0);
+    for (at, _) in line.match_indices('<') {
+        let after = &bytes[at + 1..];
+        let (closing, name) = match after.split_first() {
+            Some((b'/', name)) => (true, name),
+            _ => (false, after),
+        };
+        if ["pre", "textarea"].iter().any(|tag| names(name, tag)) {
+            if closing {
+                closed += 1;
+            } else {
+                opened += 1;
+            }
+        }
+    }
+    (opened, closed)
+}
+
+/// Whether a tag's text starts with the name `tag`, whole.
+fn names(text: &[u8], tag: &str) -> bool {
+    text.get(..tag.len())
+        .is_some_and(|name| name.eq_ignore_ascii_case(tag.as_bytes()))
+        && text
+            .get(tag.len())
+            .is_some_and(|b| *b == b'>' || b.is_ascii_whitespace())
 }
 
 /// Renders every planned page in parallel and hands each file of the site
@@ -378,6 +389,11 @@ mod tests {
             "<PRE class=x>\n  a\n</PRE>\nb"
         );
         assert_eq!(squeeze("<prefix>\n  a"), "<prefix>\na");
+        assert_eq!(
+            squeeze("<textarea>\n  a\n\n</TEXTAREA>\n  <pre>x</pre> <pre\n  y\n</pre>\n  z"),
+            "<textarea>\n  a\n\n</TEXTAREA>\n<pre>x</pre> <pre\n  y\n</pre>\nz"
+        );
+        assert_eq!(squeeze("</prefix>\n  a"), "</prefix>\na");
     }
 
     #[test]
