@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::{Context, Kwargs, State, Tera, Value};
+use tera::{Kwargs, State, Tera, Value};
 
 use crate::diag::{Diagnostic, Span};
 use crate::model::Model;
@@ -241,16 +241,17 @@ impl<'t> Renderer<'t> {
     }
 
     pub fn page(&self, page: Page) -> Result<OutputFile, Diagnostic> {
-        if page.template == crate::plan::api::JSON_PAGE {
-            let mut bytes = serde_json::to_vec(&page.context).expect("JSON values serialize");
-            bytes.push(b'\n');
-            return Ok(OutputFile {
-                path: page.path,
-                bytes,
-            });
-        }
-        let context =
-            Context::from_serialize(&page.context).map_err(|e| template_problem(self.theme, &e))?;
+        let context = match page.context {
+            crate::plan::Context::Json(value) => {
+                let mut bytes = serde_json::to_vec(&value).expect("JSON values serialize");
+                bytes.push(b'\n');
+                return Ok(OutputFile {
+                    path: page.path,
+                    bytes,
+                });
+            }
+            crate::plan::Context::Template(context) => context,
+        };
         let html = self
             .tera
             .render(page.template, &context)

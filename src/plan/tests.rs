@@ -60,7 +60,12 @@ fn page_of(planner: &Planner, path: &str) -> Value {
     let page = planner
         .page(path)
         .unwrap_or_else(|| panic!("no page {path}"));
-    page.context["page"].clone()
+    match page.context {
+        crate::plan::Context::Template(context) => {
+            serde_json::to_value(context.get("page")).expect("template values serialize")
+        }
+        crate::plan::Context::Json(_) => panic!("{path} is a JSON file"),
+    }
 }
 
 fn texts(values: &Value, field: &str) -> Vec<String> {
