@@ -198,7 +198,7 @@ fn joined_words(folded: &str) -> impl Iterator<Item = String> + '_ {
 
 /// The distinct words a text is found by, sorted: the set of
 /// [`index_words`], each distinct word stemmed once (a scenario's text
-/// repeats its words; stemming every one was a tenth of a build).
+/// repeats its words).
 fn word_set(text: &str, english: bool) -> Vec<String> {
     let folded = fold(text);
     let mut plain: Vec<&str> = split_words(&folded).collect();
