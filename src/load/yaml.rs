@@ -37,13 +37,9 @@ pub(super) const CONTROL_HINT: &str = "text holds no control characters but tab 
 pub(super) fn control_character(file: &Path, text: &str) -> Option<Diagnostic> {
     let at = first_control_character(text)?;
     let c = text[at..].chars().next()?;
-    let before = &text[..at];
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let column = before[line_start..].chars().count() + 1;
     Some(
         Diagnostic::error(
-            Span::new(file, line, column),
+            Span::at_offset(file, &text.as_bytes()[..at]),
             format!("control character {} in the file", describe_character(c)),
         )
         .with_hint(CONTROL_HINT),
