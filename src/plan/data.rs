@@ -38,7 +38,7 @@ use super::search_index::{self, Documents, SearchDocument};
 use super::urls::Urls;
 use crate::diag::{Diagnostic, Span};
 use crate::markdown::plain_text;
-use crate::model::{Issue, Model};
+use crate::model::Model;
 
 /// Past this size a search file makes phones wait; the build says so.
 pub const SEARCH_FILE_WARNING_BYTES: usize = 1024 * 1024;
@@ -136,26 +136,29 @@ impl Documents for SiteDocuments<'_> {
         }
     }
 
+    /// A document's title and kind are its heading, so that what ranks it
+    /// is what it shows.
     fn document(&self, d: usize) -> SearchDocument {
         let (model, urls) = (self.model, self.urls);
-        match self.sources[d] {
+        let (k, t) = self.heading(d);
+        // The page it is found on, its text and its context.
+        let (u, b, c) = match self.sources[d] {
             Source::Product(p) => {
                 let product = &model.products[p];
                 let versions: Vec<&str> =
                     product.versions.iter().map(|v| v.name.as_str()).collect();
                 let names = versions.join(" ");
-                SearchDocument {
-                    t: product.name.clone(),
-                    u: site_url(urls, &Urls::product(model, p)),
-                    k: "Product",
-                    b: text(&[
-                        product.vendor.as_deref(),
-                        product.summary.as_deref(),
-                        product.notes.as_deref(),
-                        Some(&names),
-                    ]),
-                    c: String::new(),
-                }
+                let body = text(&[
+                    product.vendor.as_deref(),
+                    product.summary.as_deref(),
+                    product.notes.as_deref(),
+                    Some(&names),
+                ]);
+                (
+                    site_url(urls, &Urls::product(model, p)),
+                    body,
+                    String::new(),
+                )
             }
             Source::Version(p, v) => {
                 let product = &model.products[p];
@@ -168,26 +171,19 @@ impl Documents for SiteDocuments<'_> {
                 let components = components.join(" ");
                 // A version is found by its other names too ("stretch").
                 let aliases = version.aliases.join(" ");
-                SearchDocument {
-                    t: self.version_title(p, v),
-                    u: site_url(urls, &Urls::version(model, version.node)),
-                    k: "Version",
-                    b: text(&[
-                        Some(&aliases),
-                        version.summary.as_deref(),
-                        Some(&components),
-                    ]),
-                    c: product.name.clone(),
-                }
+                let body = text(&[
+                    Some(&aliases),
+                    version.summary.as_deref(),
+                    Some(&components),
+                ]);
+                let url = site_url(urls, &Urls::version(model, version.node));
+                (url, body, product.name.clone())
             }
             Source::VersionIssue(p, v, i) => {
                 let version = &model.products[p].versions[v];
                 let url = site_url(urls, &Urls::version(model, version.node));
-                issue_document(
-                    &version.issues[i],
-                    format!("{url}#own-issues"),
-                    self.version_title(p, v),
-                )
+                let body = text(&[version.issues[i].body.as_deref()]);
+                (format!("{url}#own-issues"), body, self.version_title(p, v))
             }
             Source::Scenario(s) => {
                 let scenario = &model.scenarios[s];
@@ -198,45 +194,24 @@ impl Documents for SiteDocuments<'_> {
                     parts.push(alternative.body.as_deref());
                 }
                 parts.push(scenario.notes.as_deref());
-                SearchDocument {
-                    t: scenario.title.clone(),
-                    u: site_url(urls, &Urls::scenario(model, s)),
-                    k: "Scenario",
-                    b: text(&parts),
-                    c: String::new(),
-                }
+                let url = site_url(urls, &Urls::scenario(model, s));
+                (url, text(&parts), String::new())
             }
             Source::ScenarioIssue(s, i) => {
                 let scenario = &model.scenarios[s];
                 let url = site_url(urls, &Urls::scenario(model, s));
-                issue_document(
-                    &scenario.issues[i],
-                    format!("{url}#issues"),
-                    scenario.title.clone(),
-                )
+                let body = text(&[scenario.issues[i].body.as_deref()]);
+                (format!("{url}#issues"), body, scenario.title.clone())
             }
             Source::Component(c) => {
                 let component = &model.components[c];
-                SearchDocument {
-                    t: component.name.clone(),
-                    u: site_url(urls, &Urls::component(model, c)),
-                    k: "Component",
-                    // Found by its id too: `usrmerge` names "Merged /usr".
-                    b: text(&[Some(&component.id), component.summary.as_deref()]),
-                    c: String::new(),
-                }
+                let url = site_url(urls, &Urls::component(model, c));
+                // Found by its id too: `usrmerge` names "Merged /usr".
+                let body = text(&[Some(&component.id), component.summary.as_deref()]);
+                (url, body, String::new())
             }
-        }
-    }
-}
-
-fn issue_document(issue: &Issue, url: String, context: String) -> SearchDocument {
-    SearchDocument {
-        t: issue.title.clone(),
-        u: url,
-        k: "Issue",
-        b: text(&[issue.body.as_deref()]),
-        c: context,
+        };
+        SearchDocument { t, u, k, b, c }
     }
 }
 
