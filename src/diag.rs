@@ -254,8 +254,7 @@ impl Sources {
         if let Some(text) = self.texts.get(file) {
             return Some(std::sync::Arc::clone(text));
         }
-        let path = self.root.as_ref()?.join(file);
-        std::fs::read_to_string(path).ok().map(Into::into)
+        read_inside(self.root.as_ref()?, file).map(Into::into)
     }
 
     fn line(&self, file: &Path, line: usize) -> Option<String> {
@@ -265,6 +264,28 @@ impl Sources {
                 .trim_start_matches('\u{feff}')
                 .to_owned()
         })
+    }
+}
+
+/// The most of a file read again for an excerpt: the limit of a content
+/// file (`load::MAX_FILE_BYTES`); anything larger was refused by the load.
+const MAX_SOURCE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The text of `file` (relative to `root`), read again for an excerpt only
+/// when it is a regular file inside the knowledge base, reached however
+/// its links lead. An error is often *about* a link that leads out (to
+/// `~/.git-credentials`, `/proc/self/environ`, `/dev/zero`): what it
+/// points at is never read, let alone printed.
+fn read_inside(root: &Path, file: &Path) -> Option<String> {
+    let path = root.join(file);
+    let real = path.canonicalize().ok()?;
+    if !real.starts_with(root.canonicalize().ok()?) {
+        return None;
+    }
+    let opened = crate::safe_fs::open_regular(&real, crate::safe_fs::Links::Refuse).ok()?;
+    match crate::safe_fs::read_bounded(opened, MAX_SOURCE_BYTES).ok()? {
+        crate::safe_fs::Bounded::Bytes(bytes) => String::from_utf8(bytes).ok(),
+        crate::safe_fs::Bounded::TooLarge(_) => None,
     }
 }
 

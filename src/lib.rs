@@ -16,6 +16,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod resolve;
+pub mod safe_fs;
 pub mod selector;
 pub mod serve;
 pub mod terminal;

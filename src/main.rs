@@ -96,6 +96,11 @@ enum Command {
         /// Open the site in a browser.
         #[arg(long)]
         open: bool,
+        /// Also answer requests sent to this host name (besides localhost
+        /// and IP addresses, the only ones answered otherwise, against DNS
+        /// rebinding; docs/security.md). May be given several times.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Check, then build the site.
     Build {
@@ -255,9 +260,21 @@ fn main() -> ExitCode {
             };
             run_build(&root, output, base_url, when_busy, manners)
         }
-        Command::Serve { port, bind, open } => {
-            run_serve(&root, ServeOptions { bind, port, open }, manners)
-        }
+        Command::Serve {
+            port,
+            bind,
+            open,
+            allow_host,
+        } => run_serve(
+            &root,
+            ServeOptions {
+                bind,
+                port,
+                open,
+                allowed_hosts: allow_host,
+            },
+            manners,
+        ),
         Command::Init { dir } => outcome(commands::init::init(&dir.unwrap_or(root)), manners),
         Command::New(New::Product { id }) => outcome(commands::new::product(&root, &id), manners),
         Command::New(New::Scenario { from, to }) => {

@@ -27,8 +27,8 @@ pub struct Model {
     pub components: Vec<Component>,
     /// Shared with resolve's cache: `serve` reuses an unchanged scenario.
     pub scenarios: Vec<std::sync::Arc<Scenario>>,
-    /// Files under `content/static/`: (path below static/, path from the root).
-    pub static_files: Vec<(PathBuf, PathBuf)>,
+    /// Files under `content/static/`.
+    pub static_files: Vec<crate::load::StaticFile>,
     pub sources: Sources,
 }
 

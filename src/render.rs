@@ -348,18 +348,23 @@ pub fn render(
             problems.push(problem);
         }
     };
-    let warnings = plan.planner.each_file(&plan.pages, &mut |file| {
-        deliver_one(OutputFile {
-            path: file.path,
-            bytes: file.bytes,
+    let (failed, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = plan
+        .planner
+        .each_file(&plan.pages, &mut |file| {
+            deliver_one(OutputFile {
+                path: file.path,
+                bytes: file.bytes,
+            })
         })
-    });
+        .into_iter()
+        .partition(Diagnostic::is_error);
     for (name, bytes) in theme.assets() {
         deliver_one(OutputFile {
             path: format!("assets/{name}"),
             bytes: bytes.clone(),
         });
     }
+    problems.extend(failed);
     if problems.is_empty() {
         return Ok((delivered, warnings));
     }

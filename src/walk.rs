@@ -76,6 +76,21 @@ pub fn walk(root: &Path, top: &str, skip: impl Fn(&OsStr) -> bool) -> Option<Wal
             found.folders.push(entry.into_path());
         } else if entry.file_type().is_file() {
             found.files.push(entry.into_path());
+        } else {
+            // A FIFO would hang the build, a device never end; neither is
+            // published, and a site without it is not what was written.
+            let kind = entry.metadata().map_or("neither a file nor a folder", |m| {
+                crate::safe_fs::kind_of(&m)
+            });
+            found.problems.push(
+                Diagnostic::error(
+                    Span::file_start(relative(root, entry.path())),
+                    format!("not a regular file: it is {kind}"),
+                )
+                .with_hint(
+                    "only files and folders are read; remove it, or put a file in its place",
+                ),
+            );
         }
     }
     Some(found)

@@ -26,8 +26,14 @@ impl Drop for Server {
 }
 
 fn start(root: &Path) -> Server {
+    start_with(root, &[])
+}
+
+/// Starts `serve` with `extra` arguments.
+fn start_with(root: &Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_upgrade-atlas"))
         .args(["--root", root.to_str().unwrap(), "serve", "--port", "0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -796,4 +802,57 @@ fn binding_beyond_loopback_warns() {
     );
     let loopback = started("127.0.0.1");
     assert!(!loopback.contains("warning"), "{loopback}");
+}
+
+/// A raw GET with the given `Host` header; returns the status and the body.
+fn get_as(port: u16, host: &str, target: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, body.to_owned())
+}
+
+/// A web page that makes its own domain resolve to 127.0.0.1 (DNS
+/// rebinding) sends that domain as the host: the preview, which quotes the
+/// knowledge base's files in its error page, answers it with 403. Loopback
+/// names, addresses and names given with --allow-host are answered.
+#[test]
+fn only_local_names_addresses_and_allowed_hosts_are_answered() {
+    let kb = common::copy_of_example();
+    let server = start(kb.path());
+    let port = server.port;
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "127.0.0.1.nip.io",
+    ] {
+        let (status, body) = get_as(port, host, "/");
+        assert_eq!(status, 403, "{host}");
+        assert!(body.contains("--allow-host"), "{body}");
+        assert!(!body.contains("BackOffice"), "no page for {host}");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "LOCALHOST".to_owned(),
+        "preview.localhost".to_owned(),
+    ] {
+        assert_eq!(get_as(port, &host, "/").0, 200, "{host}");
+    }
+    drop(server);
+
+    let allowed = start_with(kb.path(), &["--allow-host", "docs.internal"]);
+    assert_eq!(get_as(allowed.port, "docs.internal", "/").0, 200);
+    assert_eq!(get_as(allowed.port, "evil.example", "/").0, 403);
 }

@@ -144,3 +144,193 @@ fn a_linked_template_inside_templates_is_used() {
     let page = std::fs::read_to_string(site.join("404.html")).expect("404.html");
     assert!(page.contains("LINKED TEMPLATE"), "{page}");
 }
+
+/// Makes a FIFO (named pipe) at `path`.
+fn fifo(path: &Path) {
+    let c_path = std::ffi::CString::new(path.to_str().expect("a UTF-8 path")).expect("no NUL");
+    // SAFETY: a NUL-terminated path that outlives the call.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+}
+
+/// The hardening issue's first high, end to end: a cloned repository that
+/// ships `.public.manifest-new` as a link to the builder's `~/.bashrc` and a
+/// static file named like a shell command got the command written into
+/// `.bashrc` by a plain `build`. Nothing beside the output is written or
+/// made through a link now.
+#[test]
+fn a_cloned_base_cannot_write_over_a_file_of_the_builders() {
+    let home = tempfile::tempdir().expect("a home");
+    let bashrc = home.path().join(".bashrc");
+    std::fs::write(&bashrc, "export PATH=$PATH\n").expect("a bashrc");
+    let clone = home.path().join("src/kb");
+    let kb_root = clone.as_path();
+    std::fs::create_dir_all(kb_root.join("content/products")).expect("folders");
+    std::fs::write(kb_root.join("content/products/a.yaml"), PRODUCT).expect("a product");
+    std::fs::create_dir_all(kb_root.join("content/static/files")).expect("folders");
+    std::fs::write(kb_root.join("content/static/files/x;touch PWNED;#"), "x").expect("a file");
+    for name in [".public.manifest-new", ".public.manifest"] {
+        symlink("../../.bashrc", kb_root.join(name)).expect("a link");
+    }
+    symlink("../../elsewhere", kb_root.join(".public.lock")).expect("a link");
+
+    let run = run(kb_root, &["build"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains(".public.lock"), "{}", run.stderr);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert!(!home.path().join("elsewhere").exists());
+    std::fs::remove_file(kb_root.join(".public.lock")).expect("remove the lock link");
+
+    for _ in 0..2 {
+        let run = common::guarded::run(kb_root, &["build"]);
+        assert_exit(&run, 0);
+    }
+    assert_eq!(
+        std::fs::read_to_string(&bashrc).expect("the bashrc"),
+        "export PATH=$PATH\n"
+    );
+    assert!(kb_root.join("public/files/x;touch PWNED;#").is_file());
+}
+
+/// The second high: a refused link printed the first line of what it
+/// points at under its error (a token from `~/.git-credentials`, the
+/// environment from `/proc/self/environ`), and a link to `/dev/zero` made
+/// `check` read until memory ran out. Not a byte of the target is printed,
+/// and the run ends at once (the guard kills it past 10 s or 1 GiB).
+#[test]
+fn a_refused_link_prints_nothing_of_what_it_points_at() {
+    let home = tempfile::tempdir().expect("a home");
+    let secret = home.path().join(".git-credentials");
+    std::fs::write(&secret, "https://user:ghp_SECRETTOKEN@github.com\n").expect("a secret");
+    let kb = Kb::new();
+    kb.write("content/products/a.yaml", PRODUCT);
+    symlink(&secret, kb.root().join("content/products/b.yaml")).expect("a link");
+    symlink(
+        "/proc/self/environ",
+        kb.root().join("content/products/env.yaml"),
+    )
+    .expect("a link");
+    symlink("/dev/zero", kb.root().join("content/products/zero.yaml")).expect("a link");
+    symlink(&secret, kb.root().join("content/site.yaml")).expect("a link");
+    let run = kb.check();
+    assert_exit(&run, 1);
+    for link in ["b.yaml", "env.yaml", "zero.yaml"] {
+        assert_error_with_hint(
+            &run,
+            &format!("content/products/{link}"),
+            Some(1),
+            &["symbolic link leads out"],
+        );
+    }
+    assert!(!run.stderr.contains("SECRETTOKEN"), "{}", run.stderr);
+    assert!(!run.stderr.contains("PATH="), "{}", run.stderr);
+    assert!(!run.stderr.contains("\\u{0}"), "{}", run.stderr);
+    let site = kb.root().join("site");
+    let run = kb.run(&["build", "--output", output_arg(&site)]);
+    assert_exit(&run, 1);
+    assert!(!run.stderr.contains("SECRETTOKEN"), "{}", run.stderr);
+}
+
+/// A knowledge base that ships `public` as a link to another site's output
+/// (which carries the marker) got that site replaced.
+#[test]
+fn an_output_that_is_a_link_inside_the_knowledge_base_is_refused() {
+    let other = tempfile::tempdir().expect("another site");
+    let other_site = other.path().join("public");
+    std::fs::create_dir_all(&other_site).expect("a folder");
+    std::fs::write(other_site.join(".upgrade-atlas-output"), "").expect("a marker");
+    std::fs::write(other_site.join("index.html"), "the other site").expect("a page");
+    let kb = Kb::new();
+    kb.write("content/products/a.yaml", PRODUCT);
+    symlink(&other_site, kb.root().join("public")).expect("a link");
+    let run = kb.run(&["build"]);
+    assert_exit(&run, 1);
+    assert!(
+        run.stderr
+            .contains("symbolic link inside the knowledge base"),
+        "{}",
+        run.stderr
+    );
+    std::fs::create_dir_all(kb.root().join("out")).expect("a folder");
+    symlink(&other_site, kb.root().join("out/site")).expect("a link");
+    let deep = kb.root().join("out/site");
+    let run = kb.run(&["build", "--output", output_arg(&deep)]);
+    assert_exit(&run, 1);
+    assert_eq!(
+        std::fs::read_to_string(other_site.join("index.html")).expect("the page"),
+        "the other site"
+    );
+}
+
+/// Static files that could not be copied (a FIFO, one that cannot be read)
+/// were left out of the site without a word, names with a backslash or a
+/// control character took the place of generated files, and a folder named
+/// `site.yaml` was ignored: each is a located error of `check`.
+#[test]
+fn static_files_that_cannot_be_published_as_named_are_errors() {
+    let kb = Kb::new();
+    kb.write("content/products/a.yaml", PRODUCT);
+    kb.write(
+        "content/static/products\\index.html",
+        "<script>evil()</script>",
+    );
+    kb.write("content/static/data\\search.js", "evil()");
+    kb.write("content/static/x\\..\\..\\..\\p.txt", "x");
+    kb.write("content/static/bell\u{7}.txt", "x");
+    kb.write("content/static/ok.txt", "fine");
+    fifo(&kb.root().join("content/static/pipe"));
+    fifo(&kb.root().join("content/products/b.yaml"));
+    kb.mkdir("content/site.yaml");
+    let run = kb.check();
+    assert_exit(&run, 1);
+    for (file, needle) in [
+        ("content/static/products\\index.html", "backslash"),
+        ("content/static/data\\search.js", "backslash"),
+        ("content/static/x\\..\\..\\..\\p.txt", "backslash"),
+        ("content/static/bell\\u{7}.txt", "U+0007"),
+        ("content/static/pipe", "FIFO"),
+        ("content/products/b.yaml", "FIFO"),
+        ("content/site.yaml", "a folder where a YAML file belongs"),
+    ] {
+        assert_error_with_hint(&run, file, Some(1), &[needle]);
+    }
+    assert_eq!(errors(&run).len(), 7, "{}", run.stderr);
+}
+
+/// A static file that cannot be read is an error, not a file missing from
+/// the site. Root reads every file whatever its mode, so as root (as in CI)
+/// the check runs as the user `nobody`, through util-linux's `setpriv`.
+#[test]
+fn an_unreadable_static_file_is_an_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let kb = Kb::new();
+    kb.write("content/products/a.yaml", PRODUCT);
+    let file = kb.write("content/static/locked.txt", "x");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // SAFETY: geteuid has no preconditions.
+    let run = if unsafe { libc::geteuid() } == 0 {
+        for folder in ["", "content", "content/products", "content/static"] {
+            let path = kb.root().join(folder);
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+        let output = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_upgrade-atlas"))
+            .arg("--root")
+            .arg(kb.root())
+            .arg("check")
+            .output()
+            .expect("setpriv (util-linux) runs the check as nobody");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        stderr
+    } else {
+        kb.check().stderr
+    };
+    let found = diagnostics(&run);
+    assert!(
+        found
+            .iter()
+            .any(|d| d.starts_with("content/static/locked.txt:1:1: error: cannot read")),
+        "{run}"
+    );
+}

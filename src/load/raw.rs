@@ -85,6 +85,17 @@ impl Place {
     }
 }
 
+/// A file under `content/static/`, copied into the site as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaticFile {
+    /// Its path in the site: below `static/`.
+    pub target: PathBuf,
+    /// Its path from the knowledge base root, as errors show it.
+    pub file: PathBuf,
+    /// Where to read it (the root joined), whatever the working folder.
+    pub path: PathBuf,
+}
+
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
 pub struct RawKb {
@@ -93,8 +104,8 @@ pub struct RawKb {
     pub products: Vec<Arc<RawDoc<RawProduct>>>,
     pub components: Vec<Arc<RawDoc<RawComponent>>>,
     pub scenarios: Vec<Arc<RawDoc<RawScenario>>>,
-    /// Files under `content/static/`, copied verbatim: (path below static/, path from root).
-    pub static_files: Vec<(PathBuf, PathBuf)>,
+    /// Files under `content/static/`, copied verbatim.
+    pub static_files: Vec<StaticFile>,
     pub sources: Sources,
     /// Ids whose files could not be read or parsed: references to them are
     /// not reported again as unknown, since the real problem is the file.

@@ -178,7 +178,7 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawKb, Vec<Diagnostic
         .map(|(at, known_stamp)| {
             let Walked { path, file, .. } = &files[at];
             let below_content = path.strip_prefix(&content).unwrap_or(path);
-            let (read, problems, read_stamp) = read_entry(root, path, below_content, file);
+            let (read, problems, read_stamp) = read_entry(path, below_content, file);
             let stamp = known_stamp.or(read_stamp).or_else(|| stamp(path));
             let kept = Kept {
                 stamp,
@@ -224,6 +224,18 @@ pub(super) fn walk(root: &Path) -> Walk {
     let Some(walked) = crate::walk::walk(root, "content", is_hidden) else {
         return Walk::default();
     };
+    let mut problems = walked.problems;
+    problems.extend(
+        (walked.folders.iter())
+            .filter(|folder| is_yaml_named_folder(&relative(root, folder)))
+            .map(|folder| {
+                Diagnostic::error(
+                    Span::file_start(relative(root, folder)),
+                    "a folder where a YAML file belongs",
+                )
+                .with_hint("a name that ends in .yaml or .yml is read as a file; rename or remove the folder")
+            }),
+    );
     Walk {
         files: (walked.files.into_iter())
             .map(|path| Walked {
@@ -233,9 +245,23 @@ pub(super) fn walk(root: &Path) -> Walk {
             })
             .collect(),
         folders: walked.folders.into_iter().collect(),
-        problems: walked.problems,
+        problems,
         followed_links: walked.followed_links,
     }
+}
+
+/// A folder below content/, outside static/, named like a YAML file
+/// (`content/site.yaml/`): nothing in it would be read as what its name says.
+fn is_yaml_named_folder(below_root: &Path) -> bool {
+    let in_static = below_root
+        .components()
+        .nth(1)
+        .is_some_and(|c| c.as_os_str() == "static");
+    let name = below_root
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    !in_static && (name.ends_with(".yaml") || name.ends_with(".yml"))
 }
 
 /// `name~` (Emacs, Vim and others keep the previous version so) and
@@ -278,6 +304,9 @@ pub(super) fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
         .with_hint("rename it: ids come from file names, which must be UTF-8"));
     }
     if parts.first() == Some(&"static") {
+        if let Some(problem) = unsafe_static_name(&parts[1..], &shown.to_string()) {
+            return Err(problem);
+        }
         return Ok(Kind::Static(parts[1..].iter().collect()));
     }
     let name = parts.last().copied().unwrap_or_default();
@@ -315,10 +344,37 @@ pub(super) fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
     }
 }
 
+/// Whether a static file's name could be read as another path: a `\\` is
+/// a folder separator to a browser and on Windows (`products\\index.html`
+/// took the place of a generated page), and control characters or
+/// bidirectional overrides hide what a name is.
+fn unsafe_static_name(parts: &[&str], shown: &str) -> Option<Diagnostic> {
+    let bad = parts
+        .iter()
+        .flat_map(|part| part.chars())
+        .find(|&c| c == '\\' || !crate::diag::is_printable(c) || c == '\t')?;
+    let what = match bad {
+        '\\' => {
+            "a backslash (`\\`), which browsers and Windows read as a folder separator".to_owned()
+        }
+        c => format!(
+            "the character U+{:04X}, which may not be in a file name",
+            u32::from(c)
+        ),
+    };
+    Some(
+        Diagnostic::error(
+            Span::file_start(format!("content/{shown}")),
+            format!("static file name holds {what}"),
+        )
+        .with_hint("rename the file with letters, digits, `-`, `_`, `.` and `/` between folders"),
+    )
+}
+
 /// What one file under content/ turned out to be.
 #[derive(Clone)]
 pub(super) enum Read {
-    Static(PathBuf, PathBuf),
+    Static(StaticFile),
     Site(Option<Arc<RawDoc<RawSite>>>, Text),
     Product(String, Option<Arc<RawDoc<RawProduct>>>, Text),
     Component(String, Option<Arc<RawDoc<RawComponent>>>, Text),
@@ -330,8 +386,8 @@ pub(super) enum Read {
 impl RawKb {
     fn add(&mut self, file: PathBuf, read: Read) {
         let text = match read {
-            Read::Static(target, source) => {
-                self.static_files.push((target, source));
+            Read::Static(file) => {
+                self.static_files.push(file);
                 return;
             }
             Read::Nothing => return,
@@ -379,7 +435,6 @@ pub(super) enum KeepText {
 }
 
 pub(super) fn read_entry(
-    root: &Path,
     path: &Path,
     below_content: &Path,
     file: &Path,
@@ -389,7 +444,19 @@ pub(super) fn read_entry(
         Err(problem) => return (Read::Nothing, vec![problem], None),
     };
     if let Kind::Static(target) = kind {
-        return (Read::Static(target, relative(root, path)), Vec::new(), None);
+        // Opened now, so that a file the build could not copy is an error
+        // of `check`, not a page missing from the site.
+        if let Err(error) = crate::safe_fs::open_regular(path, crate::safe_fs::Links::Follow) {
+            let problem = Diagnostic::error(Span::file_start(file), format!("cannot read: {error}"))
+                .with_hint("check the file's permissions: every file in content/static/ is copied into the site");
+            return (Read::Nothing, vec![problem], None);
+        }
+        let file = StaticFile {
+            target,
+            file: file.to_path_buf(),
+            path: path.to_path_buf(),
+        };
+        return (Read::Static(file), Vec::new(), None);
     }
     let mut stamp = None;
     let text = read_bytes(path, file).and_then(|(bytes, read_stamp)| {
@@ -412,7 +479,14 @@ pub fn load_files(files: &[(PathBuf, Vec<u8>)]) -> (RawKb, Vec<Diagnostic>) {
         let file = Path::new("content").join(below_content);
         let (read, found) = match classify(below_content) {
             Err(problem) => (Read::Nothing, vec![problem]),
-            Ok(Kind::Static(target)) => (Read::Static(target, file.clone()), Vec::new()),
+            Ok(Kind::Static(target)) => {
+                let file = StaticFile {
+                    target,
+                    path: file.clone(),
+                    file: file.clone(),
+                };
+                (Read::Static(file), Vec::new())
+            }
             Ok(_) if bytes.len() as u64 > MAX_FILE_BYTES => {
                 (Read::Nothing, vec![too_large(&file, bytes.len() as u64)])
             }
@@ -503,25 +577,19 @@ pub(super) fn too_large(file: &Path, size: u64) -> Diagnostic {
 /// A file's bytes, with its stamp as it was opened: one open and one
 /// `fstat` a file, since every file of the knowledge base is read.
 pub(super) fn read_bytes(path: &Path, file: &Path) -> Result<(Vec<u8>, Stamp), Diagnostic> {
-    use std::io::Read;
+    use crate::safe_fs::{Bounded, Links, open_regular, read_bounded};
     let cannot_read = |e: std::io::Error| {
         Diagnostic::error(Span::file_start(file), format!("cannot read: {e}"))
             .with_hint("check the file's permissions")
     };
-    let opened = std::fs::File::open(path).map_err(cannot_read)?;
+    // Links were checked by the walk; what they lead to must still be a
+    // regular file now.
+    let opened = open_regular(path, Links::Follow).map_err(cannot_read)?;
     let metadata = opened.metadata().map_err(cannot_read)?;
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(too_large(file, metadata.len()));
-    }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    // A file that grows while it is read stops at the limit.
-    opened
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(file, bytes.len() as u64));
-    }
+    let bytes = match read_bounded(opened, MAX_FILE_BYTES).map_err(cannot_read)? {
+        Bounded::Bytes(bytes) => bytes,
+        Bounded::TooLarge(size) => return Err(too_large(file, size)),
+    };
     let stamp = Stamp {
         len: metadata.len(),
         modified: metadata.modified().ok(),

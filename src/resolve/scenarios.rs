@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::diag::Span;
-use crate::load::{RawDoc, RawIssue, RawScenario, RawSource, S, Selectors};
+use crate::load::{RawDoc, RawIssue, RawScenario, RawSource, S, Selectors, StaticFile};
 use crate::model::*;
 use crate::selector::{Role, describe_selection, select_nodes};
 
@@ -449,7 +449,7 @@ impl Resolver {
 
     /// Files in content/static/ may not take the place of generated ones.
     pub(super) fn check_static(&mut self, model: &Model) {
-        for (target, source) in &model.static_files {
+        for StaticFile { target, file, .. } in &model.static_files {
             let top = target
                 .components()
                 .next()
@@ -462,7 +462,7 @@ impl Resolver {
                 );
                 self.report(
                     Diagnostic::error(
-                        Span::file_start(source),
+                        Span::file_start(file),
                         format!("`static/{top}` would replace part of the generated site"),
                     )
                     .with_hint(hint),

@@ -159,41 +159,93 @@ pub(super) async fn answer(
     let target = request.uri().to_string();
     let method = request.method();
     let request_line = method.as_str().len() + target.len() + " HTTP/1.1".len() + 1;
-    let response = if request_line > REQUEST_LINE_LIMIT {
-        reply(
-            StatusCode::URI_TOO_LONG,
-            "text/plain; charset=utf-8",
-            format!(
-                "the request line is over {} KB\n",
-                REQUEST_LINE_LIMIT / 1024
-            )
-            .into_bytes(),
-        )
-    } else if method != Method::GET && method != Method::HEAD {
-        let mut refused = reply(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "text/plain; charset=utf-8",
-            b"only GET and HEAD\n".to_vec(),
-        );
-        refused
-            .headers_mut()
-            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-        refused
-    } else if target.split('?').next() == Some(EVENTS_PATH) {
-        return Ok(events(&shared, clock));
-    } else {
-        tokio::task::spawn_blocking(move || page(&target, &shared))
-            .await
-            .unwrap_or_else(|_| {
-                reply(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "text/plain; charset=utf-8",
-                    b"the preview failed to answer\n".to_vec(),
+    let host = requested_host(&request);
+    let response =
+        if let Some(name) = host.filter(|name| !host_allowed(name, &shared.allowed_hosts)) {
+            reply(
+                StatusCode::FORBIDDEN,
+                "text/plain; charset=utf-8",
+                format!(
+                    "the preview answers only to localhost and IP addresses, not to the name {}; \
+if you reached it under that name on purpose, start it with --allow-host {}\n",
+                    crate::diag::printable(&name),
+                    crate::diag::printable(&name),
                 )
-            })
-    };
+                .into_bytes(),
+            )
+        } else if request_line > REQUEST_LINE_LIMIT {
+            reply(
+                StatusCode::URI_TOO_LONG,
+                "text/plain; charset=utf-8",
+                format!(
+                    "the request line is over {} KB\n",
+                    REQUEST_LINE_LIMIT / 1024
+                )
+                .into_bytes(),
+            )
+        } else if method != Method::GET && method != Method::HEAD {
+            let mut refused = reply(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "text/plain; charset=utf-8",
+                b"only GET and HEAD\n".to_vec(),
+            );
+            refused
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+            refused
+        } else if target.split('?').next() == Some(EVENTS_PATH) {
+            return Ok(events(&shared, clock));
+        } else {
+            tokio::task::spawn_blocking(move || page(&target, &shared))
+                .await
+                .unwrap_or_else(|_| {
+                    reply(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "text/plain; charset=utf-8",
+                        b"the preview failed to answer\n".to_vec(),
+                    )
+                })
+        };
     clock.set(Stage::Waiting(Instant::now()));
     Ok(response)
+}
+
+/// The host name a request was sent to, without its port, in lower case:
+/// from `Host`, or from an absolute request target.
+fn requested_host<B>(request: &Request<B>) -> Option<String> {
+    let authority = match request.headers().get(hyper::header::HOST) {
+        Some(value) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        None => request.uri().authority()?.as_str().to_owned(),
+    };
+    Some(host_name(&authority).to_ascii_lowercase())
+}
+
+/// `authority` without its port: `[::1]:1111` -> `[::1]`, `a.test:80` -> `a.test`.
+pub(super) fn host_name(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        return authority.split_inclusive(']').next().unwrap_or(authority);
+    }
+    match authority.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => authority,
+    }
+}
+
+/// Whether the preview answers a request sent to `name`. A web page that
+/// makes its own domain resolve to this machine (DNS rebinding) sends its
+/// domain as the host; an address written as such, `localhost` and names
+/// the user allowed cannot be such a domain.
+pub(super) fn host_allowed(name: &str, allowed: &[String]) -> bool {
+    let name = name.trim_end_matches('.');
+    let is_address = name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name
+            .strip_prefix('[')
+            .and_then(|inner| inner.strip_suffix(']'))
+            .is_some_and(|inner| inner.parse::<std::net::Ipv6Addr>().is_ok());
+    is_address
+        || name == "localhost"
+        || name.ends_with(".localhost")
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
 }
 
 /// A whole response; hyper leaves its body out for HEAD.

@@ -87,6 +87,8 @@ struct Preview {
     cache: Mutex<crate::CheckCache>,
     /// The map of `@` references, kept while the ids it maps stay the same.
     links: Mutex<Option<(u64, Arc<Links>)>>,
+    /// Host names answered besides localhost and addresses (`--allow-host`).
+    allowed_hosts: Vec<String>,
 }
 
 impl Default for Preview {
@@ -96,6 +98,7 @@ impl Default for Preview {
             rebuilt: watch::Sender::new(0),
             cache: Mutex::default(),
             links: Mutex::default(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -106,6 +109,8 @@ pub struct ServeOptions {
     pub bind: String,
     pub port: u16,
     pub open: bool,
+    /// Host names to answer besides localhost and IP addresses.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Builds, serves and rebuilds on change until the process is stopped.
@@ -135,7 +140,10 @@ leave --bind out (127.0.0.1) unless you mean to share it on a network you trust"
             local.port()
         );
     }
-    let shared: Shared = Arc::default();
+    let shared: Shared = Arc::new(Preview {
+        allowed_hosts: options.allowed_hosts.clone(),
+        ..Preview::default()
+    });
     // Watch first: a change made while the first build runs is then either
     // seen by it or reported after it, never lost.
     let _watcher =

@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diag::{Diagnostic, Span};
 use crate::render::OutputFile;
+use crate::safe_fs;
 
 /// Written into every output folder; its presence allows the next build to replace it.
 pub const MARKER: &str = ".upgrade-atlas-output";
@@ -76,6 +77,7 @@ fn refuse(output: &Path, message: String, hint: &str) -> Diagnostic {
 /// Whether the site may be written to `output` for the knowledge base at `root`.
 pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
     let target = absolute(output);
+    let lexical_root = std::path::absolute(root).map(|r| normalize(&r));
     let root = absolute(root);
     let shown = output.display();
     let pick = "pass --output with a new or empty folder, e.g. --output public";
@@ -104,6 +106,16 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
             ));
         }
     }
+    if let Some(link) = lexical_root.ok().and_then(|r| link_on_the_way(&r, output)) {
+        return Err(refuse(
+            output,
+            format!(
+                "refusing to build into `{shown}`: `{}` is a symbolic link inside the knowledge base",
+                link.display()
+            ),
+            "a knowledge base from someone else may point such a link at another site; remove the link, or pass the folder it leads to with --output",
+        ));
+    }
     if target.exists() {
         if !target.is_dir() {
             return Err(refuse(
@@ -115,7 +127,7 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
         let empty = std::fs::read_dir(&target)
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
-        if !empty && !target.join(MARKER).is_file() {
+        if !empty && !has_marker(&target) {
             return Err(refuse(
                 output,
                 format!(
@@ -126,6 +138,21 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
         }
     }
     Ok(target)
+}
+
+/// The first symbolic link on the way from the knowledge base at `root` to
+/// `output` (the output itself included), when the output lies inside it.
+fn link_on_the_way(root: &Path, output: &Path) -> Option<PathBuf> {
+    let lexical = normalize(&std::path::absolute(output).ok()?);
+    let mut place = lexical.as_path();
+    let mut found = None;
+    while place.starts_with(root) && place != root {
+        if std::fs::symlink_metadata(place).is_ok_and(|m| m.file_type().is_symlink()) {
+            found = Some(place.to_path_buf());
+        }
+        place = place.parent()?;
+    }
+    found
 }
 
 /// A relative output path that stays inside the output folder.
@@ -181,13 +208,15 @@ impl OutputLock {
         let path = parent.join(format!(".{name}.lock"));
         let mut said_so = false;
         loop {
-            let file = std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
-                .map_err(|e| failure(output, &format!("open {}", path.display()), e))?;
+            // Never through a link, never a FIFO: a knowledge base from
+            // someone else may ship a file of this name beside `public/`.
+            let file = safe_fs::open_or_create(&path).map_err(|e| {
+                refuse(
+                    output,
+                    format!("cannot use {} as the build's lock: {}", path.display(), safe_fs::explain(&e)),
+                    "remove it: upgrade-atlas makes this file itself, and never follows a link beside the output",
+                )
+            })?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) if when_busy == WhenBusy::GiveUp => {
@@ -274,77 +303,65 @@ pub struct Staging {
     folder: PathBuf,
     lock: OutputLock,
     finished: bool,
-    /// What the previous build wrote, to link unchanged files from.
-    previous: Manifest,
-    /// What this build wrote, for the next one.
-    written: std::sync::Mutex<Vec<(String, ManifestEntry)>>,
+    /// The previous site's files, to link unchanged ones from.
+    previous: PreviousSite,
 }
 
-/// The files a build wrote, kept beside the output (`.NAME.manifest`), so
-/// that the next build can hard-link a file whose bytes did not change
-/// instead of writing it again: a link costs a name in a folder, not an
-/// inode and its data, and rebuilding over an existing site is the usual
-/// case. An entry is trusted only while the file in the output still has
-/// the size and modification time it recorded, so a stale or hand-edited
-/// manifest, or a file changed by hand, costs a write, never a wrong page.
+/// The previous site, when its files may be reused: a real folder (not a
+/// link) that carries the marker. A file is reused, hard-linked into the
+/// new site instead of written again, only when its bytes on disk are the
+/// bytes this build would write, and only a regular file reached without
+/// going through any link: a prebuilt output from someone else (a tarball,
+/// a clone) can neither keep its own pages nor have a file from outside
+/// linked into the site. A link costs a name in a folder, not an inode and
+/// its data, and rebuilding over an existing site is the usual case.
 #[derive(Default)]
-struct Manifest {
-    entries: std::collections::HashMap<String, ManifestEntry>,
+struct PreviousSite {
+    /// Every regular file of the previous site, by its path in the site
+    /// (`/`-separated), found by a walk that follows no link.
+    files: std::collections::HashSet<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-struct ManifestEntry {
-    hash: u64,
-    len: u64,
-    /// Nanoseconds since the Unix epoch.
-    modified: u128,
-}
-
-impl Manifest {
-    fn path(output: &Path) -> PathBuf {
-        let (parent, name) = beside(output);
-        parent.join(format!(".{name}.manifest"))
-    }
-
-    /// The previous build's manifest; empty when there is none or it
-    /// cannot be read (every file is then written).
-    fn read(output: &Path) -> Manifest {
-        let text = std::fs::read_to_string(Self::path(output)).unwrap_or_default();
-        let entries = text
-            .lines()
-            .filter_map(|line| {
-                let mut fields = line.splitn(4, ' ');
-                let hash = u64::from_str_radix(fields.next()?, 16).ok()?;
-                let len = fields.next()?.parse().ok()?;
-                let modified = fields.next()?.parse().ok()?;
-                let path = fields.next()?.to_owned();
-                Some((
-                    path,
-                    ManifestEntry {
-                        hash,
-                        len,
-                        modified,
-                    },
-                ))
+impl PreviousSite {
+    fn of(output: &Path) -> PreviousSite {
+        let is_real_folder =
+            std::fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_dir());
+        if !is_real_folder || !has_marker(output) {
+            return PreviousSite::default();
+        }
+        let files = walkdir::WalkDir::new(output)
+            .follow_links(false)
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry.file_type().is_file())
+            .filter_map(|entry| {
+                let relative = entry.path().strip_prefix(output).ok()?;
+                let parts: Option<Vec<&str>> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_str())
+                    .collect();
+                Some(parts?.join("/"))
             })
             .collect();
-        Manifest { entries }
+        PreviousSite { files }
     }
 
-    /// Writes the manifest of a new site, whole or not at all.
-    fn write(output: &Path, mut written: Vec<(String, ManifestEntry)>) -> std::io::Result<()> {
-        written.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut text = String::new();
-        for (path, entry) in written {
-            text.push_str(&format!(
-                "{:016x} {} {} {path}\n",
-                entry.hash, entry.len, entry.modified
-            ));
+    /// Whether `old`, the previous site's file at `site_path`, holds exactly
+    /// `bytes`, read from the file itself and never through a link.
+    fn holds(&self, site_path: &str, old: &Path, bytes: &[u8]) -> bool {
+        if !self.files.contains(site_path) {
+            return false;
         }
-        let target = Self::path(output);
-        let temporary = target.with_extension("manifest-new");
-        std::fs::write(&temporary, text)?;
-        std::fs::rename(&temporary, &target)
+        let Ok(file) = safe_fs::open_regular(old, safe_fs::Links::Refuse) else {
+            return false;
+        };
+        if file.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+            return false;
+        }
+        matches!(
+            safe_fs::read_bounded(file, bytes.len() as u64),
+            Ok(safe_fs::Bounded::Bytes(on_disk)) if on_disk == bytes
+        )
     }
 }
 
@@ -364,47 +381,26 @@ fn make_parent(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Writes a new file and returns its metadata, read from the open file
-/// rather than looked up again by path.
-fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
+/// Writes a new file, which nothing may already have the name of.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let mut file = File::create(path)?;
-    file.write_all(bytes)?;
-    file.metadata()
-}
-
-fn content_hash(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
-}
-
-fn modified_nanos(metadata: &std::fs::Metadata) -> Option<u128> {
-    let modified = metadata.modified().ok()?;
-    Some(
-        modified
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_nanos(),
-    )
+    safe_fs::create_new(path)?.write_all(bytes)
 }
 
 impl Staging {
     pub fn begin(lock: OutputLock) -> Result<Staging, Diagnostic> {
         let (parent, name) = beside(&lock.output);
-        let previous = Manifest::read(&lock.output);
+        let previous = PreviousSite::of(&lock.output);
         let staging = Staging {
             folder: parent.join(format!(".{name}.new-{}", std::process::id())),
             lock,
             finished: false,
             previous,
-            written: std::sync::Mutex::new(Vec::new()),
         };
         // `create_dir`, not `create_dir_all`: a folder of that name that the
         // lock holder did not remove is not to be written into.
         std::fs::create_dir(&staging.folder)
-            .and_then(|()| std::fs::write(staging.folder.join(MARKER), MARKER_TEXT))
+            .and_then(|()| write_file(&staging.folder.join(MARKER), MARKER_TEXT.as_bytes()))
             .map_err(|e| failure(&staging.lock.output, "write the site", e))?;
         Ok(staging)
     }
@@ -419,38 +415,18 @@ impl Staging {
             ));
         };
         let path = self.folder.join(&relative);
-        let hash = content_hash(&file.bytes);
+        let old = output.join(&relative);
         make_parent(&path)
             .and_then(|()| {
-                let metadata =
-                    if self.linked_unchanged(&file.path, &output.join(relative), &path, hash) {
-                        std::fs::metadata(&path)?
-                    } else {
-                        write_file(&path, &file.bytes)?
-                    };
-                if let Some(modified) = modified_nanos(&metadata) {
-                    let entry = ManifestEntry {
-                        hash,
-                        len: metadata.len(),
-                        modified,
-                    };
-                    crate::locked(&self.written).push((file.path.clone(), entry));
+                let reused = self.previous.holds(&file.path, &old, &file.bytes)
+                    && std::fs::hard_link(&old, &path).is_ok();
+                if reused {
+                    Ok(())
+                } else {
+                    write_file(&path, &file.bytes)
                 }
-                Ok(())
             })
             .map_err(|e| failure(output, "write the site", e))
-    }
-
-    /// Links the previous site's file at `old` to `new` when the previous
-    /// build wrote the same bytes there and nothing touched it since.
-    fn linked_unchanged(&self, site_path: &str, old: &Path, new: &Path, hash: u64) -> bool {
-        let Some(entry) = self.previous.entries.get(site_path) else {
-            return false;
-        };
-        let untouched = std::fs::symlink_metadata(old).is_ok_and(|m| {
-            m.is_file() && m.len() == entry.len && modified_nanos(&m) == Some(entry.modified)
-        });
-        entry.hash == hash && untouched && std::fs::hard_link(old, new).is_ok()
     }
 
     /// Puts the new site in the output's place, then deletes the previous
@@ -458,15 +434,25 @@ impl Staging {
     pub fn finish(mut self) -> Result<(), Diagnostic> {
         pause_at("staged");
         let output = self.lock.output.clone();
+        // Checked again: something else may have been put in the output's
+        // place while this build rendered, and it is not ours to replace.
+        if !may_replace(&output) {
+            return Err(refuse(
+                &output,
+                format!(
+                    "refusing to replace `{}`: it changed during the build and upgrade-atlas did not create what is there now",
+                    output.display()
+                ),
+                "move it away and build again",
+            ));
+        }
         let previous =
             swap(&self.folder, &output).map_err(|e| failure(&output, "write the site", e))?;
         self.finished = true;
-        // Without a manifest the next build writes every file again; the
-        // site is whole either way.
-        let written = std::mem::take(&mut *crate::locked(&self.written));
-        let _ = Manifest::write(&output, written);
         pause_at("swapped");
-        if let Some(previous) = previous {
+        if let Some(previous) = previous
+            && is_ours(&previous)
+        {
             let _ = discard(&previous, &output);
         }
         Ok(())
@@ -608,6 +594,11 @@ fn tidy_beside(output: &Path) {
         })
         .collect();
     found.sort();
+    // Earlier releases kept a manifest of the written files here; its
+    // names are removed, never followed.
+    for old_manifest in ["manifest", "manifest-new"] {
+        let _ = std::fs::remove_file(parent.join(format!(".{name}.{old_manifest}")));
+    }
     put_back_previous(output, &mut found);
     for (folder, kind) in found {
         let _ = match kind {
@@ -620,11 +611,25 @@ fn tidy_beside(output: &Path) {
     }
 }
 
-/// A folder that carries the marker, or holds nothing (a staging folder
-/// whose build died before writing the marker, or an empty output moved aside).
+/// A folder, not a link to one, that carries the marker as a file of its
+/// own, or holds nothing (a staging folder whose build died before writing
+/// the marker, or an empty output moved aside).
 fn is_ours(folder: &Path) -> bool {
-    folder.join(MARKER).is_file()
-        || std::fs::read_dir(folder).is_ok_and(|mut entries| entries.next().is_none())
+    let is_folder = std::fs::symlink_metadata(folder).is_ok_and(|m| m.file_type().is_dir());
+    is_folder
+        && (has_marker(folder)
+            || std::fs::read_dir(folder).is_ok_and(|mut entries| entries.next().is_none()))
+}
+
+/// Whether `folder` holds the marker as a file of its own, not a link.
+fn has_marker(folder: &Path) -> bool {
+    std::fs::symlink_metadata(folder.join(MARKER)).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// Whether a build may put its site at `output`: nothing is there, or a
+/// folder of ours.
+fn may_replace(output: &Path) -> bool {
+    std::fs::symlink_metadata(output).is_err() || is_ours(output)
 }
 
 fn put_back_previous(output: &Path, found: &mut Vec<(PathBuf, Leftover)>) {
@@ -632,7 +637,7 @@ fn put_back_previous(output: &Path, found: &mut Vec<(PathBuf, Leftover)>) {
         return;
     }
     let previous: Vec<usize> = (0..found.len())
-        .filter(|&i| found[i].1 == Leftover::Previous && found[i].0.join(MARKER).is_file())
+        .filter(|&i| found[i].1 == Leftover::Previous && has_marker(&found[i].0))
         .collect();
     // More than one: which came last is unknown, so none is put back.
     if let [only] = previous[..]

@@ -57,12 +57,11 @@ fn build_page(root: &Path, output: &Path, text: &str) {
     staging.finish().unwrap();
 }
 
-/// What a folder holds, but the manifests that builds keep beside outputs.
+/// What a folder holds.
 fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| !name.ends_with(".manifest"))
         .collect();
     names.sort();
     names
@@ -221,8 +220,7 @@ fn unchanged_files_are_linked_from_the_previous_site_and_the_rest_written() {
         inode(&output.join("b/c.html")),
     ];
 
-    // Edited by hand after the build: its time changes, so it is not trusted.
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    // Edited by hand after the build: its bytes differ, so it is written.
     std::fs::write(output.join("d.html"), "edited").unwrap();
     let second = [("a.html", "same"), ("b/c.html", "new"), ("d.html", "kept")];
     build_files(&root, &output, &second);
@@ -240,8 +238,6 @@ fn unchanged_files_are_linked_from_the_previous_site_and_the_rest_written() {
     for (path, text) in second {
         assert_eq!(std::fs::read_to_string(output.join(path)).unwrap(), text);
     }
-    // A manifest that says nothing true costs writes, never wrong bytes.
-    std::fs::write(Manifest::path(&output), "zz 1 2 a.html\n0 0 0 b/c.html\n").unwrap();
     build_files(&root, &output, &[("a.html", "other"), ("b/c.html", "new")]);
     assert_eq!(
         std::fs::read_to_string(output.join("a.html")).unwrap(),
@@ -250,6 +246,127 @@ fn unchanged_files_are_linked_from_the_previous_site_and_the_rest_written() {
     assert!(
         !output.join("d.html").exists(),
         "the new site is only what was built"
+    );
+}
+
+/// A prebuilt output from someone else (a tarball, a clone) keeps none of
+/// its own bytes, and no file is linked in from outside through a link in
+/// it: reuse compares the bytes on disk, reached without any link.
+#[cfg(unix)]
+#[test]
+fn a_forged_previous_site_keeps_nothing_and_links_nothing_in() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let (root, output) = (dir.path().join("kb"), dir.path().join("site"));
+    std::fs::create_dir_all(&root).unwrap();
+    let private = dir.path().join("private");
+    std::fs::create_dir_all(&private).unwrap();
+    std::fs::write(private.join("key.txt"), "the page").unwrap();
+    std::fs::write(private.join("one.html"), "the page").unwrap();
+    // The forged site: the marker, an attacker's index, a manifest of the
+    // kind earlier releases trusted, and links to the private folder.
+    std::fs::create_dir_all(&output).unwrap();
+    std::fs::write(output.join(MARKER), MARKER_TEXT).unwrap();
+    std::fs::write(output.join("index.html"), "<script>evil()</script>").unwrap();
+    symlink(&private, output.join("files")).unwrap();
+    symlink(private.join("one.html"), output.join("one.html")).unwrap();
+    let manifest = dir.path().join(".site.manifest");
+    std::fs::write(
+        &manifest,
+        "0000000000000000 23 0 index.html
+",
+    )
+    .unwrap();
+
+    let pages = [
+        ("index.html", "the real page"),
+        ("files/key.txt", "the page"),
+        ("one.html", "the page"),
+    ];
+    build_files(&root, &output, &pages);
+    for (path, text) in pages {
+        assert_eq!(std::fs::read_to_string(output.join(path)).unwrap(), text);
+    }
+    assert_ne!(
+        inode(&output.join("files/key.txt")),
+        inode(&private.join("key.txt"))
+    );
+    assert_ne!(
+        inode(&output.join("one.html")),
+        inode(&private.join("one.html"))
+    );
+    assert!(
+        !std::fs::symlink_metadata(output.join("files"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        !manifest.exists(),
+        "an earlier release's manifest is removed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(private.join("key.txt")).unwrap(),
+        "the page"
+    );
+}
+
+/// Files beside the output are never written or created through a link,
+/// and a FIFO there cannot hang the build.
+#[cfg(unix)]
+#[test]
+fn links_and_fifos_beside_the_output_are_never_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let (root, output) = (dir.path().join("kb"), dir.path().join("site"));
+    std::fs::create_dir_all(&root).unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "the builder's file").unwrap();
+    symlink(&victim, dir.path().join(".site.manifest-new")).unwrap();
+    symlink(&victim, dir.path().join(".site.manifest")).unwrap();
+    build_files(&root, &output, &[("index.html", "x;touch PWNED;#")]);
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "the builder's file"
+    );
+
+    let elsewhere = dir.path().join("elsewhere");
+    symlink(&elsewhere, dir.path().join(".site.lock")).unwrap();
+    let refused = lock_output(&root, &output, WhenBusy::GiveUp).err().unwrap();
+    assert!(refused.message.contains("symbolic link"), "{refused}");
+    assert!(
+        !elsewhere.exists(),
+        "no file made where the lock's link leads"
+    );
+    std::fs::remove_file(dir.path().join(".site.lock")).unwrap();
+
+    let fifo = std::ffi::CString::new(dir.path().join(".site.lock").to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path that outlives the call.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let refused = lock_output(&root, &output, WhenBusy::GiveUp).err().unwrap();
+    assert!(refused.message.contains("FIFO"), "{refused}");
+}
+
+/// Something put in the output's place during a build, not made by
+/// upgrade-atlas, is not replaced.
+#[test]
+fn an_output_swapped_for_a_foreign_folder_during_the_build_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, output) = (dir.path().join("kb"), dir.path().join("site"));
+    std::fs::create_dir_all(&root).unwrap();
+    build_files(&root, &output, &[("index.html", "old")]);
+    let lock = lock_output(&root, &output, WhenBusy::GiveUp).unwrap();
+    let staging = Staging::begin(lock).unwrap();
+    std::fs::remove_dir_all(&output).unwrap();
+    folder(&output, &[("mine.txt", "someone's")]);
+    let refused = staging.finish().err().unwrap();
+    assert!(
+        refused.message.contains("changed during the build"),
+        "{refused}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(output.join("mine.txt")).unwrap(),
+        "someone's"
     );
 }
 
