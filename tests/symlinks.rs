@@ -334,3 +334,65 @@ fn an_unreadable_static_file_is_an_error() {
         "{run}"
     );
 }
+
+/// `new` and `theme eject` followed a `content/products` or `templates`
+/// link out of the knowledge base (24 templates written elsewhere), and
+/// eject wrote 19 files before failing on a dangling link. Nothing is
+/// written outside, and a refused eject writes nothing at all.
+#[test]
+fn new_and_eject_write_nothing_through_a_link_that_leads_out() {
+    let outside = tempfile::tempdir().expect("a folder");
+    let kb = Kb::new();
+    kb.write("content/products/a.yaml", PRODUCT);
+    std::fs::create_dir_all(kb.root().join("content/scenarios")).expect("a folder");
+    symlink(outside.path(), kb.root().join("content/scenarios/a")).expect("a link");
+    symlink(outside.path(), kb.root().join("templates")).expect("a link");
+    let run = kb.run(&["new", "scenario", "a@1", "a@2"]);
+    assert_exit(&run, 1);
+    assert!(
+        run.stderr.contains("leads out of the knowledge base"),
+        "{}",
+        run.stderr
+    );
+    let run = kb.run(&["theme", "eject"]);
+    assert_exit(&run, 1);
+    assert!(
+        common::entries(outside.path()).is_empty(),
+        "nothing written outside"
+    );
+
+    std::fs::remove_file(kb.root().join("templates")).expect("remove the link");
+    kb.mkdir("templates");
+    symlink("nowhere.html", kb.root().join("templates/404.html")).expect("a dangling link");
+    let run = kb.run(&["theme", "eject"]);
+    assert_exit(&run, 1);
+    assert_eq!(
+        common::entries(&kb.root().join("templates")),
+        ["404.html".to_owned()].into(),
+        "a refused eject writes nothing"
+    );
+}
+
+/// `new` writes only what `check` accepts: `con` is a Windows device name,
+/// and a long scenario name is cut to the limits of a scenario id.
+#[test]
+fn new_refuses_or_shortens_what_check_would_refuse() {
+    let kb = Kb::new();
+    kb.write("content/products/a.yaml", PRODUCT);
+    let run = kb.run(&["new", "product", "con"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("device"), "{}", run.stderr);
+    assert!(!kb.root().join("content/products/con.yaml").exists());
+    let long = format!("a@>={}", "1".repeat(160));
+    let run = kb.run(&["new", "scenario", &long, "a@2"]);
+    assert_exit(&run, 0);
+    let written = common::entries(&kb.root().join("content/scenarios/a"));
+    let name = written.iter().next().expect("a scenario file");
+    assert!(name.chars().count() <= 105, "{name}");
+    std::fs::write(
+        kb.root().join("content/scenarios/a").join(name),
+        "from: a@1\nto: a@2\ndirect: supported\n",
+    )
+    .expect("a scenario");
+    assert_exit(&kb.check(), 0);
+}

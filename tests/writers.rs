@@ -398,3 +398,50 @@ fn static_files_may_not_take_the_sites_own_names() {
         std::fs::remove_file(statics.join(name)).unwrap();
     }
 }
+
+/// A `base_url` with a port no server listens on (0, past 65535) built
+/// before: it is a warning in site.yaml (the site still builds), and an
+/// error for `--base-url`, which no earlier site depended on.
+#[test]
+fn an_unreachable_base_url_port_warns_in_site_yaml_and_fails_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("products")).unwrap();
+    std::fs::write(
+        content.join("products/a.yaml"),
+        "name: A\nversions: [{id: \"1\"}, {id: \"2\"}]\nupgrades: {policy: sequential}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("site.yaml"),
+        "title: T\nbase_url: https://kb.example:99999/\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(
+            "content/site.yaml:2:11: warning: base_url `https://kb.example:99999/` has port 99999"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    let site = dir.path().join("site");
+    let out = run_in(
+        dir.path(),
+        &[
+            "build",
+            "--output",
+            site.to_str().unwrap(),
+            "--base-url",
+            "http://localhost:0/",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("port 0"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!site.exists());
+}

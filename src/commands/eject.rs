@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{Outcome, write_new};
+use super::{Outcome, check_inside, write_new};
 use crate::diag::suggest;
 use crate::render::builtin_files;
 
@@ -34,9 +34,10 @@ pub fn eject(root: &Path, names: &[String]) -> Result<Outcome, String> {
     let dir = root.join("templates");
     // Nothing is written when any file is there already: a half-done
     // eject would mix the writer's templates with fresh copies.
+    // A link counts as taken, whether or not it leads anywhere.
     let taken: Vec<&str> = chosen
         .iter()
-        .filter(|(name, _)| dir.join(name).exists())
+        .filter(|(name, _)| std::fs::symlink_metadata(dir.join(name)).is_ok())
         .map(|(name, _)| name.as_str())
         .collect();
     if !taken.is_empty() {
@@ -46,8 +47,11 @@ pub fn eject(root: &Path, names: &[String]) -> Result<Outcome, String> {
             taken.join(", ")
         ));
     }
+    for (name, _) in &chosen {
+        check_inside(root, &dir.join(name))?;
+    }
     for (name, bytes) in &chosen {
-        write_new(&dir.join(name), bytes)?;
+        write_new(root, &dir.join(name), bytes)?;
     }
     let summary = match chosen.as_slice() {
         [(name, _)] => format!("copied {name} into templates/: edit it there"),

@@ -101,10 +101,28 @@ fn dot(model: &Model, edges: &[(usize, usize)]) -> String {
     out
 }
 
+/// A Mermaid label's text. Mermaid draws labels as HTML, so `<img
+/// onerror=...>` in a name ran as markup where the diagram was shown:
+/// markup characters, quotes and `#` (which starts Mermaid's own escapes)
+/// become Mermaid's numeric escapes (`#60;`), line breaks spaces.
+fn mermaid_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '#' | '"' | '<' | '>' | '&' | '`' | '\'' => {
+                out.push_str(&format!("#{};", u32::from(c)))
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Mermaid ids must be plain words, so versions are `v0`, `v1`... in model
-/// order; labels carry the names, with quotes as Mermaid's `#quot;`.
+/// order; labels carry the names, escaped by [`mermaid_label`].
 fn mermaid(model: &Model, edges: &[(usize, usize)]) -> String {
-    let label = |text: &str| text.replace('"', "#quot;").replace(['\n', '\r'], " ");
+    let label = mermaid_label;
     let mut out = String::from("flowchart LR\n");
     for (p, product) in model.products.iter().enumerate() {
         out.push_str(&format!("  subgraph p{p}[\"{}\"]\n", label(&product.name)));
@@ -176,5 +194,9 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(
+            mermaid_label("<img src=x onerror=\"alert(1)\"> #1\n&"),
+            "#60;img src=x onerror=#34;alert(1)#34;#62; #35;1 #38;"
+        );
     }
 }

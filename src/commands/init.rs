@@ -34,8 +34,9 @@ pub fn init(dir: &Path) -> Result<Outcome, String> {
             entries
         ));
     }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for (path, text) in STARTER {
-        write_new(&dir.join(path), text.as_bytes())?;
+        write_new(dir, &dir.join(path), text.as_bytes())?;
     }
     let shown = dir.display();
     Ok(Outcome {

@@ -32,25 +32,55 @@ pub fn knowledge_base_at(root: &Path) -> Result<(), String> {
     ))
 }
 
-/// Writes a new file, refusing to replace one that exists (even when
-/// another process created it a moment ago).
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// Fails unless `path` would be written inside the knowledge base at
+/// `root`: a copied base may hold `content/products` or `templates` as a
+/// link to a folder elsewhere, and a file must not be written out there.
+/// Looks at the deepest part of the path that exists, links resolved.
+fn check_inside(root: &Path, path: &Path) -> Result<(), String> {
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    let mut existing = path.parent();
+    while let Some(folder) = existing {
+        if std::fs::symlink_metadata(folder).is_ok() {
+            break;
+        }
+        existing = folder.parent();
+    }
+    let leads_out = existing
+        .map(|folder| {
+            folder
+                .canonicalize()
+                .map_or(true, |real| !real.starts_with(&real_root))
+        })
+        .unwrap_or(true);
+    if leads_out {
+        return Err(format!(
+            "refusing to write {}: a symbolic link on the way leads out of the knowledge base\n\
+             hint: links in a knowledge base are followed only while they stay inside it; replace the link with a folder",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a new file inside the knowledge base at `root`, refusing to
+/// replace one that exists (even when another process created it a moment
+/// ago, or it is a link) and to write through a link that leads out.
+fn write_new(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write;
+    check_inside(root, path)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => format!(
-                "{} already exists; upgrade-atlas never overwrites a file: rename or remove it first",
-                path.display()
-            ),
-            _ => format!("cannot write {}: {e}", path.display()),
-        })?;
+    let mut file = crate::safe_fs::create_new(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => format!(
+            "{} already exists; upgrade-atlas never overwrites a file: rename or remove it first",
+            path.display()
+        ),
+        _ => format!("cannot write {}: {e}", path.display()),
+    })?;
     file.write_all(bytes)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

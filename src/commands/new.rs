@@ -10,14 +10,21 @@ use crate::selector;
 
 /// Writes `content/products/ID.yaml`.
 pub fn product(root: &Path, id: &str) -> Result<Outcome, String> {
-    if !selector::is_product_id(id) || id.len() > 100 {
+    // The rule `check` applies, so that nothing is written that it refuses.
+    if !selector::is_product_id(id) {
         return Err(format!(
             "`{id}` cannot be a product id\n\
              hint: use lowercase letters, digits and `-`, starting with a letter or digit, e.g. `acme-server`"
         ));
     }
+    if let Some(problem) = crate::resolve::id_problem(id) {
+        return Err(format!(
+            "product id {problem}\n\
+             hint: ids become folder names of the site; choose another, e.g. `{id}-server`"
+        ));
+    }
     let path = root.join("content/products").join(format!("{id}.yaml"));
-    write_new(&path, product_text(id).as_bytes())?;
+    write_new(root, &path, product_text(id).as_bytes())?;
     Ok(written(root, &path, "product"))
 }
 
@@ -45,7 +52,11 @@ pub fn scenario(root: &Path, from: &str, to: &str) -> Result<Outcome, String> {
         }
     }
     let path = scenario_path(root, from, &from_selector, to);
-    write_new(&path, scenario_text(from.trim(), to.trim()).as_bytes())?;
+    write_new(
+        root,
+        &path,
+        scenario_text(from.trim(), to.trim()).as_bytes(),
+    )?;
     Ok(written(root, &path, "scenario"))
 }
 
@@ -66,6 +77,11 @@ fn scenario_path(root: &Path, from: &str, from_selector: &selector::Selector, to
         .filter(|word| !word.is_empty())
         .unwrap_or_else(|| "all".to_owned());
     let name = format!("{versions}-to-{}", file_word(&to.replace('@', "-")));
+    // Within the limits `check` applies to a path segment and a scenario id.
+    let room = crate::resolve::MAX_ID_CHARS
+        .min(crate::resolve::MAX_SCENARIO_ID_CHARS - from_selector.product.chars().count() - 1);
+    let name: String = name.chars().take(room).collect();
+    let name = name.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
     root.join("content/scenarios")
         .join(&from_selector.product)
         .join(format!("{name}.yaml"))

@@ -522,7 +522,8 @@ pub(super) fn parse_entry(
     if let Some(problem) = control_character(file, &text) {
         return (broken(kind, text.into()), vec![problem]);
     }
-    let mut problems = Vec::new();
+    let (text, bidi) = without_bidi_controls(file, text);
+    let mut problems: Vec<Diagnostic> = bidi.into_iter().collect();
     let read = match kind {
         // An empty site.yaml means "all defaults".
         Kind::Site if is_blank_yaml(&text) => Read::Site(None, None),

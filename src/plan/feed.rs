@@ -7,7 +7,6 @@
 //! base URL (`base_url` in site.yaml or `build --base-url`) no feed is
 //! written, as no sitemap is. Nor is one written with no entry at all.
 
-use super::html::escape;
 use super::urls::Urls;
 use crate::markdown::plain_text;
 use crate::model::Model;
@@ -51,6 +50,13 @@ pub fn newest(mut entries: Vec<Entry>) -> Vec<Entry> {
 /// Midnight UTC of an ISO date, as Atom's date-time wants it.
 fn timestamp(date: &str) -> String {
     format!("{date}T00:00:00Z")
+}
+
+/// Text for XML: escaped, without U+FFFE and U+FFFF, which XML does not
+/// allow anywhere (YAML's `"\uFFFE"` writes them) and which made the whole
+/// feed ill-formed.
+fn escape(text: &str) -> String {
+    super::html::escape(&text.replace(['\u{fffe}', '\u{ffff}'], ""))
 }
 
 /// The feed as Atom XML, or `None` when it has no entry (Atom asks a feed
@@ -184,6 +190,11 @@ mod tests {
             link: id.into(),
             summary: None,
         }
+    }
+
+    #[test]
+    fn characters_xml_does_not_allow_are_left_out() {
+        assert_eq!(escape("a\u{fffe}b\u{ffff}<"), "ab&lt;");
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub(super) const WINDOWS_DEVICES: &[&str] = &[
 /// Why an id (already of the right characters) cannot name a folder of the
 /// site everywhere: too long, a Windows device name, or ending in a dot,
 /// which Windows drops. Starts with the id, for "version id …".
-pub(super) fn id_problem(id: &str) -> Option<String> {
+pub fn id_problem(id: &str) -> Option<String> {
     let length = id.chars().count();
     if length > MAX_ID_CHARS {
         return Some(format!(
@@ -104,10 +104,30 @@ pub(super) const BASE_URL_HINT: &str =
 /// `--base-url`: trimmed and ending in one `/`; or what is wrong with it.
 pub fn normalized_base_url(url: &str) -> Result<String, String> {
     let url = url.trim();
-    match base_url_problem(url) {
+    match base_url_problem(url).or_else(|| base_url_port_problem(url)) {
         None => Ok(format!("{}/", url.trim_end_matches('/'))),
         Some(problem) => Err(problem),
     }
+}
+
+/// Why a base URL's port cannot be reached (0, or past 65535), if it
+/// cannot. Earlier releases accepted such a `base_url` in site.yaml, so
+/// there it is a warning; `--base-url` refuses it.
+pub fn base_url_port_problem(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    let (_, port) = authority
+        .rsplit_once(':')
+        .filter(|(_, port)| !port.contains(']'))?;
+    let number: u32 = port.parse().ok()?;
+    (!(1..=65535).contains(&number)).then(|| {
+        format!(
+            "`{}` has port {number}, which no server listens on (ports go from 1 to 65535)",
+            shorten(url)
+        )
+    })
 }
 
 /// Why a base URL cannot be used, if it cannot: it must be `http://` or

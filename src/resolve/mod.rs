@@ -18,7 +18,7 @@ mod tests;
 pub use cache::ResolveCache;
 use cache::*;
 use ids::*;
-pub use ids::{MAX_ID_CHARS, MAX_SCENARIO_ID_CHARS, normalized_base_url};
+pub use ids::{MAX_ID_CHARS, MAX_SCENARIO_ID_CHARS, id_problem, normalized_base_url};
 
 use std::path::{Path, PathBuf};
 

@@ -103,6 +103,15 @@ impl Resolver {
     }
 
     pub(super) fn base_url(&mut self, file: &Path, base: &S<String>) -> Option<String> {
+        if let Some(problem) = super::ids::base_url_port_problem(base.value.trim())
+            && super::ids::base_url_problem(base.value.trim()).is_none()
+        {
+            self.report(
+                Diagnostic::warning(span(file, base), format!("base_url {problem}"))
+                    .with_hint("fix the port: links made from this address lead nowhere"),
+            );
+            return Some(format!("{}/", base.value.trim().trim_end_matches('/')));
+        }
         match normalized_base_url(&base.value) {
             Ok(url) => Some(url),
             Err(problem) => {

@@ -121,6 +121,16 @@ fn base_urls() {
         Ok("https://kb.example.com/docs/")
     );
     assert_eq!(
+        normalized_base_url("http://localhost:65535")
+            .as_deref()
+            .map(|_| ()),
+        Ok(())
+    );
+    for bad_port in ["http://localhost:0", "https://a.example:99999/x"] {
+        let problem = normalized_base_url(bad_port).unwrap_err();
+        assert!(problem.contains("no server listens"), "{problem}");
+    }
+    assert_eq!(
         normalized_base_url("http://localhost:8080").as_deref(),
         Ok("http://localhost:8080/")
     );

@@ -78,7 +78,42 @@ fn changes_are_named_in_the_terminal() {
 
 #[test]
 fn reload_script_goes_before_the_body_ends() {
-    let page = with_reload(b"<html><body><p>x</p></body></html>");
-    let page = String::from_utf8(page).unwrap();
+    let html = Arc::new(b"<html><body><p>x</p></body></html>".to_vec());
+    let parts = with_reload(&html);
+    let page = String::from_utf8(parts.concat()).unwrap();
     assert!(page.ends_with(&format!("{RELOAD_SCRIPT}</body></html>")));
+    // The page's own bytes are shared, not copied.
+    assert_eq!(parts[0].as_ptr(), html.as_ptr());
+    let bare = Arc::new(b"<p>no body</p>".to_vec());
+    let page = String::from_utf8(with_reload(&bare).concat()).unwrap();
+    assert!(page.ends_with(RELOAD_SCRIPT));
+}
+
+#[test]
+fn hosts_answered_are_local_names_addresses_and_the_allowed() {
+    assert_eq!(host_name("[::1]:1111"), "[::1]");
+    assert_eq!(host_name("kb.test:80"), "kb.test");
+    assert_eq!(host_name("kb.test"), "kb.test");
+    let allowed = vec!["docs.internal".to_owned()];
+    for yes in [
+        "localhost",
+        "a.localhost",
+        "127.0.0.1",
+        "10.1.2.3",
+        "[::1]",
+        "localhost.",
+        "docs.internal",
+    ] {
+        assert!(host_allowed(yes, &allowed), "{yes}");
+    }
+    for no in [
+        "evil.example",
+        "127.0.0.1.nip.io",
+        "localhost.evil",
+        "[::1",
+        "docs.internal.evil",
+        "",
+    ] {
+        assert!(!host_allowed(no, &allowed), "{no}");
+    }
 }
