@@ -91,7 +91,7 @@ impl Resolver {
                     .with_hint("keep one of the two"),
                 );
             } else {
-                let description = self.one_line(file, description, "a condition's description");
+                let description = self.sentence(file, description, "a condition's description");
                 site.conditions.push(ConditionDef {
                     name: name.value.clone(),
                     description,
@@ -126,6 +126,9 @@ impl Resolver {
 
     /// A name or title: one line of text, not blank; returned trimmed, so
     /// that the line break YAML leaves at the end of a `>` block is no line.
+    /// Text over several lines built before this rule, so it is folded into
+    /// one line (each run of white space one space) with a warning, never
+    /// refused.
     pub(super) fn one_line(&mut self, file: &Path, value: &S<String>, what: &str) -> String {
         let text = value.value.trim();
         if text.is_empty() {
@@ -133,16 +136,29 @@ impl Resolver {
                 Diagnostic::error(span(file, value), format!("{what} is empty"))
                     .with_hint("write a few words"),
             );
-        } else if text.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+        } else if spans_lines(text) {
             self.report(
-                Diagnostic::error(
+                Diagnostic::warning(
                     span(file, value),
-                    format!("{what} spans several lines"),
+                    format!("{what} spans several lines; the site shows it folded into one"),
                 )
-                .with_hint("names and titles are one line: put the rest in `summary` or `body`; to fold a long line in YAML, write it after `>-`"),
+                .with_hint("names and titles are one line: put the rest in `summary` or `body`; to fold a long line in YAML yourself, write it after `>-`"),
             );
+            return folded(text);
         }
         text.to_owned()
+    }
+
+    /// A condition's description: a sentence, which writers often put in a
+    /// `|` block. Its lines are folded into one without a word: the usual
+    /// YAML for a long sentence is no mistake (it built before names and
+    /// titles had to be one line, and must build now).
+    pub(super) fn sentence(&mut self, file: &Path, value: &S<String>, what: &str) -> String {
+        let text = value.value.trim();
+        if spans_lines(text) {
+            return folded(text);
+        }
+        self.one_line(file, value, what)
     }
 
     pub(super) fn one_line_opt(
@@ -231,4 +247,17 @@ impl Resolver {
             }
         }
     }
+}
+
+/// Whether text holds a line break of any kind.
+fn spans_lines(text: &str) -> bool {
+    text.contains(['\n', '\r', '\u{2028}', '\u{2029}'])
+}
+
+/// Text on one line: every run of white space, line breaks included, one space.
+fn folded(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
