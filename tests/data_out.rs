@@ -395,7 +395,8 @@ fn a_version_that_reaches_many_lists_the_newest_of_each_product() {
     let dir = tempfile::tempdir().unwrap();
     let products = dir.path().join("content/products");
     std::fs::create_dir_all(&products).unwrap();
-    let versions: String = (0..70).map(|v| format!("  - id: \"{v}\"\n")).collect();
+    // Past FULL_ANSWERS_LIMIT (150) reachable versions.
+    let versions: String = (0..170).map(|v| format!("  - id: \"{v}\"\n")).collect();
     std::fs::write(
         products.join("long.yaml"),
         format!("name: Long\nversions:\n{versions}upgrades: {{ policy: sequential }}\n"),
@@ -404,7 +405,7 @@ fn a_version_that_reaches_many_lists_the_newest_of_each_product() {
     let out = build(dir.path(), &[]);
     let api = out.path().join("site/api/v1/products/long");
     let first = read_json(&api.join("0.json"));
-    assert_eq!(first["reachable"], 69);
+    assert_eq!(first["reachable"], 169);
     assert_eq!(first["complete"], false);
     let targets: Vec<&str> = first["targets"]
         .as_array()
@@ -412,9 +413,9 @@ fn a_version_that_reaches_many_lists_the_newest_of_each_product() {
         .iter()
         .map(|t| t["to"].as_str().unwrap())
         .collect();
-    assert_eq!(targets, ["long@69"]);
-    assert_eq!(first["targets"][0]["hops"], 69);
-    let near_the_end = read_json(&api.join("60.json"));
+    assert_eq!(targets, ["long@169"]);
+    assert_eq!(first["targets"][0]["hops"], 169);
+    let near_the_end = read_json(&api.join("160.json"));
     assert_eq!(near_the_end["complete"], true);
     assert_eq!(near_the_end["targets"].as_array().unwrap().len(), 9);
     let errors: Vec<String> = validator("version.schema.json")

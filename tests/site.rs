@@ -298,8 +298,9 @@ fn every_product_version_scenario_and_component_has_its_page() {
 
 // ---- 3. the example's answers ------------------------------------------------------------
 
-/// The answer for Windows XP Server on a version page: the row
-/// `#to-windows-xp-server-xp` and the hop sections its route links to.
+/// The answer for Windows XP Server on a version page: its entry
+/// `#to-windows-xp-server-xp` among the stops, and the hop sections of its
+/// route, followed back stop by stop (each entry links its last hop).
 struct XpAnswer {
     /// Each stop of the route: the site file its link points to, and its text.
     stops: Vec<String>,
@@ -308,63 +309,95 @@ struct XpAnswer {
     /// The titles of the issues that apply only under a condition or to a
     /// server that began as another version.
     conditional: Vec<String>,
-    /// The row's text and its hop sections' text.
+    /// The entry's text, its hop sections' text and what the page says
+    /// conditions change.
     text: String,
+}
+
+/// `to-PRODUCT-VERSION` for the version page at `path`.
+fn entry_anchor(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    format!("to-{}-{}", parts[1], parts[2])
 }
 
 fn xp_answer(site: &Path, page: &str) -> XpAnswer {
     let doc = parse_page(site, page);
-    let row = doc
-        .select(&sel("#to-windows-xp-server-xp"))
-        .next()
+    let element = |id: &str| doc.select(&sel(&format!("[id=\"{id}\"]"))).next();
+    let entry = element("to-windows-xp-server-xp")
         .unwrap_or_else(|| panic!("{page} has no element #to-windows-xp-server-xp"));
     let mut answer = XpAnswer {
         stops: Vec::new(),
         issues: Vec::new(),
         conditional: Vec::new(),
-        text: text_of(row),
+        text: text_of(entry),
     };
-    let hops: Vec<String> = row
-        .select(&sel(".route-hops a"))
-        .map(|a| a.value().attr("href").unwrap_or_default().to_owned())
-        .collect();
-    assert!(!hops.is_empty(), "{page}: the answer shows no route");
-    for href in hops {
-        let id = href
-            .strip_prefix('#')
-            .unwrap_or_else(|| panic!("{page}: hop link {href} leaves the page"));
-        let section = doc
-            .select(&sel(&format!("section[id=\"{id}\"]")))
+    let mut entry = Some(entry);
+    let mut hops = 0;
+    while let Some(here) = entry {
+        hops += 1;
+        assert!(
+            hops < 50,
+            "{page}: the route never reaches the page's version"
+        );
+        let href = here
+            .select(&sel("a[href^='#hop-']"))
             .next()
-            .unwrap_or_else(|| panic!("{page}: no hop section {href}"));
-        let ends: Vec<String> = section
+            .and_then(|a| a.value().attr("href"))
+            .unwrap_or_else(|| panic!("{page}: an entry links no last hop"));
+        let section =
+            element(&href[1..]).unwrap_or_else(|| panic!("{page}: no hop section {href}"));
+        let ends: Vec<(String, String)> = section
             .select(&sel("h4 a"))
             .map(|a| {
                 let href = a.value().attr("href").unwrap_or_default();
                 let target = resolve_link(site, page, split_url(href).0, false)
                     .unwrap_or_else(|e| panic!("{page}: route link {href}: {e}"));
-                format!("{target} {}", text_of(a))
+                (target, text_of(a))
             })
             .collect();
         assert_eq!(ends.len(), 2, "{page}: hop {href} names {ends:?}");
-        if answer.stops.is_empty() {
-            answer.stops.push(ends[0].clone());
+        answer
+            .stops
+            .insert(0, format!("{} {}", ends[1].0, ends[1].1));
+        // The hop's issues, with those of the versions it links to.
+        let mut places = vec![section];
+        for link in section.select(&sel("a[href^='#at-']")) {
+            let id = &link.value().attr("href").unwrap_or_default()[1..];
+            places.extend(element(id));
         }
-        answer.stops.push(ends[1].clone());
-        for issue in section.select(&sel("li.issue")) {
-            let title = issue
-                .select(&sel(".issue-head strong"))
-                .next()
-                .map(text_of)
-                .unwrap_or_default();
-            if issue.value().classes().any(|c| c == "conditional") {
-                answer.conditional.push(title);
-            } else {
-                answer.issues.push(title);
+        for place in places {
+            for issue in place.select(&sel("li.issue")) {
+                let title = issue
+                    .select(&sel(".issue-head strong"))
+                    .next()
+                    .map(text_of)
+                    .unwrap_or_default();
+                if issue.value().classes().any(|c| c == "conditional") {
+                    answer.conditional.push(title);
+                } else {
+                    answer.issues.push(title);
+                }
             }
+            answer.text.push(' ');
+            answer.text.push_str(&text_of(place));
         }
+        let from = &ends[0].0;
+        if from == page {
+            answer
+                .stops
+                .insert(0, format!("{} {}", ends[0].0, ends[0].1));
+            entry = None;
+        } else {
+            entry = Some(
+                element(&entry_anchor(from))
+                    .unwrap_or_else(|| panic!("{page}: no entry for the stop {from}")),
+            );
+        }
+    }
+    // What conditions and first installs change, said once for the page.
+    for changes in doc.select(&sel("ul.tree-changes")) {
         answer.text.push(' ');
-        answer.text.push_str(&text_of(section));
+        answer.text.push_str(&text_of(changes));
     }
     answer
 }
@@ -386,9 +419,13 @@ fn assert_route_through_4_5(out: &Path, page: &str) -> XpAnswer {
         ],
         "{page}: route {stops:?}"
     );
+    // The hop that leaves the product names both ends in full.
     assert!(
-        stops[1].contains("BackOffice Server 4.5"),
-        "{page}: {stops:?}"
+        answer
+            .text
+            .contains("BackOffice Server 4.5 → Windows XP Server"),
+        "{page}: {}",
+        answer.text
     );
     answer
 }

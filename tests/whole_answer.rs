@@ -39,20 +39,49 @@ fn named_origins(model: &Model) -> Vec<NodeId> {
     nodes
 }
 
-/// A version page's hop sections: "From title → To title" -> issue titles.
-fn hop_sections(page: &Html) -> BTreeMap<String, Vec<String>> {
+/// The site path a link on the page at `page` leads to.
+fn resolve(page: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for part in href.split(['#', '?']).next().unwrap_or_default().split('/') {
+        match part {
+            ".." => drop(parts.pop()),
+            "." | "" => {}
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// A version page's hop sections: (from page, to page), from the links
+/// of its heading -> the titles of the issues it lists, with those of the
+/// sections on the same page it links to (a version's own issues are
+/// listed once, and each hop that reaches or passes it links there).
+fn hop_sections(page: &Html, path: &str) -> BTreeMap<(String, String), Vec<String>> {
+    let titles = |element: scraper::ElementRef| -> Vec<String> {
+        element
+            .select(&sel(".issue-head strong"))
+            .map(text)
+            .collect()
+    };
     page.select(&sel("section.hop"))
         .map(|section| {
-            let heading = section
-                .select(&sel("h4"))
-                .next()
-                .map(text)
-                .unwrap_or_default();
-            let issues = section
-                .select(&sel(".issue-head strong"))
-                .map(text)
+            let ends: Vec<String> = section
+                .select(&sel("h4 a"))
+                .map(|a| resolve(path, a.value().attr("href").unwrap_or_default()))
                 .collect();
-            (heading, issues)
+            let mut issues = titles(section);
+            for link in section.select(&sel("a[href^='#']")) {
+                let id = &link.value().attr("href").unwrap_or_default()[1..];
+                if let Some(target) = page.select(&sel(&format!("[id=\"{id}\"]"))).next() {
+                    issues.extend(titles(target));
+                }
+            }
+            let key = (
+                ends.first().cloned().unwrap_or_default(),
+                ends.get(1).cloned().unwrap_or_default(),
+            );
+            (key, issues)
         })
         .collect()
 }
@@ -78,9 +107,9 @@ fn missing_from_pages(root: &Path) -> Vec<String> {
         let path = Urls::version(model, from);
         let html = String::from_utf8_lossy(pages[path.as_str()]).into_owned();
         let page = Html::parse_document(&html);
-        let sections = hop_sections(&page);
+        let sections = hop_sections(&page, &path);
         for to in (0..model.nodes.len()).filter(|to| *to != from) {
-            let row = format!("tr[id=\"{}\"]", Urls::answer_anchor(model, to));
+            let row = format!("[id=\"{}\"]", Urls::answer_anchor(model, to));
             let has_row = page.select(&sel(&row)).next().is_some();
             for (facts, edges) in fact_sets.iter().zip(&edges) {
                 let Some(route) = edges.path(from, to) else {
@@ -99,19 +128,16 @@ fn missing_from_pages(root: &Path) -> Vec<String> {
                 for originally in std::iter::once(from).chain(origins.iter().copied()) {
                     let answer = edges.answer(&route, originally);
                     for hop in &answer.hops {
-                        let heading = format!(
-                            "{} → {}",
-                            model.node_title(hop.from),
-                            model.node_title(hop.to)
-                        );
+                        let heading =
+                            (Urls::version(model, hop.from), Urls::version(model, hop.to));
                         let Some(listed) = sections.get(&heading) else {
-                            missing.push(format!("{question}: no section for hop {heading}"));
+                            missing.push(format!("{question}: no section for hop {heading:?}"));
                             continue;
                         };
                         for found in &hop.issues {
                             if !listed.contains(&found.issue.title) {
                                 missing.push(format!(
-                                    "{question} originally {}: hop {heading} lacks {:?}",
+                                    "{question} originally {}: hop {heading:?} lacks {:?}",
                                     model.node_ref(originally),
                                     found.issue.title
                                 ));
@@ -144,45 +170,52 @@ fn every_issue_path_returns_is_on_the_version_page() {
 
 /// The page says in words what a condition or an original version changes.
 #[test]
-fn changes_are_said_in_words_on_the_row() {
+fn changes_are_said_once_in_words() {
     let root = project().join("tests/fixtures/conditions");
     let site = upgrade_atlas::render_site(&root, &PlanOptions::default()).expect("renders");
     let page = |path: &str| {
         let file = site.files.iter().find(|f| f.path == path).expect(path);
         Html::parse_document(&String::from_utf8_lossy(&file.bytes))
     };
-    let row_text = |page: &Html, anchor: &str| {
-        page.select(&sel(&format!("tr[id=\"{anchor}\"]")))
+    // What the conditions change, said once for the page.
+    let changes_text = |page: &Html| {
+        page.select(&sel("ul.tree-changes"))
             .next()
             .map(text)
-            .unwrap_or_else(|| panic!("no row {anchor}"))
+            .unwrap_or_else(|| panic!("no list of changes"))
     };
 
-    // A condition that only adds issues shows on the row, with the issues.
+    // A condition that only adds issues says so, with the issues.
     let mysql_57 = page("products/mysql/5.7/index.html");
-    let row = row_text(&mysql_57, "to-mysql-8.4");
+    let said = changes_text(&mysql_57);
     assert!(
-        row.contains(
-            "If the server is a replication source or replica: 2 more issues (2 blocking)"
-        ),
-        "{row}"
+        said.contains("If the server is a replication source or replica: 2 more issues"),
+        "{said}"
     );
-    assert!(row.contains("Upgrade the replicas first"), "{row}");
+    assert!(said.contains("Upgrade the replicas first"), "{said}");
 
-    // A condition that changes the route names the new route.
+    // A condition that changes the route names the new stop and the targets.
     let mysql_56 = page("products/mysql/5.6/index.html");
-    let row = row_text(&mysql_56, "to-mysql-8.0");
+    let said = changes_text(&mysql_56);
     assert!(
-        row.contains("If the database holds more than 1 TB: another route, 3 hops"),
-        "{row}"
+        said.contains("If the database holds more than 1 TB: also stop at MariaDB Server 10.3 on the way to 5.7–8.4 LTS"),
+        "{said}"
+    );
+    // A combination that does not add up is said, as what it changes
+    // besides each condition alone; one that adds up is not.
+    assert!(
+        said.contains("If the server is a replication source or replica and the database holds more than 1 TB, besides what each changes alone: 1 issue fewer"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("non-free firmware"),
+        "needs-firmware changes nothing: {said}"
     );
 
     // An issue for servers that began elsewhere is said for the start it needs.
-    let mysql_56 = page("products/mysql/5.6/index.html");
-    let row = row_text(&mysql_56, "to-mariadb-10.3");
     assert!(
-        row.contains("If the server was originally MySQL Community Server 5.5: 1 more issue"),
-        "{row}"
+        said.contains("If the server was originally MySQL Community Server 5.5: 1 more issue"),
+        "{said}"
     );
 
     // A version nobody's condition touches says so once.

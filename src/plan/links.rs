@@ -186,7 +186,7 @@ mod tests {
     fn markdown_resolves_references_from_the_page() {
         let html = links().markdown("products/b/index.html", "See [A 1.0](@a@1.0#to-b-2).");
         assert!(
-            html.contains(r#"href="../../products/a/1.0/index.html#to-b-2""#),
+            html.contains(r#"href="../a/1.0/index.html#to-b-2""#),
             "{html}"
         );
     }

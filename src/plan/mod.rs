@@ -18,6 +18,7 @@ mod links;
 mod matrix;
 mod product;
 mod reference;
+mod route_map;
 pub mod search_index;
 mod support;
 #[cfg(test)]
@@ -83,7 +84,7 @@ pub struct PlanOptions {
 
 /// On a version page, up to this many targets get a full answer each; beyond
 /// it the page answers for the newest reachable version of each product.
-pub const FULL_ANSWERS_LIMIT: usize = 60;
+pub const FULL_ANSWERS_LIMIT: usize = 150;
 /// Past [`FULL_ANSWERS_LIMIT`], a version page lists at most this many
 /// products' newest reachable versions, without hop-by-hop details.
 pub const COMPACT_LIMIT: usize = 100;

@@ -84,7 +84,6 @@ impl Urls {
     /// `products/a/1.0/index.html`) to the site path `to`, which may carry a
     /// `?query` or `#fragment`.
     pub fn relative(&self, from: &str, to: &str) -> String {
-        let depth = from.matches('/').count();
         let (path, rest) = match to.find(['?', '#']) {
             Some(at) => to.split_at(at),
             None => (to, ""),
@@ -94,7 +93,27 @@ impl Urls {
         } else {
             path
         };
-        let mut link = "../".repeat(depth) + path;
+        // Up only to the folder both share, not to the site's root: a
+        // version page links its neighbours as `../12.1/index.html`, which
+        // on a long-lived product's pages of hundreds of links is a good
+        // part of their bytes.
+        let from_folders: Vec<&str> = from.split('/').collect();
+        let from_folders = &from_folders[..from_folders.len() - 1];
+        let mut shared = 0;
+        let mut rest_of_path = path;
+        for folder in from_folders {
+            match rest_of_path
+                .strip_prefix(folder)
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                Some(after) => {
+                    shared += 1;
+                    rest_of_path = after;
+                }
+                None => break,
+            }
+        }
+        let mut link = "../".repeat(from_folders.len() - shared) + rest_of_path;
         if link.is_empty() {
             link.push_str("./");
         }
@@ -121,6 +140,18 @@ mod tests {
             urls.relative("matrix/index.html", "index.html"),
             "../index.html"
         );
+        assert_eq!(
+            urls.relative("products/a/1.0/index.html", "products/a/2.0/index.html"),
+            "../2.0/index.html"
+        );
+        assert_eq!(
+            urls.relative("products/a/1.0/index.html", "products/ab/index.html"),
+            "../../ab/index.html"
+        );
+        assert_eq!(
+            urls.relative("products/a/1.0/index.html", "products/a/1.0/index.html#x"),
+            "index.html#x"
+        );
     }
 
     #[test]
@@ -131,6 +162,14 @@ mod tests {
             "../../"
         );
         assert_eq!(urls.relative("index.html", "index.html"), "./");
+        assert_eq!(
+            urls.relative("products/a/1.0/index.html", "products/a/1.0/index.html"),
+            "./"
+        );
+        assert_eq!(
+            urls.relative("products/a/1.0/index.html", "products/a/index.html"),
+            "../"
+        );
         assert_eq!(
             urls.relative("index.html", "paths/index.html?from=a"),
             "paths/?from=a"

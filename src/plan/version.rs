@@ -1,5 +1,7 @@
 //! Version pages (the heart of the site) and the upgrade matrix.
 
+use std::collections::BTreeMap;
+
 use super::answers::{Because, Change, TargetAnswer, condition_ids, facts_of_hops};
 use super::urls::{self, Urls};
 use super::views::*;
@@ -36,7 +38,7 @@ pub fn query_value(text: &str) -> String {
         .replace('#', "%23")
 }
 
-impl Planner<'_> {
+impl<'m> Planner<'m> {
     /// The path finder, asked about `from -> to` under `facts`.
     pub(super) fn finder(
         &self,
@@ -109,16 +111,25 @@ impl Planner<'_> {
             .map(|to| self.analysis.target_answer(&trees, node, *to))
             .collect();
         let hop_facts = facts_of_hops(&whole, &self.analysis.default.facts);
-        let hop_numbers: Vec<(NodeId, NodeId)> = hop_facts.iter().map(|(pair, _)| *pair).collect();
+        let hop_numbers: HopNumbers = hop_facts
+            .iter()
+            .enumerate()
+            .map(|(number, (pair, _))| (*pair, number))
+            .collect();
         let answers: Vec<AnswerRow> = whole
             .iter()
             .map(|answer| self.answer_row(&path, node, answer, &hop_numbers))
             .collect();
+        let mut on_the_way: BTreeMap<NodeId, Vec<PathIssue>> = BTreeMap::new();
         let hops = hop_facts
             .iter()
             .enumerate()
-            .map(|(number, (pair, facts))| self.hop_section(&path, node, number, *pair, facts))
+            .map(|(number, (pair, facts))| {
+                self.hop_section(&path, node, number, *pair, facts, &mut on_the_way)
+            })
             .collect();
+        let on_the_way = self.versions_on_the_way(&path, node, on_the_way);
+        let route_map = self.route_map(&path, node, &trees, &targets, &whole, &hop_numbers);
         let any_changes = answers.iter().any(|a| !a.changes.is_empty());
         let mut reached: Vec<(u32, NodeId)> = reach.sources[node]
             .iter()
@@ -162,7 +173,9 @@ impl Planner<'_> {
             conditions_note: self.conditions_note(any_changes, !answers.is_empty()),
             any_changes,
             answers,
+            route_map,
             hops,
+            on_the_way,
             more_targets: reachable
                 .len()
                 .saturating_sub(targets.len().max(compact.len())),
@@ -194,7 +207,7 @@ impl Planner<'_> {
             return None;
         }
         let mut note = if any_changes {
-            "The answers hold when none of the declared conditions does; the last column says what changes when one does.".to_owned()
+            "These routes hold when none of the declared conditions does; what changes when one does is said after the stops.".to_owned()
         } else {
             "None of the declared conditions changes these answers.".to_owned()
         };
@@ -238,18 +251,13 @@ impl Planner<'_> {
         format!("{} → {}", name(from), name(to))
     }
 
-    fn hop_refs(
-        &self,
-        page_product: usize,
-        answer: &Answer,
-        numbers: &[(NodeId, NodeId)],
-    ) -> Vec<HopRef> {
+    fn hop_refs(&self, page_product: usize, answer: &Answer, numbers: &HopNumbers) -> Vec<HopRef> {
         answer
             .hops
             .iter()
             .map(|hop| {
                 let pair = (hop.from, hop.to);
-                let number = numbers.iter().position(|p| *p == pair).unwrap_or(0);
+                let number = numbers.get(&pair).copied().unwrap_or(0);
                 HopRef {
                     anchor: hop_anchor(number),
                     label: self.hop_label(page_product, pair),
@@ -265,7 +273,7 @@ impl Planner<'_> {
         page: &str,
         from: NodeId,
         whole: &TargetAnswer,
-        numbers: &[(NodeId, NodeId)],
+        numbers: &HopNumbers,
     ) -> AnswerRow {
         let model = self.model;
         let page_product = model.nodes[from].product;
@@ -286,10 +294,9 @@ impl Planner<'_> {
                 .map(|change| ChangeView {
                     condition: self.because_words(&change.because),
                     effect: change_effect(change, default),
-                    route: match (&change.answer, change.route_changed) {
-                        (Some(answer), true) => self.hop_refs(page_product, answer, numbers),
-                        _ => Vec::new(),
-                    },
+                    // The page says a changed route once, as a change to its
+                    // tree of stops (`route_map`); a row no longer repeats it.
+                    route: Vec::new(),
                     issues: issue_titles(change),
                     finder_url: self.finder(page, from, to, Some(&change.because)),
                 })
@@ -298,7 +305,10 @@ impl Planner<'_> {
     }
 
     /// One hop of the page, with every scenario and issue it carries under
-    /// any of the facts for which the page shows it.
+    /// any of the facts for which the page shows it. The issues of the
+    /// versions it reaches or passes go to `on_the_way`, said once for the
+    /// page (a version's issues apply to every hop past it: listed in each,
+    /// they were most of a long-lived product's page); the hop links them.
     fn hop_section(
         &self,
         page: &str,
@@ -306,6 +316,7 @@ impl Planner<'_> {
         number: usize,
         (from, to): (NodeId, NodeId),
         facts: &[&Facts],
+        on_the_way: &mut BTreeMap<NodeId, Vec<PathIssue<'m>>>,
     ) -> HopSection {
         let model = self.model;
         let mut scenarios: Vec<usize> = Vec::new();
@@ -327,9 +338,8 @@ impl Planner<'_> {
             .iter()
             .flat_map(|n| model.version(*n).components.iter().copied())
             .collect();
-        // Issues under what brings them: each scenario, then each version
-        // moved past; blocking first within each.
-        let mut groups: Vec<IssueGroup> = scenarios
+        // Issues under what brings them: each scenario, blocking first.
+        let groups: Vec<IssueGroup> = scenarios
             .iter()
             .map(|&s| IssueGroup {
                 source: self.link(page, &model.scenarios[s].title, &Urls::scenario(model, s)),
@@ -338,32 +348,61 @@ impl Planner<'_> {
                 issues: self.group_issues(page, start, &found, Origin::Scenario(s), &shipped),
             })
             .collect();
-        let mut passed: Vec<NodeId> = found
-            .iter()
-            .filter_map(|i| match i.origin {
-                Origin::Version(v) => Some(v),
-                Origin::Scenario(_) => None,
-            })
-            .collect();
-        passed.dedup();
-        groups.extend(passed.into_iter().map(|v| IssueGroup {
-            source: self.node_link(page, v),
-            moving_past: true,
-            only_if: None,
-            issues: self.group_issues(page, start, &found, Origin::Version(v), &shipped),
-        }));
+        let mut passes: Vec<NodeId> = Vec::new();
+        for issue in &found {
+            if let Origin::Version(v) = issue.origin {
+                let listed = on_the_way.entry(v).or_default();
+                if !listed.iter().any(|l| std::ptr::eq(l.issue, issue.issue)) {
+                    listed.push(*issue);
+                }
+                if !passes.contains(&v) {
+                    passes.push(v);
+                }
+            }
+        }
+        passes.sort_unstable();
         HopSection {
             anchor: hop_anchor(number),
-            from: self.node_link(page, from),
-            to: self.node_link(page, to),
+            label: format!("{} → {}", model.node_title(from), model.node_title(to)),
+            from: self.hop_end(page, start, (from, to), from),
+            to: self.hop_end(page, start, (from, to), to),
             rule: scenarios.is_empty().then(|| {
-                format!(
-                    "Allowed by the upgrade rules of {}.",
-                    model.product_of(from).name
-                )
+                if model.nodes[from].product == model.nodes[start].product {
+                    "By the upgrade rules.".to_owned()
+                } else {
+                    format!("By the upgrade rules of {}.", model.product_of(from).name)
+                }
             }),
             groups,
+            passes: passes
+                .into_iter()
+                .map(|v| Link {
+                    title: model.version(v).name.clone(),
+                    url: format!("#{}", at_anchor(model, v)),
+                })
+                .collect(),
         }
+    }
+
+    /// The issues of the versions the page's hops reach or pass, once each
+    /// version, blocking first.
+    fn versions_on_the_way(
+        &self,
+        page: &str,
+        start: NodeId,
+        on_the_way: BTreeMap<NodeId, Vec<PathIssue<'m>>>,
+    ) -> Vec<VersionIssues> {
+        on_the_way
+            .into_iter()
+            .map(|(v, found)| {
+                let shipped = &self.model.version(v).components;
+                VersionIssues {
+                    anchor: at_anchor(self.model, v),
+                    link: self.hop_end(page, start, (v, v), v),
+                    issues: self.group_issues(page, start, &found, Origin::Version(v), shipped),
+                }
+            })
+            .collect()
     }
 
     fn group_issues(
@@ -518,8 +557,40 @@ impl Planner<'_> {
     }
 }
 
+/// Each hop of a version page's routes, with its number on the page.
+pub(super) type HopNumbers = std::collections::HashMap<(NodeId, NodeId), usize>;
+
 fn hop_anchor(number: usize) -> String {
     format!("hop-{}", number + 1)
+}
+
+impl Planner<'_> {
+    /// A link to one end of a hop, named as the page at `start` says it:
+    /// the version alone when both ends are of its product, both in full
+    /// otherwise ("4.5 → Windows XP Server" read as one product).
+    fn hop_end(
+        &self,
+        page: &str,
+        start: NodeId,
+        (from, to): (NodeId, NodeId),
+        node: NodeId,
+    ) -> Link {
+        let model = self.model;
+        let product = model.nodes[start].product;
+        let short = model.nodes[from].product == product && model.nodes[to].product == product;
+        let title = if short {
+            model.version(node).name.clone()
+        } else {
+            model.node_title(node)
+        };
+        self.link(page, title, &Urls::version(model, node))
+    }
+}
+
+/// `at-PRODUCT-VERSION`: the issues of a version on the way, on a version page.
+fn at_anchor(model: &crate::model::Model, node: NodeId) -> String {
+    let anchor = Urls::answer_anchor(model, node);
+    format!("at-{}", anchor.trim_start_matches("to-"))
 }
 
 /// What changes, in words: "2 more issues (1 blocking, 1 warning)".

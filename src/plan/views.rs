@@ -161,9 +161,15 @@ pub struct VersionPage {
     pub conditions_note: Option<String>,
     /// Whether any answer changes under a condition (the table's last column).
     pub any_changes: bool,
+    /// A row a target, its whole route hop by hop: what the page showed
+    /// before the route map, kept for themes made then.
     pub answers: Vec<AnswerRow>,
+    /// The routes from here, said once as a tree of stops.
+    pub route_map: super::route_map::RouteMap,
     /// Every hop of the routes above, once.
     pub hops: Vec<HopSection>,
+    /// The issues of the versions the hops reach or pass, once each.
+    pub on_the_way: Vec<VersionIssues>,
     /// When the version reaches too many versions for full answers: the
     /// newest reachable version of each product, briefly.
     pub compact: Vec<CompactAnswer>,
@@ -221,12 +227,25 @@ pub struct ChangeView {
 #[derive(Serialize)]
 pub struct HopSection {
     pub anchor: String,
+    /// Both ends named in full: "Product 12.3 → Product 12.5".
+    pub label: String,
     pub from: Link,
     pub to: Link,
     /// When only the product's rules allow the hop.
     pub rule: Option<String>,
-    /// The hop's issues by what brings them: a scenario, or a version moved past.
+    /// The hop's issues by the scenario that brings them.
     pub groups: Vec<IssueGroup>,
+    /// The versions it reaches or passes whose issues apply, each linking
+    /// to its entry in the page's `on_the_way`.
+    pub passes: Vec<Link>,
+}
+
+/// A version's own issues, on a version page whose routes reach or pass it.
+#[derive(Serialize)]
+pub struct VersionIssues {
+    pub anchor: String,
+    pub link: Link,
+    pub issues: Vec<IssueView>,
 }
 
 #[derive(Serialize)]
