@@ -340,3 +340,30 @@ fn every_error_shows_its_line_whichever_stage_found_it() {
         "{found:#?}"
     );
 }
+
+/// The compatibility corpus (tests/compat/): knowledge bases written the way
+/// writers write, each accepted by an earlier release. Every one must keep
+/// checking and building; the format tightens only with warnings.
+#[test]
+fn every_base_an_earlier_release_built_still_builds() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compat");
+    let mut bases: Vec<std::path::PathBuf> = std::fs::read_dir(&corpus)
+        .expect("tests/compat")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.join("content").is_dir())
+        .collect();
+    bases.sort();
+    assert!(bases.len() >= 4, "the corpus lost bases: {bases:?}");
+    let out = tempfile::tempdir().expect("a folder");
+    for base in bases {
+        let site = out.path().join(base.file_name().expect("a name"));
+        let site = run(&base, &["build", "--output", site.to_str().expect("UTF-8")]);
+        assert_exit(&site, 0);
+        assert!(
+            !site.stderr.contains(": error: "),
+            "{}: {}",
+            base.display(),
+            site.stderr
+        );
+    }
+}
