@@ -132,3 +132,33 @@ fn pages_stay_small_and_do_not_grow_with_the_base() {
         grew.join("\n")
     );
 }
+
+/// The findability issue's bound: on a long-lived product (132 releases,
+/// required stops, 5 conditions; tests/fixtures/longlived) no page is over
+/// 150 KB but the matrix's, which are at most 300 KB. A version page once
+/// repeated a whole route per target and per combination of conditions:
+/// 575 KB, and the matrix was one table of 2.4 MB.
+#[test]
+#[ignore = "big input (a product of 132 releases and 5 conditions): CI runs it; locally `cargo test -- --ignored`"]
+fn a_long_lived_products_pages_stay_short() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/longlived");
+    let site = upgrade_atlas::render_site(&root, &PlanOptions::default()).expect("renders");
+    let mut too_large = Vec::new();
+    let mut version_pages = 0;
+    for file in site.files.iter().filter(|f| f.path.ends_with(".html")) {
+        let limit = if file.path.starts_with("matrix/") {
+            300
+        } else {
+            150
+        } * 1024;
+        if file.bytes.len() > limit {
+            too_large.push(format!("{} ({} bytes)", file.path, file.bytes.len()));
+        }
+        version_pages += usize::from(file.path.starts_with("products/product-1/"));
+    }
+    assert!(version_pages > 130, "{version_pages} version pages");
+    assert!(
+        too_large.is_empty(),
+        "pages over their bound: {too_large:?}"
+    );
+}

@@ -283,3 +283,23 @@ fn aliases_are_searchable() {
         .expect("the MySQL 8.4 document");
     assert!(lts.b.split_whitespace().any(|w| w == "lts"), "{lts:?}");
 }
+
+/// The same on a long-lived product (132 releases, required stops, five
+/// conditions: every combination of them), whose pages now say each route
+/// once as a tree of stops.
+#[test]
+#[ignore = "big input (a product of 132 releases and 5 conditions): CI runs it; locally `cargo test -- --ignored`"]
+fn every_issue_path_returns_is_on_a_long_lived_products_pages() {
+    let missing = missing_from_pages(&project().join("tests/fixtures/longlived"));
+    assert!(
+        missing.is_empty(),
+        "{} answers are not whole:\n{}",
+        missing.len(),
+        missing
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

@@ -4,7 +4,8 @@ use super::urls::{self, Urls};
 use super::version::answers_in_full;
 use super::views::*;
 use super::{
-    MATRIX_ROWS_PER_PAGE, PRODUCTS_PER_PAGE, Page, Planner, Reach, listing_number, listing_path,
+    MATRIX_CELLS_PER_PAGE, MATRIX_ROWS_PER_PAGE, PRODUCTS_PER_PAGE, Page, Planner, Reach,
+    listing_number, listing_path,
 };
 
 use crate::layout::MATRIX_DIR;
@@ -28,10 +29,10 @@ impl Planner<'_> {
             .collect();
         sources.sort_unstable();
         sources.dedup();
-        sources
-            .chunks(MATRIX_ROWS_PER_PAGE)
-            .map(<[NodeId]>::to_vec)
-            .collect()
+        // A page holds about as many cells whatever the product: a long-lived
+        // product's 132 columns made a 2.4 MB table of 17,000 cells.
+        let rows = (MATRIX_CELLS_PER_PAGE / columns.len().max(1)).clamp(1, MATRIX_ROWS_PER_PAGE);
+        sources.chunks(rows).map(<[NodeId]>::to_vec).collect()
     }
 
     fn matrix_chunk_path(&self, p: usize, chunk: usize) -> String {
@@ -138,9 +139,24 @@ impl Planner<'_> {
             vec![("Upgrade matrix".into(), urls::MATRIX.into())],
         );
         let table = self.matrix_table(path, name, chunk, &columns, reach);
+        // Each page named by its rows: "from 12.0–13.3".
         let pages = if chunks.len() > 1 {
             (0..chunks.len())
-                .map(|j| self.link(path, format!("{}", j + 1), &self.matrix_chunk_path(p, j)))
+                .map(|j| {
+                    let rows = &chunks[j];
+                    let (first, last) = (rows[0], rows[rows.len() - 1]);
+                    let label = if model.nodes[first].product == model.nodes[last].product {
+                        format!("{}–{}", model.node_title(first), model.version(last).name)
+                    } else {
+                        format!("{}–{}", model.node_title(first), model.node_title(last))
+                    };
+                    let url = if j + 1 == number {
+                        String::new()
+                    } else {
+                        self.urls.relative(path, &self.matrix_chunk_path(p, j))
+                    };
+                    Link { title: label, url }
+                })
                 .collect()
         } else {
             Vec::new()

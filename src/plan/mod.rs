@@ -92,6 +92,9 @@ pub const COMPACT_LIMIT: usize = 100;
 pub const REACHED_FROM_LIMIT: usize = 60;
 /// Matrix tables hold at most this many rows a page.
 pub const MATRIX_ROWS_PER_PAGE: usize = 200;
+/// And about this many cells a page (at most 300 KB of HTML), whatever
+/// the number of columns.
+pub const MATRIX_CELLS_PER_PAGE: usize = 1_600;
 /// Lists of products (the home page's cards, the product index, the matrix
 /// index) show at most this many a page, so that no page grows with the
 /// number of products.
