@@ -372,7 +372,10 @@ impl Planner<'_> {
             .enumerate()
             .map(|(number, (node, after, reached))| StopView {
                 anchor: stop_anchor(self, node),
-                link: self.node_link(page, node),
+                link: super::views::Link {
+                    title: self.short_name(start, node),
+                    url: self.urls.relative(page, &Urls::version(self.model, node)),
+                },
                 number,
                 hops: default.routes.get(&node).map_or(0, |r| r.len() - 1),
                 after: after.map(|p| super::views::Link {

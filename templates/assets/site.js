@@ -1,12 +1,15 @@
 /* upgrade-atlas, on every page: what helps reading when JavaScript runs.
-   Every page reads without it; this only makes three things smoother.
+   Every page reads without it; this only makes four things smoother.
    1. A link to an answer inside a closed <details> opens it (on arrival
       and when the anchor changes), so the reader never lands on a one-line
       heading.
    2. Before printing, every <details> opens (and closes again after), for
       browsers whose print stylesheet cannot open them.
    3. The search box in the header shows results as you type; Enter still
-      opens the search page. It uses the engine of search.js. */
+      opens the search page. It uses the engine of search.js.
+   4. A matrix wider than its box opens on its newest columns, which
+      readers look for first (a long-lived product has 132); its first
+      column stays in view. */
 (function () {
   "use strict";
 
@@ -21,6 +24,10 @@
   }
   openTarget();
   window.addEventListener("hashchange", openTarget);
+
+  Array.prototype.forEach.call(document.querySelectorAll(".matrix-wrap"), function (wrap) {
+    wrap.scrollLeft = wrap.scrollWidth;
+  });
 
   var openedForPrint = [];
   window.addEventListener("beforeprint", function () {

@@ -170,7 +170,17 @@ async function checkPrint(tab, page) {
     return out;
   });
   for (const text of missing) problem(page, "print", { notPrinted: text });
+  // MAX_PRINTED_PAGES bounds what a page prints to on A4 (the long-lived
+  // product's version page printed to 378 pages).
+  const most = Number(process.env.MAX_PRINTED_PAGES || 0);
+  if (most) {
+    const pdf = await tab.pdf({ format: "A4" });
+    const printedPages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+    if (printedPages > most) problem(page, "print", { printedPages, most });
+    printedCounts[page] = printedPages;
+  }
 }
+const printedCounts = {};
 
 async function runAxe(tab, page, view) {
   await tab.addScriptTag({ path: axePath });
@@ -218,5 +228,5 @@ try {
 } finally {
   await browser.close();
 }
-console.log(JSON.stringify({ pages: pages.length, anchorsFollowed, problems }, null, 1));
+console.log(JSON.stringify({ pages: pages.length, anchorsFollowed, printedCounts, problems }, null, 1));
 process.exit(problems.length ? 1 : 0);
