@@ -753,12 +753,21 @@ fn browser_modules() -> Option<PathBuf> {
     node_package("playwright-core")
 }
 
-/// Runs `node SCRIPT ARGS...` in tests/browser; panics with its report on failure.
-fn node(script: &str, args: &[std::ffi::OsString], chromium: &Path, what: &str) {
-    node_searching(script, args, chromium, what, "server")
+/// Runs `node SCRIPT ARGS...` in tests/browser with the word the keyboard
+/// check searches for (one with two results or more on the site); panics
+/// with its report on failure.
+fn node_searching(
+    script: &str,
+    args: &[std::ffi::OsString],
+    chromium: &Path,
+    what: &str,
+    search_term: &str,
+) {
+    node_with(script, args, chromium, what, &[("SEARCH_TERM", search_term)])
 }
 
-/// [`node`], with more variables in its environment.
+/// Runs `node SCRIPT ARGS...` in tests/browser with these variables in
+/// its environment; panics with its report on failure.
 fn node_with(
     script: &str,
     args: &[std::ffi::OsString],
@@ -772,31 +781,6 @@ fn node_with(
         .args(args)
         .env("CHROMIUM", chromium)
         .envs(env.iter().copied())
-        .output()
-        .expect("node runs");
-    assert!(
-        run.status.success(),
-        "{what}:\n{}\n{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
-}
-
-/// [`node`], with the word the keyboard check searches for (one with two
-/// results or more on the site).
-fn node_searching(
-    script: &str,
-    args: &[std::ffi::OsString],
-    chromium: &Path,
-    what: &str,
-    search_term: &str,
-) {
-    let run = Command::new("node")
-        .current_dir(manifest().join("tests/browser"))
-        .arg(script)
-        .args(args)
-        .env("CHROMIUM", chromium)
-        .env("SEARCH_TERM", search_term)
         .output()
         .expect("node runs");
     assert!(
