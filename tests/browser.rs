@@ -763,7 +763,13 @@ fn node_searching(
     what: &str,
     search_term: &str,
 ) {
-    node_with(script, args, chromium, what, &[("SEARCH_TERM", search_term)])
+    node_with(
+        script,
+        args,
+        chromium,
+        what,
+        &[("SEARCH_TERM", search_term)],
+    )
 }
 
 /// Runs `node SCRIPT ARGS...` in tests/browser with these variables in

@@ -142,22 +142,45 @@ fn routes_of<'m>(
         met: BTreeMap::new(),
         hop_of: HashMap::new(),
     };
-    for &to in targets {
-        let Some(route) = tree.path_to(to) else {
-            continue;
+    let mut reached: Vec<(Vec<NodeId>, NodeId)> = targets
+        .iter()
+        .filter_map(|&to| Some((tree.path_to(to)?, to)))
+        .collect();
+    // Nearest first: a route is its parent's and one hop, so a target's
+    // issues are its parent's and those of its last hop.
+    reached.sort_by_key(|(route, to)| (route.len(), *to));
+    routes.issues.insert(start, BTreeSet::new());
+    for (route, to) in reached {
+        let (from, hop) = (route[route.len() - 2], route.len() - 2);
+        let mut ids = match routes.issues.get(&from) {
+            Some(ids) => ids.clone(),
+            // A parent outside the targets: its route's issues, hop by hop.
+            None => {
+                let before = &route[..route.len() - 1];
+                let mut ids = BTreeSet::new();
+                for found in edges.path_issues(before, start) {
+                    let id = issue_id(&found);
+                    ids.insert(id);
+                    routes.met.entry(id).or_insert(found);
+                    let pair = (before[found.hop], before[found.hop + 1]);
+                    routes.hop_of.entry(id).or_insert(pair);
+                }
+                ids
+            }
         };
-        let answer = edges.answer(&route, start);
-        let mut ids = BTreeSet::new();
-        for found in &answer.issues {
-            let id = issue_id(found);
+        for found in edges
+            .hop_issues(from, to, hop)
+            .filter(|i| i.issue.applies(&edges.facts, start))
+        {
+            let id = issue_id(&found);
             ids.insert(id);
-            routes.met.entry(id).or_insert(*found);
-            let hop = &answer.hops[found.hop];
-            routes.hop_of.entry(id).or_insert((hop.from, hop.to));
+            routes.met.entry(id).or_insert(found);
+            routes.hop_of.entry(id).or_insert((from, to));
         }
         routes.issues.insert(to, ids);
         routes.routes.insert(to, route);
     }
+    routes.issues.remove(&start);
     routes
 }
 
@@ -587,7 +610,14 @@ impl Planner<'_> {
         let changed = |ids: &BTreeSet<usize>| -> Vec<ChangedIssue> {
             let mut issues: Vec<&(PathIssue, (NodeId, NodeId))> =
                 ids.iter().filter_map(|id| met.get(id)).collect();
-            issues.sort_by_key(|(found, _)| found.issue.severity);
+            // Identities are addresses: the order must come from the issues.
+            issues.sort_by(|(a, a_hop), (b, b_hop)| {
+                (a.issue.severity, a_hop, &a.issue.title).cmp(&(
+                    b.issue.severity,
+                    b_hop,
+                    &b.issue.title,
+                ))
+            });
             issues
                 .into_iter()
                 .map(|(found, hop)| ChangedIssue {
