@@ -1382,3 +1382,34 @@ fn a_knowledge_base_of_1000_scenarios_builds() {
 fn a_knowledge_base_of_10000_scenarios_builds() {
     check_large(250, 8, 10_000);
 }
+
+/// What a reader tripped over on version pages: the product's notes (the
+/// seed's "contact your local representative") were only on the product
+/// page; "blocking", "warning" and "note" were never defined.
+#[test]
+fn version_pages_carry_the_products_notes_and_define_severities() {
+    let site = build_site(example(), &[]);
+    for page in [
+        "products/backoffice-server/2.5/index.html",
+        "products/small-business-server/4.0/index.html",
+    ] {
+        let doc = parse_page(&site.out, page);
+        let notes = doc
+            .select(&sel("aside.product-notes"))
+            .next()
+            .map(text_of)
+            .unwrap_or_else(|| panic!("{page}: no product notes"));
+        assert!(
+            notes.to_lowercase().contains("representative"),
+            "{page}: {notes}"
+        );
+        let legend = doc
+            .select(&sel("p.legend"))
+            .next()
+            .map(text_of)
+            .unwrap_or_else(|| panic!("{page}: no legend of severities"));
+        for word in ["Blocking", "Warning", "Info"] {
+            assert!(legend.contains(word), "{page}: {legend}");
+        }
+    }
+}

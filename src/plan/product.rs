@@ -181,7 +181,14 @@ impl Planner<'_> {
         ScenarioRow {
             link: self.link(from_page, &scenario.title, &Urls::scenario(self.model, s)),
             supported: scenario.supported,
-            conditions: self.condition_words(&scenario.condition),
+            // "only when X", "unless X": never "only unless X".
+            conditions: self.condition_words(&scenario.condition).map(|words| {
+                if words.starts_with("when ") {
+                    format!("only {words}")
+                } else {
+                    words
+                }
+            }),
         }
     }
 }

@@ -148,6 +148,7 @@ impl<'m> Planner<'m> {
         let versions = &product.versions;
         let page = VersionPage {
             product: self.link(&path, &product.name, &Urls::product(model, n.product)),
+            product_notes: product.notes.clone(),
             name: version.name.clone(),
             released: version.released.clone(),
             summary: version.summary.clone(),

@@ -150,6 +150,8 @@ pub struct ScenarioRow {
 #[derive(Serialize)]
 pub struct VersionPage {
     pub product: Link,
+    /// The product's notes (Markdown), which hold for every version.
+    pub product_notes: Option<String>,
     pub name: String,
     pub released: Option<String>,
     pub summary: Option<String>,
