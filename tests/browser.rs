@@ -344,7 +344,15 @@ fn path_finder_offers_conditions_and_shows_issue_texts_and_steps() {
         texts(&html, "#answer .given"),
         ["If the server is a replication source or replica:"]
     );
-    assert_eq!(texts(&html, "#answer .verdict"), ["A direct upgrade."]);
+    // Its blocking issues are counted in the verdict, never a clear "yes".
+    assert_eq!(
+        texts(&html, "#answer .verdict"),
+        ["A direct upgrade, 2 blocking issues to resolve first."]
+    );
+    assert_eq!(
+        attrs(&html, "#answer .verdict", "class"),
+        ["verdict blocked"]
+    );
     let (_, issues) = answer_of(&html);
     assert_eq!(
         issues,

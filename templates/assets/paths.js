@@ -637,11 +637,23 @@
     return "";
   }
 
-  function verdictWords(route) {
+  /* How many of a route's issues block it. */
+  function blockingCount(result) {
+    var count = 0;
+    (result.hops || []).forEach(function (hop) {
+      hop.issues.forEach(function (found) { if (found.issue.severity === "blocking") count += 1; });
+    });
+    return count;
+  }
+
+  /* The answer in one line; a route with blocking issues says how many wait
+     on the way, so that "2 hops" never reads as a clear road. */
+  function verdictWords(route, blocking) {
     if (!route) return "No supported upgrade path.";
     if (route.length === 1) return "Nothing to do: this is the same version.";
-    if (route.length === 2) return "A direct upgrade.";
-    return (route.length - 1) + " hops.";
+    var words = route.length === 2 ? "A direct upgrade" : (route.length - 1) + " hops";
+    if (!blocking) return words + ".";
+    return words + ", " + blocking + " blocking issue" + (blocking === 1 ? "" : "s") + " to resolve first.";
   }
 
   function issueItem(found) {
@@ -715,7 +727,9 @@
     });
     var given = givenWords(conditions, result.facts, result.originally, from);
     if (given) answerBox.appendChild(element("p", "given", given));
-    answerBox.appendChild(element("p", "verdict " + (route ? "yes" : "no"), verdictWords(route)));
+    var blocking = blockingCount(result);
+    var verdictKind = !route ? "no" : blocking ? "blocked" : "yes";
+    answerBox.appendChild(element("p", "verdict " + verdictKind, verdictWords(route, blocking)));
     if (given && plain && route && plain.route && plain.route.join() === route.join()) {
       /* Said so that "If …: a direct upgrade" does not read as "only if". */
       answerBox.appendChild(element("p", "meta same-route", "The route is the same without these conditions; only the issues can differ."));
