@@ -601,8 +601,10 @@ fn check_warns_when_a_scenario_was_updated_after_its_target_left_support() {
         stale.contains("already out of support (since 1 January 2027)"),
         "{stale}"
     );
-    assert!(
-        stale.contains("point `to` at a supported version"),
+    assert!(stale.contains("point `to` at it"), "{stale}");
+    assert_eq!(
+        stale.matches("warning: this scenario was updated").count(),
+        1,
         "{stale}"
     );
 
@@ -613,4 +615,41 @@ fn check_warns_when_a_scenario_was_updated_after_its_target_left_support() {
     let refusal = original.replace("direct: supported", "direct: unsupported");
     let refused = check_with(&format!("{refusal}updated: 2027-06-01\n"));
     assert!(!refused.contains("out of support"), "{refused}");
+}
+
+/// One `updated` on a scenario of five targets gave five identical warnings
+/// on one line, and advised to "point `to` at a supported version" when the
+/// hop was a required stop with no alternative: one warning names the
+/// targets, and a stop every route must make is not one of them.
+#[test]
+fn a_stale_scenario_warns_once_and_never_for_a_required_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("products")).unwrap();
+    std::fs::create_dir_all(content.join("scenarios")).unwrap();
+    let versions: String = (1..=6)
+        .map(|v| format!("  - id: \"{v}\"\n    support_ends: 2020-0{v}-01\n"))
+        .collect();
+    std::fs::write(
+        content.join("products/p.yaml"),
+        format!("name: P\nversions:\n{versions}upgrades:\n  policy: any-newer\n  required_stops: [\"3\"]\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("scenarios/s.yaml"),
+        "from: p@1\nto: p@>=2\ndirect: supported\nupdated: 2024-01-01\n",
+    )
+    .unwrap();
+    let result = run(&["--root", dir.path().to_str().unwrap(), "check"]);
+    let stderr = text(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr.matches("warning: this scenario was updated").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("4 of its targets were already out of support (P 2, 4, 5, 6)"),
+        "{stderr}"
+    );
 }

@@ -293,9 +293,12 @@ impl Resolver {
         sources
     }
 
-    /// A supported scenario last `updated` on a day its target was already
+    /// A supported scenario last `updated` on a day its targets were already
     /// out of every support probably recommends what nobody should install
-    /// any more: a warning at the date, once per target.
+    /// any more: one warning at the date, naming them. A target that is a
+    /// stop every route must make (a required stop, a step of a sequential
+    /// product) stays the one to recommend, in support or not, and is not
+    /// named.
     fn stale_recommendation(
         &mut self,
         model: &Model,
@@ -307,27 +310,42 @@ impl Resolver {
         let Some(day) = crate::lifecycle::Date::parse(&updated.value) else {
             return;
         };
-        for &target in to {
-            let crate::lifecycle::Status::OutOfSupport(since) =
-                model.version(target).lifecycle.status(day)
-            else {
-                continue;
-            };
-            self.report(
-                Diagnostic::warning(
-                    span(file, updated),
-                    format!(
-                        "this scenario was updated on {}, when {} was already out of support (since {})",
-                        day.words(),
-                        model.node_title(target),
-                        since.words()
-                    ),
+        let stale: Vec<(NodeId, crate::lifecycle::Date)> = to
+            .iter()
+            .filter(|&&target| !is_required_on_the_way(model, target))
+            .filter_map(
+                |&target| match model.version(target).lifecycle.status(day) {
+                    crate::lifecycle::Status::OutOfSupport(since) => Some((target, since)),
+                    _ => None,
+                },
+            )
+            .collect();
+        let Some(&(first, since)) = stale.first() else {
+            return;
+        };
+        let named = match stale.len() {
+            1 => format!(
+                "{} was already out of support (since {})",
+                model.node_title(first),
+                since.words()
+            ),
+            n => {
+                let nodes: Vec<NodeId> = stale.iter().map(|(t, _)| *t).collect();
+                format!(
+                    "{n} of its targets were already out of support ({})",
+                    crate::selector::describe_selection(model, &nodes)
                 )
-                .with_hint(
-                    "check that the upgrade is still the one to recommend, or point `to` at a supported version",
-                ),
-            );
-        }
+            }
+        };
+        self.report(
+            Diagnostic::warning(
+                span(file, updated),
+                format!("this scenario was updated on {}, when {named}", day.words()),
+            )
+            .with_hint(
+                "check that it is still the upgrade to recommend; if a newer version in support is, point `to` at it or add a scenario for it",
+            ),
+        );
     }
 
     pub(super) fn date(&mut self, file: &Path, date: &S<String>) {
@@ -470,4 +488,18 @@ impl Resolver {
             }
         }
     }
+}
+
+/// Whether every route through `node`'s product must stop at it: a
+/// required stop of a rule, or a version a sequential rule leads on from.
+fn is_required_on_the_way(model: &Model, node: NodeId) -> bool {
+    let index = model.nodes[node].version;
+    model.product_of(node).rules.iter().any(|rule| {
+        rule.stops.iter().any(|stop| stop.version == index)
+            || (rule.policy == crate::model::Policy::Sequential
+                && rule
+                    .members
+                    .split_last()
+                    .is_some_and(|(_, rest)| rest.contains(&index)))
+    })
 }
