@@ -198,7 +198,7 @@ impl Resolver {
             return None;
         }
         if raw.direct.value == crate::load::Direct::Supported {
-            self.stale_recommendation(model, file, raw.updated.as_ref(), &to);
+            self.stale_recommendation(model, file, raw.updated.as_ref(), &from, &to);
         }
         let title = match title {
             Some(title) => title,
@@ -296,23 +296,29 @@ impl Resolver {
     /// A supported scenario last `updated` on a day its targets were already
     /// out of every support probably recommends what nobody should install
     /// any more: one warning at the date, naming them. A target that is a
-    /// stop every route must make (a required stop, a step of a sequential
-    /// product) stays the one to recommend, in support or not, and is not
-    /// named.
+    /// stop every route within its product must make (a required stop, a
+    /// step of a sequential product) stays the one to recommend, in support
+    /// or not, and is not named.
     fn stale_recommendation(
         &mut self,
         model: &Model,
         file: &Path,
         updated: Option<&S<String>>,
+        from: &[NodeId],
         to: &[NodeId],
     ) {
         let Some(updated) = updated else { return };
+        // Within a product only: from another, the way in may have other doors.
+        let same_product = |target: NodeId| {
+            from.iter()
+                .all(|f| model.nodes[*f].product == model.nodes[target].product)
+        };
         let Some(day) = crate::lifecycle::Date::parse(&updated.value) else {
             return;
         };
         let stale: Vec<(NodeId, crate::lifecycle::Date)> = to
             .iter()
-            .filter(|&&target| !is_required_on_the_way(model, target))
+            .filter(|&&target| !(same_product(target) && is_required_on_the_way(model, target)))
             .filter_map(
                 |&target| match model.version(target).lifecycle.status(day) {
                     crate::lifecycle::Status::OutOfSupport(since) => Some((target, since)),
