@@ -195,10 +195,10 @@ pub fn build_observed(
     let model = &checked.model;
     observer.stage(
         &format!(
-            "checked {} products, {} versions, {} scenarios",
-            model.products.len(),
-            model.nodes.len(),
-            model.scenarios.len()
+            "checked {}, {}, {}",
+            terminal::counted(model.products.len(), "product"),
+            terminal::counted(model.nodes.len(), "version"),
+            terminal::counted(model.scenarios.len(), "scenario")
         ),
         started.elapsed(),
     );

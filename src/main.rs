@@ -376,15 +376,15 @@ fn run_check(root: &Path, manners: Manners) -> ExitCode {
     }
     if manners.verbosity != Verbosity::Quiet {
         println!(
-            "{}: {} products, {} versions, {} components, {} scenarios",
+            "{}: {}, {}, {}, {}",
             terminal::paint_success(
                 "ok",
                 manners.colour && std::io::IsTerminal::is_terminal(&std::io::stdout())
             ),
-            model.products.len(),
-            model.nodes.len(),
-            model.components.len(),
-            model.scenarios.len()
+            terminal::counted(model.products.len(), "product"),
+            terminal::counted(model.nodes.len(), "version"),
+            terminal::counted(model.components.len(), "component"),
+            terminal::counted(model.scenarios.len(), "scenario")
         );
     }
     // The process ends here: freeing the model value by value took 30 ms

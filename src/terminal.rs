@@ -202,6 +202,15 @@ impl ProgressLine {
     }
 }
 
+/// "1 scenario", "2 scenarios": a count and its noun, for a summary line.
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,7 +37,7 @@ fn eighty_thousand_versions_check_in_bounded_time() {
     let run = kb.check();
     assert_exit(&run, 0);
     assert!(
-        run.stdout.contains("1 products, 80000 versions"),
+        run.stdout.contains("1 product, 80000 versions"),
         "{}",
         run.stdout
     );

@@ -145,7 +145,7 @@ fn quiet_says_nothing_on_success_and_verbose_tells_the_stages() {
     assert!(verbose.status.success());
     let stages = text(&verbose.stderr);
     assert!(
-        stages.contains("checked 2 products, 4 versions, 1 scenarios in "),
+        stages.contains("checked 2 products, 4 versions, 1 scenario in "),
         "{stages}"
     );
     assert!(stages.contains("rendered and wrote "), "{stages}");
@@ -444,4 +444,43 @@ fn an_unreachable_base_url_port_warns_in_site_yaml_and_fails_on_the_command_line
         text(&out.stderr)
     );
     assert!(!site.exists());
+}
+
+/// `init`'s commented example of `conditions` was a list of name and
+/// description; uncommented, it failed (the format wants a map). Every
+/// commented example in the starter's site.yaml checks when uncommented.
+#[test]
+fn the_starters_commented_site_settings_check_when_uncommented() {
+    let parent = tempfile::tempdir().unwrap();
+    let kb = parent.path().join("kb");
+    assert!(run(&["init", kb.to_str().unwrap()]).status.success());
+    let site = kb.join("content/site.yaml");
+    let text_of_site = std::fs::read_to_string(&site).unwrap();
+    // A commented setting is `# key: ...` or an indented line under one.
+    let uncommented: String = text_of_site
+        .lines()
+        .map(|line| match line.strip_prefix("# ") {
+            Some(rest)
+                if rest.starts_with("  ")
+                    || rest.split_once(':').is_some_and(|(key, _)| {
+                        !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    }) =>
+            {
+                rest.to_owned()
+            }
+            _ => line.to_owned(),
+        })
+        .map(|line| line + "\n")
+        .collect();
+    assert_ne!(
+        uncommented, text_of_site,
+        "the starter has commented settings"
+    );
+    assert!(
+        uncommented.contains("conditions:\n  clustered:"),
+        "{uncommented}"
+    );
+    std::fs::write(&site, uncommented).unwrap();
+    let out = run_in(&kb, &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }
