@@ -367,3 +367,32 @@ fn every_base_an_earlier_release_built_still_builds() {
         );
     }
 }
+
+/// The warning for a scenario that skips a stop of a sequential rule
+/// ignored conditions: a rule for clustered servers warned about a
+/// scenario only for the others, which can never meet it.
+#[test]
+fn a_skip_warns_only_where_the_sequential_rule_can_hold() {
+    let kb = Kb::new();
+    kb.write(
+        "content/site.yaml",
+        "title: T\nconditions:\n  clustered: The server is part of a cluster.\n",
+    );
+    kb.write(
+        "content/products/a.yaml",
+        "name: A\nversions: [{id: \"1\"}, {id: \"2\"}, {id: \"3\"}]\nupgrades:\n  - { policy: any-newer }\n  - { policy: sequential, when: clustered }\n",
+    );
+    kb.write(
+        "content/scenarios/s.yaml",
+        "from: a@1\nto: a@3\ndirect: supported\nunless: clustered\n",
+    );
+    let run = kb.check();
+    assert_exit(&run, 0);
+    assert!(!run.stderr.contains("skipping"), "{}", run.stderr);
+    kb.write(
+        "content/scenarios/s.yaml",
+        "from: a@1\nto: a@3\ndirect: supported\n",
+    );
+    let run = kb.check();
+    assert!(run.stderr.contains("skipping a@2"), "{}", run.stderr);
+}

@@ -54,6 +54,12 @@ pub enum Origin {
     Version(NodeId),
 }
 
+/// Whether two conditions can never hold at once: one needs a fact the
+/// other rules out.
+fn excludes(a: &crate::model::Condition, b: &crate::model::Condition) -> bool {
+    a.when.iter().any(|c| b.unless.contains(c)) || b.when.iter().any(|c| a.unless.contains(c))
+}
+
 impl<'m> UpgradeGraph<'m> {
     pub fn new(model: &'m Model) -> Self {
         let mut covering: HashMap<(NodeId, NodeId), Vec<usize>> = HashMap::new();
@@ -174,18 +180,18 @@ impl<'m> UpgradeGraph<'m> {
     fn skips(&self) -> Vec<Diagnostic> {
         let model = self.model;
         let mut problems = Vec::new();
-        // Per product, the versions where a sequential rule stops, in order.
-        let sequential_stops: Vec<Vec<usize>> = (model.products.iter())
-            .map(|product| {
-                let mut stops: Vec<usize> = (product.rules.iter())
-                    .filter(|r| r.policy == Policy::Sequential)
-                    .flat_map(|r| r.members.iter().copied())
-                    .collect();
-                stops.sort_unstable();
-                stops.dedup();
-                stops
-            })
-            .collect();
+        // The versions where a sequential rule of `product` stops, in order,
+        // of the rules that can hold together with `condition`: a rule for
+        // clustered servers says nothing of a scenario for the others.
+        let sequential_stops = |product: usize, condition: &crate::model::Condition| {
+            let mut stops: Vec<usize> = (model.products[product].rules.iter())
+                .filter(|r| r.policy == Policy::Sequential && !excludes(&r.condition, condition))
+                .flat_map(|r| r.members.iter().copied())
+                .collect();
+            stops.sort_unstable();
+            stops.dedup();
+            stops
+        };
         for scenario in model.scenarios.iter().filter(|s| s.supported) {
             let mut targets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
             for &to in &scenario.to {
@@ -195,7 +201,7 @@ impl<'m> UpgradeGraph<'m> {
             let skip = scenario.from.iter().find_map(|&from| {
                 let a = model.nodes[from];
                 let product = &model.products[a.product];
-                let stops = &sequential_stops[a.product];
+                let stops = &sequential_stops(a.product, &scenario.condition);
                 let next = stops.partition_point(|m| *m <= a.version);
                 targets.get(&a.product)?.iter().find_map(|&b| {
                     let stop = stops.get(next).filter(|m| **m < b)?;
