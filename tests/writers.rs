@@ -484,3 +484,32 @@ fn the_starters_commented_site_settings_check_when_uncommented() {
     let out = run_in(&kb, &["check"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+/// An alias typo (`debian@bulseye`) got no "did you mean", and the list of
+/// known versions left the aliases out (writers' issue, item 7).
+#[test]
+fn a_misspelt_alias_gets_a_suggestion_and_aliases_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("products")).unwrap();
+    std::fs::create_dir_all(content.join("scenarios")).unwrap();
+    std::fs::write(
+        content.join("products/debian.yaml"),
+        "name: Debian\nversions:\n  - { id: \"11\", aliases: [bullseye] }\n  - { id: \"12\", aliases: [bookworm] }\nupgrades: { policy: sequential }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("scenarios/s.yaml"),
+        "from: debian@bulseye\nto: debian@12\ndirect: supported\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["check"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "did you mean `bullseye`? known versions of debian: 11, 12; aliases: bullseye, bookworm"
+        ),
+        "{stderr}"
+    );
+}

@@ -1,6 +1,6 @@
 //! Selection queries: a selector resolved against the model.
 
-use crate::diag::{list_some, suggest};
+use crate::diag::{closest, list_some, suggest};
 use crate::model::{Model, NodeId, Product};
 use crate::selector::{self, VersionSpec};
 
@@ -111,14 +111,22 @@ pub fn describe_selection(model: &Model, nodes: &[NodeId]) -> String {
     }
 }
 
-/// "known versions of p: 1.0, 2.0, … and N more", with a near id first
-/// when `wrong` is a misspelling of one.
+/// "known versions of p: 1.0, 2.0, … and N more; aliases: …", with a near
+/// id or alias first when `wrong` is a misspelling of one (`bulseye`:
+/// did you mean `bullseye`?).
 pub(crate) fn versions_hint(product: &Product, wrong: Option<&str>) -> String {
     let ids = product.version_ids();
-    let what = format!("known versions of {}", product.id);
-    match wrong {
-        Some(wrong) => suggest(wrong, &what, &ids),
-        None => format!("{what}: {}", list_some(&ids)),
+    let aliases: Vec<&str> = (product.versions.iter())
+        .flat_map(|v| v.aliases.iter().map(String::as_str))
+        .collect();
+    let mut known = format!("known versions of {}: {}", product.id, list_some(&ids));
+    if !aliases.is_empty() {
+        known.push_str(&format!("; aliases: {}", list_some(&aliases)));
+    }
+    let near = wrong.and_then(|wrong| closest(wrong, ids.iter().chain(&aliases).copied()));
+    match near {
+        Some(near) => format!("did you mean `{near}`? {known}"),
+        None => known,
     }
 }
 
