@@ -513,3 +513,22 @@ fn a_misspelt_alias_gets_a_suggestion_and_aliases_are_listed() {
         "{stderr}"
     );
 }
+
+/// `{ title: Ceph, chapter 4, url: ... }` said only "unknown field
+/// `chapter 4`": the hint says to quote the value (writers' issue, item 4).
+#[test]
+fn a_comma_in_a_flow_mapping_gets_the_hint_to_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let products = dir.path().join("content/products");
+    std::fs::create_dir_all(&products).unwrap();
+    std::fs::write(
+        products.join("ceph.yaml"),
+        "name: Ceph\nversions: [{ id: \"17\" }]\nlinks:\n  - { title: Ceph, chapter 4, url: \"https://docs.ceph.com/\" }\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["check"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("unknown field `chapter 4`"), "{stderr}");
+    assert!(stderr.contains("quote that value"), "{stderr}");
+}

@@ -374,7 +374,14 @@ pub(super) fn explain(span: Span, message: &str) -> Diagnostic {
             .map(|f| f.trim_matches('`'))
             .filter(|f| !f.is_empty())
             .collect();
-        let hint = suggest(field, "known fields", &known);
+        let mut hint = suggest(field, "known fields", &known);
+        // `{ title: Ceph, chapter 4, url: … }`: the comma ended the title,
+        // and "chapter 4" became a key of its own.
+        if field.contains(' ') {
+            hint = format!(
+                "a comma inside `{{ … }}` ends a value: if `{field}` belongs to the value before it, quote that value (`title: \"Ceph, {field}\"`); {hint}"
+            );
+        }
         return Diagnostic::error(span, format!("unknown field `{field}`")).with_hint(hint);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
