@@ -51,6 +51,26 @@ impl Span {
     pub fn file_start(file: impl Into<PathBuf>) -> Self {
         Span::new(file, 1, 1)
     }
+
+    /// A place with no line: a folder, such as the output. Printed as
+    /// `DIR: error: …`, never as a made-up `DIR:1:1:`, and with no excerpt.
+    pub fn whole(file: impl Into<PathBuf>) -> Self {
+        Span {
+            file: file.into(),
+            line: 0,
+            column: 0,
+        }
+    }
+
+    /// `file:line:column`, or `file` alone for a [`Span::whole`].
+    fn place(&self) -> String {
+        let file = printable(&self.file.display().to_string()).into_owned();
+        if self.line == 0 {
+            file
+        } else {
+            format!("{file}:{}:{}", self.line, self.column)
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,13 +123,7 @@ impl Diagnostic {
         let mut out = self.to_string();
         out.push_str(&excerpt(&self.span, sources));
         for (span, note) in &self.notes {
-            out.push_str(&format!(
-                "\n{}:{}:{}: note: {}",
-                printable(&span.file.display().to_string()),
-                span.line,
-                span.column,
-                printable(note)
-            ));
+            out.push_str(&format!("\n{}: note: {}", span.place(), printable(note)));
             out.push_str(&excerpt(span, sources));
         }
         out
@@ -199,10 +213,8 @@ impl fmt::Display for Diagnostic {
         // diagnostic is one line of plain text whatever they hold.
         write!(
             f,
-            "{}:{}:{}: {level}: {}",
-            printable(&self.span.file.display().to_string()),
-            self.span.line,
-            self.span.column,
+            "{}: {level}: {}",
+            self.span.place(),
             printable(&self.message)
         )?;
         // The hint stays on the same line so that one line says everything.
@@ -210,13 +222,7 @@ impl fmt::Display for Diagnostic {
             write!(f, "; {}", printable(hint))?;
         }
         for (span, _) in &self.notes {
-            write!(
-                f,
-                "; see also {}:{}:{}",
-                printable(&span.file.display().to_string()),
-                span.line,
-                span.column
-            )?;
+            write!(f, "; see also {}", span.place())?;
         }
         Ok(())
     }

@@ -1413,3 +1413,31 @@ fn version_pages_carry_the_products_notes_and_define_severities() {
         }
     }
 }
+
+/// A folder refused by `build` was reported as `DIR:1:1:`, a line of a
+/// file it is not: now `DIR: error: …` (writers' issue, item 10).
+#[test]
+fn a_refused_output_folder_is_named_without_a_line() {
+    let kb = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &Path::new(example()).join("content"),
+        &kb.path().join("content"),
+    );
+    let foreign = kb.path().join("mine");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+    let out = common::run(&[
+        "--root",
+        kb.path().to_str().unwrap(),
+        "build",
+        "--output",
+        foreign.to_str().unwrap(),
+    ]);
+    let stderr = common::text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let line = stderr.lines().next().unwrap_or_default();
+    assert!(
+        line.starts_with(&format!("{}: error: refusing", foreign.display())),
+        "{stderr}"
+    );
+}

@@ -71,7 +71,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 fn refuse(output: &Path, message: String, hint: &str) -> Diagnostic {
-    Diagnostic::error(Span::file_start(output), message).with_hint(hint)
+    Diagnostic::error(Span::whole(output), message).with_hint(hint)
 }
 
 /// Whether the site may be written to `output` for the knowledge base at `root`.
@@ -410,7 +410,7 @@ impl Staging {
         let output = &self.lock.output;
         let Some(relative) = safe_relative(&file.path) else {
             return Err(Diagnostic::error(
-                Span::file_start(output),
+                Span::whole(output),
                 format!("cannot write the site: unsafe output path `{}`", file.path),
             ));
         };
@@ -478,7 +478,7 @@ fn beside(output: &Path) -> (&Path, String) {
 }
 
 fn failure(output: &Path, what: &str, error: std::io::Error) -> Diagnostic {
-    Diagnostic::error(Span::file_start(output), format!("cannot {what}: {error}"))
+    Diagnostic::error(Span::whole(output), format!("cannot {what}: {error}"))
 }
 
 /// Puts `staging` in the place of `output`; returns the folder that now
