@@ -312,9 +312,27 @@ fn an_unreadable_static_file_is_an_error() {
             let path = kb.root().join(folder);
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         }
-        let output = std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_upgrade-atlas"))
+        let as_nobody = |binary: &Path| {
+            let mut command = std::process::Command::new("setpriv");
+            command
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(binary);
+            command
+        };
+        // The build's binary may sit where `nobody` cannot reach it (a clone
+        // under /root): then a copy beside the knowledge base runs.
+        let mut binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_upgrade-atlas"));
+        let reachable = as_nobody(&binary)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !reachable {
+            let copy = kb.root().join("upgrade-atlas");
+            std::fs::copy(&binary, &copy).expect("a copy of the binary");
+            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+            binary = copy;
+        }
+        let output = as_nobody(&binary)
             .arg("--root")
             .arg(kb.root())
             .arg("check")
