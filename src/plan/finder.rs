@@ -52,7 +52,9 @@ struct Core<'a> {
 #[derive(Serialize)]
 struct CoreCondition<'a> {
     name: &'a str,
-    description: &'a str,
+    /// Plain text: the finder shows it as a label, where `code` showed
+    /// its backticks.
+    description: String,
     /// "the server is a replica", for "If the server is a replica".
     clause: String,
 }
@@ -181,7 +183,9 @@ struct PartComponent<'a> {
 /// "the server is a replica"; a description that starts with a name
 /// ("MySQL …") keeps its capital. Without a description, "`name` holds".
 pub fn fact_clause(def: &ConditionDef) -> String {
-    let text = def.description.trim().trim_end_matches('.');
+    // A description may hold inline Markdown (`code`): a clause is plain text.
+    let plain = crate::markdown::inline_plain(&def.description);
+    let text = plain.trim().trim_end_matches('.');
     if text.is_empty() {
         return format!("`{}` holds", def.name);
     }
@@ -255,7 +259,7 @@ impl<'m> Planner<'m> {
                 .iter()
                 .map(|c| CoreCondition {
                     name: &c.name,
-                    description: &c.description,
+                    description: crate::markdown::inline_plain(&c.description),
                     clause: fact_clause(c),
                 })
                 .collect(),
@@ -401,6 +405,10 @@ mod tests {
             "MySQL runs in a cluster"
         );
         assert_eq!(fact_clause(&condition("")), "`c` holds");
+        assert_eq!(
+            fact_clause(&condition("The node runs `ceph-osd` daemons.")),
+            "the node runs ceph-osd daemons"
+        );
     }
 
     #[test]
