@@ -58,13 +58,18 @@ fn start_with(root: &Path, extra: &[&str]) -> Server {
 
 /// A raw HTTP request; returns the status code, the headers and the body.
 fn request(port: u16, method: &str, target: &str) -> (u16, String, String) {
+    request_to(port, "localhost", method, target)
+}
+
+/// [`request`] with the given `Host` header.
+fn request_to(port: u16, host: &str, method: &str, target: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     write!(
         stream,
-        "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -801,22 +806,10 @@ fn binding_beyond_loopback_warns() {
     assert!(!loopback.contains("warning"), "{loopback}");
 }
 
-/// A raw GET with the given `Host` header; returns the status and the body.
+/// A GET with the given `Host` header; returns the status and the body.
 fn get_as(port: u16, host: &str, target: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, body.to_owned())
+    let (status, _, body) = request_to(port, host, "GET", target);
+    (status, body)
 }
 
 /// A web page that makes its own domain resolve to 127.0.0.1 (DNS

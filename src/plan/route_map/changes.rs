@@ -230,19 +230,7 @@ impl Planner<'_> {
             });
             issues
                 .into_iter()
-                .map(|(found, hop)| ChangedIssue {
-                    title: found.issue.title.clone(),
-                    severity: found.issue.severity.word(),
-                    severity_label: found.issue.severity.label(),
-                    place: match found.origin {
-                        Origin::Version(v) => format!("at {}", self.short_name(start, v)),
-                        Origin::Scenario(_) => format!(
-                            "on {} → {}",
-                            self.short_name(start, hop.0),
-                            self.short_name(start, hop.1)
-                        ),
-                    },
-                })
+                .map(|(found, hop)| self.changed_issue(start, found, *hop))
                 .collect()
         };
         TreeChange {
@@ -353,19 +341,7 @@ impl Planner<'_> {
                 for found in &change.added {
                     if seen.insert(issue_id(found)) {
                         let hop = &default.hops[found.hop];
-                        issues.push(ChangedIssue {
-                            title: found.issue.title.clone(),
-                            severity: found.issue.severity.word(),
-                            severity_label: found.issue.severity.label(),
-                            place: match found.origin {
-                                Origin::Version(v) => format!("at {}", self.short_name(start, v)),
-                                Origin::Scenario(_) => format!(
-                                    "on {} → {}",
-                                    self.short_name(start, hop.from),
-                                    self.short_name(start, hop.to)
-                                ),
-                            },
-                        });
+                        issues.push(self.changed_issue(start, found, (hop.from, hop.to)));
                     }
                 }
             }
@@ -386,6 +362,31 @@ impl Planner<'_> {
                 }
             })
             .collect()
+    }
+}
+
+impl Planner<'_> {
+    /// An issue a change brings or takes away, with where it is met: at a
+    /// version (its own issue), or on a hop (its scenario's).
+    fn changed_issue(
+        &self,
+        start: NodeId,
+        found: &PathIssue,
+        hop: (NodeId, NodeId),
+    ) -> ChangedIssue {
+        ChangedIssue {
+            title: found.issue.title.clone(),
+            severity: found.issue.severity.word(),
+            severity_label: found.issue.severity.label(),
+            place: match found.origin {
+                Origin::Version(v) => format!("at {}", self.short_name(start, v)),
+                Origin::Scenario(_) => format!(
+                    "on {} → {}",
+                    self.short_name(start, hop.0),
+                    self.short_name(start, hop.1)
+                ),
+            },
+        }
     }
 }
 
