@@ -164,7 +164,13 @@ fn excerpt(span: &Span, sources: &Sources) -> String {
 /// (C0, DEL, C1) move the cursor, clear the screen or retitle the window;
 /// the bidirectional overrides and isolates reorder what the reader sees.
 pub fn is_printable(c: char) -> bool {
-    !(c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+    !(c.is_control() || is_bidi_control(c))
+}
+
+/// Whether `c` overrides or embeds a direction of text (U+202A–U+202E) or
+/// isolates one (U+2066–U+2069).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn push_printable(out: &mut String, c: char) {
@@ -273,10 +279,6 @@ impl Sources {
     }
 }
 
-/// The most of a file read again for an excerpt: the limit of a content
-/// file (`load::MAX_FILE_BYTES`); anything larger was refused by the load.
-const MAX_SOURCE_BYTES: u64 = 4 * 1024 * 1024;
-
 /// The text of `file` (relative to `root`), read again for an excerpt only
 /// when it is a regular file inside the knowledge base, reached however
 /// its links lead. An error is often *about* a link that leads out (to
@@ -289,7 +291,8 @@ fn read_inside(root: &Path, file: &Path) -> Option<String> {
         return None;
     }
     let opened = crate::safe_fs::open_regular(&real, crate::safe_fs::Links::Refuse).ok()?;
-    match crate::safe_fs::read_bounded(opened, MAX_SOURCE_BYTES).ok()? {
+    // Anything larger than a content file may be was refused by the load.
+    match crate::safe_fs::read_bounded(opened, crate::load::MAX_FILE_BYTES).ok()? {
         crate::safe_fs::Bounded::Bytes(bytes) => String::from_utf8(bytes).ok(),
         crate::safe_fs::Bounded::TooLarge(_) => None,
     }

@@ -99,10 +99,16 @@ fn is_block(end: TagEnd) -> bool {
 
 /// The words of a Markdown text without its markup, for the search index.
 pub fn plain_text(text: &str) -> String {
+    words_of(text, false)
+}
+
+/// The words of a Markdown text, with or without what looks like HTML.
+fn words_of(text: &str, keep_html: bool) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(text, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Html(t) | Event::InlineHtml(t) if keep_html => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(end) if is_block(end) => out.push(' '),
             _ => {}
@@ -115,18 +121,7 @@ pub fn plain_text(text: &str) -> String {
 /// markup (`code`, *emphasis*, links) dropped, and anything that looks like
 /// HTML kept as the text it is, since a label is never markup.
 pub fn inline_plain(text: &str) -> String {
-    let mut out = String::new();
-    for event in Parser::new_ext(text, options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                out.push_str(&t)
-            }
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(end) if is_block(end) => out.push(' '),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    words_of(text, true)
 }
 
 #[cfg(test)]

@@ -352,7 +352,7 @@ fn unsafe_static_name(parts: &[&str], shown: &str) -> Option<Diagnostic> {
     let bad = parts
         .iter()
         .flat_map(|part| part.chars())
-        .find(|&c| c == '\\' || !crate::diag::is_printable(c) || c == '\t')?;
+        .find(|&c| c == '\\' || !crate::diag::is_printable(c))?;
     let what = match bad {
         '\\' => {
             "a backslash (`\\`), which browsers and Windows read as a folder separator".to_owned()

@@ -33,18 +33,12 @@ pub(super) fn describe_character(c: char) -> String {
 
 pub(super) const CONTROL_HINT: &str = "text holds no control characters but tab and line breaks: delete it (editors often show one as `^[` or a box)";
 
-/// Whether `c` overrides or embeds a direction of text (U+202A–U+202E) or
-/// isolates one (U+2066–U+2069).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
 /// `text` without its bidirectional controls, with a warning at the first
 /// one. They make text show in another order than it is written: a
 /// command on a page could read one way and copy another. Earlier
 /// releases published them, so this is a warning, not an error.
 pub(super) fn without_bidi_controls(file: &Path, text: String) -> (String, Option<Diagnostic>) {
-    let Some(at) = text.find(is_bidi_control) else {
+    let Some(at) = text.find(crate::diag::is_bidi_control) else {
         return (text, None);
     };
     let c = text[at..].chars().next().unwrap_or_default();
@@ -56,7 +50,10 @@ pub(super) fn without_bidi_controls(file: &Path, text: String) -> (String, Optio
         ),
     )
     .with_hint("delete it (and any others in the file); right-to-left text needs no overrides");
-    (text.replace(is_bidi_control, ""), Some(warning))
+    (
+        text.replace(crate::diag::is_bidi_control, ""),
+        Some(warning),
+    )
 }
 
 /// The first control character written as it is in a file, as an error at its place.

@@ -56,7 +56,18 @@ impl Urls {
 
     /// The anchor of one answer on a version page.
     pub fn answer_anchor(model: &Model, to: NodeId) -> String {
-        format!("to-{}-{}", model.product_of(to).id, model.version(to).id)
+        Urls::node_anchor(model, "to", to)
+    }
+
+    /// `KIND-PRODUCT-VERSION`: an anchor on a version page for a version
+    /// (`to-`, its answer; `stop-`, its entry among the stops; `at-`, its
+    /// own issues).
+    pub fn node_anchor(model: &Model, kind: &str, node: NodeId) -> String {
+        format!(
+            "{kind}-{}-{}",
+            model.product_of(node).id,
+            model.version(node).id
+        )
     }
 
     /// A link written in content, as seen from the page at `from`: paths

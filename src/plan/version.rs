@@ -379,7 +379,7 @@ impl<'m> Planner<'m> {
                 .into_iter()
                 .map(|v| Link {
                     title: model.version(v).name.clone(),
-                    url: format!("#{}", at_anchor(model, v)),
+                    url: format!("#{}", Urls::node_anchor(model, "at", v)),
                 })
                 .collect(),
         }
@@ -398,8 +398,8 @@ impl<'m> Planner<'m> {
             .map(|(v, found)| {
                 let shipped = &self.model.version(v).components;
                 VersionIssues {
-                    anchor: at_anchor(self.model, v),
-                    link: self.hop_end(page, start, (v, v), v),
+                    anchor: Urls::node_anchor(self.model, "at", v),
+                    link: self.short_link(page, start, v),
                     issues: self.group_issues(page, start, &found, Origin::Version(v), shipped),
                 }
             })
@@ -576,22 +576,14 @@ impl Planner<'_> {
         (from, to): (NodeId, NodeId),
         node: NodeId,
     ) -> Link {
-        let model = self.model;
-        let product = model.nodes[start].product;
-        let short = model.nodes[from].product == product && model.nodes[to].product == product;
-        let title = if short {
-            model.version(node).name.clone()
+        let product = self.model.nodes[start].product;
+        let nodes = &self.model.nodes;
+        if nodes[from].product == product && nodes[to].product == product {
+            self.short_link(page, start, node)
         } else {
-            model.node_title(node)
-        };
-        self.link(page, title, &Urls::version(model, node))
+            self.node_link(page, node)
+        }
     }
-}
-
-/// `at-PRODUCT-VERSION`: the issues of a version on the way, on a version page.
-fn at_anchor(model: &crate::model::Model, node: NodeId) -> String {
-    let anchor = Urls::answer_anchor(model, node);
-    format!("at-{}", anchor.trim_start_matches("to-"))
 }
 
 /// What changes, in words: "2 more issues (1 blocking, 1 warning)".

@@ -105,9 +105,14 @@ pub(super) const BASE_URL_HINT: &str =
 pub fn normalized_base_url(url: &str) -> Result<String, String> {
     let url = url.trim();
     match base_url_problem(url).or_else(|| base_url_port_problem(url)) {
-        None => Ok(format!("{}/", url.trim_end_matches('/'))),
+        None => Ok(with_one_slash(url)),
         Some(problem) => Err(problem),
     }
+}
+
+/// A site address ending in exactly one `/`.
+pub(super) fn with_one_slash(url: &str) -> String {
+    format!("{}/", url.trim_end_matches('/'))
 }
 
 /// Why a base URL's port cannot be reached (0, or past 65535), if it

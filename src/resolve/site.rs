@@ -103,25 +103,23 @@ impl Resolver {
     }
 
     pub(super) fn base_url(&mut self, file: &Path, base: &S<String>) -> Option<String> {
-        if let Some(problem) = super::ids::base_url_port_problem(base.value.trim())
-            && super::ids::base_url_problem(base.value.trim()).is_none()
-        {
+        let url = base.value.trim();
+        if let Some(problem) = super::ids::base_url_problem(url) {
+            self.report(
+                Diagnostic::error(span(file, base), format!("base_url {problem}"))
+                    .with_hint(BASE_URL_HINT),
+            );
+            return None;
+        }
+        // Earlier releases built with such a port: a warning, not an error
+        // (`--base-url` refuses it, through `normalized_base_url`).
+        if let Some(problem) = super::ids::base_url_port_problem(url) {
             self.report(
                 Diagnostic::warning(span(file, base), format!("base_url {problem}"))
                     .with_hint("fix the port: links made from this address lead nowhere"),
             );
-            return Some(format!("{}/", base.value.trim().trim_end_matches('/')));
         }
-        match normalized_base_url(&base.value) {
-            Ok(url) => Some(url),
-            Err(problem) => {
-                self.report(
-                    Diagnostic::error(span(file, base), format!("base_url {problem}"))
-                        .with_hint(BASE_URL_HINT),
-                );
-                None
-            }
-        }
+        Some(super::ids::with_one_slash(url))
     }
 
     /// A name or title: one line of text, not blank; returned trimmed, so

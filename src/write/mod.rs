@@ -324,9 +324,7 @@ struct PreviousSite {
 
 impl PreviousSite {
     fn of(output: &Path) -> PreviousSite {
-        let is_real_folder =
-            std::fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_dir());
-        if !is_real_folder || !has_marker(output) {
+        if !is_real_folder(output) || !has_marker(output) {
             return PreviousSite::default();
         }
         let files = walkdir::WalkDir::new(output)
@@ -615,10 +613,14 @@ fn tidy_beside(output: &Path) {
 /// own, or holds nothing (a staging folder whose build died before writing
 /// the marker, or an empty output moved aside).
 fn is_ours(folder: &Path) -> bool {
-    let is_folder = std::fs::symlink_metadata(folder).is_ok_and(|m| m.file_type().is_dir());
-    is_folder
+    is_real_folder(folder)
         && (has_marker(folder)
             || std::fs::read_dir(folder).is_ok_and(|mut entries| entries.next().is_none()))
+}
+
+/// Whether `path` is a folder, not a link to one.
+fn is_real_folder(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir())
 }
 
 /// Whether `folder` holds the marker as a file of its own, not a link.

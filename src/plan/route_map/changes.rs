@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::{ChangedIssue, Routes, TreeChange, between, issue_id};
+use super::{ChangedIssue, Met, Routes, TreeChange, between, issue_id};
 use crate::graph::{Origin, PathIssue};
 use crate::model::{Facts, NodeId};
 use crate::plan::Planner;
@@ -181,7 +181,7 @@ impl Planner<'_> {
         start: NodeId,
         facts: &Facts,
         words: Words,
-        met: &HashMap<usize, (PathIssue, (NodeId, NodeId))>,
+        met: &HashMap<usize, Met>,
     ) -> TreeChange {
         let ids: Vec<_> = facts.0.iter().copied().collect();
         let mut sentences = Vec::new();
@@ -269,10 +269,10 @@ impl<'m> Planner<'m> {
         };
         let single = |c: usize| of(&[c].into_iter().collect());
         // Every issue met under any set of facts, for its words.
-        let mut met: HashMap<usize, (PathIssue, (NodeId, NodeId))> = HashMap::new();
+        let mut met: HashMap<usize, Met> = HashMap::new();
         for routes in std::iter::once(default).chain(variants.iter().map(|(_, r)| r)) {
             for (id, found) in &routes.met {
-                met.entry(*id).or_insert((*found, routes.hop_of[id]));
+                met.entry(*id).or_insert(*found);
             }
         }
         let mut changes = Vec::new();

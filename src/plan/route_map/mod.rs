@@ -122,11 +122,13 @@ struct Routes<'m> {
     routes: HashMap<NodeId, Vec<NodeId>>,
     /// Each target's issues, by identity.
     issues: HashMap<NodeId, BTreeSet<usize>>,
-    /// Every issue met, by identity, with where it was first met.
-    met: BTreeMap<usize, PathIssue<'m>>,
-    /// The hop of each issue met, for its place in words.
-    hop_of: HashMap<usize, (NodeId, NodeId)>,
+    /// Every issue met, by identity, with the hop it was first met on
+    /// (for its place in words).
+    met: BTreeMap<usize, Met<'m>>,
 }
+
+/// An issue met on a route, and the hop it is met on.
+type Met<'m> = (PathIssue<'m>, (NodeId, NodeId));
 
 fn issue_id(found: &PathIssue) -> usize {
     std::ptr::from_ref(found.issue) as usize
@@ -142,7 +144,6 @@ fn routes_of<'m>(
         routes: HashMap::new(),
         issues: HashMap::new(),
         met: BTreeMap::new(),
-        hop_of: HashMap::new(),
     };
     let mut reached: Vec<(Vec<NodeId>, NodeId)> = targets
         .iter()
@@ -154,30 +155,16 @@ fn routes_of<'m>(
     routes.issues.insert(start, BTreeSet::new());
     for (route, to) in reached {
         let (from, hop) = (route[route.len() - 2], route.len() - 2);
-        let mut ids = match routes.issues.get(&from) {
-            Some(ids) => ids.clone(),
-            // A parent outside the targets: its route's issues, hop by hop.
-            None => {
-                let before = &route[..route.len() - 1];
-                let mut ids = BTreeSet::new();
-                for found in edges.path_issues(before, start) {
-                    let id = issue_id(&found);
-                    ids.insert(id);
-                    routes.met.entry(id).or_insert(found);
-                    let pair = (before[found.hop], before[found.hop + 1]);
-                    routes.hop_of.entry(id).or_insert(pair);
-                }
-                ids
-            }
-        };
+        // Every stop of a route is reached, so among the targets (or the
+        // start), and nearer: its issues are known by now.
+        let mut ids = routes.issues.get(&from).cloned().unwrap_or_default();
         for found in edges
             .hop_issues(from, to, hop)
             .filter(|i| i.issue.applies(&edges.facts, start))
         {
             let id = issue_id(&found);
             ids.insert(id);
-            routes.met.entry(id).or_insert(found);
-            routes.hop_of.entry(id).or_insert((from, to));
+            routes.met.entry(id).or_insert((found, (from, to)));
         }
         routes.issues.insert(to, ids);
         routes.routes.insert(to, route);
@@ -223,7 +210,7 @@ impl Planner<'_> {
         let item = |to: NodeId, routes: &Routes, facts: Option<&Facts>| {
             let route = &routes.routes[&to];
             let ids = &routes.issues[&to];
-            let issues: Vec<PathIssue> = ids.iter().map(|id| routes.met[id]).collect();
+            let issues: Vec<PathIssue> = ids.iter().map(|id| routes.met[id].0).collect();
             TargetItem {
                 anchor: Urls::answer_anchor(self.model, to),
                 title: self.short_name(start, to),
@@ -233,7 +220,8 @@ impl Planner<'_> {
                 hops: route.len() - 1,
                 issue_summary: issue_summary(&issues),
                 blocking: crate::graph::count_blocking(&issues),
-                stop: (facts.is_none() && is_stop(to)).then(|| stop_anchor(self, to)),
+                stop: (facts.is_none() && is_stop(to))
+                    .then(|| Urls::node_anchor(self.model, "stop", to)),
                 only_if: facts.map(|f| {
                     format!(
                         "Only if {}",
@@ -253,16 +241,13 @@ impl Planner<'_> {
             .into_iter()
             .enumerate()
             .map(|(number, (node, after, reached))| StopView {
-                anchor: stop_anchor(self, node),
-                link: super::views::Link {
-                    title: self.short_name(start, node),
-                    url: self.urls.relative(page, &Urls::version(self.model, node)),
-                },
+                anchor: Urls::node_anchor(self.model, "stop", node),
+                link: self.short_link(page, start, node),
                 number,
                 hops: default.routes.get(&node).map_or(0, |r| r.len() - 1),
                 after: after.map(|p| super::views::Link {
                     title: self.short_name(start, p),
-                    url: format!("#{}", stop_anchor(self, p)),
+                    url: format!("#{}", Urls::node_anchor(self.model, "stop", p)),
                 }),
                 targets: reached
                     .into_iter()
@@ -327,9 +312,21 @@ impl Planner<'_> {
         index
     }
 
+    /// A link to a version's page, named as the page of `page_version`
+    /// names it ([`Planner::short_name`]).
+    pub(super) fn short_link(
+        &self,
+        page: &str,
+        page_version: NodeId,
+        node: NodeId,
+    ) -> super::views::Link {
+        let title = self.short_name(page_version, node);
+        self.link(page, title, &Urls::version(self.model, node))
+    }
+
     /// A version's name as this page says it: short when it is of the
     /// page's product, with the product's name otherwise.
-    fn short_name(&self, page_version: NodeId, node: NodeId) -> String {
+    pub(super) fn short_name(&self, page_version: NodeId, node: NodeId) -> String {
         let model = self.model;
         if model.nodes[node].product == model.nodes[page_version].product {
             model.version(node).name.clone()
@@ -360,10 +357,4 @@ fn walk_stops(
         stops.push((node, after, reached));
     }
     stops
-}
-
-/// `stop-PRODUCT-VERSION`: a stop's entry on the page.
-fn stop_anchor(planner: &Planner, node: NodeId) -> String {
-    let anchor = Urls::answer_anchor(planner.model, node);
-    format!("stop-{}", anchor.trim_start_matches("to-"))
 }
