@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use upgrade_atlas::commands::path::{self, Destination, Question};
+use upgrade_atlas::commands::stack_plan::{self, PlanFormat, PlanQuestion};
 use upgrade_atlas::commands::{self, Outcome};
 use upgrade_atlas::diag::{printable, printable_lines};
 use upgrade_atlas::plan::PlanOptions;
@@ -83,6 +84,29 @@ enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Plan the upgrade of a stack (format 1.2): the order in which its
+    /// members move so that every state on the way keeps every requirement,
+    /// as a runbook.
+    Plan {
+        /// One version per member, e.g. app@1 php@7.4
+        #[arg(required = true, num_args = 1..)]
+        from: Vec<String>,
+        /// The versions to reach, one per member in the same order.
+        #[arg(long, required = true, num_args = 1.., value_name = "TO")]
+        to: Vec<String>,
+        /// A condition that holds (repeatable), as declared in site.yaml.
+        #[arg(long = "if", value_name = "CONDITION")]
+        conditions: Vec<String>,
+        /// With one member: the version it was first installed as.
+        #[arg(long, value_name = "VERSION")]
+        originally: Option<String>,
+        /// Print one JSON object (the same as --format json).
+        #[arg(long)]
+        json: bool,
+        /// text for a terminal, markdown for a change ticket, or json.
+        #[arg(long, value_enum, default_value = "text")]
+        format: PlanFormat,
     },
     /// Build the site in memory, serve it, and rebuild and reload on every change.
     Serve {
@@ -200,12 +224,13 @@ fn main() -> ExitCode {
         cli.command,
         Command::Check
             | Command::Path { .. }
+            | Command::Plan { .. }
             | Command::Build { .. }
             | Command::New(_)
             | Command::Export(_)
     );
     if needs_knowledge_base && let Err(message) = commands::knowledge_base_at(&root) {
-        let code = if matches!(cli.command, Command::Path { .. }) {
+        let code = if matches!(cli.command, Command::Path { .. } | Command::Plan { .. }) {
             2
         } else {
             1
@@ -214,6 +239,23 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Command::Check => run_check(&root, manners),
+        Command::Plan {
+            from,
+            to,
+            conditions,
+            originally,
+            json,
+            format,
+        } => {
+            let question = PlanQuestion {
+                from,
+                to,
+                conditions,
+                originally,
+            };
+            let format = if json { PlanFormat::Json } else { format };
+            run_plan(&root, &question, format, manners)
+        }
         Command::Path {
             from,
             to,
@@ -409,6 +451,36 @@ fn run_path(root: &Path, question: &Question, json: bool, manners: Manners) -> E
         Ok((text, found)) => {
             // Names and titles come from the knowledge base: escaped, so
             // that printing them cannot drive the terminal.
+            println!("{}", printable_lines(&text));
+            if found {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(message) => fail(&printable(&message), manners, 2),
+    }
+}
+
+/// `plan` exits 0 with a plan, 1 when there is none, 2 on errors.
+fn run_plan(
+    root: &Path,
+    question: &PlanQuestion,
+    format: PlanFormat,
+    manners: Manners,
+) -> ExitCode {
+    let model = match check(root) {
+        Ok(checked) => {
+            print_warnings(&checked, manners);
+            checked.model
+        }
+        Err(failure) => {
+            report(&failure, manners);
+            return ExitCode::from(2);
+        }
+    };
+    match stack_plan::answer(&model, question, format) {
+        Ok((text, found)) => {
             println!("{}", printable_lines(&text));
             if found {
                 ExitCode::SUCCESS

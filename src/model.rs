@@ -27,6 +27,8 @@ pub struct Model {
     pub components: Vec<Component>,
     /// Shared with resolve's cache: `serve` reuses an unchanged scenario.
     pub scenarios: Vec<std::sync::Arc<Scenario>>,
+    /// Format 1.2: products installed together, by id.
+    pub stacks: Vec<Stack>,
     /// Files under `content/static/`.
     pub static_files: Vec<crate::load::StaticFile>,
     pub sources: Sources,
@@ -173,7 +175,41 @@ pub struct Version {
     pub lifecycle: Lifecycle,
     /// Where the version's dates come from.
     pub sources: Vec<SourceRef>,
+    /// Format 1.2: what must hold of another product installed beside it,
+    /// its own `requires` first, then its product's `requirements` rules.
+    pub requires: Vec<Requirement>,
     pub node: NodeId,
+}
+
+/// A version's requirement on another product: whenever a version of
+/// `product` is installed beside it, it must be one of `versions`.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub product: usize,
+    /// Sorted, so that a lookup is a binary search.
+    pub versions: Vec<NodeId>,
+    /// As written, for people: `php@>=8.1`.
+    pub selector: String,
+}
+
+impl Requirement {
+    /// Whether `node`, installed beside, breaks this requirement: it is a
+    /// version of the required product that the requirement does not name.
+    pub fn broken_by(&self, model: &Model, node: NodeId) -> bool {
+        model.nodes[node].product == self.product && self.versions.binary_search(&node).is_err()
+    }
+}
+
+/// Format 1.2: `content/stacks/ID.yaml`, products installed together.
+#[derive(Debug)]
+pub struct Stack {
+    pub id: String,
+    pub name: String,
+    pub summary: Option<String>,
+    /// Product indices, in the writer's order: the order moves take when
+    /// nothing else decides.
+    pub members: Vec<usize>,
+    pub file: PathBuf,
 }
 
 /// How a product's versions may be upgraded, as its `upgrades.policy` says.

@@ -1,6 +1,7 @@
-//! Runs every conformance case in tests/conformance (format 1.0) and
-//! tests/conformance-1.1 (its additions) through the real binary, with the
-//! matching rules of tests/conformance/README.md.
+//! Runs every conformance case in tests/conformance (format 1.0),
+//! tests/conformance-1.1 and tests/conformance-1.2 (their additions) through
+//! the real binary, with the matching rules of tests/conformance/README.md
+//! and, for plans, of tests/conformance-1.2/README.md.
 
 mod common;
 
@@ -20,6 +21,8 @@ struct Expect {
     #[serde(default)]
     paths: Vec<PathCase>,
     #[serde(default)]
+    plans: Vec<PlanCase>,
+    #[serde(default)]
     affected_components: Vec<Affected>,
     /// Checked by the site tests, which build every case.
     #[serde(default)]
@@ -38,6 +41,17 @@ struct PathCase {
     conditions: Vec<String>,
     originally: Option<String>,
     path: Option<Vec<String>>,
+    issues: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanCase {
+    from: Vec<String>,
+    to: Vec<String>,
+    #[serde(default, rename = "if")]
+    conditions: Vec<String>,
+    states: Option<Vec<Vec<String>>>,
     issues: Option<Vec<String>>,
 }
 
@@ -103,6 +117,61 @@ fn path_json(case: &Path, want: &PathCase) -> Result<serde_json::Value, String> 
     Ok(answer)
 }
 
+/// Runs `plan` and compares its states and its moves' issues with the
+/// case. It must exit 0 with a plan and 1 without one, printing the JSON
+/// object either way.
+fn check_plan(case: &Path, want: &PlanCase) -> Result<(), String> {
+    let mut args = vec!["--root", case.to_str().unwrap(), "plan"];
+    args.extend(want.from.iter().map(String::as_str));
+    args.push("--to");
+    args.extend(want.to.iter().map(String::as_str));
+    for condition in &want.conditions {
+        args.extend(["--if", condition]);
+    }
+    args.push("--json");
+    let asked = format!(
+        "plan {:?} -> {:?} if {:?}",
+        want.from, want.to, want.conditions
+    );
+    let out = run(&args);
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| {
+        format!(
+            "{asked}: bad JSON {e}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        )
+    })?;
+    let want_code = if want.states.is_some() { 0 } else { 1 };
+    if out.status.code() != Some(want_code) {
+        return Err(format!(
+            "{asked} exited with {:?}, want {want_code}: {}",
+            out.status.code(),
+            text(&out.stderr)
+        ));
+    }
+    let states: Option<Vec<Vec<String>>> =
+        serde_json::from_value(answer["states"].clone()).map_err(|e| format!("{asked}: {e}"))?;
+    if states != want.states {
+        return Err(format!(
+            "{asked}: want states {:?}, got {states:?}",
+            want.states
+        ));
+    }
+    if want.states.is_none() != answer["plan"].is_null() {
+        return Err(format!("{asked}: `plan` and `states` disagree: {answer}"));
+    }
+    if let Some(want_issues) = &want.issues {
+        let got: Vec<String> = (answer["plan"].as_array().into_iter().flatten())
+            .flat_map(|step| step["issues"].as_array().cloned().unwrap_or_default())
+            .map(|i| i["title"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        if &got != want_issues {
+            return Err(format!("{asked}: want issues {want_issues:?}, got {got:?}"));
+        }
+    }
+    Ok(())
+}
+
 fn check_ok_case(case: &Path) -> Vec<String> {
     let mut failures = Vec::new();
     let expect = expect(case);
@@ -142,6 +211,9 @@ fn check_ok_case(case: &Path) -> Vec<String> {
             }
         }
         answers.push(answer);
+    }
+    for want in &expect.plans {
+        failures.extend(check_plan(case, want).err());
     }
     for want in &expect.affected_components {
         let found = answers

@@ -1,6 +1,6 @@
 //! Commands that are not stages of the pipeline: they write a writer's
 //! files (`init`, `new`, `theme eject`), print what the pipeline knows for
-//! another tool (`export`), or answer a question about it (`path`). Those
+//! another tool (`export`), or answer a question about it (`path`, `plan`). Those
 //! that write refuse to overwrite what a writer wrote.
 
 pub mod eject;
@@ -8,6 +8,8 @@ pub mod export;
 pub mod init;
 pub mod new;
 pub mod path;
+pub mod runbook;
+pub mod stack_plan;
 
 use std::path::Path;
 

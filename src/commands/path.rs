@@ -28,7 +28,7 @@ pub enum Destination {
 /// JSON with the characters serde_json leaves as they are but a terminal
 /// acts on (DEL, C1 controls, bidirectional overrides) written as `\uXXXX`
 /// escapes: the same JSON, safe to print. They can only be inside strings.
-fn json_for_terminal(json: &str) -> String {
+pub(super) fn json_for_terminal(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         if is_printable(c) {
@@ -40,7 +40,7 @@ fn json_for_terminal(json: &str) -> String {
     out
 }
 
-fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
+pub(super) fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
     let mut facts = Facts::none();
     for name in names {
         match model.condition_index(name) {

@@ -648,5 +648,8 @@ pub fn affected_components(model: &Model, issue: &Issue) -> Vec<usize> {
         .unwrap_or_default()
 }
 
+mod stacks;
 #[cfg(test)]
 mod tests;
+
+pub use stacks::{MAX_PLAN_STATES, Move, NoPlan, Plan, State, Unmet, unmet};

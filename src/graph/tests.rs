@@ -19,6 +19,7 @@ fn product(versions: usize, rules: Vec<Rule>) -> Product {
                 issues: Vec::new(),
                 lifecycle: Lifecycle::default(),
                 sources: Vec::new(),
+                requires: Vec::new(),
                 node: v,
             })
             .collect(),

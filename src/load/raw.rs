@@ -104,6 +104,7 @@ pub struct RawKb {
     pub products: Vec<Arc<RawDoc<RawProduct>>>,
     pub components: Vec<Arc<RawDoc<RawComponent>>>,
     pub scenarios: Vec<Arc<RawDoc<RawScenario>>>,
+    pub stacks: Vec<Arc<RawDoc<RawStack>>>,
     /// Files under `content/static/`, copied verbatim.
     pub static_files: Vec<StaticFile>,
     pub sources: Sources,
@@ -117,6 +118,7 @@ pub struct Broken {
     pub products: std::collections::BTreeSet<String>,
     pub components: std::collections::BTreeSet<String>,
     pub scenarios: std::collections::BTreeSet<String>,
+    pub stacks: std::collections::BTreeSet<String>,
 }
 
 /// One parsed file: where it is, the id its path gives it, and its value.
@@ -161,6 +163,25 @@ pub struct RawProduct {
     pub versions: S<Vec<RawVersion>>,
     pub upgrades: Option<S<OneOrMany<RawRule>>>,
     pub support_phases: Option<crate::lifecycle::RawPhaseLabels>,
+    /// Format 1.2: requirements on other products for several versions at once.
+    pub requirements: Option<Vec<RawRequirementRule>>,
+}
+
+/// `requirements: [{ versions: SPEC, requires: [SELECTOR, ...] }]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequirementRule {
+    pub versions: S<String>,
+    pub requires: Vec<S<String>>,
+}
+
+/// `content/stacks/ID.yaml` (format 1.2): products installed together.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStack {
+    pub name: S<String>,
+    pub summary: Option<S<String>>,
+    pub members: S<Vec<S<String>>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -179,6 +200,8 @@ pub struct RawVersion {
     pub latest: Option<S<String>>,
     pub latest_released: Option<S<String>>,
     pub sources: Option<Vec<RawSource>>,
+    /// Format 1.2: the versions of other products this one runs beside.
+    pub requires: Option<Vec<S<String>>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -432,6 +455,10 @@ impl Fixup for RawSite {
 }
 
 impl Fixup for RawComponent {
+    fn fixup(&mut self, _: &str) {}
+}
+
+impl Fixup for RawStack {
     fn fixup(&mut self, _: &str) {}
 }
 

@@ -284,6 +284,7 @@ pub(super) enum Kind {
     Product(String),
     Component(String),
     Scenario(String),
+    Stack(String),
     Static(PathBuf),
 }
 
@@ -329,6 +330,7 @@ pub(super) fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
         [_] if stem == "site" => Ok(Kind::Site),
         ["products", _] => Ok(Kind::Product(stem.to_owned())),
         ["components", _] => Ok(Kind::Component(stem.to_owned())),
+        ["stacks", _] => Ok(Kind::Stack(stem.to_owned())),
         ["scenarios", folders @ .., _] => {
             let mut id: Vec<&str> = folders.to_vec();
             id.push(stem);
@@ -339,7 +341,7 @@ pub(super) fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
             "YAML file in a place that means nothing",
         )
         .with_hint(
-            "products go in content/products/, components in content/components/, scenarios under content/scenarios/, settings in content/site.yaml",
+            "products go in content/products/, components in content/components/, scenarios under content/scenarios/, stacks in content/stacks/, settings in content/site.yaml",
         )),
     }
 }
@@ -379,6 +381,7 @@ pub(super) enum Read {
     Product(String, Option<Arc<RawDoc<RawProduct>>>, Text),
     Component(String, Option<Arc<RawDoc<RawComponent>>>, Text),
     Scenario(String, Option<Arc<RawDoc<RawScenario>>>, Text),
+    Stack(String, Option<Arc<RawDoc<RawStack>>>, Text),
     /// Not readable, or not in a place that means anything.
     Nothing,
 }
@@ -413,6 +416,13 @@ impl RawKb {
                 match doc {
                     Some(doc) => self.scenarios.push(doc),
                     None => drop(self.broken.scenarios.insert(id)),
+                }
+                text
+            }
+            Read::Stack(id, doc, text) => {
+                match doc {
+                    Some(doc) => self.stacks.push(doc),
+                    None => drop(self.broken.stacks.insert(id)),
                 }
                 text
             }
@@ -512,6 +522,7 @@ pub(super) fn parse_entry(
         Kind::Product(id) => Read::Product(id, None, Some(text)),
         Kind::Component(id) => Read::Component(id, None, Some(text)),
         Kind::Scenario(id) => Read::Scenario(id, None, Some(text)),
+        Kind::Stack(id) => Read::Stack(id, None, Some(text)),
         Kind::Site => Read::Site(None, Some(text)),
         Kind::Static(_) => Read::Nothing,
     };
@@ -543,6 +554,10 @@ pub(super) fn parse_entry(
             let doc = parse(file, &id, &text, &mut problems).map(Arc::new);
             Read::Scenario(id, doc, None)
         }
+        Kind::Stack(id) => {
+            let doc = parse(file, &id, &text, &mut problems).map(Arc::new);
+            Read::Stack(id, doc, None)
+        }
         Kind::Static(_) => Read::Nothing,
     };
     if keep == KeepText::Always || !problems.is_empty() {
@@ -558,6 +573,7 @@ impl Read {
             Read::Product(id, doc, _) => Read::Product(id, doc, Some(text)),
             Read::Component(id, doc, _) => Read::Component(id, doc, Some(text)),
             Read::Scenario(id, doc, _) => Read::Scenario(id, doc, Some(text)),
+            Read::Stack(id, doc, _) => Read::Stack(id, doc, Some(text)),
             other => other,
         }
     }

@@ -12,6 +12,7 @@ mod links;
 mod products;
 mod scenarios;
 mod site;
+mod stacks;
 #[cfg(test)]
 mod tests;
 
@@ -71,12 +72,15 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
         nodes: Vec::new(),
         components: Vec::new(),
         scenarios: Vec::new(),
+        stacks: Vec::new(),
         static_files: raw.static_files,
         sources: raw.sources,
     };
     resolver.products(&mut model, &raw.products);
     resolver.components(&mut model, &raw.components);
     resolver.product_details(&mut model, &raw.products);
+    resolver.requirements(&mut model, &raw.products);
+    resolver.stacks(&mut model, &raw.stacks);
     let shape = Shape::of(&model, &resolver.broken);
     if cache.shape.as_ref() != Some(&shape) {
         // Freeing every memo takes a while: leave it to `tidy`, or to the

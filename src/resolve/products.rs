@@ -193,6 +193,7 @@ impl Resolver {
                 issues: Vec::new(),
                 lifecycle,
                 sources,
+                requires: Vec::new(),
                 node,
             });
             raw_kept.push(version);

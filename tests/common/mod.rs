@@ -71,7 +71,7 @@ pub fn copy_of_example() -> tempfile::TempDir {
 /// 1.0 cases and its 1.1 additions. Each is a copy of the suite of the same
 /// name that the content format publishes; where that is checked out beside
 /// the project (as `../shared/`), `copies_match_shared_conformance` compares.
-pub const CONFORMANCE_SUITES: [&str; 2] = ["conformance", "conformance-1.1"];
+pub const CONFORMANCE_SUITES: [&str; 3] = ["conformance", "conformance-1.1", "conformance-1.2"];
 
 /// Every conformance case of one kind (`ok` or `bad`) in every suite, sorted.
 pub fn conformance_cases(kind: &str) -> Vec<std::path::PathBuf> {

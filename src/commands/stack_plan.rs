@@ -1,0 +1,263 @@
+//! `plan`: the order in which the members of a stack move from one state to
+//! another (format 1.2), as a runbook: every move with its issues, blocking
+//! first, then the steps, alternatives and sources of the scenarios behind
+//! it. Text for a terminal, Markdown for a change ticket, JSON for programs.
+
+use crate::graph::{Answer, Edges, MAX_PLAN_STATES, NoPlan, Plan, Unmet, UpgradeGraph};
+use crate::model::{Facts, Model, NodeId};
+use crate::selector;
+
+use super::path::{facts, json_for_terminal};
+
+/// What `plan` is asked, as written on the command line.
+pub struct PlanQuestion {
+    pub from: Vec<String>,
+    pub to: Vec<String>,
+    pub conditions: Vec<String>,
+    pub originally: Option<String>,
+}
+
+/// How the answer is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+/// A plan with the answer `path` gives for each of its moves.
+struct Runbook<'m> {
+    plan: Plan,
+    moves: Vec<Answer<'m>>,
+}
+
+/// The answer to `plan`, and whether a plan exists.
+pub fn answer(
+    model: &Model,
+    question: &PlanQuestion,
+    format: PlanFormat,
+) -> Result<(String, bool), String> {
+    let from = states(model, &question.from, "FROM")?;
+    let to = states(model, &question.to, "--to")?;
+    if from.len() != to.len() {
+        return Err(format!(
+            "FROM names {} version(s) and --to {}: give one target per member, in the same order",
+            from.len(),
+            to.len()
+        ));
+    }
+    let originally = match &question.originally {
+        Some(_) if from.len() > 1 => {
+            return Err("--originally is accepted only with one member: each member of a stack starts as itself".into());
+        }
+        Some(selector) => Some(selector::select_one(model, selector)?),
+        None => None,
+    };
+    let facts: Facts = facts(model, &question.conditions)?;
+    let graph = UpgradeGraph::new(model);
+    let edges = graph.edges(&facts);
+    let result = edges.plan(&from, &to).map(|plan| {
+        let moves = plan
+            .moves
+            .iter()
+            .map(|step| {
+                let start = originally.unwrap_or(from[step.member]);
+                edges.answer(&[step.from, step.to], start)
+            })
+            .collect();
+        Runbook { plan, moves }
+    });
+    let found = result.is_ok();
+    let text = match format {
+        PlanFormat::Json => json(model, question, &from, &to, &result),
+        PlanFormat::Text => text(model, &edges, &from, &to, &result, false),
+        PlanFormat::Markdown => text(model, &edges, &from, &to, &result, true),
+    };
+    Ok((text, found))
+}
+
+/// The versions a list of selectors names, one each, no product twice.
+fn states(model: &Model, written: &[String], what: &str) -> Result<Vec<NodeId>, String> {
+    if written.is_empty() {
+        return Err(format!("{what} names no version: give one per member"));
+    }
+    let mut nodes: Vec<NodeId> = Vec::new();
+    for selector in written {
+        let node = selector::select_one(model, selector)?;
+        let product = model.nodes[node].product;
+        if nodes.iter().any(|n| model.nodes[*n].product == product) {
+            return Err(format!(
+                "{what} names two versions of {}: a stack holds one version of each product",
+                model.products[product].id
+            ));
+        }
+        nodes.push(node);
+    }
+    Ok(nodes)
+}
+
+fn refs(model: &Model, state: &[NodeId]) -> Vec<String> {
+    state.iter().map(|n| model.node_ref(*n)).collect()
+}
+
+fn json(
+    model: &Model,
+    question: &PlanQuestion,
+    from: &[NodeId],
+    to: &[NodeId],
+    result: &Result<Runbook, NoPlan>,
+) -> String {
+    let (states, plan, stopped_by) = match result {
+        Ok(runbook) => {
+            let states: Vec<Vec<String>> =
+                runbook.plan.states.iter().map(|s| refs(model, s)).collect();
+            let moves: Vec<serde_json::Value> = (runbook.plan.moves.iter().zip(&runbook.moves))
+                .map(|(step, answer)| {
+                    let issues: Vec<serde_json::Value> = (answer.issues.iter())
+                        .map(|found| {
+                            // Every issue of a move is of its one hop.
+                            let mut issue = crate::plan::api::path_issue(model, found);
+                            issue.as_object_mut().map(|o| o.remove("hop"));
+                            issue
+                        })
+                        .collect();
+                    serde_json::json!({
+                        "member": step.member,
+                        "from": model.node_ref(step.from),
+                        "to": model.node_ref(step.to),
+                        "issues": issues,
+                    })
+                })
+                .collect();
+            (Some(states), Some(moves), Vec::new())
+        }
+        Err(why) => (None, None, unmet_json(model, why)),
+    };
+    let mut value = serde_json::json!({
+        "from": refs(model, from),
+        "to": refs(model, to),
+        "if": question.conditions,
+        "states": states,
+        "plan": plan,
+    });
+    if let Err(why) = result {
+        value["stopped_by"] = stopped_by.into();
+        value["why"] = why_words(model, why).into();
+    }
+    json_for_terminal(&value.to_string())
+}
+
+fn unmet_json(model: &Model, why: &NoPlan) -> Vec<serde_json::Value> {
+    unmet_of(why)
+        .iter()
+        .map(|u| {
+            serde_json::json!({
+                "version": model.node_ref(u.version),
+                "requires": model.version(u.version).requires[u.requirement].selector,
+                "beside": model.node_ref(u.beside),
+            })
+        })
+        .collect()
+}
+
+fn unmet_of(why: &NoPlan) -> &[Unmet] {
+    match why {
+        NoPlan::InvalidStart(u) | NoPlan::InvalidEnd(u) | NoPlan::NoOrder(u) => u,
+        NoPlan::TooLarge => &[],
+    }
+}
+
+/// Why there is no plan, in one sentence.
+fn why_words(model: &Model, why: &NoPlan) -> String {
+    let listed = |unmet: &[Unmet]| -> String {
+        let mut said: Vec<String> = unmet.iter().map(|u| unmet_words(model, u)).collect();
+        said.dedup();
+        said.join("; ")
+    };
+    match why {
+        NoPlan::InvalidStart(u) => format!(
+            "the versions to start from cannot run together: {}",
+            listed(u)
+        ),
+        NoPlan::InvalidEnd(u) => {
+            format!("the versions to reach cannot run together: {}", listed(u))
+        }
+        NoPlan::NoOrder(u) if u.is_empty() => {
+            "no order of upgrades leads there: some member has no upgrade path to its target".into()
+        }
+        NoPlan::NoOrder(u) => format!(
+            "every order of upgrades passes a state that breaks a requirement: {}",
+            listed(u)
+        ),
+        NoPlan::TooLarge => format!(
+            "the search passed {MAX_PLAN_STATES} states without an answer; plan fewer members or fewer versions at a time"
+        ),
+    }
+}
+
+/// "App 2 requires php@8.0|8.1, and PHP 7.4 is not one of those".
+fn unmet_words(model: &Model, unmet: &Unmet) -> String {
+    format!(
+        "{} requires `{}`, and {} is not one of those",
+        model.node_title(unmet.version),
+        model.version(unmet.version).requires[unmet.requirement].selector,
+        model.node_title(unmet.beside)
+    )
+}
+
+/// "App 1 + PHP 7.4".
+fn state_title(model: &Model, state: &[NodeId]) -> String {
+    let titles: Vec<String> = state.iter().map(|n| model.node_title(*n)).collect();
+    titles.join(" + ")
+}
+
+/// The runbook for a terminal or, with `markdown`, for a change ticket.
+fn text(
+    model: &Model,
+    edges: &Edges,
+    from: &[NodeId],
+    to: &[NodeId],
+    result: &Result<Runbook, NoPlan>,
+    markdown: bool,
+) -> String {
+    let (a, b) = (state_title(model, from), state_title(model, to));
+    let given = given(model, &edges.facts);
+    let runbook = match result {
+        Err(why) => return format!("No plan from {a} to {b}{given}: {}.", why_words(model, why)),
+        Ok(runbook) => runbook,
+    };
+    let count = runbook.plan.moves.len();
+    if count == 0 {
+        return format!("{a} is already {b}: nothing to upgrade.");
+    }
+    let moves = if count == 1 { "move" } else { "moves" };
+    let mut out = if markdown {
+        format!("# Upgrade plan: {a} → {b}\n\n{count} {moves}{given}.\n\n")
+    } else {
+        format!("{a} -> {b}{given}: {count} {moves}\n\n")
+    };
+    for (number, state) in runbook.plan.states.iter().enumerate() {
+        let line = refs(model, state).join(" + ");
+        if markdown {
+            out.push_str(&format!("{}. `{line}`\n", number + 1));
+        } else {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    for (number, (step, answer)) in runbook.plan.moves.iter().zip(&runbook.moves).enumerate() {
+        out.push('\n');
+        super::runbook::move_section(&mut out, model, number + 1, step, answer, markdown);
+    }
+    out.trim_end().to_owned()
+}
+
+/// " (if clustered and encrypted)", or nothing when no condition holds.
+fn given(model: &Model, facts: &Facts) -> String {
+    if facts.0.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = (facts.0.iter())
+        .map(|c| model.site.conditions[*c].name.as_str())
+        .collect();
+    format!(" (if {})", names.join(" and "))
+}
