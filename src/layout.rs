@@ -18,6 +18,9 @@ pub const SUPPORT_FEED: &str = "support.xml";
 pub const PRODUCTS_DIR: &str = "products";
 pub const SCENARIOS_DIR: &str = "scenarios";
 pub const COMPONENTS_DIR: &str = "components";
+/// Format 1.2's stack pages; taken only by a site that has stacks, so that
+/// a static folder of that name in an older base still builds.
+pub const STACKS_DIR: &str = "stacks";
 pub const MATRIX_DIR: &str = "matrix";
 /// The first page of the matrix.
 pub const MATRIX: &str = "matrix/index.html";
@@ -39,6 +42,7 @@ pub const TOP_LEVEL: &[&str] = &[
     PRODUCTS_DIR,
     SCENARIOS_DIR,
     COMPONENTS_DIR,
+    STACKS_DIR,
     MATRIX_DIR,
     "paths",
     "search",
@@ -65,6 +69,7 @@ pub enum SitePath<'a> {
     },
     Scenario(&'a str),
     Component(&'a str),
+    Stack(&'a str),
     /// A version's file under `api/v1/products/`.
     VersionApi {
         product: &'a str,
@@ -88,6 +93,7 @@ impl<'a> SitePath<'a> {
             }
             SitePath::Scenario(id) => format!("{SCENARIOS_DIR}/{id}/{PAGE_FILE}"),
             SitePath::Component(id) => format!("{COMPONENTS_DIR}/{id}/{PAGE_FILE}"),
+            SitePath::Stack(id) => format!("{STACKS_DIR}/{id}/{PAGE_FILE}"),
             SitePath::VersionApi { product, version } => {
                 format!("{API_PRODUCTS}{product}/{version}.json")
             }
@@ -125,6 +131,7 @@ impl<'a> SitePath<'a> {
         match dir {
             SCENARIOS_DIR if !rest.is_empty() => Some(SitePath::Scenario(rest)),
             COMPONENTS_DIR => one(rest).map(SitePath::Component),
+            STACKS_DIR => one(rest).map(SitePath::Stack),
             PRODUCTS_DIR => match rest.split_once('/') {
                 None => one(rest).map(SitePath::Product),
                 Some((product, version)) => Some(SitePath::Version {
@@ -184,6 +191,7 @@ mod tests {
             },
             SitePath::Scenario("acme/1.0-to-2.0"),
             SitePath::Component("web-console"),
+            SitePath::Stack("app-on-php"),
             SitePath::VersionApi {
                 product: "acme-server",
                 version: "2.0",

@@ -111,7 +111,8 @@ struct VersionEntry {
 }
 
 #[derive(Deserialize)]
-struct ComponentFile {
+/// A component or a stack: only its name matters here.
+struct NamedFile {
     name: String,
 }
 
@@ -165,10 +166,17 @@ fn expected_pages(root: &Path) -> BTreeMap<String, Option<String>> {
         }
     }
     for file in yaml_files(&content.join("components")) {
-        let component: ComponentFile = read_yaml(&file);
+        let component: NamedFile = read_yaml(&file);
         pages.insert(
             format!("components/{}/index.html", stem(&file)),
             Some(component.name),
+        );
+    }
+    for file in yaml_files(&content.join("stacks")) {
+        let stack: NamedFile = read_yaml(&file);
+        pages.insert(
+            format!("stacks/{}/index.html", stem(&file)),
+            Some(stack.name),
         );
     }
     let scenarios = content.join("scenarios");

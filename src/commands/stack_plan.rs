@@ -3,7 +3,7 @@
 //! first, then the steps, alternatives and sources of the scenarios behind
 //! it. Text for a terminal, Markdown for a change ticket, JSON for programs.
 
-use crate::graph::{Answer, Edges, MAX_PLAN_STATES, NoPlan, Plan, Unmet, UpgradeGraph};
+use crate::graph::{Answer, Edges, NoPlan, Plan, Unmet, UpgradeGraph, state_title, why_words};
 use crate::model::{Facts, Model, NodeId};
 use crate::selector;
 
@@ -165,50 +165,6 @@ fn unmet_of(why: &NoPlan) -> &[Unmet] {
         NoPlan::InvalidStart(u) | NoPlan::InvalidEnd(u) | NoPlan::NoOrder(u) => u,
         NoPlan::TooLarge => &[],
     }
-}
-
-/// Why there is no plan, in one sentence.
-fn why_words(model: &Model, why: &NoPlan) -> String {
-    let listed = |unmet: &[Unmet]| -> String {
-        let mut said: Vec<String> = unmet.iter().map(|u| unmet_words(model, u)).collect();
-        said.dedup();
-        said.join("; ")
-    };
-    match why {
-        NoPlan::InvalidStart(u) => format!(
-            "the versions to start from cannot run together: {}",
-            listed(u)
-        ),
-        NoPlan::InvalidEnd(u) => {
-            format!("the versions to reach cannot run together: {}", listed(u))
-        }
-        NoPlan::NoOrder(u) if u.is_empty() => {
-            "no order of upgrades leads there: some member has no upgrade path to its target".into()
-        }
-        NoPlan::NoOrder(u) => format!(
-            "every order of upgrades passes a state that breaks a requirement: {}",
-            listed(u)
-        ),
-        NoPlan::TooLarge => format!(
-            "the search passed {MAX_PLAN_STATES} states without an answer; plan fewer members or fewer versions at a time"
-        ),
-    }
-}
-
-/// "App 2 requires php@8.0|8.1, and PHP 7.4 is not one of those".
-fn unmet_words(model: &Model, unmet: &Unmet) -> String {
-    format!(
-        "{} requires `{}`, and {} is not one of those",
-        model.node_title(unmet.version),
-        model.version(unmet.version).requires[unmet.requirement].selector,
-        model.node_title(unmet.beside)
-    )
-}
-
-/// "App 1 + PHP 7.4".
-fn state_title(model: &Model, state: &[NodeId]) -> String {
-    let titles: Vec<String> = state.iter().map(|n| model.node_title(*n)).collect();
-    titles.join(" + ")
 }
 
 /// The runbook for a terminal or, with `markdown`, for a change ticket.

@@ -652,4 +652,6 @@ mod stacks;
 #[cfg(test)]
 mod tests;
 
-pub use stacks::{MAX_PLAN_STATES, Move, NoPlan, Plan, State, Unmet, unmet};
+pub use stacks::{
+    MAX_PLAN_STATES, Move, NoPlan, Plan, State, Unmet, state_title, unmet, unmet_words, why_words,
+};

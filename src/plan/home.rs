@@ -55,6 +55,7 @@ impl Planner<'_> {
                 components: model.components.len(),
             },
             feeds: self.feed_links(&path),
+            stacks: self.stack_links(&path),
         };
         self.make_page(path, "index.html", frame, page)
     }

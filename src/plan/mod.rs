@@ -20,6 +20,7 @@ mod product;
 mod reference;
 mod route_map;
 pub mod search_index;
+mod stack;
 mod support;
 #[cfg(test)]
 mod tests;
@@ -167,6 +168,8 @@ pub struct Planner<'m> {
     reach: std::sync::OnceLock<Arc<Reach>>,
     /// The Atom feeds, made when the home page or the data files first need them.
     feeds: std::sync::OnceLock<Vec<feed::FeedFile>>,
+    /// For each product, the requirements (format 1.2) that name it.
+    requirements_index: std::sync::OnceLock<Vec<Vec<(NodeId, usize)>>>,
 }
 
 impl<'m> Planner<'m> {
@@ -192,6 +195,7 @@ impl<'m> Planner<'m> {
             analysis,
             reach: std::sync::OnceLock::new(),
             feeds: std::sync::OnceLock::new(),
+            requirements_index: std::sync::OnceLock::new(),
         }
     }
 
@@ -210,6 +214,7 @@ impl<'m> Planner<'m> {
         paths.extend((0..model.nodes.len()).map(|n| Urls::version(model, n)));
         paths.extend((0..model.scenarios.len()).map(|s| Urls::scenario(model, s)));
         paths.extend((0..model.components.len()).map(|c| Urls::component(model, c)));
+        paths.extend((model.stacks.iter()).map(|s| SitePath::Stack(&s.id).path()));
         let listing_pages = model.products.len().div_ceil(PRODUCTS_PER_PAGE).max(1);
         paths.extend((0..listing_pages).map(|i| listing_path(urls::PRODUCTS_DIR, i)));
         paths.extend(self.matrix_paths(self.reach()));
@@ -242,6 +247,9 @@ impl<'m> Planner<'m> {
             }
             SitePath::Scenario(id) => model.scenario_index(id).map(|s| self.scenario_page(s)),
             SitePath::Component(id) => model.component_index(id).map(|c| self.component_page(c)),
+            SitePath::Stack(id) => (model.stacks.iter())
+                .position(|s| s.id == id)
+                .map(|s| self.stack_page(s)),
             SitePath::VersionApi { product, version } => {
                 let context = api::version(
                     model,

@@ -77,6 +77,7 @@ impl Planner<'_> {
                 .map(|l| self.outside(&path, l))
                 .collect(),
             versions,
+            stacks: self.stacks_of(&path, p),
             rules: self.rules_in_words(p),
             diagram: diagram::product_diagram(model, p, &edges, &stops),
             diagram_text,

@@ -159,6 +159,7 @@ impl<'m> Planner<'m> {
             next: versions
                 .get(n.version + 1)
                 .map(|v| self.node_link(&path, v.node)),
+            requirements: self.requirements_of(&path, node),
             components: super::reference::by_name(
                 version
                     .components

@@ -64,6 +64,8 @@ pub struct HomePage {
     pub counts: Counts,
     /// The site's Atom feeds, for `<link rel="alternate">` in the head.
     pub feeds: Vec<Link>,
+    /// Format 1.2's stacks.
+    pub stacks: Vec<Link>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +121,8 @@ pub struct ProductPage {
     pub summary: Option<String>,
     pub notes: Option<String>,
     pub links: Vec<Link>,
+    /// The stacks it is a member of (format 1.2).
+    pub stacks: Vec<Link>,
     pub versions: Vec<VersionRow>,
     pub rules: Vec<String>,
     /// The diagram figure's content, generated and escaped in Rust: the SVG in
@@ -158,6 +162,8 @@ pub struct VersionPage {
     pub previous: Option<Link>,
     pub next: Option<Link>,
     pub components: Vec<Link>,
+    /// Format 1.2: what it needs beside it and who accepts it.
+    pub requirements: super::stack::Requirements,
     pub issues: Vec<IssueView>,
     /// Said once above the answers, when the site declares conditions.
     pub conditions_note: Option<String>,

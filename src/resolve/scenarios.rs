@@ -479,7 +479,8 @@ impl Resolver {
                 .next()
                 .and_then(|c| c.as_os_str().to_str())
                 .unwrap_or_default();
-            if GENERATED.contains(&top) {
+            let taken = top != crate::layout::STACKS_DIR || !model.stacks.is_empty();
+            if GENERATED.contains(&top) && taken {
                 let hint = format!(
                     "the site itself uses {}; put static files in another folder, e.g. static/files/",
                     GENERATED.join(", ")

@@ -124,6 +124,7 @@ impl Resolver {
             let name = self.one_line(&doc.file, &doc.value.name, "the stack's name");
             let summary = self.markdown(&doc.file, &doc.value.summary);
             if let Some(members) = members {
+                self.check_newest_together(model, &doc.file, &doc.value.members, &members);
                 model.stacks.push(Stack {
                     id: doc.id.clone(),
                     name,
@@ -181,6 +182,50 @@ impl Resolver {
             return None;
         }
         whole.then_some(found)
+    }
+}
+
+impl Resolver {
+    /// Warns when the newest versions of a stack's members break each
+    /// other's requirements: no plan can then reach the newest state.
+    fn check_newest_together(
+        &mut self,
+        model: &Model,
+        file: &Path,
+        written: &S<Vec<S<String>>>,
+        members: &[usize],
+    ) {
+        let newest: Vec<NodeId> = (members.iter())
+            .filter_map(|p| model.products[*p].versions.last().map(|v| v.node))
+            .collect();
+        let mut unmet = Vec::new();
+        for &version in &newest {
+            for requirement in &model.version(version).requires {
+                for &beside in &newest {
+                    if requirement.broken_by(model, beside) {
+                        unmet.push(format!(
+                            "{} requires `{}`, and {} is not one of those",
+                            model.node_title(version),
+                            requirement.selector,
+                            model.node_title(beside)
+                        ));
+                    }
+                }
+            }
+        }
+        if unmet.is_empty() {
+            return;
+        }
+        self.report(
+            Diagnostic::warning(
+                span(file, written),
+                format!(
+                    "the newest versions of this stack's members cannot run together: {}",
+                    unmet.join("; ")
+                ),
+            )
+            .with_hint("no plan can reach them: check those requirements, or add the version that runs beside both"),
+        );
     }
 }
 

@@ -295,3 +295,52 @@ fn conditions_must_be_declared_in_site_yaml() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn stacks_and_requirements_are_checked() {
+    let app = "name: App\nversions:\n  - id: \"1\"\n    requires: [\"php@>=9\"]\n  - id: \"2\"\nrequirements:\n  - { versions: \"2\", requires: [\"php@8.0\"] }\n";
+    let php = "name: PHP\nversions: [{ id: \"7.4\" }, { id: \"8.0\" }, { id: \"8.1\" }]\n";
+    let failure = kb(&[
+        ("products/app.yaml", app),
+        ("products/php.yaml", php),
+        ("stacks/alone.yaml", "name: Alone\nmembers: [app]\n"),
+        ("stacks/Bad_Id.yaml", "name: Bad\nmembers: [app, php]\n"),
+    ])
+    .err()
+    .expect("errors");
+    let messages: Vec<String> = failure.diagnostics.iter().map(|d| d.to_string()).collect();
+    let has = |file: &str, words: &str| {
+        (failure.diagnostics.iter())
+            .any(|d| d.span.file.ends_with(file) && d.to_string().contains(words))
+    };
+    assert!(
+        has("products/app.yaml", "`php@>=9`: no version `9`"),
+        "{messages:?}"
+    );
+    assert!(
+        has("stacks/alone.yaml", "two or more members"),
+        "{messages:?}"
+    );
+    assert!(has("stacks/Bad_Id.yaml", "stack id"), "{messages:?}");
+}
+
+#[test]
+fn a_stack_whose_newest_versions_cannot_run_together_is_a_warning() {
+    let app = "name: App\nversions:\n  - id: \"1\"\n  - id: \"2\"\n    requires: [\"php@8.0\"]\n";
+    let php = "name: PHP\nversions: [{ id: \"8.0\" }, { id: \"8.1\" }]\n";
+    let checked = kb(&[
+        ("products/app.yaml", app),
+        ("products/php.yaml", php),
+        ("stacks/web.yaml", "name: Web\nmembers: [app, php]\n"),
+    ])
+    .expect("a warning, not an error");
+    let warnings: Vec<String> = checked.warnings.iter().map(|d| d.to_string()).collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("stacks/web.yaml:2:")
+            && w.contains("App 2 requires `php@8.0`, and PHP 8.1 is not one of those")),
+        "{warnings:?}"
+    );
+    let app = &checked.model.products[0];
+    assert_eq!(app.versions[1].requires[0].selector, "php@8.0");
+    assert_eq!(checked.model.stacks[0].members, [0, 1]);
+}

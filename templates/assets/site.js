@@ -9,7 +9,9 @@
       opens the search page. It uses the engine of search.js.
    4. A matrix wider than its box opens on its newest columns, which
       readers look for first (a long-lived product has 132); its first
-      column stays in view. */
+      column stays in view.
+   5. A runbook's ticks are kept in this browser (localStorage, per
+      runbook), so that a reader can close the page mid-upgrade. */
 (function () {
   "use strict";
 
@@ -39,6 +41,23 @@
   window.addEventListener("afterprint", function () {
     openedForPrint.forEach(function (d) { d.open = false; });
     openedForPrint = [];
+  });
+
+  /* Ticks of a runbook: kept under the runbook's key, by box id. Storage
+     can be refused (private windows, file:// in some browsers): the boxes
+     then work for this visit only. */
+  Array.prototype.forEach.call(document.querySelectorAll("[data-runbook]"), function (runbook) {
+    var key = "upgrade-atlas:runbook:" + runbook.getAttribute("data-runbook");
+    var ticked = {};
+    try { ticked = JSON.parse(window.localStorage.getItem(key) || "{}") || {}; } catch (e) { ticked = {}; }
+    var boxes = runbook.querySelectorAll("input[type=checkbox]");
+    Array.prototype.forEach.call(boxes, function (box) {
+      box.checked = ticked[box.id] === true;
+      box.addEventListener("change", function () {
+        if (box.checked) ticked[box.id] = true; else delete ticked[box.id];
+        try { window.localStorage.setItem(key, JSON.stringify(ticked)); } catch (e) { /* kept for this visit */ }
+      });
+    });
   });
 
   var input = document.getElementById("site-search");
