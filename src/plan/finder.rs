@@ -47,6 +47,25 @@ struct Core<'a> {
     urls: PageUrls,
     parts: &'static str,
     products: Vec<CoreProduct<'a>>,
+    /// Format 1.2's stacks, for the finder's plans.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    stacks: Vec<CoreStack<'a>>,
+}
+
+#[derive(Serialize)]
+struct CoreStack<'a> {
+    id: &'a str,
+    name: &'a str,
+    /// Product indices, in the stack's order.
+    members: &'a [usize],
+}
+
+/// A version's requirement on another product (format 1.2): the versions
+/// of `product` it accepts beside it, as version numbers.
+#[derive(Serialize)]
+struct PartRequirement<'a> {
+    product: usize,
+    versions: &'a [NodeId],
 }
 
 #[derive(Serialize)]
@@ -97,6 +116,8 @@ struct PartVersion<'a> {
     /// Its own issues, as indices into the part's `issues`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     issues: Vec<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    requires: Vec<PartRequirement<'a>>,
 }
 
 /// `when` and `unless` as condition indices; absent when always true.
@@ -281,6 +302,13 @@ impl<'m> Planner<'m> {
                     versions: p.versions.len(),
                 })
                 .collect(),
+            stacks: (model.stacks.iter())
+                .map(|s| CoreStack {
+                    id: &s.id,
+                    name: &s.name,
+                    members: &s.members,
+                })
+                .collect(),
         };
         serde_json::to_string(&core).expect("the finder core serializes")
     }
@@ -303,6 +331,12 @@ impl<'m> Planner<'m> {
                 name: (v.name != v.id).then_some(v.name.as_str()),
                 aliases: &v.aliases,
                 issues: v.issues.iter().map(&mut add).collect(),
+                requires: (v.requires.iter())
+                    .map(|r| PartRequirement {
+                        product: r.product,
+                        versions: &r.versions,
+                    })
+                    .collect(),
             })
             .collect();
         let rules = product

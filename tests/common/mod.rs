@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)] // each test crate uses its own part of them
 
+pub mod chromium;
 pub mod guarded;
 pub mod links;
 

@@ -1,0 +1,374 @@
+/* upgrade-atlas plans and runbooks in the path finder (format 1.2).
+
+   A plan moves the members of a stack one at a time, each along an upgrade
+   the path finder would take, so that every combination on the way keeps
+   every requirement. The search is the generator's (src/graph/stacks.rs):
+   breadth-first over combinations ("states"), each state's moves tried in
+   the spec's tie-break order (the member listed first, then the version the
+   path finder prefers), so the first plan found is the preferred one. With
+   one member a plan is the path finder's route; that is the runbook of a
+   route.
+
+   The question lives in the URL (?at=p@v&at=q@w&goal=p@x&goal=q@y&if=c), so
+   a runbook can be shared, printed, and linked from version pages. Its
+   ticks are kept in this browser, per runbook. It uses the path finder's
+   engine (paths.js) for edges and issues; the requirements come from the
+   same data parts. Text goes in with textContent; the only HTML inserted is
+   the steps and issue texts, which the build rendered from Markdown. */
+(function () {
+  "use strict";
+
+  var paths = window.UpgradeAtlasPaths;
+  var registry = window.UPGRADE_ATLAS_GRAPH_PARTS;
+  if (!paths || !registry) return;
+  var core = paths.data;
+  var MAX_STATES = 500000; /* as MAX_PLAN_STATES in src/graph/stacks.rs */
+
+  /* Versions are numbered product by product, oldest first, as in paths.js
+     and the generator's model. */
+  var firstNodes = [];
+  core.products.reduce(function (next, product) {
+    firstNodes.push(next);
+    return next + product.versions;
+  }, 0);
+
+  function productOf(node) {
+    var p = 0;
+    while (p + 1 < firstNodes.length && firstNodes[p + 1] <= node) p++;
+    return p;
+  }
+
+  /* The versions of `product` that a version accepts beside it, from the
+     raw part (paths.js keeps only what paths need). */
+  function requirements(node) {
+    var p = productOf(node);
+    var raw = registry[core.products[p].id];
+    return raw.versions[node - firstNodes[p]].requires || [];
+  }
+
+  function valid(state) {
+    return state.every(function (node) {
+      return requirements(node).every(function (r) {
+        return state.every(function (other) {
+          return other === node || productOf(other) !== r.product || r.versions.indexOf(other) >= 0;
+        });
+      });
+    });
+  }
+
+  /* The moves out of a state, best first, with the states they lead to. */
+  function moves(engine, state, facts) {
+    var found = [];
+    state.forEach(function (from, member) {
+      engine.successors(from, facts).forEach(function (to) {
+        var product = productOf(to);
+        var taken = state.some(function (n, other) { return other !== member && productOf(n) === product; });
+        if (taken) return;
+        var next = state.slice();
+        next[member] = to;
+        found.push({ step: { member: member, from: from, to: to }, state: next });
+      });
+    });
+    return found;
+  }
+
+  /* The preferred plan from `start` to `goal` (arrays of version numbers),
+     as { states, moves }, or { none: why }. */
+  async function plan(engine, start, goal, facts) {
+    await engine.need(start.concat(goal));
+    if (!valid(start)) return { none: "the versions to start from cannot run together" };
+    if (!valid(goal)) return { none: "the versions to reach cannot run together" };
+    var key = function (state) { return state.join(","); };
+    var reached = [{ state: start, cameFrom: null }], index = {};
+    index[key(start)] = 0;
+    var layerStart = 0, layerEnd = 1;
+    while (layerStart < layerEnd) {
+      var layer = reached.slice(layerStart, layerEnd);
+      var nodes = [];
+      layer.forEach(function (r) { nodes = nodes.concat(r.state); });
+      await engine.need(nodes);
+      var candidates = [];
+      for (var i = 0; i < layer.length; i++) {
+        var at = layerStart + i;
+        if (key(reached[at].state) === key(goal)) return planTo(reached, at);
+        moves(engine, reached[at].state, facts).forEach(function (m) { candidates.push([at, m]); });
+      }
+      await engine.need(candidates.map(function (c) { return c[1].step.to; }));
+      candidates.forEach(function (c) {
+        var k = key(c[1].state);
+        if (k in index) return;
+        if (!valid(c[1].state)) { index[k] = -1; return; }
+        if (reached.length >= MAX_STATES) throw new Error("the plan's search passed " + MAX_STATES + " states");
+        index[k] = reached.length;
+        reached.push({ state: c[1].state, cameFrom: [c[0], c[1].step] });
+      });
+      layerStart = layerEnd;
+      layerEnd = reached.length;
+    }
+    return { none: "every order of upgrades passes a combination that breaks a requirement" };
+  }
+
+  function planTo(reached, at) {
+    var states = [reached[at].state], steps = [];
+    while (reached[at].cameFrom) {
+      steps.unshift(reached[at].cameFrom[1]);
+      at = reached[at].cameFrom[0];
+      states.unshift(reached[at].state);
+    }
+    return { states: states, moves: steps };
+  }
+
+  /* Each move with what `path` gives for its one hop, the member's start
+     as where it was first installed. */
+  function details(engine, result, facts) {
+    var start = result.states[0];
+    return result.moves.map(function (step) {
+      var hop = engine.hopDetails([step.from, step.to], facts, start[step.member])[0];
+      return { step: step, scenarios: hop.scenarios, issues: hop.issues };
+    });
+  }
+
+  function factsNamed(names) {
+    var facts = {};
+    names.forEach(function (name) {
+      core.conditions.forEach(function (c, i) { if (c.name === name) facts[i] = true; });
+    });
+    return facts;
+  }
+
+  /* For tests and themes: the plan by names, as `plan --json` gives it. */
+  window.UpgradeAtlasPlans = {
+    plan: async function (atNames, goalNames, conditions) {
+      var engine = paths.engine();
+      var at = [], goal = [];
+      for (var a of atNames) at.push(await engine.nodeIndex(a));
+      for (var g of goalNames) goal.push(await engine.nodeIndex(g));
+      if (at.concat(goal).some(function (n) { return n < 0; })) return null;
+      var facts = factsNamed(conditions);
+      var result = await plan(engine, at, goal, facts);
+      if (result.none) return { states: null, issues: [] };
+      var issues = [];
+      details(engine, result, facts).forEach(function (move) {
+        move.issues.forEach(function (found) { issues.push(found.issue.title); });
+      });
+      return {
+        states: result.states.map(function (s) { return s.map(engine.ref); }),
+        issues: issues
+      };
+    }
+  };
+
+  // ---- The page ------------------------------------------------------------
+
+  var box = document.getElementById("runbook");
+  if (!box) return;
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function link(href, text) {
+    var a = element("a", "", text);
+    a.href = root() + href;
+    return a;
+  }
+
+  function root() {
+    return (document.body && document.body.getAttribute("data-root")) || "";
+  }
+
+  /* Markdown the build rendered: the one place HTML goes in. */
+  function prose(tag, html) {
+    var node = element(tag, "prose");
+    node.innerHTML = html;
+    return node;
+  }
+
+  var severityOrder = { blocking: 0, warning: 1, info: 2 };
+  var severityLabel = { blocking: "Blocking", warning: "Warning", info: "Info" };
+
+  function issueItem(found) {
+    var issue = found.issue;
+    var li = element("li", "issue " + issue.severity);
+    var head = element("p", "issue-head");
+    head.appendChild(element("span", "severity " + issue.severity, severityLabel[issue.severity]));
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(element("strong", "", issue.title));
+    li.appendChild(head);
+    if (issue.body) li.appendChild(prose("div", issue.body));
+    return li;
+  }
+
+  /* Ticks are kept per runbook: the question names it. */
+  function keep(checklistKey, input) {
+    var key = "upgrade-atlas:runbook:" + checklistKey;
+    var ticked = {};
+    try { ticked = JSON.parse(window.localStorage.getItem(key) || "{}") || {}; } catch (e) { ticked = {}; }
+    input.checked = ticked[input.id] === true;
+    input.addEventListener("change", function () {
+      try { ticked = JSON.parse(window.localStorage.getItem(key) || "{}") || {}; } catch (e) { ticked = {}; }
+      if (input.checked) ticked[input.id] = true; else delete ticked[input.id];
+      try { window.localStorage.setItem(key, JSON.stringify(ticked)); } catch (e) { /* this visit only */ }
+    });
+  }
+
+  function moveItem(engine, move, number, checklistKey) {
+    var li = element("li", "runbook-move");
+    var head = element("h3", "", number + ". ");
+    head.appendChild(link(engine.url(move.step.from), engine.title(move.step.from)));
+    head.appendChild(document.createTextNode(" → "));
+    head.appendChild(link(engine.url(move.step.to), engine.title(move.step.to)));
+    li.appendChild(head);
+    var issues = move.issues.slice().sort(function (x, y) {
+      return severityOrder[x.issue.severity] - severityOrder[y.issue.severity];
+    });
+    if (issues.length) {
+      li.appendChild(element("p", "runbook-label", "Before you start:"));
+      var list = element("ul", "issues");
+      issues.forEach(function (found) { list.appendChild(issueItem(found)); });
+      li.appendChild(list);
+    }
+    if (!move.scenarios.length) {
+      li.appendChild(element("p", "meta", "No scenario describes this upgrade; the product’s upgrade rules allow it."));
+    }
+    move.scenarios.forEach(function (s) {
+      if (!s.steps.length) return;
+      var label = element("p", "runbook-label", "Steps, from ");
+      label.appendChild(link(core.urls.scenario.replace("{scenario}", s.id), s.title));
+      label.appendChild(document.createTextNode(":"));
+      li.appendChild(label);
+      var steps = element("ol", "checklist");
+      s.steps.forEach(function (html, i) {
+        var item = element("li");
+        var id = "step-" + number + "-" + s.id.replace(/[^a-z0-9-]/gi, "-") + "-" + (i + 1);
+        var input = element("input");
+        input.type = "checkbox";
+        input.id = id;
+        input.setAttribute("aria-labelledby", id + "-text");
+        keep(checklistKey, input);
+        var text = prose("div", html);
+        text.id = id + "-text";
+        item.appendChild(input);
+        item.appendChild(text);
+        steps.appendChild(item);
+      });
+      li.appendChild(steps);
+    });
+    return li;
+  }
+
+  async function show(atNames, goalNames, conditions) {
+    var engine = paths.engine();
+    var at = [], goal = [];
+    for (var a of atNames) at.push(await engine.nodeIndex(a));
+    for (var g of goalNames) goal.push(await engine.nodeIndex(g));
+    box.textContent = "";
+    if (!at.length || at.length !== goal.length || at.concat(goal).some(function (n) { return n < 0; })) {
+      box.appendChild(element("p", "note", "This runbook names a version that is not in this knowledge base, or not one target per version."));
+      return;
+    }
+    var facts = factsNamed(conditions);
+    var result = await plan(engine, at, goal, facts);
+    var title = function (state) { return state.map(engine.title).join(" + "); };
+    box.appendChild(element("h2", "", "Runbook: " + title(at) + " to " + title(goal)));
+    if (conditions.length) box.appendChild(element("p", "given", "If " + conditions.map(function (c) {
+      var i = core.conditions.findIndex(function (d) { return d.name === c; });
+      return i >= 0 ? core.conditions[i].clause : c;
+    }).join(" and ") + ":"));
+    if (result.none) {
+      box.appendChild(element("p", "verdict no", "No plan: " + result.none + "."));
+      return;
+    }
+    box.setAttribute("data-states", result.states.map(function (s) { return s.map(engine.ref).join("+"); }).join(" "));
+    var count = result.moves.length;
+    box.appendChild(element("p", "verdict yes", count === 0 ? "Nothing to do: this is where you are." : count + (count === 1 ? " move" : " moves") + ", one at a time, in this order."));
+    box.appendChild(element("p", "meta", "Before each move, resolve its issues; then do its steps. Ticks are kept in this browser only."));
+    var checklistKey = "finder:" + atNames.join("+") + ">" + goalNames.join("+") + "|" + conditions.join(",");
+    var list = element("ol", "runbook-moves");
+    details(engine, result, facts).forEach(function (move, i) { list.appendChild(moveItem(engine, move, i + 1, checklistKey)); });
+    var runbook = element("div", "runbook");
+    runbook.appendChild(list);
+    box.appendChild(runbook);
+  }
+
+  /* The stack form: a stack, then a version to start from and one to
+     reach for each member; submitting puts the question in the URL. */
+  async function stackForm(query) {
+    var form = document.getElementById("stack-finder");
+    if (!form || !core.stacks || !core.stacks.length) return;
+    var engine = paths.engine();
+    var stackSelect = form.querySelector("#stack");
+    core.stacks.forEach(function (stack) {
+      var option = element("option", "", stack.name);
+      option.value = stack.id;
+      stackSelect.appendChild(option);
+    });
+    var members = form.querySelector("#stack-members");
+    async function showMembers(at, goal) {
+      members.textContent = "";
+      var stack = core.stacks.find(function (s) { return s.id === stackSelect.value; });
+      if (!stack) return;
+      await engine.need(stack.members.map(function (p) { return firstNodes[p]; }));
+      stack.members.forEach(function (p, i) {
+        var product = core.products[p];
+        var set = element("fieldset");
+        set.appendChild(element("legend", "", product.name));
+        [["at", "Now", at[i], 0], ["goal", "To reach", goal[i], product.versions - 1]].forEach(function (side) {
+          var id = side[0] + "-" + product.id;
+          var row = element("p");
+          var label = element("label", "", side[1] + " ");
+          label.htmlFor = id;
+          var select = element("select");
+          select.id = id;
+          select.name = side[0];
+          for (var v = 0; v < product.versions; v++) {
+            var node = firstNodes[p] + v;
+            var option = element("option", "", engine.versionName(node));
+            option.value = engine.ref(node);
+            select.appendChild(option);
+          }
+          select.value = side[2] || engine.ref(firstNodes[p] + side[3]);
+          row.appendChild(label);
+          row.appendChild(select);
+          set.appendChild(row);
+        });
+        members.appendChild(set);
+      });
+    }
+    var conditions = form.querySelector("#stack-conditions");
+    core.conditions.forEach(function (c) {
+      var row = element("p");
+      var input = element("input");
+      input.type = "checkbox";
+      input.name = "if";
+      input.value = c.name;
+      input.id = "stack-if-" + c.name;
+      input.checked = query.getAll("if").indexOf(c.name) >= 0;
+      var label = element("label", "", " " + c.description);
+      label.htmlFor = input.id;
+      row.appendChild(input);
+      row.appendChild(label);
+      conditions.appendChild(row);
+    });
+    stackSelect.value = query.get("stack") || core.stacks[0].id;
+    stackSelect.addEventListener("change", function () { showMembers([], []); });
+    await showMembers(query.getAll("at"), query.getAll("goal"));
+    form.hidden = false;
+  }
+
+  var query = new URLSearchParams(window.location.search);
+  stackForm(query).catch(function (error) {
+    box.hidden = false;
+    box.textContent = "The stack planner could not start: " + error.message;
+  });
+  if (query.getAll("at").length) {
+    box.hidden = false;
+    show(query.getAll("at"), query.getAll("goal"), query.getAll("if")).catch(function (error) {
+      box.textContent = "";
+      box.appendChild(element("p", "note", "The runbook could not be made: " + error.message));
+    });
+  }
+})();
