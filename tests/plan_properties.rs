@@ -12,7 +12,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use upgrade_atlas::graph::{NoPlan, UpgradeGraph};
+use upgrade_atlas::graph::{NoPlan, Unmet, UpgradeGraph};
 use upgrade_atlas::model::Facts;
 
 /// (product, version index): product `pP`, version id `"V"`.
@@ -280,9 +280,14 @@ fn question_from(kb: &Kb, raw: &RawQuestion) -> Question {
 
 // ---- writing the knowledge base ---------------------------------------------------
 
-fn selector(r: &Requires) -> String {
+/// A requirement as written in `requires`: `p1@0|2`.
+fn written(r: &Requires) -> String {
     let versions: Vec<String> = r.versions.iter().map(|w| w.to_string()).collect();
-    format!("\"p{}@{}\"", r.product, versions.join("|"))
+    format!("p{}@{}", r.product, versions.join("|"))
+}
+
+fn selector(r: &Requires) -> String {
+    format!("\"{}\"", written(r))
 }
 
 fn product_yaml(p: usize, product: &Product) -> String {
@@ -402,6 +407,42 @@ fn valid(kb: &Kb, state: &[Version]) -> bool {
     })
 }
 
+/// A requirement a state breaks: the version, its requirement as written,
+/// and the version beside it that the requirement does not accept.
+type Broken = (Version, String, Version);
+
+/// Every requirement `state` breaks, straight from the definition.
+fn broken(kb: &Kb, state: &[Version]) -> BTreeSet<Broken> {
+    let mut found = BTreeSet::new();
+    for &version in state {
+        for r in requirements(kb, version) {
+            for &beside in state {
+                if beside.0 == r.product && !r.versions.contains(&beside.1) {
+                    found.insert((version, written(r), beside));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Whether some move sequence, valid or not, leads from `from` to `to`.
+fn reachable(edges: &EdgeSet, from: &State, to: &State) -> bool {
+    let mut seen = BTreeSet::from([from.clone()]);
+    let mut todo = vec![from.clone()];
+    while let Some(state) = todo.pop() {
+        if &state == to {
+            return true;
+        }
+        for (_, next) in moves(edges, &state) {
+            if seen.insert(next.clone()) {
+                todo.push(next);
+            }
+        }
+    }
+    false
+}
+
 /// How a move ranks in the tie-break: the member listed earlier first;
 /// for one member, the lower product id first, then the newer version.
 type MoveKey = (usize, usize, Reverse<usize>);
@@ -503,6 +544,31 @@ fn nodes(kb: &Kb) -> Vec<Version> {
         .collect()
 }
 
+/// The requirements a `NoOrder` names are real breaks, and there is one
+/// whenever some order would have got there but for the requirements.
+fn no_order_is_explained(
+    kb: &Kb,
+    named: &BTreeSet<Broken>,
+    edges: &EdgeSet,
+    q: &Question,
+) -> Result<(), TestCaseError> {
+    for (version, requirement, beside) in named {
+        let real = requirements(kb, *version).into_iter().any(|r| {
+            &written(r) == requirement && r.product == beside.0 && !r.versions.contains(&beside.1)
+        });
+        prop_assert!(
+            real,
+            "{:?} breaks nothing ({:?})",
+            (version, requirement, beside),
+            q
+        );
+    }
+    if reachable(edges, &q.from, &q.to) {
+        prop_assert!(!named.is_empty(), "no requirement named for {:?}", q);
+    }
+    Ok(())
+}
+
 fn check(kb: &Kb, questions: &[RawQuestion]) -> Result<(), TestCaseError> {
     let checked = upgrade_atlas::check_files(&files(kb)).map_err(|f| {
         let all: Vec<String> = f.diagnostics.iter().map(|d| d.to_string()).collect();
@@ -543,15 +609,28 @@ fn check(kb: &Kb, questions: &[RawQuestion]) -> Result<(), TestCaseError> {
             }
         }
         if let Err(why) = &found {
-            let start = valid(kb, &q.from);
-            let end = valid(kb, &q.to);
-            let kind_ok = match why {
-                NoPlan::InvalidStart(unmet) => !start && !unmet.is_empty(),
-                NoPlan::InvalidEnd(unmet) => start && !end && !unmet.is_empty(),
-                NoPlan::NoOrder(_) => start && end,
-                NoPlan::TooLarge => false,
+            let unmet = |list: &[Unmet]| -> BTreeSet<Broken> {
+                (list.iter())
+                    .map(|u| {
+                        let r = &model.version(u.version).requires[u.requirement];
+                        (index[u.version], r.selector.clone(), index[u.beside])
+                    })
+                    .collect()
             };
-            prop_assert!(kind_ok, "{:?} for {:?}", why, q);
+            match why {
+                NoPlan::InvalidStart(list) => {
+                    prop_assert_eq!(unmet(list), broken(kb, &q.from), "start of {:?}", q);
+                }
+                NoPlan::InvalidEnd(list) => {
+                    prop_assert!(broken(kb, &q.from).is_empty(), "{:?}", q);
+                    prop_assert_eq!(unmet(list), broken(kb, &q.to), "end of {:?}", q);
+                }
+                NoPlan::NoOrder(list) => {
+                    prop_assert!(valid(kb, &q.from) && valid(kb, &q.to), "{:?}", q);
+                    no_order_is_explained(kb, &unmet(list), &expected_edges, &q)?;
+                }
+                NoPlan::TooLarge => prop_assert!(false, "too large: {:?}", q),
+            }
         }
         let found = found.ok().map(|plan| {
             (plan.states.iter())
