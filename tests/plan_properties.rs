@@ -569,81 +569,143 @@ fn no_order_is_explained(
     Ok(())
 }
 
-fn check(kb: &Kb, questions: &[RawQuestion]) -> Result<(), TestCaseError> {
+/// When no order reaches the target even with the requirements set aside,
+/// no requirement stopped the plan, so none may be named: the answer would
+/// blame a requirement for what the upgrade graph alone rules out.
+fn no_order_blames_no_requirement(
+    named: &BTreeSet<Broken>,
+    edges: &EdgeSet,
+    q: &Question,
+) -> Result<(), TestCaseError> {
+    if !reachable(edges, &q.from, &q.to) {
+        prop_assert!(named.is_empty(), "{:?} blamed for {:?}", named, q);
+    }
+    Ok(())
+}
+
+/// What a question is checked against: the knowledge base as generated,
+/// its model as loaded, and the version of each node.
+struct Case<'a> {
+    kb: &'a Kb,
+    model: &'a upgrade_atlas::model::Model,
+    index: Vec<Version>,
+    /// Also hold refusals to [`no_order_blames_no_requirement`].
+    strict_blame: bool,
+}
+
+impl Case<'_> {
+    fn node(&self, v: &Version) -> usize {
+        self.index.iter().position(|x| x == v).unwrap()
+    }
+
+    fn state(&self, nodes: &[usize]) -> State {
+        nodes.iter().map(|n| self.index[*n]).collect()
+    }
+
+    /// The engine's list of unmet requirements, in the brute force's terms.
+    fn unmet(&self, list: &[Unmet]) -> BTreeSet<Broken> {
+        (list.iter())
+            .map(|u| {
+                let r = &self.model.version(u.version).requires[u.requirement];
+                (
+                    self.index[u.version],
+                    r.selector.clone(),
+                    self.index[u.beside],
+                )
+            })
+            .collect()
+    }
+}
+
+fn check(kb: &Kb, questions: &[RawQuestion], strict_blame: bool) -> Result<(), TestCaseError> {
     let checked = upgrade_atlas::check_files(&files(kb)).map_err(|f| {
         let all: Vec<String> = f.diagnostics.iter().map(|d| d.to_string()).collect();
         TestCaseError::fail(all.join("\n"))
     })?;
-    let model = &checked.model;
-    let graph = UpgradeGraph::new(model);
-    let index = nodes(kb);
-    let node = |v: &Version| index.iter().position(|x| x == v).unwrap();
+    let case = Case {
+        kb,
+        model: &checked.model,
+        index: nodes(kb),
+        strict_blame,
+    };
+    let graph = UpgradeGraph::new(case.model);
     for raw in questions {
-        let q = question_from(kb, raw);
-        let names = q
-            .facts
-            .iter()
-            .map(|c| model.condition_index(&format!("c{c}")));
-        let facts = Facts(names.map(|c| c.expect("a declared condition")).collect());
-        let edges = graph.edges(&facts);
-        let expected_edges = spec_edges(kb, &q.facts);
-        for (a, &x) in index.iter().enumerate() {
-            for (b, &y) in index.iter().enumerate() {
-                let want = expected_edges.contains(&(x, y));
-                prop_assert_eq!(edges.has(a, b), want, "edge {:?} -> {:?}", x, y);
-            }
+        check_question(&case, &graph, &question_from(kb, raw))?;
+    }
+    Ok(())
+}
+
+fn check_question(case: &Case, graph: &UpgradeGraph, q: &Question) -> Result<(), TestCaseError> {
+    let names = (q.facts.iter()).map(|c| case.model.condition_index(&format!("c{c}")));
+    let facts = Facts(names.map(|c| c.expect("a declared condition")).collect());
+    let edges = graph.edges(&facts);
+    let expected_edges = spec_edges(case.kb, &q.facts);
+    for (a, &x) in case.index.iter().enumerate() {
+        for (b, &y) in case.index.iter().enumerate() {
+            let want = expected_edges.contains(&(x, y));
+            prop_assert_eq!(edges.has(a, b), want, "edge {:?} -> {:?}", x, y);
         }
-        let from: Vec<usize> = q.from.iter().map(node).collect();
-        let to: Vec<usize> = q.to.iter().map(node).collect();
-        let Ok(walks) = shortest_walks(kb, &expected_edges, &q) else {
-            continue;
-        };
-        let brute = brute_plan(walks);
-        let found = edges.plan(&from, &to);
-        if let Ok(plan) = &found {
+    }
+    let Ok(walks) = shortest_walks(case.kb, &expected_edges, q) else {
+        return Ok(());
+    };
+    let from: Vec<usize> = q.from.iter().map(|v| case.node(v)).collect();
+    let to: Vec<usize> = q.to.iter().map(|v| case.node(v)).collect();
+    let found = match edges.plan(&from, &to) {
+        Ok(plan) => {
             // The moves and the states tell the same story.
             prop_assert_eq!(plan.moves.len() + 1, plan.states.len());
             for (i, step) in plan.moves.iter().enumerate() {
                 prop_assert_eq!(plan.states[i][step.member], step.from);
                 prop_assert_eq!(plan.states[i + 1][step.member], step.to);
             }
+            Some(
+                plan.states
+                    .iter()
+                    .map(|s| case.state(s))
+                    .collect::<Vec<_>>(),
+            )
         }
-        if let Err(why) = &found {
-            let unmet = |list: &[Unmet]| -> BTreeSet<Broken> {
-                (list.iter())
-                    .map(|u| {
-                        let r = &model.version(u.version).requires[u.requirement];
-                        (index[u.version], r.selector.clone(), index[u.beside])
-                    })
-                    .collect()
-            };
-            match why {
-                NoPlan::InvalidStart(list) => {
-                    prop_assert_eq!(unmet(list), broken(kb, &q.from), "start of {:?}", q);
-                }
-                NoPlan::InvalidEnd(list) => {
-                    prop_assert!(broken(kb, &q.from).is_empty(), "{:?}", q);
-                    prop_assert_eq!(unmet(list), broken(kb, &q.to), "end of {:?}", q);
-                }
-                NoPlan::NoOrder(list) => {
-                    prop_assert!(valid(kb, &q.from) && valid(kb, &q.to), "{:?}", q);
-                    no_order_is_explained(kb, &unmet(list), &expected_edges, &q)?;
-                }
-                NoPlan::TooLarge => prop_assert!(false, "too large: {:?}", q),
+        Err(why) => {
+            check_refusal(case, &why, &expected_edges, q)?;
+            None
+        }
+    };
+    if let ([start], [end], Some(states)) = (&from[..], &to[..], &found) {
+        // With one member, the plan takes the route `path` gives.
+        let route = edges.path(*start, *end).expect("a route");
+        let route: Vec<State> = route.into_iter().map(|n| vec![case.index[n]]).collect();
+        prop_assert_eq!(&route, states, "one member's plan and `path`");
+    }
+    prop_assert_eq!(found, brute_plan(walks), "plan for {:?}", q);
+    Ok(())
+}
+
+/// A refusal gives the right reason, and names the right requirements.
+fn check_refusal(
+    case: &Case,
+    why: &NoPlan,
+    edges: &EdgeSet,
+    q: &Question,
+) -> Result<(), TestCaseError> {
+    let kb = case.kb;
+    match why {
+        NoPlan::InvalidStart(list) => {
+            prop_assert_eq!(case.unmet(list), broken(kb, &q.from), "start of {:?}", q);
+        }
+        NoPlan::InvalidEnd(list) => {
+            prop_assert!(broken(kb, &q.from).is_empty(), "{:?}", q);
+            prop_assert_eq!(case.unmet(list), broken(kb, &q.to), "end of {:?}", q);
+        }
+        NoPlan::NoOrder(list) => {
+            prop_assert!(valid(kb, &q.from) && valid(kb, &q.to), "{:?}", q);
+            let named = case.unmet(list);
+            no_order_is_explained(kb, &named, edges, q)?;
+            if case.strict_blame {
+                no_order_blames_no_requirement(&named, edges, q)?;
             }
         }
-        let found = found.ok().map(|plan| {
-            (plan.states.iter())
-                .map(|s| s.iter().map(|n| index[*n]).collect::<State>())
-                .collect::<Vec<_>>()
-        });
-        if let ([start], [end], Some(states)) = (&from[..], &to[..], &found) {
-            // With one member, the plan takes the route `path` gives.
-            let route = edges.path(*start, *end).expect("a route");
-            let route: Vec<State> = route.into_iter().map(|n| vec![index[n]]).collect();
-            prop_assert_eq!(&route, states, "one member's plan and `path`");
-        }
-        prop_assert_eq!(found, brute, "plan for {:?}", q);
+        NoPlan::TooLarge => prop_assert!(false, "too large: {:?}", q),
     }
     Ok(())
 }
@@ -656,6 +718,23 @@ proptest! {
         kb in kb(),
         questions in proptest::collection::vec(raw_question(), 1..=6),
     ) {
-        check(&kb, &questions)?;
+        check(&kb, &questions, false)?;
+    }
+
+    /// The smallest case: p0 has versions 0 and 1 and no upgrade at all;
+    /// p1 goes 0 -> 1 (sequential) and p1 1 requires `p0@1`. `plan p0@0
+    /// p1@0 --to p0@1 p1@0` answers "every order of upgrades passes a state
+    /// that breaks a requirement: P1 1 requires `p0@1`, and P0 0 is not one
+    /// of those", though p1 need not move and nothing takes p0 to 1: `plan
+    /// p0@0 --to p0@1` rightly says "some member has no upgrade path to its
+    /// target". The engine names the requirements of every state it turned
+    /// away, whether or not an order could have got there without them.
+    #[test]
+    #[ignore = "engine bug: NoPlan::NoOrder blames requirements when no order reaches the target even without them (p0@0 p1@0 -> p0@1 p1@0)"]
+    fn refusals_blame_requirements_only_when_they_stopped_the_plan(
+        kb in kb(),
+        questions in proptest::collection::vec(raw_question(), 1..=6),
+    ) {
+        check(&kb, &questions, true)?;
     }
 }
