@@ -12,6 +12,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use proptest::prelude::*;
+use upgrade_atlas::commands::stack_plan::{self, PlanFormat, PlanQuestion};
 use upgrade_atlas::graph::{NoPlan, Unmet, UpgradeGraph};
 use upgrade_atlas::model::Facts;
 
@@ -27,6 +28,16 @@ enum Cond {
     Always,
     When(usize),
     Unless(usize),
+}
+
+/// A known issue: its conditions, and the version a server must have
+/// started as for it to apply (`applies_if.originally`), if any. Its title
+/// is made from where it is written, so that a list of titles says where
+/// each issue came from.
+#[derive(Debug, Clone)]
+struct Issue {
+    cond: Cond,
+    originally: Option<Version>,
 }
 
 /// A requirement: versions of another product, by index.
@@ -47,6 +58,8 @@ struct Product {
     /// A `requirements` rule: the versions from this index on, and what
     /// they require.
     rule: Option<(usize, Requires)>,
+    /// Each version's issues.
+    issues: Vec<Vec<Issue>>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +68,7 @@ struct Scenario {
     to: Version,
     supported: bool,
     cond: Cond,
+    issues: Vec<Issue>,
 }
 
 #[derive(Debug, Clone)]
@@ -90,14 +104,35 @@ fn requires_of(products: &[usize], product: usize, (offset, mask): RawRequires) 
     }
 }
 
+/// A raw issue: its condition, and a version it applies to only when the
+/// server started there.
+type RawIssue = (u8, Option<(usize, usize)>);
+
+fn raw_issues() -> impl Strategy<Value = Vec<RawIssue>> {
+    let issue = (
+        0u8..6,
+        proptest::option::weighted(0.3, (0usize..3, 0usize..4)),
+    );
+    proptest::collection::vec(issue, 0..=2)
+}
+
+fn issue_from(sizes: &[usize], (cond, originally): RawIssue) -> Issue {
+    Issue {
+        cond: cond_from(cond),
+        originally: originally.map(|(q, w)| (q % sizes.len(), w % sizes[q % sizes.len()])),
+    }
+}
+
 /// One product's raw parts: versions, policy, stop, each version's
-/// requirements (a likely first and a rare second), and a rule.
+/// requirements (a likely first and a rare second), a rule, and each
+/// version's issues.
 type RawProduct = (
     usize,
     u8,
     Option<usize>,
     Vec<(Option<RawRequires>, Option<RawRequires>)>,
     Option<(usize, RawRequires)>,
+    Vec<Vec<RawIssue>>,
 );
 
 fn raw_product() -> impl Strategy<Value = RawProduct> {
@@ -116,11 +151,12 @@ fn raw_product() -> impl Strategy<Value = RawProduct> {
             4,
         ),
         proptest::option::weighted(0.2, (0usize..4, requirement)),
+        proptest::collection::vec(raw_issues(), 4),
     )
 }
 
 fn product_from(sizes: &[usize], p: usize, raw: RawProduct) -> Product {
-    let (versions, policy, stop, per_version, rule) = raw;
+    let (versions, policy, stop, per_version, rule, issues) = raw;
     let several = sizes.len() > 1;
     let requires = (0..versions)
         .map(|v| {
@@ -141,6 +177,9 @@ fn product_from(sizes: &[usize], p: usize, raw: RawProduct) -> Product {
         rule: rule
             .filter(|_| several)
             .map(|(from, r)| (from % versions, requires_of(sizes, p, r))),
+        issues: (issues.into_iter().take(versions))
+            .map(|list| list.into_iter().map(|i| issue_from(sizes, i)).collect())
+            .collect(),
     }
 }
 
@@ -155,18 +194,17 @@ fn cond_from(raw: u8) -> Cond {
 }
 
 /// Scenarios from raw numbers, without the ones the checker would refuse:
-/// a supported upgrade back in time, a version to itself, and one pair in
-/// two scenarios (which could call it supported and unsupported at once).
-fn scenarios_from(
-    sizes: &[usize],
-    raw: Vec<(usize, usize, usize, usize, bool, u8)>,
-) -> Vec<Scenario> {
+/// a supported upgrade back in time, a version to itself, and a pair one
+/// scenario supports and another does not. Two scenarios may support one
+/// pair, so that a hop's issues come from several, in id order.
+fn scenarios_from(sizes: &[usize], raw: Vec<RawScenario>) -> Vec<Scenario> {
     let mut scenarios: Vec<Scenario> = Vec::new();
-    for (p, v, q, w, supported, cond) in raw {
+    for ((p, v, q, w, supported, cond), issues) in raw {
         let (p, q) = (p % sizes.len(), q % sizes.len());
         let (from, to) = ((p, v % sizes[p]), (q, w % sizes[q]));
         let forward = p != q || to.1 > from.1;
-        let clash = scenarios.iter().any(|s| (s.from, s.to) == (from, to));
+        let clash =
+            (scenarios.iter()).any(|s| (s.from, s.to) == (from, to) && s.supported != supported);
         if (supported && !forward) || from == to || clash {
             continue;
         }
@@ -175,25 +213,30 @@ fn scenarios_from(
             to,
             supported,
             cond: cond_from(cond),
+            issues: issues.into_iter().map(|i| issue_from(sizes, i)).collect(),
         });
     }
     scenarios
 }
 
+/// A raw scenario: from, to, supported, condition, and its issues.
+type RawScenario = ((usize, usize, usize, usize, bool, u8), Vec<RawIssue>);
+
 fn kb() -> impl Strategy<Value = Kb> {
+    let scenario = (
+        (
+            0usize..3,
+            0usize..4,
+            0usize..3,
+            0usize..4,
+            any::<bool>(),
+            0u8..6,
+        ),
+        raw_issues(),
+    );
     (
         proptest::collection::vec(raw_product(), 2..=3),
-        proptest::collection::vec(
-            (
-                0usize..3,
-                0usize..4,
-                0usize..3,
-                0usize..4,
-                any::<bool>(),
-                0u8..6,
-            ),
-            0..8,
-        ),
+        proptest::collection::vec(scenario, 0..8),
     )
         .prop_map(|(raw_products, raw_scenarios)| {
             let sizes: Vec<usize> = raw_products.iter().map(|r| r.0).collect();
@@ -290,6 +333,35 @@ fn selector(r: &Requires) -> String {
     format!("\"{}\"", written(r))
 }
 
+/// The title of the `i`-th issue written at `place`.
+fn issue_title(place: &str, i: usize) -> String {
+    format!("{place} #{i}")
+}
+
+/// An `issues:` list, each line indented by `indent`.
+fn issues_yaml(place: &str, issues: &[Issue], indent: &str) -> String {
+    if issues.is_empty() {
+        return String::new();
+    }
+    let mut text = format!("{indent}issues:\n");
+    for (i, issue) in issues.iter().enumerate() {
+        writeln!(text, "{indent}  - title: \"{}\"", issue_title(place, i)).unwrap();
+        match issue.cond {
+            Cond::Always => {}
+            Cond::When(c) => writeln!(text, "{indent}    when: c{c}").unwrap(),
+            Cond::Unless(c) => writeln!(text, "{indent}    unless: c{c}").unwrap(),
+        }
+        if let Some((q, w)) = issue.originally {
+            writeln!(
+                text,
+                "{indent}    applies_if: {{ originally: [\"p{q}@{w}\"] }}"
+            )
+            .unwrap();
+        }
+    }
+    text
+}
+
 fn product_yaml(p: usize, product: &Product) -> String {
     let mut text = format!("name: P{p}\nversions:\n");
     for v in 0..product.versions {
@@ -298,6 +370,11 @@ fn product_yaml(p: usize, product: &Product) -> String {
             let list: Vec<String> = product.requires[v].iter().map(selector).collect();
             writeln!(text, "    requires: [{}]", list.join(", ")).unwrap();
         }
+        text.push_str(&issues_yaml(
+            &format!("p{p}@{v}"),
+            &product.issues[v],
+            "    ",
+        ));
     }
     let policy = ["none", "sequential", "any-newer"][product.policy as usize];
     writeln!(text, "upgrades:\n  policy: {policy}").unwrap();
@@ -311,7 +388,7 @@ fn product_yaml(p: usize, product: &Product) -> String {
     text
 }
 
-fn scenario_yaml(s: &Scenario) -> String {
+fn scenario_yaml(i: usize, s: &Scenario) -> String {
     let direct = if s.supported {
         "supported"
     } else {
@@ -325,7 +402,14 @@ fn scenario_yaml(s: &Scenario) -> String {
         Cond::When(c) => writeln!(text, "when: c{c}").unwrap(),
         Cond::Unless(c) => writeln!(text, "unless: c{c}").unwrap(),
     }
+    text.push_str(&issues_yaml(&scenario_id(i), &s.issues, ""));
     text
+}
+
+/// Scenario ids whose byte order is not their number's (`s10` sorts
+/// before `s2`), since the spec orders a hop's scenarios by id as strings.
+fn scenario_id(i: usize) -> String {
+    format!("s{}", [7, 10, 2, 31, 4, 15, 0, 23][i])
 }
 
 /// The knowledge base's files, relative to `content/`.
@@ -337,8 +421,8 @@ fn files(kb: &Kb) -> Vec<(PathBuf, Vec<u8>)> {
         files.push((path, product_yaml(p, product).into_bytes()));
     }
     for (i, s) in kb.scenarios.iter().enumerate() {
-        let path = PathBuf::from(format!("scenarios/s{i}.yaml"));
-        files.push((path, scenario_yaml(s).into_bytes()));
+        let path = PathBuf::from(format!("scenarios/{}.yaml", scenario_id(i)));
+        files.push((path, scenario_yaml(i, s).into_bytes()));
     }
     files
 }
@@ -527,6 +611,47 @@ fn brute_plan(walks: Vec<Walk>) -> Option<Vec<State>> {
         .map(|w| w.states)
 }
 
+/// The titles of the issues `path` gives for the hop `a -> b` when
+/// `facts` hold, for a server that started as `originally`, from the spec:
+/// the issues of the supported scenarios that cover the hop, by scenario
+/// id as strings, then those of the versions the hop moves past inside a
+/// product, oldest first; each only if its conditions hold and, with
+/// `applies_if.originally`, if the server started there.
+fn hop_issues(
+    kb: &Kb,
+    (a, b): (Version, Version),
+    facts: &BTreeSet<usize>,
+    originally: Version,
+) -> Vec<String> {
+    let applies = |issue: &Issue| {
+        holds(issue.cond, facts) && issue.originally.is_none_or(|o| o == originally)
+    };
+    let mut covering: Vec<usize> = (0..kb.scenarios.len())
+        .filter(|&i| {
+            let s = &kb.scenarios[i];
+            s.supported && (s.from, s.to) == (a, b) && holds(s.cond, facts)
+        })
+        .collect();
+    covering.sort_by_key(|&i| scenario_id(i));
+    let mut titles = Vec::new();
+    for i in covering {
+        for (k, issue) in kb.scenarios[i].issues.iter().enumerate() {
+            if applies(issue) {
+                titles.push(issue_title(&scenario_id(i), k));
+            }
+        }
+    }
+    let passed = if a.0 == b.0 { a.1 + 1..b.1 + 1 } else { 0..0 };
+    for u in passed {
+        for (k, issue) in kb.products[a.0].issues[u].iter().enumerate() {
+            if applies(issue) {
+                titles.push(issue_title(&format!("p{}@{u}", a.0), k));
+            }
+        }
+    }
+    titles
+}
+
 // ---- the property ------------------------------------------------------------------
 
 /// `default` cases, or as many as PROPTEST_CASES says, for long runs.
@@ -710,6 +835,46 @@ fn check_refusal(
     Ok(())
 }
 
+/// `p1@2` -> (1, 2).
+fn version_of(written: &serde_json::Value) -> Version {
+    let text = written.as_str().expect("a version");
+    let (product, version) = text.strip_prefix('p').unwrap().split_once('@').unwrap();
+    (product.parse().unwrap(), version.parse().unwrap())
+}
+
+/// Each move of the `plan` command's JSON answer carries the issues that
+/// `path` gives for that one hop, from that member's own start.
+fn check_move_issues(kb: &Kb, questions: &[RawQuestion]) -> Result<(), TestCaseError> {
+    let checked = upgrade_atlas::check_files(&files(kb)).map_err(|f| {
+        let all: Vec<String> = f.diagnostics.iter().map(|d| d.to_string()).collect();
+        TestCaseError::fail(all.join("\n"))
+    })?;
+    let refs =
+        |state: &State| -> Vec<String> { state.iter().map(|(p, v)| format!("p{p}@{v}")).collect() };
+    for raw in questions {
+        let q = question_from(kb, raw);
+        let question = PlanQuestion {
+            from: refs(&q.from),
+            to: refs(&q.to),
+            conditions: q.facts.iter().map(|c| format!("c{c}")).collect(),
+            originally: None,
+        };
+        let (json, _) = stack_plan::answer(&checked.model, &question, PlanFormat::Json)
+            .map_err(TestCaseError::fail)?;
+        let answer: serde_json::Value = serde_json::from_str(&json).unwrap();
+        for step in answer["plan"].as_array().into_iter().flatten() {
+            let member = step["member"].as_u64().unwrap() as usize;
+            let hop = (version_of(&step["from"]), version_of(&step["to"]));
+            let titles: Vec<&str> = (step["issues"].as_array().unwrap().iter())
+                .map(|i| i["title"].as_str().unwrap())
+                .collect();
+            let want = hop_issues(kb, hop, &q.facts, q.from[member]);
+            prop_assert_eq!(titles, want, "move {:?} of {:?}", hop, q);
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(1000), ..ProptestConfig::default() })]
 
@@ -719,6 +884,14 @@ proptest! {
         questions in proptest::collection::vec(raw_question(), 1..=6),
     ) {
         check(&kb, &questions, false)?;
+    }
+
+    #[test]
+    fn each_move_meets_the_issues_of_its_hop_from_its_members_start(
+        kb in kb(),
+        questions in proptest::collection::vec(raw_question(), 1..=6),
+    ) {
+        check_move_issues(&kb, &questions)?;
     }
 
     /// The smallest case: p0 has versions 0 and 1 and no upgrade at all;
