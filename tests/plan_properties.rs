@@ -1,10 +1,12 @@
 //! Property tests of plans (format 1.2, "Additions in version 1.2: stacks
 //! and plans"): random small knowledge bases with requirements between
-//! products and conditional scenarios are checked through the library, and
-//! every plan is compared with a brute force written from the spec alone:
-//! edges from the spec's definitions, every valid move sequence of the
-//! fewest moves collected breadth first with its whole list of moves, and
-//! the spec's tie-break applied to that set.
+//! products, conditional scenarios and issues are checked through the
+//! library, and every plan is compared with a brute force written from the
+//! spec alone: edges from the spec's definitions, every valid move sequence
+//! of the fewest moves collected breadth first with its whole list of
+//! moves, and the spec's tie-break applied to that set. A refusal must give
+//! the right reason, and each move of `plan --json` the issues `path`
+//! gives for its hop, from that member's own start.
 
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
