@@ -131,3 +131,40 @@ fn a_start_outside_the_window_has_no_plan_and_says_why() {
         "{stopped}"
     );
 }
+
+/// The Markdown runbook is meant for a change ticket: what it says after a
+/// move's issues ("No scenario describes this upgrade ...") must stand on
+/// its own, not be read into the last issue's bullet. Move 2 of this plan
+/// (PHP 7.4 -> 8.1) has one issue and no scenario: the sentence follows the
+/// bullet with no blank line, so Markdown continues the bullet with it.
+#[test]
+#[ignore = "runbook bug: in --format markdown, the no-scenario sentence after a move's issues has no blank line before it and joins the last issue's bullet"]
+fn the_markdown_runbook_keeps_each_sentence_out_of_the_issue_bullets() {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let root = example();
+    let out = run(&[
+        "--root",
+        root.to_str().unwrap(),
+        "plan",
+        "nextcloud@24",
+        "php@7.4",
+        "--to",
+        "nextcloud@30",
+        "php@8.3",
+        "--format",
+        "markdown",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let markdown = text(&out.stdout);
+    let mut depth = 0usize;
+    for event in Parser::new(&markdown) {
+        match event {
+            Event::Start(Tag::Item) => depth += 1,
+            Event::End(TagEnd::Item) => depth -= 1,
+            Event::Text(words) if words.contains("No scenario describes") => {
+                assert_eq!(depth, 0, "read as part of a list item: {words}");
+            }
+            _ => {}
+        }
+    }
+}
