@@ -187,11 +187,12 @@ fn expected_pages(root: &Path) -> BTreeMap<String, Option<String>> {
     pages
 }
 
-/// Every knowledge base that must build: the example and the ok cases.
+/// Every knowledge base that must build: the examples and the ok cases.
 fn buildable() -> Vec<PathBuf> {
     let mut roots = vec![
         example().to_path_buf(),
         project().join("examples/postgresql"),
+        project().join("examples/nextcloud"),
         project().join("tests/lifecycle/ok/statuses"),
     ];
     roots.extend(conformance_cases("ok"));
