@@ -138,7 +138,6 @@ fn a_start_outside_the_window_has_no_plan_and_says_why() {
 /// (PHP 7.4 -> 8.1) has one issue and no scenario: the sentence follows the
 /// bullet with no blank line, so Markdown continues the bullet with it.
 #[test]
-#[ignore = "runbook bug: in --format markdown, the no-scenario sentence after a move's issues has no blank line before it and joins the last issue's bullet"]
 fn the_markdown_runbook_keeps_each_sentence_out_of_the_issue_bullets() {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let root = example();

@@ -905,7 +905,7 @@ proptest! {
     /// target". The engine names the requirements of every state it turned
     /// away, whether or not an order could have got there without them.
     #[test]
-    #[ignore = "engine bug: NoPlan::NoOrder blames requirements when no order reaches the target even without them (p0@0 p1@0 -> p0@1 p1@0)"]
+
     fn refusals_blame_requirements_only_when_they_stopped_the_plan(
         kb in kb(),
         questions in proptest::collection::vec(raw_question(), 1..=6),

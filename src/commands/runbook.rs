@@ -54,6 +54,10 @@ pub fn move_section(
         }
     }
     if hop.scenarios.is_empty() {
+        if markdown && !out.ends_with("\n\n") {
+            // Else Markdown reads it as part of the last issue's bullet.
+            out.push('\n');
+        }
         let rules = model.product_of(step.from).file.display();
         out.push_str(&format!(
             "{indent}No scenario describes this upgrade; the upgrade rules in {rules} allow it.\n"

@@ -55,7 +55,8 @@ pub enum NoPlan {
     /// The state to reach breaks these requirements.
     InvalidEnd(Vec<Unmet>),
     /// Every order passes a state that breaks a requirement: these are the
-    /// ones that turned moves away (empty when no edge leads there at all).
+    /// ones that turned moves away. Empty when no order leads there even
+    /// ignoring requirements (a member has no upgrade path to its target).
     NoOrder(Vec<Unmet>),
     /// The search visited [`MAX_PLAN_STATES`] states without an answer.
     TooLarge,
@@ -80,6 +81,14 @@ pub fn unmet(model: &Model, state: &[NodeId]) -> Vec<Unmet> {
     found
 }
 
+/// How one search ended.
+enum Searched {
+    Found(Plan),
+    /// With the requirements that turned states away.
+    NotFound(Vec<Unmet>),
+    TooLarge,
+}
+
 /// A state reached by the search, with how it was reached.
 struct Reached {
     state: State,
@@ -100,6 +109,23 @@ impl Edges<'_> {
         if !end.is_empty() {
             return Err(NoPlan::InvalidEnd(end));
         }
+        match self.search(from, to, true) {
+            Searched::Found(plan) => Ok(plan),
+            Searched::TooLarge => Err(NoPlan::TooLarge),
+            // Requirements are to blame only if an order that ignores
+            // them would have got there.
+            Searched::NotFound(turned_away) => match self.search(from, to, false) {
+                Searched::Found(_) => Err(NoPlan::NoOrder(turned_away)),
+                Searched::TooLarge => Err(NoPlan::TooLarge),
+                Searched::NotFound(_) => Err(NoPlan::NoOrder(Vec::new())),
+            },
+        }
+    }
+
+    /// The breadth-first search itself; `requirements` false weighs every
+    /// state as valid, to tell "no order" from "no road at all".
+    fn search(&self, from: &[NodeId], to: &[NodeId], requirements: bool) -> Searched {
+        let model = self.model;
         let mut reached = vec![Reached {
             state: from.to_vec(),
             came_from: None,
@@ -111,13 +137,17 @@ impl Edges<'_> {
             let next_start = reached.len();
             for at in layer {
                 if reached[at].state == to {
-                    return Ok(plan_to(&reached, at));
+                    return Searched::Found(plan_to(&reached, at));
                 }
                 for (step, state) in self.moves(&reached[at].state) {
                     if index.contains_key(&state) {
                         continue;
                     }
-                    let broken = unmet(model, &state);
+                    let broken = if requirements {
+                        unmet(model, &state)
+                    } else {
+                        Vec::new()
+                    };
                     if !broken.is_empty() {
                         turned_away.extend(broken);
                         // Known now, so that it is not weighed again.
@@ -125,7 +155,7 @@ impl Edges<'_> {
                         continue;
                     }
                     if reached.len() >= MAX_PLAN_STATES {
-                        return Err(NoPlan::TooLarge);
+                        return Searched::TooLarge;
                     }
                     index.insert(state.clone(), reached.len());
                     reached.push(Reached {
@@ -136,7 +166,7 @@ impl Edges<'_> {
             }
             layer = next_start..reached.len();
         }
-        Err(NoPlan::NoOrder(turned_away.into_iter().collect()))
+        Searched::NotFound(turned_away.into_iter().collect())
     }
 
     /// The moves out of a state, best first, with the states they lead to:
