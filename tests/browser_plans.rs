@@ -233,3 +233,51 @@ fn a_runbook_opens_from_its_url_with_issues_before_steps() {
         .collect();
     assert_eq!(stack_form, ["at-app", "at-php"]);
 }
+
+#[test]
+fn a_version_pages_runbook_link_opens_the_route_with_its_commands_ready_to_copy() {
+    let Some(chromium) = chromium() else { return };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/nextcloud");
+    let out = build_site(&root, &[]);
+    let site = out.path().join("site");
+    let page = site.join("products/nextcloud/29/index.html");
+    let version = scraper::Html::parse_document(&std::fs::read_to_string(&page).unwrap());
+    let link = version
+        .select(&sel("a[href*='goal=nextcloud@30']"))
+        .find(|a| text_of(*a) == "runbook")
+        .and_then(|a| a.value().attr("href"))
+        .expect("a runbook link to 30")
+        .replace("&amp;", "&");
+    let (path, query) = link.split_once('?').unwrap();
+    let html = dump_dom(
+        &chromium,
+        &page.parent().unwrap().join(path),
+        &format!("?{query}"),
+    );
+    let document = scraper::Html::parse_document(&html);
+    let moves: Vec<String> = document
+        .select(&sel("#runbook .runbook-move h3"))
+        .map(text_of)
+        .collect();
+    assert_eq!(moves, ["1. Nextcloud Server 29 → Nextcloud Server 30"]);
+    let code = document
+        .select(&sel(
+            "#runbook ol.checklist .code-block pre code.language-sh",
+        ))
+        .next()
+        .expect("the occ command, highlighted, in a block with its copy button");
+    assert!(text_of(code).contains("php occ upgrade"));
+    assert!(
+        code.select(&sel("span[class*='hl-']")).next().is_some(),
+        "highlighted at build time"
+    );
+    let buttons: Vec<String> = document
+        .select(&sel("#runbook .code-block button.copy-code"))
+        .map(text_of)
+        .collect();
+    assert_eq!(buttons, ["Copy"]);
+    let boxes = document
+        .select(&sel("#runbook ol.checklist input[type=checkbox]"))
+        .count();
+    assert!(boxes >= 5, "a box per step: {boxes}");
+}

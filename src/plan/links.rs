@@ -105,7 +105,8 @@ impl Links {
 
     /// Markdown -> HTML for the page at `page`: `@` links resolved, raw HTML
     /// escaped unless allowed, headings kept below the page's own, footnote
-    /// ids prefixed so they cannot clash with the page's ids.
+    /// ids prefixed so they cannot clash with the page's ids, fenced code
+    /// highlighted.
     pub fn markdown(&self, page: &str, text: &str) -> String {
         let events =
             pulldown_cmark::Parser::new_ext(text, markdown::options()).map(|event| match event {
@@ -153,7 +154,10 @@ impl Links {
                 other => other,
             });
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events);
+        pulldown_cmark::html::push_html(
+            &mut html,
+            super::highlight::highlighted(events).into_iter(),
+        );
         html
     }
 }

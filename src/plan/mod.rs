@@ -12,6 +12,7 @@ mod data;
 mod diagram;
 pub mod feed;
 mod finder;
+mod highlight;
 mod home;
 pub mod html;
 mod links;

@@ -72,6 +72,29 @@ impl<'m> Planner<'m> {
         self.urls.relative(from_page, &target)
     }
 
+    /// The route from `from` to `to` as a runbook in the path finder
+    /// (assets/stacks.js: a plan of one member is the route).
+    pub(super) fn runbook_link(
+        &self,
+        from_page: &str,
+        from: NodeId,
+        to: NodeId,
+        facts: Option<&crate::model::Facts>,
+    ) -> String {
+        let model = self.model;
+        let mut target = format!(
+            "{}?at={}&goal={}",
+            urls::PATHS,
+            query_value(&model.node_ref(from)),
+            query_value(&model.node_ref(to))
+        );
+        for c in facts.iter().flat_map(|f| &f.0) {
+            let name = &model.site.conditions[*c].name;
+            target.push_str(&format!("&if={}", query_value(name)));
+        }
+        self.urls.relative(from_page, &target)
+    }
+
     pub(super) fn version_page(&self, node: NodeId, reach: &Reach) -> Page {
         let model = self.model;
         let product = model.product_of(node);

@@ -11,7 +11,8 @@
       readers look for first (a long-lived product has 132); its first
       column stays in view.
    5. A runbook's ticks are kept in this browser (localStorage, per
-      runbook), so that a reader can close the page mid-upgrade. */
+      runbook), so that a reader can close the page mid-upgrade.
+   6. Each code block gets a button that copies its text. */
 (function () {
   "use strict";
 
@@ -42,6 +43,52 @@
     openedForPrint.forEach(function (d) { d.open = false; });
     openedForPrint = [];
   });
+
+  /* Copying a command. The clipboard API needs a secure context, which
+     file:// is in Chromium but not everywhere: else the text is selected
+     and copied the old way. */
+  function copyText(text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { copyBySelection(text, done); });
+    } else {
+      copyBySelection(text, done);
+    }
+  }
+  function copyBySelection(text, done) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { if (document.execCommand("copy")) done(); } catch (e) { /* nothing copied */ }
+    document.body.removeChild(area);
+  }
+  function addCopyButtons(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll("pre > code"), function (code) {
+      var pre = code.parentNode;
+      if (pre.parentNode.classList && pre.parentNode.classList.contains("code-block")) return;
+      var wrap = document.createElement("div");
+      wrap.className = "code-block";
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-code";
+      button.textContent = "Copy";
+      button.addEventListener("click", function () {
+        copyText(code.textContent, function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = "Copy"; }, 1500);
+        });
+      });
+      wrap.appendChild(button);
+    });
+  }
+  addCopyButtons(document);
+  /* The path finder and runbooks add code later. */
+  window.UpgradeAtlasCopyButtons = addCopyButtons;
 
   /* Ticks of a runbook: kept under the runbook's key, by box id. Storage
      can be refused (private windows, file:// in some browsers): the boxes

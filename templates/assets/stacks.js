@@ -292,6 +292,7 @@
     var runbook = element("div", "runbook");
     runbook.appendChild(list);
     box.appendChild(runbook);
+    if (window.UpgradeAtlasCopyButtons) window.UpgradeAtlasCopyButtons(runbook);
   }
 
   /* The stack form: a stack, then a version to start from and one to

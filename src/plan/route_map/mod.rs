@@ -92,6 +92,8 @@ pub struct TargetItem {
     pub only_if: Option<String>,
     /// The path finder, asked about this target.
     pub finder_url: String,
+    /// The route as a runbook to follow, in the path finder.
+    pub runbook_url: String,
 }
 
 /// What a set of conditions changes, as a change to the tree.
@@ -234,6 +236,7 @@ impl Planner<'_> {
                     to,
                     facts.map(|f| Because::Facts(f.clone())).as_ref(),
                 ),
+                runbook_url: self.runbook_link(page, start, to, facts),
             }
         };
         let stops = walk_stops(start, &children);
