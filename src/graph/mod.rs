@@ -533,12 +533,16 @@ impl<'m> Edges<'m> {
     /// its issues, blocking first.
     pub fn answer(&self, path: &[NodeId], originally: NodeId) -> Answer<'m> {
         let issues = self.path_issues(path, originally);
+        // `issues` come hop by hop: each hop's are the next run of them.
+        let mut rest: &[PathIssue<'m>] = &issues;
         let hops = path
             .windows(2)
             .enumerate()
             .map(|(hop, pair)| {
-                let mut here: Vec<PathIssue<'m>> =
-                    issues.iter().filter(|i| i.hop == hop).copied().collect();
+                let count = rest.iter().take_while(|i| i.hop == hop).count();
+                let (mine, after) = rest.split_at(count);
+                rest = after;
+                let mut here: Vec<PathIssue<'m>> = mine.to_vec();
                 here.sort_by_key(|i| i.issue.severity);
                 Hop {
                     from: pair[0],

@@ -9,7 +9,8 @@
 //! conditions it needs: whatever `path` answers for a set of facts is on
 //! the page. Pure logic over the graph, so it is tested without rendering.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::graph::{Answer, Edges, PathIssue, PathTree, UpgradeGraph};
 use crate::model::{ConditionId, Facts, Issue, NodeId};
@@ -52,7 +53,30 @@ pub fn analyse<'m>(graph: &UpgradeGraph<'m>) -> Analysis<'m> {
 pub struct Trees {
     pub default: PathTree,
     pub variants: Vec<PathTree>,
+    /// What each hop carries under each set of facts, for this source:
+    /// comparing answers hop by hop costs a lookup, where building every
+    /// variant's whole answer for every target was most of a long-lived
+    /// product's build.
+    hops: RefCell<HopContents>,
 }
+
+/// Hop contents, interned: (set of facts, from, to) -> content id.
+#[derive(Default)]
+struct HopContents {
+    ids: HashMap<(usize, NodeId, NodeId), u32>,
+    interned: HashMap<HopContent, u32>,
+}
+
+/// What a reader sees on one hop: its issues (by identity) and the
+/// scenarios behind it.
+#[derive(PartialEq, Eq, Hash)]
+struct HopContent {
+    issues: Vec<usize>,
+    scenarios: Vec<usize>,
+}
+
+/// The default edges' place among the sets of facts, for [`HopContents`].
+const DEFAULT_FACTS: usize = usize::MAX;
 
 /// What holds for a [`Change`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,20 +121,55 @@ fn key(answer: &Answer, found: &PathIssue) -> IssueKey {
     )
 }
 
-/// Everything a reader would see change: route, issues, scenarios per hop.
+/// Everything a reader would see change: the route, and on each hop its
+/// issues and scenarios (as interned [`HopContent`] ids).
 #[derive(PartialEq, Eq)]
 struct Signature {
     route: Vec<NodeId>,
-    issues: BTreeSet<IssueKey>,
-    scenarios: Vec<Vec<usize>>,
+    hops: Vec<u32>,
 }
 
-fn signature(answer: Option<&Answer>) -> Option<Signature> {
-    answer.map(|a| Signature {
-        route: a.path.clone(),
-        issues: a.issues.iter().map(|i| key(a, i)).collect(),
-        scenarios: a.hops.iter().map(|h| h.scenarios.clone()).collect(),
-    })
+impl Trees {
+    /// The signature of `path` from `from` under the edges numbered `set`.
+    fn signature(&self, set: usize, edges: &Edges, from: NodeId, path: &[NodeId]) -> Signature {
+        let mut memo = self.hops.borrow_mut();
+        let hops = path
+            .windows(2)
+            .map(|pair| memo.content(set, edges, from, (pair[0], pair[1])))
+            .collect();
+        Signature {
+            route: path.to_vec(),
+            hops,
+        }
+    }
+}
+
+impl HopContents {
+    fn content(
+        &mut self,
+        set: usize,
+        edges: &Edges,
+        from: NodeId,
+        (a, b): (NodeId, NodeId),
+    ) -> u32 {
+        if let Some(id) = self.ids.get(&(set, a, b)) {
+            return *id;
+        }
+        let mut issues: Vec<usize> = (edges.hop_issues(a, b, 0))
+            .filter(|i| i.issue.applies(&edges.facts, from))
+            .map(|i| std::ptr::from_ref::<Issue>(i.issue) as usize)
+            .collect();
+        issues.sort_unstable();
+        issues.dedup();
+        let content = HopContent {
+            issues,
+            scenarios: edges.scenarios_for(a, b),
+        };
+        let next = self.interned.len() as u32;
+        let id = *self.interned.entry(content).or_insert(next);
+        self.ids.insert((set, a, b), id);
+        id
+    }
 }
 
 impl<'m> Analysis<'m> {
@@ -118,6 +177,7 @@ impl<'m> Analysis<'m> {
         Trees {
             default: self.default.paths_from(from),
             variants: self.variants.iter().map(|e| e.paths_from(from)).collect(),
+            hops: RefCell::default(),
         }
     }
 
@@ -131,16 +191,15 @@ impl<'m> Analysis<'m> {
 
     /// The whole answer from `from` to `to`, for a server first installed as `from`.
     pub fn target_answer(&self, trees: &Trees, from: NodeId, to: NodeId) -> TargetAnswer<'m> {
-        let default = trees
-            .default
-            .path_to(to)
-            .map(|p| self.default.answer(&p, from));
-        let default_signature = signature(default.as_ref());
+        let default_path = trees.default.path_to(to);
+        let default_signature =
+            (default_path.as_ref()).map(|p| trees.signature(DEFAULT_FACTS, &self.default, from, p));
+        let default = default_path.map(|p| self.default.answer(&p, from));
         let mut changes: Vec<Change<'m>> = Vec::new();
         let mut seen: Vec<(&Facts, Option<Signature>)> = Vec::new();
-        for (edges, tree) in self.variants.iter().zip(&trees.variants) {
-            let answer = tree.path_to(to).map(|p| edges.answer(&p, from));
-            let sig = signature(answer.as_ref());
+        for (set, (edges, tree)) in self.variants.iter().zip(&trees.variants).enumerate() {
+            let path = tree.path_to(to);
+            let sig = path.as_ref().map(|p| trees.signature(set, edges, from, p));
             // A set whose answer a smaller set already gives adds nothing to say.
             let said_by_smaller = sig == default_signature
                 || seen
@@ -150,7 +209,7 @@ impl<'m> Analysis<'m> {
                 changes.push(compare(
                     Because::Facts(edges.facts.clone()),
                     default.as_ref(),
-                    answer,
+                    path.map(|p| edges.answer(&p, from)),
                 ));
             }
             seen.push((&edges.facts, sig));
@@ -165,8 +224,6 @@ impl<'m> Analysis<'m> {
         }
     }
 
-    /// On the default route: the issues that would also apply had the server
-    /// started as another version, grouped by the versions they name.
     fn originally_changes(&self, answer: &Answer<'m>, from: NodeId) -> Vec<Change<'m>> {
         let mut groups: Vec<(&'m [NodeId], Vec<PathIssue<'m>>)> = Vec::new();
         for (index, hop) in answer.hops.iter().enumerate() {
