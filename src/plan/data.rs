@@ -62,7 +62,8 @@ fn text(parts: &[Option<&str>]) -> String {
 }
 
 /// Where a searchable document comes from: a product, a version, an
-/// issue of a version, a scenario, an issue of a scenario, a component.
+/// issue of a version, a scenario, an issue of a scenario, a component,
+/// a stack.
 #[derive(Clone, Copy)]
 enum Source {
     Product(usize),
@@ -71,6 +72,7 @@ enum Source {
     Scenario(usize),
     ScenarioIssue(usize, usize),
     Component(usize),
+    Stack(usize),
 }
 
 /// The site's searchable documents, each made when the index asks for it:
@@ -98,6 +100,7 @@ impl<'m> SiteDocuments<'m> {
             sources.extend((0..scenario.issues.len()).map(|i| Source::ScenarioIssue(s, i)));
         }
         sources.extend((0..model.components.len()).map(Source::Component));
+        sources.extend((0..model.stacks.len()).map(Source::Stack));
         SiteDocuments {
             model,
             urls,
@@ -133,6 +136,7 @@ impl Documents for SiteDocuments<'_> {
             Source::Scenario(s) => ("Scenario", model.scenarios[s].title.clone()),
             Source::ScenarioIssue(s, i) => ("Issue", model.scenarios[s].issues[i].title.clone()),
             Source::Component(c) => ("Component", model.components[c].name.clone()),
+            Source::Stack(s) => ("Stack", model.stacks[s].name.clone()),
         }
     }
 
@@ -208,6 +212,17 @@ impl Documents for SiteDocuments<'_> {
                 let url = site_url(urls, &Urls::component(model, c));
                 // Found by its id too: `usrmerge` names "Merged /usr".
                 let body = text(&[Some(&component.id), component.summary.as_deref()]);
+                (url, body, String::new())
+            }
+            Source::Stack(s) => {
+                let stack = &model.stacks[s];
+                let url = site_url(urls, &crate::layout::SitePath::Stack(&stack.id).path());
+                // Found by its members' names too: "Nextcloud PHP".
+                let members: Vec<&str> = (stack.members.iter())
+                    .map(|p| model.products[*p].name.as_str())
+                    .collect();
+                let members = members.join(" ");
+                let body = text(&[Some(&members), stack.summary.as_deref()]);
                 (url, body, String::new())
             }
         };

@@ -359,3 +359,29 @@ fn an_answer_changes_only_for_the_smallest_set_of_facts_that_changes_it() {
     let within = analysis.target_answer(&analysis.trees(from), from, node(&model, "a@3.0"));
     assert!(within.changes.is_empty());
 }
+
+#[test]
+fn a_stack_is_found_by_its_name_and_its_members() {
+    let model = model(&[
+        (
+            "products/app.yaml",
+            "name: Shopfront\nversions: [{ id: \"1\" }]\n",
+        ),
+        (
+            "products/php.yaml",
+            "name: PHP\nversions: [{ id: \"8.2\" }]\n",
+        ),
+        (
+            "stacks/web.yaml",
+            "name: The web tier\nsummary: What the shop runs on.\nmembers: [app, php]\n",
+        ),
+    ]);
+    let documents = data::SiteDocuments::new(&model, Urls { pretty: false }).all();
+    let stack = (documents.iter())
+        .find(|d| d.k == "Stack")
+        .expect("a document for the stack");
+    assert_eq!(stack.t, "The web tier");
+    assert_eq!(stack.u, "stacks/web/index.html");
+    assert!(stack.b.contains("Shopfront PHP"), "{}", stack.b);
+    assert!(stack.b.contains("What the shop runs on."), "{}", stack.b);
+}
