@@ -1,5 +1,6 @@
 //! The path finder's plans (assets/stacks.js) agree with `plan`'s engine
-//! on every pair of combinations of every stack in the format 1.2 cases,
+//! on every pair of combinations of every stack in the format 1.2 cases and
+//! the Nextcloud example,
 //! under every set of conditions, in Debian's Chromium from file://; and a
 //! runbook opened from its URL shows the plan, its issues before its steps.
 
