@@ -332,11 +332,9 @@ fn main() -> ExitCode {
             exported(commands::export::matrix(&root, format), manners)
         }
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "upgrade-atlas",
-                &mut std::io::stdout(),
+            print!(
+                "{}",
+                commands::completions::script(shell, &mut Cli::command(), "upgrade-atlas")
             );
             ExitCode::SUCCESS
         }

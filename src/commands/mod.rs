@@ -3,6 +3,7 @@
 //! another tool (`export`), or answer a question about it (`path`, `plan`). Those
 //! that write refuse to overwrite what a writer wrote.
 
+pub mod completions;
 pub mod eject;
 pub mod export;
 pub mod init;
