@@ -192,16 +192,23 @@ enum Theme {
 
 #[derive(Subcommand)]
 enum Export {
-    /// The upgrade graph under no conditions: versions and their edges.
+    /// The upgrade graph: versions and their edges (under no conditions
+    /// unless --if says which hold).
     Graph {
         #[arg(long, value_enum, default_value_t = commands::export::GraphFormat::Dot)]
         format: commands::export::GraphFormat,
+        /// A condition that holds (repeatable), as declared in site.yaml.
+        #[arg(long = "if", value_name = "CONDITION")]
+        conditions: Vec<String>,
     },
     /// The upgrade matrix: one row a source version, one column a target,
     /// each cell the hops of the shortest path (empty when none).
     Matrix {
         #[arg(long, value_enum, default_value_t = commands::export::MatrixFormat::Csv)]
         format: commands::export::MatrixFormat,
+        /// A condition that holds (repeatable), as declared in site.yaml.
+        #[arg(long = "if", value_name = "CONDITION")]
+        conditions: Vec<String>,
     },
 }
 
@@ -325,12 +332,13 @@ fn main() -> ExitCode {
         Command::Theme(Theme::Eject { templates }) => {
             outcome(commands::eject::eject(&root, &templates), manners)
         }
-        Command::Export(Export::Graph { format }) => {
-            exported(commands::export::graph(&root, format), manners)
+        Command::Export(Export::Graph { format, conditions }) => {
+            exported(commands::export::graph(&root, format, &conditions), manners)
         }
-        Command::Export(Export::Matrix { format }) => {
-            exported(commands::export::matrix(&root, format), manners)
-        }
+        Command::Export(Export::Matrix { format, conditions }) => exported(
+            commands::export::matrix(&root, format, &conditions),
+            manners,
+        ),
         Command::Completions { shell } => {
             print!(
                 "{}",
@@ -365,13 +373,18 @@ fn outcome(result: Result<Outcome, String>, manners: Manners) -> ExitCode {
 }
 
 /// Export's output on stdout, or the knowledge base's problems.
-fn exported(result: Result<String, Failure>, manners: Manners) -> ExitCode {
+/// `export` exits 1 when the knowledge base has errors, 2 for a `--if`
+/// that names no condition (as `path` does).
+fn exported(result: Result<String, commands::export::Refusal>, manners: Manners) -> ExitCode {
     match result {
         Ok(text) => {
             print!("{}", printable_lines(&text));
             ExitCode::SUCCESS
         }
-        Err(failure) => report(&failure, manners),
+        Err(commands::export::Refusal::Invalid(failure)) => report(&failure, manners),
+        Err(commands::export::Refusal::UnknownCondition(message)) => {
+            fail(&printable(&message), manners, 2)
+        }
     }
 }
 

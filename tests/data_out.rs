@@ -315,6 +315,69 @@ fn export_matrix_csv_parses_and_agrees_with_the_version_files() {
     assert!(csv_text.contains("small-business-server@4.0,"));
 }
 
+/// `export` on the fixture with conditions; the output, or the exit code
+/// and what was said on stderr.
+fn export_conditions(args: &[&str]) -> Result<String, (Option<i32>, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/conditions");
+    let mut all = vec!["--root", root.to_str().unwrap(), "export"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    if out.status.success() {
+        Ok(text(&out.stdout))
+    } else {
+        Err((out.status.code(), text(&out.stderr)))
+    }
+}
+
+#[test]
+fn export_graph_if_conditions_draws_the_graph_for_those_facts() {
+    // With a large database, 5.6 -> 5.7 is refused and MariaDB leads to 5.7.
+    let refused = "\"mysql@5.6\" -> \"mysql@5.7\"";
+    let detour = "\"mariadb@10.3\" -> \"mysql@5.7\"";
+    let plain = export_conditions(&["graph"]).unwrap();
+    assert!(
+        plain.contains(refused) && !plain.contains(detour),
+        "{plain}"
+    );
+    let large = export_conditions(&["graph", "--if", "large"]).unwrap();
+    assert!(
+        !large.contains(refused) && large.contains(detour),
+        "{large}"
+    );
+    let both = export_conditions(&["graph", "--if", "large", "--if", "replication"]).unwrap();
+    assert!(both.contains(detour), "{both}");
+
+    let json: Value = serde_json::from_str(
+        &export_conditions(&["graph", "--format", "json", "--if", "large"]).unwrap(),
+    )
+    .unwrap();
+    let upgrades: Vec<(String, String)> = json["upgrades"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["from"].as_str().unwrap().into(),
+                u["to"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(upgrades.contains(&("mariadb@10.3".into(), "mysql@5.7".into())));
+    assert!(!upgrades.contains(&("mysql@5.6".into(), "mysql@5.7".into())));
+    let mermaid = export_conditions(&["graph", "--format", "mermaid", "--if", "large"]).unwrap();
+    assert_ne!(
+        mermaid,
+        export_conditions(&["graph", "--format", "mermaid"]).unwrap()
+    );
+
+    let (code, said) = export_conditions(&["graph", "--if", "lareg"]).unwrap_err();
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains("unknown condition `lareg`") && said.contains("did you mean `large`?"),
+        "{said}"
+    );
+}
+
 #[test]
 fn the_feed_is_atom_with_absolute_ids_and_only_with_a_base_url() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,7 @@
 //! `upgrade-atlas export`: the upgrade graph and the matrix on stdout, for
-//! a slide, a spreadsheet or another tool. Both are under no conditions,
-//! the answer a reader gets before ticking any condition.
+//! a slide, a spreadsheet or another tool. Both are for the facts given
+//! with `--if` (none by default: the answer a reader gets before ticking
+//! any condition).
 //!
 //! Versions are named by their selector, `product@version`, everywhere.
 
@@ -26,32 +27,53 @@ pub enum MatrixFormat {
     Csv,
 }
 
-pub fn graph(root: &Path, format: GraphFormat) -> Result<String, Failure> {
+/// Why an export printed nothing.
+pub enum Refusal {
+    /// The knowledge base has errors.
+    Invalid(Failure),
+    /// A `--if` names no condition the knowledge base declares; in words.
+    UnknownCondition(String),
+}
+
+impl From<Failure> for Refusal {
+    fn from(failure: Failure) -> Self {
+        Refusal::Invalid(failure)
+    }
+}
+
+/// The checked model and the facts that `conditions` (`--if` names) state.
+fn model_and_facts(root: &Path, conditions: &[String]) -> Result<(Model, Facts), Refusal> {
     let model = check(root)?.model;
-    let edges = default_edges(&model);
+    let facts = super::path::facts(&model, conditions).map_err(Refusal::UnknownCondition)?;
+    Ok((model, facts))
+}
+
+pub fn graph(root: &Path, format: GraphFormat, conditions: &[String]) -> Result<String, Refusal> {
+    let (model, facts) = model_and_facts(root, conditions)?;
+    let edges = direct_edges(&model, &facts);
     Ok(match format {
         GraphFormat::Dot => dot(&model, &edges),
         GraphFormat::Mermaid => mermaid(&model, &edges),
         GraphFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&crate::plan::api::graph(&model))
-                .expect("JSON values serialize");
+            let graph = crate::plan::api::graph(&model, &facts);
+            let mut json = serde_json::to_string_pretty(&graph).expect("JSON values serialize");
             json.push('\n');
             json
         }
     })
 }
 
-pub fn matrix(root: &Path, format: MatrixFormat) -> Result<String, Failure> {
-    let model = check(root)?.model;
+pub fn matrix(root: &Path, format: MatrixFormat, conditions: &[String]) -> Result<String, Refusal> {
+    let (model, facts) = model_and_facts(root, conditions)?;
     Ok(match format {
-        MatrixFormat::Csv => matrix_csv(&model),
+        MatrixFormat::Csv => matrix_csv(&model, &facts),
     })
 }
 
-/// Every direct upgrade under no conditions, in version order.
-fn default_edges(model: &Model) -> Vec<(usize, usize)> {
+/// Every direct upgrade for these facts, in version order.
+fn direct_edges(model: &Model, facts: &Facts) -> Vec<(usize, usize)> {
     let graph = UpgradeGraph::new(model);
-    let edges = graph.edges(&Facts::none());
+    let edges = graph.edges(facts);
     (0..model.nodes.len())
         .flat_map(|from| edges.successors(from).iter().map(move |&to| (from, to)))
         .collect()
@@ -153,9 +175,9 @@ fn csv_field(text: &str) -> String {
 /// The header row names every target version; each row a source version,
 /// each cell the hops of the shortest supported path, 0 on the diagonal,
 /// empty when there is none.
-fn matrix_csv(model: &Model) -> String {
+fn matrix_csv(model: &Model, facts: &Facts) -> String {
     let graph = UpgradeGraph::new(model);
-    let edges = graph.edges(&Facts::none());
+    let edges = graph.edges(facts);
     let count = model.nodes.len();
     let mut hops: Vec<Vec<Option<u32>>> = vec![vec![None; count]; count];
     for (to, column) in (0..count).map(|to| (to, edges.sources_of(to))) {
