@@ -202,7 +202,8 @@ enum Export {
         conditions: Vec<String>,
     },
     /// The upgrade matrix: one row a source version, one column a target,
-    /// each cell the hops of the shortest path (empty when none).
+    /// each cell the hops of the shortest path and its blocking issues,
+    /// `2 (1 blocking)` (empty when there is no path).
     Matrix {
         #[arg(long, value_enum, default_value_t = commands::export::MatrixFormat::Csv)]
         format: commands::export::MatrixFormat,

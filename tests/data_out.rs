@@ -304,7 +304,7 @@ fn export_matrix_csv_parses_and_agrees_with_the_version_files() {
                     .unwrap()
                     .iter()
                     .find(|t| t["to"] == *to.as_str())
-                    .map(|t| t["hops"].to_string())
+                    .map(|t| matrix_cell(&t["hops"], &t["blocking"]))
                     .unwrap_or_default()
             };
             assert_eq!(cell, expected, "{from} -> {to}");
@@ -313,6 +313,42 @@ fn export_matrix_csv_parses_and_agrees_with_the_version_files() {
     }
     assert_eq!(rows, header.len() - 1, "one row a version");
     assert!(csv_text.contains("small-business-server@4.0,"));
+    assert!(
+        csv_text.contains(" blocking)"),
+        "no blocking count: {csv_text}"
+    );
+}
+
+/// A matrix cell as the CSV says it: the hops, and the blocking issues on
+/// the way when there are any.
+fn matrix_cell(hops: &Value, blocking: &Value) -> String {
+    match blocking.as_u64().expect("a count") {
+        0 => hops.to_string(),
+        n => format!("{hops} ({n} blocking)"),
+    }
+}
+
+#[test]
+fn export_matrix_if_conditions_counts_the_blocking_issues_for_those_facts() {
+    let cell = |csv_text: &str, from: &str, to: &str| -> String {
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let column = header.iter().position(|h| h == to).unwrap();
+        reader
+            .records()
+            .map(Result::unwrap)
+            .find(|r| &r[0] == from)
+            .map(|r| r[column].to_owned())
+            .unwrap()
+    };
+    // Replicas must run 8.0 before the source does: blocking only then.
+    let plain = export_conditions(&["matrix"]).unwrap();
+    assert_eq!(cell(&plain, "mysql@5.7", "mysql@8.0"), "1");
+    let replication = export_conditions(&["matrix", "--if", "replication"]).unwrap();
+    assert_eq!(
+        cell(&replication, "mysql@5.7", "mysql@8.0"),
+        "1 (2 blocking)"
+    );
 }
 
 /// `export` on the fixture with conditions; the output, or the exit code
