@@ -171,7 +171,8 @@ enum New {
         /// The product's id: lower-case letters, digits and dashes.
         id: String,
     },
-    /// content/scenarios/FROM-PRODUCT/FROM-to-TO.yaml for an upgrade.
+    /// content/scenarios/FROM-PRODUCT/FROM-to-TO.yaml for an upgrade;
+    /// warns when another scenario already covers it.
     Scenario {
         /// Where the upgrade starts, e.g. backoffice-server@4.5
         from: String,
@@ -325,13 +326,18 @@ fn main() -> ExitCode {
             },
             manners,
         ),
-        Command::Init { dir } => outcome(commands::init::init(&dir.unwrap_or(root)), manners),
-        Command::New(New::Product { id }) => outcome(commands::new::product(&root, &id), manners),
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or(root);
+            outcome(&dir, commands::init::init(&dir), manners)
+        }
+        Command::New(New::Product { id }) => {
+            outcome(&root, commands::new::product(&root, &id), manners)
+        }
         Command::New(New::Scenario { from, to }) => {
-            outcome(commands::new::scenario(&root, &from, &to), manners)
+            outcome(&root, commands::new::scenario(&root, &from, &to), manners)
         }
         Command::Theme(Theme::Eject { templates }) => {
-            outcome(commands::eject::eject(&root, &templates), manners)
+            outcome(&root, commands::eject::eject(&root, &templates), manners)
         }
         Command::Export(Export::Graph { format, conditions }) => {
             exported(commands::export::graph(&root, format, &conditions), manners)
@@ -361,11 +367,15 @@ fn fail(message: &str, manners: Manners, code: u8) -> ExitCode {
 }
 
 /// What init, new and eject did: their summary (unless quiet), or their error.
-fn outcome(result: Result<Outcome, String>, manners: Manners) -> ExitCode {
+fn outcome(root: &Path, result: Result<Outcome, String>, manners: Manners) -> ExitCode {
     match result {
         Ok(done) => {
             if manners.verbosity > Verbosity::Quiet {
                 println!("{}", printable_lines(&done.summary));
+            }
+            let sources = upgrade_atlas::diag::Sources::reading_from(root);
+            for warning in &done.warnings {
+                eprintln!("{}", painted(&warning.render(&sources), manners));
             }
             ExitCode::SUCCESS
         }
@@ -373,8 +383,7 @@ fn outcome(result: Result<Outcome, String>, manners: Manners) -> ExitCode {
     }
 }
 
-/// Export's output on stdout, or the knowledge base's problems.
-/// `export` exits 1 when the knowledge base has errors, 2 for a `--if`
+/// Export's output on stdout, or why there is none: `export` exits 1 when the knowledge base has errors, 2 for a `--if`
 /// that names no condition (as `path` does).
 fn exported(result: Result<String, commands::export::Refusal>, manners: Manners) -> ExitCode {
     match result {

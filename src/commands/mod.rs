@@ -17,6 +17,9 @@ use std::path::Path;
 /// What a command that writes files did, in words for the terminal.
 pub struct Outcome {
     pub summary: String,
+    /// Worth knowing, though the files were written (a scenario that
+    /// already covers the new one's upgrade).
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// Whether `root` holds a knowledge base; if not, what to do, in words.
