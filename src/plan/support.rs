@@ -257,8 +257,14 @@ impl Planner<'_> {
         tree: &PathTree,
     ) -> Option<RouteToSupport> {
         let model = self.model;
-        let end = model.version(node).lifecycle.mainstream_end()?;
-        let warn_from = end.plus_days(-model.site.support_warning_days);
+        let lifecycle = &model.version(node).lifecycle;
+        let end = lifecycle.mainstream_end()?;
+        // Not before the release: a version is not leaving support before
+        // it is out (a point release superseded within the window).
+        let window = end.plus_days(-model.site.support_warning_days);
+        let warn_from = lifecycle
+            .released
+            .map_or(window, |released| window.max(released));
         let reached = reached_from(tree, node);
         let of = |n: NodeId| &model.version(n).lifecycle;
         let accept = |n: NodeId, _: Date| outlasts(model, node, n);
