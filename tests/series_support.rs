@@ -143,11 +143,23 @@ fn series_rules_are_checked_where_they_are_written() {
 }
 
 /// 7.0 was released on 6 July 2021 and its support ended 30 days later:
-/// the route to support started "From 21 May 2021", before the release.
+/// the route to support (to Debian 12, out since 2020 here) started "From
+/// 21 May 2021", before the release.
 #[test]
 fn the_warning_window_starts_no_earlier_than_the_release() {
-    let product = "name: Proxmox VE\nversions:\n  - { id: \"7.0\", released: 2021-07-06, support_ends: 2021-08-05 }\n  - { id: \"7.1\", released: 2021-07-20, support_ends: false }\nupgrades:\n  policy: any-newer\n";
+    let product = "name: Proxmox VE\nversions:\n  - { id: \"7.0\", released: 2021-07-06, support_ends: 2021-08-05 }\n";
     let kb = base("title: T\n", product);
+    std::fs::write(
+        kb.path().join("content/products/debian.yaml"),
+        "name: Debian\nversions:\n  - { id: \"12\", released: 2020-01-01, support_ends: false }\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(kb.path().join("content/scenarios")).unwrap();
+    std::fs::write(
+        kb.path().join("content/scenarios/pve-to-debian.yaml"),
+        "from: proxmox-ve@7.0\nto: debian@12\ndirect: supported\n",
+    )
+    .unwrap();
     let out = common::build_site(kb.path(), &[]);
     let html = page(&out, "products/proxmox-ve/7.0/index.html");
     let route = html
@@ -162,4 +174,47 @@ fn the_warning_window_starts_no_earlier_than_the_release() {
     assert_eq!(first.value().attr("data-from"), Some("2021-07-06"));
     let when = text_of(first.select(&sel(".stretch-when")).next().unwrap());
     assert!(when.starts_with("From 6 July 2021"), "{when}");
+}
+
+/// Point releases whose support ends when the next is out (the way to say
+/// it before series rules): while a version is itself in support and
+/// nothing it reaches outlasts it, its page said "No version this one can
+/// reach is in support then", on every point release. Now the route to
+/// support starts when there is one to take; with nothing to take, it
+/// says so from the day support ends.
+#[test]
+fn nothing_to_head_for_is_said_only_once_support_has_ended() {
+    let product = "name: Proxmox VE\nversions:\n  - { id: \"7.0\", released: 2021-07-06, support_ends: 2021-11-17 }\n  - { id: \"7.1\", released: 2021-11-17, support_ends: 2022-04-28 }\n  - { id: \"7.2\", released: 2022-04-28, support_ends: false }\n  - { id: \"9.0\", released: 2030-01-01, support_ends: 2030-03-01 }\nupgrades:\n  - { policy: any-newer, versions: \"7.*\" }\n";
+    let kb = base("title: T\n", product);
+    let out = common::build_site(kb.path(), &[]);
+    let stretches = |version: &str| -> Vec<(String, String)> {
+        let html = page(&out, &format!("products/proxmox-ve/{version}/index.html"));
+        html.select(&sel(".route-to-support .stretch"))
+            .map(|s| {
+                let from = s.value().attr("data-from").unwrap_or_default().to_owned();
+                (from, text_of(s))
+            })
+            .collect()
+    };
+    let seven = stretches("7.0");
+    assert_eq!(seven[0].0, "2021-11-17", "{seven:?}");
+    assert!(
+        seven
+            .iter()
+            .all(|(_, text)| !text.contains("No version this one can reach")),
+        "{seven:?}"
+    );
+    let html = page(&out, "products/proxmox-ve/7.0/index.html");
+    let route = html.select(&sel(".route-to-support")).next().unwrap();
+    assert_eq!(route.value().attr("data-route-from"), Some("2021-11-17"));
+    // 9.0 reaches nothing: said from the day its support ends.
+    let nine = stretches("9.0");
+    assert_eq!(nine.len(), 1, "{nine:?}");
+    assert_eq!(nine[0].0, "2030-03-01");
+    assert!(nine[0].1.starts_with("From 1 March 2030 on"), "{nine:?}");
+    assert!(
+        nine[0]
+            .1
+            .contains("No version this one can reach is in support then")
+    );
 }
