@@ -130,6 +130,11 @@ impl Diagnostic {
     }
 }
 
+/// How many characters of a source line an excerpt shows. A longer line
+/// (a minified template, a long Markdown paragraph) is cut to a window
+/// around the column, so that the caret still stands under it.
+const EXCERPT_WIDTH: usize = 120;
+
 /// The source line at `span` with a caret under its column, or nothing
 /// when the file's text is not known.
 fn excerpt(span: &Span, sources: &Sources) -> String {
@@ -138,26 +143,47 @@ fn excerpt(span: &Span, sources: &Sources) -> String {
     };
     let number = span.line.to_string();
     let pad = " ".repeat(number.len());
-    let shown: Vec<char> = text.chars().take(160).collect();
-    let caret_at = span.column.saturating_sub(1).min(shown.len());
+    let chars: Vec<char> = text.chars().collect();
+    let column = span.column.saturating_sub(1).min(chars.len());
+    let (start, end) = excerpt_window(chars.len(), column);
     // The line as the terminal shows it, escapes and all, with the caret
-    // under the character it points at.
+    // under the character it points at; `…` marks where it was cut.
     let mut line = String::new();
     let mut lead = String::new();
-    for (at, &c) in shown.iter().enumerate() {
+    if start > 0 {
+        line.push('…');
+        lead.push(' ');
+    }
+    for (at, &c) in chars[start..end].iter().enumerate() {
         let before = line.len();
         match c {
             '\t' => line.push('\t'),
             c => push_printable(&mut line, c),
         }
-        if at < caret_at {
+        if start + at < column {
             match c {
                 '\t' => lead.push('\t'),
                 _ => lead.extend(std::iter::repeat_n(' ', line[before..].chars().count())),
             }
         }
     }
+    if end < chars.len() {
+        line.push('…');
+    }
     format!("\n {pad} |\n {number} | {line}\n {pad} | {lead}^")
+}
+
+/// The characters `start..end` of a line of `length` characters that an
+/// excerpt shows: all of a short line; of a long one, [`EXCERPT_WIDTH`]
+/// characters with `column` (0-based) in the middle where the line allows.
+fn excerpt_window(length: usize, column: usize) -> (usize, usize) {
+    if length <= EXCERPT_WIDTH {
+        return (0, length);
+    }
+    let start = column
+        .saturating_sub(EXCERPT_WIDTH / 2)
+        .min(length - EXCERPT_WIDTH);
+    (start, start + EXCERPT_WIDTH)
 }
 
 /// Whether a character may reach a terminal as it is. Control characters
@@ -406,6 +432,27 @@ mod tests {
         let d = Diagnostic::error(Span::new("a.yaml", 2, 5), "unknown product");
         let shown = d.render(&sources);
         assert!(shown.ends_with(" 2 | to: zzz\n   |     ^"), "{shown}");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let mut sources = Sources::default();
+        let long = format!("{}X{}", "a".repeat(363), "b".repeat(300));
+        sources.insert("t.html".into(), format!("short\n{long}\n"));
+        let shown = Diagnostic::error(Span::new("t.html", 2, 364), "here").render(&sources);
+        let lines: Vec<&str> = shown.lines().collect();
+        let (source, caret) = (lines[lines.len() - 2], lines[lines.len() - 1]);
+        let under = caret.chars().position(|c| c == '^').unwrap();
+        assert_eq!(source.chars().nth(under), Some('X'), "{shown}");
+        assert!(
+            source.starts_with(" 2 | …a") && source.ends_with("b…"),
+            "{shown}"
+        );
+        assert!(source.chars().count() < EXCERPT_WIDTH + 10, "{shown}");
+        // Near either end, the window keeps its width and shows that end.
+        assert_eq!(excerpt_window(500, 3), (0, EXCERPT_WIDTH));
+        assert_eq!(excerpt_window(500, 499), (500 - EXCERPT_WIDTH, 500));
+        assert_eq!(excerpt_window(80, 79), (0, 80));
     }
 
     #[test]

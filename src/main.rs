@@ -171,7 +171,8 @@ enum New {
         /// The product's id: lower-case letters, digits and dashes.
         id: String,
     },
-    /// content/scenarios/FROM-PRODUCT/FROM-to-TO.yaml for an upgrade.
+    /// content/scenarios/FROM-PRODUCT/FROM-to-TO.yaml for an upgrade;
+    /// warns when another scenario already covers it.
     Scenario {
         /// Where the upgrade starts, e.g. backoffice-server@4.5
         from: String,
@@ -192,16 +193,24 @@ enum Theme {
 
 #[derive(Subcommand)]
 enum Export {
-    /// The upgrade graph under no conditions: versions and their edges.
+    /// The upgrade graph: versions and their edges (under no conditions
+    /// unless --if says which hold).
     Graph {
         #[arg(long, value_enum, default_value_t = commands::export::GraphFormat::Dot)]
         format: commands::export::GraphFormat,
+        /// A condition that holds (repeatable), as declared in site.yaml.
+        #[arg(long = "if", value_name = "CONDITION")]
+        conditions: Vec<String>,
     },
     /// The upgrade matrix: one row a source version, one column a target,
-    /// each cell the hops of the shortest path (empty when none).
+    /// each cell the hops of the shortest path and its blocking issues,
+    /// `2 (1 blocking)` (empty when there is no path).
     Matrix {
         #[arg(long, value_enum, default_value_t = commands::export::MatrixFormat::Csv)]
         format: commands::export::MatrixFormat,
+        /// A condition that holds (repeatable), as declared in site.yaml.
+        #[arg(long = "if", value_name = "CONDITION")]
+        conditions: Vec<String>,
     },
 }
 
@@ -317,26 +326,30 @@ fn main() -> ExitCode {
             },
             manners,
         ),
-        Command::Init { dir } => outcome(commands::init::init(&dir.unwrap_or(root)), manners),
-        Command::New(New::Product { id }) => outcome(commands::new::product(&root, &id), manners),
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or(root);
+            outcome(&dir, commands::init::init(&dir), manners)
+        }
+        Command::New(New::Product { id }) => {
+            outcome(&root, commands::new::product(&root, &id), manners)
+        }
         Command::New(New::Scenario { from, to }) => {
-            outcome(commands::new::scenario(&root, &from, &to), manners)
+            outcome(&root, commands::new::scenario(&root, &from, &to), manners)
         }
         Command::Theme(Theme::Eject { templates }) => {
-            outcome(commands::eject::eject(&root, &templates), manners)
+            outcome(&root, commands::eject::eject(&root, &templates), manners)
         }
-        Command::Export(Export::Graph { format }) => {
-            exported(commands::export::graph(&root, format), manners)
+        Command::Export(Export::Graph { format, conditions }) => {
+            exported(commands::export::graph(&root, format, &conditions), manners)
         }
-        Command::Export(Export::Matrix { format }) => {
-            exported(commands::export::matrix(&root, format), manners)
-        }
+        Command::Export(Export::Matrix { format, conditions }) => exported(
+            commands::export::matrix(&root, format, &conditions),
+            manners,
+        ),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "upgrade-atlas",
-                &mut std::io::stdout(),
+            print!(
+                "{}",
+                commands::completions::script(shell, &mut Cli::command(), "upgrade-atlas")
             );
             ExitCode::SUCCESS
         }
@@ -354,11 +367,15 @@ fn fail(message: &str, manners: Manners, code: u8) -> ExitCode {
 }
 
 /// What init, new and eject did: their summary (unless quiet), or their error.
-fn outcome(result: Result<Outcome, String>, manners: Manners) -> ExitCode {
+fn outcome(root: &Path, result: Result<Outcome, String>, manners: Manners) -> ExitCode {
     match result {
         Ok(done) => {
             if manners.verbosity > Verbosity::Quiet {
                 println!("{}", printable_lines(&done.summary));
+            }
+            let sources = upgrade_atlas::diag::Sources::reading_from(root);
+            for warning in &done.warnings {
+                eprintln!("{}", painted(&warning.render(&sources), manners));
             }
             ExitCode::SUCCESS
         }
@@ -366,14 +383,18 @@ fn outcome(result: Result<Outcome, String>, manners: Manners) -> ExitCode {
     }
 }
 
-/// Export's output on stdout, or the knowledge base's problems.
-fn exported(result: Result<String, Failure>, manners: Manners) -> ExitCode {
+/// Export's output on stdout, or why there is none: `export` exits 1 when the knowledge base has errors, 2 for a `--if`
+/// that names no condition (as `path` does).
+fn exported(result: Result<String, commands::export::Refusal>, manners: Manners) -> ExitCode {
     match result {
         Ok(text) => {
             print!("{}", printable_lines(&text));
             ExitCode::SUCCESS
         }
-        Err(failure) => report(&failure, manners),
+        Err(commands::export::Refusal::Invalid(failure)) => report(&failure, manners),
+        Err(commands::export::Refusal::UnknownCondition(message)) => {
+            fail(&printable(&message), manners, 2)
+        }
     }
 }
 

@@ -47,10 +47,16 @@ pub fn has_scheme(url: &str) -> bool {
         .is_some_and(|end| !url[..end].contains(['/', '?', '#']) && !url[..end].is_empty())
 }
 
-/// A link that writers meant relative to the site root: no scheme, and not
-/// a fragment, an absolute path or an `@` reference.
-pub fn is_site_relative(url: &str) -> bool {
-    !url.is_empty() && !has_scheme(url) && !url.starts_with(['#', '/', '@'])
+/// The site path a link that writers meant from the site root points at:
+/// `files/a.pdf`, and `/files/a.pdf` as well, since the site may be
+/// published under a sub-path or opened from disk, where `/` is not its
+/// root. `None` for an address with a scheme, a fragment, an `@`
+/// reference, and `//host/...`, which names another host.
+pub fn site_path(url: &str) -> Option<&str> {
+    if url.is_empty() || has_scheme(url) || url.starts_with(['#', '@']) || url.starts_with("//") {
+        return None;
+    }
+    Some(url.strip_prefix('/').unwrap_or(url))
 }
 
 /// Why an image may not appear in the site: it would load from another host.
@@ -155,11 +161,13 @@ mod tests {
 
     #[test]
     fn site_relative_links() {
-        assert!(is_site_relative("img/logo.png"));
-        assert!(!is_site_relative("https://x.org"));
-        assert!(!is_site_relative("#top"));
-        assert!(!is_site_relative("@a@1.0"));
-        assert!(!is_site_relative("/abs"));
+        assert_eq!(site_path("img/logo.png"), Some("img/logo.png"));
+        assert_eq!(site_path("/img/logo.png"), Some("img/logo.png"));
+        assert_eq!(site_path("/"), Some(""));
+        assert_eq!(site_path("https://x.org"), None);
+        assert_eq!(site_path("#top"), None);
+        assert_eq!(site_path("@a@1.0"), None);
+        assert_eq!(site_path("//cdn.example.org/x"), None);
     }
 
     #[test]

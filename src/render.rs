@@ -187,33 +187,59 @@ fn engine(theme: &Theme, links: Arc<Links>) -> Result<Tera, Vec<Diagnostic>> {
 }
 
 /// A template error, named by the template's file (the override's path for a
-/// knowledge base's own template) with Tera's report, which shows the line.
+/// knowledge base's own template). Tera's own report is a block of lines
+/// with an excerpt of its own; ours shows the line (cut to fit around the
+/// column), so the report is taken apart: its message, its place, and the
+/// places that included the template, as notes.
 fn template_problem(theme: &Theme, error: &tera::Error) -> Diagnostic {
-    let report = error.to_string();
     let file_of = |name: &str| theme.templates.get(name).map(|(_, file)| file.clone());
-    // Tera marks the place as ` --> name:line:column`; without that mark,
-    // the longest template name the report mentions.
-    let marked = report_location(&report)
-        .and_then(|(name, line, column)| Some((file_of(name)?, line, column)));
-    let (file, line, column) = marked
-        .or_else(|| {
-            let name = theme
-                .templates
-                .keys()
-                .filter(|name| report.contains(name.as_str()))
-                .max_by_key(|name| name.len())?;
-            Some((file_of(name)?, 1, 1))
-        })
-        .unwrap_or_else(|| (PathBuf::from("templates"), 1, 1));
+    let report = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => report,
+        _ => return unplaced_template_problem(theme, &error.to_string()),
+    };
+    let place = report.span();
+    let Some(file) = file_of(report.filename()) else {
+        return unplaced_template_problem(theme, &error.to_string());
+    };
+    // Tera's columns are 0-based.
+    let span = Span::new(file, place.start_line, place.start_col + 1);
+    let mut problem = Diagnostic::error(span, format!("template error: {}", report.message()));
+    for (name, line, column) in callers(&error.to_string()) {
+        if let Some(file) = file_of(name) {
+            problem = problem.with_note(Span::new(file, line, column), "included from here");
+        }
+    }
+    problem
+}
+
+/// A template error Tera gives no place for (a missing parent, a loop of
+/// includes): named by the longest template name it mentions.
+fn unplaced_template_problem(theme: &Theme, report: &str) -> Diagnostic {
+    let file = theme
+        .templates
+        .iter()
+        .filter(|(name, _)| report.contains(name.as_str()))
+        .max_by_key(|(name, _)| name.len())
+        .map_or_else(|| PathBuf::from("templates"), |(_, (_, file))| file.clone());
     Diagnostic::error(
-        Span::new(file, line, column),
+        Span::file_start(file),
         format!("template error: {}", report.trim()),
     )
 }
 
-/// The template, line and column of Tera's ` --> name:LINE:COL` mark.
-fn report_location(report: &str) -> Option<(&str, usize, usize)> {
-    let marked = report.split(" --> ").nth(1)?.split_whitespace().next()?;
+/// The templates that included the one in error, innermost first, from
+/// the `note: called from NAME:LINE:COL` lines of Tera's report (it keeps
+/// them in the report text only).
+fn callers(report: &str) -> Vec<(&str, usize, usize)> {
+    report
+        .lines()
+        .filter_map(|line| line.strip_prefix("note: called from "))
+        .filter_map(|marked| place_of(marked.trim()))
+        .collect()
+}
+
+/// The template, line and column of a `name:LINE:COL` mark.
+fn place_of(marked: &str) -> Option<(&str, usize, usize)> {
     let mut parts = marked.rsplitn(3, ':');
     let column = parts.next()?.parse().ok()?;
     let line = parts.next()?.parse().ok()?;
@@ -403,15 +429,15 @@ mod tests {
     }
 
     #[test]
-    fn report_location_reads_tera_marks() {
+    fn callers_are_read_from_teras_notes() {
+        let report = "error: x\n --> partials/issue.html:2:5\n  |\n\n\
+                      note: called from version.html:64:85\n   |\n\n\
+                      note: called from base.html:3:14\n";
         assert_eq!(
-            report_location("error: x\n --> version.html:12:5\n  |"),
-            Some(("version.html", 12, 5))
+            callers(report),
+            vec![("version.html", 64, 85), ("base.html", 3, 14)]
         );
-        assert_eq!(
-            report_location(" --> partials/issue.html:3:14"),
-            Some(("partials/issue.html", 3, 14))
-        );
-        assert_eq!(report_location("no location"), None);
+        assert_eq!(callers("error: no notes"), vec![]);
+        assert_eq!(place_of("a:b:c"), None);
     }
 }

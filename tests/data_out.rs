@@ -304,7 +304,7 @@ fn export_matrix_csv_parses_and_agrees_with_the_version_files() {
                     .unwrap()
                     .iter()
                     .find(|t| t["to"] == *to.as_str())
-                    .map(|t| t["hops"].to_string())
+                    .map(|t| matrix_cell(&t["hops"], &t["blocking"]))
                     .unwrap_or_default()
             };
             assert_eq!(cell, expected, "{from} -> {to}");
@@ -313,6 +313,105 @@ fn export_matrix_csv_parses_and_agrees_with_the_version_files() {
     }
     assert_eq!(rows, header.len() - 1, "one row a version");
     assert!(csv_text.contains("small-business-server@4.0,"));
+    assert!(
+        csv_text.contains(" blocking)"),
+        "no blocking count: {csv_text}"
+    );
+}
+
+/// A matrix cell as the CSV says it: the hops, and the blocking issues on
+/// the way when there are any.
+fn matrix_cell(hops: &Value, blocking: &Value) -> String {
+    match blocking.as_u64().expect("a count") {
+        0 => hops.to_string(),
+        n => format!("{hops} ({n} blocking)"),
+    }
+}
+
+#[test]
+fn export_matrix_if_conditions_counts_the_blocking_issues_for_those_facts() {
+    let cell = |csv_text: &str, from: &str, to: &str| -> String {
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let column = header.iter().position(|h| h == to).unwrap();
+        reader
+            .records()
+            .map(Result::unwrap)
+            .find(|r| &r[0] == from)
+            .map(|r| r[column].to_owned())
+            .unwrap()
+    };
+    // Replicas must run 8.0 before the source does: blocking only then.
+    let plain = export_conditions(&["matrix"]).unwrap();
+    assert_eq!(cell(&plain, "mysql@5.7", "mysql@8.0"), "1");
+    let replication = export_conditions(&["matrix", "--if", "replication"]).unwrap();
+    assert_eq!(
+        cell(&replication, "mysql@5.7", "mysql@8.0"),
+        "1 (2 blocking)"
+    );
+}
+
+/// `export` on the fixture with conditions; the output, or the exit code
+/// and what was said on stderr.
+fn export_conditions(args: &[&str]) -> Result<String, (Option<i32>, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/conditions");
+    let mut all = vec!["--root", root.to_str().unwrap(), "export"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    if out.status.success() {
+        Ok(text(&out.stdout))
+    } else {
+        Err((out.status.code(), text(&out.stderr)))
+    }
+}
+
+#[test]
+fn export_graph_if_conditions_draws_the_graph_for_those_facts() {
+    // With a large database, 5.6 -> 5.7 is refused and MariaDB leads to 5.7.
+    let refused = "\"mysql@5.6\" -> \"mysql@5.7\"";
+    let detour = "\"mariadb@10.3\" -> \"mysql@5.7\"";
+    let plain = export_conditions(&["graph"]).unwrap();
+    assert!(
+        plain.contains(refused) && !plain.contains(detour),
+        "{plain}"
+    );
+    let large = export_conditions(&["graph", "--if", "large"]).unwrap();
+    assert!(
+        !large.contains(refused) && large.contains(detour),
+        "{large}"
+    );
+    let both = export_conditions(&["graph", "--if", "large", "--if", "replication"]).unwrap();
+    assert!(both.contains(detour), "{both}");
+
+    let json: Value = serde_json::from_str(
+        &export_conditions(&["graph", "--format", "json", "--if", "large"]).unwrap(),
+    )
+    .unwrap();
+    let upgrades: Vec<(String, String)> = json["upgrades"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["from"].as_str().unwrap().into(),
+                u["to"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(upgrades.contains(&("mariadb@10.3".into(), "mysql@5.7".into())));
+    assert!(!upgrades.contains(&("mysql@5.6".into(), "mysql@5.7".into())));
+    let mermaid = export_conditions(&["graph", "--format", "mermaid", "--if", "large"]).unwrap();
+    assert_ne!(
+        mermaid,
+        export_conditions(&["graph", "--format", "mermaid"]).unwrap()
+    );
+
+    let (code, said) = export_conditions(&["graph", "--if", "lareg"]).unwrap_err();
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains("unknown condition `lareg`") && said.contains("did you mean `large`?"),
+        "{said}"
+    );
 }
 
 #[test]

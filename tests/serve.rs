@@ -142,22 +142,33 @@ fn serves_pages_with_types_head_and_the_reload_script() {
     );
 }
 
-/// Ctrl-C ends the preview at once and leaves the folder as it was.
+/// Ctrl-C (SIGINT) and SIGTERM end the preview at once, with a reload
+/// stream open, and leave the folder as it was. serve handles neither, so
+/// the default action ends it in milliseconds; the bound is loose for a
+/// loaded machine and still far below the 1 to 3 s of issue 23. (That
+/// report came from watching an orphaned process with `kill -0`: it
+/// lingers as a zombie until the init process reaps it, `sleep` alike.)
 #[test]
-fn ctrl_c_stops_cleanly() {
+fn signals_stop_it_at_once() {
     let kb = common::copy_of_example();
     let before = listing(kb.path());
-    let mut server = start(kb.path());
-    assert_eq!(get(server.port, "/index.html").0, 200);
-    let interrupted = Command::new("kill")
-        .args(["-INT", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(interrupted.success());
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while server.child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
-        std::thread::sleep(Duration::from_millis(20));
+    for signal in ["-INT", "-TERM"] {
+        let mut server = start(kb.path());
+        assert_eq!(get(server.port, "/index.html").0, 200);
+        let _events = open_events(server.port, Duration::from_secs(5));
+        let sent = Instant::now();
+        let signalled = Command::new("kill")
+            .args([signal, &server.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(signalled.success());
+        while server.child.try_wait().unwrap().is_none() {
+            assert!(
+                sent.elapsed() < Duration::from_secs(1),
+                "serve did not stop within 1 s of kill {signal}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
     assert_eq!(listing(kb.path()), before, "serve left something behind");
 }

@@ -165,3 +165,66 @@ fn a_template_of_ones_own_is_fine_when_an_override_includes_it() {
     let home = std::fs::read_to_string(outputs.path().join("site/index.html")).unwrap();
     assert!(home.contains("Our own footer"));
 }
+
+/// Puts `inserted` on a line of its own after line `after` of the ejected
+/// template `name`; returns the line's number.
+fn insert_line(kb: &Path, name: &str, after: usize, inserted: &str) -> usize {
+    assert!(run_in(kb, &["theme", "eject", name]).status.success());
+    let file = kb.join("templates").join(name);
+    let mut lines: Vec<String> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    lines.insert(after, inserted.to_owned());
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    after + 1
+}
+
+/// The character the excerpt's caret points at: the excerpt is the line
+/// ` N | text` followed by `   | ` and spaces up to the `^`.
+fn under_caret(said: &str, number: usize) -> char {
+    let prefix = format!(" {number} | ");
+    let lines: Vec<&str> = said.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no excerpt of line {number}: {said}"));
+    let source: Vec<char> = lines[at].chars().collect();
+    let caret = lines[at + 1]
+        .chars()
+        .position(|c| c == '^')
+        .unwrap_or_else(|| panic!("no caret: {said}"));
+    source[caret]
+}
+
+#[test]
+fn a_template_error_far_into_a_long_line_is_readable_and_points_at_its_column() {
+    let long = "x".repeat(360);
+    for (name, inserted, message, pointed) in [
+        (
+            "base.html",
+            format!("<p>{long}{{{{ nope( }}}}</p>"),
+            "error: template error: Found `}}` but expected identifier.",
+            '}',
+        ),
+        (
+            "partials/issue.html",
+            format!("<p>{long}{{{{ issue.nothing.deeper }}}}</p>"),
+            "error: template error: Field `nothing` is not defined.",
+            'n',
+        ),
+    ] {
+        let kb = copy_of_example();
+        let line = insert_line(kb.path(), name, 1, &inserted);
+        let site = kb.path().join("public");
+        let out = run_in(kb.path(), &["build", "--output", site.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let said = text(&out.stderr);
+        assert!(!said.contains("\\u{a}"), "line breaks escaped: {said}");
+        let column = inserted.find(pointed).unwrap() + 1;
+        let place = format!("templates/{name}:{line}:{column}: {message}");
+        assert!(said.contains(&place), "no `{place}` in {said}");
+        assert_eq!(under_caret(&said, line), pointed, "{said}");
+    }
+}

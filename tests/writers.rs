@@ -62,6 +62,59 @@ fn completions_cover_every_command_for_each_shell() {
     );
 }
 
+/// What bash completes for `words` (the last one being typed) with the
+/// script `completions bash` prints, sourced in a real bash and called as
+/// bash calls it; `None` when bash is missing.
+fn bash_completes(words: &[&str]) -> Option<Vec<String>> {
+    if !common::runs("bash") {
+        common::missing("bash");
+        return None;
+    }
+    let script = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(script.path(), run(&["completions", "bash"]).stdout).unwrap();
+    // The function is the one the script registers for the command, so
+    // the test does not repeat its name.
+    let driver = r#"
+        source "$1"; shift
+        function=$(complete -p upgrade-atlas | sed -E 's/.*-F ([^ ]+).*/\1/')
+        COMP_WORDS=("$@")
+        COMP_CWORD=$(( $# - 1 ))
+        COMP_LINE="$*"
+        COMP_POINT=${#COMP_LINE}
+        "$function" upgrade-atlas "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+        printf '%s\n' "${COMPREPLY[@]}"
+    "#;
+    let out = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", driver, "bash"])
+        .arg(script.path())
+        .args(words)
+        .output()
+        .expect("run bash");
+    assert!(out.status.success(), "bash: {}", text(&out.stderr));
+    let mut replies: Vec<String> = text(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    replies.sort();
+    Some(replies)
+}
+
+#[test]
+fn bash_completes_after_the_subcommand() {
+    let Some(formats) = bash_completes(&["upgrade-atlas", "export", "graph", "--format", ""])
+    else {
+        return;
+    };
+    assert_eq!(formats, ["dot", "json", "mermaid"]);
+    let options = bash_completes(&["upgrade-atlas", "build", "--no"]).unwrap();
+    assert_eq!(options, ["--no-wait"]);
+    let commands = bash_completes(&["upgrade-atlas", "export", "m"]).unwrap();
+    assert_eq!(commands, ["matrix"]);
+    let first = bash_completes(&["upgrade-atlas", "exp"]).unwrap();
+    assert_eq!(first, ["export"]);
+}
+
 const ESCAPE: &str = "\x1b[";
 
 #[test]

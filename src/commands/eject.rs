@@ -60,5 +60,8 @@ pub fn eject(root: &Path, names: &[String]) -> Result<Outcome, String> {
             chosen.len()
         ),
     };
-    Ok(Outcome { summary })
+    Ok(Outcome {
+        summary,
+        warnings: Vec::new(),
+    })
 }

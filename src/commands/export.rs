@@ -1,13 +1,16 @@
 //! `upgrade-atlas export`: the upgrade graph and the matrix on stdout, for
-//! a slide, a spreadsheet or another tool. Both are under no conditions,
-//! the answer a reader gets before ticking any condition.
+//! a slide, a spreadsheet or another tool. Both are for the facts given
+//! with `--if` (none by default: the answer a reader gets before ticking
+//! any condition).
 //!
 //! Versions are named by their selector, `product@version`, everywhere.
 
 use std::path::Path;
 
-use crate::graph::UpgradeGraph;
-use crate::model::{Facts, Model};
+use std::collections::HashMap;
+
+use crate::graph::{Edges, UpgradeGraph, count_blocking};
+use crate::model::{Facts, Model, NodeId};
 use crate::{Failure, check};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -26,32 +29,53 @@ pub enum MatrixFormat {
     Csv,
 }
 
-pub fn graph(root: &Path, format: GraphFormat) -> Result<String, Failure> {
+/// Why an export printed nothing.
+pub enum Refusal {
+    /// The knowledge base has errors.
+    Invalid(Failure),
+    /// A `--if` names no condition the knowledge base declares; in words.
+    UnknownCondition(String),
+}
+
+impl From<Failure> for Refusal {
+    fn from(failure: Failure) -> Self {
+        Refusal::Invalid(failure)
+    }
+}
+
+/// The checked model and the facts that `conditions` (`--if` names) state.
+fn model_and_facts(root: &Path, conditions: &[String]) -> Result<(Model, Facts), Refusal> {
     let model = check(root)?.model;
-    let edges = default_edges(&model);
+    let facts = super::path::facts(&model, conditions).map_err(Refusal::UnknownCondition)?;
+    Ok((model, facts))
+}
+
+pub fn graph(root: &Path, format: GraphFormat, conditions: &[String]) -> Result<String, Refusal> {
+    let (model, facts) = model_and_facts(root, conditions)?;
+    let edges = direct_edges(&model, &facts);
     Ok(match format {
         GraphFormat::Dot => dot(&model, &edges),
         GraphFormat::Mermaid => mermaid(&model, &edges),
         GraphFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&crate::plan::api::graph(&model))
-                .expect("JSON values serialize");
+            let graph = crate::plan::api::graph(&model, &facts);
+            let mut json = serde_json::to_string_pretty(&graph).expect("JSON values serialize");
             json.push('\n');
             json
         }
     })
 }
 
-pub fn matrix(root: &Path, format: MatrixFormat) -> Result<String, Failure> {
-    let model = check(root)?.model;
+pub fn matrix(root: &Path, format: MatrixFormat, conditions: &[String]) -> Result<String, Refusal> {
+    let (model, facts) = model_and_facts(root, conditions)?;
     Ok(match format {
-        MatrixFormat::Csv => matrix_csv(&model),
+        MatrixFormat::Csv => matrix_csv(&model, &facts),
     })
 }
 
-/// Every direct upgrade under no conditions, in version order.
-fn default_edges(model: &Model) -> Vec<(usize, usize)> {
+/// Every direct upgrade for these facts, in version order.
+fn direct_edges(model: &Model, facts: &Facts) -> Vec<(usize, usize)> {
     let graph = UpgradeGraph::new(model);
-    let edges = graph.edges(&Facts::none());
+    let edges = graph.edges(facts);
     (0..model.nodes.len())
         .flat_map(|from| edges.successors(from).iter().map(move |&to| (from, to)))
         .collect()
@@ -151,19 +175,13 @@ fn csv_field(text: &str) -> String {
 }
 
 /// The header row names every target version; each row a source version,
-/// each cell the hops of the shortest supported path, 0 on the diagonal,
-/// empty when there is none.
-fn matrix_csv(model: &Model) -> String {
+/// each cell the hops of the path the site gives for a server that began
+/// as the row's version and, when issues on it block the upgrade, how
+/// many: `2 (1 blocking)`. `0` on the diagonal, empty when there is no path.
+fn matrix_csv(model: &Model, facts: &Facts) -> String {
     let graph = UpgradeGraph::new(model);
-    let edges = graph.edges(&Facts::none());
+    let edges = graph.edges(facts);
     let count = model.nodes.len();
-    let mut hops: Vec<Vec<Option<u32>>> = vec![vec![None; count]; count];
-    for (to, column) in (0..count).map(|to| (to, edges.sources_of(to))) {
-        hops[to][to] = Some(0);
-        for (from, n) in column {
-            hops[from][to] = Some(n);
-        }
-    }
     let refs: Vec<String> = (0..count).map(|n| model.node_ref(n)).collect();
     let mut out = String::from("from");
     for name in &refs {
@@ -171,17 +189,39 @@ fn matrix_csv(model: &Model) -> String {
         out.push_str(&csv_field(name));
     }
     out.push('\n');
-    for (from, row) in hops.iter().enumerate() {
-        out.push_str(&csv_field(&refs[from]));
-        for cell in row {
+    for (from, name) in refs.iter().enumerate() {
+        out.push_str(&csv_field(name));
+        for cell in matrix_row(&edges, from) {
             out.push(',');
-            if let Some(n) = cell {
-                out.push_str(&n.to_string());
-            }
+            out.push_str(&cell);
         }
         out.push('\n');
     }
     out
+}
+
+/// The cells of `from`'s row, one a version. A direct upgrade's blocking
+/// issues are counted once, though many paths take it.
+fn matrix_row(edges: &Edges, from: NodeId) -> Vec<String> {
+    let tree = edges.paths_from(from);
+    let mut blocking_on: HashMap<(NodeId, NodeId), usize> = HashMap::new();
+    let mut blocking = |pair: &[NodeId]| -> usize {
+        *blocking_on
+            .entry((pair[0], pair[1]))
+            .or_insert_with(|| count_blocking(&edges.path_issues(pair, from)))
+    };
+    (0..edges.model.nodes.len())
+        .map(|to| match tree.path_to(to) {
+            None => String::new(),
+            Some(path) => {
+                let hops = path.len() - 1;
+                match path.windows(2).map(&mut blocking).sum::<usize>() {
+                    0 => hops.to_string(),
+                    n => format!("{hops} ({n} blocking)"),
+                }
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ pub fn init(dir: &Path) -> Result<Outcome, String> {
             "started a knowledge base in {shown}: site.yaml, two products and a scenario in {shown}/content/\n\
              next: `upgrade-atlas --root {shown} check`, then `build` or `serve`"
         ),
+        warnings: Vec::new(),
     })
 }
 

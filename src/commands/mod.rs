@@ -3,6 +3,7 @@
 //! another tool (`export`), or answer a question about it (`path`, `plan`). Those
 //! that write refuse to overwrite what a writer wrote.
 
+pub mod completions;
 pub mod eject;
 pub mod export;
 pub mod init;
@@ -16,6 +17,9 @@ use std::path::Path;
 /// What a command that writes files did, in words for the terminal.
 pub struct Outcome {
     pub summary: String,
+    /// Worth knowing, though the files were written (a scenario that
+    /// already covers the new one's upgrade).
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// Whether `root` holds a knowledge base; if not, what to do, in words.

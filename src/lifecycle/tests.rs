@@ -120,6 +120,38 @@ fn labels_name_the_extended_phase() {
     );
 }
 
+/// A phase named "... only" reads "Security updates only, until ...",
+/// never "only only" (found by the corpus helper).
+#[test]
+fn a_phase_named_only_is_not_said_twice() {
+    let v = lifecycle("2020-01-01", Some("2025-01-01"), Some("2026-01-01"));
+    for extended in [
+        "Security updates only",
+        "Critical fixes ONLY.",
+        "Patches only ",
+    ] {
+        let labels = PhaseLabels {
+            mainstream: "Full support".into(),
+            extended: extended.into(),
+        };
+        let words = status_words(v.status(date("2025-06-01")), &labels);
+        assert_eq!(
+            words.to_lowercase().matches("only").count(),
+            1,
+            "{extended}: {words}"
+        );
+        assert!(words.ends_with(", until 1 January 2026"), "{words}");
+    }
+    let labels = PhaseLabels {
+        mainstream: "Full support".into(),
+        extended: "Commonly patched".into(),
+    };
+    assert_eq!(
+        status_words(v.status(date("2025-06-01")), &labels),
+        "Commonly patched only, until 1 January 2026"
+    );
+}
+
 #[test]
 fn dates_that_contradict_each_other() {
     assert_eq!(

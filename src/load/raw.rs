@@ -165,6 +165,19 @@ pub struct RawProduct {
     pub support_phases: Option<crate::lifecycle::RawPhaseLabels>,
     /// Format 1.2: requirements on other products for several versions at once.
     pub requirements: Option<Vec<RawRequirementRule>>,
+    /// Format 1.2: support dates for several versions at once (a series).
+    pub support: Option<Vec<RawSeriesSupport>>,
+}
+
+/// `support: [{ versions: SPEC, support_ends: DATE|false,
+/// extended_support_ends: DATE }]`: the dates of every version `versions`
+/// names that does not state its own.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSeriesSupport {
+    pub versions: S<String>,
+    pub support_ends: Option<S<crate::lifecycle::RawSupportEnds>>,
+    pub extended_support_ends: Option<S<String>>,
 }
 
 /// `requirements: [{ versions: SPEC, requires: [SELECTOR, ...] }]`.

@@ -334,8 +334,10 @@ fn version_upgrade(
 /// rules, scenarios, and the direct upgrades under no conditions with the
 /// scenarios behind each. Site URLs are left out when `urls` is `None`
 /// (for `export graph`, which has no site).
-pub fn graph(model: &Model) -> Value {
-    let sections = graph_sections(model, None)
+/// The graph as `export graph --format json` prints it: the upgrades for
+/// `facts`, and no site links.
+pub fn graph(model: &Model, facts: &Facts) -> Value {
+    let sections = graph_sections(model, None, facts)
         .into_iter()
         .map(|(key, items)| (key.to_owned(), Value::Array(items.collect())));
     Value::Object(sections.collect())
@@ -346,7 +348,10 @@ pub fn graph(model: &Model) -> Value {
 /// its size in memory (700 MB at 100,000 scenarios).
 fn graph_file(model: &Model, urls: Urls) -> DataFile {
     let mut bytes = b"{".to_vec();
-    for (s, (key, items)) in graph_sections(model, Some(urls)).into_iter().enumerate() {
+    for (s, (key, items)) in graph_sections(model, Some(urls), &Facts::none())
+        .into_iter()
+        .enumerate()
+    {
         if s > 0 {
             bytes.push(b',');
         }
@@ -370,7 +375,9 @@ fn graph_file(model: &Model, urls: Urls) -> DataFile {
 /// as it is read.
 type Section<'m> = (&'static str, Box<dyn Iterator<Item = Value> + 'm>);
 
-fn graph_sections(model: &Model, urls: Option<Urls>) -> [Section<'_>; 5] {
+/// The site's graph.json has the upgrades under no conditions; `export`
+/// may ask for others.
+fn graph_sections<'m>(model: &'m Model, urls: Option<Urls>, facts: &Facts) -> [Section<'m>; 5] {
     let with_url = move |mut value: Value, path: String| {
         if let Some(urls) = urls {
             value["url"] = json!(site_url(urls, &path));
@@ -423,13 +430,13 @@ fn graph_sections(model: &Model, urls: Option<Urls>) -> [Section<'_>; 5] {
         ("products", Box::new(products)),
         ("versions", Box::new(versions)),
         ("scenarios", Box::new(scenarios)),
-        ("upgrades", Box::new(upgrades(model))),
+        ("upgrades", Box::new(upgrades(model, facts))),
     ]
 }
 
-/// The direct upgrades under no conditions, with the scenarios behind each.
-fn upgrades(model: &Model) -> impl Iterator<Item = Value> + '_ {
-    let edges = UpgradeGraph::new(model).edges(&Facts::none());
+/// The direct upgrades for `facts`, with the scenarios behind each.
+fn upgrades<'m>(model: &'m Model, facts: &Facts) -> impl Iterator<Item = Value> + 'm {
+    let edges = UpgradeGraph::new(model).edges(facts);
     (0..model.nodes.len()).flat_map(move |from| {
         edges
             .successors(from)

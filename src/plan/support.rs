@@ -187,6 +187,30 @@ pub fn outlasts(model: &Model, source: NodeId, target: NodeId) -> bool {
     rank(target) > rank(source)
 }
 
+/// The stretches of a route to support worth a reader's attention: while
+/// the version is itself in support (before `end`) and nothing it reaches
+/// outlasts it, there is nowhere to head for and nothing to warn of (every
+/// point release of a series, before the next is out). Such a stretch is
+/// left out, or starts on `end` when it runs past it, where "no version
+/// this one can reach is in support" becomes true.
+fn worth_saying(stretches: Vec<lifecycle::Stretch>, end: Date) -> Vec<lifecycle::Stretch> {
+    stretches
+        .into_iter()
+        .filter_map(|mut stretch| {
+            if stretch.heading.is_some() || stretch.from >= end {
+                return Some(stretch);
+            }
+            match stretch.until {
+                Some(until) if until <= end => None,
+                _ => {
+                    stretch.from = end;
+                    Some(stretch)
+                }
+            }
+        })
+        .collect()
+}
+
 impl Planner<'_> {
     fn phase_labels(&self, node: NodeId) -> &PhaseLabels {
         &self.model.product_of(node).phases
@@ -257,8 +281,14 @@ impl Planner<'_> {
         tree: &PathTree,
     ) -> Option<RouteToSupport> {
         let model = self.model;
-        let end = model.version(node).lifecycle.mainstream_end()?;
-        let warn_from = end.plus_days(-model.site.support_warning_days);
+        let lifecycle = &model.version(node).lifecycle;
+        let end = lifecycle.mainstream_end()?;
+        // Not before the release: a version is not leaving support before
+        // it is out (a point release superseded within the window).
+        let window = end.plus_days(-model.site.support_warning_days);
+        let warn_from = lifecycle
+            .released
+            .map_or(window, |released| window.max(released));
         let reached = reached_from(tree, node);
         let of = |n: NodeId| &model.version(n).lifecycle;
         let accept = |n: NodeId, _: Date| outlasts(model, node, n);
@@ -267,13 +297,20 @@ impl Planner<'_> {
             Some(today) => {
                 let mut first = lifecycle::stretches(today, &reached, of, accept);
                 first.truncate(1);
+                // The page speaks of today only: while the version is
+                // itself in support, nowhere to head for is nothing to say.
+                first.retain(|stretch| stretch.heading.is_some() || today >= end);
                 (None, first)
             }
-            None => (
-                Some(warn_from.to_string()),
-                lifecycle::stretches(warn_from, &reached, of, accept),
-            ),
+            None => {
+                let stretches =
+                    worth_saying(lifecycle::stretches(warn_from, &reached, of, accept), end);
+                (Some(stretches.first()?.from.to_string()), stretches)
+            }
         };
+        if stretches.is_empty() {
+            return None;
+        }
         let fixed = model.site.today.is_some();
         let stretches = stretches
             .into_iter()

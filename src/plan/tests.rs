@@ -303,6 +303,37 @@ fn references_resolve_to_pages_relative_to_the_page_that_shows_them() {
     assert_eq!(links.resolve(from, "a@2.0"), None, "not a reference");
 }
 
+/// A link from the site root (`/files/a.pdf`) broke under a sub-path and
+/// from disk; it is made relative to the page as `files/a.pdf` is. A
+/// link to another host (`//host/x`) stays.
+#[test]
+fn links_from_the_site_root_are_made_relative_to_the_page() {
+    let model = model(BASE);
+    let planner = Planner::new(&model, &PlanOptions::default());
+    let links = Links::new(&model, planner.urls);
+    let from = "products/b/1.0/index.html";
+    let html = links.markdown(
+        from,
+        "[a](/files/a.pdf) [b](files/a.pdf) [home](/) [q](/paths/index.html?from=a) \
+         [far](//example.org/x) ![i](/img/d.png)",
+    );
+    for expected in [
+        "href=\"../../../files/a.pdf\">a<",
+        "href=\"../../../files/a.pdf\">b<",
+        "href=\"../../../index.html\">home<",
+        "href=\"../../../paths/index.html?from=a\">q<",
+        "href=\"//example.org/x\">far<",
+        "src=\"../../../img/d.png\"",
+    ] {
+        assert!(html.contains(expected), "no {expected} in {html}");
+    }
+    assert_eq!(
+        planner.urls.written(from, "/files/a.pdf"),
+        "../../../files/a.pdf",
+        "links and sources lists too"
+    );
+}
+
 #[test]
 fn page_links_follow_pretty_urls() {
     let mut files = BASE.to_vec();

@@ -71,13 +71,16 @@ impl Urls {
     }
 
     /// A link written in content, as seen from the page at `from`: paths
-    /// relative to the site root become relative to the page; addresses with
-    /// a scheme, fragments and absolute paths stay as written.
+    /// from the site root (`files/a.pdf`, `/files/a.pdf`) become relative to
+    /// the page, and the root itself (`/`) its home page; addresses with a
+    /// scheme, fragments and other hosts (`//host`) stay as written.
     pub fn written(&self, from: &str, url: &str) -> String {
-        if crate::markdown::is_site_relative(url) {
-            self.relative(from, url)
-        } else {
-            url.to_owned()
+        match crate::markdown::site_path(url) {
+            Some(path) if path.is_empty() || path.starts_with(['?', '#']) => {
+                self.relative(from, &format!("{HOME}{path}"))
+            }
+            Some(path) => self.relative(from, path),
+            None => url.to_owned(),
         }
     }
 

@@ -11,6 +11,7 @@ mod ids;
 mod links;
 mod products;
 mod scenarios;
+mod series;
 mod site;
 mod stacks;
 #[cfg(test)]
@@ -77,6 +78,7 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
         sources: raw.sources,
     };
     resolver.products(&mut model, &raw.products);
+    resolver.series_support(&mut model, &raw.products);
     resolver.components(&mut model, &raw.components);
     resolver.product_details(&mut model, &raw.products);
     resolver.requirements(&mut model, &raw.products);

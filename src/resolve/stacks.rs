@@ -52,8 +52,8 @@ impl Resolver {
         }
     }
 
-    /// The version indices a `requirements` rule names.
-    fn rule_versions(
+    /// The version indices a `requirements` (or `support`) rule names.
+    pub(super) fn rule_versions(
         &mut self,
         model: &Model,
         product: usize,
