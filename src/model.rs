@@ -29,6 +29,8 @@ pub struct Model {
     pub scenarios: Vec<std::sync::Arc<Scenario>>,
     /// Format 1.2: products installed together, by id.
     pub stacks: Vec<Stack>,
+    /// Format 1.2: the addresses of pages that moved (`moved_from`), by path.
+    pub redirects: Vec<Redirect>,
     /// Files under `content/static/`.
     pub static_files: Vec<crate::load::StaticFile>,
     pub sources: Sources,
@@ -198,6 +200,14 @@ impl Requirement {
     pub fn broken_by(&self, model: &Model, node: NodeId) -> bool {
         model.nodes[node].product == self.product && self.versions.binary_search(&node).is_err()
     }
+}
+
+/// Format 1.2: a page that moved: its old path in the site, and what is
+/// there now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub path: String,
+    pub to: Target,
 }
 
 /// Format 1.2: `content/stacks/ID.yaml`, products installed together.

@@ -167,6 +167,8 @@ pub struct RawProduct {
     pub requirements: Option<Vec<RawRequirementRule>>,
     /// Format 1.2: support dates for several versions at once (a series).
     pub support: Option<Vec<RawSeriesSupport>>,
+    /// Format 1.2: the ids this product had before, whose pages redirect here.
+    pub moved_from: Option<Vec<S<String>>>,
 }
 
 /// `support: [{ versions: SPEC, support_ends: DATE|false,
@@ -215,6 +217,8 @@ pub struct RawVersion {
     pub sources: Option<Vec<RawSource>>,
     /// Format 1.2: the versions of other products this one runs beside.
     pub requires: Option<Vec<S<String>>>,
+    /// Format 1.2: the ids this version had before.
+    pub moved_from: Option<Vec<S<String>>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -285,6 +289,8 @@ pub struct RawScenario {
     pub notes: Option<S<String>>,
     pub when: Option<S<Names>>,
     pub unless: Option<S<Names>>,
+    /// Format 1.2: the ids (paths below `scenarios/`) this scenario had before.
+    pub moved_from: Option<Vec<S<String>>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

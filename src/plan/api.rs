@@ -32,6 +32,8 @@ pub const INDEX_JSON: &str = "api/v1/index.json";
 /// The template name of a page that is its context as JSON, not HTML.
 pub const JSON_PAGE: &str = "(json)";
 pub const GRAPH_JSON: &str = "api/v1/graph.json";
+/// Format 1.2: the pages that moved, when some did.
+pub const REDIRECTS_JSON: &str = "api/v1/redirects.json";
 
 /// Where a product's file is.
 pub fn product_path(model: &Model, product: usize) -> String {
@@ -59,7 +61,24 @@ pub fn files(model: &Model, urls: Urls) -> Vec<DataFile> {
             .into_par_iter()
             .map(|p| file(product_path(model, p), &product(model, urls, p))),
     );
+    // Only when something moved, so that a site without moves keeps its files.
+    if !model.redirects.is_empty() {
+        files.push(file(REDIRECTS_JSON.to_owned(), &redirects(model, urls)));
+    }
     files
+}
+
+/// Each old address and the page there now, as site URLs.
+fn redirects(model: &Model, urls: Urls) -> Value {
+    let moved: Vec<Value> = (model.redirects.iter())
+        .map(|r| {
+            json!({
+                "from": site_url(urls, &r.path),
+                "to": site_url(urls, &Urls::target(model, r.to)),
+            })
+        })
+        .collect();
+    json!({ "redirects": moved })
 }
 
 fn file(path: String, value: &Value) -> DataFile {

@@ -18,6 +18,7 @@ pub mod html;
 mod links;
 mod matrix;
 mod product;
+mod redirects;
 mod reference;
 mod route_map;
 pub mod search_index;
@@ -216,6 +217,7 @@ impl<'m> Planner<'m> {
         paths.extend((0..model.scenarios.len()).map(|s| Urls::scenario(model, s)));
         paths.extend((0..model.components.len()).map(|c| Urls::component(model, c)));
         paths.extend((model.stacks.iter()).map(|s| SitePath::Stack(&s.id).path()));
+        paths.extend(model.redirects.iter().map(|r| r.path.clone()));
         let listing_pages = model.products.len().div_ceil(PRODUCTS_PER_PAGE).max(1);
         paths.extend((0..listing_pages).map(|i| listing_path(urls::PRODUCTS_DIR, i)));
         paths.extend(self.matrix_paths(self.reach()));
@@ -227,6 +229,9 @@ impl<'m> Planner<'m> {
     /// The page at a site path, if there is one.
     pub fn page(&self, path: &str) -> Option<Page> {
         let model = self.model;
+        if let Some(to) = self.redirect_target(path) {
+            return Some(self.redirect_page(path, to));
+        }
         let node = |product: &str, version: &str| {
             let product = &model.products[model.product_index(product)?];
             product
@@ -308,7 +313,7 @@ impl<'m> Planner<'m> {
         if let Some(base) = &self.base_url {
             deliver(DataFile {
                 path: layout::SITEMAP.into(),
-                bytes: sitemap(base, pages, urls).into_bytes(),
+                bytes: sitemap(base, pages, urls, &model.redirects).into_bytes(),
             });
         }
         for feed in self.feeds() {
@@ -459,13 +464,24 @@ fn robots(base_url: Option<&str>) -> String {
     text
 }
 
-fn sitemap(base: &str, pages: &[String], urls: Urls) -> String {
+/// Every page but the 404 and the redirects, which are not pages to list.
+fn sitemap(
+    base: &str,
+    pages: &[String],
+    urls: Urls,
+    redirects: &[crate::model::Redirect],
+) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for page in pages
         .iter()
         .filter(|p| *p != urls::NOT_FOUND && p.ends_with(".html"))
+        .filter(|p| {
+            redirects
+                .binary_search_by(|r| r.path.as_str().cmp(p))
+                .is_err()
+        })
     {
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",

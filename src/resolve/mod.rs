@@ -9,6 +9,7 @@ mod cache;
 mod components;
 mod ids;
 mod links;
+mod moves;
 mod products;
 mod scenarios;
 mod series;
@@ -74,6 +75,7 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
         components: Vec::new(),
         scenarios: Vec::new(),
         stacks: Vec::new(),
+        redirects: Vec::new(),
         static_files: raw.static_files,
         sources: raw.sources,
     };
@@ -93,12 +95,15 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
         cache.links_basis = None;
     }
     let keep_documents = !cache.one_run;
+    // Scenarios are resolved first: an old scenario id is checked against them.
+    let raw_scenarios = raw.scenarios.clone();
     resolver.scenarios(
         &mut model,
         raw.scenarios,
         &mut cache.scenarios,
         keep_documents,
     );
+    resolver.redirects(&mut model, &raw.products, &raw_scenarios);
     resolver.keep_within_upgrade_limit(&mut model);
     resolver.check_markdown(&model);
     resolver.check_scenario_links(&model, cache);
