@@ -730,7 +730,10 @@ fn path_finder_agrees_with_the_engine_on_every_pair() {
 }
 
 /// The form itself: a product, then a version, on each side; the
-/// conditions offered follow the pair; submitting asks the question.
+/// conditions offered follow the pair; submitting asks the question. And
+/// what an answer says besides its route: why there is no path (a refusal
+/// with what it offers instead, or nothing leading there at all), and the
+/// notes of the products at both ends.
 #[test]
 fn path_finder_form_picks_a_product_then_a_version() {
     let Some(chromium) = chromium() else { return };
@@ -739,10 +742,16 @@ fn path_finder_form_picks_a_product_then_a_version() {
         return;
     };
     let out = build(&manifest().join("tests/fixtures/conditions"), &[]);
+    let example = build(&manifest(), &[]);
+    let refused = tempfile::tempdir().unwrap();
+    write_refused_base(refused.path());
+    let refused_site = build(refused.path(), &[]);
     let run = Command::new("node")
         .current_dir(&browser_tests)
         .arg("finder.mjs")
         .arg(out.path().join("site"))
+        .arg(example.path().join("site"))
+        .arg(refused_site.path().join("site"))
         .env("CHROMIUM", &chromium)
         .output()
         .expect("node runs");
@@ -752,6 +761,29 @@ fn path_finder_form_picks_a_product_then_a_version() {
         String::from_utf8_lossy(&run.stdout),
         String::from_utf8_lossy(&run.stderr)
     );
+}
+
+/// A base where a scenario refuses the only upgrade there is, so that no
+/// path exists and the refusal is the whole answer: it offers an
+/// alternative instead, with Markdown in its body, and the product has notes.
+fn write_refused_base(root: &Path) {
+    let content = root.join("content");
+    std::fs::create_dir_all(content.join("products")).unwrap();
+    std::fs::create_dir_all(content.join("scenarios")).unwrap();
+    std::fs::write(content.join("site.yaml"), "title: Refused\n").unwrap();
+    std::fs::write(
+        content.join("products/app.yaml"),
+        "name: App\nversions:\n  - id: \"1.0\"\n  - id: \"2.0\"\nupgrades: { policy: sequential }\n\
+         notes: International versions **differ**; ask your local representative.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("scenarios/app-1-to-2.yaml"),
+        "from: app@1.0\nto: app@2.0\ndirect: unsupported\ntitle: App 1.0 cannot be upgraded\n\
+         alternatives:\n  - title: Install 2.0 beside it and move the data\n    \
+         body: Export with `app dump`, then import into [2.0](@app@2.0).\n",
+    )
+    .unwrap();
 }
 
 /// The node modules of tests/browser the page tests use, or `None` after
