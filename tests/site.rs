@@ -1414,6 +1414,44 @@ fn version_pages_carry_the_products_notes_and_define_severities() {
     }
 }
 
+/// A scenario page carries the notes of every product it names (in
+/// `from`, `to` or `via`), each once and said whose they are, as version
+/// pages carry their product's.
+#[test]
+fn scenario_pages_carry_the_notes_of_the_products_they_name() {
+    let site = build_site(example(), &[]);
+    let notes_on = |page: &str| -> Vec<(String, String)> {
+        let doc = parse_page(&site.out, page);
+        doc.select(&sel("main aside.product-notes"))
+            .map(|aside| {
+                let label = aside.value().attr("aria-label").unwrap_or_default();
+                (label.to_owned(), text_of(aside))
+            })
+            .collect()
+    };
+    // From Small Business Server, via BackOffice Server 4.5, to Windows XP
+    // Server (which has no notes): both products' notes, in product order.
+    let notes = notes_on("scenarios/small-business/to-xp/index.html");
+    let labels: Vec<&str> = notes.iter().map(|(label, _)| label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Notes on Microsoft BackOffice Server",
+            "Notes on Microsoft BackOffice Small Business Server"
+        ]
+    );
+    for (label, text) in &notes {
+        assert!(text.contains("representative"), "{label}: {text}");
+        assert!(
+            text.contains(&label[..]["Notes on ".len()..]),
+            "{label}: {text}"
+        );
+    }
+    let notes = notes_on("scenarios/backoffice/4.5-to-xp/index.html");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].0, "Notes on Microsoft BackOffice Server");
+}
+
 /// A folder refused by `build` was reported as `DIR:1:1:`, a line of a
 /// file it is not: now `DIR: error: …` (writers' issue, item 10).
 #[test]

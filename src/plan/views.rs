@@ -324,8 +324,19 @@ pub struct ScenarioPage {
     pub links: Vec<Link>,
     pub sources: Vec<SourceView>,
     pub notes: Option<String>,
+    /// The notes of each product the scenario names (from, to, via), in
+    /// product order: they hold for every version, so the scenario's
+    /// reader needs them as a version page's does.
+    pub product_notes: Vec<ProductNotes>,
     pub conditions: Option<String>,
     pub file: String,
+}
+
+#[derive(Serialize)]
+pub struct ProductNotes {
+    pub product: Link,
+    /// Markdown.
+    pub notes: String,
 }
 
 #[derive(Serialize)]
