@@ -1452,6 +1452,26 @@ fn scenario_pages_carry_the_notes_of_the_products_they_name() {
     assert_eq!(notes[0].0, "Notes on Microsoft BackOffice Server");
 }
 
+/// The search page had two search boxes, the top bar's and its own: it
+/// has one, its own, inside `main`; other pages keep the top bar's.
+#[test]
+fn the_search_page_has_one_search_box() {
+    let site = build_site(example(), &[]);
+    let boxes = |page: &str| -> Vec<String> {
+        let doc = parse_page(&site.out, page);
+        doc.select(&sel("input[type=search]"))
+            .map(|input| input.value().attr("id").unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(boxes("search/index.html"), ["search-query"]);
+    let doc = parse_page(&site.out, "search/index.html");
+    assert_eq!(doc.select(&sel("main #search-query")).count(), 1);
+    assert_eq!(doc.select(&sel("[role=search]")).count(), 1);
+    for page in ["index.html", "products/backoffice-server/4.0/index.html"] {
+        assert_eq!(boxes(page), ["site-search"], "{page}");
+    }
+}
+
 /// A folder refused by `build` was reported as `DIR:1:1:`, a line of a
 /// file it is not: now `DIR: error: …` (writers' issue, item 10).
 #[test]
