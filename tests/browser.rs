@@ -55,10 +55,16 @@ fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
 
 /// The DOM after scripts ran, of a page opened from file:// with a query.
 fn dump_dom(chromium: &Path, file: &Path, query: &str) -> String {
+    dump_dom_with(chromium, file, query, &[])
+}
+
+/// `dump_dom` with more Chromium flags (`--force-dark-mode`, ...).
+fn dump_dom_with(chromium: &Path, file: &Path, query: &str, flags: &[&str]) -> String {
     let profile = tempfile::tempdir().unwrap();
     let url = format!("file://{}{}", file.display(), query);
     let out = Command::new(chromium)
         .args(CHROMIUM_FLAGS)
+        .args(flags)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(["--virtual-time-budget=5000", "--dump-dom", &url])
         .output()
@@ -1487,7 +1493,8 @@ fn fixed_clock(day: &str) -> String {
         "<script>(function () {{ var Real = Date, fixed = new Real(\"{day}T12:00:00\").getTime();\n\
          function Fixed() {{ if (arguments.length === 0) return new Real(fixed);\n\
          return new (Function.prototype.bind.apply(Real, [null].concat([].slice.call(arguments))))(); }}\n\
-         Fixed.now = function () {{ return fixed; }}; Fixed.prototype = Real.prototype; window.Date = Fixed; }})();</script>"
+         Fixed.now = function () {{ return fixed; }}; Fixed.UTC = Real.UTC; Fixed.parse = Real.parse;\n\
+         Fixed.prototype = Real.prototype; window.Date = Fixed; }})();</script>"
     )
 }
 
@@ -1593,4 +1600,99 @@ fn the_support_status_follows_the_readers_clock_and_reads_without_javascript() {
         "{shown:?}"
     );
     assert!(shown.iter().all(|d| d.as_str() >= "2025-01-15"));
+
+    product_page_follows_the_readers_clock(&chromium, &out.path().join("site"));
+}
+
+/// The product page of the statuses case without its fixed day, on
+/// 2025-01-15: each row's status, what is out of support, and the today
+/// line where a build with that day fixed draws it; in dark mode the
+/// timeline's labels keep their contrast.
+fn product_page_follows_the_readers_clock(chromium: &Path, site: &Path) {
+    let page = site.join("products/os/index.html");
+    let built = std::fs::read_to_string(&page).unwrap();
+    // Writes what the reader sees of the timeline's colours into the page,
+    // for --dump-dom to return.
+    let colours = "<script>addEventListener('load', function () { var svg = document.querySelector('svg.timeline');\n\
+        svg.setAttribute('data-seen', [getComputedStyle(svg.querySelector('text.version')).fill, getComputedStyle(document.body).backgroundColor].join(';')); });</script>";
+    let file = page.with_file_name("on-2025-01-15.html");
+    std::fs::write(
+        &file,
+        built
+            .replacen("<head>", &format!("<head>{}", fixed_clock("2025-01-15")), 1)
+            .replacen("</body>", &format!("{colours}</body>"), 1),
+    )
+    .unwrap();
+    let dom = dump_dom(chromium, &file, "");
+    let statuses: Vec<String> = select(&dom, "table.lifecycle td.status [data-support-status]")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "Out of support since 1 January 2020",
+            "Security support only, until 1 January 2027",
+            "Supported until 1 March 2025",
+            "Supported until 1 March 2030",
+            "Supported; no end of support announced",
+            "—",
+            "Not released yet: due 1 March 2026",
+        ]
+    );
+    assert_eq!(select(&dom, "table.lifecycle tr.status-ended").len(), 1);
+    let ended: Vec<String> = select(&dom, ".out-of-support:not([hidden]) li:not([hidden])")
+        .iter()
+        .map(|li| text(li).split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(ended, ["Example OS 1 since 1 January 2020"]);
+    // The line the script placed, against the one a build on that day draws.
+    let placed = select(&dom, "svg.timeline g.today:not([visibility]) line.today");
+    let placed_x: i64 = placed[0].value().attr("x1").unwrap().parse().unwrap();
+    let fixed = build(&manifest().join("tests/lifecycle/ok/statuses"), &[]);
+    let fixed_page =
+        std::fs::read_to_string(fixed.path().join("site/products/os/index.html")).unwrap();
+    let drawn = select(&fixed_page, "svg.timeline line.today");
+    let drawn_x: i64 = drawn[0].value().attr("x1").unwrap().parse().unwrap();
+    assert!((placed_x - drawn_x).abs() <= 1, "{placed_x} vs {drawn_x}");
+    assert_eq!(
+        texts(&dom, "svg.timeline text.today"),
+        texts(&fixed_page, "svg.timeline text.today")
+    );
+
+    let dark = dump_dom_with(chromium, &file, "", &["--force-dark-mode"]);
+    let seen = select(&dark, "svg.timeline[data-seen]")[0]
+        .value()
+        .attr("data-seen")
+        .unwrap()
+        .to_owned();
+    let (label, background) = seen.split_once(';').unwrap();
+    let ratio = contrast(label, background);
+    assert!(
+        ratio >= 4.5,
+        "timeline labels in dark mode: {label} on {background}, contrast {ratio:.2}"
+    );
+}
+
+/// The WCAG contrast ratio of two CSS `rgb(r, g, b)` colours.
+fn contrast(a: &str, b: &str) -> f64 {
+    let luminance = |css: &str| {
+        let inside = css.trim_start_matches("rgba(").trim_start_matches("rgb(");
+        let channels: Vec<f64> = inside
+            .trim_end_matches(')')
+            .split(',')
+            .take(3)
+            .map(|c| c.trim().parse::<f64>().unwrap() / 255.0)
+            .map(|c| {
+                if c <= 0.039_28 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            })
+            .collect();
+        0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
 }
