@@ -1472,6 +1472,62 @@ fn the_search_page_has_one_search_box() {
     }
 }
 
+/// The matrix says its answers as a list too, a starting version each:
+/// targets grouped by answer, neighbouring versions as ranges. A table of
+/// more than a dozen columns prints as its list (the table is hidden in
+/// print); a narrow one keeps its table.
+#[test]
+fn the_matrix_says_its_answers_as_a_list_too() {
+    let kb = tempfile::tempdir().unwrap();
+    let versions: Vec<String> = (1..=15).map(|v| format!("{{ id: \"{v}\" }}")).collect();
+    write(&kb.path().join("content/site.yaml"), "title: Stops\n");
+    write(
+        &kb.path().join("content/products/app.yaml"),
+        format!(
+            "name: App\nversions: [{}]\nupgrades:\n  policy: any-newer\n  required_stops: [\"5\", \"10\"]\n",
+            versions.join(", ")
+        ),
+    );
+    let site = build_site(kb.path(), &[]);
+    let doc = parse_page(&site.out, "matrix/index.html");
+    let list: Vec<(String, String)> = doc
+        .select(&sel("main details.matrix-list dt"))
+        .zip(doc.select(&sel("main details.matrix-list dd")))
+        .map(|(dt, dd)| (text_of(dt), text_of(dd)))
+        .collect();
+    assert_eq!(list.len(), 15, "a starting version each: {list:?}");
+    assert_eq!(
+        list[0],
+        (
+            "App 1".to_owned(),
+            "Direct: 2–5; 2 hops: 6–10; 3 hops: 11–15".to_owned()
+        )
+    );
+    assert_eq!(list[9].1, "Direct: 11–15");
+    assert_eq!(list[14].1, "No supported upgrade to these versions.");
+    assert_eq!(
+        doc.select(&sel("main .matrix-wrap.print-as-list")).count(),
+        1
+    );
+
+    // The example: several products, named in full; a table of six
+    // columns still prints.
+    let example = build_site(example(), &[]);
+    let doc = parse_page(&example.out, "matrix/index.html");
+    let first = doc
+        .select(&sel("main details.matrix-list dd"))
+        .next()
+        .map(text_of);
+    assert_eq!(
+        first.as_deref(),
+        Some("Direct: Microsoft BackOffice Server 4.0–4.5; 2 hops: Windows XP Server")
+    );
+    assert_eq!(
+        doc.select(&sel("main .matrix-wrap.print-as-list")).count(),
+        0
+    );
+}
+
 /// A folder refused by `build` was reported as `DIR:1:1:`, a line of a
 /// file it is not: now `DIR: error: …` (writers' issue, item 10).
 #[test]

@@ -382,6 +382,25 @@ pub struct MatrixTable {
     /// Each column's version, by its name alone (the group names the product).
     pub columns: Vec<Link>,
     pub rows: Vec<MatrixRow>,
+    /// The same answers as a list, a row each: what prints and reads on a
+    /// phone where a wide table cannot.
+    pub list: Vec<MatrixListRow>,
+}
+
+/// A row of the matrix as text: from this version, the targets of each
+/// answer ("direct", "2 hops", ...), runs of neighbouring versions as ranges.
+#[derive(Serialize)]
+pub struct MatrixListRow {
+    pub from: Link,
+    pub groups: Vec<MatrixListGroup>,
+}
+
+#[derive(Serialize)]
+pub struct MatrixListGroup {
+    /// "Direct", "2 hops", "Not supported directly".
+    pub answer: String,
+    /// "13.2–13.12, 14.0".
+    pub targets: String,
 }
 
 #[derive(Serialize)]
