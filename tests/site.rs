@@ -1472,12 +1472,9 @@ fn the_search_page_has_one_search_box() {
     }
 }
 
-/// The matrix says its answers as a list too, a starting version each:
-/// targets grouped by answer, neighbouring versions as ranges. A table of
-/// more than a dozen columns prints as its list (the table is hidden in
-/// print); a narrow one keeps its table.
-#[test]
-fn the_matrix_says_its_answers_as_a_list_too() {
+/// One product of versions 1 to 15, any-newer, with required stops at 5
+/// and 10: 63 upgrades in all.
+fn stops_kb() -> TempDir {
     let kb = tempfile::tempdir().unwrap();
     let versions: Vec<String> = (1..=15).map(|v| format!("{{ id: \"{v}\" }}")).collect();
     write(&kb.path().join("content/site.yaml"), "title: Stops\n");
@@ -1488,6 +1485,49 @@ fn the_matrix_says_its_answers_as_a_list_too() {
             versions.join(", ")
         ),
     );
+    kb
+}
+
+/// A product with an any-newer rule over many versions draws its line of
+/// required stops, with the rule said once, not an arc an upgrade; the
+/// drawing is narrow enough to print at full size. A product of three
+/// versions keeps its drawing of every upgrade.
+#[test]
+fn a_wide_any_newer_rule_draws_its_line_of_stops() {
+    let kb = stops_kb();
+    let site = build_site(kb.path(), &[]);
+    let doc = parse_page(&site.out, "products/app/index.html");
+    let svg = doc
+        .select(&sel("figure.diagram-box svg.diagram.line"))
+        .next()
+        .expect("the line of stops");
+    let width: usize = svg.value().attr("width").unwrap().parse().unwrap();
+    assert!(width <= 680, "{width} px: wider than a printed page");
+    let texts = |css: &str| -> Vec<String> { svg.select(&sel(css)).map(text_of).collect() };
+    assert_eq!(texts("text.node-label"), ["1", "5", "10", "15"]);
+    assert_eq!(svg.select(&sel("rect.node.stop")).count(), 2);
+    assert_eq!(svg.select(&sel("path.edge")).count(), 3, "not 63 arcs");
+    assert_eq!(texts("text.edge-label"), ["2–4", "6–9", "11–14"]);
+    let caption = doc
+        .select(&sel("figure.diagram-box figcaption"))
+        .next()
+        .map(text_of)
+        .unwrap();
+    assert_eq!(caption.matches("any newer").count(), 1, "{caption}");
+
+    let example = build_site(example(), &[]);
+    let doc = parse_page(&example.out, "products/backoffice-server/index.html");
+    assert_eq!(doc.select(&sel("svg.diagram")).count(), 1);
+    assert_eq!(doc.select(&sel("svg.diagram.line")).count(), 0);
+}
+
+/// The matrix says its answers as a list too, a starting version each:
+/// targets grouped by answer, neighbouring versions as ranges. A table of
+/// more than a dozen columns prints as its list (the table is hidden in
+/// print); a narrow one keeps its table.
+#[test]
+fn the_matrix_says_its_answers_as_a_list_too() {
+    let kb = stops_kb();
     let site = build_site(kb.path(), &[]);
     let doc = parse_page(&site.out, "matrix/index.html");
     let list: Vec<(String, String)> = doc

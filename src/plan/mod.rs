@@ -20,6 +20,7 @@ mod product;
 mod reference;
 mod route_map;
 pub mod search_index;
+mod stops_diagram;
 mod support;
 #[cfg(test)]
 mod tests;
