@@ -1629,7 +1629,8 @@ fn product_page_follows_the_readers_clock(chromium: &Path, site: &Path) {
     // Writes what the reader sees of the timeline's colours into the page,
     // for --dump-dom to return.
     let colours = "<script>addEventListener('load', function () { var svg = document.querySelector('svg.timeline');\n\
-        svg.setAttribute('data-seen', [getComputedStyle(svg.querySelector('text.version')).fill, getComputedStyle(document.body).backgroundColor].join(';')); });</script>";
+        svg.setAttribute('data-seen', [getComputedStyle(svg.querySelector('text.version')).fill, getComputedStyle(document.body).backgroundColor,\n\
+        svg.getBoundingClientRect().width / svg.width.baseVal.value].join(';')); });</script>";
     let file = page.with_file_name("on-2025-01-15.html");
     std::fs::write(
         &file,
@@ -1675,17 +1676,32 @@ fn product_page_follows_the_readers_clock(chromium: &Path, site: &Path) {
         texts(&fixed_page, "svg.timeline text.today")
     );
 
-    let dark = dump_dom_with(chromium, &file, "", &["--force-dark-mode"]);
+    // On a phone (320 px), dark: the labels keep their 12 px (the drawing
+    // scrolls rather than shrinks) and their contrast.
+    let dark = dump_dom_with(
+        chromium,
+        &file,
+        "",
+        &["--force-dark-mode", "--window-size=320,900"],
+    );
     let seen = select(&dark, "svg.timeline[data-seen]")[0]
         .value()
         .attr("data-seen")
         .unwrap()
         .to_owned();
-    let (label, background) = seen.split_once(';').unwrap();
+    let [label, background, scale] = seen.split(';').collect::<Vec<_>>()[..] else {
+        panic!("{seen}")
+    };
     let ratio = contrast(label, background);
     assert!(
         ratio >= 4.5,
         "timeline labels in dark mode: {label} on {background}, contrast {ratio:.2}"
+    );
+    let scale: f64 = scale.parse().unwrap();
+    assert!(
+        scale >= 0.99,
+        "at 320 px the timeline is drawn at {scale:.2} of its size: 12 px labels become {:.1} px",
+        12.0 * scale
     );
 }
 
