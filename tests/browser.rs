@@ -55,10 +55,16 @@ fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
 
 /// The DOM after scripts ran, of a page opened from file:// with a query.
 fn dump_dom(chromium: &Path, file: &Path, query: &str) -> String {
+    dump_dom_with(chromium, file, query, &[])
+}
+
+/// `dump_dom` with more Chromium flags (`--force-dark-mode`, ...).
+fn dump_dom_with(chromium: &Path, file: &Path, query: &str, flags: &[&str]) -> String {
     let profile = tempfile::tempdir().unwrap();
     let url = format!("file://{}{}", file.display(), query);
     let out = Command::new(chromium)
         .args(CHROMIUM_FLAGS)
+        .args(flags)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(["--virtual-time-budget=5000", "--dump-dom", &url])
         .output()
@@ -730,7 +736,10 @@ fn path_finder_agrees_with_the_engine_on_every_pair() {
 }
 
 /// The form itself: a product, then a version, on each side; the
-/// conditions offered follow the pair; submitting asks the question.
+/// conditions offered follow the pair; submitting asks the question. And
+/// what an answer says besides its route: why there is no path (a refusal
+/// with what it offers instead, or nothing leading there at all), and the
+/// notes of the products at both ends.
 #[test]
 fn path_finder_form_picks_a_product_then_a_version() {
     let Some(chromium) = chromium() else { return };
@@ -739,10 +748,16 @@ fn path_finder_form_picks_a_product_then_a_version() {
         return;
     };
     let out = build(&manifest().join("tests/fixtures/conditions"), &[]);
+    let example = build(&manifest(), &[]);
+    let refused = tempfile::tempdir().unwrap();
+    write_refused_base(refused.path());
+    let refused_site = build(refused.path(), &[]);
     let run = Command::new("node")
         .current_dir(&browser_tests)
         .arg("finder.mjs")
         .arg(out.path().join("site"))
+        .arg(example.path().join("site"))
+        .arg(refused_site.path().join("site"))
         .env("CHROMIUM", &chromium)
         .output()
         .expect("node runs");
@@ -752,6 +767,29 @@ fn path_finder_form_picks_a_product_then_a_version() {
         String::from_utf8_lossy(&run.stdout),
         String::from_utf8_lossy(&run.stderr)
     );
+}
+
+/// A base where a scenario refuses the only upgrade there is, so that no
+/// path exists and the refusal is the whole answer: it offers an
+/// alternative instead, with Markdown in its body, and the product has notes.
+fn write_refused_base(root: &Path) {
+    let content = root.join("content");
+    std::fs::create_dir_all(content.join("products")).unwrap();
+    std::fs::create_dir_all(content.join("scenarios")).unwrap();
+    std::fs::write(content.join("site.yaml"), "title: Refused\n").unwrap();
+    std::fs::write(
+        content.join("products/app.yaml"),
+        "name: App\nversions:\n  - id: \"1.0\"\n  - id: \"2.0\"\nupgrades: { policy: sequential }\n\
+         notes: International versions **differ**; ask your local representative.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("scenarios/app-1-to-2.yaml"),
+        "from: app@1.0\nto: app@2.0\ndirect: unsupported\ntitle: App 1.0 cannot be upgraded\n\
+         alternatives:\n  - title: Install 2.0 beside it and move the data\n    \
+         body: Export with `app dump`, then import into [2.0](@app@2.0).\n",
+    )
+    .unwrap();
 }
 
 /// The node modules of tests/browser the page tests use, or `None` after
@@ -831,8 +869,9 @@ struct ReadSite {
     search_term: &'static str,
     /// The most A4 pages a read page may print to, when bounded.
     max_printed_pages: Option<usize>,
-    /// Whether axe reads every page of the site, or only `read` (a
-    /// long-lived product's 300 pages share one shape).
+    /// Whether axe reads every page of the site in full, or `read` in full
+    /// and every other page with its target-size rule alone (a long-lived
+    /// product's 180 pages share a few shapes).
     axe_every_page: bool,
 }
 
@@ -1010,7 +1049,9 @@ fn pages_read_at_every_width_in_print_and_without_javascript() {
 }
 
 /// axe-core on every page of every site the browser tests read (each page,
-/// light and dark), no request leaving file://, and search by keyboard.
+/// light and dark; of the long-lived base, the pages it reads in full and
+/// every other page with the target-size rule at 390 px), no request
+/// leaving file://, and search by keyboard.
 #[test]
 #[ignore = "slow (about 5 minutes of Chromium): CI runs it; locally `cargo test -- --ignored`"]
 fn every_page_passes_axe_makes_no_outside_requests_and_search_works_by_keyboard() {
@@ -1022,15 +1063,27 @@ fn every_page_passes_axe_makes_no_outside_requests_and_search_works_by_keyboard(
         let mut args: Vec<std::ffi::OsString> = vec![built.clone().into()];
         if site.axe_every_page {
             args.extend(every_page(&built).into_iter().map(Into::into));
+            args.extend(site.queries.iter().map(|p| p.into()));
         } else {
+            // Its read pages in full; every other page with the rule that
+            // follows how much a page holds (targets that crowd), since a
+            // full read of 180 long pages would take CI some 8 minutes.
+            let read: Vec<&str> = site
+                .read
+                .iter()
+                .copied()
+                .filter(|p| !p.contains('?'))
+                .collect();
+            args.extend(read.iter().map(|p| p.into()));
+            args.extend(site.queries.iter().map(|p| p.into()));
+            args.push("--target-size-only".into());
             args.extend(
-                site.read
-                    .iter()
-                    .filter(|p| !p.contains('?'))
-                    .map(|p| p.into()),
+                every_page(&built)
+                    .into_iter()
+                    .filter(|p| !read.contains(&p.as_str()))
+                    .map(Into::into),
             );
         }
-        args.extend(site.queries.iter().map(|p| p.into()));
         node_searching(
             "a11y.mjs",
             &args,
@@ -1455,7 +1508,8 @@ fn fixed_clock(day: &str) -> String {
         "<script>(function () {{ var Real = Date, fixed = new Real(\"{day}T12:00:00\").getTime();\n\
          function Fixed() {{ if (arguments.length === 0) return new Real(fixed);\n\
          return new (Function.prototype.bind.apply(Real, [null].concat([].slice.call(arguments))))(); }}\n\
-         Fixed.now = function () {{ return fixed; }}; Fixed.prototype = Real.prototype; window.Date = Fixed; }})();</script>"
+         Fixed.now = function () {{ return fixed; }}; Fixed.UTC = Real.UTC; Fixed.parse = Real.parse;\n\
+         Fixed.prototype = Real.prototype; window.Date = Fixed; }})();</script>"
     )
 }
 
@@ -1561,4 +1615,115 @@ fn the_support_status_follows_the_readers_clock_and_reads_without_javascript() {
         "{shown:?}"
     );
     assert!(shown.iter().all(|d| d.as_str() >= "2025-01-15"));
+
+    product_page_follows_the_readers_clock(&chromium, &out.path().join("site"));
+}
+
+/// The product page of the statuses case without its fixed day, on
+/// 2025-01-15: each row's status, what is out of support, and the today
+/// line where a build with that day fixed draws it; in dark mode the
+/// timeline's labels keep their contrast.
+fn product_page_follows_the_readers_clock(chromium: &Path, site: &Path) {
+    let page = site.join("products/os/index.html");
+    let built = std::fs::read_to_string(&page).unwrap();
+    // Writes what the reader sees of the timeline's colours into the page,
+    // for --dump-dom to return.
+    let colours = "<script>addEventListener('load', function () { var svg = document.querySelector('svg.timeline');\n\
+        svg.setAttribute('data-seen', [getComputedStyle(svg.querySelector('text.version')).fill, getComputedStyle(document.body).backgroundColor,\n\
+        svg.getBoundingClientRect().width / svg.width.baseVal.value].join(';')); });</script>";
+    let file = page.with_file_name("on-2025-01-15.html");
+    std::fs::write(
+        &file,
+        built
+            .replacen("<head>", &format!("<head>{}", fixed_clock("2025-01-15")), 1)
+            .replacen("</body>", &format!("{colours}</body>"), 1),
+    )
+    .unwrap();
+    let dom = dump_dom(chromium, &file, "");
+    let statuses: Vec<String> = select(&dom, "table.lifecycle td.status [data-support-status]")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "Out of support since 1 January 2020",
+            "Security support only, until 1 January 2027",
+            "Supported until 1 March 2025",
+            "Supported until 1 March 2030",
+            "Supported; no end of support announced",
+            "—",
+            "Not released yet: due 1 March 2026",
+        ]
+    );
+    assert_eq!(select(&dom, "table.lifecycle tr.status-ended").len(), 1);
+    let ended: Vec<String> = select(&dom, ".out-of-support:not([hidden]) li:not([hidden])")
+        .iter()
+        .map(|li| text(li).split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(ended, ["Example OS 1 since 1 January 2020"]);
+    // The line the script placed, against the one a build on that day draws.
+    let placed = select(&dom, "svg.timeline g.today:not([visibility]) line.today");
+    let placed_x: i64 = placed[0].value().attr("x1").unwrap().parse().unwrap();
+    let fixed = build(&manifest().join("tests/lifecycle/ok/statuses"), &[]);
+    let fixed_page =
+        std::fs::read_to_string(fixed.path().join("site/products/os/index.html")).unwrap();
+    let drawn = select(&fixed_page, "svg.timeline line.today");
+    let drawn_x: i64 = drawn[0].value().attr("x1").unwrap().parse().unwrap();
+    assert!((placed_x - drawn_x).abs() <= 1, "{placed_x} vs {drawn_x}");
+    assert_eq!(
+        texts(&dom, "svg.timeline text.today"),
+        texts(&fixed_page, "svg.timeline text.today")
+    );
+
+    // On a phone (320 px), dark: the labels keep their 12 px (the drawing
+    // scrolls rather than shrinks) and their contrast.
+    let dark = dump_dom_with(
+        chromium,
+        &file,
+        "",
+        &["--force-dark-mode", "--window-size=320,900"],
+    );
+    let seen = select(&dark, "svg.timeline[data-seen]")[0]
+        .value()
+        .attr("data-seen")
+        .unwrap()
+        .to_owned();
+    let [label, background, scale] = seen.split(';').collect::<Vec<_>>()[..] else {
+        panic!("{seen}")
+    };
+    let ratio = contrast(label, background);
+    assert!(
+        ratio >= 4.5,
+        "timeline labels in dark mode: {label} on {background}, contrast {ratio:.2}"
+    );
+    let scale: f64 = scale.parse().unwrap();
+    assert!(
+        scale >= 0.99,
+        "at 320 px the timeline is drawn at {scale:.2} of its size: 12 px labels become {:.1} px",
+        12.0 * scale
+    );
+}
+
+/// The WCAG contrast ratio of two CSS `rgb(r, g, b)` colours.
+fn contrast(a: &str, b: &str) -> f64 {
+    let luminance = |css: &str| {
+        let inside = css.trim_start_matches("rgba(").trim_start_matches("rgb(");
+        let channels: Vec<f64> = inside
+            .trim_end_matches(')')
+            .split(',')
+            .take(3)
+            .map(|c| c.trim().parse::<f64>().unwrap() / 255.0)
+            .map(|c| {
+                if c <= 0.039_28 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            })
+            .collect();
+        0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
 }

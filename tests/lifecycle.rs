@@ -482,6 +482,30 @@ fn the_product_page_has_a_lifecycle_table_and_a_timeline() {
     assert_eq!(product.select(&sel("svg rect.extended")).count(), 2);
     assert_eq!(product.select(&sel("svg line.today")).count(), 1);
     assert!(product.select(&sel("svg rect.mainstream[fill]")).count() == 6);
+    // On the fixed day: what is out of support now, and the today line
+    // with its date; a legend names each phase and the line in words; every
+    // label is at least 12 px at the SVG's own size, which a narrow screen
+    // scrolls (a focusable region) rather than shrinks.
+    assert_eq!(
+        all_text(&product, ".out-of-support .ended-list li"),
+        ["Example OS 1 since 1 January 2020"]
+    );
+    assert_eq!(all_text(&product, "svg text.today"), ["15 January 2025"]);
+    assert_eq!(
+        all_text(&product, "svg text.legend"),
+        ["Active support", "Security support", "Today"]
+    );
+    for text in product.select(&sel("svg.timeline text")) {
+        let size: f64 = text.value().attr("font-size").unwrap().parse().unwrap();
+        assert!(size >= 12.0, "{size} px: {}", text_of(text));
+    }
+    let scroll = product
+        .select(&sel(
+            "figure.timeline .timeline-scroll[tabindex='0'][role=region]",
+        ))
+        .next()
+        .expect("the timeline in a scrolling region");
+    assert!(scroll.select(&sel("svg")).next().is_some());
     // A product without dates has neither.
     let example = build(project());
     let backoffice = page(&example, "products/backoffice-server/index.html");
@@ -490,6 +514,78 @@ fn the_product_page_has_a_lifecycle_table_and_a_timeline() {
             .select(&sel("table.lifecycle, figure.timeline"))
             .next()
             .is_none()
+    );
+}
+
+/// Without a fixed day, a product page carries for the script what its
+/// lifecycle says on any day: each row's statuses with their first days
+/// (and the dates in words until the script picks one), every version
+/// whose support ends with the day it does, and the timeline's scale with
+/// a today line to place.
+#[test]
+fn without_a_fixed_day_the_product_page_carries_every_status_and_end() {
+    let kb = copy(&statuses());
+    std::fs::write(
+        kb.path().join("content/site.yaml"),
+        "title: Lifecycle statuses\n",
+    )
+    .unwrap();
+    let out = build(kb.path());
+    let product = page(&out, "products/os/index.html");
+    let rows: Vec<_> = product.select(&sel("table.lifecycle tbody tr")).collect();
+    assert_eq!(rows.len(), 7);
+    let status = |row: &scraper::ElementRef| {
+        row.select(&sel("td.status [data-support-status]"))
+            .next()
+            .map(text_of)
+    };
+    assert_eq!(
+        status(&rows[1]).as_deref(),
+        Some("Active support ends 30 June 2021; security support ends 1 January 2027")
+    );
+    let keys: Vec<&str> = rows[1]
+        .select(&sel("td.status [data-mark-key][hidden]"))
+        .map(|m| m.value().attr("data-mark-key").unwrap())
+        .collect();
+    assert_eq!(keys, ["unreleased", "supported", "extended", "ended"]);
+    assert!(
+        rows.iter()
+            .take(5)
+            .all(|r| r.value().attr("data-support").is_some())
+    );
+    assert_eq!(status(&rows[5]).as_deref(), Some("—"), "6 states no dates");
+    let ended: Vec<&str> = product
+        .select(&sel(
+            ".out-of-support[data-ended-list][hidden] li[data-ended]",
+        ))
+        .map(|li| li.value().attr("data-ended").unwrap())
+        .collect();
+    assert_eq!(
+        ended,
+        [
+            "2031-03-01",
+            "2030-03-01",
+            "2027-01-01",
+            "2025-03-01",
+            "2020-01-01"
+        ],
+        "every version with an end but 5 (none announced), latest first"
+    );
+    let svg = product
+        .select(&sel("figure.timeline svg"))
+        .next()
+        .expect("a timeline");
+    assert_eq!(svg.value().attr("data-scale-start"), Some("2015-01-01"));
+    assert_eq!(svg.value().attr("data-plot-width"), Some("600"));
+    assert_eq!(
+        product
+            .select(&sel("svg g.today[visibility=hidden] line.today"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        product.select(&sel("script[src$='lifecycle.js']")).count(),
+        1
     );
 }
 

@@ -155,10 +155,24 @@ fn a_long_lived_products_pages_stay_short() {
             too_large.push(format!("{} ({} bytes)", file.path, file.bytes.len()));
         }
         version_pages += usize::from(file.path.starts_with("products/product-1/"));
+        if file.path.starts_with("matrix/product-1/") {
+            assert_prints_as_a_list(&file.path, &file.bytes);
+        }
     }
     assert!(version_pages > 130, "{version_pages} version pages");
     assert!(
         too_large.is_empty(),
         "pages over their bound: {too_large:?}"
     );
+}
+
+/// A page of the long-lived product's matrix: 132 columns cannot print, so
+/// the page says each row as a line of its list, and prints that instead.
+fn assert_prints_as_a_list(path: &str, bytes: &[u8]) {
+    let doc = scraper::Html::parse_document(std::str::from_utf8(bytes).expect("UTF-8"));
+    let count = |css: &str| doc.select(&scraper::Selector::parse(css).unwrap()).count();
+    let rows = count("table.matrix tbody th[scope=row]");
+    assert!(rows > 0, "{path}: no rows");
+    assert_eq!(count("details.matrix-list dt"), rows, "{path}");
+    assert_eq!(count(".matrix-wrap.print-as-list"), 1, "{path}");
 }

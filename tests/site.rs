@@ -1423,6 +1423,160 @@ fn version_pages_carry_the_products_notes_and_define_severities() {
     }
 }
 
+/// A scenario page carries the notes of every product it names (in
+/// `from`, `to` or `via`), each once and said whose they are, as version
+/// pages carry their product's.
+#[test]
+fn scenario_pages_carry_the_notes_of_the_products_they_name() {
+    let site = build_site(example(), &[]);
+    let notes_on = |page: &str| -> Vec<(String, String)> {
+        let doc = parse_page(&site.out, page);
+        doc.select(&sel("main aside.product-notes"))
+            .map(|aside| {
+                let label = aside.value().attr("aria-label").unwrap_or_default();
+                (label.to_owned(), text_of(aside))
+            })
+            .collect()
+    };
+    // From Small Business Server, via BackOffice Server 4.5, to Windows XP
+    // Server (which has no notes): both products' notes, in product order.
+    let notes = notes_on("scenarios/small-business/to-xp/index.html");
+    let labels: Vec<&str> = notes.iter().map(|(label, _)| label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Notes on Microsoft BackOffice Server",
+            "Notes on Microsoft BackOffice Small Business Server"
+        ]
+    );
+    for (label, text) in &notes {
+        assert!(text.contains("representative"), "{label}: {text}");
+        assert!(
+            text.contains(&label[..]["Notes on ".len()..]),
+            "{label}: {text}"
+        );
+    }
+    let notes = notes_on("scenarios/backoffice/4.5-to-xp/index.html");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].0, "Notes on Microsoft BackOffice Server");
+}
+
+/// The search page had two search boxes, the top bar's and its own: it
+/// has one, its own, inside `main`; other pages keep the top bar's.
+#[test]
+fn the_search_page_has_one_search_box() {
+    let site = build_site(example(), &[]);
+    let boxes = |page: &str| -> Vec<String> {
+        let doc = parse_page(&site.out, page);
+        doc.select(&sel("input[type=search]"))
+            .map(|input| input.value().attr("id").unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(boxes("search/index.html"), ["search-query"]);
+    let doc = parse_page(&site.out, "search/index.html");
+    assert_eq!(doc.select(&sel("main #search-query")).count(), 1);
+    assert_eq!(doc.select(&sel("[role=search]")).count(), 1);
+    for page in ["index.html", "products/backoffice-server/4.0/index.html"] {
+        assert_eq!(boxes(page), ["site-search"], "{page}");
+    }
+}
+
+/// One product of versions 1 to 15, any-newer, with required stops at 5
+/// and 10: 63 upgrades in all.
+fn stops_kb() -> TempDir {
+    let kb = tempfile::tempdir().unwrap();
+    let versions: Vec<String> = (1..=15).map(|v| format!("{{ id: \"{v}\" }}")).collect();
+    write(&kb.path().join("content/site.yaml"), "title: Stops\n");
+    write(
+        &kb.path().join("content/products/app.yaml"),
+        format!(
+            "name: App\nversions: [{}]\nupgrades:\n  policy: any-newer\n  required_stops: [\"5\", \"10\"]\n",
+            versions.join(", ")
+        ),
+    );
+    kb
+}
+
+/// A product with an any-newer rule over many versions draws its line of
+/// required stops, with the rule said once, not an arc an upgrade; the
+/// drawing is narrow enough to print at full size. A product of three
+/// versions keeps its drawing of every upgrade.
+#[test]
+fn a_wide_any_newer_rule_draws_its_line_of_stops() {
+    let kb = stops_kb();
+    let site = build_site(kb.path(), &[]);
+    let doc = parse_page(&site.out, "products/app/index.html");
+    let svg = doc
+        .select(&sel("figure.diagram-box svg.diagram.line"))
+        .next()
+        .expect("the line of stops");
+    let width: usize = svg.value().attr("width").unwrap().parse().unwrap();
+    assert!(width <= 680, "{width} px: wider than a printed page");
+    let texts = |css: &str| -> Vec<String> { svg.select(&sel(css)).map(text_of).collect() };
+    assert_eq!(texts("text.node-label"), ["1", "5", "10", "15"]);
+    assert_eq!(svg.select(&sel("rect.node.stop")).count(), 2);
+    assert_eq!(svg.select(&sel("path.edge")).count(), 3, "not 63 arcs");
+    assert_eq!(texts("text.edge-label"), ["2–4", "6–9", "11–14"]);
+    let caption = doc
+        .select(&sel("figure.diagram-box figcaption"))
+        .next()
+        .map(text_of)
+        .unwrap();
+    assert_eq!(caption.matches("any newer").count(), 1, "{caption}");
+
+    let example = build_site(example(), &[]);
+    let doc = parse_page(&example.out, "products/backoffice-server/index.html");
+    assert_eq!(doc.select(&sel("svg.diagram")).count(), 1);
+    assert_eq!(doc.select(&sel("svg.diagram.line")).count(), 0);
+}
+
+/// The matrix says its answers as a list too, a starting version each:
+/// targets grouped by answer, neighbouring versions as ranges. A table of
+/// more than a dozen columns prints as its list (the table is hidden in
+/// print); a narrow one keeps its table.
+#[test]
+fn the_matrix_says_its_answers_as_a_list_too() {
+    let kb = stops_kb();
+    let site = build_site(kb.path(), &[]);
+    let doc = parse_page(&site.out, "matrix/index.html");
+    let list: Vec<(String, String)> = doc
+        .select(&sel("main details.matrix-list dt"))
+        .zip(doc.select(&sel("main details.matrix-list dd")))
+        .map(|(dt, dd)| (text_of(dt), text_of(dd)))
+        .collect();
+    assert_eq!(list.len(), 15, "a starting version each: {list:?}");
+    assert_eq!(
+        list[0],
+        (
+            "App 1".to_owned(),
+            "Direct: 2–5; 2 hops: 6–10; 3 hops: 11–15".to_owned()
+        )
+    );
+    assert_eq!(list[9].1, "Direct: 11–15");
+    assert_eq!(list[14].1, "No supported upgrade to these versions.");
+    assert_eq!(
+        doc.select(&sel("main .matrix-wrap.print-as-list")).count(),
+        1
+    );
+
+    // The example: several products, named in full; a table of six
+    // columns still prints.
+    let example = build_site(example(), &[]);
+    let doc = parse_page(&example.out, "matrix/index.html");
+    let first = doc
+        .select(&sel("main details.matrix-list dd"))
+        .next()
+        .map(text_of);
+    assert_eq!(
+        first.as_deref(),
+        Some("Direct: Microsoft BackOffice Server 4.0–4.5; 2 hops: Windows XP Server")
+    );
+    assert_eq!(
+        doc.select(&sel("main .matrix-wrap.print-as-list")).count(),
+        0
+    );
+}
+
 /// A folder refused by `build` was reported as `DIR:1:1:`, a line of a
 /// file it is not: now `DIR: error: …` (writers' issue, item 10).
 #[test]

@@ -9,7 +9,7 @@ use super::html::escape;
 use crate::model::{Model, NodeId};
 
 /// Diagrams larger than this say more as a list than as a drawing.
-const MAX_NODES: usize = 40;
+pub(super) const MAX_NODES: usize = 40;
 const MAX_EDGES: usize = 300;
 
 const NODE_WIDTH: usize = 104;

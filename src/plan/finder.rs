@@ -10,9 +10,10 @@
 //!   name and number of versions, which number the versions (product by
 //!   product in id order, oldest first, as the model does);
 //! - `data/graph/<product>.js`, one part a product: its versions (ids, names,
-//!   aliases, their own issues), its upgrade rules, and every scenario that
-//!   starts from it (a scenario's `from` names one product), with the
-//!   scenario's issues and steps. That is all the search needs to follow the
+//!   aliases, their own issues), the product's notes, its upgrade rules, and
+//!   every scenario that starts from it (a scenario's `from` names one
+//!   product), with the scenario's issues and steps, and for an unsupported
+//!   one its `via` route and alternatives, which the answer offers instead. That is all the search needs to follow the
 //!   edges that leave the product's versions, and all an answer shows about
 //!   a hop that starts there.
 //!
@@ -97,6 +98,10 @@ struct CoreProduct<'a> {
 #[derive(Serialize)]
 struct Part<'a> {
     versions: Vec<PartVersion<'a>>,
+    /// The product's notes as HTML: they hold for every version, so an
+    /// answer that starts or ends in the product shows them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     rules: Vec<PartRule<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -170,6 +175,21 @@ struct PartScenario<'a> {
     /// Each step as HTML.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     steps: Vec<String>,
+    /// An unsupported scenario's recommended stops, as node ids.
+    #[serde(skip_serializing_if = "<[NodeId]>::is_empty")]
+    via: &'a [NodeId],
+    /// An unsupported scenario's other ways to the goal: what an answer
+    /// that meets its refusal offers instead.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    alternatives: Vec<PartAlternative<'a>>,
+}
+
+#[derive(Serialize)]
+struct PartAlternative<'a> {
+    title: &'a str,
+    /// The body as HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -377,15 +397,38 @@ impl<'m> Planner<'m> {
                         .iter()
                         .map(|step| links.markdown(urls::PATHS, step))
                         .collect(),
+                    via: &scenario.via,
+                    alternatives: self.finder_alternatives(links, s),
                 }
             })
             .collect();
         Part {
             versions,
+            notes: product
+                .notes
+                .as_deref()
+                .map(|notes| links.markdown(urls::PATHS, notes)),
             rules,
             scenarios,
             issues,
         }
+    }
+
+    /// What an unsupported scenario offers instead; nothing for a supported
+    /// one, which the answer never shows as a refusal.
+    fn finder_alternatives(&self, links: &Links, s: usize) -> Vec<PartAlternative<'m>> {
+        let scenario = &self.model.scenarios[s];
+        if scenario.supported {
+            return Vec::new();
+        }
+        scenario
+            .alternatives
+            .iter()
+            .map(|a| PartAlternative {
+                title: &a.title,
+                body: a.body.as_deref().map(|b| links.markdown(urls::PATHS, b)),
+            })
+            .collect()
     }
 
     fn finder_issue(&self, links: &Links, issue: &'m Issue) -> PartIssue<'m> {

@@ -264,6 +264,14 @@ impl Planner<'_> {
                 }),
             }
         }
+        let rows: Vec<MatrixRow> = (0..sources.len())
+            .map(|i| self.matrix_row(page, sources, i, columns, reach, &refused))
+            .collect();
+        let list = sources
+            .iter()
+            .zip(&rows)
+            .map(|(&from, row)| self.matrix_list_row(page, from, columns, row))
+            .collect();
         MatrixTable {
             title,
             column_groups,
@@ -274,33 +282,105 @@ impl Planner<'_> {
                     self.link(page, name, &Urls::version(model, *n))
                 })
                 .collect(),
-            rows: sources
+            rows,
+            list,
+        }
+    }
+
+    /// Row `i` of a table: `sources[i]` to every column.
+    fn matrix_row(
+        &self,
+        page: &str,
+        sources: &[NodeId],
+        i: usize,
+        columns: &[NodeId],
+        reach: &Reach,
+        refused: &BTreeMap<(NodeId, NodeId), usize>,
+    ) -> MatrixRow {
+        let model = self.model;
+        let from = sources[i];
+        let answered = answers_in_full(reach, from);
+        let product = model.nodes[from].product;
+        let starts_group = i == 0 || model.nodes[sources[i - 1]].product != product;
+        MatrixRow {
+            group: starts_group.then(|| {
+                let name = &model.products[product].name;
+                self.link(page, name, &Urls::product(model, product))
+            }),
+            from: self.link(page, &model.version(from).name, &Urls::version(model, from)),
+            cells: columns
                 .iter()
-                .enumerate()
-                .map(|(i, &from)| {
-                    let answered = answers_in_full(reach, from);
-                    let product = self.model.nodes[from].product;
-                    let starts_group =
-                        i == 0 || self.model.nodes[sources[i - 1]].product != product;
-                    MatrixRow {
-                        group: starts_group.then(|| {
-                            let name = &self.model.products[product].name;
-                            self.link(page, name, &Urls::product(self.model, product))
-                        }),
-                        from: self.link(
-                            page,
-                            &self.model.version(from).name,
-                            &Urls::version(self.model, from),
-                        ),
-                        cells: columns
-                            .iter()
-                            .map(|&to| {
-                                let hops = reach.hops(from, to);
-                                let refusal = refused.get(&(from, to)).copied();
-                                self.cell(page, from, to, hops, answered && hops.is_some(), refusal)
-                            })
-                            .collect(),
-                    }
+                .map(|&to| {
+                    let hops = reach.hops(from, to);
+                    let refusal = refused.get(&(from, to)).copied();
+                    self.cell(page, from, to, hops, answered && hops.is_some(), refusal)
+                })
+                .collect(),
+        }
+    }
+
+    /// A table row as text: its targets grouped by answer (direct first,
+    /// then by hops, then those refused), each group's neighbouring columns
+    /// said as one range. Targets are named by version alone when the
+    /// table is one product's, else in full. No link a target: the row's
+    /// version page answers each, and the list must stay small.
+    fn matrix_list_row(
+        &self,
+        page: &str,
+        from: NodeId,
+        columns: &[NodeId],
+        row: &MatrixRow,
+    ) -> MatrixListRow {
+        let model = self.model;
+        let one_product = columns
+            .iter()
+            .all(|c| model.nodes[*c].product == model.nodes[columns[0]].product);
+        let name = |n: NodeId| {
+            if one_product {
+                model.version(n).name.clone()
+            } else {
+                model.node_title(n)
+            }
+        };
+        // (order, answer) -> runs of column indices.
+        let mut groups: BTreeMap<(u32, String), Vec<(usize, usize)>> = BTreeMap::new();
+        for (i, cell) in row.cells.iter().enumerate() {
+            let key = match cell.kind {
+                "direct" => (1, "Direct".to_owned()),
+                "hops" => (
+                    cell.label.parse().unwrap_or(u32::MAX),
+                    format!("{} hops", cell.label),
+                ),
+                "refused" => (u32::MAX, "Not supported directly".to_owned()),
+                _ => continue,
+            };
+            let runs = groups.entry(key).or_default();
+            let same_product =
+                |a: usize| model.nodes[columns[a]].product == model.nodes[columns[i]].product;
+            match runs.last_mut() {
+                Some((_, last)) if *last + 1 == i && same_product(*last) => *last = i,
+                _ => runs.push((i, i)),
+            }
+        }
+        MatrixListRow {
+            from: self.link(page, model.node_title(from), &Urls::version(model, from)),
+            groups: groups
+                .into_iter()
+                .map(|((_, answer), runs)| MatrixListGroup {
+                    answer,
+                    targets: runs
+                        .iter()
+                        .map(|&(first, last)| match first == last {
+                            true => name(columns[first]),
+                            // A run stays within a product: its end needs no product name.
+                            false => format!(
+                                "{}–{}",
+                                name(columns[first]),
+                                model.version(columns[last]).name
+                            ),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 })
                 .collect(),
         }

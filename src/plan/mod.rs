@@ -23,6 +23,7 @@ mod reference;
 mod route_map;
 pub mod search_index;
 mod stack;
+mod stops_diagram;
 mod support;
 #[cfg(test)]
 mod tests;

@@ -79,7 +79,11 @@ impl Planner<'_> {
             versions,
             stacks: self.stacks_of(&path, p),
             rules: self.rules_in_words(p),
-            diagram: diagram::product_diagram(model, p, &edges, &stops),
+            diagram: if stops_diagram::draws_as_line(product, diagram::MAX_NODES) {
+                stops_diagram::line_diagram(product)
+            } else {
+                diagram::product_diagram(model, p, &edges, &stops)
+            },
             diagram_text,
             scenarios,
             lifecycle: self.product_lifecycle(&path, p),

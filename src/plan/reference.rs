@@ -57,10 +57,34 @@ impl Planner<'_> {
                 .collect(),
             sources: self.sources_of(&path, &[s]),
             notes: scenario.notes.clone(),
+            product_notes: self.product_notes(&path, s),
             conditions: self.only_if(&scenario.condition),
             file: scenario.file.display().to_string(),
         };
         self.make_page(path, "scenario.html", frame, page)
+    }
+
+    /// The notes of the products a scenario names, each product once.
+    fn product_notes(&self, page: &str, s: usize) -> Vec<ProductNotes> {
+        let model = self.model;
+        let scenario = &model.scenarios[s];
+        let mut products: Vec<usize> = (scenario.from.iter())
+            .chain(&scenario.to)
+            .chain(&scenario.via)
+            .map(|n| model.nodes[*n].product)
+            .collect();
+        products.sort_unstable();
+        products.dedup();
+        products
+            .into_iter()
+            .filter_map(|p| {
+                let product = &model.products[p];
+                Some(ProductNotes {
+                    product: self.link(page, &product.name, &Urls::product(model, p)),
+                    notes: product.notes.clone()?,
+                })
+            })
+            .collect()
     }
 
     /// The sources of some scenarios, each once, in the scenarios' order.

@@ -386,9 +386,24 @@ pub struct ProductLifecycle {
     /// Whether any version has an extended phase (the column is left out otherwise).
     pub any_extended: bool,
     pub rows: Vec<LifecycleRow>,
+    /// The versions out of support on the fixed day; without one, every
+    /// version whose support ends, for the script to keep those already
+    /// past their end on the reader's day.
+    pub ended: Vec<EndedVersion>,
+    /// Whether `ended` holds only the versions ended on the fixed day.
+    pub ended_fixed: bool,
     /// Inline SVG, generated and escaped in Rust.
     pub timeline: Option<String>,
     pub sources: Vec<SourceView>,
+}
+
+/// A version out of support (or to be, when no day is fixed), and since when.
+#[derive(Serialize)]
+pub struct EndedVersion {
+    pub link: Link,
+    /// ISO.
+    pub since: String,
+    pub since_words: String,
 }
 
 #[derive(Serialize)]
@@ -399,9 +414,21 @@ pub struct LifecycleRow {
     pub extended_ends: Option<Fact>,
     pub lts: bool,
     pub latest: Option<String>,
-    /// The status on the fixed day, when `today:` is set.
+    /// The status on the fixed day, when `today:` is set; without it, the
+    /// dates in words, which the script replaces by the reader's day's status.
     pub status: Option<String>,
     pub status_key: Option<&'static str>,
+    /// Without a fixed day: each status with its first day, for the script.
+    pub marks: Vec<Mark>,
+}
+
+/// The day a version's support ends for good, when its dates say so.
+fn end_of_support(lifecycle: &Lifecycle) -> Option<Date> {
+    let last = *lifecycle.events().last()?;
+    match lifecycle.status(last) {
+        lifecycle::Status::OutOfSupport(since) => Some(since),
+        _ => None,
+    }
 }
 
 /// One day some version leaves a phase of support.
@@ -446,6 +473,13 @@ impl Planner<'_> {
             .map(|v| {
                 let l = &v.lifecycle;
                 let status = today.filter(|_| l.is_stated()).map(|day| l.status(day));
+                let stated_undated = (today.is_none() && l.is_stated()).then(|| {
+                    (
+                        dates_in_words(l, &product.phases),
+                        marks(l, &product.phases),
+                    )
+                });
+                let (fallback, marks) = stated_undated.unzip();
                 LifecycleRow {
                     link: self.node_link(page, v.node),
                     released: l.released.map(date_fact),
@@ -460,8 +494,11 @@ impl Planner<'_> {
                     extended_ends: l.extended_support_ends.map(date_fact),
                     lts: l.lts,
                     latest: l.latest.clone(),
-                    status: status.map(|s| lifecycle::status_words(s, &product.phases)),
+                    status: status
+                        .map(|s| lifecycle::status_words(s, &product.phases))
+                        .or(fallback),
                     status_key: status.map(lifecycle::status_key),
+                    marks: marks.unwrap_or_default(),
                 }
             })
             .collect();
@@ -481,9 +518,33 @@ impl Planner<'_> {
                 .iter()
                 .any(|v| v.lifecycle.extended_support_ends.is_some()),
             rows,
+            ended: self.ended_versions(page, p),
+            ended_fixed: today.is_some(),
             timeline: super::timeline::support_timeline(product, today),
             sources,
         })
+    }
+
+    /// A product's versions out of support on the fixed day, or, without
+    /// one, every version whose support ends; the latest end first, since
+    /// the versions that left last are those a reader may still run.
+    fn ended_versions(&self, page: &str, p: usize) -> Vec<EndedVersion> {
+        let today = self.model.site.today;
+        let mut ended: Vec<(Date, NodeId)> = self.model.products[p]
+            .versions
+            .iter()
+            .filter_map(|v| Some((end_of_support(&v.lifecycle)?, v.node)))
+            .filter(|(since, _)| today.is_none_or(|day| *since <= day))
+            .collect();
+        ended.sort_by(|a, b| b.cmp(a));
+        ended
+            .into_iter()
+            .map(|(since, node)| EndedVersion {
+                link: self.node_link(page, node),
+                since: since.to_string(),
+                since_words: since.words(),
+            })
+            .collect()
     }
 
     /// Every day a version leaves a phase of support, in date order.

@@ -1,8 +1,14 @@
 //! A product's support timeline, as inline SVG: one bar a version, from its
 //! release to the end of mainstream support (solid) and of extended support
-//! (hatched), on a scale of years. Colours are fill attributes, not only
-//! CSS, so that the drawing prints; the lifecycle table beside it says the
-//! same in words for those who cannot see it.
+//! (hatched), on a scale of years, a line at today and a legend that names
+//! each phase in words, since colour alone tells nothing to some readers.
+//! Colours are fill attributes, so that the drawing prints; the stylesheet
+//! overrides them with the theme's colours, so that it reads in dark mode
+//! too. The lifecycle table beside it says the same in words.
+//!
+//! Without a fixed day the build cannot place today: the SVG carries its
+//! scale (`data-scale-*`) and a hidden today line that `lifecycle.js` moves
+//! to the reader's day.
 
 use std::fmt::Write;
 
@@ -17,6 +23,11 @@ const PLOT_WIDTH: i64 = 600;
 const BAR_HEIGHT: i64 = 16;
 const ROW: i64 = 24;
 const TOP: i64 = 26;
+/// The legend's row under the bars.
+const LEGEND_HEIGHT: i64 = 26;
+/// Every text at least this size (px at the SVG's own width, at which it
+/// is drawn: on a narrow screen it scrolls rather than shrinks).
+const FONT: i64 = 12;
 
 /// A version's bar: name, released, end of mainstream support, end of
 /// extended support, and whether no end is announced.
@@ -62,13 +73,14 @@ pub fn support_timeline(product: &Product, today: Option<Date>) -> Option<String
     let x = |d: Date| {
         LABEL_WIDTH + (d.days_since_epoch() - start.days_since_epoch()) * PLOT_WIDTH / span
     };
-    let height = TOP + ROW * rows.len() as i64 + 8;
+    let bars_bottom = TOP + ROW * rows.len() as i64 + 8;
+    let height = bars_bottom + LEGEND_HEIGHT;
     let width = LABEL_WIDTH + PLOT_WIDTH + 10;
     let title = format!("Support timeline of {}", product.name);
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="timeline-title"><title id="timeline-title">{}</title>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="timeline-title" data-scale-start="{start}" data-scale-end="{end}" data-plot-x="{LABEL_WIDTH}" data-plot-width="{PLOT_WIDTH}"><title id="timeline-title">{}</title>"##,
         escape(&title)
     );
     svg.push_str(r##"<defs><pattern id="extended-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff4d4"/><line x1="0" y1="0" x2="0" y2="6" stroke="#7d4e00" stroke-width="2"/></pattern></defs>"##);
@@ -81,7 +93,7 @@ pub fn support_timeline(product: &Product, today: Option<Date>) -> Option<String
         let at = x(day);
         let _ = write!(
             svg,
-            r##"<line class="year" x1="{at}" y1="{}" x2="{at}" y2="{height}" stroke="#d0d7de"/><text x="{at}" y="14" font-size="11" fill="#57606a">{year}</text>"##,
+            r##"<line class="year" x1="{at}" y1="{}" x2="{at}" y2="{bars_bottom}" stroke="#d0d7de"/><text class="year" x="{at}" y="14" font-size="{FONT}" fill="#57606a">{year}</text>"##,
             TOP - 6
         );
     }
@@ -89,7 +101,7 @@ pub fn support_timeline(product: &Product, today: Option<Date>) -> Option<String
         let y = TOP + ROW * row as i64;
         let _ = write!(
             svg,
-            r##"<text x="{}" y="{}" font-size="12" text-anchor="end" fill="#1b1f24">{}</text>"##,
+            r##"<text class="version" x="{}" y="{}" font-size="{FONT}" text-anchor="end" fill="#1b1f24">{}</text>"##,
             LABEL_WIDTH - 8,
             y + 12,
             escape(name)
@@ -119,17 +131,58 @@ pub fn support_timeline(product: &Product, today: Option<Date>) -> Option<String
             );
         }
     }
-    if let Some(today) = today {
-        let at = x(today);
-        let _ = write!(
-            svg,
-            r##"<line class="today" x1="{at}" y1="{}" x2="{at}" y2="{height}" stroke="#a40e26" stroke-width="2"/><text x="{}" y="{}" font-size="11" fill="#a40e26">{}</text>"##,
-            TOP - 6,
-            at + 3,
-            TOP - 8,
-            escape(&today.words())
-        );
-    }
+    // Today: placed here on a fixed day, else hidden for the script to place.
+    let (at, words, hidden) = match today {
+        Some(day) => (x(day), escape(&day.words()), ""),
+        None => (LABEL_WIDTH, String::new(), r#" visibility="hidden""#),
+    };
+    let _ = write!(
+        svg,
+        r##"<g class="today"{hidden}><line class="today" x1="{at}" y1="{}" x2="{at}" y2="{bars_bottom}" stroke="#a40e26" stroke-width="2"/><text class="today" x="{}" y="{}" font-size="{FONT}" fill="#a40e26">{words}</text></g>"##,
+        TOP - 6,
+        at + 3,
+        TOP - 8,
+    );
+    legend(
+        &mut svg,
+        product,
+        bars_bottom + 6,
+        rows.iter().any(|r| r.3.is_some()),
+    );
     svg.push_str("</svg>");
     Some(svg)
+}
+
+/// The legend under the bars: a swatch and the name of each phase drawn,
+/// and the today line.
+fn legend(svg: &mut String, product: &Product, top: i64, extended: bool) {
+    let phases = &product.phases;
+    let mut entries = vec![(
+        "legend-mainstream",
+        r##"fill="#1a7f37""##,
+        12,
+        phases.mainstream.as_str(),
+    )];
+    if extended {
+        entries.push((
+            "legend-extended",
+            r##"fill="url(#extended-hatch)" stroke="#7d4e00""##,
+            12,
+            phases.extended.as_str(),
+        ));
+    }
+    entries.push(("legend-today", r##"fill="#a40e26""##, 2, "Today"));
+    let mut x = LABEL_WIDTH;
+    for (class, paint, swatch_height, label) in entries {
+        let _ = write!(
+            svg,
+            r##"<rect class="{class}" x="{x}" y="{}" width="14" height="{swatch_height}" {paint}/><text class="legend" x="{}" y="{}" font-size="{FONT}" fill="#1b1f24">{}</text>"##,
+            top + (12 - swatch_height) / 2,
+            x + 20,
+            top + 11,
+            escape(label)
+        );
+        // About 7 px a character at 12 px, then a gap before the next entry.
+        x += 20 + 7 * label.chars().count() as i64 + 24;
+    }
 }

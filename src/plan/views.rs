@@ -330,8 +330,19 @@ pub struct ScenarioPage {
     pub links: Vec<Link>,
     pub sources: Vec<SourceView>,
     pub notes: Option<String>,
+    /// The notes of each product the scenario names (from, to, via), in
+    /// product order: they hold for every version, so the scenario's
+    /// reader needs them as a version page's does.
+    pub product_notes: Vec<ProductNotes>,
     pub conditions: Option<String>,
     pub file: String,
+}
+
+#[derive(Serialize)]
+pub struct ProductNotes {
+    pub product: Link,
+    /// Markdown.
+    pub notes: String,
 }
 
 #[derive(Serialize)]
@@ -377,6 +388,25 @@ pub struct MatrixTable {
     /// Each column's version, by its name alone (the group names the product).
     pub columns: Vec<Link>,
     pub rows: Vec<MatrixRow>,
+    /// The same answers as a list, a row each: what prints and reads on a
+    /// phone where a wide table cannot.
+    pub list: Vec<MatrixListRow>,
+}
+
+/// A row of the matrix as text: from this version, the targets of each
+/// answer ("direct", "2 hops", ...), runs of neighbouring versions as ranges.
+#[derive(Serialize)]
+pub struct MatrixListRow {
+    pub from: Link,
+    pub groups: Vec<MatrixListGroup>,
+}
+
+#[derive(Serialize)]
+pub struct MatrixListGroup {
+    /// "Direct", "2 hops", "Not supported directly".
+    pub answer: String,
+    /// "13.2–13.12, 14.0".
+    pub targets: String,
 }
 
 #[derive(Serialize)]

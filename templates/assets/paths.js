@@ -136,7 +136,8 @@
     var scenarios = (raw.scenarios || []).map(function (s) {
       return {
         id: s.id, title: s.title, supported: !s.unsupported, from: s.from, to: s.to,
-        condition: s.condition, issues: pick(s.issues), steps: s.steps || []
+        condition: s.condition, issues: pick(s.issues), steps: s.steps || [],
+        via: s.via || [], alternatives: s.alternatives || []
       };
     });
     var leaving = versions.map(function () { return []; });
@@ -145,7 +146,7 @@
     });
     prepared[p] = {
       index: p, product: product, first: first, versions: versions,
-      rules: raw.rules || [], leaving: leaving
+      rules: raw.rules || [], leaving: leaving, notes: raw.notes || ""
     };
     return prepared[p];
   }
@@ -191,6 +192,9 @@
       var here = part(node);
       return here.versions.length === 1 ? here.product.name : here.product.name + " " + version(node).name;
     }
+
+    /* The notes of a version's product, as HTML; "" when it has none. */
+    function notes(node) { return part(node).notes; }
 
     function url(node) {
       return core.urls.version.replace("{product}", part(node).product.id).replace("{version}", version(node).id);
@@ -327,14 +331,17 @@
       });
     }
 
-    /* The whole answer for one question. */
+    /* The whole answer for one question. The stops a refusal recommends
+       instead are loaded too, so that the answer can name them. */
     async function answer(from, to, facts, originally) {
       await need([from, to]);
       var route = await search(from, to, facts);
+      var refused = refusals(from, to, facts);
+      await need([].concat.apply([], refused.map(function (s) { return s.via; })));
       return {
         from: from, to: to, facts: facts, originally: originally, route: route,
         hops: route ? hopDetails(route, facts, originally) : null,
-        refusals: refusals(from, to, facts)
+        refusals: refused
       };
     }
 
@@ -403,6 +410,7 @@
 
     return {
       need: need, nodeIndex: nodeIndex, ref: ref, versionName: versionName, title: title, url: url,
+      notes: notes,
       successors: successors, search: search, hopDetails: hopDetails,
       refusals: refusals, answer: answer, choices: choices
     };
@@ -714,22 +722,86 @@
     return item;
   }
 
+  /* Why there is no path when no scenario refuses one: nothing leads there. */
+  function nothingLeads(result) {
+    var ticked = factList(result.facts).length > 0;
+    return "No scenario or upgrade rule leads from " + engine.title(result.from) + " to " +
+      engine.title(result.to) + (ticked ? " when these conditions hold." : ".");
+  }
+
+  /* A link to this page's answer for another pair, with the same conditions. */
+  function finderLink(from, to, facts, text) {
+    var query = new URLSearchParams();
+    query.set("from", engine.ref(from));
+    query.set("to", engine.ref(to));
+    factList(facts).forEach(function (c) { query.append("if", core.conditions[c].name); });
+    var a = element("a", "", text);
+    a.href = "?" + query.toString();
+    return a;
+  }
+
+  /* A scenario that refuses the direct upgrade: which one, then what it
+     offers instead (its `via` stops and its alternatives), as the scenario
+     page and the version page say them. */
+  function refusalBox(s, result) {
+    var box = element("div", "refusal");
+    var why = element("p", "note", "Not supported as a direct upgrade: ");
+    why.appendChild(link(pageUrl("scenario", s.id), s.title));
+    box.appendChild(why);
+    if (s.via.length) {
+      var via = element("p", "instead", "Instead: go through ");
+      s.via.forEach(function (node, i) {
+        if (i) via.appendChild(document.createTextNode(", then "));
+        via.appendChild(link(engine.url(node), engine.title(node)));
+      });
+      via.appendChild(document.createTextNode(". "));
+      via.appendChild(finderLink(result.from, s.via[0], result.facts, "The path to " + engine.title(s.via[0])));
+      box.appendChild(via);
+    }
+    if (s.alternatives.length) {
+      box.appendChild(element("p", "instead", s.via.length ? "Other ways, says the scenario:" : "Instead, says the scenario:"));
+      var list = element("ul", "alternatives");
+      s.alternatives.forEach(function (alternative) {
+        var item = element("li");
+        item.appendChild(element("strong", "", alternative.title));
+        if (alternative.body) item.appendChild(prose("div", alternative.body));
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    }
+    return box;
+  }
+
+  /* The notes of the products at both ends, each once: they hold for every
+     version of their product, as version pages show them. */
+  function productNotes(result) {
+    var shown = [];
+    [result.from, result.to].forEach(function (node) {
+      var p = productOf(node), html = engine.notes(node);
+      if (!html || shown.indexOf(p) >= 0) return;
+      shown.push(p);
+      var box = element("div", "note product-notes");
+      box.appendChild(prose("div", html));
+      box.setAttribute("role", "note");
+      box.setAttribute("aria-label", "Notes on " + core.products[p].name);
+      answerBox.appendChild(box);
+    });
+  }
+
   /* `plain` is the answer with nothing ticked, to compare routes with. */
   function showAnswer(result, conditions, plain) {
     answerBox.textContent = "";
     var from = result.from, to = result.to, route = result.route;
     answerBox.appendChild(element("h2", "", "From " + engine.title(from) + " to " + engine.title(to)));
     answerBox.setAttribute("data-path", route ? route.map(engine.ref).join(" ") : "");
-    result.refusals.forEach(function (s) {
-      var why = element("p", "note refusal", "Not supported as a direct upgrade: ");
-      why.appendChild(link(pageUrl("scenario", s.id), s.title));
-      answerBox.appendChild(why);
-    });
     var given = givenWords(conditions, result.facts, result.originally, from);
     if (given) answerBox.appendChild(element("p", "given", given));
     var blocking = blockingCount(result);
     var verdictKind = !route ? "no" : blocking ? "blocked" : "yes";
     answerBox.appendChild(element("p", "verdict " + verdictKind, verdictWords(route, blocking)));
+    if (!route && !result.refusals.length) answerBox.appendChild(element("p", "note nothing-leads", nothingLeads(result)));
+    result.refusals.forEach(function (s) { answerBox.appendChild(refusalBox(s, result)); });
+    productNotes(result);
     if (given && plain && route && plain.route && plain.route.join() === route.join()) {
       /* Said so that "If …: a direct upgrade" does not read as "only if". */
       answerBox.appendChild(element("p", "meta same-route", "The route is the same without these conditions; only the issues can differ."));

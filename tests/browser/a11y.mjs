@@ -2,7 +2,12 @@
 // playwright-core, never a downloaded browser), runs axe-core on each, checks
 // that no request leaves file://, and drives the search (the search page's
 // and the header's results as you type) with the keyboard.
-// Usage: node a11y.mjs SITE_DIR PAGE... ; prints one JSON report, exits 1 on any problem.
+// Pages after the argument --target-size-only are read at 390 px, light,
+// with axe's target-size rule alone: the rule whose result follows how much
+// a page holds (links that crowd as lists grow), for the pages of a large
+// site that share their shape with pages read in full.
+// Usage: node a11y.mjs SITE_DIR PAGE... [--target-size-only PAGE...] ;
+// prints one JSON report, exits 1 on any problem.
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -10,7 +15,10 @@ import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve("axe-core/axe.min.js");
-const [site, ...pages] = process.argv.slice(2);
+const [site, ...rest] = process.argv.slice(2);
+const split = rest.indexOf("--target-size-only");
+const pages = split < 0 ? rest : rest.slice(0, split);
+const targetSizePages = split < 0 ? [] : rest.slice(split + 1);
 const problems = [];
 
 const browser = await chromium.launch({
@@ -37,6 +45,22 @@ try {
         problems.push({ page, colorScheme, rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) });
       }
       await tab.close();
+    }
+    await context.close();
+  }
+
+  // One tab for every page, with axe loaded before each page's scripts.
+  if (targetSizePages.length) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 900 } });
+    await context.addInitScript({ path: axePath });
+    const tab = await context.newPage();
+    tab.on("pageerror", (error) => problems.push({ scriptError: String(error) }));
+    for (const page of targetSizePages) {
+      await tab.goto(pathToFileURL(path.join(site, page)).href, { waitUntil: "load" });
+      const result = await tab.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"], runOnly: ["target-size"] }));
+      for (const v of result.violations) {
+        problems.push({ page, width: 390, rule: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) });
+      }
     }
     await context.close();
   }
@@ -76,5 +100,5 @@ try {
 } finally {
   await browser.close();
 }
-console.log(JSON.stringify({ pages: pages.length, problems }, null, 1));
+console.log(JSON.stringify({ pages: pages.length, targetSizePages: targetSizePages.length, problems }, null, 1));
 process.exit(problems.length ? 1 : 0);

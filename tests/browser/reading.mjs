@@ -10,9 +10,15 @@
 // - every link to an anchor on the site lands on an element that is shown
 //   (not inside a closed <details>), with JavaScript on and off;
 // - the matrix's last (newest) column is in view at 1280 px;
+// - at 320 px, where items wrap, each number of a numbered list (its
+//   ::marker, measured through the DevTools protocol) sits beside the
+//   item's first line, not beside another line of it; the check is first
+//   tried on a list made to fail, so that it cannot pass by measuring
+//   nothing;
 // - axe-core finds nothing at 390 px, where targets crowd and tables narrow.
 // Screenshots of the whole page go to SCREENSHOT_DIR as
-// <page>--<width>-<scheme>[-nojs|-print].png.
+// <page>--<width>-<scheme>[-nojs|-print].png, and of a product's diagram
+// as <page>--diagram--<width>-<scheme>[-nojs].png.
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import fs from "node:fs";
@@ -28,7 +34,7 @@ fs.mkdirSync(shots, { recursive: true });
 
 // The views each page is read in. `shoot` keeps a screenshot.
 const views = [
-  { width: 320, colorScheme: "light", js: true },
+  { width: 320, colorScheme: "light", js: true, markers: true },
   { width: 390, colorScheme: "light", js: true, shoot: true, axe: true },
   { width: 390, colorScheme: "dark", js: true, shoot: true },
   { width: 390, colorScheme: "light", js: false, shoot: true },
@@ -181,6 +187,73 @@ async function checkPrint(tab, page) {
   }
 }
 const printedCounts = {};
+let markersChecked = 0;
+
+// Numbered items whose number sits beside another line than their first:
+// each visible item of an <ol> in `scope` with a marker, its marker's box
+// (from the DevTools protocol: a ::marker has no box in the page's own
+// API) against the first line box of its first text.
+async function misplacedMarkers(context, tab, scope) {
+  const cdp = await context.newCDPSession(tab);
+  try {
+    const { root } = await cdp.send("DOM.getDocument", { depth: -1, pierce: true });
+    const { nodeIds } = await cdp.send("DOM.querySelectorAll", { nodeId: root.nodeId, selector: scope + " ol > li" });
+    const markers = new Map();
+    (function walk(node) {
+      for (const pseudo of node.pseudoElements || []) if (pseudo.pseudoType === "marker") markers.set(node.nodeId, pseudo.nodeId);
+      (node.children || []).forEach(walk);
+    })(root);
+    const wrong = [];
+    for (const li of nodeIds) {
+      const marker = markers.get(li);
+      if (!marker) continue;
+      const box = await cdp.send("DOM.getBoxModel", { nodeId: marker }).catch(() => null);
+      if (!box) continue; // not rendered (a closed <details>, display: none)
+      const { object } = await cdp.send("DOM.resolveNode", { nodeId: li });
+      const { result } = await cdp.send("Runtime.callFunctionOn", {
+        objectId: object.objectId,
+        returnByValue: true,
+        functionDeclaration: `function () {
+          const style = getComputedStyle(this);
+          if (style.display !== "list-item" || style.listStyleType === "none" || !this.checkVisibility()) return null;
+          const walk = document.createTreeWalker(this, NodeFilter.SHOW_TEXT);
+          while (walk.nextNode()) {
+            if (!walk.currentNode.textContent.trim()) continue;
+            const range = document.createRange();
+            range.selectNodeContents(walk.currentNode);
+            const line = [...range.getClientRects()].find((r) => r.height > 0);
+            if (line) return { top: line.top, bottom: line.bottom, text: this.textContent.trim().replace(/\\s+/g, " ").slice(0, 60) };
+          }
+          return null;
+        }`,
+      });
+      const line = result.value;
+      if (!line) continue;
+      markersChecked += 1;
+      const quad = box.model.content;
+      const middle = (quad[1] + quad[5]) / 2;
+      if (middle < line.top - 1 || middle > line.bottom + 1) {
+        wrong.push({ item: line.text, markerMiddle: Math.round(middle), firstLine: [Math.round(line.top), Math.round(line.bottom)] });
+      }
+    }
+    return wrong;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+// The marker check on a list made to fail (an inline block whose text
+// wraps puts the number beside its last line) and one that must pass.
+async function markerCheckCatchesAMisplacedNumber(context) {
+  const tab = await context.newPage();
+  await tab.setContent(`<main><ol><li>Fine: a long item that wraps onto a second line at this narrow width</li></ol>
+    <ol><li><span style="display:inline-block">Misplaced: a long item in an inline block that wraps at this width</span></li></ol></main>`);
+  const found = (await misplacedMarkers(context, tab, "main")).map((w) => w.item.split(":")[0]);
+  await tab.close();
+  if (JSON.stringify(found) !== JSON.stringify(["Misplaced"])) {
+    problems.push({ markerCheck: "does not tell a misplaced number from a placed one", found });
+  }
+}
 
 async function runAxe(tab, page, view) {
   await tab.addScriptTag({ path: axePath });
@@ -203,11 +276,20 @@ try {
       colorScheme: view.colorScheme,
       javaScriptEnabled: view.js,
     });
+    if (view.markers) await markerCheckCatchesAMisplacedNumber(context);
     for (const page of pages) {
       const tab = await open(context, page, view);
+      if (view.markers) {
+        for (const wrong of await misplacedMarkers(context, tab, "main")) problem(page, viewName(view), { misplacedNumber: wrong });
+      }
       const wide = await sideways(tab);
       if (wide) problem(page, viewName(view), { sideways: wide });
-      if (view.shoot) await tab.screenshot({ path: shotName(page, viewName(view)), fullPage: true });
+      if (view.shoot) {
+        await tab.screenshot({ path: shotName(page, viewName(view)), fullPage: true });
+        // A product's diagram on its own, as a reader sees it at this width.
+        const diagram = await tab.$("figure.diagram-box");
+        if (diagram) await diagram.screenshot({ path: shotName(page, "diagram--" + viewName(view)) });
+      }
       if (view.matrix && page.startsWith("matrix/")) {
         for (const hidden of await newestColumn(tab)) problem(page, viewName(view), { newestColumnOutOfView: hidden });
       }
@@ -228,5 +310,5 @@ try {
 } finally {
   await browser.close();
 }
-console.log(JSON.stringify({ pages: pages.length, anchorsFollowed, printedCounts, problems }, null, 1));
+console.log(JSON.stringify({ pages: pages.length, anchorsFollowed, markersChecked, printedCounts, problems }, null, 1));
 process.exit(problems.length ? 1 : 0);
