@@ -976,6 +976,22 @@ fn read_sites() -> Vec<ReadSite> {
             max_printed_pages: None,
             axe_every_page: true,
         },
+        // Format 1.2: a stack of two products, its page, a version page that
+        // says what it needs beside it, and a plan as a runbook.
+        ReadSite {
+            name: "nextcloud",
+            root: manifest().join("examples/nextcloud"),
+            _keep: None,
+            read: &[
+                "stacks/nextcloud-on-php/index.html",
+                "products/nextcloud/29/index.html",
+                "paths/index.html?stack=nextcloud-on-php&at=nextcloud@24&at=php@7.4&goal=nextcloud@30&goal=php@8.3",
+            ],
+            queries: &[],
+            search_term: "nextcloud",
+            max_printed_pages: None,
+            axe_every_page: true,
+        },
         // A long-lived product (132 releases, required stops, conditions):
         // its largest version page, read at 320 px, without JavaScript and
         // printed to at most 20 A4 pages.
