@@ -17,26 +17,10 @@ use upgrade_atlas::graph::UpgradeGraph;
 use upgrade_atlas::model::Facts;
 use upgrade_atlas::plan::search_index::SearchLimits;
 
-const CHROMIUM_FLAGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
+use common::chromium::{chromium, dump_dom, dump_dom_with};
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| "/usr/bin/chromium".into());
-    require("chromium", path.is_file().then_some(path))
 }
 
 /// tests/browser/node_modules with `package`, and Node.js to run it.
@@ -51,30 +35,6 @@ fn node_package(package: &str) -> Option<PathBuf> {
 
 fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
     common::build_site(root, extra)
-}
-
-/// The DOM after scripts ran, of a page opened from file:// with a query.
-fn dump_dom(chromium: &Path, file: &Path, query: &str) -> String {
-    dump_dom_with(chromium, file, query, &[])
-}
-
-/// `dump_dom` with more Chromium flags (`--force-dark-mode`, ...).
-fn dump_dom_with(chromium: &Path, file: &Path, query: &str, flags: &[&str]) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let url = format!("file://{}{}", file.display(), query);
-    let out = Command::new(chromium)
-        .args(CHROMIUM_FLAGS)
-        .args(flags)
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(["--virtual-time-budget=5000", "--dump-dom", &url])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn select(html: &str, css: &str) -> Vec<scraper::ElementRef<'static>> {

@@ -25,12 +25,18 @@ pub fn chromium() -> Option<PathBuf> {
 
 /// The DOM after scripts ran, of a page opened from file:// with a query.
 pub fn dump_dom(chromium: &Path, file: &Path, query: &str) -> String {
+    dump_dom_with(chromium, file, query, &[])
+}
+
+/// [`dump_dom`] with more Chromium flags (`--force-dark-mode`, ...).
+pub fn dump_dom_with(chromium: &Path, file: &Path, query: &str, flags: &[&str]) -> String {
     let profile = tempfile::tempdir().unwrap();
     let url = format!("file://{}{}", file.display(), query);
     let out = Command::new(chromium)
         .args(FLAGS)
+        .args(flags)
         .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(["--virtual-time-budget=10000", "--dump-dom", &url])
+        .args(["--virtual-time-budget=5000", "--dump-dom", &url])
         .output()
         .unwrap();
     assert!(
