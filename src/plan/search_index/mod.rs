@@ -6,9 +6,11 @@
 //! do what its `fold()` and `words()` do, and the browser tests compare
 //! them on awkward strings.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
@@ -139,32 +141,51 @@ pub fn stems_english(language: &str) -> bool {
     language == "en" || language.starts_with("en-")
 }
 
-/// A light English stem: one suffix off a word of at least five plain
-/// letters, so that "downgrade", "downgrades", "downgraded" and
-/// "downgrading" all become "downgrad". The script's `stem()` is the same
-/// function; the browser tests compare them on a word list.
+/// The English stem of a folded word: Porter2 (Snowball's English
+/// stemmer, from the `rust-stemmers` crate), so that "status" and
+/// "statuses", "copy" and "copied", "stop" and "stopped" share a stem. A
+/// word that is not all plain letters a to z ("8.4", "naïve") is kept
+/// whole: Snowball defines no stems for it, and the script, which stems
+/// queries with its own port of the algorithm (`stem()` in
+/// templates/assets/search.js), must give the same answer for every word.
+/// tests/fixtures/porter2 holds Snowball's words on which both are tested.
 pub fn stem(word: &str) -> String {
-    const RULES: [(&str, &str); 6] = [
-        ("ies", "y"),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", ""),
-        ("s", ""),
-        ("e", ""),
-    ];
-    if word.len() < 5 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+    if !plain_letters(word) {
         return word.to_owned();
     }
-    for (suffix, replacement) in RULES {
-        let Some(base) = word.strip_suffix(suffix) else {
-            continue;
-        };
-        if base.len() < 3 || (suffix == "s" && base.ends_with('s')) {
-            continue;
-        }
-        return format!("{base}{replacement}");
+    Stemmer::create(Algorithm::English).stem(word).into_owned()
+}
+
+fn plain_letters(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// How many stems a thread keeps before it starts over, so that a
+/// long-lived `serve` does not grow without end.
+const REMEMBERED_STEMS: usize = 100_000;
+
+/// [`stem`], remembered by each thread: Porter2 costs about ten times the
+/// light stemmer it replaced (0.7 µs a word; docs/performance.md), and a
+/// site's documents share most of their words, so most calls become one
+/// look-up. Words kept whole ("8.4.12") are not worth remembering.
+fn remembered_stem(word: &str) -> String {
+    if !plain_letters(word) {
+        return word.to_owned();
     }
-    word.to_owned()
+    thread_local! {
+        static STEMS: RefCell<HashMap<String, String>> = RefCell::default();
+    }
+    STEMS.with_borrow_mut(|stems| {
+        if let Some(known) = stems.get(word) {
+            return known.clone();
+        }
+        if stems.len() >= REMEMBERED_STEMS {
+            stems.clear();
+        }
+        let made = stem(word);
+        stems.insert(word.to_owned(), made.clone());
+        made
+    })
 }
 
 /// The words a text is found by: its words, and each hyphenated word also
@@ -204,7 +225,13 @@ fn word_set(text: &str, english: bool) -> Vec<String> {
     let mut plain: Vec<&str> = split_words(&folded).collect();
     plain.sort_unstable();
     plain.dedup();
-    let index_form = |word: &str| if english { stem(word) } else { word.to_owned() };
+    let index_form = |word: &str| {
+        if english {
+            remembered_stem(word)
+        } else {
+            word.to_owned()
+        }
+    };
     let mut words: Vec<String> = plain.into_iter().map(index_form).collect();
     words.extend(joined_words(&folded).map(|w| index_form(&w)));
     words.sort_unstable();
