@@ -170,6 +170,10 @@ enum New {
     Product {
         /// The product's id: lower-case letters, digits and dashes.
         id: String,
+        /// How pages name it, e.g. "Proxmox VE" (default: made from the id,
+        /// to check: `proxmox-ve` gives "Proxmox Ve").
+        #[arg(long)]
+        name: Option<String>,
     },
     /// content/scenarios/FROM-PRODUCT/FROM-to-TO.yaml for an upgrade;
     /// warns when another scenario already covers it.
@@ -330,9 +334,11 @@ fn main() -> ExitCode {
             let dir = dir.unwrap_or(root);
             outcome(&dir, commands::init::init(&dir), manners)
         }
-        Command::New(New::Product { id }) => {
-            outcome(&root, commands::new::product(&root, &id), manners)
-        }
+        Command::New(New::Product { id, name }) => outcome(
+            &root,
+            commands::new::product(&root, &id, name.as_deref()),
+            manners,
+        ),
         Command::New(New::Scenario { from, to }) => {
             outcome(&root, commands::new::scenario(&root, &from, &to), manners)
         }

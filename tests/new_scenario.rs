@@ -173,3 +173,49 @@ fn new_files_mention_conditions_and_check_when_uncommented() {
         }
     }
 }
+
+#[test]
+fn new_product_takes_its_name_as_written() {
+    let kb = proxmox("title: T\n");
+    let out = run_in(
+        kb.path(),
+        &[
+            "new",
+            "product",
+            "proxmox-mail",
+            "--name",
+            "Proxmox Mail Gateway VE",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written =
+        std::fs::read_to_string(kb.path().join("content/products/proxmox-mail.yaml")).unwrap();
+    assert!(
+        written
+            .lines()
+            .any(|l| l.starts_with("name: ") && l.contains("Proxmox Mail Gateway VE")),
+        "{written}"
+    );
+    let check = run_in(kb.path(), &["check"]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+
+    let out = run_in(kb.path(), &["new", "product", "proxmox-other"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let made =
+        std::fs::read_to_string(kb.path().join("content/products/proxmox-other.yaml")).unwrap();
+    assert!(
+        made.contains("check the capitals") && made.contains("--name"),
+        "{made}"
+    );
+
+    let out = run_in(
+        kb.path(),
+        &["new", "product", "proxmox-third", "--name", " "],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--name must be one line"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -9,8 +9,9 @@ use crate::diag::{Diagnostic, suggest};
 use crate::model::{Model, NodeId};
 use crate::selector::{self, Alternative, Comparison, Role, VersionSpec, select_nodes};
 
-/// Writes `content/products/ID.yaml`.
-pub fn product(root: &Path, id: &str) -> Result<Outcome, String> {
+/// Writes `content/products/ID.yaml`, named `name` (one line) or, without
+/// it, a name made from the id for the writer to check.
+pub fn product(root: &Path, id: &str, name: Option<&str>) -> Result<Outcome, String> {
     // The rule `check` applies, so that nothing is written that it refuses.
     if !selector::is_product_id(id) {
         return Err(format!(
@@ -24,8 +25,13 @@ pub fn product(root: &Path, id: &str) -> Result<Outcome, String> {
              hint: ids become folder names of the site; choose another, e.g. `{id}-server`"
         ));
     }
+    if let Some(name) = name
+        && (name.trim().is_empty() || name.contains(['\n', '\r']))
+    {
+        return Err("--name must be one line of text, e.g. --name \"Proxmox VE\"".into());
+    }
     let path = root.join("content/products").join(format!("{id}.yaml"));
-    write_new(root, &path, product_text(id).as_bytes())?;
+    write_new(root, &path, product_text(id, name).as_bytes())?;
     Ok(written(root, &path, "product"))
 }
 
@@ -226,11 +232,17 @@ fn yaml_string(text: &str) -> String {
 
 /// A product file whose commented settings each check when uncommented:
 /// what they mean is said on comment lines of its own above them.
-fn product_text(id: &str) -> String {
+fn product_text(id: &str, name: Option<&str>) -> String {
+    // A name made from the id cannot know "VE" from "Ve": say so.
+    let made = if name.is_some() {
+        "# How pages name it."
+    } else {
+        "# How pages name it: check the capitals, it was made from the id\n# (`new product ID --name 'Proxmox VE'` gives it at once)."
+    };
     format!(
         "# The product `{id}`: the file name is its id. Reference: docs/content-format.md, \"Products\".
 
-# How pages name it: check the capitals, it was made from the id.
+{made}
 name: {name}
 # Who makes it, and a few sentences of Markdown about it:
 # vendor: Who makes it
@@ -255,7 +267,7 @@ versions:
 # upgrades:
 #   policy: sequential
 ",
-        name = yaml_string(&name_of(id))
+        name = yaml_string(&name.map_or_else(|| name_of(id), |n| n.trim().to_owned()))
     )
 }
 
