@@ -464,29 +464,7 @@ fn run_check(root: &Path, manners: Manners) -> ExitCode {
 
 /// `path` exits 0 with a path, 1 when there is none, 2 on errors.
 fn run_path(root: &Path, question: &Question, json: bool, manners: Manners) -> ExitCode {
-    let model = match check(root) {
-        Ok(checked) => {
-            print_warnings(&checked, manners);
-            checked.model
-        }
-        Err(failure) => {
-            report(&failure, manners);
-            return ExitCode::from(2);
-        }
-    };
-    match path::answer(&model, question, json) {
-        Ok((text, found)) => {
-            // Names and titles come from the knowledge base: escaped, so
-            // that printing them cannot drive the terminal.
-            println!("{}", printable_lines(&text));
-            if found {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
-        }
-        Err(message) => fail(&printable(&message), manners, 2),
-    }
+    answer_question(root, manners, |model| path::answer(model, question, json))
 }
 
 /// `plan` exits 0 with a plan, 1 when there is none, 2 on errors.
@@ -495,6 +473,18 @@ fn run_plan(
     question: &PlanQuestion,
     format: PlanFormat,
     manners: Manners,
+) -> ExitCode {
+    answer_question(root, manners, |model| {
+        stack_plan::answer(model, question, format)
+    })
+}
+
+/// Checks the knowledge base, then prints what `answer` says of it: exit 0
+/// when it found an answer, 1 when there is none, 2 on errors.
+fn answer_question(
+    root: &Path,
+    manners: Manners,
+    answer: impl FnOnce(&upgrade_atlas::model::Model) -> Result<(String, bool), String>,
 ) -> ExitCode {
     let model = match check(root) {
         Ok(checked) => {
@@ -506,8 +496,10 @@ fn run_plan(
             return ExitCode::from(2);
         }
     };
-    match stack_plan::answer(&model, question, format) {
+    match answer(&model) {
         Ok((text, found)) => {
+            // Names and titles come from the knowledge base: escaped, so
+            // that printing them cannot drive the terminal.
             println!("{}", printable_lines(&text));
             if found {
                 ExitCode::SUCCESS
