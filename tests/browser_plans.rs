@@ -282,3 +282,28 @@ fn a_version_pages_runbook_link_opens_the_route_with_its_commands_ready_to_copy(
         .count();
     assert!(boxes >= 5, "a box per step: {boxes}");
 }
+
+#[test]
+fn the_finders_answer_links_its_route_as_a_runbook() {
+    let Some(chromium) = chromium() else { return };
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance-1.2/ok/stack-interleave");
+    let out = build_site(&root, &[]);
+    let page = out.path().join("site/paths/index.html");
+    let html = dump_dom(&chromium, &page, "?from=app@1&to=app@3&if=encryption");
+    let document = scraper::Html::parse_document(&html);
+    let link = document
+        .select(&sel("#answer a.runbook-link"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .expect("a runbook link in the answer")
+        .replace("&amp;", "&");
+    assert_eq!(link, "?at=app%401&goal=app%403&if=encryption");
+    let html = dump_dom(&chromium, &page, &link);
+    let document = scraper::Html::parse_document(&html);
+    let moves: Vec<String> = document
+        .select(&sel("#runbook .runbook-move h3"))
+        .map(text_of)
+        .collect();
+    assert_eq!(moves, ["1. App 1 → App 2", "2. App 2 → App 3"]);
+}

@@ -740,6 +740,18 @@
     return a;
   }
 
+  /* The same route as a runbook to follow (stacks.js: a plan of one
+     member), with the same conditions. */
+  function runbookLink(from, to, facts) {
+    var query = new URLSearchParams();
+    query.set("at", engine.ref(from));
+    query.set("goal", engine.ref(to));
+    factList(facts).forEach(function (c) { query.append("if", core.conditions[c].name); });
+    var a = element("a", "runbook-link", "Follow it as a runbook");
+    a.href = "?" + query.toString();
+    return a;
+  }
+
   /* A scenario that refuses the direct upgrade: which one, then what it
      offers instead (its `via` stops and its alternatives), as the scenario
      page and the version page say them. */
@@ -813,6 +825,9 @@
       summary.appendChild(link(engine.url(node), engine.title(node)));
     });
     answerBox.appendChild(summary);
+    var runbook = element("p", "meta");
+    runbook.appendChild(runbookLink(from, to, result.facts));
+    answerBox.appendChild(runbook);
     var list = element("ol", "hops");
     result.hops.forEach(function (hop) { list.appendChild(hopItem(hop)); });
     answerBox.appendChild(list);
