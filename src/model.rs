@@ -518,3 +518,42 @@ impl Model {
         }
     }
 }
+
+/// A requirement of `version` that `beside` breaks: `beside` is a version of
+/// the product the requirement names, and not one it accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unmet {
+    pub version: NodeId,
+    /// Index into the version's `requires`.
+    pub requirement: usize,
+    pub beside: NodeId,
+}
+
+/// Every requirement that `state` breaks, in member order.
+pub fn unmet(model: &Model, state: &[NodeId]) -> Vec<Unmet> {
+    let mut found = Vec::new();
+    for &version in state {
+        for (index, requirement) in model.version(version).requires.iter().enumerate() {
+            for &beside in state {
+                if beside != version && requirement.broken_by(model, beside) {
+                    found.push(Unmet {
+                        version,
+                        requirement: index,
+                        beside,
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+/// "App 2 requires php@8.0|8.1, and PHP 7.4 is not one of those".
+pub fn unmet_words(model: &Model, unmet: &Unmet) -> String {
+    format!(
+        "{} requires `{}`, and {} is not one of those",
+        model.node_title(unmet.version),
+        model.version(unmet.version).requires[unmet.requirement].selector,
+        model.node_title(unmet.beside)
+    )
+}

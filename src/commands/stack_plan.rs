@@ -56,16 +56,9 @@ pub fn answer(
     let facts: Facts = facts(model, &question.conditions)?;
     let graph = UpgradeGraph::new(model);
     let edges = graph.edges(&facts);
-    let result = edges.plan(&from, &to).map(|plan| {
-        let moves = plan
-            .moves
-            .iter()
-            .map(|step| {
-                let start = originally.unwrap_or(from[step.member]);
-                edges.answer(&[step.from, step.to], start)
-            })
-            .collect();
-        Runbook { plan, moves }
+    let result = edges.plan(&from, &to).map(|plan| Runbook {
+        moves: edges.move_answers(&plan, originally),
+        plan,
     });
     let found = result.is_ok();
     let text = match format {

@@ -656,6 +656,5 @@ mod stacks;
 #[cfg(test)]
 mod tests;
 
-pub use stacks::{
-    MAX_PLAN_STATES, Move, NoPlan, Plan, State, Unmet, state_title, unmet, unmet_words, why_words,
-};
+pub use crate::model::{Unmet, unmet, unmet_words};
+pub use stacks::{MAX_PLAN_STATES, Move, NoPlan, Plan, State, state_title, why_words};

@@ -11,7 +11,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::Edges;
-use crate::model::{Model, NodeId};
+use crate::model::{Model, NodeId, Unmet, unmet, unmet_words};
 
 /// The most states one plan's search may visit. Three members of 40
 /// versions each make 64,000 states; a question past this limit is refused
@@ -37,16 +37,6 @@ pub struct Plan {
     pub moves: Vec<Move>,
 }
 
-/// A requirement of `version` that `beside` breaks: `beside` is a version of
-/// the product the requirement names, and not one it accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Unmet {
-    pub version: NodeId,
-    /// Index into the version's `requires`.
-    pub requirement: usize,
-    pub beside: NodeId,
-}
-
 /// Why there is no plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoPlan {
@@ -60,25 +50,6 @@ pub enum NoPlan {
     NoOrder(Vec<Unmet>),
     /// The search visited [`MAX_PLAN_STATES`] states without an answer.
     TooLarge,
-}
-
-/// Every requirement that `state` breaks, in member order.
-pub fn unmet(model: &Model, state: &[NodeId]) -> Vec<Unmet> {
-    let mut found = Vec::new();
-    for &version in state {
-        for (index, requirement) in model.version(version).requires.iter().enumerate() {
-            for &beside in state {
-                if beside != version && requirement.broken_by(model, beside) {
-                    found.push(Unmet {
-                        version,
-                        requirement: index,
-                        beside,
-                    });
-                }
-            }
-        }
-    }
-    found
 }
 
 /// How one search ended.
@@ -96,7 +67,7 @@ struct Reached {
     came_from: Option<(usize, Move)>,
 }
 
-impl Edges<'_> {
+impl<'m> Edges<'m> {
     /// The plan the spec prefers from `from` to `to` (same length, one
     /// version per member), or why there is none.
     pub fn plan(&self, from: &[NodeId], to: &[NodeId]) -> Result<Plan, NoPlan> {
@@ -169,6 +140,19 @@ impl Edges<'_> {
         Searched::NotFound(turned_away.into_iter().collect())
     }
 
+    /// What `path` gives for each move's one hop: its scenarios and issues,
+    /// with the member's start as where it was first installed (or
+    /// `originally`, which only a plan of one member may name).
+    pub fn move_answers(&self, plan: &Plan, originally: Option<NodeId>) -> Vec<super::Answer<'m>> {
+        let start = &plan.states[0];
+        (plan.moves.iter())
+            .map(|step| {
+                let first = originally.unwrap_or(start[step.member]);
+                self.answer(&[step.from, step.to], first)
+            })
+            .collect()
+    }
+
     /// The moves out of a state, best first, with the states they lead to:
     /// the first member's first, each member's in the order `path` prefers
     /// its successors; never onto a product another member is a version of.
@@ -235,16 +219,6 @@ pub fn why_words(model: &Model, why: &NoPlan) -> String {
             "the search passed {MAX_PLAN_STATES} states without an answer; plan fewer members or fewer versions at a time"
         ),
     }
-}
-
-/// "App 2 requires php@8.0|8.1, and PHP 7.4 is not one of those".
-pub fn unmet_words(model: &Model, unmet: &Unmet) -> String {
-    format!(
-        "{} requires `{}`, and {} is not one of those",
-        model.node_title(unmet.version),
-        model.version(unmet.version).requires[unmet.requirement].selector,
-        model.node_title(unmet.beside)
-    )
 }
 
 /// "App 1 + PHP 7.4".

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::urls::Urls;
 use super::views::*;
 use super::{Page, Planner};
-use crate::graph::{Edges, NoPlan, Plan, State, state_title, unmet, why_words};
+use crate::graph::{Answer, NoPlan, Plan, State, state_title, unmet, why_words};
 use crate::layout::SitePath;
 use crate::model::{Model, NodeId, Stack};
 
@@ -113,13 +113,16 @@ impl Planner<'_> {
         let mut runbook = None;
         if let Some(newest) = &newest {
             for start in valid.iter().filter(|s| *s != newest).take(MAX_PAGE_PLANS) {
-                let found = edges.plan(start, newest);
+                let found = edges.plan(start, newest).map(|plan| {
+                    let answers = edges.move_answers(&plan, None);
+                    (plan, answers)
+                });
                 if runbook.is_none()
-                    && let Ok(plan) = &found
+                    && let Ok((plan, answers)) = &found
                 {
-                    runbook = Some(self.runbook(&path, edges, stack, plan));
+                    runbook = Some(self.runbook(&path, stack, plan, answers));
                 }
-                plans.push(self.plan_view(&path, edges, start, found));
+                plans.push(self.plan_view(&path, start, found));
             }
         }
         let page = StackPage {
@@ -142,14 +145,13 @@ impl Planner<'_> {
     fn plan_view(
         &self,
         page: &str,
-        edges: &Edges,
         start: &[NodeId],
-        found: Result<Plan, NoPlan>,
+        found: Result<(Plan, Vec<Answer>), NoPlan>,
     ) -> StackPlanView {
         let model = self.model;
         let from = state_title(model, start);
-        let plan = match found {
-            Ok(plan) => plan,
+        let (plan, answers) = match found {
+            Ok(found) => found,
             Err(why) => {
                 return StackPlanView {
                     from,
@@ -158,15 +160,12 @@ impl Planner<'_> {
                 };
             }
         };
-        let moves = (plan.moves.iter())
-            .map(|step| {
-                let answer = edges.answer(&[step.from, step.to], start[step.member]);
-                MoveView {
-                    from: self.node_link(page, step.from),
-                    to: self.node_link(page, step.to),
-                    blocking: answer.blocking(),
-                    issues: answer.issues.len(),
-                }
+        let moves = (plan.moves.iter().zip(&answers))
+            .map(|(step, answer)| MoveView {
+                from: self.node_link(page, step.from),
+                to: self.node_link(page, step.to),
+                blocking: answer.blocking(),
+                issues: answer.issues.len(),
             })
             .collect();
         StackPlanView {
@@ -176,12 +175,11 @@ impl Planner<'_> {
         }
     }
 
-    fn runbook(&self, page: &str, edges: &Edges, stack: &Stack, plan: &Plan) -> RunbookView {
+    fn runbook(&self, page: &str, stack: &Stack, plan: &Plan, answers: &[Answer]) -> RunbookView {
         let model = self.model;
         let start = &plan.states[0];
-        let moves = (plan.moves.iter().enumerate())
-            .map(|(number, step)| {
-                let answer = edges.answer(&[step.from, step.to], start[step.member]);
+        let moves = (plan.moves.iter().zip(answers).enumerate())
+            .map(|(number, (step, answer))| {
                 let hop = &answer.hops[0];
                 RunbookMove {
                     number: number + 1,

@@ -47,27 +47,15 @@ impl<'m> Planner<'m> {
         to: NodeId,
         because: Option<&Because>,
     ) -> String {
-        let model = self.model;
-        let mut target = format!(
-            "{}?from={}&to={}",
-            urls::PATHS,
-            query_value(&model.node_ref(from)),
-            query_value(&model.node_ref(to))
-        );
-        match because {
-            Some(Because::Facts(facts)) => {
-                for c in &facts.0 {
-                    let name = &model.site.conditions[*c].name;
-                    target.push_str(&format!("&if={}", query_value(name)));
-                }
-            }
-            Some(Because::Originally(versions)) => {
-                if let Some(first) = versions.first() {
-                    let start = query_value(&model.node_ref(*first));
-                    target.push_str(&format!("&originally={start}"));
-                }
-            }
-            None => {}
+        let (facts, originally) = match because {
+            Some(Because::Facts(facts)) => (Some(facts), None),
+            Some(Because::Originally(versions)) => (None, versions.first().copied()),
+            None => (None, None),
+        };
+        let mut target = self.finder_question(("from", from), ("to", to), facts);
+        if let Some(first) = originally {
+            let start = query_value(&self.model.node_ref(first));
+            target.push_str(&format!("&originally={start}"));
         }
         self.urls.relative(from_page, &target)
     }
@@ -81,9 +69,21 @@ impl<'m> Planner<'m> {
         to: NodeId,
         facts: Option<&crate::model::Facts>,
     ) -> String {
+        let target = self.finder_question(("at", from), ("goal", to), facts);
+        self.urls.relative(from_page, &target)
+    }
+
+    /// The finder's page with two versions and the conditions in its query
+    /// (`from`/`to` for an answer, `at`/`goal` for a runbook), from the root.
+    fn finder_question(
+        &self,
+        (from_key, from): (&str, NodeId),
+        (to_key, to): (&str, NodeId),
+        facts: Option<&crate::model::Facts>,
+    ) -> String {
         let model = self.model;
         let mut target = format!(
-            "{}?at={}&goal={}",
+            "{}?{from_key}={}&{to_key}={}",
             urls::PATHS,
             query_value(&model.node_ref(from)),
             query_value(&model.node_ref(to))
@@ -92,7 +92,7 @@ impl<'m> Planner<'m> {
             let name = &model.site.conditions[*c].name;
             target.push_str(&format!("&if={}", query_value(name)));
         }
-        self.urls.relative(from_page, &target)
+        target
     }
 
     pub(super) fn version_page(&self, node: NodeId, reach: &Reach) -> Page {

@@ -198,21 +198,9 @@ impl Resolver {
         let newest: Vec<NodeId> = (members.iter())
             .filter_map(|p| model.products[*p].versions.last().map(|v| v.node))
             .collect();
-        let mut unmet = Vec::new();
-        for &version in &newest {
-            for requirement in &model.version(version).requires {
-                for &beside in &newest {
-                    if requirement.broken_by(model, beside) {
-                        unmet.push(format!(
-                            "{} requires `{}`, and {} is not one of those",
-                            model.node_title(version),
-                            requirement.selector,
-                            model.node_title(beside)
-                        ));
-                    }
-                }
-            }
-        }
+        let unmet: Vec<String> = (crate::model::unmet(model, &newest).iter())
+            .map(|u| crate::model::unmet_words(model, u))
+            .collect();
         if unmet.is_empty() {
             return;
         }

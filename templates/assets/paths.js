@@ -424,6 +424,10 @@
   window.UpgradeAtlasPaths = {
     data: core,
     engine: createEngine,
+    /* How versions are numbered, and conditions by name, for stacks.js. */
+    productOf: productOf,
+    firstNode: function (p) { return firstNode[p]; },
+    factsNamed: factsNamed,
     answer: async function (fromName, toName, conditions, originallyName) {
       var engine = createEngine();
       var from = await engine.nodeIndex(fromName), to = await engine.nodeIndex(toName);
@@ -729,26 +733,29 @@
       engine.title(result.to) + (ticked ? " when these conditions hold." : ".");
   }
 
-  /* A link to this page's answer for another pair, with the same conditions. */
-  function finderLink(from, to, facts, text) {
+  /* A link to this page with another question on `from` and `to` (named
+     by `fromKey` and `toKey`: `from`/`to` for an answer, `at`/`goal` for a
+     runbook), with the same conditions. */
+  function questionLink(fromKey, from, toKey, to, facts, text) {
     var query = new URLSearchParams();
-    query.set("from", engine.ref(from));
-    query.set("to", engine.ref(to));
+    query.set(fromKey, engine.ref(from));
+    query.set(toKey, engine.ref(to));
     factList(facts).forEach(function (c) { query.append("if", core.conditions[c].name); });
     var a = element("a", "", text);
     a.href = "?" + query.toString();
     return a;
   }
 
+  /* The answer for another pair, with the same conditions. */
+  function finderLink(from, to, facts, text) {
+    return questionLink("from", from, "to", to, facts, text);
+  }
+
   /* The same route as a runbook to follow (stacks.js: a plan of one
      member), with the same conditions. */
   function runbookLink(from, to, facts) {
-    var query = new URLSearchParams();
-    query.set("at", engine.ref(from));
-    query.set("goal", engine.ref(to));
-    factList(facts).forEach(function (c) { query.append("if", core.conditions[c].name); });
-    var a = element("a", "runbook-link", "Follow it as a runbook");
-    a.href = "?" + query.toString();
+    var a = questionLink("at", from, "goal", to, facts, "Follow it as a runbook");
+    a.className = "runbook-link";
     return a;
   }
 

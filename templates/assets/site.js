@@ -93,19 +93,24 @@
   /* Ticks of a runbook: kept under the runbook's key, by box id. Storage
      can be refused (private windows, file:// in some browsers): the boxes
      then work for this visit only. */
-  Array.prototype.forEach.call(document.querySelectorAll("[data-runbook]"), function (runbook) {
-    var key = "upgrade-atlas:runbook:" + runbook.getAttribute("data-runbook");
-    var ticked = {};
-    try { ticked = JSON.parse(window.localStorage.getItem(key) || "{}") || {}; } catch (e) { ticked = {}; }
-    var boxes = runbook.querySelectorAll("input[type=checkbox]");
-    Array.prototype.forEach.call(boxes, function (box) {
-      box.checked = ticked[box.id] === true;
-      box.addEventListener("change", function () {
-        if (box.checked) ticked[box.id] = true; else delete ticked[box.id];
-        try { window.localStorage.setItem(key, JSON.stringify(ticked)); } catch (e) { /* kept for this visit */ }
+  function keepTicks(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll("[data-runbook]"), function (runbook) {
+      var key = "upgrade-atlas:runbook:" + runbook.getAttribute("data-runbook");
+      var ticked = {};
+      try { ticked = JSON.parse(window.localStorage.getItem(key) || "{}") || {}; } catch (e) { ticked = {}; }
+      var boxes = runbook.querySelectorAll("input[type=checkbox]");
+      Array.prototype.forEach.call(boxes, function (box) {
+        box.checked = ticked[box.id] === true;
+        box.addEventListener("change", function () {
+          if (box.checked) ticked[box.id] = true; else delete ticked[box.id];
+          try { window.localStorage.setItem(key, JSON.stringify(ticked)); } catch (e) { /* kept for this visit */ }
+        });
       });
     });
-  });
+  }
+  keepTicks(document);
+  /* The path finder's runbooks (stacks.js) are made later. */
+  window.UpgradeAtlasRunbookTicks = keepTicks;
 
   var input = document.getElementById("site-search");
   var engine = window.UpgradeAtlasSearch;

@@ -24,26 +24,16 @@
   var core = paths.data;
   var MAX_STATES = 500000; /* as MAX_PLAN_STATES in src/graph/stacks.rs */
 
-  /* Versions are numbered product by product, oldest first, as in paths.js
-     and the generator's model. */
-  var firstNodes = [];
-  core.products.reduce(function (next, product) {
-    firstNodes.push(next);
-    return next + product.versions;
-  }, 0);
-
-  function productOf(node) {
-    var p = 0;
-    while (p + 1 < firstNodes.length && firstNodes[p + 1] <= node) p++;
-    return p;
-  }
+  /* Versions are numbered product by product, oldest first, as paths.js
+     and the generator's model number them. */
+  var productOf = paths.productOf, firstNode = paths.firstNode, factsNamed = paths.factsNamed;
 
   /* The versions of `product` that a version accepts beside it, from the
      raw part (paths.js keeps only what paths need). */
   function requirements(node) {
     var p = productOf(node);
     var raw = registry[core.products[p].id];
-    return raw.versions[node - firstNodes[p]].requires || [];
+    return raw.versions[node - firstNode(p)].requires || [];
   }
 
   function valid(state) {
@@ -128,14 +118,6 @@
     });
   }
 
-  function factsNamed(names) {
-    var facts = {};
-    names.forEach(function (name) {
-      core.conditions.forEach(function (c, i) { if (c.name === name) facts[i] = true; });
-    });
-    return facts;
-  }
-
   /* For tests and themes: the plan by names, as `plan --json` gives it. */
   window.UpgradeAtlasPlans = {
     plan: async function (atNames, goalNames, conditions) {
@@ -202,20 +184,7 @@
     return li;
   }
 
-  /* Ticks are kept per runbook: the question names it. */
-  function keep(checklistKey, input) {
-    var key = "upgrade-atlas:runbook:" + checklistKey;
-    var ticked = {};
-    try { ticked = JSON.parse(window.localStorage.getItem(key) || "{}") || {}; } catch (e) { ticked = {}; }
-    input.checked = ticked[input.id] === true;
-    input.addEventListener("change", function () {
-      try { ticked = JSON.parse(window.localStorage.getItem(key) || "{}") || {}; } catch (e) { ticked = {}; }
-      if (input.checked) ticked[input.id] = true; else delete ticked[input.id];
-      try { window.localStorage.setItem(key, JSON.stringify(ticked)); } catch (e) { /* this visit only */ }
-    });
-  }
-
-  function moveItem(engine, move, number, checklistKey) {
+  function moveItem(engine, move, number) {
     var li = element("li", "runbook-move");
     var head = element("h3", "", number + ". ");
     head.appendChild(link(engine.url(move.step.from), engine.title(move.step.from)));
@@ -248,7 +217,6 @@
         input.type = "checkbox";
         input.id = id;
         input.setAttribute("aria-labelledby", id + "-text");
-        keep(checklistKey, input);
         var text = prose("div", html);
         text.id = id + "-text";
         item.appendChild(input);
@@ -288,10 +256,13 @@
     box.appendChild(element("p", "meta", "Before each move, resolve its issues; then do its steps. Ticks are kept in this browser only."));
     var checklistKey = "finder:" + atNames.join("+") + ">" + goalNames.join("+") + "|" + conditions.join(",");
     var list = element("ol", "runbook-moves");
-    details(engine, result, facts).forEach(function (move, i) { list.appendChild(moveItem(engine, move, i + 1, checklistKey)); });
+    details(engine, result, facts).forEach(function (move, i) { list.appendChild(moveItem(engine, move, i + 1)); });
+    /* Its ticks are kept per runbook, under the question (site.js). */
     var runbook = element("div", "runbook");
+    runbook.setAttribute("data-runbook", checklistKey);
     runbook.appendChild(list);
     box.appendChild(runbook);
+    if (window.UpgradeAtlasRunbookTicks) window.UpgradeAtlasRunbookTicks(box);
     if (window.UpgradeAtlasCopyButtons) window.UpgradeAtlasCopyButtons(runbook);
   }
 
@@ -312,7 +283,7 @@
       members.textContent = "";
       var stack = core.stacks.find(function (s) { return s.id === stackSelect.value; });
       if (!stack) return;
-      await engine.need(stack.members.map(function (p) { return firstNodes[p]; }));
+      await engine.need(stack.members.map(function (p) { return firstNode(p); }));
       stack.members.forEach(function (p, i) {
         var product = core.products[p];
         var set = element("fieldset");
@@ -326,12 +297,12 @@
           select.id = id;
           select.name = side[0];
           for (var v = 0; v < product.versions; v++) {
-            var node = firstNodes[p] + v;
+            var node = firstNode(p) + v;
             var option = element("option", "", engine.versionName(node));
             option.value = engine.ref(node);
             select.appendChild(option);
           }
-          select.value = side[2] || engine.ref(firstNodes[p] + side[3]);
+          select.value = side[2] || engine.ref(firstNode(p) + side[3]);
           row.appendChild(label);
           row.appendChild(select);
           set.appendChild(row);
