@@ -154,7 +154,7 @@ fn an_old_id_that_is_live_or_claimed_twice_is_refused_where_it_is_written() {
         &[
             (
                 "products/acme.yaml",
-                "name: Acme\nmoved_from: [other, Bad_Id]\nversions:\n  - id: \"1.0\"\n    aliases: [first]\n    moved_from: [first]\n  - id: \"2.0\"\n    moved_from: [\"1.0\"]\n",
+                "name: Acme\nmoved_from: [other, Bad_Id]\nversions:\n  - id: \"1.0\"\n    aliases: [first]\n    moved_from: [first, index.html, con]\n  - id: \"2.0\"\n    moved_from: [\"1.0\"]\n",
             ),
             (
                 "products/other.yaml",

@@ -62,7 +62,7 @@ impl Resolver {
         for old in doc.value.moved_from.iter().flatten() {
             let at = span(&doc.file, old);
             let id = old.value.as_str();
-            if !is_product_id(id) {
+            if !is_product_id(id) || id_problem(id).is_some() {
                 self.bad_old_id(at, id, "a product id: lowercase letters, digits and `-`");
             } else if model.product_index(id).is_some() || self.broken.products.contains(id) {
                 self.live_old_id(at, id, "product");
@@ -94,7 +94,8 @@ impl Resolver {
             for old in raw.moved_from.iter().flatten() {
                 let at = span(&doc.file, old);
                 let id = old.value.as_str();
-                if !is_version_id(id) {
+                // As live ids: no page file's name, no name Windows keeps.
+                if !is_version_id(id) || id == PAGE_FILE || id_problem(id).is_some() {
                     self.bad_old_id(at, id, "a version id");
                 } else if product.version_index(id).is_some() {
                     self.live_old_id(at, id, "version or alias of this product");
