@@ -318,7 +318,7 @@ fn read_inside(root: &Path, file: &Path) -> Option<String> {
     }
     let opened = crate::safe_fs::open_regular(&real, crate::safe_fs::Links::Refuse).ok()?;
     // Anything larger than a content file may be was refused by the load.
-    match crate::safe_fs::read_bounded(opened, crate::load::MAX_FILE_BYTES).ok()? {
+    match crate::safe_fs::read_bounded(opened, crate::safe_fs::MAX_FILE_BYTES).ok()? {
         crate::safe_fs::Bounded::Bytes(bytes) => String::from_utf8(bytes).ok(),
         crate::safe_fs::Bounded::TooLarge(_) => None,
     }

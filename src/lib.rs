@@ -23,6 +23,9 @@ pub mod terminal;
 pub mod walk;
 pub mod write;
 
+#[cfg(test)]
+mod layering;
+
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -257,16 +260,32 @@ fn render_checked(
         }
         Ok(())
     };
-    match render::render(&checked.model, planned, theme, deliver) {
-        Ok((files, data_warnings)) => {
-            let mut warnings = checked.warnings.clone();
-            warnings.extend(data_warnings);
-            Ok((pages, files, warnings))
-        }
-        Err(diagnostics) => Err(Failure {
-            diagnostics,
-            sources: checked.model.sources.clone(),
-        }),
+    let failure = |diagnostics| Failure {
+        diagnostics,
+        sources: checked.model.sources.clone(),
+    };
+    let (files, data_warnings) =
+        render::render(&checked.model, planned, theme, deliver).map_err(failure)?;
+    let copied = copy_statics(&checked.model.static_files, deliver).map_err(failure)?;
+    let mut warnings = checked.warnings.clone();
+    warnings.extend(data_warnings);
+    Ok((pages, files + copied, warnings))
+}
+
+/// Hands each file of `content/static/` to `deliver`, read as `write` reads
+/// it; returns how many, or every file that could not be read or delivered.
+fn copy_statics(
+    files: &[load::StaticFile],
+    deliver: impl Fn(render::OutputFile) -> Result<(), Diagnostic>,
+) -> Result<usize, Vec<Diagnostic>> {
+    let problems: Vec<Diagnostic> = files
+        .iter()
+        .filter_map(|file| write::read_static(file).and_then(&deliver).err())
+        .collect();
+    if problems.is_empty() {
+        Ok(files.len())
+    } else {
+        Err(problems)
     }
 }
 

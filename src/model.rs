@@ -8,8 +8,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use serde::Deserialize;
-
 use crate::diag::{Sources, Span};
 pub use crate::lifecycle::{Date, Lifecycle, PhaseLabels};
 
@@ -150,20 +148,6 @@ impl Product {
     }
 }
 
-impl crate::selector::Versions for Product {
-    fn count(&self) -> usize {
-        self.versions.len()
-    }
-
-    fn id(&self, index: usize) -> &str {
-        &self.versions[index].id
-    }
-
-    fn position(&self, id: &str) -> Option<usize> {
-        self.names.ids.get(id).copied()
-    }
-}
-
 #[derive(Debug)]
 pub struct Version {
     pub id: String,
@@ -223,8 +207,7 @@ pub struct Stack {
 }
 
 /// How a product's versions may be upgraded, as its `upgrades.policy` says.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Policy {
     #[default]
     None,
@@ -367,8 +350,7 @@ pub struct ScenarioSpans {
 }
 
 /// How much an issue matters, as its `severity` says.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Blocking,
     #[default]
@@ -444,6 +426,64 @@ pub struct SourceRef {
     pub retrieved: Option<String>,
 }
 
+/// An `@` reference in Markdown, parsed: the one place its grammar is
+/// read and written. `@product`, `@product@version` (a version's id or
+/// alias), `@scenario:id`, `@component:id`, each perhaps followed by
+/// `#fragment`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reference<'a> {
+    Product(&'a str),
+    Version(&'a str, &'a str),
+    Scenario(&'a str),
+    Component(&'a str),
+}
+
+impl<'a> Reference<'a> {
+    /// A reference written without its `@` and fragment (`postgresql@16`).
+    pub fn parse(text: &'a str) -> Reference<'a> {
+        if let Some(id) = text.strip_prefix("scenario:") {
+            return Reference::Scenario(id);
+        }
+        if let Some(id) = text.strip_prefix("component:") {
+            return Reference::Component(id);
+        }
+        match text.split_once('@') {
+            Some((product, version)) => Reference::Version(product, version),
+            None => Reference::Product(text),
+        }
+    }
+
+    /// A link's destination that is a reference (`@postgresql@16#notes`):
+    /// the reference and its fragment. `None` for any other destination.
+    pub fn in_destination(url: &'a str) -> Option<(Reference<'a>, Option<&'a str>)> {
+        let written = url.strip_prefix('@')?;
+        Some(match written.split_once('#') {
+            Some((reference, fragment)) => (Reference::parse(reference), Some(fragment)),
+            None => (Reference::parse(written), None),
+        })
+    }
+
+    /// The product a reference to a product or one of its versions names.
+    pub fn product(self) -> Option<&'a str> {
+        match self {
+            Reference::Product(product) | Reference::Version(product, _) => Some(product),
+            Reference::Scenario(_) | Reference::Component(_) => None,
+        }
+    }
+}
+
+/// As written after the `@`.
+impl std::fmt::Display for Reference<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reference::Product(product) => f.write_str(product),
+            Reference::Version(product, version) => write!(f, "{product}@{version}"),
+            Reference::Scenario(id) => write!(f, "scenario:{id}"),
+            Reference::Component(id) => write!(f, "component:{id}"),
+        }
+    }
+}
+
 /// What an `@` reference in Markdown points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -500,17 +540,13 @@ impl Model {
         self.site.conditions.iter().position(|c| c.name == name)
     }
 
-    /// Resolves an `@` reference (without the leading `@`).
-    pub fn target(&self, reference: &str) -> Option<Target> {
-        if let Some(id) = reference.strip_prefix("scenario:") {
-            return self.scenario_index(id).map(Target::Scenario);
-        }
-        if let Some(id) = reference.strip_prefix("component:") {
-            return self.component_index(id).map(Target::Component);
-        }
-        match reference.split_once('@') {
-            None => self.product_index(reference).map(Target::Product),
-            Some((product, version)) => {
+    /// What an `@` reference points at, if anything.
+    pub fn target(&self, reference: Reference) -> Option<Target> {
+        match reference {
+            Reference::Scenario(id) => self.scenario_index(id).map(Target::Scenario),
+            Reference::Component(id) => self.component_index(id).map(Target::Component),
+            Reference::Product(product) => self.product_index(product).map(Target::Product),
+            Reference::Version(product, version) => {
                 let p = &self.products[self.product_index(product)?];
                 p.version_index(version)
                     .map(|v| Target::Version(p.versions[v].node))

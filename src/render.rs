@@ -359,10 +359,10 @@ pub fn render(
     let mut problems: Vec<Diagnostic> = plan
         .pages
         .par_iter()
-        .filter_map(|path| {
+        .filter_map(|id| {
             let page = plan
                 .planner
-                .page(path)
+                .page_of(*id)
                 .expect("every listed page can be planned");
             renderer.page(page).and_then(&deliver).err()
         })

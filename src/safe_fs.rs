@@ -8,6 +8,11 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::path::Path;
 
+/// Content files above this size are refused: no hand-written knowledge base
+/// needs one, and a runaway file should not stall every build. `diag` reads
+/// a file again with the same bound when it reports on it.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Whether an open may go through a symbolic link at the path's last part.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Links {

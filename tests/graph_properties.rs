@@ -321,7 +321,7 @@ proptest! {
         let expected_edges = spec_edges(&kb);
         let on_day = upgrade_atlas::lifecycle::Date::parse(&day(on)).unwrap();
         for from in 0..index.len() {
-            let found = upgrade_atlas::lifecycle::route_to_supported(&edges, from, on_day)
+            let found = upgrade_atlas::graph::support::route_to_supported(&edges, from, on_day)
                 .map(|p| p.into_iter().map(|n| index[n]).collect::<Vec<_>>());
             let brute = brute_to_supported(&expected_edges, &index, &supports, from, on);
             prop_assert_eq!(found, brute, "from {:?} on day {}", index[from], on);

@@ -85,7 +85,7 @@ pub fn answer(model: &Model, question: &Question, json: bool) -> Result<(String,
             (Some(to), edges.path(from, to))
         }
         Destination::Supported => {
-            let route = lifecycle::route_to_supported(&edges, from, on);
+            let route = crate::graph::support::route_to_supported(&edges, from, on);
             (route.as_ref().and_then(|r| r.last().copied()), route)
         }
     };
@@ -169,7 +169,7 @@ fn support_text(model: &Model, from: NodeId, to: Option<NodeId>, on: Date) -> Op
 fn support_json(model: &Model, from: NodeId, to: Option<NodeId>, on: Date) -> serde_json::Value {
     let end = |node: NodeId| {
         let lifecycle = &model.version(node).lifecycle;
-        let mut map = lifecycle::json(lifecycle);
+        let mut map = crate::plan::api::lifecycle_json(lifecycle);
         let status = lifecycle.status(on);
         map.insert("status".into(), lifecycle::status_key(status).into());
         map.insert("statusText".into(), status_of(model, node, on).into());

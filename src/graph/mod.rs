@@ -653,6 +653,7 @@ pub fn affected_components(model: &Model, issue: &Issue) -> Vec<usize> {
 }
 
 mod stacks;
+pub mod support;
 #[cfg(test)]
 mod tests;
 

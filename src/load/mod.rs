@@ -16,6 +16,4 @@ pub use walk::{LoadCache, load, load_cached, load_files};
 use yaml::*;
 pub use yaml::{MAX_ALIAS_EXPANSIONS, MAX_REPLAYED_EVENTS};
 
-/// Content files above this size are refused: no hand-written knowledge base
-/// needs one, and a runaway file should not stall every build.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+pub use crate::safe_fs::MAX_FILE_BYTES;

@@ -11,7 +11,6 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
 use crate::diag::Sources;
-use crate::model::{Policy, Severity};
 
 /// A value with the place it is written at. serde-saphyr's `Spanned`
 /// keeps two whole locations beside the value, where it is referenced and
@@ -143,7 +142,7 @@ pub struct RawSite {
     pub conditions: Option<Entries<S<String>, S<String>>>,
     pub today: Option<S<String>>,
     pub support_warning_days: Option<S<u32>>,
-    pub support_phases: Option<crate::lifecycle::RawPhaseLabels>,
+    pub support_phases: Option<RawPhaseLabels>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -162,7 +161,7 @@ pub struct RawProduct {
     pub links: Option<Vec<RawLink>>,
     pub versions: S<Vec<RawVersion>>,
     pub upgrades: Option<S<OneOrMany<RawRule>>>,
-    pub support_phases: Option<crate::lifecycle::RawPhaseLabels>,
+    pub support_phases: Option<RawPhaseLabels>,
     /// Format 1.2: requirements on other products for several versions at once.
     pub requirements: Option<Vec<RawRequirementRule>>,
     /// Format 1.2: support dates for several versions at once (a series).
@@ -178,7 +177,7 @@ pub struct RawProduct {
 #[serde(deny_unknown_fields)]
 pub struct RawSeriesSupport {
     pub versions: S<String>,
-    pub support_ends: Option<S<crate::lifecycle::RawSupportEnds>>,
+    pub support_ends: Option<S<RawSupportEnds>>,
     pub extended_support_ends: Option<S<String>>,
 }
 
@@ -209,7 +208,7 @@ pub struct RawVersion {
     pub aliases: Option<Vec<S<String>>>,
     pub components: Option<Vec<S<String>>>,
     pub issues: Option<Vec<RawIssue>>,
-    pub support_ends: Option<S<crate::lifecycle::RawSupportEnds>>,
+    pub support_ends: Option<S<RawSupportEnds>>,
     pub extended_support_ends: Option<S<String>>,
     pub lts: Option<S<bool>>,
     pub latest: Option<S<String>>,
@@ -224,7 +223,7 @@ pub struct RawVersion {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
-    pub policy: Option<S<Policy>>,
+    pub policy: Option<S<RawPolicy>>,
     pub versions: Option<S<String>>,
     pub required_stops: Option<Vec<S<RawStop>>>,
     pub when: Option<S<Names>>,
@@ -297,7 +296,7 @@ pub struct RawScenario {
 #[serde(deny_unknown_fields)]
 pub struct RawIssue {
     pub title: S<String>,
-    pub severity: Option<S<Severity>>,
+    pub severity: Option<S<RawSeverity>>,
     pub component: Option<S<String>>,
     pub body: Option<S<String>>,
     pub applies_if: Option<RawAppliesIf>,
@@ -597,4 +596,65 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
         }
         deserializer.deserialize_map(EntriesVisitor(PhantomData))
     }
+}
+
+/// `upgrades.policy` as written; resolve turns it into `model::Policy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawPolicy {
+    None,
+    Sequential,
+    AnyNewer,
+}
+
+/// An issue's `severity` as written; resolve turns it into `model::Severity`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawSeverity {
+    Blocking,
+    Warning,
+    Info,
+}
+
+/// `support_ends` as written: a date, or `false` for "not announced".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawSupportEnds {
+    Text(String),
+    Flag(bool),
+}
+
+impl<'de> Deserialize<'de> for RawSupportEnds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SupportEndsVisitor;
+        impl Visitor<'_> for SupportEndsVisitor {
+            type Value = RawSupportEnds;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an ISO date (YYYY-MM-DD) or `false`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSupportEnds, E> {
+                Ok(RawSupportEnds::Text(v.to_owned()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawSupportEnds, E> {
+                Ok(RawSupportEnds::Flag(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawSupportEnds, E> {
+                Ok(RawSupportEnds::Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawSupportEnds, E> {
+                Ok(RawSupportEnds::Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawSupportEnds, E> {
+                Ok(RawSupportEnds::Text(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(SupportEndsVisitor)
+    }
+}
+
+/// `support_phases` in `site.yaml` or a product's file: the names of the two phases.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhaseLabels {
+    pub mainstream: Option<S<String>>,
+    pub extended: Option<S<String>>,
 }

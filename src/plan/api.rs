@@ -26,6 +26,7 @@ use super::data::site_url;
 use super::urls::Urls;
 use crate::graph::{Edges, Origin, PathIssue, UpgradeGraph, affected_components, count_blocking};
 use crate::layout::SitePath;
+use crate::lifecycle::{Date, Lifecycle, SupportEnds};
 use crate::model::{Condition, Facts, Issue, Model, NodeId, Policy};
 
 pub const INDEX_JSON: &str = "api/v1/index.json";
@@ -152,7 +153,7 @@ fn issue(model: &Model, urls: Option<Urls>, issue: &Issue) -> Value {
 /// field names, when the writer gave any: a knowledge base without dates
 /// gets the same files as before.
 fn with_lifecycle(mut value: Value, model: &Model, node: NodeId) -> Value {
-    let lifecycle = crate::lifecycle::json(&model.version(node).lifecycle);
+    let lifecycle = lifecycle_json(&model.version(node).lifecycle);
     if !lifecycle.is_empty() {
         value["lifecycle"] = Value::Object(lifecycle);
     }
@@ -474,4 +475,42 @@ fn upgrades<'m>(model: &'m Model, facts: &Facts) -> impl Iterator<Item = Value> 
             })
             .collect::<Vec<_>>()
     })
+}
+
+/// The dates as JSON, with endoflife.date's field names where they mean
+/// the same: `releaseDate`, `support` (the end of mainstream support),
+/// `eol` (the end of all support: extended when there is one),
+/// `extendedSupport`, `lts`, `latest`, `latestReleaseDate`. An end not
+/// announced is `false`, as there. Empty when the version states nothing.
+pub fn lifecycle_json(lifecycle: &Lifecycle) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    let mut map = serde_json::Map::new();
+    let day = |d: Date| Value::String(d.to_string());
+    if let Some(released) = lifecycle.released {
+        map.insert("releaseDate".into(), day(released));
+    }
+    let support = match lifecycle.support_ends {
+        Some(SupportEnds::On(d)) => Some(day(d)),
+        Some(SupportEnds::NotAnnounced) => Some(Value::Bool(false)),
+        None => None,
+    };
+    if let Some(support) = &support {
+        map.insert("support".into(), support.clone());
+    }
+    if let Some(eol) = lifecycle.extended_support_ends.map(day).or(support) {
+        map.insert("eol".into(), eol);
+    }
+    if let Some(extended) = lifecycle.extended_support_ends {
+        map.insert("extendedSupport".into(), day(extended));
+    }
+    if lifecycle.is_stated() || lifecycle.lts {
+        map.insert("lts".into(), Value::Bool(lifecycle.lts));
+    }
+    if let Some(latest) = &lifecycle.latest {
+        map.insert("latest".into(), Value::String(latest.clone()));
+    }
+    if let Some(latest) = lifecycle.latest_released {
+        map.insert("latestReleaseDate".into(), day(latest));
+    }
+    map
 }

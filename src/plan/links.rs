@@ -11,7 +11,7 @@ use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::Urls;
 use crate::markdown;
-use crate::model::{Model, Target};
+use crate::model::{Model, Reference, Target};
 
 /// Everything the `markdown` filter and `url` function need, shared by all
 /// pages (and by the path finder's data, rendered for the finder page).
@@ -47,25 +47,25 @@ impl Links {
 
     pub fn new(model: &Model, urls: Urls) -> Links {
         let mut targets = HashMap::new();
-        let mut add = |reference: String, target: Target| {
-            targets.insert(reference, Urls::target(model, target));
+        let mut add = |reference: Reference, target: Target| {
+            targets.insert(reference.to_string(), Urls::target(model, target));
         };
         for (p, product) in model.products.iter().enumerate() {
-            add(product.id.clone(), Target::Product(p));
+            add(Reference::Product(&product.id), Target::Product(p));
             for version in &product.versions {
                 for name in std::iter::once(&version.id).chain(&version.aliases) {
                     add(
-                        format!("{}@{name}", product.id),
+                        Reference::Version(&product.id, name),
                         Target::Version(version.node),
                     );
                 }
             }
         }
         for (s, scenario) in model.scenarios.iter().enumerate() {
-            add(format!("scenario:{}", scenario.id), Target::Scenario(s));
+            add(Reference::Scenario(&scenario.id), Target::Scenario(s));
         }
         for (c, component) in model.components.iter().enumerate() {
-            add(format!("component:{}", component.id), Target::Component(c));
+            add(Reference::Component(&component.id), Target::Component(c));
         }
         Links {
             targets,
@@ -94,12 +94,9 @@ impl Links {
     }
 
     pub fn resolve(&self, page: &str, destination: &str) -> Option<String> {
-        let reference = destination.strip_prefix('@')?;
-        let (reference, fragment) = match reference.split_once('#') {
-            Some((r, f)) => (r, format!("#{f}")),
-            None => (reference, String::new()),
-        };
-        let target = self.targets.get(reference)?;
+        let (reference, fragment) = Reference::in_destination(destination)?;
+        let target = self.targets.get(&reference.to_string())?;
+        let fragment = fragment.map_or(String::new(), |f| format!("#{f}"));
         Some(self.urls.relative(page, &format!("{target}{fragment}")))
     }
 

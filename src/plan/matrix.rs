@@ -4,7 +4,7 @@ use super::urls::{self, Urls};
 use super::version::answers_in_full;
 use super::views::*;
 use super::{
-    MATRIX_CELLS_PER_PAGE, MATRIX_ROWS_PER_PAGE, PRODUCTS_PER_PAGE, Page, Planner, Reach,
+    MATRIX_CELLS_PER_PAGE, MATRIX_ROWS_PER_PAGE, PRODUCTS_PER_PAGE, Page, PageId, Planner, Reach,
     listing_number, listing_path,
 };
 
@@ -35,7 +35,7 @@ impl Planner<'_> {
         sources.chunks(rows).map(<[NodeId]>::to_vec).collect()
     }
 
-    fn matrix_chunk_path(&self, p: usize, chunk: usize) -> String {
+    pub(super) fn matrix_chunk_path(&self, p: usize, chunk: usize) -> String {
         match chunk {
             0 => format!("{MATRIX_DIR}/{}/index.html", self.model.products[p].id),
             _ => format!(
@@ -50,26 +50,50 @@ impl Planner<'_> {
         self.model.products.len().div_ceil(PRODUCTS_PER_PAGE).max(1)
     }
 
-    pub(super) fn matrix_paths(&self, reach: &Reach) -> Vec<String> {
-        let mut paths = vec![urls::MATRIX.to_owned()];
+    pub(super) fn matrix_pages(&self, reach: &Reach) -> Vec<PageId> {
+        let mut pages = vec![PageId::MatrixIndex(0)];
         if self.matrix_is_split() {
-            paths.extend((1..self.matrix_index_pages()).map(|i| listing_path(MATRIX_DIR, i)));
-            for p in 0..self.model.products.len() {
-                let chunks = self.matrix_chunks(p, reach).len().max(1);
-                paths.extend((0..chunks).map(|i| self.matrix_chunk_path(p, i)));
+            pages.extend((1..self.matrix_index_pages()).map(PageId::MatrixIndex));
+            for product in 0..self.model.products.len() {
+                let chunks = self.matrix_chunks(product, reach).len();
+                pages.extend((0..chunks).map(|chunk| PageId::MatrixTable { product, chunk }));
             }
         }
-        paths
+        pages
     }
 
-    /// A matrix page: the whole table, the index of per-product tables, or
-    /// one page of a product's table (`matrix/<product>/[<n>/]index.html`).
-    pub(super) fn matrix_page(&self, path: &str, reach: &Reach) -> Option<Page> {
-        let model = self.model;
-        let title = "Upgrade matrix".to_owned();
+    /// Which matrix page a path is: the whole table or a page of the index
+    /// of per-product tables (`matrix/[index-<n>.html]`), or one page of a
+    /// product's table (`matrix/<product>/[<n>/]index.html`).
+    pub(super) fn matrix_page_at(&self, path: &str, reach: &Reach) -> Option<PageId> {
         let index_page = listing_number(path, MATRIX_DIR)
             .filter(|n| *n == 0 || (self.matrix_is_split() && *n < self.matrix_index_pages()));
         if let Some(number) = index_page {
+            return Some(PageId::MatrixIndex(number));
+        }
+        if !self.matrix_is_split() {
+            return None;
+        }
+        let rest = path
+            .strip_prefix(MATRIX_DIR)?
+            .strip_prefix('/')?
+            .strip_suffix("index.html")?;
+        let (product_id, number) = match rest.trim_end_matches('/').split_once('/') {
+            Some((id, n)) => (id, n.parse::<usize>().ok().filter(|n| *n >= 2)?),
+            None => (rest.trim_end_matches('/'), 1),
+        };
+        let product = self.model.product_index(product_id)?;
+        let chunk = number - 1;
+        (chunk < self.matrix_chunks(product, reach).len())
+            .then_some(PageId::MatrixTable { product, chunk })
+    }
+
+    /// The whole table, or page `number` of the index of per-product tables.
+    pub(super) fn matrix_index_page(&self, number: usize, reach: &Reach) -> Page {
+        let model = self.model;
+        let path = &listing_path(MATRIX_DIR, number);
+        let title = "Upgrade matrix".to_owned();
+        {
             let frame = self.frame(path, title, Vec::new());
             let page = if self.matrix_is_split() {
                 let first = number * PRODUCTS_PER_PAGE;
@@ -114,22 +138,16 @@ impl Planner<'_> {
                     pages: Vec::new(),
                 }
             };
-            return Some(self.make_page(path.to_owned(), "matrix.html", frame, page));
+            self.make_page(path.to_owned(), "matrix.html", frame, page)
         }
-        if !self.matrix_is_split() {
-            return None;
-        }
-        let rest = path
-            .strip_prefix(MATRIX_DIR)?
-            .strip_prefix('/')?
-            .strip_suffix("index.html")?;
-        let (product_id, number) = match rest.trim_end_matches('/').split_once('/') {
-            Some((id, n)) => (id, n.parse::<usize>().ok().filter(|n| *n >= 2)?),
-            None => (rest.trim_end_matches('/'), 1),
-        };
-        let p = model.product_index(product_id)?;
+    }
+
+    /// Page `number` (from 0) of product `p`'s table.
+    pub(super) fn matrix_table_page(&self, p: usize, number: usize, reach: &Reach) -> Option<Page> {
+        let model = self.model;
+        let path = &self.matrix_chunk_path(p, number);
         let chunks = self.matrix_chunks(p, reach);
-        let chunk = chunks.get(number - 1)?;
+        let chunk = chunks.get(number)?;
         let product = &model.products[p];
         let columns: Vec<NodeId> = product.versions.iter().map(|v| v.node).collect();
         let name = format!("Upgrades to {}", product.name);
@@ -150,7 +168,7 @@ impl Planner<'_> {
                     } else {
                         format!("{}–{}", model.node_title(first), model.node_title(last))
                     };
-                    let url = if j + 1 == number {
+                    let url = if j == number {
                         String::new()
                     } else {
                         self.urls.relative(path, &self.matrix_chunk_path(p, j))

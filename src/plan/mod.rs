@@ -17,6 +17,7 @@ mod home;
 pub mod html;
 mod links;
 mod matrix;
+mod pages;
 mod product;
 mod redirects;
 mod reference;
@@ -38,10 +39,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::graph::UpgradeGraph;
-use crate::layout::{self, SitePath};
+use crate::layout;
 use crate::model::{Model, NodeId};
 use answers::{Analysis, analyse};
 pub use links::Links;
+pub use pages::PageId;
 pub use urls::Urls;
 use views::*;
 
@@ -73,7 +75,7 @@ pub struct DataFile {
 /// ([`Planner::each_file`]), so that only what is being rendered is held in
 /// memory at once.
 pub struct Plan<'m> {
-    pub pages: Vec<String>,
+    pub pages: Vec<PageId>,
     pub planner: Planner<'m>,
 }
 
@@ -152,7 +154,7 @@ impl Reach {
 /// render stage asks for them (in parallel there, or on demand in `serve`).
 pub fn plan<'m>(model: &'m Model, options: &PlanOptions) -> Plan<'m> {
     let planner = Planner::new(model, options);
-    let pages = planner.page_paths();
+    let pages = planner.page_ids();
     Plan { pages, planner }
 }
 
@@ -209,90 +211,27 @@ impl<'m> Planner<'m> {
             .get_or_init(|| Arc::new(Reach::new(&self.analysis.default)))
     }
 
-    /// Every page of the site, in a stable order.
-    pub fn page_paths(&self) -> Vec<String> {
-        let model = self.model;
-        let mut paths = vec![urls::HOME.to_owned()];
-        paths.extend((0..model.products.len()).map(|p| Urls::product(model, p)));
-        paths.extend((0..model.nodes.len()).map(|n| Urls::version(model, n)));
-        paths.extend((0..model.scenarios.len()).map(|s| Urls::scenario(model, s)));
-        paths.extend((0..model.components.len()).map(|c| Urls::component(model, c)));
-        paths.extend((model.stacks.iter()).map(|s| SitePath::Stack(&s.id).path()));
-        paths.extend(model.redirects.iter().map(|r| r.path.clone()));
-        let listing_pages = model.products.len().div_ceil(PRODUCTS_PER_PAGE).max(1);
-        paths.extend((0..listing_pages).map(|i| listing_path(urls::PRODUCTS_DIR, i)));
-        paths.extend(self.matrix_paths(self.reach()));
-        paths.extend([urls::PATHS, urls::SEARCH, urls::NOT_FOUND].map(String::from));
-        paths.extend((0..model.nodes.len()).map(|n| api::version_path(model, n)));
-        paths
+    fn paths_of(&self, pages: &[PageId]) -> Vec<String> {
+        pages.iter().map(|id| self.path_of(*id)).collect()
     }
 
-    /// The page at a site path, if there is one.
-    pub fn page(&self, path: &str) -> Option<Page> {
-        let model = self.model;
-        if let Some(to) = self.redirect_target(path) {
-            return Some(self.redirect_page(path, to));
-        }
-        let node = |product: &str, version: &str| {
-            let product = &model.products[model.product_index(product)?];
-            product
-                .versions
-                .iter()
-                .find(|v| v.id == version)
-                .map(|v| v.node)
-        };
-        match SitePath::parse(path)? {
-            SitePath::Home => Some(self.home_page(self.reach())),
-            SitePath::Finder => Some(self.finder_page()),
-            SitePath::Search => Some(self.simple_page(path, "search.html", "Search")),
-            SitePath::NotFound => Some(self.simple_page(path, "404.html", "Page not found")),
-            SitePath::ProductIndex(number) => self.product_index_page(number),
-            SitePath::Matrix(_) => self.matrix_page(path, self.reach()),
-            SitePath::Product(id) => model.product_index(id).map(|p| self.product_page(p)),
-            SitePath::Version { product, version } => {
-                Some(self.version_page(node(product, version)?, self.reach()))
-            }
-            SitePath::Scenario(id) => model.scenario_index(id).map(|s| self.scenario_page(s)),
-            SitePath::Component(id) => model.component_index(id).map(|c| self.component_page(c)),
-            SitePath::Stack(id) => (model.stacks.iter())
-                .position(|s| s.id == id)
-                .map(|s| self.stack_page(s)),
-            SitePath::VersionApi { product, version } => {
-                let context = api::version(
-                    model,
-                    self.urls,
-                    &self.analysis.default,
-                    node(product, version)?,
-                    FULL_ANSWERS_LIMIT,
-                    |reached| version::newest_per_product(model, reached),
-                );
-                Some(Page {
-                    path: path.to_owned(),
-                    template: api::JSON_PAGE,
-                    context: Context::Json(context),
-                })
-            }
-        }
-    }
-
-    /// The data files, given the site's page paths (for the sitemap), and
+    /// The data files, given the site's pages (for the sitemap), and
     /// the warnings that making them gave.
-    pub fn files(&self, pages: &[String]) -> (Vec<DataFile>, Vec<crate::diag::Diagnostic>) {
+    pub fn files(&self, pages: &[PageId]) -> (Vec<DataFile>, Vec<crate::diag::Diagnostic>) {
         let mut files = Vec::new();
         let warnings = self.each_file(pages, &mut |file| files.push(file));
         (files, warnings)
     }
 
     /// Makes the data files a group at a time (search, path finder, API,
-    /// robots.txt and sitemap, feeds, static files), handing each file to
-    /// `deliver` as soon as its group is made, and returns the warnings
-    /// making them gave, and an error for a static file that could no
-    /// longer be read. They used to be made before the pages and held
+    /// robots.txt and sitemap, feeds), handing each file to `deliver` as
+    /// soon as its group is made, and returns the warnings making them
+    /// gave. (`content/static/` is copied by `write`, which reads it.) They used to be made before the pages and held
     /// until the end: the build's peak at 100,000 scenarios fell from 3.5
     /// to 2.7 GiB without that.
     pub fn each_file(
         &self,
-        pages: &[String],
+        pages: &[PageId],
         deliver: &mut dyn FnMut(DataFile),
     ) -> Vec<crate::diag::Diagnostic> {
         let model = self.model;
@@ -314,7 +253,7 @@ impl<'m> Planner<'m> {
         if let Some(base) = &self.base_url {
             deliver(DataFile {
                 path: layout::SITEMAP.into(),
-                bytes: sitemap(base, pages, urls, &model.redirects).into_bytes(),
+                bytes: sitemap(base, &self.paths_of(pages), urls, &model.redirects).into_bytes(),
             });
         }
         for feed in self.feeds() {
@@ -323,21 +262,7 @@ impl<'m> Planner<'m> {
                 bytes: feed.xml.clone().into_bytes(),
             });
         }
-        let mut problems: Vec<crate::diag::Diagnostic> = warnings;
-        for file in &model.static_files {
-            match std::fs::read(&file.path) {
-                Ok(bytes) => deliver(DataFile {
-                    path: file.target.to_string_lossy().replace('\\', "/"),
-                    bytes,
-                }),
-                // Read by the load a moment ago: gone or changed since.
-                Err(error) => problems.push(crate::diag::Diagnostic::error(
-                    crate::diag::Span::file_start(&file.file),
-                    format!("cannot read: {error}"),
-                )),
-            }
-        }
-        problems
+        warnings
     }
 }
 

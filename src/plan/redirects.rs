@@ -15,15 +15,6 @@ pub struct RedirectPage {
 }
 
 impl Planner<'_> {
-    /// The redirect at `path`, if the knowledge base asks for one there.
-    pub(super) fn redirect_target(&self, path: &str) -> Option<Target> {
-        let redirects = &self.model.redirects;
-        let at = redirects
-            .binary_search_by(|r| r.path.as_str().cmp(path))
-            .ok()?;
-        Some(redirects[at].to)
-    }
-
     pub(super) fn redirect_page(&self, path: &str, to: Target) -> Page {
         let model = self.model;
         let target = Urls::target(model, to);

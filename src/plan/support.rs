@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::Planner;
 use super::urls::Urls;
 use super::views::{IssueView, Link, SourceView};
-use crate::graph::{Origin, PathTree};
+use crate::graph::{Origin, PathTree, support};
 use crate::lifecycle::{self, Date, Lifecycle, SupportEnds};
 use crate::model::{Model, NodeId, PhaseLabels};
 
@@ -193,7 +193,7 @@ pub fn outlasts(model: &Model, source: NodeId, target: NodeId) -> bool {
 /// point release of a series, before the next is out). Such a stretch is
 /// left out, or starts on `end` when it runs past it, where "no version
 /// this one can reach is in support" becomes true.
-fn worth_saying(stretches: Vec<lifecycle::Stretch>, end: Date) -> Vec<lifecycle::Stretch> {
+fn worth_saying(stretches: Vec<support::Stretch>, end: Date) -> Vec<support::Stretch> {
     stretches
         .into_iter()
         .filter_map(|mut stretch| {
@@ -295,7 +295,7 @@ impl Planner<'_> {
         let (from, stretches) = match model.site.today {
             Some(today) if today < warn_from => return None,
             Some(today) => {
-                let mut first = lifecycle::stretches(today, &reached, of, accept);
+                let mut first = support::stretches(today, &reached, of, accept);
                 first.truncate(1);
                 // The page speaks of today only: while the version is
                 // itself in support, nowhere to head for is nothing to say.
@@ -304,7 +304,7 @@ impl Planner<'_> {
             }
             None => {
                 let stretches =
-                    worth_saying(lifecycle::stretches(warn_from, &reached, of, accept), end);
+                    worth_saying(support::stretches(warn_from, &reached, of, accept), end);
                 (Some(stretches.first()?.from.to_string()), stretches)
             }
         };

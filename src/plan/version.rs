@@ -1,4 +1,4 @@
-//! Version pages (the heart of the site) and the upgrade matrix.
+//! Version pages, the heart of the site (the matrix has its own file, matrix.rs).
 
 use std::collections::BTreeMap;
 

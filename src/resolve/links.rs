@@ -9,15 +9,14 @@ use crate::markdown;
 use crate::model::*;
 
 impl Resolver {
-    pub(super) fn refers_to_broken(&self, reference: &str) -> bool {
-        if let Some(id) = reference.strip_prefix("scenario:") {
-            return self.broken.scenarios.contains(id);
+    pub(super) fn refers_to_broken(&self, reference: Reference) -> bool {
+        match reference {
+            Reference::Scenario(id) => self.broken.scenarios.contains(id),
+            Reference::Component(id) => self.broken.components.contains(id),
+            Reference::Product(product) | Reference::Version(product, _) => {
+                self.broken.products.contains(product)
+            }
         }
-        if let Some(id) = reference.strip_prefix("component:") {
-            return self.broken.components.contains(id);
-        }
-        let product = reference.split('@').next().unwrap_or_default();
-        self.broken.products.contains(product)
     }
 
     /// Checks every Markdown link of the site, products and components, in
@@ -84,9 +83,7 @@ impl Resolver {
     ) -> Option<Diagnostic> {
         let url = destination.url.as_str();
         // `@reference#fragment` points into the page: the fragment is the page's business.
-        let reference = url
-            .strip_prefix('@')
-            .map(|r| r.split_once('#').map_or(r, |(page, _)| page));
+        let reference = Reference::in_destination(url).map(|(reference, _)| reference);
         let (message, hint) = match reference {
             Some(reference) if self.refers_to_broken(reference) => return None,
             Some(reference) if model.target(reference).is_none() => (

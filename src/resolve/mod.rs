@@ -8,6 +8,7 @@
 mod cache;
 mod components;
 mod ids;
+mod lifecycle;
 mod links;
 mod moves;
 mod products;
@@ -184,19 +185,19 @@ fn component_hint(model: &Model, id: &str) -> String {
     suggest(id, "known components", &known)
 }
 
-fn reference_hint(model: &Model, reference: &str) -> String {
-    if let Some(id) = reference.strip_prefix("scenario:") {
-        let known: Vec<&str> = model.scenarios.iter().map(|s| s.id.as_str()).collect();
-        return match closest(id, known.iter().copied()) {
-            Some(near) => format!("did you mean `@scenario:{near}`?"),
-            None => "scenario references are written `@scenario:<path below scenarios/>`".into(),
-        };
-    }
-    if let Some(id) = reference.strip_prefix("component:") {
-        return component_hint(model, id);
-    }
-    match reference.split_once('@') {
-        Some((product, version)) => match model.product_index(product) {
+fn reference_hint(model: &Model, reference: Reference) -> String {
+    match reference {
+        Reference::Scenario(id) => {
+            let known: Vec<&str> = model.scenarios.iter().map(|s| s.id.as_str()).collect();
+            match closest(id, known.iter().copied()) {
+                Some(near) => format!("did you mean `@scenario:{near}`?"),
+                None => {
+                    "scenario references are written `@scenario:<path below scenarios/>`".into()
+                }
+            }
+        }
+        Reference::Component(id) => component_hint(model, id),
+        Reference::Version(product, version) => match model.product_index(product) {
             Some(index) => versions_hint(&model.products[index], Some(version)),
             None => {
                 let known: Vec<&str> = model.products.iter().map(|p| p.id.as_str()).collect();
@@ -206,6 +207,8 @@ fn reference_hint(model: &Model, reference: &str) -> String {
                 )
             }
         },
-        None => "write `@product`, `@product@version`, `@scenario:id` or `@component:id`".into(),
+        Reference::Product(_) => {
+            "write `@product`, `@product@version`, `@scenario:id` or `@component:id`".into()
+        }
     }
 }

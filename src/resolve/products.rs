@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::diag::Span;
-use crate::load::{OneOrMany, RawDoc, RawProduct, RawRule, RawStop};
+use crate::load::{OneOrMany, RawDoc, RawPolicy, RawProduct, RawRule, RawStop};
 use crate::model::*;
 use crate::selector::{self, is_product_id, is_version_id, unknown_id, versions_hint};
 
@@ -73,7 +73,7 @@ impl Resolver {
                 versions,
                 names,
                 rules: Vec::new(),
-                phases: crate::lifecycle::checked_labels(
+                phases: super::lifecycle::checked_labels(
                     &doc.file,
                     raw.support_phases.as_ref(),
                     &model.site.phases,
@@ -168,7 +168,7 @@ impl Resolver {
                 self.date(&doc.file, released);
             }
             let name = self.one_line_opt(&doc.file, &version.name, "the version's name");
-            let dates = crate::lifecycle::RawDates {
+            let dates = super::lifecycle::RawDates {
                 released: version.released.as_ref(),
                 support_ends: version.support_ends.as_ref(),
                 extended_support_ends: version.extended_support_ends.as_ref(),
@@ -176,7 +176,7 @@ impl Resolver {
                 latest: version.latest.as_ref(),
                 latest_released: version.latest_released.as_ref(),
             };
-            let lifecycle = crate::lifecycle::checked(&doc.file, dates, &mut self.problems);
+            let lifecycle = super::lifecycle::checked(&doc.file, dates, &mut self.problems);
             let sources = self.sources(&doc.file, &version.sources);
             let node = model.nodes.len();
             model.nodes.push(Node {
@@ -310,7 +310,10 @@ impl Resolver {
         file: &Path,
         raw: &RawRule,
     ) -> Option<Rule> {
-        let policy = raw.policy.as_ref().map(|p| p.value).unwrap_or_default();
+        let policy = raw
+            .policy
+            .as_ref()
+            .map_or(Policy::None, |p| policy_of(p.value));
         let product = &model.products[product];
         let members = match &raw.versions {
             None => (0..product.versions.len()).collect(),
@@ -381,5 +384,13 @@ impl Resolver {
             stops,
             condition: self.condition(file, &raw.when, &raw.unless),
         })
+    }
+}
+
+fn policy_of(raw: RawPolicy) -> Policy {
+    match raw {
+        RawPolicy::None => Policy::None,
+        RawPolicy::Sequential => Policy::Sequential,
+        RawPolicy::AnyNewer => Policy::AnyNewer,
     }
 }

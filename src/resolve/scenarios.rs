@@ -8,7 +8,9 @@ use rayon::prelude::*;
 
 use super::*;
 use crate::diag::Span;
-use crate::load::{RawDoc, RawIssue, RawScenario, RawSource, S, Selectors, StaticFile};
+use crate::load::{
+    RawDoc, RawIssue, RawScenario, RawSeverity, RawSource, S, Selectors, StaticFile,
+};
 use crate::model::*;
 use crate::selector::{Role, describe_selection, select_nodes};
 
@@ -264,7 +266,10 @@ impl Resolver {
                 .map(|a| self.originally(model, file, &a.originally));
             issues.push(Issue {
                 title: self.one_line(file, &issue.title, "an issue's title"),
-                severity: issue.severity.as_ref().map(|s| s.value).unwrap_or_default(),
+                severity: issue
+                    .severity
+                    .as_ref()
+                    .map_or(Severity::Warning, |s| severity_of(s.value)),
                 component,
                 body: self.markdown(file, &issue.body),
                 originally,
@@ -509,4 +514,12 @@ fn is_required_on_the_way(model: &Model, node: NodeId) -> bool {
                     .split_last()
                     .is_some_and(|(_, rest)| rest.contains(&index)))
     })
+}
+
+fn severity_of(raw: RawSeverity) -> Severity {
+    match raw {
+        RawSeverity::Blocking => Severity::Blocking,
+        RawSeverity::Warning => Severity::Warning,
+        RawSeverity::Info => Severity::Info,
+    }
 }

@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use super::lifecycle::RawDates;
 use super::*;
-use crate::lifecycle::{Lifecycle, RawDates};
+use crate::lifecycle::Lifecycle;
 use crate::load::{RawDoc, RawProduct, RawSeriesSupport};
 
 const SERIES_HINT: &str = "a `support` rule names versions and their dates: \
@@ -69,7 +70,7 @@ impl Resolver {
             extended_support_ends: rule.extended_support_ends.as_ref(),
             ..RawDates::default()
         };
-        Some(crate::lifecycle::checked(file, raw, &mut self.problems))
+        Some(super::lifecycle::checked(file, raw, &mut self.problems))
     }
 
     /// A version's dates where it states none, from a rule at `at`; what

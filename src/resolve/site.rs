@@ -27,11 +27,11 @@ impl Resolver {
         let Some(doc) = raw else { return site };
         let (file, raw) = (&doc.file, &doc.value);
         site.today = (raw.today.as_ref())
-            .and_then(|today| crate::lifecycle::checked_date(file, today, &mut self.problems));
+            .and_then(|today| super::lifecycle::checked_date(file, today, &mut self.problems));
         if let Some(days) = &raw.support_warning_days {
             site.support_warning_days = i64::from(days.value);
         }
-        site.phases = crate::lifecycle::checked_labels(
+        site.phases = super::lifecycle::checked_labels(
             file,
             raw.support_phases.as_ref(),
             &site.phases,

@@ -158,6 +158,21 @@ pub trait Versions {
     fn position(&self, id: &str) -> Option<usize>;
 }
 
+/// A product's versions, by their ids (aliases are resolved before).
+impl Versions for crate::model::Product {
+    fn count(&self) -> usize {
+        self.versions.len()
+    }
+
+    fn id(&self, index: usize) -> &str {
+        &self.versions[index].id
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.names.position_of_id(id)
+    }
+}
+
 impl Versions for [&str] {
     fn count(&self) -> usize {
         self.len()

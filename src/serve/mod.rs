@@ -393,6 +393,7 @@ fn start_site(
 /// One checked knowledge base: its planner and renderer, and the files
 /// rendered so far.
 struct LiveSite<'m> {
+    model: &'m crate::model::Model,
     planner: crate::plan::Planner<'m>,
     renderer: crate::render::Renderer<'m>,
     theme: &'m crate::render::Theme,
@@ -411,6 +412,7 @@ impl<'m> LiveSite<'m> {
         let renderer = crate::render::Renderer::with_links(theme, links)?;
 
         Ok(LiveSite {
+            model,
             planner,
             renderer,
             theme,
@@ -445,8 +447,16 @@ impl<'m> LiveSite<'m> {
         }
         if !self.data_ready {
             // Search index, graph data, robots.txt, static files: made together, once.
-            for file in self.planner.files(&self.planner.page_paths()).0 {
+            for file in self.planner.files(&self.planner.page_ids()).0 {
                 self.files.insert(file.path, Arc::new(file.bytes));
+            }
+            for file in &self.model.static_files {
+                let bytes = match crate::write::read_static(file) {
+                    Ok(read) => read.bytes,
+                    Err(problem) => error_page(&[problem.to_string()]),
+                };
+                let target = file.target.to_string_lossy().replace('\\', "/");
+                self.files.insert(target, Arc::new(bytes));
             }
             self.data_ready = true;
             if let Some(bytes) = self.files.get(path) {
