@@ -588,8 +588,8 @@ fn fact_sets(model: &upgrade_atlas::model::Model) -> Vec<Vec<String>> {
 
 /// For every pair of versions, the path finder's answer equals the engine's.
 fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
-    let checked =
-        upgrade_atlas::check(root).unwrap_or_else(|_| panic!("{} does not check", root.display()));
+    let checked = upgrade_atlas::check(root)
+        .unwrap_or_else(|failure| panic!("{} does not check:\n{failure}", root.display()));
     let model = &checked.model;
     let fact_sets = fact_sets(model);
     let out = build(root, &[]);
@@ -1363,8 +1363,8 @@ fn search_differences(
     root: &Path,
     limits: SearchLimits,
 ) -> (Vec<String>, serde_json::Value) {
-    let checked =
-        upgrade_atlas::check(root).unwrap_or_else(|_| panic!("{} does not check", root.display()));
+    let checked = upgrade_atlas::check(root)
+        .unwrap_or_else(|failure| panic!("{} does not check:\n{failure}", root.display()));
     let documents = upgrade_atlas::plan::search_documents(&checked.model);
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");

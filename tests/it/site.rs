@@ -1258,7 +1258,9 @@ fn what_a_first_query_loads_does_not_grow_with_the_base() {
     for scenarios in [200, 2000] {
         let kb = tempfile::tempdir().unwrap();
         common::generate_base(kb.path(), 30, 8, scenarios);
-        let checked = upgrade_atlas::check(kb.path()).unwrap_or_else(|_| panic!("checks"));
+        let checked = upgrade_atlas::check(kb.path()).unwrap_or_else(|failure| {
+            panic!("the generated base of {scenarios} scenarios does not check:\n{failure}")
+        });
         let planner = upgrade_atlas::plan::Planner::new(&checked.model, &Default::default());
         let (files, warnings) = planner.files(&[]);
         assert!(warnings.is_empty());

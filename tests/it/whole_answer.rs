@@ -93,8 +93,8 @@ fn missing_from_pages(root: &Path) -> Vec<String> {
 
 /// Checks the pages of every `step`-th version (the first included).
 fn missing_from_pages_of(root: &Path, step: usize) -> Vec<String> {
-    let checked =
-        upgrade_atlas::check(root).unwrap_or_else(|_| panic!("{} does not check", root.display()));
+    let checked = upgrade_atlas::check(root)
+        .unwrap_or_else(|failure| panic!("{} does not check:\n{failure}", root.display()));
     let model = &checked.model;
     let site = upgrade_atlas::render_site(root, &PlanOptions::default())
         .unwrap_or_else(|_| panic!("{} does not render", root.display()));
