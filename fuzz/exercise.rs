@@ -1,6 +1,6 @@
 //! What one fuzz input does, shared by the fuzz target
 //! (`fuzz/fuzz_targets/check.rs`) and the tests that replay its findings
-//! (`tests/fuzz_loader.rs`): the input is cut into content files, checked
+//! (`tests/it/fuzz_loader.rs`): the input is cut into content files, checked
 //! in memory (load -> resolve -> graph), and then either every problem is
 //! printed or paths are searched from every version. Whatever comes in,
 //! nothing may panic, and nothing printed may hold a control character.

@@ -3,7 +3,7 @@
 // version, on each side; the conditions offered follow the pair; ticking one
 // and submitting puts the question in the URL and answers it. Then what
 // answers say besides a route, on the conditions site, the example site and
-// a site where a refusal leaves no path (tests/browser.rs writes it): why
+// a site where a refusal leaves no path (tests/it/browser.rs writes it): why
 // there is no path, what a refusal offers instead, the products' notes.
 // Usage: node finder.mjs CONDITIONS_SITE EXAMPLE_SITE REFUSED_SITE ; prints
 // one JSON report, exits 1 on any problem.

@@ -1,5 +1,5 @@
 /* The search as it was before the index was split: a scan of every document,
-   kept as the reference the split index must agree with (tests/browser.rs).
+   kept as the reference the split index must agree with (tests/it/browser.rs).
    Its matching and ranking are those of templates/assets/search.js up to
    the split, with what came after: words as the index holds them (hyphenated
    words joined too, English stems; search.js's indexWords() and
