@@ -1260,7 +1260,7 @@ fn what_a_first_query_loads_does_not_grow_with_the_base() {
         common::generate_base(kb.path(), 30, 8, scenarios);
         let checked = upgrade_atlas::check(kb.path()).unwrap_or_else(|_| panic!("checks"));
         let planner = upgrade_atlas::plan::Planner::new(&checked.model, &Default::default());
-        let (files, warnings) = planner.files(&[]);
+        let (files, warnings) = planner.files();
         assert!(warnings.is_empty());
         let files: Vec<(String, u64)> = files
             .into_iter()

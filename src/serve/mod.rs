@@ -445,8 +445,13 @@ impl<'m> LiveSite<'m> {
         }
         if !self.data_ready {
             // Search index, graph data, robots.txt, static files: made together, once.
-            for file in self.planner.files(&self.planner.page_paths()).0 {
+            for file in self.planner.files().0 {
                 self.files.insert(file.path, Arc::new(file.bytes));
+            }
+            for page in self.planner.crawler_pages(&self.planner.page_paths()) {
+                if let Ok(file) = self.renderer.page(page) {
+                    self.files.insert(file.path, Arc::new(file.bytes));
+                }
             }
             self.data_ready = true;
             if let Some(bytes) = self.files.get(path) {
