@@ -12,10 +12,10 @@
 //! for everything else.
 //!
 //! HTTP is hyper's (on one tokio thread): it parses requests, keeps
-//! connections alive and refuses heads over [`HEAD_LIMIT`] with 431. What
+//! connections alive and refuses heads over `HEAD_LIMIT` with 431. What
 //! hyper leaves to its user is here: a cap on connections, a deadline for
 //! each request that answers a half-sent one with 408, and 414 for request
-//! lines over [`REQUEST_LINE_LIMIT`] (docs/security.md, "serve").
+//! lines over `REQUEST_LINE_LIMIT` (docs/security.md, "serve").
 
 mod http;
 #[cfg(test)]
