@@ -18,6 +18,7 @@ pub mod render;
 pub mod resolve;
 pub mod safe_fs;
 pub mod selector;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod terminal;
 pub mod walk;

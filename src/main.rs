@@ -9,6 +9,7 @@ use upgrade_atlas::commands::stack_plan::{self, PlanFormat, PlanQuestion};
 use upgrade_atlas::commands::{self, Outcome};
 use upgrade_atlas::diag::{printable, printable_lines};
 use upgrade_atlas::plan::PlanOptions;
+#[cfg(feature = "serve")]
 use upgrade_atlas::serve::ServeOptions;
 use upgrade_atlas::terminal::{self, ColourChoice, ProgressLine, Verbosity};
 use upgrade_atlas::write::WhenBusy;
@@ -109,6 +110,10 @@ enum Command {
         format: PlanFormat,
     },
     /// Build the site in memory, serve it, and rebuild and reload on every change.
+    #[cfg_attr(
+        not(feature = "serve"),
+        command(about = "Not built into this upgrade-atlas (built without the `serve` feature)")
+    )]
     Serve {
         /// The port to listen on (0: any free port).
         #[arg(long, default_value_t = 1111)]
@@ -320,16 +325,7 @@ fn main() -> ExitCode {
             bind,
             open,
             allow_host,
-        } => run_serve(
-            &root,
-            ServeOptions {
-                bind,
-                port,
-                open,
-                allowed_hosts: allow_host,
-            },
-            manners,
-        ),
+        } => run_serve(&root, (bind, port), open, allow_host, manners),
         Command::Init { dir } => {
             let dir = dir.unwrap_or(root);
             outcome(&dir, commands::init::init(&dir), manners)
@@ -511,11 +507,41 @@ fn answer_question(
     }
 }
 
-fn run_serve(root: &Path, options: ServeOptions, manners: Manners) -> ExitCode {
+#[cfg(feature = "serve")]
+fn run_serve(
+    root: &Path,
+    (bind, port): (String, u16),
+    open: bool,
+    allowed_hosts: Vec<String>,
+    manners: Manners,
+) -> ExitCode {
+    let options = ServeOptions {
+        bind,
+        port,
+        open,
+        allowed_hosts,
+    };
     match upgrade_atlas::serve::serve(root, &options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fail(&printable(&message), manners, 1),
     }
+}
+
+/// Without the `serve` feature the command stays, so that scripts and
+/// completions see the same commands, and says why it cannot run.
+#[cfg(not(feature = "serve"))]
+fn run_serve(
+    _root: &Path,
+    _address: (String, u16),
+    _open: bool,
+    _allowed_hosts: Vec<String>,
+    manners: Manners,
+) -> ExitCode {
+    fail(
+        "serve is not built into this upgrade-atlas: it was compiled without the `serve` feature (`--no-default-features`); `build` and open public/index.html instead, or install with the default features",
+        manners,
+        1,
+    )
 }
 
 /// A build's progress line on a terminal and, with `--verbose`, its stages.

@@ -282,9 +282,16 @@ impl<'t> Renderer<'t> {
             .tera
             .render(page.template, &context)
             .map_err(|e| template_problem(self.theme, &e))?;
+        // Only HTML is squeezed: in XML and text the template's lines are
+        // what the file says.
+        let bytes = if page.path.ends_with(".html") {
+            squeeze(&html).into_bytes()
+        } else {
+            html.into_bytes()
+        };
         Ok(OutputFile {
             path: page.path,
-            bytes: squeeze(&html).into_bytes(),
+            bytes,
         })
     }
 }
@@ -367,6 +374,13 @@ pub fn render(
             renderer.page(page).and_then(&deliver).err()
         })
         .collect();
+    let mut crawler_files = Vec::new();
+    for page in plan.planner.crawler_pages(&plan.pages) {
+        match renderer.page(page) {
+            Ok(file) => crawler_files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
     let mut delivered = plan.pages.len();
     let mut deliver_one = |file: OutputFile| {
         delivered += 1;
@@ -376,7 +390,7 @@ pub fn render(
     };
     let (failed, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = plan
         .planner
-        .each_file(&plan.pages, &mut |file| {
+        .each_file(&mut |file| {
             deliver_one(OutputFile {
                 path: file.path,
                 bytes: file.bytes,
@@ -384,6 +398,7 @@ pub fn render(
         })
         .into_iter()
         .partition(Diagnostic::is_error);
+    crawler_files.into_iter().for_each(&mut deliver_one);
     for (name, bytes) in theme.assets() {
         deliver_one(OutputFile {
             path: format!("assets/{name}"),

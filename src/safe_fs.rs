@@ -27,12 +27,14 @@ pub enum Links {
 fn guarded(options: &mut OpenOptions, links: Links) -> &mut OpenOptions {
     #[cfg(unix)]
     {
+        use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt;
         let no_follow = match links {
-            Links::Follow => 0,
-            Links::Refuse => libc::O_NOFOLLOW,
+            Links::Follow => OFlags::empty(),
+            Links::Refuse => OFlags::NOFOLLOW,
         };
-        options.custom_flags(libc::O_NONBLOCK | no_follow)
+        // The flags are C's `int`; rustix keeps them as their bits.
+        options.custom_flags((OFlags::NONBLOCK | no_follow).bits() as i32)
     }
     #[cfg(not(unix))]
     {
@@ -53,7 +55,7 @@ fn not_regular(kind: &str) -> io::Error {
 /// refused by `O_NOFOLLOW` reads as "too many levels of symbolic links".
 pub fn explain(error: &io::Error) -> String {
     #[cfg(unix)]
-    if error.raw_os_error() == Some(libc::ELOOP) {
+    if error.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
         return "it is a symbolic link, which is never followed here".to_owned();
     }
     error.to_string()
@@ -153,6 +155,19 @@ pub fn read_bounded(file: File, limit: u64) -> io::Result<Bounded> {
     Ok(Bounded::Bytes(bytes))
 }
 
+/// Makes a FIFO at `path`, for the tests of what refuses one.
+#[cfg(all(test, unix))]
+pub(crate) fn make_fifo(path: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, FileType, Mode, mknodat};
+    Ok(mknodat(
+        CWD,
+        path,
+        FileType::Fifo,
+        Mode::RUSR | Mode::WUSR,
+        0,
+    )?)
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -184,9 +199,7 @@ mod tests {
         );
 
         let fifo = dir.path().join("fifo");
-        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-        // SAFETY: a NUL-terminated path that outlives the call.
-        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        make_fifo(&fifo).unwrap();
         let error = open_regular(&fifo, Links::Follow).unwrap_err();
         assert!(error.to_string().contains("FIFO"), "{error}");
         assert!(open_or_create(&fifo).is_err());

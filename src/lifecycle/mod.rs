@@ -77,7 +77,7 @@ impl Date {
         Date(era * 146_097 + day_of_era - 719_468)
     }
 
-    /// The year, month and day: [`Date::from_civil`] undone.
+    /// The year, month and day: `Date::from_civil` undone.
     pub fn civil(self) -> (i64, u32, u32) {
         let days = self.0 + 719_468;
         let era = days.div_euclid(146_097);

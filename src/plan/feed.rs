@@ -7,6 +7,8 @@
 //! base URL (`base_url` in site.yaml or `build --base-url`) no feed is
 //! written, as no sitemap is. Nor is one written with no entry at all.
 
+use serde::Serialize;
+
 use super::urls::Urls;
 use crate::markdown::plain_text;
 use crate::model::Model;
@@ -52,62 +54,68 @@ fn timestamp(date: &str) -> String {
     format!("{date}T00:00:00Z")
 }
 
-/// Text for XML: escaped, without U+FFFE and U+FFFF, which XML does not
-/// allow anywhere (YAML's `"\uFFFE"` writes them) and which made the whole
-/// feed ill-formed.
-fn escape(text: &str) -> String {
-    super::html::escape(&text.replace(['\u{fffe}', '\u{ffff}'], ""))
+/// Text without U+FFFE and U+FFFF, which XML does not allow anywhere
+/// (YAML's `"\uFFFE"` writes them) and which made the whole feed
+/// ill-formed. The template escapes the rest.
+fn xml_text(text: &str) -> String {
+    text.replace(['\u{fffe}', '\u{ffff}'], "")
 }
 
-/// The feed as Atom XML, or `None` when it has no entry (Atom asks a feed
-/// for an `updated` time, which an empty one does not have).
-pub fn atom(feed: &Feed) -> Option<String> {
+/// What the `atom.xml` template is rendered with: the feed, its texts fit
+/// for XML and its times as Atom writes them.
+#[derive(Serialize)]
+pub struct AtomView {
+    pub title: String,
+    pub self_url: String,
+    pub site_url: String,
+    /// The newest entry's time.
+    pub updated: String,
+    pub entries: Vec<AtomEntry>,
+}
+
+/// One entry of [`AtomView`].
+#[derive(Serialize)]
+pub struct AtomEntry {
+    pub id: String,
+    pub title: String,
+    pub updated: String,
+    pub link: String,
+    pub summary: Option<String>,
+}
+
+/// The feed as the `atom.xml` template shows it, or `None` when it has no
+/// entry (Atom asks a feed for an `updated` time, which an empty one does
+/// not have).
+pub fn atom(feed: &Feed) -> Option<AtomView> {
     let updated = feed.entries.iter().map(|e| e.updated.as_str()).max()?;
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    xml.push_str(&format!("  <id>{}</id>\n", escape(&feed.self_url)));
-    xml.push_str(&format!("  <title>{}</title>\n", escape(&feed.title)));
-    xml.push_str(&format!("  <updated>{}</updated>\n", timestamp(updated)));
-    xml.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape(&feed.self_url)
-    ));
-    xml.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape(&feed.site_url)
-    ));
-    xml.push_str("  <generator>upgrade-atlas</generator>\n");
-    for entry in &feed.entries {
-        xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <id>{}</id>\n", escape(&entry.id)));
-        xml.push_str(&format!("    <title>{}</title>\n", escape(&entry.title)));
-        xml.push_str(&format!(
-            "    <updated>{}</updated>\n",
-            timestamp(&entry.updated)
-        ));
-        xml.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape(&entry.link)
-        ));
-        if let Some(summary) = &entry.summary {
-            xml.push_str(&format!("    <summary>{}</summary>\n", escape(summary)));
-        }
-        // Atom wants an author for each entry, or one for the feed.
-        xml.push_str(&format!(
-            "    <author><name>{}</name></author>\n",
-            escape(&feed.title)
-        ));
-        xml.push_str("  </entry>\n");
-    }
-    xml.push_str("</feed>\n");
-    Some(xml)
+    let entries = feed
+        .entries
+        .iter()
+        .map(|entry| AtomEntry {
+            id: xml_text(&entry.id),
+            title: xml_text(&entry.title),
+            updated: timestamp(&entry.updated),
+            link: xml_text(&entry.link),
+            summary: entry.summary.as_deref().map(xml_text),
+        })
+        .collect();
+    Some(AtomView {
+        title: xml_text(&feed.title),
+        self_url: xml_text(&feed.self_url),
+        site_url: xml_text(&feed.site_url),
+        updated: timestamp(updated),
+        entries,
+    })
 }
 
-/// A feed this build writes: where, its title, and its XML.
+/// The template of every feed.
+pub const ATOM_TEMPLATE: &str = "atom.xml";
+
+/// A feed this build writes: where, its title, and what its template shows.
 pub struct FeedFile {
     pub path: &'static str,
     pub title: String,
-    pub xml: String,
+    pub view: AtomView,
 }
 
 impl super::Planner<'_> {
@@ -124,11 +132,11 @@ impl super::Planner<'_> {
             .into_iter()
             .filter_map(|(path, feed)| {
                 let feed = feed?;
-                let xml = atom(&feed)?;
+                let view = atom(&feed)?;
                 Some(FeedFile {
                     path,
                     title: feed.title,
-                    xml,
+                    view,
                 })
             })
             .collect()
@@ -185,7 +193,7 @@ mod tests {
     fn entry(id: &str, updated: &str) -> Entry {
         Entry {
             id: id.into(),
-            title: format!("Title <{id}> & co"),
+            title: format!("Title <{id}> & co\u{fffe}"),
             updated: updated.into(),
             link: id.into(),
             summary: None,
@@ -193,14 +201,9 @@ mod tests {
     }
 
     #[test]
-    fn characters_xml_does_not_allow_are_left_out() {
-        assert_eq!(escape("a\u{fffe}b\u{ffff}<"), "ab&lt;");
-    }
-
-    #[test]
-    fn newest_first_then_by_id_and_escaped() {
+    fn newest_first_then_by_id_without_what_xml_forbids() {
         let feed = Feed {
-            title: "T".into(),
+            title: "T\u{ffff}".into(),
             self_url: "https://x.test/feed.xml".into(),
             site_url: "https://x.test/".into(),
             entries: newest(vec![
@@ -209,20 +212,21 @@ mod tests {
                 entry("https://x.test/c", "2025-06-30"),
             ]),
         };
-        let xml = atom(&feed).expect("a feed with entries");
-        let order: Vec<usize> = ["x.test/c<", "x.test/a<", "x.test/b<"]
-            .iter()
-            .map(|id| xml.find(id).expect("every entry"))
-            .collect();
-        assert!(order.windows(2).all(|w| w[0] < w[1]), "{xml}");
-        assert!(xml.contains("<updated>2025-06-30T00:00:00Z</updated>\n  <link rel=\"self\""));
-        assert!(xml.contains("Title &lt;https://x.test/a&gt; &amp; co"));
+        let view = atom(&feed).expect("a feed with entries");
+        let ids: Vec<&str> = view.entries.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(
+            ids,
+            ["https://x.test/c", "https://x.test/a", "https://x.test/b"]
+        );
+        assert_eq!(view.updated, "2025-06-30T00:00:00Z");
+        assert_eq!(view.title, "T");
+        assert_eq!(view.entries[1].title, "Title <https://x.test/a> & co");
+        assert!(
             atom(&Feed {
                 entries: Vec::new(),
                 ..feed
-            }),
-            None
+            })
+            .is_none()
         );
     }
 }

@@ -1,5 +1,6 @@
 //! HTML escaping, for the little HTML the planner writes itself (diagrams,
-//! the sitemap) and for serve's error page; templates escape on their own.
+//! timelines, highlighted code) and for serve's error page; templates
+//! escape on their own.
 
 /// `text` with `&`, `<`, `>`, `"` and `'` written as entities, so that it
 /// reads as text in an element or a quoted attribute.

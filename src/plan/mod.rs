@@ -1,6 +1,7 @@
 //! Stage 4, plan: the model and its graph -> every page of the site with its
 //! URL and template context, plus the data files (search index, path data,
-//! API, sitemap).
+//! API) and the pages for crawlers and feed readers (robots.txt, sitemap,
+//! Atom feeds).
 //!
 //! All links in a context are already relative to the page that will show
 //! them; templates only print. Markdown stays Markdown here: the `markdown`
@@ -8,6 +9,7 @@
 
 mod answers;
 pub mod api;
+mod crawlers;
 mod data;
 mod diagram;
 pub mod feed;
@@ -39,7 +41,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::graph::UpgradeGraph;
-use crate::layout;
 use crate::model::{Model, NodeId};
 use answers::{Analysis, analyse};
 pub use links::Links;
@@ -211,29 +212,21 @@ impl<'m> Planner<'m> {
             .get_or_init(|| Arc::new(Reach::new(&self.analysis.default)))
     }
 
-    fn paths_of(&self, pages: &[PageId]) -> Vec<String> {
-        pages.iter().map(|id| self.path_of(*id)).collect()
-    }
-
-    /// The data files, given the site's pages (for the sitemap), and
-    /// the warnings that making them gave.
-    pub fn files(&self, pages: &[PageId]) -> (Vec<DataFile>, Vec<crate::diag::Diagnostic>) {
+    /// The data files, and the warnings that making them gave.
+    pub fn files(&self) -> (Vec<DataFile>, Vec<crate::diag::Diagnostic>) {
         let mut files = Vec::new();
-        let warnings = self.each_file(pages, &mut |file| files.push(file));
+        let warnings = self.each_file(&mut |file| files.push(file));
         (files, warnings)
     }
 
-    /// Makes the data files a group at a time (search, path finder, API,
-    /// robots.txt and sitemap, feeds), handing each file to `deliver` as
-    /// soon as its group is made, and returns the warnings making them
-    /// gave. (`content/static/` is copied by `write`, which reads it.) They used to be made before the pages and held
-    /// until the end: the build's peak at 100,000 scenarios fell from 3.5
-    /// to 2.7 GiB without that.
-    pub fn each_file(
-        &self,
-        pages: &[PageId],
-        deliver: &mut dyn FnMut(DataFile),
-    ) -> Vec<crate::diag::Diagnostic> {
+    /// Makes the data files a group at a time (search, path finder, API;
+    /// robots.txt, the sitemap and the feeds are pages, see
+    /// [`Planner::crawler_pages`], and `content/static/` is copied by
+    /// `write`, which reads it), handing each file to `deliver` as soon as
+    /// its group is made, and returns the warnings making them gave. They
+    /// used to be made before the pages and held until the end: the build's
+    /// peak at 100,000 scenarios fell from 3.5 to 2.7 GiB without that.
+    pub fn each_file(&self, deliver: &mut dyn FnMut(DataFile)) -> Vec<crate::diag::Diagnostic> {
         let model = self.model;
         let urls = self.urls;
         let search = data::search_files(model, urls, self.search_limits);
@@ -246,22 +239,6 @@ impl<'m> Planner<'m> {
         }
         self.finder_files().into_iter().for_each(&mut *deliver);
         api::files(model, urls).into_iter().for_each(&mut *deliver);
-        deliver(DataFile {
-            path: layout::ROBOTS.into(),
-            bytes: robots(self.base_url.as_deref()).into_bytes(),
-        });
-        if let Some(base) = &self.base_url {
-            deliver(DataFile {
-                path: layout::SITEMAP.into(),
-                bytes: sitemap(base, &self.paths_of(pages), urls, &model.redirects).into_bytes(),
-            });
-        }
-        for feed in self.feeds() {
-            deliver(DataFile {
-                path: feed.path.into(),
-                bytes: feed.xml.clone().into_bytes(),
-            });
-        }
         warnings
     }
 }
@@ -380,40 +357,4 @@ impl Planner<'_> {
         let frame = self.frame(path, "Path finder".to_owned(), Vec::new());
         self.make_page(path.to_owned(), "paths.html", frame, FinderPage::default())
     }
-}
-
-fn robots(base_url: Option<&str>) -> String {
-    let mut text = "User-agent: *\nAllow: /\n".to_owned();
-    if let Some(base) = base_url {
-        text.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
-    }
-    text
-}
-
-/// Every page but the 404 and the redirects, which are not pages to list.
-fn sitemap(
-    base: &str,
-    pages: &[String],
-    urls: Urls,
-    redirects: &[crate::model::Redirect],
-) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for page in pages
-        .iter()
-        .filter(|p| *p != urls::NOT_FOUND && p.ends_with(".html"))
-        .filter(|p| {
-            redirects
-                .binary_search_by(|r| r.path.as_str().cmp(p))
-                .is_err()
-        })
-    {
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            html::escape(&urls.absolute(base, page))
-        ));
-    }
-    xml.push_str("</urlset>\n");
-    xml
 }

@@ -12,10 +12,10 @@
 //! for everything else.
 //!
 //! HTTP is hyper's (on one tokio thread): it parses requests, keeps
-//! connections alive and refuses heads over [`HEAD_LIMIT`] with 431. What
+//! connections alive and refuses heads over `HEAD_LIMIT` with 431. What
 //! hyper leaves to its user is here: a cap on connections, a deadline for
 //! each request that answers a half-sent one with 408, and 414 for request
-//! lines over [`REQUEST_LINE_LIMIT`] (docs/security.md, "serve").
+//! lines over `REQUEST_LINE_LIMIT` (docs/security.md, "serve").
 
 mod http;
 #[cfg(test)]
@@ -447,8 +447,13 @@ impl<'m> LiveSite<'m> {
         }
         if !self.data_ready {
             // Search index, graph data, robots.txt, static files: made together, once.
-            for file in self.planner.files(&self.planner.page_ids()).0 {
+            for file in self.planner.files().0 {
                 self.files.insert(file.path, Arc::new(file.bytes));
+            }
+            for page in self.planner.crawler_pages(&self.planner.page_ids()) {
+                if let Ok(file) = self.renderer.page(page) {
+                    self.files.insert(file.path, Arc::new(file.bytes));
+                }
             }
             for file in &self.model.static_files {
                 let bytes = match crate::write::read_static(file) {

@@ -340,9 +340,7 @@ fn links_and_fifos_beside_the_output_are_never_followed() {
     );
     std::fs::remove_file(dir.path().join(".site.lock")).unwrap();
 
-    let fifo = std::ffi::CString::new(dir.path().join(".site.lock").to_str().unwrap()).unwrap();
-    // SAFETY: a NUL-terminated path that outlives the call.
-    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    crate::safe_fs::make_fifo(&dir.path().join(".site.lock")).unwrap();
     let refused = lock_output(&root, &output, WhenBusy::GiveUp).err().unwrap();
     assert!(refused.message.contains("FIFO"), "{refused}");
 }

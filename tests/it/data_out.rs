@@ -487,6 +487,35 @@ fn the_feed_is_atom_with_absolute_ids_and_only_with_a_base_url() {
         "no feed without a base URL"
     );
     assert!(feed_links(&without.path().join("site")).is_empty());
+
+    // The feed, robots.txt and the sitemap are templates: escaped (the `&`
+    // of the title above), and a theme replaces them as it replaces pages.
+    assert!(
+        xml.contains("<title>Acme Server 1.0 &amp; Acme Cloud</title>"),
+        "{xml}"
+    );
+    let templates = kb.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("atom.xml"),
+        "<feed>{% for entry in entries %}<e>{{ entry.title }}</e>{% endfor %}</feed>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        templates.join("robots.txt"),
+        "User-agent: *\nDisallow: /drafts/\n{% if base_url %}Sitemap: {{ base_url }}sitemap.xml\n{% endif %}",
+    )
+    .unwrap();
+    let themed = build(kb, &["--base-url", "https://kb.example.com/docs"]);
+    let read = |name: &str| std::fs::read_to_string(themed.path().join("site").join(name)).unwrap();
+    assert_eq!(
+        read("feed.xml"),
+        "<feed><e>Acme Server 1.0 &amp; Acme Cloud</e><e>Acme Server 3.0 to Acme Cloud</e></feed>\n"
+    );
+    assert_eq!(
+        read("robots.txt"),
+        "User-agent: *\nDisallow: /drafts/\nSitemap: https://kb.example.com/docs/sitemap.xml\n"
+    );
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! rebuilds with a reload event, errors in the browser, traversal refused,
 //! no output folder ever written, and the limits that keep hostile or broken
 //! clients from holding its memory or connections (docs/security.md).
+// Only a binary built with the `serve` feature (a default one) has a server to test.
+#![cfg(feature = "serve")]
 
 use crate::common;
 

@@ -1262,7 +1262,7 @@ fn what_a_first_query_loads_does_not_grow_with_the_base() {
             panic!("the generated base of {scenarios} scenarios does not check:\n{failure}")
         });
         let planner = upgrade_atlas::plan::Planner::new(&checked.model, &Default::default());
-        let (files, warnings) = planner.files(&[]);
+        let (files, warnings) = planner.files();
         assert!(warnings.is_empty());
         let files: Vec<(String, u64)> = files
             .into_iter()
