@@ -248,3 +248,27 @@ fn editor_backups_are_stray_files_with_their_own_hint() {
     assert!(hint("notes.txt").contains("content/static/"));
     assert!(hint("#").contains("content/static/"));
 }
+
+/// The scans for control and bidirectional characters look at a file a
+/// block of bytes at a time: a character is found wherever it falls,
+/// across a block's end too, and allowed characters are never taken for one.
+#[test]
+fn control_and_bidi_characters_are_found_at_every_offset() {
+    let file = Path::new("content/x.yaml");
+    // Allowed characters whose UTF-8 starts with a byte the scans stop at.
+    let allowed = "é\u{a0}—\t…\r\n";
+    assert!(control_character(file, &allowed.repeat(40)).is_none());
+    assert!(without_bidi_controls(file, allowed.repeat(40)).1.is_none());
+    for at in 0..200 {
+        let column = at + 1;
+        for control in ['\u{1b}', '\u{7f}', '\u{85}', '\u{9f}'] {
+            let text = format!("{}{control}{}", "x".repeat(at), "y".repeat(200 - at));
+            let found = control_character(file, &text).map(|d| d.span.column);
+            assert_eq!(found, Some(column), "{control:?} after {at} bytes");
+        }
+        let text = format!("{}\u{202e}—", "—".repeat(at));
+        let (kept, warning) = without_bidi_controls(file, text);
+        assert_eq!(warning.map(|w| w.span.column), Some(column), "after {at}");
+        assert_eq!(kept, "—".repeat(at + 1));
+    }
+}

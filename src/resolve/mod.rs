@@ -96,15 +96,21 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
         cache.links_basis = None;
     }
     let keep_documents = !cache.one_run;
-    // Scenarios are resolved first: an old scenario id is checked against them.
-    let raw_scenarios = raw.scenarios.clone();
+    // Scenarios are resolved first: an old scenario id is checked against
+    // them. Only the few documents that list old ids are kept for that, so
+    // that each of the others is freed once resolved (cloning them all kept
+    // every parsed scenario alive: 650 MB at 100,000 scenarios).
+    let moved_scenarios: Vec<_> = (raw.scenarios.iter())
+        .filter(|doc| doc.value.moved_from.is_some())
+        .cloned()
+        .collect();
     resolver.scenarios(
         &mut model,
         raw.scenarios,
         &mut cache.scenarios,
         keep_documents,
     );
-    resolver.redirects(&mut model, &raw.products, &raw_scenarios);
+    resolver.redirects(&mut model, &raw.products, &moved_scenarios);
     resolver.keep_within_upgrade_limit(&mut model);
     resolver.check_markdown(&model);
     resolver.check_scenario_links(&model, cache);
