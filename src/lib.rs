@@ -66,6 +66,15 @@ impl std::fmt::Debug for Failure {
 
 impl std::error::Error for Failure {}
 
+impl Failure {
+    /// The line that ends a failed run's report, the same from `check`,
+    /// `build` and `serve`: `2 errors found`.
+    pub fn summary(&self) -> String {
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        format!("{} found", terminal::counted(errors, "error"))
+    }
+}
+
 /// Runs load, resolve and graph checks on the knowledge base at `root`,
 /// keeping nothing for a next run.
 pub fn check(root: &Path) -> Result<Checked, Failure> {
@@ -151,6 +160,8 @@ pub struct Built {
     pub pages: usize,
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
+    /// To show the warnings against, with their lines, as `check` does.
+    pub sources: Sources,
 }
 
 /// What a build tells as it goes, for `--verbose` and the progress line.
@@ -221,6 +232,7 @@ pub fn build_observed(
         pages,
         files,
         warnings,
+        sources: checked.model.sources.clone(),
     })
 }
 

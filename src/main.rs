@@ -603,8 +603,9 @@ fn run_build(
     observer.progress.clear();
     match built {
         Ok(built) => {
+            // With their lines and carets, as `check` shows them.
             for warning in &built.warnings {
-                eprintln!("{}", painted(&warning.to_string(), manners));
+                eprintln!("{}", painted(&warning.render(&built.sources), manners));
             }
             if manners.verbosity == Verbosity::Quiet {
                 return ExitCode::SUCCESS;
@@ -629,7 +630,6 @@ fn report(failure: &Failure, manners: Manners) -> ExitCode {
             painted(&diagnostic.render(&failure.sources), manners)
         );
     }
-    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
-    eprintln!("{errors} error{} found", if errors == 1 { "" } else { "s" });
+    eprintln!("{}", failure.summary());
     ExitCode::FAILURE
 }

@@ -321,8 +321,8 @@ fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
                 eprintln!("{diagnostic}\n");
             }
             eprintln!(
-                "{because}{} problem(s); the preview shows them until they are fixed",
-                shown.len()
+                "{because}{}; the preview shows them until they are fixed",
+                failure.summary()
             );
             served.errors = Some(shown);
         }

@@ -258,6 +258,25 @@ fn check_warns_about_a_scenario_that_skips_a_sequential_stop() {
     );
 }
 
+/// `build` shows its warnings as `check` does: the same text, line and caret.
+#[test]
+fn build_shows_warnings_with_their_lines_as_check_does() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let output = out_dir.path().join("site");
+    let built = run(&["--root", &fixture(), "build", "--output", output.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let checked = run(&["--root", &fixture(), "check"]);
+    let warning = |stderr: &[u8]| {
+        let shown = text(stderr);
+        let start = shown.find("firmware.yaml:2:5: warning").expect("the warning");
+        let block: String = shown[start..].split("\n\n").next().unwrap().to_owned();
+        block
+    };
+    let from_build = warning(&built.stderr);
+    assert!(from_build.lines().count() > 2, "{from_build}");
+    assert_eq!(from_build, warning(&checked.stderr));
+}
+
 /// Two scenarios that contradict each other are one error, shown at both files.
 #[test]
 fn a_contradiction_is_one_error_at_both_places() {
