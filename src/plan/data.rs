@@ -5,27 +5,34 @@
 //!
 //! The search index (built by `search_index`) is split so that a query loads
 //! only what it needs, whatever the size of the knowledge base:
-//! - `data/search.js`, the manifest: `{documents, groups, leaves, splits}`:
-//!   the number of documents, the first document of each documents file (a
-//!   set, encoded as below), and the nodes of a trie of words files. Documents
-//!   are numbered by title length (UTF-16 units), then site order: the
-//!   search's last tie-breakers, so that a number alone breaks ties.
+//! - `data/search.js`, the manifest: `{documents, per_file, leaves,
+//!   splits}`: the number of documents, how many a documents file holds,
+//!   and the nodes of a trie of words files. Documents are numbered by
+//!   title length (UTF-16 units), then site order: the search's last
+//!   tie-breakers, so that a number alone breaks ties.
 //! - `data/search/w<i>.js`, the words file of the leaf `leaves[i]`, a key:
 //!   every word that starts with it (words as `words()` folds them, keys and
-//!   prefixes counted in letters) as `[word, title, body]`, `title` the
-//!   documents whose title holds the word, `body` those whose body (text,
-//!   context, kind) holds it and title not.
+//!   prefixes counted in letters) as `[word, title, body]` or `[word,
+//!   title, body, frequent]`: `title` the documents whose title holds the
+//!   word, `body` those whose body (text, context, kind) holds it and title
+//!   not, `frequent` those of `body` that hold it three times or more.
 //! - `data/search/p<i>.js`, for `splits[i]` = `[key, prefix]`, words too many
 //!   for one file: they all start with `prefix` (the longest they share);
-//!   the file is `[title, body, longer title, longer body]`, the prefix as a
-//!   word, then all longer words merged. Children's keys are `prefix` and
+//!   the file is `[title, body, longer title, longer body]` (and the
+//!   prefix's own `frequent` fifth, if any), the prefix as a word, then all
+//!   longer words merged. Children's keys are `prefix` and
 //!   one more letter. A term walks its own prefixes from "" (a leaf, or the
 //!   root, which has no file): a leaf's file answers it; a split answers it
 //!   if the term ends within the split's prefix, else the walk goes on past
 //!   that prefix; a missing key means no word starts with the term.
-//! - `data/search/d<i>.js`: documents from number `groups[i]` on, as they
-//!   show (their text cut for snippets: `search_index::SHOWN_BODY_CHARS`),
-//!   as many as fit in 8 KB (at least one).
+//! - `data/search/d<i>.js`: documents `i * per_file` on, `per_file` of
+//!   them (4), as they show (their text cut for snippets:
+//!   `search_index::SHOWN_BODY_CHARS`). A query ranks from the words files
+//!   alone and loads these for the results it shows only.
+//! - `data/search/f<key>.js`: the set of documents of a facet key (`kissue`
+//!   a kind, `p3` the fourth product, `sblocking` a severity), and
+//!   `data/search/filters.js`, the choices the search page offers:
+//!   `{kinds, products, severities}`, each a list of `[key, label]`.
 //!
 //! A set of documents is a string: gaps between numbers in base-32 digits,
 //! or `~` and a bitmap, six documents a digit, whichever is shorter. Every
@@ -38,7 +45,7 @@ use super::search_index::{self, Documents, SearchDocument};
 use super::urls::Urls;
 use crate::diag::{Diagnostic, Span};
 use crate::markdown::plain_text;
-use crate::model::Model;
+use crate::model::{Issue, Model, NodeId, Severity};
 
 /// Past this size a search file makes phones wait; the build says so.
 pub const SEARCH_FILE_WARNING_BYTES: usize = 1024 * 1024;
@@ -186,8 +193,12 @@ impl Documents for SiteDocuments<'_> {
             Source::VersionIssue(p, v, i) => {
                 let version = &model.products[p].versions[v];
                 let url = site_url(urls, &Urls::version(model, version.node));
-                let body = text(&[version.issues[i].body.as_deref()]);
-                (format!("{url}#own-issues"), body, self.version_title(p, v))
+                let body = self.issue_text(&version.issues[i]);
+                (
+                    format!("{url}#{}", issue_anchor(i)),
+                    body,
+                    self.version_title(p, v),
+                )
             }
             Source::Scenario(s) => {
                 let scenario = &model.scenarios[s];
@@ -204,14 +215,19 @@ impl Documents for SiteDocuments<'_> {
             Source::ScenarioIssue(s, i) => {
                 let scenario = &model.scenarios[s];
                 let url = site_url(urls, &Urls::scenario(model, s));
-                let body = text(&[scenario.issues[i].body.as_deref()]);
-                (format!("{url}#issues"), body, scenario.title.clone())
+                let body = self.issue_text(&scenario.issues[i]);
+                (
+                    format!("{url}#{}", issue_anchor(i)),
+                    body,
+                    scenario.title.clone(),
+                )
             }
             Source::Component(c) => {
                 let component = &model.components[c];
                 let url = site_url(urls, &Urls::component(model, c));
-                // Found by its id too: `usrmerge` names "Merged /usr".
-                let body = text(&[Some(&component.id), component.summary.as_deref()]);
+                // Found by its id too: `usrmerge` names "Merged /usr"; last,
+                // so that a snippet starts with what a reader wrote.
+                let body = text(&[component.summary.as_deref(), Some(&component.id)]);
                 (url, body, String::new())
             }
             Source::Stack(s) => {
@@ -226,7 +242,82 @@ impl Documents for SiteDocuments<'_> {
                 (url, body, String::new())
             }
         };
-        SearchDocument { t, u, k, b, c }
+        let facets = self.facets(d);
+        SearchDocument {
+            t,
+            u,
+            k,
+            b,
+            c,
+            facets,
+        }
+    }
+}
+
+/// The anchor of a scenario's or version's own issue on its page, by its
+/// place in the list (from 0): `issue-1` for the first.
+pub fn issue_anchor(i: usize) -> String {
+    format!("issue-{}", i + 1)
+}
+
+/// The facet key of a product: `p` and its place in the model.
+pub fn product_facet(p: usize) -> String {
+    format!("p{p}")
+}
+
+/// The facet key of a severity: `s` and its word.
+pub fn severity_facet(severity: Severity) -> String {
+    format!("s{}", severity.word())
+}
+
+impl SiteDocuments<'_> {
+    /// An issue's text: its body, and the versions it needs the server to
+    /// have started as, in the words its page uses.
+    fn issue_text(&self, issue: &Issue) -> String {
+        let originally = issue.originally.as_ref().map(|nodes| {
+            let names: Vec<String> = nodes.iter().map(|n| self.model.node_title(*n)).collect();
+            format!(
+                "Only if the server was originally (first installed as) {}.",
+                names.join(", ")
+            )
+        });
+        text(&[issue.body.as_deref(), originally.as_deref()])
+    }
+
+    /// What a document can be narrowed by, besides its kind: the products
+    /// it belongs to, and an issue's severity.
+    fn facets(&self, d: usize) -> Vec<String> {
+        let model = self.model;
+        let products_of = |nodes: &mut dyn Iterator<Item = &NodeId>| {
+            let mut products: Vec<usize> = nodes.map(|n| model.nodes[*n].product).collect();
+            products.sort_unstable();
+            products.dedup();
+            products.into_iter().map(product_facet).collect::<Vec<_>>()
+        };
+        match self.sources[d] {
+            Source::Product(p) | Source::Version(p, _) => vec![product_facet(p)],
+            Source::VersionIssue(p, v, i) => vec![
+                product_facet(p),
+                severity_facet(model.products[p].versions[v].issues[i].severity),
+            ],
+            Source::Scenario(s) => {
+                let scenario = &model.scenarios[s];
+                products_of(&mut scenario.from.iter().chain(&scenario.to))
+            }
+            Source::ScenarioIssue(s, i) => {
+                let scenario = &model.scenarios[s];
+                let mut facets = products_of(&mut scenario.from.iter().chain(&scenario.to));
+                facets.push(severity_facet(scenario.issues[i].severity));
+                facets
+            }
+            Source::Component(_) => Vec::new(),
+            Source::Stack(s) => {
+                let mut members = model.stacks[s].members.clone();
+                members.sort_unstable();
+                members.dedup();
+                members.into_iter().map(product_facet).collect()
+            }
+        }
     }
 }
 
@@ -242,11 +333,73 @@ pub fn search_files(
         SEARCH_SCRIPT.to_owned(),
         script("UPGRADE_ATLAS_SEARCH", &index.manifest),
     )];
+    let filters = filter_choices(model, &documents);
+    files.push((
+        "data/search/filters.js".to_owned(),
+        part_script("UPGRADE_ATLAS_SEARCH_PARTS", "filters", &filters),
+    ));
     files.par_extend(index.parts.into_par_iter().map(|(name, json)| {
         let script = part_script("UPGRADE_ATLAS_SEARCH_PARTS", &name, &json);
         (format!("data/search/{name}.js"), script)
     }));
     files
+}
+
+/// What the search page offers to narrow results by, each choice as
+/// `[facet key, label]` (the facet files `data/search/f<key>.js`): the
+/// kinds of document the site has, its products, the severities its
+/// issues have. JSON.
+fn filter_choices(model: &Model, documents: &SiteDocuments) -> String {
+    let mut kinds: Vec<&'static str> = documents
+        .sources
+        .iter()
+        .map(|source| source.kind())
+        .collect();
+    kinds.sort_unstable_by_key(|k| KINDS.iter().position(|known| known == k));
+    kinds.dedup();
+    let kinds: Vec<[String; 2]> = (kinds.into_iter())
+        .map(|k| [search_index::kind_facet(k), k.to_owned()])
+        .collect();
+    let products: Vec<[String; 2]> = (model.products.iter().enumerate())
+        .map(|(p, product)| [product_facet(p), product.name.clone()])
+        .collect();
+    let mut severities: Vec<Severity> =
+        (model.scenarios.iter())
+            .flat_map(|s| s.issues.iter().map(|i| i.severity))
+            .chain(model.products.iter().flat_map(|p| {
+                (p.versions.iter()).flat_map(|v| v.issues.iter().map(|i| i.severity))
+            }))
+            .collect();
+    severities.sort_unstable();
+    severities.dedup();
+    let severities: Vec<[String; 2]> = (severities.into_iter())
+        .map(|s| [severity_facet(s), s.label().to_owned()])
+        .collect();
+    serde_json::json!({ "kinds": kinds, "products": products, "severities": severities })
+        .to_string()
+}
+
+/// The kinds of document, in the order the filter lists them.
+const KINDS: [&str; 6] = [
+    "Product",
+    "Version",
+    "Scenario",
+    "Issue",
+    "Component",
+    "Stack",
+];
+
+impl Source {
+    fn kind(self) -> &'static str {
+        match self {
+            Source::Product(_) => "Product",
+            Source::Version(..) => "Version",
+            Source::VersionIssue(..) | Source::ScenarioIssue(..) => "Issue",
+            Source::Scenario(_) => "Scenario",
+            Source::Component(_) => "Component",
+            Source::Stack(_) => "Stack",
+        }
+    }
 }
 
 /// JSON text as a string literal that is safe inside a script: `<` is

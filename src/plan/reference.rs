@@ -44,11 +44,7 @@ impl Planner<'_> {
                 .map(|n| self.node_link(&path, *n))
                 .collect(),
             steps: scenario.steps.clone(),
-            issues: scenario
-                .issues
-                .iter()
-                .map(|i| self.issue_view(&path, i, None, None))
-                .collect(),
+            issues: self.own_issue_views(&path, &scenario.issues),
             alternatives: Self::alternatives(&scenario.alternatives),
             links: scenario
                 .links

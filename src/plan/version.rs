@@ -190,11 +190,7 @@ impl<'m> Planner<'m> {
                     .map(|c| self.component_link(&path, *c))
                     .collect(),
             ),
-            issues: version
-                .issues
-                .iter()
-                .map(|i| self.issue_view(&path, i, None, None))
-                .collect(),
+            issues: self.own_issue_views(&path, &version.issues),
             conditions_note: self.conditions_note(any_changes, !answers.is_empty()),
             any_changes,
             answers,
@@ -475,6 +471,18 @@ impl<'m> Planner<'m> {
         view
     }
 
+    /// A scenario's or version's own issues, each with its anchor, which
+    /// the search links to (`data::issue_anchor`).
+    pub(super) fn own_issue_views(&self, page: &str, issues: &[Issue]) -> Vec<IssueView> {
+        let views = issues.iter().map(|i| self.issue_view(page, i, None, None));
+        (views.enumerate())
+            .map(|(i, view)| IssueView {
+                anchor: Some(super::data::issue_anchor(i)),
+                ..view
+            })
+            .collect()
+    }
+
     pub(super) fn issue_view(
         &self,
         page: &str,
@@ -491,6 +499,7 @@ impl<'m> Planner<'m> {
             .map(|(_, c)| self.component_link(page, c))
             .collect();
         IssueView {
+            anchor: None,
             title: issue.title.clone(),
             severity: issue.severity.word(),
             severity_label: issue.severity.label(),

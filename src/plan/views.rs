@@ -277,6 +277,8 @@ pub struct CompactAnswer {
 
 #[derive(Serialize)]
 pub struct IssueView {
+    /// Its anchor, in the list of a scenario's or version's own issues.
+    pub anchor: Option<String>,
     pub title: String,
     pub severity: &'static str,
     pub severity_label: &'static str,

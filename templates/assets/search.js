@@ -1,18 +1,23 @@
-/* upgrade-atlas search: plain JavaScript, no library. The index is split
-   into small scripts (data/search.js and data/search/*.js, described in
-   src/plan/data.rs) added on demand, because browsers refuse fetch() on
-   file:// pages: a query loads the words files of its terms, then the
-   documents it shows. Matching is by word prefix, case- and
-   accent-insensitive; title hits rank above body hits. */
+/* upgrade-atlas search engine: plain JavaScript, no library, loaded on
+   every page (the header's box, site.js) and used by the search page
+   (search-page.js). The index is split into small scripts (data/search.js
+   and data/search/*.js, described in src/plan/data.rs) added on demand,
+   because browsers refuse fetch() on file:// pages: a query loads the
+   words files of its terms, ranks every document that matches from them
+   alone, then loads the documents of only the results a page shows.
+   Matching is by word prefix, case- and accent-insensitive; title hits
+   rank above body hits. */
 (function () {
   "use strict";
 
   var root = document.body.getAttribute("data-root") || "";
-  var SHOWN = 50;
   /* What a term scores in a document: its own word in the title, a longer
-     word in the title, its own word in the body, a longer word in the body. */
+     word in the title, its own word in the body at least three times
+     (FREQUENT in src/plan/search_index), once or twice, a longer word in
+     the body. */
   var EXACT_TITLE = 20;
   var PREFIX_TITLE = 10;
+  var FREQUENT_BODY = 3;
   var EXACT_BODY = 2;
   var PREFIX_BODY = 1;
 
@@ -186,6 +191,7 @@
     return english ? all.map(stem) : all;
   }
 
+
   var loading = {};
 
   /* Adds a script once; resolves with what read() finds after it ran. */
@@ -219,9 +225,7 @@
       index.splits.forEach(function (split, i) {
         files.set(split[0], { name: "p" + i, leaf: false, prefix: Array.from(split[1]) });
       });
-      var groups = [];
-      decode(index.groups, function (n) { groups.push(n); });
-      return { documents: index.documents, groups: groups, files: files, english: index.stem === "en" };
+      return { documents: index.documents, perFile: index.per_file, files: files, english: index.stem === "en" };
     });
   }
 
@@ -267,6 +271,7 @@
      bitmap, six numbers a digit. */
   function decode(code, each) {
     var i;
+    if (!code) return;
     if (code.charAt(0) === "~") {
       for (i = 1; i < code.length; i++) {
         var bits = DIGIT[code.charAt(i)];
@@ -293,18 +298,18 @@
     decode(code, function (n) { if (scores[n] < value) scores[n] = value; });
   }
 
-  /* The documents file of a document: the last that starts at or before it. */
-  function group(index, number) {
-    var low = 0;
-    var high = index.groups.length - 1;
-    while (low < high) {
-      var middle = (low + high + 1) >> 1;
-      if (index.groups[middle] <= number) low = middle; else high = middle - 1;
-    }
-    return low;
+  /* Whether a term's file holds a word it starts: a split's file always
+     does (its words share the term's letters); a leaf's when one of its
+     words starts with the term. */
+  function finds(file, data, term) {
+    if (!file.leaf) return true;
+    return data.some(function (entry) { return entry[0].indexOf(term) === 0; });
   }
 
-  /* What one term scores in every document, from its file. */
+  /* What one term scores in every document, from its file. A leaf entry
+     is [word, title, body, frequent]; a split's file [title, body, longer
+     title, longer body, frequent]: the prefix as a word, then its longer
+     words merged (for a shorter term, all of them are longer words). */
   function termScores(index, file, data, term) {
     var scores = new Uint8Array(index.documents);
     if (file.leaf) {
@@ -312,47 +317,60 @@
         if (entry[0] === term) {
           raise(scores, entry[1], EXACT_TITLE);
           raise(scores, entry[2], EXACT_BODY);
+          raise(scores, entry[3], FREQUENT_BODY);
         } else if (entry[0].indexOf(term) === 0) {
           raise(scores, entry[1], PREFIX_TITLE);
           raise(scores, entry[2], PREFIX_BODY);
         }
       });
     } else {
-      /* The prefix as a word, then its longer words; for a shorter term all
-         of them are longer words. */
       raise(scores, data[0], file.own ? EXACT_TITLE : PREFIX_TITLE);
       raise(scores, data[1], file.own ? EXACT_BODY : PREFIX_BODY);
+      if (file.own) raise(scores, data[4], FREQUENT_BODY);
       raise(scores, data[2], PREFIX_TITLE);
       raise(scores, data[3], PREFIX_BODY);
     }
     return scores;
   }
 
-  /* The best documents that every term matches: more terms in the title
-     first, then a higher score, then the lower number, which stands for a
-     shorter title and then the site's order. */
-  function best(index, scores) {
-    var top = [];
+  /* Every document that every term matches (and `allowed` allows), best
+     first: more terms in the title, then a higher score, then the lower
+     number, which stands for a shorter title and then the site's order. */
+  function rank(index, scores, allowed) {
+    var numbers = [];
+    var inTitle = new Uint8Array(index.documents);
+    var score = new Uint16Array(index.documents);
     for (var n = 0; n < index.documents; n++) {
-      var score = 0;
-      var inTitle = 0;
+      if (allowed && !allowed[n]) continue;
       var j;
       for (j = 0; j < scores.length; j++) {
         var s = scores[j][n];
         if (!s) break;
-        if (s >= PREFIX_TITLE) inTitle++;
-        score += s;
+        if (s >= PREFIX_TITLE) inTitle[n]++;
+        score[n] += s;
       }
-      if (j < scores.length) continue;
-      /* Documents come in order: one enters only ahead of a worse one. */
-      var at = top.length;
-      while (at > 0 && (top[at - 1].inTitle < inTitle ||
-          (top[at - 1].inTitle === inTitle && top[at - 1].score < score))) at--;
-      if (at >= SHOWN) continue;
-      top.splice(at, 0, { number: n, inTitle: inTitle, score: score });
-      if (top.length > SHOWN) top.pop();
+      if (j === scores.length) numbers.push(n);
     }
-    return top;
+    numbers.sort(function (a, b) { return inTitle[b] - inTitle[a] || score[b] - score[a] || a - b; });
+    return { numbers: numbers, inTitle: inTitle, score: score };
+  }
+
+  /* The documents a filter allows: those of any of its facet keys in
+     each group ({ kind: ["kissue"], product: ["p3"] }), or null. */
+  function allowedBy(index, filters) {
+    var groups = Object.keys(filters || {}).filter(function (g) { return filters[g] && filters[g].length; });
+    if (!groups.length) return Promise.resolve(null);
+    return Promise.all(groups.map(function (g) {
+      return Promise.all(filters[g].map(function (key) { return part("f" + key); }));
+    })).then(function (sets) {
+      var count = new Uint8Array(index.documents);
+      sets.forEach(function (group) {
+        var inGroup = new Uint8Array(index.documents);
+        group.forEach(function (code) { decode(code, function (n) { inGroup[n] = 1; }); });
+        for (var n = 0; n < index.documents; n++) count[n] += inGroup[n];
+      });
+      return count.map(function (c) { return c === groups.length ? 1 : 0; });
+    });
   }
 
   /* A query's terms: its words, stemmed as the index stems. A query need
@@ -362,56 +380,160 @@
     return english ? terms.map(stem) : terms;
   }
 
-  /* Resolves with up to 50 hits, best first: { doc, inTitle, score }. */
-  function search(query) {
-    if (!words(query).length) return Promise.resolve([]);
+  /* Typo fallback. Only a word of four letters or more, a to z, that
+     starts no indexed word is replaced, and only by a word one edit away
+     (a letter dropped, added, changed or two swapped, the first letter
+     kept) that the index holds as a whole word: so a number or a name
+     that is absent ("13.7") finds nothing rather than something else. */
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+  var MAX_FALLBACK_FILES = 3;
+
+  function oneEditAway(word) {
+    var found = {};
+    for (var i = 1; i <= word.length; i++) {
+      if (i < word.length) found[word.slice(0, i) + word.slice(i + 1)] = true;
+      if (i < word.length - 1) found[word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2)] = true;
+      for (var l = 0; l < LETTERS.length; l++) {
+        found[word.slice(0, i) + LETTERS[l] + word.slice(i)] = true;
+        if (i < word.length) found[word.slice(0, i) + LETTERS[l] + word.slice(i + 1)] = true;
+      }
+    }
+    delete found[word];
+    return Object.keys(found).sort();
+  }
+
+  /* How many documents hold a term as a whole word in a file, 0 if none. */
+  function wholeWordDocuments(file, data, term) {
+    var codes = [];
+    if (file.leaf) {
+      data.forEach(function (entry) { if (entry[0] === term) codes = [entry[1], entry[2]]; });
+    } else if (file.own) {
+      codes = [data[0], data[1]];
+    }
+    var count = 0;
+    codes.forEach(function (code) { decode(code, function () { count++; }); });
+    return count;
+  }
+
+  /* Resolves with { word, term } for the likeliest word a typed word was
+     meant to be (the one most documents hold), or null. */
+  function correction(index, typed) {
+    if (!/^[a-z]{4,}$/.test(typed)) return Promise.resolve(null);
+    var candidates = oneEditAway(typed).map(function (word) {
+      var term = index.english ? stem(word) : word;
+      return { word: word, term: term, file: termFile(index, term) };
+    }).filter(function (c) { return c.file; });
+    /* The files most candidates fall in, a few at most. */
+    var byFile = {};
+    candidates.forEach(function (c) { byFile[c.file.name] = (byFile[c.file.name] || 0) + 1; });
+    var names = Object.keys(byFile).sort(function (a, b) { return byFile[b] - byFile[a] || (a < b ? -1 : 1); })
+      .slice(0, MAX_FALLBACK_FILES);
+    return Promise.all(names.map(part)).then(function (data) {
+      var best = null;
+      candidates.forEach(function (c) {
+        var at = names.indexOf(c.file.name);
+        if (at < 0) return;
+        var count = wholeWordDocuments(c.file, data[at], c.term);
+        if (count && (!best || count > best.count)) best = { word: c.word, term: c.term, count: count };
+      });
+      return best;
+    });
+  }
+
+  /* Each term's file and data: { file, data, found }. */
+  function lookUp(index, term) {
+    var file = termFile(index, term);
+    if (!file) return Promise.resolve({ file: null, data: null, found: false });
+    return part(file.name).then(function (data) {
+      return { file: file, data: data, found: finds(file, data, term) };
+    });
+  }
+
+  /* Resolves with the answer to a query: { total, numbers (every match,
+     best first), inTitle, score (by number), corrections ([typed, shown]
+     for each word replaced), words (what to highlight) }. `filters` narrow
+     it by facet keys (see allowedBy). Documents come from page(). */
+  function search(query, filters) {
+    var typed = words(query);
+    var empty = { total: 0, numbers: [], corrections: [], words: typed };
+    if (!typed.length) return Promise.resolve(empty);
     return manifest().then(function (index) {
       var terms = queryTerms(query, index.english);
-      var files = terms.map(function (term) { return termFile(index, term); });
-      if (files.indexOf(null) >= 0) return [];
-      return Promise.all(files.map(function (file) { return part(file.name); }))
-        .then(function (data) {
-          var scores = terms.map(function (term, i) { return termScores(index, files[i], data[i], term); });
-          var top = best(index, scores);
-          var groups = top.map(function (hit) { return group(index, hit.number); });
-          return Promise.all(groups.map(function (g) { return part("d" + g); }))
-            .then(function (files) {
-              return top.map(function (hit, i) {
-                var doc = files[i][hit.number - index.groups[groups[i]]];
-                return { doc: doc, inTitle: hit.inTitle, score: hit.score };
-              });
+      var corrections = [];
+      return Promise.all(terms.map(function (term) { return lookUp(index, term); }))
+        .then(function (found) {
+          return Promise.all(found.map(function (f, i) {
+            if (f.found) return f;
+            return correction(index, typed[i]).then(function (better) {
+              if (!better) return f;
+              corrections.push([typed[i], better.word]);
+              terms[i] = better.term;
+              return lookUp(index, better.term);
             });
+          }));
+        })
+        .then(function (found) {
+          var shown = typed.slice();
+          corrections.forEach(function (c) { shown.push(c[1]); });
+          if (found.some(function (f) { return !f.found; })) {
+            return { total: 0, numbers: [], corrections: corrections, words: shown };
+          }
+          return allowedBy(index, filters).then(function (allowed) {
+            var scores = found.map(function (f, i) { return termScores(index, f.file, f.data, terms[i]); });
+            var ranked = rank(index, scores, allowed);
+            return { total: ranked.numbers.length, numbers: ranked.numbers, inTitle: ranked.inTitle,
+              score: ranked.score, corrections: corrections, words: shown };
+          });
         });
     });
   }
 
-  /* Index URLs are written from the site root, already in the site's URL style. */
-  function href(url) {
-    return root + url;
+  /* Resolves with the results from..from+count of an answer, each
+     { doc, number, inTitle, score }: loads their documents files only. */
+  function page(answer, from, count) {
+    var numbers = answer.numbers.slice(from, from + count);
+    if (!numbers.length) return Promise.resolve([]);
+    return manifest().then(function (index) {
+      return Promise.all(numbers.map(function (n) { return part("d" + Math.floor(n / index.perFile)); }))
+        .then(function (files) {
+          return numbers.map(function (n, i) {
+            return { doc: files[i][n % index.perFile], number: n, inTitle: answer.inTitle[n], score: answer.score[n] };
+          });
+        });
+    });
   }
 
-  /* For the header's live results (site.js), and for the browser tests,
-     which compare it with a plain scan. */
-  window.UpgradeAtlasSearch = {
-    fold: fold, words: words, stem: stem, indexWords: indexWords, queryTerms: queryTerms,
-    search: search, href: href
-  };
+  /* Index URLs are written from the site root, already in the site's URL
+     style. With `query`, the page it opens marks the query's words
+     (site.js): "?q=" before any anchor. */
+  function href(url, query) {
+    if (!query) return root + url;
+    var hash = url.indexOf("#");
+    var path = hash < 0 ? url : url.slice(0, hash);
+    return root + path + "?q=" + encodeURIComponent(query) + (hash < 0 ? "" : url.slice(hash));
+  }
 
-  var input = document.getElementById("search-query");
-  var results = document.getElementById("results");
-  if (!input || !results) return;
+  /* Whether a word of a page matches a query's word, as the search
+     matched it: a prefix of the word or of its stem. */
+  function matcher(query, english) {
+    var plain = words(query);
+    var terms = plain.concat(english ? plain.map(stem) : []);
+    return function (word) {
+      var folded = fold(word);
+      var stemmed = english ? stem(folded) : folded;
+      return terms.some(function (t) { return folded.indexOf(t) === 0 || stemmed.indexOf(t) === 0; });
+    };
+  }
 
-  /* Appends text to an element with every word that starts with a term marked. */
-  function highlight(element, text, terms) {
+  /* Appends text to an element with every word `matches` marked. */
+  function highlight(element, text, matches) {
     var pattern = /[\p{L}\p{N}.]+/gu;
     var last = 0;
     var match;
     while ((match = pattern.exec(text)) !== null) {
       var lead = match[0].length - match[0].replace(/^\.+/, "").length;
       var shown = match[0].slice(lead).replace(/\.+$/, "");
-      var word = fold(shown);
-      var hit = word && terms.some(function (t) { return word.indexOf(t) === 0; });
-      if (!hit) continue;
+      if (!shown || !matches(shown)) continue;
       var start = match.index + lead;
       element.appendChild(document.createTextNode(text.slice(last, start)));
       var mark = document.createElement("mark");
@@ -422,21 +544,21 @@
     element.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function snippet(text, terms) {
-    var folded = fold(text);
-    var at = -1;
-    terms.forEach(function (t) {
-      var i = folded.search(new RegExp("(^|[^\\p{L}\\p{N}])" + t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "u"));
-      if (i >= 0 && (at < 0 || i < at)) at = i;
-    });
-    if (at < 0) at = 0;
-    /* Cut between words: start after a space, end before one. */
-    var start = Math.max(0, at - 60);
+  /* About 200 characters of a text around its first matching word, cut
+     between words and marked "…" where cut. */
+  function snippet(text, matches) {
+    var pattern = /[\p{L}\p{N}.]+/gu;
+    var at = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      if (matches(match[0].replace(/^\.+|\.+$/g, ""))) { at = match.index; break; }
+    }
+    var start = Math.max(0, at - 80);
     if (start > 0) {
       var space = text.indexOf(" ", start);
       start = space >= 0 && space < at ? space + 1 : at;
     }
-    var end = Math.min(text.length, start + 180);
+    var end = Math.min(text.length, start + 200);
     if (end < text.length) {
       var before = text.lastIndexOf(" ", end);
       if (before > at) end = before;
@@ -444,96 +566,12 @@
     return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
   }
 
-  function show(query, found) {
-    results.textContent = "";
-    var plainTerms = words(query);
-    var terms = plainTerms.concat(plainTerms.map(stem));
-    if (!terms.length) return;
-    var status = document.createElement("p");
-    status.className = "search-status";
-    status.textContent = found.length
-      ? found.length + (found.length === 1 ? " result" : " results") + " for “" + query + "”"
-      : "No results for “" + query + "”. Try fewer or shorter words.";
-    results.appendChild(status);
-    if (!found.length) return;
-    var list = document.createElement("ol");
-    list.className = "search-results";
-    found.forEach(function (hit) {
-      var doc = hit.doc;
-      var item = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = href(doc.u);
-      highlight(link, doc.t, terms);
-      var kind = document.createElement("span");
-      kind.className = "kind";
-      kind.textContent = doc.k + (doc.c ? " · " + doc.c : "");
-      var text = document.createElement("p");
-      text.className = "snippet";
-      highlight(text, snippet(doc.b, terms), terms);
-      item.appendChild(link);
-      item.appendChild(document.createTextNode(" "));
-      item.appendChild(kind);
-      if (doc.b) item.appendChild(text);
-      list.appendChild(item);
-    });
-    results.appendChild(list);
-  }
-
-  function remember(query) {
-    try {
-      var url = new URL(window.location.href);
-      url.searchParams.set("q", query);
-      window.history.replaceState(null, "", url.toString());
-    } catch (e) {
-      /* Some browsers refuse history changes on file:// pages; the query still works. */
-    }
-  }
-
-  /* Files arrive in any order: only the latest query's answer is shown. */
-  var latest = 0;
-
-  function run() {
-    var query = input.value.trim();
-    var mine = ++latest;
-    search(query).then(function (found) {
-      if (mine === latest) show(query, found);
-    }, function () {
-      if (mine === latest) results.textContent = "The search index could not be loaded.";
-    });
-  }
-
-  var timer = null;
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () { remember(input.value.trim()); run(); }, 120);
-  });
-  input.form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    remember(input.value.trim());
-    run();
-  });
-
-  /* Arrow keys move between the input and the results; Escape goes back. */
-  document.addEventListener("keydown", function (event) {
-    var links = Array.prototype.slice.call(results.querySelectorAll("a"));
-    if (!links.length) return;
-    var at = links.indexOf(document.activeElement);
-    if (event.key === "ArrowDown") {
-      event.preventDefault();
-      links[Math.min(at + 1, links.length - 1)].focus();
-    } else if (event.key === "ArrowUp" && at >= 0) {
-      event.preventDefault();
-      if (at === 0) input.focus(); else links[at - 1].focus();
-    } else if (event.key === "Escape" && at >= 0) {
-      input.focus();
-    }
-  });
-
-  var initial = new URLSearchParams(window.location.search).get("q");
-  if (initial) {
-    input.value = initial;
-    var header = document.getElementById("site-search");
-    if (header) header.value = initial;
-    run();
-  }
+  /* For the header's live results (site.js), the search page
+     (search-page.js), and the browser tests, which compare it with a
+     plain scan. */
+  window.UpgradeAtlasSearch = {
+    fold: fold, words: words, stem: stem, indexWords: indexWords, queryTerms: queryTerms,
+    search: search, page: page, href: href, matcher: matcher, highlight: highlight,
+    snippet: snippet, part: part, manifest: manifest
+  };
 })();

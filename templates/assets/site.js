@@ -1,18 +1,21 @@
 /* upgrade-atlas, on every page: what helps reading when JavaScript runs.
-   Every page reads without it; this only makes four things smoother.
+   Every page reads without it; this only makes a few things smoother.
    1. A link to an answer inside a closed <details> opens it (on arrival
       and when the anchor changes), so the reader never lands on a one-line
       heading.
    2. Before printing, every <details> opens (and closes again after), for
       browsers whose print stylesheet cannot open them.
    3. The search box in the header shows results as you type; Enter still
-      opens the search page. It uses the engine of search.js.
+      opens the search page. It uses the engine of search.js, which loads
+      the documents of only the results it shows. A page opened from a
+      result (?q= in its address) marks the query's words.
    4. A matrix wider than its box opens on its newest columns, which
       readers look for first (a long-lived product has 132); its first
       column stays in view.
    5. A runbook's ticks are kept in this browser (localStorage, per
       runbook), so that a reader can close the page mid-upgrade.
-   6. Each code block gets a button that copies its text. */
+   6. Each code block gets a button that copies its text.
+   7. A page opened from a search result marks the query's words. */
 (function () {
   "use strict";
 
@@ -112,6 +115,30 @@
   /* The path finder's runbooks (stacks.js) are made later. */
   window.UpgradeAtlasRunbookTicks = keepTicks;
 
+  /* A page opened from a search result (?q= in its address, from disk
+     too) marks the query's words in its main text, as the results did. */
+  function markQuery() {
+    var search = window.UpgradeAtlasSearch;
+    var query = new URLSearchParams(window.location.search).get("q");
+    var main = document.getElementById("main");
+    if (!query || !search || !main || document.getElementById("search-query")) return;
+    var matches = search.matcher(query, /^en(-|$)/i.test(document.documentElement.lang || ""));
+    var texts = [];
+    var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      var parent = walker.currentNode.parentNode;
+      if (!/^(SCRIPT|STYLE|MARK|TEXTAREA)$/.test(parent.nodeName) && /\S/.test(walker.currentNode.data)) {
+        texts.push(walker.currentNode);
+      }
+    }
+    texts.forEach(function (node) {
+      var marked = document.createDocumentFragment();
+      search.highlight(marked, node.data, matches);
+      if (marked.querySelector("mark")) node.parentNode.replaceChild(marked, node);
+    });
+  }
+  markQuery();
+
   var input = document.getElementById("site-search");
   var engine = window.UpgradeAtlasSearch;
   /* The search page has its own, larger results. */
@@ -130,21 +157,24 @@
     panel.hidden = true;
   }
 
-  function show(query, found) {
+  function show(query, answer, found) {
     panel.textContent = "";
     panel.hidden = false;
     var status = document.createElement("p");
     status.className = "search-status";
-    status.textContent = found.length
-      ? found.length + (found.length === 1 ? " result" : " results") + " for “" + query + "”"
-      : "No results for “" + query + "”.";
+    var corrected = answer.corrections.map(function (c) {
+      return "No results for “" + c[0] + "”; showing “" + c[1] + "”. ";
+    }).join("");
+    status.textContent = corrected + (answer.total
+      ? answer.total.toLocaleString("en") + (answer.total === 1 ? " result" : " results") + " for “" + query + "”"
+      : "No results for “" + query + "”.");
     panel.appendChild(status);
     var list = document.createElement("ol");
     list.className = "search-results";
-    found.slice(0, SHOWN).forEach(function (hit) {
+    found.forEach(function (hit) {
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = engine.href(hit.doc.u);
+      link.href = engine.href(hit.doc.u, query);
       link.textContent = hit.doc.t;
       var kind = document.createElement("span");
       kind.className = "kind";
@@ -157,7 +187,7 @@
     var all = document.createElement("a");
     all.href = input.form.action + (input.form.action.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query);
     all.className = "all-results";
-    all.textContent = found.length > SHOWN ? "All " + found.length + " results" : "Open the search page";
+    all.textContent = answer.total > SHOWN ? "All " + answer.total.toLocaleString("en") + " results" : "Open the search page";
     panel.appendChild(all);
   }
 
@@ -169,9 +199,11 @@
       var query = input.value.trim();
       var mine = ++latest;
       if (!engine.words(query).length) { clear(); return; }
-      engine.search(query).then(function (found) {
-        if (mine === latest) show(query, found);
-      }, function () {
+      engine.search(query).then(function (answer) {
+        return engine.page(answer, 0, SHOWN).then(function (found) {
+          if (mine === latest) show(query, answer, found);
+        });
+      }).catch(function () {
         if (mine === latest) { panel.hidden = false; panel.textContent = "The search index could not be loaded."; }
       });
     }, 120);

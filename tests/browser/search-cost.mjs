@@ -31,15 +31,15 @@ try {
     await tab.waitForSelector(".search-status, #results:not(:empty)", { timeout: 60000 });
     const results = await tab.locator(".search-results li").count();
     // By kind: the manifest, words files (w, p) and documents files (d).
-    const kind = (f) => (path.basename(f) === "search.js" ? "manifest" : path.basename(f)[0] === "d" ? "documents" : "words");
-    const bytes = { manifest: 0, words: 0, documents: 0 };
+    const kind = (f) => (path.basename(f) === "search.js" ? "manifest" : path.basename(f)[0] === "d" ? "documents" : path.basename(f)[0] === "f" ? "filters" : "words");
+    const bytes = { manifest: 0, words: 0, documents: 0, filters: 0 };
     let largest = 0;
     for (const f of files) {
       const size = fs.statSync(f).size;
       bytes[kind(f)] += size;
       largest = Math.max(largest, size);
     }
-    const total = bytes.manifest + bytes.words + bytes.documents;
+    const total = bytes.manifest + bytes.words + bytes.documents + bytes.filters;
     report.push({ query, results, files: files.size, total, ...bytes, largest });
     console.log(`${JSON.stringify(query)}: ${results} results, ${files.size} files, ${total} bytes ` +
       `(manifest ${bytes.manifest}, words ${bytes.words}, documents ${bytes.documents}; largest file ${largest})`);

@@ -3,7 +3,9 @@
    Its matching and ranking are those of templates/assets/search.js up to
    the split, with what came after: words as the index holds them (hyphenated
    words joined too, English stems; search.js's indexWords() and
-   queryTerms()), and product and version pages first among equals.
+   queryTerms()), product and version pages first among equals, and a
+   word of the body said three times or more scoring above one said
+   once or twice.
    Usage: referenceSearch(documents, query, english) with the documents in
    site order; returns up to 50 { doc, inTitle, score }. */
 (function () {
@@ -13,12 +15,16 @@
     return window.UpgradeAtlasSearch;
   }
 
-  function matchIn(list, term) {
+  /* 2 for the term's own word, 1 for a longer one; in the body, 3 for
+     its own word three times or more. */
+  function matchIn(list, term, counted) {
     var best = 0;
+    var times = 0;
     for (var i = 0; i < list.length; i++) {
-      if (list[i] === term) return 2;
-      if (best === 0 && list[i].indexOf(term) === 0) best = 1;
+      if (list[i] === term) times++;
+      else if (best === 0 && list[i].indexOf(term) === 0) best = 1;
     }
+    if (times) return counted && times >= 3 ? 3 : 2;
     return best;
   }
 
@@ -47,8 +53,8 @@
       var inTitle = 0;
       var score = 0;
       for (var i = 0; i < terms.length; i++) {
-        var t = matchIn(entry.title, terms[i]);
-        var b = t ? 0 : matchIn(entry.body, terms[i]);
+        var t = matchIn(entry.title, terms[i], false);
+        var b = t ? 0 : matchIn(entry.body, terms[i], true);
         if (!t && !b) return;
         if (t) inTitle++;
         score += t ? 10 * t : b;

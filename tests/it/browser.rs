@@ -78,7 +78,9 @@ fn search_finds_example_terms_with_working_links() {
     );
     for link in &results {
         let href = link.value().attr("href").unwrap();
-        let target = site.join("search").join(href.split('#').next().unwrap());
+        let target = site
+            .join("search")
+            .join(href.split(['#', '?']).next().unwrap());
         assert!(target.is_file(), "result link {href} does not resolve");
     }
     // Accents and case do not matter; prefixes match.
@@ -97,6 +99,75 @@ fn search_finds_example_terms_with_working_links() {
         .map(text)
         .collect::<String>();
     assert!(status.starts_with("No results"), "status: {status}");
+    search_counts_pages_corrects_filters_and_marks(&chromium, &site);
+}
+
+/// The search page's count and first page, its typo fallback, its filters,
+/// issue hits that link to the issue, and the words marked on the page a
+/// result opens; on the example site the test above built.
+fn search_counts_pages_corrects_filters_and_marks(chromium: &Path, site: &Path) {
+    let page = site.join("search/index.html");
+    let status = |html: &str| texts(html, ".search-status").concat();
+    // The count is of every match; a page shows ten, and a button the rest.
+    let html = dump_dom(chromium, &page, "?q=backoffice");
+    let count: usize = status(&html)
+        .split(' ')
+        .next()
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("no count in {:?}", status(&html)));
+    assert!(count > 10, "{}", status(&html));
+    assert_eq!(select(&html, ".search-results > li").len(), 10);
+    let more = texts(&html, "button.show-more").concat();
+    assert!(more.contains(&format!("10 of {count}")), "{more}");
+    // A misspelt word is replaced by a word one edit away, and says so.
+    let html = dump_dom(chromium, &page, "?q=backofice");
+    assert!(
+        status(&html).starts_with("No results for “backofice”; showing “backoffice”."),
+        "{}",
+        status(&html)
+    );
+    assert_eq!(select(&html, ".search-results > li").len(), 10);
+    // A number that is absent finds nothing, not a number near it.
+    let html = dump_dom(chromium, &page, "?q=13.7");
+    assert!(
+        status(&html).starts_with("No results for “13.7”."),
+        "{}",
+        status(&html)
+    );
+    assert!(select(&html, ".search-results").is_empty());
+    // A filter by kind keeps that kind alone, and its choice shows.
+    let html = dump_dom(chromium, &page, "?q=server&kind=kissue");
+    let kinds = texts(&html, ".search-results .kind");
+    assert!(!kinds.is_empty());
+    assert!(kinds.iter().all(|k| k.starts_with("Issue · ")), "{kinds:?}");
+    assert!(
+        select(&html, "#search-filters select[name=kind]").len() == 1
+            && select(&html, "#search-filters select[name=severity]").len() == 1,
+        "filters: {:?}",
+        texts(&html, "#search-filters")
+    );
+    // An issue hit links to the issue itself, with the query for marking.
+    let links = attrs(&html, ".search-results li > a", "href");
+    let issue = links
+        .iter()
+        .find(|l| l.contains("#issue-"))
+        .unwrap_or_else(|| panic!("no issue anchor in {links:?}"));
+    let (file, anchor) = issue.split_once('#').unwrap();
+    let (file, query) = file.split_once('?').unwrap();
+    assert_eq!(query, "q=server");
+    let target = site.join("search").join(file);
+    let html = dump_dom(chromium, &target, &format!("?{query}#{anchor}"));
+    assert_eq!(select(&html, &format!("li#{anchor}.issue")).len(), 1);
+    // The page marks the query's words in its main text, and only there.
+    let marked = texts(&html, "main mark");
+    assert!(!marked.is_empty());
+    assert!(
+        marked
+            .iter()
+            .all(|m| m.to_lowercase().starts_with("server")),
+        "{marked:?}"
+    );
+    assert!(select(&html, "header mark, footer mark").is_empty());
 }
 
 /// The titles of the search page's results for a query.
@@ -1154,8 +1225,17 @@ function pick(hits, shown) { return hits.map(function (h) { return [JSON.stringi
 function shownByReference(doc) { return REFERENCE_SHOWN[REFERENCE_DOCUMENTS.indexOf(doc)]; }
 queries.reduce(function (done, query) {
   return done.then(function () {
-    return api.search(query).then(function (hits) {
-      out.answers.push({ query: query, engine: pick(hits), reference: pick(referenceSearch(REFERENCE_DOCUMENTS, query, ENGLISH), shownByReference) });
+    return api.search(query).then(function (answer) {
+      /* A misspelt word is searched as the word it was replaced by. */
+      var replaced = {};
+      answer.corrections.forEach(function (c) { replaced[c[0]] = c[1]; });
+      var asked = api.words(query).map(function (w) { return replaced[w] || w; }).join(" ");
+      return api.page(answer, 0, 50).then(function (hits) {
+        out.answers.push({ query: query, engine: pick(hits), reference: pick(referenceSearch(REFERENCE_DOCUMENTS, asked, ENGLISH), shownByReference),
+          corrected: asked === api.words(query).join(" ") ? null : asked,
+          typed_found: answer.corrections.length ? referenceSearch(REFERENCE_DOCUMENTS, query, ENGLISH).length : 0,
+          total: answer.total });
+      });
     });
   });
 }, Promise.resolve()).then(function () {
@@ -1277,6 +1357,11 @@ struct SearchAnswer {
     query: String,
     engine: Vec<(String, usize, usize)>,
     reference: Vec<(String, usize, usize)>,
+    /// The query as searched when a misspelt word was replaced.
+    corrected: Option<String>,
+    /// What the reference finds for the query as typed, when corrected.
+    typed_found: usize,
+    total: usize,
 }
 
 #[derive(serde::Deserialize)]
@@ -1427,6 +1512,22 @@ fn search_differences(
         }
     }
     for answer in &out.answers {
+        // A word is replaced only when the query as typed finds nothing.
+        if answer.corrected.is_some() && answer.typed_found > 0 {
+            differences.push(format!(
+                "query {:?} was corrected to {:?} though it finds {}",
+                answer.query, answer.corrected, answer.typed_found
+            ));
+        }
+        // The count is of every match, of which the engine shows 50.
+        if answer.engine.len() != answer.total.min(50) {
+            differences.push(format!(
+                "query {:?}: {} results counted, {} shown",
+                answer.query,
+                answer.total,
+                answer.engine.len()
+            ));
+        }
         if answer.engine != answer.reference {
             differences.push(format!(
                 "{} ({limits:?}), query {:?}:\n  engine    {:?}\n  reference {:?}",
@@ -1458,7 +1559,7 @@ fn split_search_answers_as_the_plain_scan_did() {
     // Tiny files: every word its own file, prefixes split letter by letter.
     let tiny = SearchLimits {
         words_file_bytes: 200,
-        documents_file_bytes: 300,
+        documents_per_file: 1,
     };
     let mut differences = Vec::new();
     for root in [manifest(), generated.path().to_owned()] {

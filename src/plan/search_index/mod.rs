@@ -15,25 +15,19 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
-/// A documents file takes documents in number order until the next would
-/// take it past this size (a larger document gets a file of its own). A
-/// query shows at most 50 results, so it loads at most 50 of these whatever
-/// the size of the knowledge base.
-pub const DOCUMENTS_FILE_BYTES: usize = 8 * 1024;
+mod documents;
+mod sets;
+
+pub use documents::{DOCUMENTS_PER_FILE, SHOWN_BODY_CHARS, SearchDocument, kind_facet};
+use documents::{DocumentsFiles, Facets};
+pub use sets::{decode_set, encode_set};
 
 /// A words file is split by the next letter of its words once it would pass
-/// this size. A single word's postings can pass it: they are at most about a
-/// third of a byte a document (see [`encode_set`]).
-pub const WORDS_FILE_BYTES: usize = 48 * 1024;
-
-/// A document's text is searched whole, but only its first this many
-/// characters are kept for the results' snippets: a scenario's full text
-/// would make the documents files as large as the scenario pages (25 MB
-/// of the 37 MB of search data at 10,000 scenarios). A snippet is cut
-/// around the first match, 60 characters before it and 180 in all, so a
-/// match within the first 240 characters shows as it would from the full
-/// text; a later one shows the text's beginning.
-pub const SHOWN_BODY_CHARS: usize = 320;
+/// this size. A single word's postings can pass it: they are at most about
+/// half a byte a document (three sets; see [`encode_set`]). A query for a
+/// word that is absent loads the manifest and one file of several words,
+/// so this keeps it under 25 KB.
+pub const WORDS_FILE_BYTES: usize = 16 * 1024;
 
 /// Where the index splits its files. The defaults suit a knowledge base of
 /// any size; tests make them small to split a small base as deep as a large.
@@ -41,57 +35,17 @@ pub const SHOWN_BODY_CHARS: usize = 320;
 pub struct SearchLimits {
     /// See [`WORDS_FILE_BYTES`].
     pub words_file_bytes: usize,
-    /// See [`DOCUMENTS_FILE_BYTES`].
-    pub documents_file_bytes: usize,
+    /// See [`DOCUMENTS_PER_FILE`].
+    pub documents_per_file: usize,
 }
 
 impl Default for SearchLimits {
     fn default() -> Self {
         SearchLimits {
             words_file_bytes: WORDS_FILE_BYTES,
-            documents_file_bytes: DOCUMENTS_FILE_BYTES,
+            documents_per_file: DOCUMENTS_PER_FILE,
         }
     }
-}
-
-/// One searchable entry: title, URL (from the site root), kind, text,
-/// context. Serialized as the search script shows it.
-#[derive(Serialize, Clone, Debug, PartialEq)]
-pub struct SearchDocument {
-    pub t: String,
-    pub u: String,
-    pub k: &'static str,
-    pub b: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub c: String,
-}
-
-impl SearchDocument {
-    /// The document as its documents file holds it: its text cut after
-    /// [`SHOWN_BODY_CHARS`] characters, between words, marked with "…".
-    pub fn shown(&self) -> SearchDocument {
-        SearchDocument {
-            t: self.t.clone(),
-            u: self.u.clone(),
-            k: self.k,
-            b: shown_body(&self.b),
-            c: self.c.clone(),
-        }
-    }
-
-    /// The text whose words count as the body: what the script always searched.
-    fn body_text(&self) -> String {
-        format!("{} {} {}", self.b, self.c, self.k)
-    }
-}
-
-fn shown_body(body: &str) -> String {
-    let Some((cut, _)) = body.char_indices().nth(SHOWN_BODY_CHARS) else {
-        return body.to_owned();
-    };
-    let kept = &body[..cut];
-    let kept = kept.rfind(' ').map_or(kept, |space| &kept[..space]);
-    format!("{}…", kept.trim_end())
 }
 
 /// Case and accents do not matter: canonical decomposition, the combining
@@ -239,6 +193,32 @@ fn word_set(text: &str, english: bool) -> Vec<String> {
     words
 }
 
+/// Each distinct word a text is found by ([`index_words`]), sorted, with
+/// how many times the text holds it.
+fn word_counts(text: &str, english: bool) -> Vec<(String, usize)> {
+    let folded = fold(text);
+    let index_form = |word: &str| {
+        if english {
+            remembered_stem(word)
+        } else {
+            word.to_owned()
+        }
+    };
+    let mut words: Vec<String> = split_words(&folded)
+        .map(index_form)
+        .chain(joined_words(&folded).map(|w| index_form(&w)))
+        .collect();
+    words.sort_unstable();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for word in words {
+        match counts.last_mut() {
+            Some((last, times)) if *last == word => *times += 1,
+            _ => counts.push((word, 1)),
+        }
+    }
+    counts
+}
+
 /// The search files: the manifest (`data/search.js`) and the parts, each
 /// with its name (`w3`, `p0`, `d12`: `data/search/<name>.js`), as JSON.
 pub struct SearchFiles {
@@ -246,12 +226,18 @@ pub struct SearchFiles {
     pub parts: Vec<(String, String)>,
 }
 
-/// Which documents hold a word in their title, and which hold it in their
-/// body but not in their title. Both sorted, by document number.
+/// A body word that a document holds this many times or more ranks it
+/// higher: the cheapest measure of term frequency, one more set a word.
+pub const FREQUENT: usize = 3;
+
+/// Which documents hold a word in their title, which hold it in their body
+/// but not in their title, and which of those hold it there [`FREQUENT`]
+/// times or more. Each sorted, by document number.
 #[derive(Default)]
 struct Postings {
     title: Vec<u32>,
     body: Vec<u32>,
+    frequent: Vec<u32>,
 }
 
 /// A word with its postings encoded.
@@ -259,12 +245,13 @@ struct Entry {
     word: String,
     title: String,
     body: String,
+    frequent: String,
 }
 
 impl Entry {
     /// About the bytes it takes in a words file.
     fn size(&self) -> usize {
-        self.word.len() + self.title.len() + self.body.len() + 16
+        self.word.len() + self.title.len() + self.body.len() + self.frequent.len() + 20
     }
 }
 
@@ -274,7 +261,8 @@ struct Manifest<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     stem: Option<&'static str>,
     documents: usize,
-    groups: String,
+    /// Documents a documents file: document `n` is in `d<n / per_file>`.
+    per_file: usize,
     leaves: &'a [String],
     splits: &'a [[String; 2]],
 }
@@ -313,13 +301,15 @@ pub fn index(
     let english = stems_english(language);
     let count = documents.count();
     let order = ranking_order(documents);
-    let mut files = DocumentsFiles::new(limits.documents_file_bytes);
-    let postings = postings(documents, &order, english, &mut files);
+    let mut files = DocumentsFiles::new(limits.documents_per_file);
+    let mut facets = Facets::default();
+    let postings = postings(documents, &order, english, &mut files, &mut facets);
     let entries: Vec<Entry> = postings
         .into_par_iter()
         .map(|(word, p)| Entry {
             title: encode_set(&p.title),
             body: encode_set(&p.body),
+            frequent: encode_set(&p.frequent),
             word,
         })
         .collect();
@@ -335,71 +325,16 @@ pub fn index(
     for (i, split) in shards.split_files.into_iter().enumerate() {
         parts.push((format!("p{i}"), split));
     }
-    let (groups, files) = files.finish();
-    parts.extend(files);
+    parts.extend(files.finish());
+    parts.extend(facets.finish());
     let manifest = to_json(&Manifest {
         stem: english.then_some("en"),
         documents: count,
-        groups: encode_set(&groups),
+        per_file: limits.documents_per_file.max(1),
         leaves: &shards.leaves,
         splits: &shards.splits,
     });
     SearchFiles { manifest, parts }
-}
-
-/// The documents files, `d0`, `d1`...: each a JSON array of documents in
-/// number order, with the number of the first document of each. A file
-/// takes documents until the next would take it past `split_past` bytes.
-struct DocumentsFiles {
-    split_past: usize,
-    /// The number of the first document of each file.
-    starts: Vec<u32>,
-    files: Vec<(String, String)>,
-    /// The file being filled, and about its size.
-    current: String,
-    bytes: usize,
-    documents: u32,
-}
-
-impl DocumentsFiles {
-    fn new(split_past: usize) -> Self {
-        DocumentsFiles {
-            split_past,
-            starts: Vec::new(),
-            files: Vec::new(),
-            current: String::new(),
-            bytes: 0,
-            documents: 0,
-        }
-    }
-
-    /// Adds the next document, as JSON.
-    fn push(&mut self, json: &str) {
-        if self.starts.is_empty() || self.bytes + json.len() > self.split_past {
-            self.close();
-            self.starts.push(self.documents);
-            self.bytes = 0;
-            self.current.push('[');
-        } else {
-            self.current.push(',');
-        }
-        self.current.push_str(json);
-        self.bytes += json.len() + 1;
-        self.documents += 1;
-    }
-
-    fn close(&mut self) {
-        if !self.current.is_empty() {
-            self.current.push(']');
-            let name = format!("d{}", self.files.len());
-            self.files.push((name, std::mem::take(&mut self.current)));
-        }
-    }
-
-    fn finish(mut self) -> (Vec<u32>, Vec<(String, String)>) {
-        self.close();
-        (self.starts, self.files)
-    }
 }
 
 fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
@@ -421,11 +356,15 @@ fn ranking_order(documents: &(impl Documents + ?Sized)) -> Vec<usize> {
     order
 }
 
+/// A document's title words, its body words with how often each comes,
+/// and the document.
+type DocumentWords = (Vec<String>, Vec<(String, usize)>, SearchDocument);
+
 /// How many documents [`postings`] splits into words at once.
 const POSTINGS_CHUNK: usize = 2048;
 
 /// Every word with the documents that hold it, by document number; each
-/// document goes to `files` as it shows there. Documents are made a chunk
+/// document goes to `files` as it shows there, and to its `facets`. Documents are made a chunk
 /// at a time in number order, their words found in parallel, and each
 /// text dropped once its words are taken. With every document's words
 /// held at once, the index took 1.8 GB at 100,000 scenarios.
@@ -434,74 +373,39 @@ fn postings(
     order: &[usize],
     english: bool,
     files: &mut DocumentsFiles,
+    facets: &mut Facets,
 ) -> Vec<(String, Postings)> {
     let mut all: HashMap<String, Postings> = HashMap::new();
     for (chunk_number, chunk) in order.chunks(POSTINGS_CHUNK).enumerate() {
-        let words: Vec<(Vec<String>, Vec<String>, String)> = chunk
+        let words: Vec<DocumentWords> = chunk
             .par_iter()
             .map(|&d| {
                 let document = documents.document(d);
                 let title = word_set(&document.t, english);
-                let mut body = word_set(&document.body_text(), english);
-                body.retain(|w| title.binary_search(w).is_err());
-                (title, body, to_json(&document.shown()))
+                let mut body = word_counts(&document.body_text(), english);
+                body.retain(|(w, _)| title.binary_search(w).is_err());
+                (title, body, document)
             })
             .collect();
         let first = chunk_number * POSTINGS_CHUNK;
-        for (number, (title, body, json)) in (first as u32..).zip(words) {
+        for (number, (title, body, document)) in (first as u32..).zip(words) {
             for word in title {
                 all.entry(word).or_default().title.push(number);
             }
-            for word in body {
-                all.entry(word).or_default().body.push(number);
+            for (word, times) in body {
+                let postings = all.entry(word).or_default();
+                postings.body.push(number);
+                if times >= FREQUENT {
+                    postings.frequent.push(number);
+                }
             }
-            files.push(&json);
+            files.push(&to_json(&document.shown()));
+            facets.add(number, &document);
         }
     }
     let mut all: Vec<(String, Postings)> = all.into_iter().collect();
     all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     all
-}
-
-/// 64 characters that need no escaping in JSON or in a script.
-const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-/// Starts a bitmap; a list of gaps starts with a digit.
-const BITMAP: char = '~';
-
-/// A sorted set of document numbers as a string, whichever is shorter of:
-/// the gaps between numbers (the first counted from -1), less one, each in
-/// base 32, most significant digit first, with 32 added to every digit but
-/// the last; or `~` and a bitmap, six documents a digit, the lowest bit first.
-pub fn encode_set(numbers: &[u32]) -> String {
-    let Some(&last) = numbers.last() else {
-        return String::new();
-    };
-    let mut gaps = String::new();
-    let mut previous: i64 = -1;
-    let mut digits = Vec::new();
-    for &n in numbers {
-        let mut gap = (i64::from(n) - previous - 1) as u64;
-        previous = i64::from(n);
-        digits.clear();
-        digits.push(DIGITS[(gap & 31) as usize]);
-        gap >>= 5;
-        while gap > 0 {
-            digits.push(DIGITS[(32 + (gap & 31)) as usize]);
-            gap >>= 5;
-        }
-        gaps.extend(digits.iter().rev().map(|&d| d as char));
-    }
-    let bitmap_length = 1 + last as usize / 6 + 1;
-    if gaps.len() <= bitmap_length {
-        return gaps;
-    }
-    let mut bits = vec![0u8; bitmap_length - 1];
-    for &n in numbers {
-        bits[n as usize / 6] |= 1 << (n % 6);
-    }
-    std::iter::once(BITMAP)
-        .chain(bits.into_iter().map(|b| DIGITS[b as usize] as char))
-        .collect()
 }
 
 /// The words split into files by their first letters: a trie whose nodes
@@ -566,9 +470,16 @@ impl Shards {
     }
 
     fn leaf(&mut self, key: String, entries: &[Entry]) {
-        let words: Vec<[&str; 3]> = entries
+        // `[word, title, body]`, and the frequent set when there is one.
+        let words: Vec<Vec<&str>> = entries
             .iter()
-            .map(|e| [e.word.as_str(), &e.title, &e.body])
+            .map(|e| {
+                let mut entry = vec![e.word.as_str(), &e.title, &e.body];
+                if !e.frequent.is_empty() {
+                    entry.push(&e.frequent);
+                }
+                entry
+            })
             .collect();
         self.leaves.push(key);
         self.leaf_files.push(to_json(&words));
@@ -580,12 +491,16 @@ impl Shards {
             _ => (None, entries),
         };
         let (title, body) = merged(longer);
-        let file = [
+        let mut file = vec![
             exact.map_or("", |e| e.title.as_str()),
             exact.map_or("", |e| e.body.as_str()),
             &title,
             &body,
         ];
+        // The prefix's own frequent set, when there is one.
+        if let Some(frequent) = exact.map(|e| e.frequent.as_str()).filter(|f| !f.is_empty()) {
+            file.push(frequent);
+        }
         self.splits.push([key, prefix]);
         self.split_files.push(to_json(&file));
     }
@@ -614,46 +529,6 @@ fn merged(entries: &[Entry]) -> (String, String) {
     let mut body = numbers(|e| &e.body);
     body.retain(|n| title.binary_search(n).is_err());
     (encode_set(&title), encode_set(&body))
-}
-
-/// The value of a digit of [`DIGITS`].
-fn digit_value(c: u8) -> u32 {
-    u32::from(match c {
-        b'0'..=b'9' => c - b'0',
-        b'A'..=b'Z' => c - b'A' + 10,
-        b'a'..=b'z' => c - b'a' + 36,
-        b'-' => 62,
-        _ => 63,
-    })
-}
-
-/// The numbers of an [`encode_set`] string.
-pub fn decode_set(code: &str) -> Vec<u32> {
-    let value = digit_value;
-    let mut numbers = Vec::new();
-    if let Some(bitmap) = code.strip_prefix(BITMAP) {
-        for (i, c) in bitmap.bytes().enumerate() {
-            let bits = value(c);
-            numbers.extend(
-                (0..6)
-                    .filter(|b| bits & (1 << b) != 0)
-                    .map(|b| i as u32 * 6 + b),
-            );
-        }
-        return numbers;
-    }
-    let mut next: i64 = -1;
-    let mut gap: i64 = 0;
-    for c in code.bytes() {
-        let digit = value(c);
-        gap = gap * 32 + i64::from(digit & 31);
-        if digit < 32 {
-            next += gap + 1;
-            numbers.push(next as u32);
-            gap = 0;
-        }
-    }
-    numbers
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
+use super::documents::shown_body;
+use super::sets::{BITMAP, DIGITS};
 use super::*;
 
 #[test]
 fn a_long_text_is_kept_for_snippets_up_to_a_word_boundary() {
     let short = "Back up the data first.";
     assert_eq!(shown_body(short), short);
-    let long = "word ".repeat(100) + "ünïcode";
+    let long = "word ".repeat(SHOWN_BODY_CHARS / 4) + "ünïcode";
     let shown = shown_body(&long);
     assert!(shown.ends_with("word…"), "{shown}");
     assert!(shown.chars().count() <= SHOWN_BODY_CHARS + 1);
@@ -20,6 +22,7 @@ fn document(title: &str, body: &str) -> SearchDocument {
         k: "Issue",
         b: body.into(),
         c: String::new(),
+        facets: Vec::new(),
     }
 }
 
@@ -155,8 +158,14 @@ fn a_body_word_in_the_title_counts_for_the_title_only() {
         document("Other", "fax"),
     ];
     let order = ranking_order(&documents[..]);
-    let mut files = DocumentsFiles::new(DOCUMENTS_FILE_BYTES);
-    let postings = postings(&documents[..], &order, false, &mut files);
+    let mut files = DocumentsFiles::new(DOCUMENTS_PER_FILE);
+    let postings = postings(
+        &documents[..],
+        &order,
+        false,
+        &mut files,
+        &mut Facets::default(),
+    );
     let fax = &postings.iter().find(|(w, _)| w == "fax").unwrap().1;
     assert_eq!(
         (fax.title.as_slice(), fax.body.as_slice()),
@@ -206,14 +215,17 @@ fn large_indexes_are_split_into_bounded_files() {
         .filter(|(n, _)| n.starts_with('d'))
         .map(|(_, json)| json)
         .collect();
-    let groups = decode_set(manifest["groups"].as_str().unwrap());
-    assert_eq!(groups.len(), documents_files.len());
-    assert!(documents_files.len() > 10);
+    assert_eq!(manifest["per_file"], DOCUMENTS_PER_FILE);
+    assert_eq!(
+        documents_files.len(),
+        3000usize.div_ceil(DOCUMENTS_PER_FILE)
+    );
     let mut titles = Vec::new();
-    for (file, &start) in documents_files.iter().zip(&groups) {
-        assert!(file.len() <= DOCUMENTS_FILE_BYTES, "{}", file.len());
-        assert_eq!(start as usize, titles.len());
+    for (i, file) in documents_files.iter().enumerate() {
+        // Document n is in file n / per_file, at n % per_file.
+        assert_eq!(titles.len(), i * DOCUMENTS_PER_FILE);
         let held: Vec<serde_json::Value> = serde_json::from_str(file).unwrap();
+        assert!(held.len() == DOCUMENTS_PER_FILE || i == documents_files.len() - 1);
         titles.extend(held.iter().map(|d| d["t"].as_str().unwrap().to_owned()));
     }
     let mut expected: Vec<String> = many_documents().into_iter().map(|d| d.t).collect();
@@ -333,4 +345,46 @@ fn the_index_is_the_same_every_time() {
     let b = small_files();
     assert_eq!(a.manifest, b.manifest);
     assert!(a.parts == b.parts);
+}
+
+#[test]
+fn a_body_word_said_often_is_marked_frequent() {
+    let documents = [
+        document("One", "cache cache cache"),
+        document("Two", "cache cache"),
+        document("Three", "cache"),
+    ];
+    let order = ranking_order(&documents[..]);
+    let mut files = DocumentsFiles::new(DOCUMENTS_PER_FILE);
+    let postings = postings(
+        &documents[..],
+        &order,
+        false,
+        &mut files,
+        &mut Facets::default(),
+    );
+    let cache = &postings.iter().find(|(w, _)| w == "cache").unwrap().1;
+    // Numbered by title length: "One" 0, "Two" 1, "Three" 2.
+    assert_eq!(cache.body, [0, 1, 2]);
+    assert_eq!(cache.frequent, [0]);
+}
+
+#[test]
+fn facets_hold_the_documents_of_each_kind_product_and_severity() {
+    let mut issue = document("Blocking one", "");
+    issue.facets = vec!["p1".into(), "sblocking".into()];
+    let mut scenario = document("A scenario", "");
+    scenario.k = "Scenario";
+    scenario.facets = vec!["p1".into(), "p2".into()];
+    let files = index(&[issue, scenario][..], SearchLimits::default(), "en");
+    let facet = |name: &str| {
+        let (_, json) = files.parts.iter().find(|(n, _)| n == name).unwrap();
+        decode_set(&serde_json::from_str::<String>(json).unwrap())
+    };
+    // Numbered by title length: the issue's title is the longer.
+    assert_eq!(facet("fkissue"), [1]);
+    assert_eq!(facet("fkscenario"), [0]);
+    assert_eq!(facet("fp1"), [0, 1]);
+    assert_eq!(facet("fp2"), [0]);
+    assert_eq!(facet("fsblocking"), [1]);
 }
