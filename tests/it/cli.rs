@@ -263,12 +263,20 @@ fn check_warns_about_a_scenario_that_skips_a_sequential_stop() {
 fn build_shows_warnings_with_their_lines_as_check_does() {
     let out_dir = tempfile::tempdir().unwrap();
     let output = out_dir.path().join("site");
-    let built = run(&["--root", &fixture(), "build", "--output", output.to_str().unwrap()]);
+    let built = run(&[
+        "--root",
+        &fixture(),
+        "build",
+        "--output",
+        output.to_str().unwrap(),
+    ]);
     assert!(built.status.success(), "{}", text(&built.stderr));
     let checked = run(&["--root", &fixture(), "check"]);
     let warning = |stderr: &[u8]| {
         let shown = text(stderr);
-        let start = shown.find("firmware.yaml:2:5: warning").expect("the warning");
+        let start = shown
+            .find("firmware.yaml:2:5: warning")
+            .expect("the warning");
         let block: String = shown[start..].split("\n\n").next().unwrap().to_owned();
         block
     };
