@@ -662,7 +662,7 @@ const PAUSE_VARIABLE: &str = "UPGRADE_ATLAS_TEST_PAUSE";
 /// Test-only hook: when `UPGRADE_ATLAS_TEST_PAUSE` names `point`, the build
 /// says `paused at POINT` on stderr and goes on only when its standard input
 /// closes, so that a test can kill it, or start another build, at exactly
-/// that moment (tests/concurrent_builds.rs). The points, in order:
+/// that moment (tests/it/concurrent_builds.rs). The points, in order:
 /// `locked` (lock held, leftovers removed, nothing checked yet), `staged`
 /// (the new site complete beside the output), `swap` (between the two
 /// renames of [`swap_by_renames`]), `swapped` (the new site in place, the

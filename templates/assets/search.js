@@ -38,7 +38,7 @@
      Snowball published it until its 2023 revision; the index stems its
      words with the same algorithm (stem() in src/plan/search_index/mod.rs,
      the rust-stemmers crate) when the site's language is English, and says
-     so in its manifest. tests/search_stems.rs compares the two on
+     so in its manifest. tests/it/search_stems.rs compares the two on
      Snowball's own words (tests/fixtures/porter2). Words that are not all
      letters a to z are kept whole, as the index keeps them; so the
      algorithm's apostrophe handling (step 0) is left out. */
