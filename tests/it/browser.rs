@@ -1027,7 +1027,7 @@ fn read_sites() -> Vec<ReadSite> {
         // its largest version page, read at 320 px, without JavaScript and
         // printed to at most 20 A4 pages.
         ReadSite {
-            name: "longlived",
+            name: LONG_LIVED,
             root: manifest().join("tests/fixtures/longlived"),
             _keep: None,
             read: &[
@@ -1070,13 +1070,30 @@ fn the_reading_base_passes_check() {
 /// reading.mjs): no sideways scrolling, every issue printed, no anchor
 /// lands in a closed <details>, the matrix's newest column in view, axe
 /// clean at 390 px. Screenshots go to target/screenshots/<site>/.
+///
+/// Split in two, the long-lived base and the others, so that the test
+/// harness runs the halves of this and the axe test side by side and CI's
+/// two cores stay busy to the end.
 #[test]
-#[ignore = "slow (about 3 minutes of Chromium): CI runs it; locally `cargo test -- --ignored`"]
+#[ignore = "slow (minutes of Chromium): CI runs it; locally `cargo test -- --ignored`"]
 fn pages_read_at_every_width_in_print_and_without_javascript() {
+    pages_read_at_every_width(|site| site.name != LONG_LIVED);
+}
+
+#[test]
+#[ignore = "slow (minutes of Chromium): CI runs it; locally `cargo test -- --ignored`"]
+fn the_long_lived_bases_pages_read_at_every_width_in_print_and_without_javascript() {
+    pages_read_at_every_width(|site| site.name == LONG_LIVED);
+}
+
+/// The name of the long-lived base among [`read_sites`].
+const LONG_LIVED: &str = "longlived";
+
+fn pages_read_at_every_width(take: impl Fn(&ReadSite) -> bool) {
     let Some(chromium) = chromium() else { return };
     let Some(_) = browser_modules() else { return };
     let shots = manifest().join("target/screenshots");
-    for site in read_sites() {
+    for site in read_sites().into_iter().filter(|site| take(site)) {
         let out = build(&site.root, &[]);
         let mut args: Vec<std::ffi::OsString> =
             vec![out.path().join("site").into(), shots.join(site.name).into()];
@@ -1099,12 +1116,23 @@ fn pages_read_at_every_width_in_print_and_without_javascript() {
 /// light and dark; of the long-lived base, the pages it reads in full and
 /// a third of its other pages with the target-size rule at 390 px), no request
 /// leaving file://, and search by keyboard.
+/// Split in two as the reading test is.
 #[test]
-#[ignore = "slow (about 5 minutes of Chromium): CI runs it; locally `cargo test -- --ignored`"]
+#[ignore = "slow (minutes of Chromium): CI runs it; locally `cargo test -- --ignored`"]
 fn every_page_passes_axe_makes_no_outside_requests_and_search_works_by_keyboard() {
+    axe_on_every_page(|site| site.name != LONG_LIVED);
+}
+
+#[test]
+#[ignore = "slow (minutes of Chromium): CI runs it; locally `cargo test -- --ignored`"]
+fn the_long_lived_bases_pages_pass_axe_make_no_outside_requests_and_search_works() {
+    axe_on_every_page(|site| site.name == LONG_LIVED);
+}
+
+fn axe_on_every_page(take: impl Fn(&ReadSite) -> bool) {
     let Some(chromium) = chromium() else { return };
     let Some(_) = browser_modules() else { return };
-    for site in read_sites() {
+    for site in read_sites().into_iter().filter(|site| take(site)) {
         let out = build(&site.root, &[]);
         let built = out.path().join("site");
         let mut args: Vec<std::ffi::OsString> = vec![built.clone().into()];

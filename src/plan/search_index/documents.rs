@@ -22,7 +22,7 @@ pub const SHOWN_BODY_CHARS: usize = 900;
 
 /// One searchable entry: title, URL (from the site root), kind, text,
 /// context. Serialized as the search script shows it; `facets` (products
-/// and severity it can be narrowed by, as facet keys: see [`Facets`]) go
+/// and severity it can be narrowed by, as facet keys: see `Facets`) go
 /// to files of their own.
 #[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct SearchDocument {
