@@ -1113,7 +1113,7 @@ fn pages_read_at_every_width(take: impl Fn(&ReadSite) -> bool) {
 }
 
 /// axe-core on every page of every site the browser tests read (each page,
-/// light and dark; of the long-lived base, the pages it reads in full and
+/// light, and dark with the rules that read colours; of the long-lived base, the pages it reads in full and
 /// a third of its other pages with the target-size rule at 390 px), no request
 /// leaving file://, and search by keyboard.
 /// Split in two as the reading test is.
