@@ -81,7 +81,7 @@ impl Planner<'_> {
     pub(super) fn product_index_page(&self, number: usize) -> Option<Page> {
         let model = self.model;
         let count = model.products.len();
-        let pages = count.div_ceil(PRODUCTS_PER_PAGE).max(1);
+        let pages = self.product_listing_pages();
         if number >= pages {
             return None;
         }

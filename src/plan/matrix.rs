@@ -46,14 +46,10 @@ impl Planner<'_> {
         }
     }
 
-    fn matrix_index_pages(&self) -> usize {
-        self.model.products.len().div_ceil(PRODUCTS_PER_PAGE).max(1)
-    }
-
     pub(super) fn matrix_pages(&self, reach: &Reach) -> Vec<PageId> {
         let mut pages = vec![PageId::MatrixIndex(0)];
         if self.matrix_is_split() {
-            pages.extend((1..self.matrix_index_pages()).map(PageId::MatrixIndex));
+            pages.extend((1..self.product_listing_pages()).map(PageId::MatrixIndex));
             for product in 0..self.model.products.len() {
                 let chunks = self.matrix_chunks(product, reach).len();
                 pages.extend((0..chunks).map(|chunk| PageId::MatrixTable { product, chunk }));
@@ -67,7 +63,7 @@ impl Planner<'_> {
     /// product's table (`matrix/<product>/[<n>/]index.html`).
     pub(super) fn matrix_page_at(&self, path: &str, reach: &Reach) -> Option<PageId> {
         let index_page = listing_number(path, MATRIX_DIR)
-            .filter(|n| *n == 0 || (self.matrix_is_split() && *n < self.matrix_index_pages()));
+            .filter(|n| *n == 0 || (self.matrix_is_split() && *n < self.product_listing_pages()));
         if let Some(number) = index_page {
             return Some(PageId::MatrixIndex(number));
         }
@@ -103,7 +99,7 @@ impl Planner<'_> {
                         self.link(path, name, &self.matrix_chunk_path(p, 0))
                     })
                     .collect();
-                let pages = self.matrix_index_pages();
+                let pages = self.product_listing_pages();
                 MatrixPage {
                     index,
                     tables: Vec::new(),

@@ -34,6 +34,16 @@ pub enum PageId {
 }
 
 impl Planner<'_> {
+    /// How many pages a list of every product takes (the product index,
+    /// the matrix's index): one at least.
+    pub(super) fn product_listing_pages(&self) -> usize {
+        self.model
+            .products
+            .len()
+            .div_ceil(super::PRODUCTS_PER_PAGE)
+            .max(1)
+    }
+
     /// Every page of the site, in a stable order.
     pub fn page_ids(&self) -> Vec<PageId> {
         let model = self.model;
@@ -44,11 +54,7 @@ impl Planner<'_> {
         pages.extend((0..model.components.len()).map(PageId::Component));
         pages.extend((0..model.stacks.len()).map(PageId::Stack));
         pages.extend((0..model.redirects.len()).map(PageId::Redirect));
-        let listing_pages = model
-            .products
-            .len()
-            .div_ceil(super::PRODUCTS_PER_PAGE)
-            .max(1);
+        let listing_pages = self.product_listing_pages();
         pages.extend((0..listing_pages).map(PageId::ProductIndex));
         pages.extend(self.matrix_pages(self.reach()));
         pages.extend([PageId::Finder, PageId::Search, PageId::NotFound]);
@@ -97,11 +103,7 @@ impl Planner<'_> {
                 .find(|v| v.id == version)
                 .map(|v| v.node)
         };
-        let listing_pages = model
-            .products
-            .len()
-            .div_ceil(super::PRODUCTS_PER_PAGE)
-            .max(1);
+        let listing_pages = self.product_listing_pages();
         Some(match SitePath::parse(path)? {
             SitePath::Home => PageId::Home,
             SitePath::Finder => PageId::Finder,

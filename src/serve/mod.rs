@@ -460,8 +460,8 @@ impl<'m> LiveSite<'m> {
                     Ok(read) => read.bytes,
                     Err(problem) => error_page(&[problem.to_string()]),
                 };
-                let target = file.target.to_string_lossy().replace('\\', "/");
-                self.files.insert(target, Arc::new(bytes));
+                self.files
+                    .insert(crate::write::site_path(file), Arc::new(bytes));
             }
             self.data_ready = true;
             if let Some(bytes) = self.files.get(path) {

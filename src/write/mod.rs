@@ -23,7 +23,7 @@ use crate::render::OutputFile;
 use crate::safe_fs;
 
 mod statics;
-pub use statics::read_static;
+pub use statics::{read_static, site_path};
 
 /// Written into every output folder; its presence allows the next build to replace it.
 pub const MARKER: &str = ".upgrade-atlas-output";

@@ -10,6 +10,11 @@ use crate::load::StaticFile;
 use crate::render::OutputFile;
 use crate::safe_fs::{Links, open_regular};
 
+/// Where the file stands in the site, with `/` between its parts.
+pub fn site_path(file: &StaticFile) -> String {
+    file.target.to_string_lossy().replace('\\', "/")
+}
+
 /// The file as the site holds it, at its path below `static/`.
 pub fn read_static(file: &StaticFile) -> Result<OutputFile, Diagnostic> {
     let mut bytes = Vec::new();
@@ -21,7 +26,7 @@ pub fn read_static(file: &StaticFile) -> Result<OutputFile, Diagnostic> {
                 .with_hint("it was readable when the build began: check that nothing else changes content/static/ during a build")
         })?;
     Ok(OutputFile {
-        path: file.target.to_string_lossy().replace('\\', "/"),
+        path: site_path(file),
         bytes,
     })
 }
