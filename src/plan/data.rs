@@ -6,7 +6,7 @@
 //! The search index (built by `search_index`) is split so that a query loads
 //! only what it needs, whatever the size of the knowledge base:
 //! - `data/search.js`, the manifest: `{documents, per_file, leaves,
-//!   splits}`: the number of documents, how many a documents file holds,
+//!   splits, vocabulary}`: the number of documents, how many a documents file holds,
 //!   and the nodes of a trie of words files. Documents are numbered by
 //!   title length (UTF-16 units), then site order: the search's last
 //!   tie-breakers, so that a number alone breaks ties.
@@ -16,6 +16,11 @@
 //!   title, body, frequent]`: `title` the documents whose title holds the
 //!   word, `body` those whose body (text, context, kind) holds it and title
 //!   not, `frequent` those of `body` that hold it three times or more.
+//!   A "word" may also be a pair of words a title says side by side,
+//!   written with a space between them (`"tls cipher"`): its `title` the
+//!   documents whose title has the pair, its `body` empty. A query of
+//!   several words looks its adjacent terms up as pairs, to rank the
+//!   documents whose title has them side by side higher.
 //! - `data/search/p<i>.js`, for `splits[i]` = `[key, prefix]`, words too many
 //!   for one file: they all start with `prefix` (the longest they share);
 //!   the file is `[title, body, longer title, longer body]` (and the
@@ -33,6 +38,10 @@
 //!   a kind, `p3` the fourth product, `sblocking` a severity), and
 //!   `data/search/filters.js`, the choices the search page offers:
 //!   `{kinds, products, severities}`, each a list of `[key, label]`.
+//! - `data/search/v<ab>.js`: the typo fallback's vocabulary, the words of
+//!   letters a to z (three or more) that start with `ab`, space-separated,
+//!   most documents first; the manifest's `vocabulary` is the set of
+//!   groups that have a file (`aa` 0, `ab` 1, `ba` 26).
 //!
 //! A set of documents is a string: gaps between numbers in base-32 digits,
 //! or `~` and a bitmap, six documents a digit, whichever is shorter. Every

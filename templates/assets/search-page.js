@@ -172,7 +172,7 @@
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { remember(); run(); }, 120);
+    timer = setTimeout(function () { remember(); run(); }, engine.WAIT_MS);
   });
   input.form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -216,5 +216,7 @@
   if (initial) {
     input.value = initial;
     run();
+  } else {
+    engine.prepare();
   }
 })();

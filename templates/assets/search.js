@@ -20,6 +20,12 @@
   var FREQUENT_BODY = 3;
   var EXACT_BODY = 2;
   var PREFIX_BODY = 1;
+  /* What two adjacent terms of a query add when a document's title says
+     them side by side (adjacent_pairs in src/plan/search_index; the index
+     holds no body's pairs, which would make it four times larger): enough
+     to rank "Wonka Mailer" above "Mailer for Wonka" among equals, less
+     than a term's own word scores over a longer one. */
+  var ADJACENT_TITLE = 5;
 
   /* src/plan/search_index.rs folds and splits words the same way. */
   function fold(text) {
@@ -225,7 +231,10 @@
       index.splits.forEach(function (split, i) {
         files.set(split[0], { name: "p" + i, leaf: false, prefix: Array.from(split[1]) });
       });
-      return { documents: index.documents, perFile: index.per_file, files: files, english: index.stem === "en" };
+      var vocabulary = new Set();
+      decode(index.vocabulary, function (group) { vocabulary.add(group); });
+      return { documents: index.documents, perFile: index.per_file, files: files, english: index.stem === "en",
+        vocabulary: vocabulary };
     });
   }
 
@@ -333,10 +342,36 @@
     return scores;
   }
 
+  /* What a pair of adjacent terms adds in every document: the pair is
+     looked up whole, as the index holds it ("tls ciph"), never as a
+     prefix; null when no title has it. */
+  function pairScores(index, pair) {
+    var file = termFile(index, pair);
+    if (!file || (!file.leaf && !file.own)) return Promise.resolve(null);
+    return part(file.name).then(function (data) {
+      var scores = new Uint8Array(index.documents);
+      var code = file.leaf
+        ? (data.filter(function (entry) { return entry[0] === pair; })[0] || [])[1]
+        : data[0];
+      if (!code) return null;
+      raise(scores, code, ADJACENT_TITLE);
+      return scores;
+    });
+  }
+
+  /* The scores of each pair of adjacent terms (terms that are not pairs). */
+  function adjacentScores(index, terms) {
+    var pairs = [];
+    for (var i = 0; i + 1 < terms.length; i++) pairs.push(terms[i] + " " + terms[i + 1]);
+    return Promise.all(pairs.map(function (pair) { return pairScores(index, pair); }))
+      .then(function (all) { return all.filter(Boolean); });
+  }
+
   /* Every document that every term matches (and `allowed` allows), best
-     first: more terms in the title, then a higher score, then the lower
-     number, which stands for a shorter title and then the site's order. */
-  function rank(index, scores, allowed) {
+     first: more terms in the title, then a higher score (with what
+     `bonus` adds: adjacent terms), then the lower number, which stands
+     for a shorter title and then the site's order. */
+  function rank(index, scores, allowed, bonus) {
     var numbers = [];
     var inTitle = new Uint8Array(index.documents);
     var score = new Uint16Array(index.documents);
@@ -349,7 +384,10 @@
         if (s >= PREFIX_TITLE) inTitle[n]++;
         score[n] += s;
       }
-      if (j === scores.length) numbers.push(n);
+      if (j === scores.length) {
+        for (var k = 0; k < bonus.length; k++) score[n] += bonus[k][n];
+        numbers.push(n);
+      }
     }
     numbers.sort(function (a, b) { return inTitle[b] - inTitle[a] || score[b] - score[a] || a - b; });
     return { numbers: numbers, inTitle: inTitle, score: score };
@@ -402,39 +440,44 @@
     return Object.keys(found).sort();
   }
 
-  /* How many documents hold a term as a whole word in a file, 0 if none. */
-  function wholeWordDocuments(file, data, term) {
-    var codes = [];
-    if (file.leaf) {
-      data.forEach(function (entry) { if (entry[0] === term) codes = [entry[1], entry[2]]; });
-    } else if (file.own) {
-      codes = [data[0], data[1]];
-    }
-    var count = 0;
-    codes.forEach(function (code) { decode(code, function () { count++; }); });
-    return count;
+  /* The vocabulary file of a term (`vst` for "stretch"), if the index has
+     one: whole words of letters a to z that start with the term's first
+     two letters, most documents first (src/plan/search_index/vocabulary.rs). */
+  function vocabularyFile(index, term) {
+    if (!/^[a-z]{3,}$/.test(term)) return null;
+    var group = (term.charCodeAt(0) - 97) * 26 + (term.charCodeAt(1) - 97);
+    return index.vocabulary.has(group) ? "v" + term.slice(0, 2) : null;
   }
 
   /* Resolves with { word, term } for the likeliest word a typed word was
-     meant to be (the one most documents hold), or null. */
+     meant to be, or null: one that keeps its first two letters if any
+     (most typos are further in), then the one most documents hold. Only
+     the vocabulary files where most candidates fall are loaded, a few at
+     most; each lists its words most documents first, so places in two
+     files are compared as if they were counts. */
   function correction(index, typed) {
     if (!/^[a-z]{4,}$/.test(typed)) return Promise.resolve(null);
     var candidates = oneEditAway(typed).map(function (word) {
       var term = index.english ? stem(word) : word;
-      return { word: word, term: term, file: termFile(index, term) };
+      return { word: word, term: term, file: vocabularyFile(index, term) };
     }).filter(function (c) { return c.file; });
-    /* The files most candidates fall in, a few at most. */
     var byFile = {};
-    candidates.forEach(function (c) { byFile[c.file.name] = (byFile[c.file.name] || 0) + 1; });
+    candidates.forEach(function (c) { byFile[c.file] = (byFile[c.file] || 0) + 1; });
     var names = Object.keys(byFile).sort(function (a, b) { return byFile[b] - byFile[a] || (a < b ? -1 : 1); })
       .slice(0, MAX_FALLBACK_FILES);
-    return Promise.all(names.map(part)).then(function (data) {
+    return Promise.all(names.map(part)).then(function (lists) {
+      var rankOf = new Map();
+      lists.forEach(function (list) {
+        list.split(" ").forEach(function (word, at) { rankOf.set(word, at); });
+      });
+      var own = typed.slice(0, 2);
       var best = null;
       candidates.forEach(function (c) {
-        var at = names.indexOf(c.file.name);
-        if (at < 0) return;
-        var count = wholeWordDocuments(c.file, data[at], c.term);
-        if (count && (!best || count > best.count)) best = { word: c.word, term: c.term, count: count };
+        if (!rankOf.has(c.term)) return;
+        var key = [c.term.slice(0, 2) === own ? 0 : 1, rankOf.get(c.term)];
+        if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && key[1] < best.key[1])) {
+          best = { word: c.word, term: c.term, key: key };
+        }
       });
       return best;
     });
@@ -460,6 +503,9 @@
     return manifest().then(function (index) {
       var terms = queryTerms(query, index.english);
       var corrections = [];
+      /* Pairs load beside the terms, not after them; looked up again only
+         when a word was replaced. */
+      var adjacent = adjacentScores(index, terms);
       return Promise.all(terms.map(function (term) { return lookUp(index, term); }))
         .then(function (found) {
           return Promise.all(found.map(function (f, i) {
@@ -478,9 +524,10 @@
           if (found.some(function (f) { return !f.found; })) {
             return { total: 0, numbers: [], corrections: corrections, words: shown };
           }
-          return allowedBy(index, filters).then(function (allowed) {
+          if (corrections.length) adjacent = adjacentScores(index, terms);
+          return Promise.all([allowedBy(index, filters), adjacent]).then(function (both) {
             var scores = found.map(function (f, i) { return termScores(index, f.file, f.data, terms[i]); });
-            var ranked = rank(index, scores, allowed);
+            var ranked = rank(index, scores, both[0], both[1]);
             return { total: ranked.numbers.length, numbers: ranked.numbers, inTitle: ranked.inTitle,
               score: ranked.score, corrections: corrections, words: shown };
           });
@@ -566,12 +613,24 @@
     return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
   }
 
+  /* How long a box waits for the next key before it searches: short,
+     because a reader waits this long for every answer (issue 24 asks for
+     first results within 150 ms of the last key); a search of a prefix
+     still being typed costs little, its files serving the longer word. */
+  var WAIT_MS = 40;
+
+  /* Loads the manifest ahead of the first key (when a box takes focus, or
+     with the search page), so that no query waits for it. */
+  function prepare() {
+    manifest().catch(function () { /* the query that needs it says so */ });
+  }
+
   /* For the header's live results (site.js), the search page
      (search-page.js), and the browser tests, which compare it with a
      plain scan. */
   window.UpgradeAtlasSearch = {
     fold: fold, words: words, stem: stem, indexWords: indexWords, queryTerms: queryTerms,
     search: search, page: page, href: href, matcher: matcher, highlight: highlight,
-    snippet: snippet, part: part, manifest: manifest
+    snippet: snippet, part: part, manifest: manifest, prepare: prepare, WAIT_MS: WAIT_MS
   };
 })();

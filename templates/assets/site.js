@@ -206,8 +206,9 @@
       }).catch(function () {
         if (mine === latest) { panel.hidden = false; panel.textContent = "The search index could not be loaded."; }
       });
-    }, 120);
+    }, engine.WAIT_MS);
   });
+  input.addEventListener("focus", engine.prepare);
 
   /* Arrow keys move between the box and the results; Escape goes back to
      the box, and from the box closes the results. */

@@ -5,7 +5,7 @@
    words joined too, English stems; search.js's indexWords() and
    queryTerms()), product and version pages first among equals, and a
    word of the body said three times or more scoring above one said
-   once or twice.
+   once or twice, and adjacent terms a title says side by side adding to the score.
    Usage: referenceSearch(documents, query, english) with the documents in
    site order; returns up to 50 { doc, inTitle, score }. */
 (function () {
@@ -28,6 +28,20 @@
     return best;
   }
 
+  /* Whether a text's words (as the index holds them, in order) say two
+     terms side by side. */
+  function saysSideBySide(sequence, first, second) {
+    for (var i = 0; i + 1 < sequence.length; i++) {
+      if (sequence[i] === first && sequence[i + 1] === second) return true;
+    }
+    return false;
+  }
+
+  function sequence(text, english) {
+    var words = engine().words(text);
+    return english ? words.map(engine().stem) : words;
+  }
+
   var prepared = new Map();
 
   function entries(documents, english) {
@@ -38,7 +52,8 @@
           position: position,
           page: doc.k === "Product" || doc.k === "Version" ? 0 : 1,
           title: engine().indexWords(doc.t, english),
-          body: engine().indexWords(doc.b + " " + (doc.c || "") + " " + doc.k, english)
+          body: engine().indexWords(doc.b + " " + (doc.c || "") + " " + doc.k, english),
+          titleSequence: sequence(doc.t, english)
         };
       }));
     }
@@ -58,6 +73,10 @@
         if (!t && !b) return;
         if (t) inTitle++;
         score += t ? 10 * t : b;
+      }
+      /* Adjacent terms the title says side by side add 5. */
+      for (var j = 0; j + 1 < terms.length; j++) {
+        if (saysSideBySide(entry.titleSequence, terms[j], terms[j + 1])) score += 5;
       }
       found.push({ entry: entry, inTitle: inTitle, score: score });
     });

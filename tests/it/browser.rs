@@ -103,8 +103,9 @@ fn search_finds_example_terms_with_working_links() {
 }
 
 /// The search page's count and first page, its typo fallback, its filters,
-/// issue hits that link to the issue, and the words marked on the page a
-/// result opens; on the example site the test above built.
+/// issue hits that link to the issue, the words marked on the page a
+/// result opens, and the page driven by keyboard; on the example site the
+/// test above built.
 fn search_counts_pages_corrects_filters_and_marks(chromium: &Path, site: &Path) {
     let page = site.join("search/index.html");
     let status = |html: &str| texts(html, ".search-status").concat();
@@ -168,6 +169,18 @@ fn search_counts_pages_corrects_filters_and_marks(chromium: &Path, site: &Path) 
         "{marked:?}"
     );
     assert!(select(&html, "header mark, footer mark").is_empty());
+    // Driven by keyboard on a phone's width: Show more, the filters opened,
+    // chosen, kept for a new query and cleared (tests/browser/search-page.mjs).
+    let Some(_) = node_package("playwright-core") else {
+        return;
+    };
+    node_with(
+        "search-page.mjs",
+        &[site.as_os_str().to_owned()],
+        chromium,
+        "the search page driven by keyboard",
+        &[("SEARCH_TERM", "server")],
+    );
 }
 
 /// The titles of the search page's results for a query.
@@ -1288,8 +1301,8 @@ const AWKWARD: &[&str] = &[
 ];
 
 /// Queries for the comparison: fixed awkward ones, every letter and digit,
-/// and each word of the base's documents with its first two and three
-/// letters, alone and in pairs.
+/// each word of the base's documents with its first two and three
+/// letters, alone and in pairs, and pairs of words titles say side by side.
 fn search_queries(documents: &[upgrade_atlas::plan::search_index::SearchDocument]) -> Vec<String> {
     use upgrade_atlas::plan::search_index::words;
     let mut queries: Vec<String> = [
@@ -1369,6 +1382,16 @@ fn search_queries(documents: &[upgrade_atlas::plan::search_index::SearchDocument
         );
         let other = &vocabulary[(i * 7919) % vocabulary.len()];
         queries.push(format!("{word} {other}"));
+    }
+    // Words a title says side by side, in its order and the other way
+    // round: the ranking adds to documents whose title has them adjacent.
+    let step = documents.len().div_ceil(60).max(1);
+    for document in documents.iter().step_by(step) {
+        let title = words(&document.t);
+        if let [first, second, ..] = &title[..] {
+            queries.push(format!("{first} {second}"));
+            queries.push(format!("{second} {first}"));
+        }
     }
     queries
 }

@@ -388,3 +388,24 @@ fn facets_hold_the_documents_of_each_kind_product_and_severity() {
     assert_eq!(facet("fp2"), [0]);
     assert_eq!(facet("fsblocking"), [1]);
 }
+
+/// A title's adjacent words are held as a pair, "first second", with the
+/// documents whose title says them side by side; a body's are not (they
+/// would make the words files about four times larger).
+#[test]
+fn a_titles_adjacent_words_are_held_as_pairs() {
+    let documents = [
+        document("Wonka Mailer 4.2", "mailer wonka said apart"),
+        document("Mailer for Wonka", "a wonka mailer in the body"),
+    ];
+    let files = index(&documents[..], SearchLimits::default(), "en");
+    let words: Vec<Vec<String>> = serde_json::from_str(&files.parts[0].1).unwrap();
+    let entry = |word: &str| words.iter().find(|e| e[0] == word).cloned();
+    let pair = entry("wonka mailer").expect("the title's pair");
+    // Document 0 (the shorter title is numbered first) has it in its title.
+    assert_eq!(decode_set(&pair[1]), vec![0]);
+    assert!(pair[2].is_empty(), "no body pairs: {pair:?}");
+    assert!(entry("mailer 4.2").is_some() && entry("mailer for").is_some());
+    assert!(entry("in the").is_none(), "a body's pair: {words:?}");
+    assert_eq!(adjacent_pairs("Wi-Fi setup", true), ["fi setup", "wi fi"]);
+}
