@@ -74,7 +74,11 @@ async function measure(browser, base, query) {
     const results = document.getElementById("results");
     let start = 0;
     new MutationObserver((_, observer) => {
-      if (results.querySelector(".search-results li, .search-status")) {
+      // The first result, or the status line when it says there is none
+      // (the status line with a count comes before the results' documents).
+      const status = results.querySelector(".search-status");
+      if (results.querySelector(".search-results li") ||
+        (status && status.textContent.includes("No results") && !status.textContent.includes("showing"))) {
         observer.disconnect();
         resolve(performance.now() - start);
       }
