@@ -268,9 +268,7 @@ impl<'t> Renderer<'t> {
 
     pub fn page(&self, page: Page) -> Result<OutputFile, Diagnostic> {
         let context = match page.context {
-            crate::plan::Context::Json(value) => {
-                let mut bytes = serde_json::to_vec(&value).expect("JSON values serialize");
-                bytes.push(b'\n');
+            crate::plan::Context::Json(bytes) => {
                 return Ok(OutputFile {
                     path: page.path,
                     bytes,

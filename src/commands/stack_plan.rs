@@ -106,12 +106,11 @@ fn json(
                 runbook.plan.states.iter().map(|s| refs(model, s)).collect();
             let moves: Vec<serde_json::Value> = (runbook.plan.moves.iter().zip(&runbook.moves))
                 .map(|(step, answer)| {
-                    let issues: Vec<serde_json::Value> = (answer.issues.iter())
-                        .map(|found| {
+                    let issues: Vec<_> = (answer.issues.iter())
+                        .map(|found| crate::plan::api::types::PathIssue {
                             // Every issue of a move is of its one hop.
-                            let mut issue = crate::plan::api::path_issue(model, found);
-                            issue.as_object_mut().map(|o| o.remove("hop"));
-                            issue
+                            hop: None,
+                            ..crate::plan::api::path_issue(model, found)
                         })
                         .collect();
                     serde_json::json!({

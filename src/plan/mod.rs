@@ -61,8 +61,9 @@ pub enum Context {
     /// page's view: through a `serde_json::Value` first, the same values
     /// were built twice (about 5 % of a build).
     Template(tera::Context),
-    /// A JSON document, written as it is (the API's files by version).
-    Json(serde_json::Value),
+    /// A JSON document's bytes, written as they are (the API's files by
+    /// version).
+    Json(Vec<u8>),
 }
 
 /// A file written as it is.

@@ -76,6 +76,30 @@ fn validated_api_files(
         .collect()
 }
 
+/// The schemas in docs/api/ are those the API's types generate
+/// (`src/plan/api/types.rs`), so a field added to a file is in its schema.
+/// `UPGRADE_ATLAS_WRITE_SCHEMAS=1` writes them again instead.
+#[test]
+fn the_committed_schemas_are_the_ones_the_types_generate() {
+    let dir = example().join("docs/api");
+    let rewrite = std::env::var_os("UPGRADE_ATLAS_WRITE_SCHEMAS").is_some();
+    let mut stale = Vec::new();
+    for (name, generated) in upgrade_atlas::plan::api::schemas() {
+        let path = dir.join(name);
+        if rewrite {
+            std::fs::write(&path, &generated).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(generated.as_str()) {
+            stale.push(name);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/api/{stale:?} differ from what src/plan/api/types.rs generates; write them \
+         again with `UPGRADE_ATLAS_WRITE_SCHEMAS=1 cargo test --test it -- \
+         data_out::the_committed_schemas` and commit them"
+    );
+}
+
 #[test]
 fn every_api_file_validates_against_its_schema() {
     let out = build(&example(), &[]);
