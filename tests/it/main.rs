@@ -22,6 +22,7 @@ mod moves;
 mod new_scenario;
 mod nextcloud_example;
 mod plan_properties;
+mod route_properties;
 mod scale;
 mod search_stems;
 mod series_support;
