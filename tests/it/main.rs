@@ -4,6 +4,7 @@
 
 mod common;
 
+mod answers_text;
 mod awkward_input;
 mod browser;
 mod browser_plans;
