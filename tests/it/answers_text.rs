@@ -65,7 +65,16 @@ fn path_answers_read_as_they_did() {
                 "--json",
             ],
         ),
-        answer(&postgresql, &["path", "postgresql@9.6", "postgresql@16", "--on", "2026-12-01"]),
+        answer(
+            &postgresql,
+            &[
+                "path",
+                "postgresql@9.6",
+                "postgresql@16",
+                "--on",
+                "2026-12-01",
+            ],
+        ),
         answer(
             &postgresql,
             &[

@@ -14,11 +14,6 @@ fn example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Builds `root` into a temp folder with these extra arguments.
-fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
-    common::build_site(root, extra)
-}
-
 fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -102,7 +97,7 @@ fn the_committed_schemas_are_the_ones_the_types_generate() {
 
 #[test]
 fn every_api_file_validates_against_its_schema() {
-    let out = build(&example(), &[]);
+    let out = common::build_site(&example(), &[]);
     let api = out.path().join("site/api/v1");
     let schemas = [
         ("index", validator("index.schema.json")),
@@ -127,7 +122,7 @@ fn every_api_file_validates_against_its_schema() {
     assert!(!product.is_valid(&wrong));
 
     // Support dates, where a knowledge base states them, fit the schemas too.
-    let dated = build(&example().join("examples/postgresql"), &[]);
+    let dated = common::build_site(&example().join("examples/postgresql"), &[]);
     let api = dated.path().join("site/api/v1");
     let dates = validated_api_files(&api, &schemas, "postgresql")
         .iter()
@@ -141,7 +136,7 @@ fn every_api_file_validates_against_its_schema() {
 
 #[test]
 fn version_files_agree_with_path_on_every_pair() {
-    let out = build(&example(), &[]);
+    let out = common::build_site(&example(), &[]);
     let api = out.path().join("site/api/v1");
     let graph = read_json(&api.join("graph.json"));
     let versions: Vec<&str> = graph["versions"]
@@ -223,7 +218,7 @@ fn issues_on(file: &Value, path: &Value) -> Value {
 
 #[test]
 fn the_graph_names_versions_by_selector() {
-    let out = build(&example(), &[]);
+    let out = common::build_site(&example(), &[]);
     let graph = read_json(&out.path().join("site/api/v1/graph.json"));
     let upgrade = graph["upgrades"]
         .as_array()
@@ -293,7 +288,7 @@ fn without_urls(mut value: Value) -> Value {
 #[test]
 fn export_graph_as_json_is_the_site_graph_without_links() {
     let exported: Value = serde_json::from_str(&export(&["graph", "--format", "json"])).unwrap();
-    let out = build(&example(), &[]);
+    let out = common::build_site(&example(), &[]);
     let site = read_json(&out.path().join("site/api/v1/graph.json"));
     assert_eq!(exported, without_urls(site));
     let errors: Vec<String> = validator("graph.schema.json")
@@ -309,7 +304,7 @@ fn export_matrix_csv_parses_and_agrees_with_the_version_files() {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header[0], "from");
-    let out = build(&example(), &[]);
+    let out = common::build_site(&example(), &[]);
     let api = out.path().join("site/api/v1");
     let mut rows = 0;
     for record in reader.records() {
@@ -457,7 +452,7 @@ fn the_feed_is_atom_with_absolute_ids_and_only_with_a_base_url() {
     )
     .unwrap();
 
-    let out = build(kb, &["--base-url", "https://kb.example.com/docs"]);
+    let out = common::build_site(kb, &["--base-url", "https://kb.example.com/docs"]);
     let xml = std::fs::read_to_string(out.path().join("site/feed.xml")).unwrap();
     let feed: atom_syndication::Feed = xml.parse().expect("valid Atom");
     assert_eq!(feed.id(), "https://kb.example.com/docs/feed.xml");
@@ -505,7 +500,7 @@ fn the_feed_is_atom_with_absolute_ids_and_only_with_a_base_url() {
             .collect()
     };
     assert_eq!(feed_links(&out.path().join("site")), ["feed.xml"]);
-    let without = build(kb, &[]);
+    let without = common::build_site(kb, &[]);
     assert!(
         !without.path().join("site/feed.xml").exists(),
         "no feed without a base URL"
@@ -530,7 +525,7 @@ fn the_feed_is_atom_with_absolute_ids_and_only_with_a_base_url() {
         "User-agent: *\nDisallow: /drafts/\n{% if base_url %}Sitemap: {{ base_url }}sitemap.xml\n{% endif %}",
     )
     .unwrap();
-    let themed = build(kb, &["--base-url", "https://kb.example.com/docs"]);
+    let themed = common::build_site(kb, &["--base-url", "https://kb.example.com/docs"]);
     let read = |name: &str| std::fs::read_to_string(themed.path().join("site").join(name)).unwrap();
     assert_eq!(
         read("feed.xml"),
@@ -554,7 +549,7 @@ fn a_version_that_reaches_many_lists_the_newest_of_each_product() {
         format!("name: Long\nversions:\n{versions}upgrades: {{ policy: sequential }}\n"),
     )
     .unwrap();
-    let out = build(dir.path(), &[]);
+    let out = common::build_site(dir.path(), &[]);
     let api = out.path().join("site/api/v1/products/long");
     let first = read_json(&api.join("0.json"));
     assert_eq!(first["reachable"], 169);

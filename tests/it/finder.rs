@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{run, text};
+use common::text;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -66,13 +66,7 @@ fn generate(root: &Path, families: usize, family: usize, versions: usize) {
 }
 
 fn build(root: &Path, out: &Path) {
-    let result = run(&[
-        "--root",
-        root.to_str().unwrap(),
-        "build",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let result = common::build_into(root, out, &[]);
     assert!(
         result.status.success(),
         "build failed: {}",

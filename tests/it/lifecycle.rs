@@ -30,10 +30,6 @@ fn copy(root: &Path) -> tempfile::TempDir {
     dir
 }
 
-fn build(root: &Path) -> tempfile::TempDir {
-    common::build_site(root, &[])
-}
-
 fn page(out: &tempfile::TempDir, path: &str) -> Html {
     let file = out.path().join("site").join(path);
     Html::parse_document(&std::fs::read_to_string(&file).expect("the page"))
@@ -49,7 +45,7 @@ fn one_text(html: &Html, css: &str) -> Option<String> {
 
 #[test]
 fn each_status_in_words_on_the_fixed_day() {
-    let out = build(&statuses());
+    let out = common::build_site(&statuses(), &[]);
     let status = |v: &str| {
         one_text(
             &page(&out, &format!("products/os/{v}/index.html")),
@@ -106,7 +102,7 @@ fn each_status_in_words_on_the_fixed_day() {
 
 #[test]
 fn out_of_support_and_ending_soon_lead_with_the_way_out() {
-    let out = build(&statuses());
+    let out = common::build_site(&statuses(), &[]);
     let routes = |v: &str| {
         all_text(
             &page(&out, &format!("products/os/{v}/index.html")),
@@ -162,7 +158,7 @@ fn a_narrower_window_leaves_versions_further_from_their_end_alone() {
         "title: Lifecycle statuses\ntoday: 2025-01-15\nsupport_warning_days: 30\n",
     )
     .unwrap();
-    let out = build(kb.path());
+    let out = common::build_site(kb.path(), &[]);
     let three = page(&out, "products/os/3/index.html");
     assert_eq!(
         all_text(&three, ".route-to-support h3"),
@@ -180,7 +176,7 @@ fn without_a_fixed_day_pages_state_dates_and_carry_every_status() {
         "title: Lifecycle statuses\n",
     )
     .unwrap();
-    let out = build(kb.path());
+    let out = common::build_site(kb.path(), &[]);
     let two = page(&out, "products/os/2/index.html");
     assert_eq!(
         one_text(&two, ".support-status").as_deref(),
@@ -251,7 +247,10 @@ fn builds_do_not_depend_on_the_day() {
     // Nothing in a build reads the clock: two builds of a knowledge base
     // without `today:` are byte-identical, and so are their pages' dates.
     let kb = copy(&postgresql());
-    let (a, b) = (build(kb.path()), build(kb.path()));
+    let (a, b) = (
+        common::build_site(kb.path(), &[]),
+        common::build_site(kb.path(), &[]),
+    );
     assert_eq!(
         common::files(&a.path().join("site")),
         common::files(&b.path().join("site"))
@@ -406,7 +405,7 @@ fn the_postgresql_example_has_a_source_for_every_date() {
 
 #[test]
 fn the_json_api_uses_endoflife_dates_field_names() {
-    let out = build(&statuses());
+    let out = common::build_site(&statuses(), &[]);
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.path().join("site/api/v1/graph.json")).unwrap(),
     )
@@ -435,7 +434,7 @@ fn the_json_api_uses_endoflife_dates_field_names() {
 
 #[test]
 fn the_product_page_has_a_lifecycle_table_and_a_timeline() {
-    let out = build(&statuses());
+    let out = common::build_site(&statuses(), &[]);
     let product = page(&out, "products/os/index.html");
     let headers = all_text(&product, "table.lifecycle thead th");
     assert_eq!(
@@ -507,7 +506,7 @@ fn the_product_page_has_a_lifecycle_table_and_a_timeline() {
         .expect("the timeline in a scrolling region");
     assert!(scroll.select(&sel("svg")).next().is_some());
     // A product without dates has neither.
-    let example = build(project());
+    let example = common::build_site(project(), &[]);
     let backoffice = page(&example, "products/backoffice-server/index.html");
     assert!(
         backoffice
@@ -530,7 +529,7 @@ fn without_a_fixed_day_the_product_page_carries_every_status_and_end() {
         "title: Lifecycle statuses\n",
     )
     .unwrap();
-    let out = build(kb.path());
+    let out = common::build_site(kb.path(), &[]);
     let product = page(&out, "products/os/index.html");
     let rows: Vec<_> = product.select(&sel("table.lifecycle tbody tr")).collect();
     assert_eq!(rows.len(), 7);
@@ -591,7 +590,7 @@ fn without_a_fixed_day_the_product_page_carries_every_status_and_end() {
 
 #[test]
 fn the_home_page_lists_what_leaves_support_next() {
-    let out = build(&statuses());
+    let out = common::build_site(&statuses(), &[]);
     let home = page(&out, "index.html");
     let items = all_text(&home, ".leaving li");
     assert_eq!(
@@ -609,7 +608,7 @@ fn the_home_page_lists_what_leaves_support_next() {
         "title: Lifecycle statuses\n",
     )
     .unwrap();
-    let out = build(kb.path());
+    let out = common::build_site(kb.path(), &[]);
     let home = page(&out, "index.html");
     let days: Vec<&str> = home
         .select(&sel(".leaving li[data-on]"))
@@ -666,7 +665,7 @@ fn the_support_feed_parses_as_atom() {
         ]
     );
     // Without a base URL, no feed (Atom needs absolute ids).
-    let plain = build(&statuses());
+    let plain = common::build_site(&statuses(), &[]);
     assert!(!plain.path().join("site/support.xml").exists());
 }
 

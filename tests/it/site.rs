@@ -9,7 +9,7 @@
 use crate::common;
 
 use common::links::*;
-use common::{conformance_cases, copy_tree, entries, files, relative, run, sel, text, text_of};
+use common::{conformance_cases, copy_tree, entries, files, relative, sel, text, text_of};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -32,19 +32,6 @@ fn example() -> &'static Path {
     project()
 }
 
-/// `upgrade-atlas --root ROOT build --output OUTPUT EXTRA...`
-fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "--root",
-        root.to_str().expect("UTF-8 path"),
-        "build",
-        "--output",
-        output.to_str().expect("UTF-8 path"),
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
-}
-
 fn describe(output: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
@@ -65,7 +52,7 @@ struct Site {
 fn build_site(root: &Path, extra: &[&str]) -> Site {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("out");
-    let result = build(root, &out, extra);
+    let result = common::build_into(root, &out, extra);
     assert!(
         result.status.success(),
         "build of {} failed: {}",
@@ -773,7 +760,7 @@ fn markdown_images_do_not_load_from_another_host() {
         "name: P\nsummary: |\n  Logo: ![logo](https://tracker.example.com/pixel.png)\n\
          versions:\n  - id: \"1\"\n",
     );
-    let result = build(kb.path(), &kb.path().join("out"), &[]);
+    let result = common::build_into(kb.path(), &kb.path().join("out"), &[]);
     if !result.status.success() {
         // Refusing the image at check time is a fine answer too.
         assert_eq!(result.status.code(), Some(1), "{}", describe(&result));
@@ -835,14 +822,14 @@ fn builds_twice_the_same(root: &Path) {
 fn assert_a_failed_build_changes_nothing(break_it: impl Fn(&Path), place: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let first = build(example(), &out, &[]);
+    let first = common::build_into(example(), &out, &[]);
     assert!(first.status.success(), "{}", describe(&first));
     let before = files(&out);
     let around = entries(dir.path());
 
     let kb = copy_kb(example());
     break_it(kb.path());
-    let second = build(kb.path(), &out, &[]);
+    let second = common::build_into(kb.path(), &out, &[]);
     assert_eq!(second.status.code(), Some(1), "{}", describe(&second));
     let stderr = text(&second.stderr);
     assert!(!stderr.contains("panicked"), "{}", describe(&second));
@@ -895,7 +882,7 @@ fn bad_cases_fail_without_writing_anything() {
     for case in conformance_cases("bad") {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let result = build(&case, &out, &[]);
+        let result = common::build_into(&case, &out, &[]);
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         if result.status.code() != Some(1) {
             problems.push(format!("{name}: {}", describe(&result)));
@@ -921,7 +908,7 @@ fn a_foreign_folder_is_never_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let foreign = dir.path().join("foreign");
     write(&foreign.join("keep.txt"), "mine");
-    let result = build(example(), &foreign, &[]);
+    let result = common::build_into(example(), &foreign, &[]);
     assert_eq!(result.status.code(), Some(1), "{}", describe(&result));
     assert!(
         text(&result.stderr).contains(foreign.to_str().unwrap()),
@@ -947,7 +934,7 @@ fn the_knowledge_base_itself_is_never_the_output() {
         root.join("content"),
         root.join("content/products"),
     ] {
-        let result = build(root, &output, &[]);
+        let result = common::build_into(root, &output, &[]);
         assert_eq!(
             result.status.code(),
             Some(1),
@@ -1109,7 +1096,7 @@ fn a_broken_own_template_fails_the_build_with_its_file_and_line() {
         let kb = copy_kb(example());
         write(&kb.path().join("templates/404.html"), template);
         let out = kb.path().join("public");
-        let result = build(kb.path(), &out, &[]);
+        let result = common::build_into(kb.path(), &out, &[]);
         assert_eq!(result.status.code(), Some(1), "{}", describe(&result));
         let stderr = text(&result.stderr);
         assert!(!stderr.contains("panicked"), "{stderr}");
@@ -1287,7 +1274,7 @@ fn check_large(products: usize, versions: usize, scenarios: usize) {
     let generated = started.elapsed();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let result = build(kb.path(), &out, &[]);
+    let result = common::build_into(kb.path(), &out, &[]);
     eprintln!(
         "large site: generated in {generated:?}, built in {:?}: {}",
         started.elapsed() - generated,

@@ -22,24 +22,31 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// `upgrade-atlas --root ROOT build --output OUTPUT EXTRA...`, as it ran:
+/// the one way the tests build a site (tests that must watch a build run,
+/// such as concurrent_builds.rs, spawn it themselves).
+pub fn build_into(root: &Path, output: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "--root",
+        root.to_str().expect("a UTF-8 path"),
+        "build",
+        "--output",
+        output.to_str().expect("a UTF-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 /// Builds the knowledge base at `root` with these extra arguments into the
 /// folder `site` of a new temporary folder, which it returns; panics with
 /// the build's errors when it fails.
 pub fn build_site(root: &Path, extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let mut args = vec![
-        "--root",
-        root.to_str().unwrap(),
-        "build",
-        "--output",
-        site.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let built = run(&args);
+    let built = build_into(root, &out.path().join("site"), extra);
     assert!(
         built.status.success(),
-        "build failed: {}",
+        "build of {} failed: {}",
+        root.display(),
         text(&built.stderr)
     );
     out
