@@ -171,6 +171,7 @@
 
   var timer = null;
   input.addEventListener("input", function () {
+    engine.prefetch(input.value);
     clearTimeout(timer);
     timer = setTimeout(function () { remember(); run(); }, engine.WAIT_MS);
   });

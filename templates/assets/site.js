@@ -194,6 +194,7 @@
   var latest = 0;
   var timer = null;
   input.addEventListener("input", function () {
+    engine.prefetch(input.value);
     clearTimeout(timer);
     timer = setTimeout(function () {
       var query = input.value.trim();
