@@ -377,7 +377,7 @@ fn outcome(root: &Path, result: Result<Outcome, String>, manners: Manners) -> Ex
             }
             let sources = upgrade_atlas::diag::Sources::reading_from(root);
             for warning in &done.warnings {
-                eprintln!("{}", painted(&warning.render(&sources), manners));
+                eprintln!("{}", terminal::show(warning, &sources, manners.colour));
             }
             ExitCode::SUCCESS
         }
@@ -411,16 +411,8 @@ fn print_warnings(checked: &Checked, manners: Manners) {
     for warning in &checked.warnings {
         eprintln!(
             "{}",
-            painted(&warning.render(&checked.model.sources), manners)
+            terminal::show(warning, &checked.model.sources, manners.colour)
         );
-    }
-}
-
-fn painted(rendered: &str, manners: Manners) -> String {
-    if manners.colour {
-        terminal::paint_diagnostic(rendered)
-    } else {
-        rendered.to_owned()
     }
 }
 
@@ -605,7 +597,10 @@ fn run_build(
         Ok(built) => {
             // With their lines and carets, as `check` shows them.
             for warning in &built.warnings {
-                eprintln!("{}", painted(&warning.render(&built.sources), manners));
+                eprintln!(
+                    "{}",
+                    terminal::show(warning, &built.sources, manners.colour)
+                );
             }
             if manners.verbosity == Verbosity::Quiet {
                 return ExitCode::SUCCESS;
@@ -627,7 +622,7 @@ fn report(failure: &Failure, manners: Manners) -> ExitCode {
     for diagnostic in &failure.diagnostics {
         eprintln!(
             "{}\n",
-            painted(&diagnostic.render(&failure.sources), manners)
+            terminal::show(diagnostic, &failure.sources, manners.colour)
         );
     }
     eprintln!("{}", failure.summary());

@@ -64,7 +64,7 @@ impl Theme {
                 .replace('\\', "/");
             let file = crate::walk::relative(root, &path);
             let cannot_read = |error: std::io::Error| {
-                Diagnostic::error(Span::file_start(&file), format!("cannot read: {error}"))
+                Diagnostic::error_at_path(&file, format!("cannot read: {error}"))
                     .with_hint("check the file's permissions; templates are UTF-8 text")
             };
             match name.strip_prefix("assets/") {

@@ -30,7 +30,7 @@ impl Resolver {
             Ok(nodes) => Some(nodes),
             Err((message, hint)) => {
                 let mut problem = Diagnostic::error(span(file, raw), message);
-                problem.hint = hint;
+                problem.hint = hint.map(String::into_boxed_str);
                 self.report(problem);
                 None
             }

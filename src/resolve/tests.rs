@@ -56,7 +56,7 @@ fn references_to_a_broken_file_are_not_reported_again() {
     let files: Vec<String> = failure
         .diagnostics
         .iter()
-        .map(|d| d.span.file.display().to_string())
+        .map(|d| d.file().unwrap().display().to_string())
         .collect();
     assert_eq!(files, ["content/products/a.yaml"]);
 }
@@ -311,7 +311,7 @@ fn stacks_and_requirements_are_checked() {
     let messages: Vec<String> = failure.diagnostics.iter().map(|d| d.to_string()).collect();
     let has = |file: &str, words: &str| {
         (failure.diagnostics.iter())
-            .any(|d| d.span.file.ends_with(file) && d.to_string().contains(words))
+            .any(|d| d.file().unwrap().ends_with(file) && d.to_string().contains(words))
     };
     assert!(
         has("products/app.yaml", "`php@>=9`: no version `9`"),

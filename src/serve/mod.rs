@@ -300,8 +300,10 @@ fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
     let mut served = crate::locked(&shared.served);
     match result {
         Ok((site, scenarios, warnings)) => {
+            // With their lines and carets, as `check` and `build` show them.
+            let sources = crate::diag::Sources::reading_from(root);
             for warning in &warnings {
-                eprintln!("{warning}");
+                eprintln!("{}\n", warning.render(&sources));
             }
             served.site = Some(site);
             served.errors = None;
@@ -381,10 +383,7 @@ fn start_site(
             sources: crate::diag::Sources::default(),
         }),
         Err(_) => Err(crate::Failure {
-            diagnostics: vec![Diagnostic::error(
-                crate::diag::Span::file_start("content"),
-                "the preview could not start",
-            )],
+            diagnostics: vec![Diagnostic::error_nowhere("the preview could not start")],
             sources: crate::diag::Sources::default(),
         }),
     }
