@@ -158,6 +158,14 @@ impl Diagnostic {
         Diagnostic::new(Level::Error, None, None, message.into())
     }
 
+    /// The problem placed at `span`: a selector's problem, found with no
+    /// place, where the file wrote the selector.
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self.path = None;
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into().into_boxed_str());
         self
@@ -376,6 +384,10 @@ impl fmt::Display for Diagnostic {
         f.write_str(&self.headline(&|_, text| text.to_owned()))
     }
 }
+
+/// A diagnostic is the error of commands and queries too (a selector
+/// on the command line), which callers may pass on with `?`.
+impl std::error::Error for Diagnostic {}
 
 /// Where diagnostics find the text of a file, to show the offending line.
 /// Only the texts of files that had a problem while loading are kept (and

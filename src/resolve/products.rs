@@ -8,7 +8,7 @@ use super::*;
 use crate::diag::Span;
 use crate::load::{OneOrMany, RawDoc, RawPolicy, RawProduct, RawRule, RawStop};
 use crate::model::*;
-use crate::selector::{self, is_product_id, is_version_id, unknown_id, versions_hint};
+use crate::selector::{self, is_product_id, is_version_id, versions_hint};
 
 impl Resolver {
     /// Products, their versions and the node list; rules and issues come later,
@@ -320,7 +320,7 @@ impl Resolver {
                 match parsed.and_then(|s| selector::matches(&s, product)) {
                     Ok(members) => members,
                     Err(problem) => {
-                        let hint = versions_hint(product, unknown_id(&problem));
+                        let hint = versions_hint(product, problem.unknown_version());
                         self.report(
                             Diagnostic::error(
                                 span(file, spec),
