@@ -1,17 +1,32 @@
 //! Diagnostics: the one problem type that every stage returns.
 //!
-//! A diagnostic names a file (relative to the knowledge base root), a line and
-//! a column (1-based, in characters), a message and, where one helps, a hint.
+//! A diagnostic is data: its level, where it is (a line and column in a
+//! file, or only a file or folder, or nowhere on disk for a command's
+//! argument), a message, a hint, and notes that point at the other places
+//! of the same problem. It is turned into text in one place,
+//! [`Diagnostic::render_with`], which names each piece's [`Style`] so that
+//! a terminal colours it from the data, never by reading the text back.
 //! Stages collect every problem they find and hand back the whole list.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How bad a problem is: an error stops the build, a warning does not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     Error,
     Warning,
+}
+
+impl Level {
+    /// The word a rendered diagnostic shows.
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
+    }
 }
 
 /// A place in a source file, 1-based.
@@ -47,69 +62,123 @@ impl Span {
         Span::new(file, line, column)
     }
 
-    /// The start of a file, for problems that concern the file as a whole.
+    /// The start of a file, for problems that concern a file's text as a
+    /// whole (it is empty, it names a bad id). A folder has no text: it
+    /// takes [`Diagnostic::error_at_path`] instead.
     pub fn file_start(file: impl Into<PathBuf>) -> Self {
         Span::new(file, 1, 1)
     }
 
-    /// A place with no line: a folder, such as the output. Printed as
-    /// `DIR: error: …`, never as a made-up `DIR:1:1:`, and with no excerpt.
-    pub fn whole(file: impl Into<PathBuf>) -> Self {
-        Span {
-            file: file.into(),
-            line: 0,
-            column: 0,
-        }
-    }
-
-    /// `file:line:column`, or `file` alone for a [`Span::whole`].
+    /// `file:line:column`.
     fn place(&self) -> String {
-        let file = printable(&self.file.display().to_string()).into_owned();
-        if self.line == 0 {
-            file
-        } else {
-            format!("{file}:{}:{}", self.line, self.column)
-        }
+        format!(
+            "{}:{}:{}",
+            printable(&self.file.display().to_string()),
+            self.line,
+            self.column
+        )
     }
+}
+
+/// Another place that takes part in a problem (the other side of a
+/// contradiction, the first of two claims), shown with its own line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub span: Span,
+    pub message: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub level: Level,
-    pub span: Span,
+    /// The line and column the problem is at; `None` when it has none to
+    /// point at: a folder (the output), the site as a whole, or a
+    /// command's argument.
+    pub span: Option<Span>,
+    /// What a problem without a span is about, named without a line (the
+    /// output folder, `content`); `None` alongside a span, which names
+    /// its own file, and for a problem with nothing on disk.
+    // Boxed, as the hint and the notes are: a diagnostic is the error of
+    // many `Result`s, and clippy holds an error to under 128 bytes.
+    pub path: Option<Box<Path>>,
     pub message: String,
-    pub hint: Option<String>,
-    /// Other places that take part in the same problem (the other side of
-    /// a contradiction), each shown with its own source line.
-    pub notes: Vec<(Span, String)>,
+    pub hint: Option<Box<str>>,
+    pub notes: Box<[Note]>,
+}
+
+/// What each piece of a rendered diagnostic is, so that a terminal can
+/// colour it (see `terminal::paint`) without reading the text back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// The level word: `error`, `warning`.
+    Level(Level),
+    /// The word `note`.
+    Note,
+    /// The line numbers and bars of an excerpt.
+    Gutter,
+    /// The caret under the column.
+    Caret,
 }
 
 impl Diagnostic {
-    pub fn error(span: Span, message: impl Into<String>) -> Self {
+    fn new(level: Level, span: Option<Span>, path: Option<PathBuf>, message: String) -> Self {
         Diagnostic {
-            level: Level::Error,
+            level,
             span,
-            message: message.into(),
+            path: path.map(PathBuf::into_boxed_path),
+            message,
             hint: None,
-            notes: Vec::new(),
+            notes: Box::default(),
         }
+    }
+
+    pub fn error(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic::new(Level::Error, Some(span), None, message.into())
     }
 
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            level: Level::Warning,
-            ..Diagnostic::error(span, message)
-        }
+        Diagnostic::new(Level::Warning, Some(span), None, message.into())
+    }
+
+    /// An error about a folder or the site as a whole: printed as
+    /// `PATH: error: …`, never with a made-up `:1:1`, and with no excerpt.
+    pub fn error_at_path(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic::new(Level::Error, None, Some(path.into()), message.into())
+    }
+
+    /// [`Diagnostic::error_at_path`] as a warning (a site-wide one, such
+    /// as a search file grown too large).
+    pub fn warning_at_path(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic::new(Level::Warning, None, Some(path.into()), message.into())
+    }
+
+    /// An error with no place on disk (a command's argument): printed as
+    /// `error: …`.
+    pub fn error_nowhere(message: impl Into<String>) -> Self {
+        Diagnostic::new(Level::Error, None, None, message.into())
+    }
+
+    /// The problem placed at `span`: a selector's problem, found with no
+    /// place, where the file wrote the selector.
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self.path = None;
+        self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(hint.into().into_boxed_str());
         self
     }
 
     /// Adds another place that takes part in the problem.
-    pub fn with_note(mut self, span: Span, note: impl Into<String>) -> Self {
-        self.notes.push((span, note.into()));
+    pub fn with_note(mut self, span: Span, message: impl Into<String>) -> Self {
+        let mut notes = std::mem::take(&mut self.notes).into_vec();
+        notes.push(Note {
+            span,
+            message: message.into(),
+        });
+        self.notes = notes.into_boxed_slice();
         self
     }
 
@@ -117,16 +186,83 @@ impl Diagnostic {
         self.level == Level::Error
     }
 
-    /// The diagnostic followed by the offending source line and a caret,
-    /// then each note with its own line.
+    /// The file or folder the problem is in, if any.
+    pub fn file(&self) -> Option<&Path> {
+        match &self.span {
+            Some(span) => Some(&span.file),
+            None => self.path.as_deref(),
+        }
+    }
+
+    /// File, then line and column (a problem with no line first), then
+    /// the words: the order diagnostics are shown in.
+    #[allow(clippy::type_complexity)]
+    fn sort_key(
+        &self,
+    ) -> (
+        Option<&Path>,
+        Option<(usize, usize)>,
+        Level,
+        &str,
+        Option<&str>,
+    ) {
+        (
+            self.file(),
+            self.span.as_ref().map(|s| (s.line, s.column)),
+            self.level,
+            &self.message,
+            self.hint.as_deref(),
+        )
+    }
+
+    /// [`Diagnostic::render_with`] as plain text.
     pub fn render(&self, sources: &Sources) -> String {
-        let mut out = self.to_string();
-        out.push_str(&excerpt(&self.span, sources));
-        for (span, note) in &self.notes {
-            out.push_str(&format!("\n{}: note: {}", span.place(), printable(note)));
-            out.push_str(&excerpt(span, sources));
+        self.render_with(sources, &|_, text| text.to_owned())
+    }
+
+    /// The one way a diagnostic becomes text: its line (place, level,
+    /// message, hint), the offending source line with a caret, then each
+    /// note with its own line. `paint` gets every piece that has a
+    /// [`Style`] and returns it as shown (coloured, or as it is).
+    pub fn render_with(&self, sources: &Sources, paint: &dyn Fn(Style, &str) -> String) -> String {
+        let mut out = self.headline(paint);
+        if let Some(span) = &self.span {
+            out.push_str(&excerpt(span, sources, paint));
+        }
+        for note in &self.notes {
+            out.push_str(&format!(
+                "\n{}: {}: {}",
+                note.span.place(),
+                paint(Style::Note, "note"),
+                printable(&note.message)
+            ));
+            out.push_str(&excerpt(&note.span, sources, paint));
         }
         out
+    }
+
+    /// `place: level: message; hint; see also …`, on one line so that one
+    /// line says everything (and `grep` finds it). Names and values from
+    /// the knowledge base are escaped: whatever they hold, it stays one
+    /// line of plain text.
+    fn headline(&self, paint: &dyn Fn(Style, &str) -> String) -> String {
+        let place = match (&self.span, &self.path) {
+            (Some(span), _) => format!("{}: ", span.place()),
+            (None, Some(path)) => format!("{}: ", printable(&path.display().to_string())),
+            (None, None) => String::new(),
+        };
+        let mut line = format!(
+            "{place}{}: {}",
+            paint(Style::Level(self.level), self.level.word()),
+            printable(&self.message)
+        );
+        if let Some(hint) = &self.hint {
+            line.push_str(&format!("; {}", printable(hint)));
+        }
+        for note in &self.notes {
+            line.push_str(&format!("; see also {}", note.span.place()));
+        }
+        line
     }
 }
 
@@ -137,7 +273,7 @@ const EXCERPT_WIDTH: usize = 120;
 
 /// The source line at `span` with a caret under its column, or nothing
 /// when the file's text is not known.
-fn excerpt(span: &Span, sources: &Sources) -> String {
+fn excerpt(span: &Span, sources: &Sources, paint: &dyn Fn(Style, &str) -> String) -> String {
     let Some(text) = sources.line(&span.file, span.line) else {
         return String::new();
     };
@@ -170,7 +306,14 @@ fn excerpt(span: &Span, sources: &Sources) -> String {
     if end < chars.len() {
         line.push('…');
     }
-    format!("\n {pad} |\n {number} | {line}\n {pad} | {lead}^")
+    let (bar, numbered) = (
+        paint(Style::Gutter, &format!(" {pad} |")),
+        paint(Style::Gutter, &format!(" {number} |")),
+    );
+    format!(
+        "\n{bar}\n{numbered} {line}\n{bar} {lead}{}",
+        paint(Style::Caret, "^")
+    )
 }
 
 /// The characters `start..end` of a line of `length` characters that an
@@ -236,29 +379,15 @@ fn escape_unless(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_
 }
 
 impl fmt::Display for Diagnostic {
+    /// The diagnostic's one line, without its excerpts.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        };
-        // Names and values from the knowledge base are escaped: a
-        // diagnostic is one line of plain text whatever they hold.
-        write!(
-            f,
-            "{}: {level}: {}",
-            self.span.place(),
-            printable(&self.message)
-        )?;
-        // The hint stays on the same line so that one line says everything.
-        if let Some(hint) = &self.hint {
-            write!(f, "; {}", printable(hint))?;
-        }
-        for (span, _) in &self.notes {
-            write!(f, "; see also {}", span.place())?;
-        }
-        Ok(())
+        f.write_str(&self.headline(&|_, text| text.to_owned()))
     }
 }
+
+/// A diagnostic is the error of commands and queries too (a selector
+/// on the command line), which callers may pass on with `?`.
+impl std::error::Error for Diagnostic {}
 
 /// Where diagnostics find the text of a file, to show the offending line.
 /// Only the texts of files that had a problem while loading are kept (and
@@ -327,9 +456,7 @@ fn read_inside(root: &Path, file: &Path) -> Option<String> {
 /// Sorts diagnostics by file, then position, and drops exact repeats, so that
 /// output is stable whatever order the stages found them in.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| {
-        (&a.span, a.level, &a.message, &a.hint).cmp(&(&b.span, b.level, &b.message, &b.hint))
-    });
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
 }
 
@@ -399,6 +526,49 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "content/a.yaml:3:7: error: no version 9.9; known versions: 1.0, 2.0"
+        );
+    }
+
+    #[test]
+    fn a_problem_without_a_line_names_its_path_or_nothing() {
+        let mut sources = Sources::default();
+        sources.insert("public".into(), "not a file, but a folder\n");
+        let folder = Diagnostic::error_at_path("public", "not ours").with_hint("pick another");
+        assert_eq!(folder.span, None);
+        // No made-up `:1:1`, and no excerpt even when a text is known.
+        assert_eq!(
+            folder.render(&sources),
+            "public: error: not ours; pick another"
+        );
+        let nowhere = Diagnostic::error_nowhere("`x y` is not a product id").with_hint("use `-`");
+        assert_eq!(
+            nowhere.render(&sources),
+            "error: `x y` is not a product id; use `-`"
+        );
+        assert_eq!(nowhere.file(), None);
+        // Sorted with its folder, before the lines of the files inside it.
+        let mut all = vec![
+            Diagnostic::error(Span::new("public", 2, 1), "b"),
+            folder.clone(),
+            nowhere.clone(),
+        ];
+        sort(&mut all);
+        assert_eq!(all[0], nowhere);
+        assert_eq!(all[1], folder);
+    }
+
+    #[test]
+    fn notes_are_parts_with_their_own_place() {
+        let mut sources = Sources::default();
+        sources.insert("a.yaml".into(), "direct: unsupported\n");
+        sources.insert("b.yaml".into(), "direct: supported\n");
+        let d = Diagnostic::error(Span::new("a.yaml", 1, 9), "contradiction")
+            .with_note(Span::new("b.yaml", 1, 9), "the other side");
+        assert_eq!(d.notes[0].span, Span::new("b.yaml", 1, 9));
+        assert_eq!(
+            d.render(&sources),
+            "a.yaml:1:9: error: contradiction; see also b.yaml:1:9\n   |\n 1 | direct: unsupported\n   |         ^\n\
+             b.yaml:1:9: note: the other side\n   |\n 1 | direct: supported\n   |         ^"
         );
     }
 

@@ -7,7 +7,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use upgrade_atlas::commands::path::{self, Destination, Question};
 use upgrade_atlas::commands::stack_plan::{self, PlanFormat, PlanQuestion};
 use upgrade_atlas::commands::{self, Outcome};
-use upgrade_atlas::diag::{printable, printable_lines};
+use upgrade_atlas::diag::{Diagnostic, Sources, printable, printable_lines};
 use upgrade_atlas::plan::PlanOptions;
 #[cfg(feature = "serve")]
 use upgrade_atlas::serve::ServeOptions;
@@ -247,13 +247,13 @@ fn main() -> ExitCode {
             | Command::New(_)
             | Command::Export(_)
     );
-    if needs_knowledge_base && let Err(message) = commands::knowledge_base_at(&root) {
+    if needs_knowledge_base && let Err(problem) = commands::knowledge_base_at(&root) {
         let code = if matches!(cli.command, Command::Path { .. } | Command::Plan { .. }) {
             2
         } else {
             1
         };
-        return fail(&message, manners, code);
+        return refuse(&problem, manners, code);
     }
     match cli.command {
         Command::Check => run_check(&root, manners),
@@ -368,8 +368,18 @@ fn fail(message: &str, manners: Manners, code: u8) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// A command's problem, as every diagnostic is shown (`error: message;
+/// hint`, or `PATH: error: …`), exiting with `code`.
+fn refuse(problem: &Diagnostic, manners: Manners, code: u8) -> ExitCode {
+    eprintln!(
+        "{}",
+        terminal::show(problem, &Sources::default(), manners.colour)
+    );
+    ExitCode::from(code)
+}
+
 /// What init, new and eject did: their summary (unless quiet), or their error.
-fn outcome(root: &Path, result: Result<Outcome, String>, manners: Manners) -> ExitCode {
+fn outcome(root: &Path, result: Result<Outcome, Diagnostic>, manners: Manners) -> ExitCode {
     match result {
         Ok(done) => {
             if manners.verbosity > Verbosity::Quiet {
@@ -377,11 +387,11 @@ fn outcome(root: &Path, result: Result<Outcome, String>, manners: Manners) -> Ex
             }
             let sources = upgrade_atlas::diag::Sources::reading_from(root);
             for warning in &done.warnings {
-                eprintln!("{}", painted(&warning.render(&sources), manners));
+                eprintln!("{}", terminal::show(warning, &sources, manners.colour));
             }
             ExitCode::SUCCESS
         }
-        Err(message) => fail(&message, manners, 1),
+        Err(problem) => refuse(&problem, manners, 1),
     }
 }
 
@@ -394,9 +404,7 @@ fn exported(result: Result<String, commands::export::Refusal>, manners: Manners)
             ExitCode::SUCCESS
         }
         Err(commands::export::Refusal::Invalid(failure)) => report(&failure, manners),
-        Err(commands::export::Refusal::UnknownCondition(message)) => {
-            fail(&printable(&message), manners, 2)
-        }
+        Err(commands::export::Refusal::UnknownCondition(problem)) => refuse(&problem, manners, 2),
     }
 }
 
@@ -411,16 +419,8 @@ fn print_warnings(checked: &Checked, manners: Manners) {
     for warning in &checked.warnings {
         eprintln!(
             "{}",
-            painted(&warning.render(&checked.model.sources), manners)
+            terminal::show(warning, &checked.model.sources, manners.colour)
         );
-    }
-}
-
-fn painted(rendered: &str, manners: Manners) -> String {
-    if manners.colour {
-        terminal::paint_diagnostic(rendered)
-    } else {
-        rendered.to_owned()
     }
 }
 
@@ -480,7 +480,7 @@ fn run_plan(
 fn answer_question(
     root: &Path,
     manners: Manners,
-    answer: impl FnOnce(&upgrade_atlas::model::Model) -> Result<(String, bool), String>,
+    answer: impl FnOnce(&upgrade_atlas::model::Model) -> Result<(String, bool), Diagnostic>,
 ) -> ExitCode {
     let model = match check(root) {
         Ok(checked) => {
@@ -503,7 +503,7 @@ fn answer_question(
                 ExitCode::from(1)
             }
         }
-        Err(message) => fail(&printable(&message), manners, 2),
+        Err(problem) => refuse(&problem, manners, 2),
     }
 }
 
@@ -523,7 +523,7 @@ fn run_serve(
     };
     match upgrade_atlas::serve::serve(root, &options) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => fail(&printable(&message), manners, 1),
+        Err(error) => fail(&error.to_string(), manners, 1),
     }
 }
 
@@ -605,7 +605,10 @@ fn run_build(
         Ok(built) => {
             // With their lines and carets, as `check` shows them.
             for warning in &built.warnings {
-                eprintln!("{}", painted(&warning.render(&built.sources), manners));
+                eprintln!(
+                    "{}",
+                    terminal::show(warning, &built.sources, manners.colour)
+                );
             }
             if manners.verbosity == Verbosity::Quiet {
                 return ExitCode::SUCCESS;
@@ -627,7 +630,7 @@ fn report(failure: &Failure, manners: Manners) -> ExitCode {
     for diagnostic in &failure.diagnostics {
         eprintln!(
             "{}\n",
-            painted(&diagnostic.render(&failure.sources), manners)
+            terminal::show(diagnostic, &failure.sources, manners.colour)
         );
     }
     eprintln!("{}", failure.summary());

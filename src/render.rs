@@ -64,7 +64,7 @@ impl Theme {
                 .replace('\\', "/");
             let file = crate::walk::relative(root, &path);
             let cannot_read = |error: std::io::Error| {
-                Diagnostic::error(Span::file_start(&file), format!("cannot read: {error}"))
+                Diagnostic::error_at_path(&file, format!("cannot read: {error}"))
                     .with_hint("check the file's permissions; templates are UTF-8 text")
             };
             match name.strip_prefix("assets/") {
@@ -189,17 +189,17 @@ fn engine(theme: &Theme, links: Arc<Links>) -> Result<Tera, Vec<Diagnostic>> {
 /// A template error, named by the template's file (the override's path for a
 /// knowledge base's own template). Tera's own report is a block of lines
 /// with an excerpt of its own; ours shows the line (cut to fit around the
-/// column), so the report is taken apart: its message, its place, and the
-/// places that included the template, as notes.
+/// column), so the error is taken apart: its message and place from
+/// Tera's typed report, and the places that included the template, as notes.
 fn template_problem(theme: &Theme, error: &tera::Error) -> Diagnostic {
     let file_of = |name: &str| theme.templates.get(name).map(|(_, file)| file.clone());
     let report = match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => report,
-        _ => return unplaced_template_problem(theme, &error.to_string()),
+        kind => return unplaced_template_problem(theme, kind, &error.to_string()),
     };
     let place = report.span();
     let Some(file) = file_of(report.filename()) else {
-        return unplaced_template_problem(theme, &error.to_string());
+        return unplaced_template_problem(theme, error.kind(), &error.to_string());
     };
     // Tera's columns are 0-based.
     let span = Span::new(file, place.start_line, place.start_col + 1);
@@ -212,24 +212,34 @@ fn template_problem(theme: &Theme, error: &tera::Error) -> Diagnostic {
     problem
 }
 
-/// A template error Tera gives no place for (a missing parent, a loop of
-/// includes): named by the longest template name it mentions.
-fn unplaced_template_problem(theme: &Theme, report: &str) -> Diagnostic {
-    let file = theme
-        .templates
-        .iter()
-        .filter(|(name, _)| report.contains(name.as_str()))
-        .max_by_key(|(name, _)| name.len())
-        .map_or_else(|| PathBuf::from("templates"), |(_, (_, file))| file.clone());
-    Diagnostic::error(
-        Span::file_start(file),
-        format!("template error: {}", report.trim()),
-    )
+/// A template error Tera gives no place in a template for (a missing
+/// parent, a loop of includes): named by the template its kind names,
+/// without a line. A bare message names no template in its data, so the
+/// longest template name it mentions is taken.
+fn unplaced_template_problem(theme: &Theme, kind: &tera::ErrorKind, report: &str) -> Diagnostic {
+    let named = match kind {
+        tera::ErrorKind::CircularExtend { tpl, .. }
+        | tera::ErrorKind::CircularInclude { tpl, .. } => Some(tpl.as_str()),
+        tera::ErrorKind::MissingParent { current, .. } => Some(current.as_str()),
+        _ => theme
+            .templates
+            .keys()
+            .filter(|name| report.contains(name.as_str()))
+            .max_by_key(|name| name.len())
+            .map(String::as_str),
+    };
+    let file = named
+        .and_then(|name| theme.templates.get(name))
+        .map_or_else(|| PathBuf::from("templates"), |(_, file)| file.clone());
+    Diagnostic::error_at_path(file, format!("template error: {}", report.trim()))
 }
 
-/// The templates that included the one in error, innermost first, from
-/// the `note: called from NAME:LINE:COL` lines of Tera's report (it keeps
-/// them in the report text only).
+/// The templates that included the one in error, innermost first. Tera
+/// keeps them in its report as notes, but its `Note` type is private to
+/// the crate and has no accessor, so they are read from the report's
+/// text: `note: called from NAME:LINE:COL` lines. The test
+/// `callers_are_read_from_a_real_tera_report` fails if Tera words them
+/// otherwise.
 fn callers(report: &str) -> Vec<(&str, usize, usize)> {
     report
         .lines()
@@ -452,5 +462,51 @@ mod tests {
         );
         assert_eq!(callers("error: no notes"), vec![]);
         assert_eq!(place_of("a:b:c"), None);
+    }
+
+    /// Tera's notes are read from its words (see [`callers`]): this fails
+    /// when a Tera release words or places them otherwise.
+    #[test]
+    fn callers_are_read_from_a_real_tera_report() {
+        let mut tera = Tera::new();
+        tera.add_raw_templates([
+            ("page.html", "<p>\n  {% include \"part.html\" %}</p>"),
+            ("part.html", "{{ nothing.here }}"),
+        ])
+        .expect("both templates parse");
+        let error = tera
+            .render("page.html", &tera::Context::new())
+            .expect_err("the partial reads an undefined value");
+        let tera::ErrorKind::RenderingError(report) = error.kind() else {
+            panic!("a rendering error with a report: {error:?}");
+        };
+        assert_eq!(report.filename(), "part.html");
+        assert_eq!(callers(&error.to_string()), vec![("page.html", 2, 14)]);
+    }
+
+    /// An error with no place in a template names the template its kind
+    /// names, with no made-up line.
+    #[test]
+    fn a_missing_parent_names_its_child_without_a_line() {
+        let theme = Theme {
+            templates: [(
+                "child.html".to_owned(),
+                (String::new(), PathBuf::from("templates/child.html")),
+            )]
+            .into(),
+            assets: BTreeMap::new(),
+        };
+        let kind = tera::ErrorKind::MissingParent {
+            current: "child.html".into(),
+            parent: "gone.html".into(),
+        };
+        let problem = unplaced_template_problem(&theme, &kind, "inherits from gone.html");
+        assert_eq!(problem.span, None);
+        assert!(
+            problem
+                .to_string()
+                .starts_with("templates/child.html: error: template error:"),
+            "{problem}"
+        );
     }
 }

@@ -5,6 +5,8 @@
 //! what a person sees on stderr.
 
 use std::io::{IsTerminal, Write};
+
+use crate::diag::{Diagnostic, Level, Sources, Style};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -65,49 +67,27 @@ const BLUE: &str = "\x1b[1;34m";
 const GREEN: &str = "\x1b[1;32m";
 const RESET: &str = "\x1b[0m";
 
-/// A rendered diagnostic (see [`crate::diag::Diagnostic::render`]) with its
-/// level words, gutter and caret coloured. The text itself came through
-/// `diag::printable`, so it holds no escape of its own to confuse this.
-pub fn paint_diagnostic(rendered: &str) -> String {
-    rendered
-        .split('\n')
-        .map(paint_line)
-        .collect::<Vec<_>>()
-        .join("\n")
+/// A diagnostic as stderr shows it: with its excerpts, and coloured
+/// when `colour` is set. The colours come from each piece's
+/// [`Style`], which the one renderer names, never from the text: a
+/// message that itself says ": error: " stays plain.
+pub fn show(diagnostic: &Diagnostic, sources: &Sources, colour: bool) -> String {
+    if colour {
+        diagnostic.render_with(sources, &paint)
+    } else {
+        diagnostic.render(sources)
+    }
 }
 
-fn paint_line(line: &str) -> String {
-    if let Some((gutter, rest)) = gutter_split(line) {
-        let rest = if rest.trim_start().starts_with('^') && rest.trim() == "^" {
-            rest.replace('^', &format!("{RED}^{RESET}"))
-        } else {
-            rest.to_owned()
-        };
-        return format!("{BLUE}{gutter}{RESET}{rest}");
-    }
-    for (word, colour) in [
-        (": error: ", RED),
-        (": warning: ", YELLOW),
-        (": note: ", CYAN),
-    ] {
-        if let Some(at) = line.find(word) {
-            let label = &word[2..word.len() - 2];
-            return format!(
-                "{}: {colour}{label}{RESET}: {}",
-                &line[..at],
-                &line[at + word.len()..]
-            );
-        }
-    }
-    line.to_owned()
-}
-
-/// A source excerpt line, ` 12 | text` or `    | ^`, split after its bar.
-fn gutter_split(line: &str) -> Option<(&str, &str)> {
-    let bar = line.find(" |")?;
-    let before = &line[..bar];
-    let is_gutter = line.starts_with(' ') && before.chars().all(|c| c == ' ' || c.is_ascii_digit());
-    is_gutter.then(|| line.split_at(bar + 2))
+/// One piece of a diagnostic in its colour.
+pub fn paint(style: Style, text: &str) -> String {
+    let colour = match style {
+        Style::Level(Level::Error) | Style::Caret => RED,
+        Style::Level(Level::Warning) => YELLOW,
+        Style::Note => CYAN,
+        Style::Gutter => BLUE,
+    };
+    format!("{colour}{text}{RESET}")
 }
 
 /// A summary word (`ok`, `built`) in green when colouring.
@@ -122,7 +102,7 @@ pub fn paint_success(word: &str, colour: bool) -> String {
 /// `error` in red when colouring, for messages that have no file to name.
 pub fn error_label(colour: bool) -> String {
     if colour {
-        format!("{RED}error{RESET}")
+        paint(Style::Level(Level::Error), "error")
     } else {
         "error".to_owned()
     }
@@ -214,6 +194,7 @@ pub fn counted(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Span;
 
     #[test]
     fn colours_only_a_terminal_without_no_color() {
@@ -228,20 +209,39 @@ mod tests {
     }
 
     #[test]
-    fn paints_level_words_gutter_and_caret() {
-        let rendered = "content/a.yaml:3:5: error: unknown field `nmae`; did you mean `name`?\n   |\n 3 | nmae: A\n   | ^\ncontent/b.yaml:1:1: note: the other side";
-        let painted = paint_diagnostic(rendered);
-        assert!(painted.starts_with(&format!("content/a.yaml:3:5: {RED}error{RESET}: unknown")));
-        assert!(painted.contains(&format!("{BLUE} 3 |{RESET} nmae: A")));
+    fn paints_level_words_gutter_and_caret_from_the_data() {
+        let mut sources = Sources::default();
+        sources.insert("content/a.yaml".into(), "nmae: A\n");
+        sources.insert("content/b.yaml".into(), "x: 1\n");
+        // A message that itself says ": error: " is not painted: the
+        // colours come from the data, not from the words.
+        let diagnostic = Diagnostic::error(
+            Span::new("content/a.yaml", 1, 1),
+            "unknown field `nmae`: error: here",
+        )
+        .with_hint("did you mean `name`?")
+        .with_note(Span::new("content/b.yaml", 1, 1), "the other side");
+        let painted = show(&diagnostic, &sources, true);
+        assert!(painted.starts_with(&format!(
+            "content/a.yaml:1:1: {RED}error{RESET}: unknown field `nmae`: error: here"
+        )));
+        assert!(painted.contains(&format!("{BLUE} 1 |{RESET} nmae: A")));
         assert!(painted.contains(&format!("{BLUE}   |{RESET} {RED}^{RESET}")));
-        assert!(painted.contains(&format!("{CYAN}note{RESET}")));
-        // Without the escapes it is the same text.
+        assert!(painted.contains(&format!(
+            "content/b.yaml:1:1: {CYAN}note{RESET}: the other side"
+        )));
+        // Without the escapes it is the plain text, which is what a pipe gets.
         let plain = painted
             .replace(RED, "")
             .replace(BLUE, "")
             .replace(CYAN, "")
             .replace(RESET, "");
-        assert_eq!(plain, rendered);
+        assert_eq!(plain, show(&diagnostic, &sources, false));
+        let warning = Diagnostic::warning_at_path("content", "big");
+        assert_eq!(
+            show(&warning, &sources, true),
+            format!("content: {YELLOW}warning{RESET}: big")
+        );
     }
 
     #[test]

@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use super::{Outcome, check_inside, write_new};
-use crate::diag::suggest;
+use crate::diag::{Diagnostic, suggest};
 use crate::render::builtin_files;
 
-pub fn eject(root: &Path, names: &[String]) -> Result<Outcome, String> {
+pub fn eject(root: &Path, names: &[String]) -> Result<Outcome, Diagnostic> {
     let builtin: Vec<(String, &[u8])> = builtin_files().collect();
     let chosen: Vec<&(String, &[u8])> = if names.is_empty() {
         builtin.iter().collect()
@@ -23,10 +23,8 @@ pub fn eject(root: &Path, names: &[String]) -> Result<Outcome, String> {
                     .iter()
                     .find(|(name, _)| name == wanted)
                     .ok_or_else(|| {
-                        format!(
-                            "no built-in template `{wanted}`; {}",
-                            suggest(wanted, "built-in templates", &known)
-                        )
+                        Diagnostic::error_nowhere(format!("no built-in template `{wanted}`"))
+                            .with_hint(suggest(wanted, "built-in templates", &known))
                     })
             })
             .collect::<Result<_, _>>()?
@@ -41,11 +39,14 @@ pub fn eject(root: &Path, names: &[String]) -> Result<Outcome, String> {
         .map(|(name, _)| name.as_str())
         .collect();
     if !taken.is_empty() {
-        return Err(format!(
-            "templates/ already has {}; theme eject never overwrites a file\n\
-             hint: move those files away first, or name only the templates you want",
-            taken.join(", ")
-        ));
+        return Err(Diagnostic::error_at_path(
+            "templates",
+            format!(
+                "templates/ already has {}; theme eject never overwrites a file",
+                taken.join(", ")
+            ),
+        )
+        .with_hint("move those files away first, or name only the templates you want"));
     }
     for (name, _) in &chosen {
         check_inside(root, &dir.join(name))?;

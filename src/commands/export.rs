@@ -33,8 +33,8 @@ pub enum MatrixFormat {
 pub enum Refusal {
     /// The knowledge base has errors.
     Invalid(Failure),
-    /// A `--if` names no condition the knowledge base declares; in words.
-    UnknownCondition(String),
+    /// A `--if` names no condition the knowledge base declares.
+    UnknownCondition(crate::diag::Diagnostic),
 }
 
 impl From<Failure> for Refusal {

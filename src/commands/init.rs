@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::{Outcome, write_new};
+use crate::diag::Diagnostic;
 
 /// The starter knowledge base: (path below DIR, text).
 pub const STARTER: &[(&str, &str)] = &[
@@ -25,16 +26,16 @@ pub const STARTER: &[(&str, &str)] = &[
 
 /// Writes the starter into `dir`, which must be missing or empty. A `.git`
 /// folder alone does not count: `git init` first is a natural order.
-pub fn init(dir: &Path) -> Result<Outcome, String> {
+pub fn init(dir: &Path) -> Result<Outcome, Diagnostic> {
     if let Some(entries) = occupied(dir)? {
-        return Err(format!(
-            "{} is not empty ({}); init starts a knowledge base only in an empty or new folder\n\
-             hint: pick a new folder, e.g. `upgrade-atlas init my-upgrades`",
-            dir.display(),
-            entries
-        ));
+        return Err(Diagnostic::error_at_path(
+            dir,
+            format!("the folder is not empty ({entries}); init starts a knowledge base only in an empty or new folder"),
+        )
+        .with_hint("pick a new folder, e.g. `upgrade-atlas init my-upgrades`"));
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Diagnostic::error_at_path(dir, format!("cannot create: {e}")))?;
     for (path, text) in STARTER {
         write_new(dir, &dir.join(path), text.as_bytes())?;
     }
@@ -49,11 +50,11 @@ pub fn init(dir: &Path) -> Result<Outcome, String> {
 }
 
 /// What `dir` holds besides `.git`, in words, or `None` when nothing.
-fn occupied(dir: &Path) -> Result<Option<String>, String> {
+fn occupied(dir: &Path) -> Result<Option<String>, Diagnostic> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+        Err(e) => return Err(Diagnostic::error_at_path(dir, format!("cannot read: {e}"))),
     };
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)

@@ -14,6 +14,8 @@ pub mod stack_plan;
 
 use std::path::Path;
 
+use crate::diag::Diagnostic;
+
 /// What a command that writes files did, in words for the terminal.
 pub struct Outcome {
     pub summary: String,
@@ -22,8 +24,8 @@ pub struct Outcome {
     pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
-/// Whether `root` holds a knowledge base; if not, what to do, in words.
-pub fn knowledge_base_at(root: &Path) -> Result<(), String> {
+/// Whether `root` holds a knowledge base; if not, what to do.
+pub fn knowledge_base_at(root: &Path) -> Result<(), Diagnostic> {
     if root.join("content").is_dir() {
         return Ok(());
     }
@@ -32,9 +34,11 @@ pub fn knowledge_base_at(root: &Path) -> Result<(), String> {
     } else {
         root.display().to_string()
     };
-    Err(format!(
-        "no knowledge base in {shown}: it has no content/ folder\n\
-         hint: run `upgrade-atlas init` to start one here, or pass --root with the folder that holds content/"
+    Err(Diagnostic::error_nowhere(format!(
+        "no knowledge base in {shown}: it has no content/ folder"
+    ))
+    .with_hint(
+        "run `upgrade-atlas init` to start one here, or pass --root with the folder that holds content/",
     ))
 }
 
@@ -42,10 +46,10 @@ pub fn knowledge_base_at(root: &Path) -> Result<(), String> {
 /// `root`: a copied base may hold `content/products` or `templates` as a
 /// link to a folder elsewhere, and a file must not be written out there.
 /// Looks at the deepest part of the path that exists, links resolved.
-fn check_inside(root: &Path, path: &Path) -> Result<(), String> {
+fn check_inside(root: &Path, path: &Path) -> Result<(), Diagnostic> {
     let real_root = root
         .canonicalize()
-        .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+        .map_err(|e| Diagnostic::error_at_path(root, format!("cannot read: {e}")))?;
     let mut existing = path.parent();
     while let Some(folder) = existing {
         if std::fs::symlink_metadata(folder).is_ok() {
@@ -61,10 +65,12 @@ fn check_inside(root: &Path, path: &Path) -> Result<(), String> {
         })
         .unwrap_or(true);
     if leads_out {
-        return Err(format!(
-            "refusing to write {}: a symbolic link on the way leads out of the knowledge base\n\
-             hint: links in a knowledge base are followed only while they stay inside it; replace the link with a folder",
-            path.display()
+        return Err(Diagnostic::error_at_path(
+            path,
+            "refusing to write this: a symbolic link on the way leads out of the knowledge base",
+        )
+        .with_hint(
+            "links in a knowledge base are followed only while they stay inside it; replace the link with a folder",
         ));
     }
     Ok(())
@@ -73,20 +79,21 @@ fn check_inside(root: &Path, path: &Path) -> Result<(), String> {
 /// Writes a new file inside the knowledge base at `root`, refusing to
 /// replace one that exists (even when another process created it a moment
 /// ago, or it is a link) and to write through a link that leads out.
-fn write_new(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_new(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     use std::io::Write;
     check_inside(root, path)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            .map_err(|e| Diagnostic::error_at_path(parent, format!("cannot create: {e}")))?;
     }
+    let cannot_write =
+        |e: std::io::Error| Diagnostic::error_at_path(path, format!("cannot write: {e}"));
     let mut file = crate::safe_fs::create_new(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => format!(
-            "{} already exists; upgrade-atlas never overwrites a file: rename or remove it first",
-            path.display()
-        ),
-        _ => format!("cannot write {}: {e}", path.display()),
+        std::io::ErrorKind::AlreadyExists => {
+            Diagnostic::error_at_path(path, "this file already exists")
+                .with_hint("upgrade-atlas never overwrites a file: rename or remove it first")
+        }
+        _ => cannot_write(e),
     })?;
-    file.write_all(bytes)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    file.write_all(bytes).map_err(cannot_write)
 }

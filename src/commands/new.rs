@@ -11,24 +11,25 @@ use crate::selector::{self, Alternative, Comparison, Role, VersionSpec, select_n
 
 /// Writes `content/products/ID.yaml`, named `name` (one line) or, without
 /// it, a name made from the id for the writer to check.
-pub fn product(root: &Path, id: &str, name: Option<&str>) -> Result<Outcome, String> {
+pub fn product(root: &Path, id: &str, name: Option<&str>) -> Result<Outcome, Diagnostic> {
     // The rule `check` applies, so that nothing is written that it refuses.
     if !selector::is_product_id(id) {
-        return Err(format!(
-            "`{id}` cannot be a product id\n\
-             hint: use lowercase letters, digits and `-`, starting with a letter or digit, e.g. `acme-server`"
+        return Err(Diagnostic::error_nowhere(format!("`{id}` cannot be a product id")).with_hint(
+            "use lowercase letters, digits and `-`, starting with a letter or digit, e.g. `acme-server`",
         ));
     }
     if let Some(problem) = crate::resolve::id_problem(id) {
-        return Err(format!(
-            "product id {problem}\n\
-             hint: ids become folder names of the site; choose another, e.g. `{id}-server`"
-        ));
+        return Err(
+            Diagnostic::error_nowhere(format!("product id {problem}")).with_hint(format!(
+                "ids become folder names of the site; choose another, e.g. `{id}-server`"
+            )),
+        );
     }
     if let Some(name) = name
         && (name.trim().is_empty() || name.contains(['\n', '\r']))
     {
-        return Err("--name must be one line of text, e.g. --name \"Proxmox VE\"".into());
+        return Err(Diagnostic::error_nowhere("--name must be one line of text")
+            .with_hint("e.g. --name \"Proxmox VE\""));
     }
     let path = root.join("content/products").join(format!("{id}.yaml"));
     write_new(root, &path, product_text(id, name).as_bytes())?;
@@ -37,9 +38,12 @@ pub fn product(root: &Path, id: &str, name: Option<&str>) -> Result<Outcome, Str
 
 /// Writes `content/scenarios/PRODUCT/SPEC-to-TARGET.yaml`, with a warning
 /// at each scenario that already covers one of its upgrades.
-pub fn scenario(root: &Path, from: &str, to: &str) -> Result<Outcome, String> {
-    let from_selector = selector::parse(from).map_err(|e| format!("FROM `{from}`: {e}"))?;
-    let to_selector = selector::parse(to).map_err(|e| format!("TO `{to}`: {e}"))?;
+pub fn scenario(root: &Path, from: &str, to: &str) -> Result<Outcome, Diagnostic> {
+    let refused = |side: &str, written: &str, e: selector::SelectorError| {
+        Diagnostic::error_nowhere(format!("{side} `{written}`: {e}"))
+    };
+    let from_selector = selector::parse(from).map_err(|e| refused("FROM", from, e))?;
+    let to_selector = selector::parse(to).map_err(|e| refused("TO", to, e))?;
     // Products that exist are checked when the knowledge base checks; one
     // with errors elsewhere still gets its new scenario.
     let model = crate::check(root).ok().map(|checked| checked.model);
@@ -68,15 +72,15 @@ fn known_products(
     model: &Model,
     from: &selector::Selector,
     to: &selector::Selector,
-) -> Result<(), String> {
+) -> Result<(), Diagnostic> {
     let known: Vec<&str> = model.products.iter().map(|p| p.id.as_str()).collect();
     for (side, selector) in [("FROM", from), ("TO", to)] {
         if model.product_index(&selector.product).is_none() {
-            return Err(format!(
-                "{side}: no product `{}` in this knowledge base; {}",
-                selector.product,
-                suggest(&selector.product, "products", &known)
-            ));
+            return Err(Diagnostic::error_nowhere(format!(
+                "{side}: no product `{}` in this knowledge base",
+                selector.product
+            ))
+            .with_hint(suggest(&selector.product, "products", &known)));
         }
     }
     Ok(())

@@ -2,7 +2,7 @@
 //! support, as text for people or JSON for programs, with the support
 //! status of both ends when the knowledge base states it.
 
-use crate::diag::{is_printable, suggest};
+use crate::diag::{Diagnostic, is_printable, suggest};
 use crate::graph::{Answer, Edges, Origin, UpgradeGraph};
 use crate::lifecycle::{self, Date};
 use crate::model::{Facts, Model, NodeId};
@@ -40,7 +40,7 @@ pub(super) fn json_for_terminal(json: &str) -> String {
     out
 }
 
-pub(super) fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
+pub(super) fn facts(model: &Model, names: &[String]) -> Result<Facts, Diagnostic> {
     let mut facts = Facts::none();
     for name in names {
         match model.condition_index(name) {
@@ -55,12 +55,12 @@ pub(super) fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
                     .map(|c| c.name.as_str())
                     .collect();
                 return Err(if known.is_empty() {
-                    format!("unknown condition `{name}`: this knowledge base declares none")
+                    Diagnostic::error_nowhere(format!(
+                        "unknown condition `{name}`: this knowledge base declares none"
+                    ))
                 } else {
-                    format!(
-                        "unknown condition `{name}`; {}",
-                        suggest(name, "declared conditions", &known)
-                    )
+                    Diagnostic::error_nowhere(format!("unknown condition `{name}`"))
+                        .with_hint(suggest(name, "declared conditions", &known))
                 });
             }
         }
@@ -69,7 +69,11 @@ pub(super) fn facts(model: &Model, names: &[String]) -> Result<Facts, String> {
 }
 
 /// The answer to `path`, as text or JSON, and whether a path exists.
-pub fn answer(model: &Model, question: &Question, json: bool) -> Result<(String, bool), String> {
+pub fn answer(
+    model: &Model,
+    question: &Question,
+    json: bool,
+) -> Result<(String, bool), Diagnostic> {
     let from = selector::select_one(model, &question.from)?;
     let originally = match &question.originally {
         Some(selector) => selector::select_one(model, selector)?,
@@ -133,10 +137,11 @@ pub fn answer(model: &Model, question: &Question, json: bool) -> Result<(String,
 }
 
 /// The day support is judged on: `--on`, else `today` in site.yaml, else today.
-fn support_day(model: &Model, on: Option<&str>) -> Result<Date, String> {
+fn support_day(model: &Model, on: Option<&str>) -> Result<Date, Diagnostic> {
     match on {
         Some(text) => Date::parse(text).ok_or_else(|| {
-            format!("--on `{text}` is not a date: write a day of the calendar as YYYY-MM-DD")
+            Diagnostic::error_nowhere(format!("--on `{text}` is not a date"))
+                .with_hint("write a day of the calendar as YYYY-MM-DD")
         }),
         None => Ok(model.site.today.unwrap_or_else(Date::today_utc)),
     }

@@ -3,6 +3,7 @@
 //! first, then the steps, alternatives and sources of the scenarios behind
 //! it. Text for a terminal, Markdown for a change ticket, JSON for programs.
 
+use crate::diag::Diagnostic;
 use crate::graph::{Answer, Edges, NoPlan, Plan, Unmet, UpgradeGraph, state_title, why_words};
 use crate::model::{Facts, Model, NodeId};
 use crate::selector;
@@ -36,19 +37,22 @@ pub fn answer(
     model: &Model,
     question: &PlanQuestion,
     format: PlanFormat,
-) -> Result<(String, bool), String> {
+) -> Result<(String, bool), Diagnostic> {
     let from = states(model, &question.from, "FROM")?;
     let to = states(model, &question.to, "--to")?;
     if from.len() != to.len() {
-        return Err(format!(
-            "FROM names {} version(s) and --to {}: give one target per member, in the same order",
+        return Err(Diagnostic::error_nowhere(format!(
+            "FROM names {} version(s) and --to {}",
             from.len(),
             to.len()
-        ));
+        ))
+        .with_hint("give one target per member, in the same order"));
     }
     let originally = match &question.originally {
         Some(_) if from.len() > 1 => {
-            return Err("--originally is accepted only with one member: each member of a stack starts as itself".into());
+            return Err(Diagnostic::error_nowhere(
+                "--originally is accepted only with one member: each member of a stack starts as itself",
+            ));
         }
         Some(selector) => Some(selector::select_one(model, selector)?),
         None => None,
@@ -70,19 +74,22 @@ pub fn answer(
 }
 
 /// The versions a list of selectors names, one each, no product twice.
-fn states(model: &Model, written: &[String], what: &str) -> Result<Vec<NodeId>, String> {
+fn states(model: &Model, written: &[String], what: &str) -> Result<Vec<NodeId>, Diagnostic> {
     if written.is_empty() {
-        return Err(format!("{what} names no version: give one per member"));
+        return Err(
+            Diagnostic::error_nowhere(format!("{what} names no version"))
+                .with_hint("give one per member"),
+        );
     }
     let mut nodes: Vec<NodeId> = Vec::new();
     for selector in written {
         let node = selector::select_one(model, selector)?;
         let product = model.nodes[node].product;
         if nodes.iter().any(|n| model.nodes[*n].product == product) {
-            return Err(format!(
+            return Err(Diagnostic::error_nowhere(format!(
                 "{what} names two versions of {}: a stack holds one version of each product",
                 model.products[product].id
-            ));
+            )));
         }
         nodes.push(node);
     }

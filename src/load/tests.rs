@@ -54,7 +54,7 @@ fn upgrades_may_be_one_rule_or_a_list() {
 #[test]
 fn unknown_field_names_line_and_suggests() {
     let error = parse_str::<RawComponent>("name: A\nsumary: x\n").unwrap_err();
-    assert_eq!(error.span.line, 2);
+    assert_eq!(error.span.map(|s| s.line), Some(2));
     assert_eq!(error.message, "unknown field `sumary`");
     assert!(error.hint.unwrap().starts_with("did you mean `summary`?"));
 }
@@ -263,12 +263,112 @@ fn control_and_bidi_characters_are_found_at_every_offset() {
         let column = at + 1;
         for control in ['\u{1b}', '\u{7f}', '\u{85}', '\u{9f}'] {
             let text = format!("{}{control}{}", "x".repeat(at), "y".repeat(200 - at));
-            let found = control_character(file, &text).map(|d| d.span.column);
+            let found = control_character(file, &text)
+                .and_then(|d| d.span)
+                .map(|s| s.column);
             assert_eq!(found, Some(column), "{control:?} after {at} bytes");
         }
         let text = format!("{}\u{202e}—", "—".repeat(at));
         let (kept, warning) = without_bidi_controls(file, text);
-        assert_eq!(warning.map(|w| w.span.column), Some(column), "after {at}");
+        assert_eq!(
+            warning.and_then(|w| w.span).map(|s| s.column),
+            Some(column),
+            "after {at}"
+        );
         assert_eq!(kept, "—".repeat(at + 1));
     }
+}
+
+/// The problems a writer makes by hand, each read from serde-saphyr's
+/// typed error (its variant, or the YAML scanner's kind under it), in
+/// our words, at the place of the mistake.
+#[test]
+fn yaml_errors_are_matched_on_their_types() {
+    let cases: [(&str, &str, &str, usize); 8] = [
+        (
+            "name: A\nversions:\n\t- id: \"1\"\n",
+            "tab used for indentation",
+            "spaces only",
+            3,
+        ),
+        (
+            "name: \"A\nversions: []\n",
+            "quoted text is never closed",
+            "closing quote",
+            1,
+        ),
+        (
+            "name: A\nname: B\nversions: []\n",
+            "duplicate key `name`",
+            "may appear once",
+            2,
+        ),
+        (
+            "name: A\n",
+            "missing required field `versions`",
+            "oldest first",
+            1,
+        ),
+        (
+            "name: A\nversions: [5]\n",
+            "expected a mapping of `key: value` pairs here",
+            "write `key: value` lines",
+            2,
+        ),
+        (
+            "name:\nversions: []\n",
+            "a value is required here",
+            "after the `:`",
+            1,
+        ),
+        (
+            "name: A\nversions: 5\n",
+            "expected",
+            "docs/content-format.md",
+            2,
+        ),
+        (
+            "name: A\nversions: []\nsumary: x\n",
+            "unknown field `sumary`",
+            "did you mean `summary`?",
+            3,
+        ),
+    ];
+    for (text, message, hint, line) in cases {
+        let error = parse_str::<RawProduct>(text).unwrap_err();
+        assert!(error.message.contains(message), "{text:?}: {error}");
+        assert!(
+            error.hint.as_deref().unwrap_or("").contains(hint),
+            "{text:?}: {error}"
+        );
+        assert_eq!(
+            error.span.as_ref().map(|s| s.line),
+            Some(line),
+            "{text:?}: {error}"
+        );
+    }
+}
+
+/// The one piece of serde-saphyr's English still read as text (see
+/// `yaml::serde_words`): what its `Spanned` wrapper says it expects when
+/// a deserializer hands it something else. This fails when a release
+/// words it otherwise, and the replacement would silently stop.
+#[test]
+fn the_wrapper_still_calls_itself_so() {
+    use serde::Deserialize;
+    use serde::de::IntoDeserializer;
+    let number: serde::de::value::U32Deserializer<serde::de::value::Error> =
+        5u32.into_deserializer();
+    let error = serde_saphyr::Spanned::<Vec<String>>::deserialize(number).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "invalid type: integer `5`, expected {}",
+            super::yaml::SPANNED_WORDS
+        )
+    );
+    assert_eq!(
+        super::yaml::serde_words(&error.to_string()),
+        "invalid type: integer `5`, expected a value of another kind"
+    );
 }

@@ -153,7 +153,7 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawKb, Vec<Diagnostic
     let content = root.join("content");
     if !content.is_dir() {
         cache.current = false;
-        let problem = Diagnostic::error(Span::file_start("content"), "no content/ folder here")
+        let problem = Diagnostic::error_at_path("content", "no content/ folder here")
             .with_hint(format!(
                 "run upgrade-atlas in the folder that holds content/, or pass --root (looked in {})",
                 root.display()
@@ -229,8 +229,8 @@ pub(super) fn walk(root: &Path) -> Walk {
         (walked.folders.iter())
             .filter(|folder| is_yaml_named_folder(&relative(root, folder)))
             .map(|folder| {
-                Diagnostic::error(
-                    Span::file_start(relative(root, folder)),
+                Diagnostic::error_at_path(
+                    relative(root, folder),
                     "a folder where a YAML file belongs",
                 )
                 .with_hint("a name that ends in .yaml or .yml is read as a file; rename or remove the folder")
@@ -457,7 +457,7 @@ pub(super) fn read_entry(
         // Opened now, so that a file the build could not copy is an error
         // of `check`, not a page missing from the site.
         if let Err(error) = crate::safe_fs::open_regular(path, crate::safe_fs::Links::Follow) {
-            let problem = Diagnostic::error(Span::file_start(file), format!("cannot read: {error}"))
+            let problem = Diagnostic::error_at_path(file, format!("cannot read: {error}"))
                 .with_hint("check the file's permissions: every file in content/static/ is copied into the site");
             return (Read::Nothing, vec![problem], None);
         }
@@ -580,8 +580,8 @@ impl Read {
 }
 
 pub(super) fn too_large(file: &Path, size: u64) -> Diagnostic {
-    Diagnostic::error(
-        Span::file_start(file),
+    Diagnostic::error_at_path(
+        file,
         format!(
             "file is too large ({:.1} MiB; the limit is {} MiB)",
             size as f64 / 1048576.0,
@@ -596,7 +596,7 @@ pub(super) fn too_large(file: &Path, size: u64) -> Diagnostic {
 pub(super) fn read_bytes(path: &Path, file: &Path) -> Result<(Vec<u8>, Stamp), Diagnostic> {
     use crate::safe_fs::{Bounded, Links, open_regular, read_bounded};
     let cannot_read = |e: std::io::Error| {
-        Diagnostic::error(Span::file_start(file), format!("cannot read: {e}"))
+        Diagnostic::error_at_path(file, format!("cannot read: {e}"))
             .with_hint("check the file's permissions")
     };
     // Links were checked by the walk; what they lead to must still be a

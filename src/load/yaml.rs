@@ -288,18 +288,40 @@ pub(super) fn required_fields_hint(file: &Path) -> String {
 }
 
 /// Turns a serde-saphyr error into a diagnostic with words for writers.
+/// Its kinds are matched as types (serde-saphyr's own variants, and the
+/// parser's [`ScanErrorKind`] under them); only the wording of a few
+/// serde messages is read as text, in [`serde_words`].
 pub(super) fn yaml_problem(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
     use serde_saphyr::Error;
-    let (line, column) = error
-        .location()
-        .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-    let span = Span::new(file, line, column);
     // The error itself, without the snippet or the alias it was met through.
-    let mut error = error;
-    while let Error::WithSnippet { error: inner, .. } | Error::AliasError { error: inner, .. } =
-        error
+    let mut inner = error;
+    while let Error::WithSnippet { error, .. } | Error::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    match error.location().filter(|l| l.line() > 0) {
+        Some(at) => typed_problem(
+            Span::new(file, at.line() as usize, at.column() as usize),
+            inner,
+        ),
+        // No place to point at (the input as a whole): the file alone, with
+        // no made-up line.
+        None => {
+            let mut problem = typed_problem(Span::file_start(file), inner);
+            problem.span = None;
+            problem.path = Some(file.into());
+            problem
+        }
+    }
+}
+
+/// [`yaml_problem`] for the error `error`, met at `span`.
+fn typed_problem(span: Span, error: &serde_saphyr::Error) -> Diagnostic {
+    use serde_saphyr::Error;
+    if let Error::ExternalMessage { source, .. } = error
+        && let serde_saphyr::ExternalMessageSource::Parser(scan) = &**source
+        && let Some(problem) = scan_problem(&span, scan.kind())
     {
-        error = inner;
+        return problem;
     }
     match error {
         Error::MultipleDocuments { .. } => {
@@ -317,9 +339,112 @@ pub(super) fn yaml_problem(file: &Path, error: &serde_saphyr::Error) -> Diagnost
         )
         .with_hint("write the values out instead of repeating them with `&anchor` and `*alias`"),
         Error::Budget { breach, .. } => budget_problem(span, breach),
-        _ => explain(span, &without_location(&error.to_string())),
+        Error::SerdeInvalidType { unexpected, expected, .. } => {
+            invalid_type(span, unexpected, expected)
+        }
+        Error::SerdeUnknownField { field, expected, .. } => unknown_field(span, field, expected),
+        Error::SerdeMissingField { field, .. } => missing_field(span, field),
+        Error::SerdeUnknownVariant { variant, expected, .. } => {
+            Diagnostic::error(span, format!("unknown value `{variant}`"))
+                .with_hint(format!("write one of {}", expected.join(", ")))
+        }
+        Error::DuplicateMappingKey { key, .. } => {
+            let key = key.as_deref().unwrap_or_default();
+            Diagnostic::error(span, format!("duplicate key `{key}`"))
+                .with_hint("each key may appear once in a mapping; remove or merge one of them")
+        }
+        Error::NullIntoString { .. } | Error::InvalidCharNull { .. } => {
+            Diagnostic::error(span, "a value is required here").with_hint(
+                "write the value after the `:`, or leave the field out where it is optional",
+            )
+        }
+        // The deserializer names the event it wanted by a fixed word.
+        Error::Unexpected { expected, .. } if expected.starts_with("mapping") => {
+            Diagnostic::error(span, "expected a mapping of `key: value` pairs here")
+                .with_hint("write `key: value` lines, indented below the field, or `{ key: value }`")
+        }
+        Error::Unexpected { expected: "string scalar", .. } => {
+            Diagnostic::error(span, "expected text here, found a YAML list or mapping")
+                .with_hint("a value that starts with `[` or `{` is read as a list or a mapping; to start text with a Markdown link, quote the whole value (`summary: \"[the guide](@a) says so\"`) or write it as a block after `|`")
+        }
+        _ => Diagnostic::error(span, serde_words(&message_of(error)))
+            .with_hint("see \"A few words about YAML\" in docs/content-format.md"),
     }
 }
+
+/// The YAML scanner's errors that a writer makes by hand, in their words.
+fn scan_problem(span: &Span, kind: &ScanErrorKind) -> Option<Diagnostic> {
+    let (message, hint) = match kind {
+        ScanErrorKind::TabNotAllowed
+        | ScanErrorKind::TabInBlockIndentation
+        | ScanErrorKind::TabInIndentation => {
+            ("tab used for indentation", "YAML indents with spaces only")
+        }
+        ScanErrorKind::UnclosedQuotedScalar => {
+            ("quoted text is never closed", "add the closing quote")
+        }
+        _ => return None,
+    };
+    Some(Diagnostic::error(span.clone(), message).with_hint(hint))
+}
+
+use serde_saphyr::granit_parser::ErrorKind as ScanErrorKind;
+
+/// serde-saphyr's message for `error`, without the " at line N, column M"
+/// its `Display` adds (the diagnostic's span says where).
+fn message_of(error: &serde_saphyr::Error) -> String {
+    use serde_saphyr::MessageFormatter;
+    serde_saphyr::DefaultMessageFormatter
+        .format_message(error)
+        .into_owned()
+}
+
+/// `expected X here, found Y`, for a value of the wrong kind.
+fn invalid_type(span: Span, found: &str, expected: &str) -> Diagnostic {
+    let expected = serde_words(expected);
+    // Our own types go by their Rust names ("struct RawVersion").
+    let expected = if expected.starts_with("struct ") || expected.starts_with("enum ") {
+        "a mapping of `key: value` pairs"
+    } else {
+        &expected
+    };
+    Diagnostic::error(span, format!("expected {expected} here, found {found}"))
+        .with_hint("see what the field takes in docs/content-format.md (YAML tags such as `!!binary` are not needed)")
+}
+
+fn unknown_field(span: Span, field: &str, expected: &[&str]) -> Diagnostic {
+    let mut hint = suggest(field, "known fields", expected);
+    // `{ title: Ceph, chapter 4, url: … }`: the comma ended the title,
+    // and "chapter 4" became a key of its own.
+    if field.contains(' ') {
+        hint = format!(
+            "a comma inside `{{ … }}` ends a value: if `{field}` belongs to the value before it, quote that value (`title: \"Ceph, {field}\"`); {hint}"
+        );
+    }
+    Diagnostic::error(span, format!("unknown field `{field}`")).with_hint(hint)
+}
+
+fn missing_field(span: Span, field: &str) -> Diagnostic {
+    let hint = match field {
+        "direct" => "add `direct: supported` or `direct: unsupported`",
+        "versions" => "list the versions, oldest first: `versions: [{ id: \"1.0\" }]`",
+        _ => "add it",
+    };
+    Diagnostic::error(span, format!("missing required field `{field}`")).with_hint(hint)
+}
+
+/// The one piece of serde-saphyr's English read as text: what its
+/// `Spanned` wrapper says it expects, "a span-aware newtype wrapper",
+/// where the field's own kind would be meant (a `!!binary` list, a number
+/// for a list). The wrapper's `expecting` is its only account of itself:
+/// no type or variant carries it. `the_wrapper_still_calls_itself_so`
+/// (load/tests.rs) fails if a release words it otherwise.
+pub(super) fn serde_words(message: &str) -> String {
+    message.replace(SPANNED_WORDS, "a value of another kind")
+}
+
+/// What serde-saphyr's `Spanned` says it expects (see [`serde_words`]).
+pub(super) const SPANNED_WORDS: &str = "a span-aware newtype wrapper";
 
 /// serde-saphyr's limits on one file (its defaults, but for aliases),
 /// as errors that say which and what to do.
@@ -359,102 +484,4 @@ pub(super) fn budget_problem(
         ),
     };
     Diagnostic::error(span, message).with_hint(hint)
-}
-
-/// A serde-saphyr message without the " at line N, column M" it ends with.
-pub(super) fn without_location(message: &str) -> String {
-    if let Some((text, place)) = message.rsplit_once(" at line ")
-        && let Some((line, column)) = place.split_once(", column ")
-        && [line, column]
-            .iter()
-            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-    {
-        return text.to_owned();
-    }
-    message.to_owned()
-}
-
-pub(super) fn explain(span: Span, message: &str) -> Diagnostic {
-    // serde-saphyr names its wrapper of placed values where the field's own
-    // kind would be meant (a `!!binary` list, a number for a list).
-    let message = &message.replace("a span-aware newtype wrapper", "a value of another kind");
-    if let Some(rest) = message.strip_prefix("invalid type: ")
-        && let Some((found, expected)) = rest.split_once(", expected ")
-    {
-        // Our own types go by their Rust names ("struct RawVersion").
-        let expected = if expected.starts_with("struct ") || expected.starts_with("enum ") {
-            "a mapping of `key: value` pairs"
-        } else {
-            expected
-        };
-        return Diagnostic::error(span, format!("expected {expected} here, found {found}"))
-            .with_hint("see what the field takes in docs/content-format.md (YAML tags such as `!!binary` are not needed)");
-    }
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let known: Vec<&str> = expected
-            .trim_start_matches(", expected one of ")
-            .trim_start_matches(", expected ")
-            .split(", ")
-            .map(|f| f.trim_matches('`'))
-            .filter(|f| !f.is_empty())
-            .collect();
-        let mut hint = suggest(field, "known fields", &known);
-        // `{ title: Ceph, chapter 4, url: … }`: the comma ended the title,
-        // and "chapter 4" became a key of its own.
-        if field.contains(' ') {
-            hint = format!(
-                "a comma inside `{{ … }}` ends a value: if `{field}` belongs to the value before it, quote that value (`title: \"Ceph, {field}\"`); {hint}"
-            );
-        }
-        return Diagnostic::error(span, format!("unknown field `{field}`")).with_hint(hint);
-    }
-    if let Some(rest) = message.strip_prefix("missing field `") {
-        let field = rest.trim_end_matches('`');
-        let hint = match field {
-            "direct" => "add `direct: supported` or `direct: unsupported`",
-            "versions" => "list the versions, oldest first: `versions: [{ id: \"1.0\" }]`",
-            _ => "add it",
-        };
-        return Diagnostic::error(span, format!("missing required field `{field}`"))
-            .with_hint(hint);
-    }
-    if let Some(rest) = message.strip_prefix("unknown variant `") {
-        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let choices = expected
-            .trim_start_matches(", expected one of ")
-            .trim_start_matches(", expected ");
-        return Diagnostic::error(span, format!("unknown value `{value}`"))
-            .with_hint(format!("write one of {choices}"));
-    }
-    if message.contains("expected mapping") {
-        return Diagnostic::error(span, "expected a mapping of `key: value` pairs here")
-            .with_hint("write `key: value` lines, indented below the field, or `{ key: value }`");
-    }
-    if message.contains("duplicate mapping key") {
-        let key = message
-            .split_once("duplicate mapping key: ")
-            .map_or("", |(_, k)| k.split(',').next().unwrap_or(""));
-        return Diagnostic::error(span, format!("duplicate key `{key}`"))
-            .with_hint("each key may appear once in a mapping; remove or merge one of them");
-    }
-    if message.contains("tabs disallowed") {
-        return Diagnostic::error(span, "tab used for indentation")
-            .with_hint("YAML indents with spaces only");
-    }
-    if message.contains("unclosed quote") {
-        return Diagnostic::error(span, "quoted text is never closed")
-            .with_hint("add the closing quote");
-    }
-    if message.contains("expected string scalar") {
-        return Diagnostic::error(span, "expected text here, found a YAML list or mapping")
-            .with_hint("a value that starts with `[` or `{` is read as a list or a mapping; to start text with a Markdown link, quote the whole value (`summary: \"[the guide](@a) says so\"`) or write it as a block after `|`");
-    }
-    if message.contains("cannot deserialize null") {
-        return Diagnostic::error(span, "a value is required here").with_hint(
-            "write the value after the `:`, or leave the field out where it is optional",
-        );
-    }
-    Diagnostic::error(span, message.to_owned())
-        .with_hint("see \"A few words about YAML\" in docs/content-format.md")
 }

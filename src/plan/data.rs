@@ -52,7 +52,7 @@ use rayon::prelude::*;
 
 use super::search_index::{self, Documents, SearchDocument};
 use super::urls::Urls;
-use crate::diag::{Diagnostic, Span};
+use crate::diag::Diagnostic;
 use crate::markdown::plain_text;
 use crate::model::{Issue, Model, NodeId, Severity};
 
@@ -447,8 +447,8 @@ pub fn part_script(registry: &str, key: &str, json: &str) -> String {
 pub fn size_warning(files: &[(String, String)]) -> Option<Diagnostic> {
     let (path, text) = files.iter().max_by_key(|(path, text)| (text.len(), path))?;
     (text.len() > SEARCH_FILE_WARNING_BYTES).then(|| {
-        Diagnostic::warning(
-            Span::file_start("content"),
+        Diagnostic::warning_at_path(
+            "content",
             format!(
                 "the search file {path} is {:.1} MiB; phones load it slowly past {} MiB",
                 text.len() as f64 / 1048576.0,

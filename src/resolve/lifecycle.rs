@@ -174,7 +174,10 @@ mod tests {
             .collect();
         let lines = problems
             .iter()
-            .map(|d| format!("{}:{}: {}", d.span.line, d.span.column, d.message))
+            .map(|d| {
+                let span = d.span.as_ref().expect("a date problem has a place");
+                format!("{}:{}: {}", span.line, span.column, d.message)
+            })
             .collect();
         (lifecycles, lines)
     }

@@ -8,7 +8,7 @@ use super::*;
 use crate::diag::Span;
 use crate::load::{OneOrMany, RawDoc, RawPolicy, RawProduct, RawRule, RawStop};
 use crate::model::*;
-use crate::selector::{self, is_product_id, is_version_id, unknown_id, versions_hint};
+use crate::selector::{self, is_product_id, is_version_id, versions_hint};
 
 impl Resolver {
     /// Products, their versions and the node list; rules and issues come later,
@@ -136,7 +136,8 @@ impl Resolver {
                             span(&doc.file, id),
                             format!("version `{}` is listed twice", id.value),
                         )
-                        .with_hint("remove one of the two, or give one another id"),
+                        .with_hint("remove one of the two, or give one another id")
+                        .with_note(other.at.clone(), "listed here first"),
                     );
                     continue;
                 }
@@ -150,7 +151,8 @@ impl Resolver {
                             span(&doc.file, id),
                             message,
                         )
-                        .with_hint("their pages would be one file on Windows and macOS; make the ids differ in more than case"),
+                        .with_hint("their pages would be one file on Windows and macOS; make the ids differ in more than case")
+                        .with_note(other.at.clone(), format!("`{}` is here", other.written)),
                     );
                     continue;
                 }
@@ -220,17 +222,12 @@ impl Resolver {
                 }
                 let what = format!("alias `{}` of version `{}`", alias.value, version.id);
                 match names.get(&alias.value.to_ascii_lowercase()) {
+                    // One problem, shown at both places, as a contradiction is.
                     Some(other) => {
-                        let (other, other_at) = (other.what.clone(), other.at.clone());
-                        let hint = "an alias must differ, in more than case, from every id and alias of the product";
-                        self.report(
-                            Diagnostic::error(at, format!("{what} clashes with {other}"))
-                                .with_hint(hint),
-                        );
-                        self.report(
-                            Diagnostic::error(other_at, format!("{other} clashes with {what}"))
-                                .with_hint(hint),
-                        );
+                        let problem = Diagnostic::error(at, format!("{what} clashes with {}", other.what))
+                            .with_hint("an alias must differ, in more than case, from every id and alias of the product")
+                            .with_note(other.at.clone(), format!("{} is here", other.what));
+                        self.report(problem);
                     }
                     None => {
                         let named = Named {
@@ -323,7 +320,7 @@ impl Resolver {
                 match parsed.and_then(|s| selector::matches(&s, product)) {
                     Ok(members) => members,
                     Err(problem) => {
-                        let hint = versions_hint(product, unknown_id(&problem));
+                        let hint = versions_hint(product, problem.unknown_version());
                         self.report(
                             Diagnostic::error(
                                 span(file, spec),

@@ -28,10 +28,8 @@ impl Resolver {
         }
         match select_nodes(model, &raw.value, role) {
             Ok(nodes) => Some(nodes),
-            Err((message, hint)) => {
-                let mut problem = Diagnostic::error(span(file, raw), message);
-                problem.hint = hint;
-                self.report(problem);
+            Err(problem) => {
+                self.report(problem.at(span(file, raw)));
                 None
             }
         }

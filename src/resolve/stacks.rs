@@ -89,9 +89,7 @@ impl Resolver {
             match requirement(model, &self.broken, product, &written.value) {
                 Ok(Some(requirement)) => found.push(requirement),
                 Ok(None) => {}
-                Err((message, hint)) => {
-                    self.report(Diagnostic::error(span(file, written), message).with_hint(hint));
-                }
+                Err(problem) => self.report(problem.at(span(file, written))),
             }
         }
         found
@@ -235,34 +233,36 @@ fn requirement(
     broken: &Broken,
     product: usize,
     written: &str,
-) -> Result<Option<Requirement>, (String, String)> {
-    let parsed = selector::parse(written).map_err(|m| (m, REQUIRES_HINT.to_owned()))?;
+) -> Result<Option<Requirement>, Diagnostic> {
+    let problem =
+        |message: String, hint: String| Diagnostic::error_nowhere(message).with_hint(hint);
+    let parsed =
+        selector::parse(written).map_err(|e| problem(e.to_string(), REQUIRES_HINT.to_owned()))?;
     let Some(other) = model.product_index(&parsed.product) else {
         if broken.products.contains(&parsed.product) {
             return Ok(None);
         }
         let known: Vec<&str> = model.products.iter().map(|p| p.id.as_str()).collect();
-        return Err((
+        return Err(problem(
             format!("unknown product `{}` in `{written}`", parsed.product),
             suggest(&parsed.product, "known products", &known),
         ));
     };
     if parsed.spec.is_none() {
-        return Err((
+        return Err(problem(
             format!("`{written}` names a product, not versions: it would constrain nothing"),
             format!("name the versions it needs, e.g. `{written}@>=2.0`"),
         ));
     }
     if other == product {
-        return Err((
+        return Err(problem(
             format!("`{written}` names this version's own product"),
             "a requirement constrains another product installed beside this one; how versions of one product follow each other is said by `upgrades`".to_owned(),
         ));
     }
-    let mut versions = select_nodes(model, written, Role::Target)
-        .map_err(|(message, hint)| (message, hint.unwrap_or_default()))?;
+    let mut versions = select_nodes(model, written, Role::Target)?;
     if versions.is_empty() {
-        return Err((
+        return Err(problem(
             format!("`{written}` matches no version"),
             versions_hint(&model.products[other], None),
         ));

@@ -56,7 +56,7 @@ fn references_to_a_broken_file_are_not_reported_again() {
     let files: Vec<String> = failure
         .diagnostics
         .iter()
-        .map(|d| d.span.file.display().to_string())
+        .map(|d| d.file().unwrap().display().to_string())
         .collect();
     assert_eq!(files, ["content/products/a.yaml"]);
 }
@@ -311,7 +311,7 @@ fn stacks_and_requirements_are_checked() {
     let messages: Vec<String> = failure.diagnostics.iter().map(|d| d.to_string()).collect();
     let has = |file: &str, words: &str| {
         (failure.diagnostics.iter())
-            .any(|d| d.span.file.ends_with(file) && d.to_string().contains(words))
+            .any(|d| d.file().unwrap().ends_with(file) && d.to_string().contains(words))
     };
     assert!(
         has("products/app.yaml", "`php@>=9`: no version `9`"),
@@ -343,4 +343,62 @@ fn a_stack_whose_newest_versions_cannot_run_together_is_a_warning() {
     let app = &checked.model.products[0];
     assert_eq!(app.versions[1].requires[0].selector, "php@8.0");
     assert_eq!(checked.model.stacks[0].members, [0, 1]);
+}
+
+/// An alias that two names claim is one problem, at the alias, with a note
+/// at the name it clashes with (as a contradiction is), not two errors.
+#[test]
+fn an_alias_clash_is_one_diagnostic_with_a_note() {
+    let failure = kb(&[(
+        "products/a.yaml",
+        "name: A\nversions:\n  - id: \"1.0\"\n    aliases: [old]\n  - id: \"2.0\"\n    aliases: [OLD, \"1.0\"]\n",
+    )])
+    .err()
+    .expect("the clashes are errors");
+    let clashes: Vec<&Diagnostic> = (failure.diagnostics.iter())
+        .filter(|d| d.message.contains("clashes"))
+        .collect();
+    assert_eq!(clashes.len(), 2, "{failure}");
+    let (with_alias, with_id) = (clashes[0], clashes[1]);
+    assert_eq!(
+        with_alias.message,
+        "alias `OLD` of version `2.0` clashes with alias `old` of version `1.0`"
+    );
+    let at = |line, column| Span::new("content/products/a.yaml", line, column);
+    assert_eq!(with_alias.span, Some(at(6, 15)));
+    assert_eq!(with_alias.notes.len(), 1);
+    assert_eq!(with_alias.notes[0].span, at(4, 15));
+    assert_eq!(
+        with_alias.notes[0].message,
+        "alias `old` of version `1.0` is here"
+    );
+    assert_eq!(with_id.span, Some(at(6, 20)));
+    assert_eq!(with_id.notes[0].span, at(3, 9));
+    assert_eq!(with_id.notes[0].message, "version `1.0` is here");
+}
+
+/// A version listed twice, or in two cases, points at the first listing.
+#[test]
+fn a_repeated_version_notes_where_it_was_first_listed() {
+    let failure = kb(&[(
+        "products/a.yaml",
+        "name: A\nversions:\n  - id: \"1.0\"\n  - id: \"1.0\"\n  - id: \"v2\"\n  - id: \"V2\"\n",
+    )])
+    .err()
+    .expect("repeats are errors");
+    let at = |line, column| Span::new("content/products/a.yaml", line, column);
+    let notes: Vec<(&str, Option<Span>, Span)> = (failure.diagnostics.iter())
+        .map(|d| (d.message.as_str(), d.span.clone(), d.notes[0].span.clone()))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("version `1.0` is listed twice", Some(at(4, 9)), at(3, 9)),
+            (
+                "version `V2` differs from `v2` only in case",
+                Some(at(6, 9)),
+                at(5, 9)
+            ),
+        ]
+    );
 }

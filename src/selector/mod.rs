@@ -5,8 +5,60 @@
 
 mod query;
 
-pub(crate) use query::{Role, select_nodes, unknown_id, versions_hint};
+pub(crate) use query::{Role, select_nodes, versions_hint};
 pub use query::{describe_selection, select_one};
+
+/// Why a selector or a version spec names nothing. Typed, so that a
+/// caller tells an unknown version (and suggests a near one) from a
+/// malformed spec by its variant, not by reading the words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SelectorError {
+    /// The part before `@` is not a product id.
+    NotAProductId(String),
+    /// An alternative is neither a version id nor an `N.*` prefix.
+    NotAnAlternative(String),
+    /// A part of a range that starts with no `>=`, `>`, `<=` or `<`.
+    NotAComparison(String),
+    /// A range's bound that is not a version id.
+    NotAVersionId(String),
+    /// An id (or alias) that names no version of the product.
+    NoVersion(String),
+    /// A spec that is well written but matches no version.
+    MatchesNothing,
+}
+
+impl SelectorError {
+    /// The id an unknown version was written as, to suggest a near one.
+    pub fn unknown_version(&self) -> Option<&str> {
+        match self {
+            SelectorError::NoVersion(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for SelectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SelectorError::NotAProductId(product) => write!(
+                f,
+                "`{product}` is not a product id (lowercase letters, digits and `-`)"
+            ),
+            SelectorError::NotAnAlternative(alternative) => {
+                write!(f, "`{alternative}` is not a version id or a `N.*` prefix")
+            }
+            SelectorError::NotAComparison(part) => write!(
+                f,
+                "`{part}` is not a comparison; a range is written like `>=15.0,<15.4`"
+            ),
+            SelectorError::NotAVersionId(id) => write!(f, "`{id}` is not a version id"),
+            SelectorError::NoVersion(id) => write!(f, "no version `{id}`"),
+            SelectorError::MatchesNothing => f.write_str("matches no version"),
+        }
+    }
+}
+
+impl std::error::Error for SelectorError {}
 
 /// A parsed `version-spec`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,16 +132,14 @@ pub fn is_version_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
 }
 
-pub fn parse(text: &str) -> Result<Selector, String> {
+pub fn parse(text: &str) -> Result<Selector, SelectorError> {
     let text = text.trim();
     let (product, spec) = match text.split_once('@') {
         Some((product, spec)) => (product, Some(parse_spec(spec)?)),
         None => (text, None),
     };
     if !is_product_id(product) {
-        return Err(format!(
-            "`{product}` is not a product id (lowercase letters, digits and `-`)"
-        ));
+        return Err(SelectorError::NotAProductId(product.to_owned()));
     }
     Ok(Selector {
         product: product.to_owned(),
@@ -97,7 +147,7 @@ pub fn parse(text: &str) -> Result<Selector, String> {
     })
 }
 
-pub fn parse_spec(spec: &str) -> Result<VersionSpec, String> {
+pub fn parse_spec(spec: &str) -> Result<VersionSpec, SelectorError> {
     let spec = spec.trim();
     if spec == "*" {
         return Ok(VersionSpec::All);
@@ -117,7 +167,7 @@ pub fn parse_spec(spec: &str) -> Result<VersionSpec, String> {
                 None => (alt, false),
             };
             if !is_version_id(id) {
-                return Err(format!("`{alt}` is not a version id or a `N.*` prefix"));
+                return Err(SelectorError::NotAnAlternative(alt.to_owned()));
             }
             Ok(if prefix {
                 Alternative::Prefix(format!("{id}."))
@@ -129,7 +179,7 @@ pub fn parse_spec(spec: &str) -> Result<VersionSpec, String> {
         .map(VersionSpec::Alternatives)
 }
 
-fn parse_comparison(part: &str) -> Result<(Comparison, String), String> {
+fn parse_comparison(part: &str) -> Result<(Comparison, String), SelectorError> {
     let (comparison, id) = if let Some(id) = part.strip_prefix(">=") {
         (Comparison::AtLeast, id)
     } else if let Some(id) = part.strip_prefix("<=") {
@@ -139,13 +189,11 @@ fn parse_comparison(part: &str) -> Result<(Comparison, String), String> {
     } else if let Some(id) = part.strip_prefix('<') {
         (Comparison::Below, id)
     } else {
-        return Err(format!(
-            "`{part}` is not a comparison; a range is written like `>=15.0,<15.4`"
-        ));
+        return Err(SelectorError::NotAComparison(part.to_owned()));
     };
     let id = id.trim();
     if !is_version_id(id) {
-        return Err(format!("`{id}` is not a version id"));
+        return Err(SelectorError::NotAVersionId(id.to_owned()));
     }
     Ok((comparison, id.to_owned()))
 }
@@ -195,11 +243,11 @@ impl Versions for [&str] {
 pub fn matches<V: Versions + ?Sized>(
     spec: &VersionSpec,
     versions: &V,
-) -> Result<Vec<usize>, String> {
+) -> Result<Vec<usize>, SelectorError> {
     let position = |id: &str| {
         versions
             .position(id)
-            .ok_or_else(|| format!("no version `{id}`"))
+            .ok_or_else(|| SelectorError::NoVersion(id.to_owned()))
     };
     let count = versions.count();
     let matched: Vec<usize> = match spec {
@@ -237,7 +285,7 @@ pub fn matches<V: Versions + ?Sized>(
         }
     };
     if matched.is_empty() {
-        return Err("matches no version".to_owned());
+        return Err(SelectorError::MatchesNothing);
     }
     Ok(matched)
 }
@@ -248,7 +296,7 @@ mod tests {
 
     const G: [&str; 7] = ["15.0", "15.1", "15.2", "15.3", "15.4", "16.0", "16.1"];
 
-    fn select(spec: &str) -> Result<Vec<&'static str>, String> {
+    fn select(spec: &str) -> Result<Vec<&'static str>, SelectorError> {
         let spec = parse_spec(spec)?;
         Ok(matches(&spec, &G[..])?.into_iter().map(|i| G[i]).collect())
     }
@@ -273,18 +321,41 @@ mod tests {
 
     #[test]
     fn empty_and_unknown_are_errors() {
-        assert_eq!(select(">16.1").unwrap_err(), "matches no version");
-        assert_eq!(select(">=16.0,<15.0").unwrap_err(), "matches no version");
-        assert!(select("9.9").unwrap_err().contains("9.9"));
-        assert!(select("17.*").is_err());
-        assert!(select("=>15.0").is_err());
+        assert_eq!(select(">16.1").unwrap_err(), SelectorError::MatchesNothing);
+        assert_eq!(
+            select(">=16.0,<15.0").unwrap_err(),
+            SelectorError::MatchesNothing
+        );
+        let unknown = select("15.0|9.9").unwrap_err();
+        assert_eq!(unknown.unknown_version(), Some("9.9"));
+        assert_eq!(unknown.to_string(), "no version `9.9`");
+        assert_eq!(select("17.*").unwrap_err(), SelectorError::MatchesNothing);
+        assert_eq!(
+            select("=>15.0").unwrap_err(),
+            SelectorError::NotAnAlternative("=>15.0".into())
+        );
+        assert_eq!(
+            select(">=15.0,15.4").unwrap_err(),
+            SelectorError::NotAComparison("15.4".into())
+        );
+        assert_eq!(
+            select("<1 2").unwrap_err(),
+            SelectorError::NotAVersionId("1 2".into())
+        );
+        assert_eq!(
+            select("1.x*").unwrap_err(),
+            SelectorError::NotAnAlternative("1.x*".into())
+        );
     }
 
     #[test]
     fn product_part_is_checked() {
         assert_eq!(parse("a@1.0").unwrap().product, "a");
         assert_eq!(parse("windows-xp-server").unwrap().spec, None);
-        assert!(parse("Bad@1").is_err());
+        assert_eq!(
+            parse("Bad@1").unwrap_err(),
+            SelectorError::NotAProductId("Bad".into())
+        );
         assert!(parse("a@../../etc").is_err());
     }
 

@@ -1,6 +1,6 @@
 //! Selection queries: a selector resolved against the model.
 
-use crate::diag::{closest, list_some, suggest};
+use crate::diag::{Diagnostic, closest, list_some, suggest};
 use crate::model::{Model, NodeId, Product};
 use crate::selector::{self, VersionSpec};
 
@@ -17,13 +17,26 @@ pub(crate) enum Role {
 
 const SELECTOR_HINT: &str = "a selector is `product` or `product@versions`: `p@1.0`, `p@1.*`, `p@>=1.0,<2.0`, `p@1.0|2.0`, `p@*`";
 
-/// Resolves a selector against the model: the nodes it names, or a message and hint.
+/// Resolves a selector against the model: the nodes it names, or why
+/// not, as a diagnostic with no place yet (the caller knows where the
+/// selector was written: [`Diagnostic::at`] a file's span, or nowhere
+/// for the command line).
 pub(crate) fn select_nodes(
     model: &Model,
     text: &str,
     role: Role,
-) -> Result<Vec<NodeId>, (String, Option<String>)> {
-    let parsed = selector::parse(text).map_err(|m| (m, Some(SELECTOR_HINT.to_owned())))?;
+) -> Result<Vec<NodeId>, Diagnostic> {
+    select_or_explain(model, text, role)
+        .map_err(|(message, hint)| Diagnostic::error_nowhere(message).with_hint(hint))
+}
+
+/// [`select_nodes`], its problem as a message and a hint.
+fn select_or_explain(
+    model: &Model,
+    text: &str,
+    role: Role,
+) -> Result<Vec<NodeId>, (String, String)> {
+    let parsed = selector::parse(text).map_err(|e| (e.to_string(), SELECTOR_HINT.to_owned()))?;
     let Some(index) = model.product_index(&parsed.product) else {
         let known: Vec<&str> = model.products.iter().map(|p| p.id.as_str()).collect();
         let hint = suggest(&parsed.product, "known products", &known);
@@ -32,7 +45,7 @@ pub(crate) fn select_nodes(
         } else {
             format!("unknown product `{}`", parsed.product)
         };
-        return Err((message, Some(hint)));
+        return Err((message, hint));
     };
     let product = &model.products[index];
     let count = product.versions.len();
@@ -44,23 +57,20 @@ pub(crate) fn select_nodes(
         (None, _) => {
             return Err((
                 format!("`{text}` is ambiguous: {} has {count} versions", product.id),
-                Some(format!(
+                format!(
                     "name one, e.g. `{}@{}`; {}",
                     product.id,
                     product.versions.last().map_or("", |v| v.id.as_str()),
                     known()
-                )),
+                ),
             ));
         }
         (Some(spec), _) => spec,
     };
     let spec = spec.clone().with_ids(|name| product.id_of_alias(name));
     let matched = selector::matches(&spec, product).map_err(|m| {
-        let wrong = unknown_id(&m);
-        (
-            format!("`{text}`: {m}"),
-            Some(versions_hint(product, wrong)),
-        )
+        let wrong = m.unknown_version();
+        (format!("`{text}`: {m}"), versions_hint(product, wrong))
     })?;
     if role == Role::Exact && matched.len() != 1 {
         return Err((
@@ -68,7 +78,7 @@ pub(crate) fn select_nodes(
                 "`{text}` matches {} versions; exactly one is needed here",
                 matched.len()
             ),
-            Some(known()),
+            known(),
         ));
     }
     Ok(matched
@@ -78,13 +88,8 @@ pub(crate) fn select_nodes(
 }
 
 /// Resolves a selector that must name exactly one version (command line).
-pub fn select_one(model: &Model, text: &str) -> Result<NodeId, String> {
-    select_nodes(model, text, Role::Exact)
-        .map(|nodes| nodes[0])
-        .map_err(|(message, hint)| match hint {
-            Some(hint) => format!("{message}; {hint}"),
-            None => message,
-        })
+pub fn select_one(model: &Model, text: &str) -> Result<NodeId, Diagnostic> {
+    select_nodes(model, text, Role::Exact).map(|nodes| nodes[0])
 }
 
 /// "BackOffice Server 2.5–4.0", "Small Business Server", "G 15.0, 15.2".
@@ -128,9 +133,4 @@ pub(crate) fn versions_hint(product: &Product, wrong: Option<&str>) -> String {
         Some(near) => format!("did you mean `{near}`? {known}"),
         None => known,
     }
-}
-
-/// The id in a selector's "no version `x`" message.
-pub(crate) fn unknown_id(message: &str) -> Option<&str> {
-    message.strip_prefix("no version `")?.strip_suffix('`')
 }

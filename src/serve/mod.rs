@@ -113,25 +113,63 @@ pub struct ServeOptions {
     pub allowed_hosts: Vec<String>,
 }
 
+/// Why the preview could not start (its knowledge base's problems are
+/// shown in it, not returned).
+#[derive(Debug)]
+pub enum ServeError {
+    /// Another process listens on the port.
+    PortBusy { bind: String, port: u16 },
+    /// The address cannot be listened on (not this machine's, say).
+    Listen {
+        address: String,
+        error: std::io::Error,
+    },
+    /// Changes to the knowledge base cannot be watched.
+    Watch(notify::Error),
+    /// The server's runtime could not start.
+    Start(std::io::Error),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::PortBusy { bind, port } => write!(
+                f,
+                "port {port} is busy on {bind}; choose another with --port, e.g. --port {}",
+                port.wrapping_add(1).max(1024)
+            ),
+            ServeError::Listen { address, error } => {
+                write!(f, "cannot listen on {address}: {error}")
+            }
+            ServeError::Watch(error) => write!(f, "cannot watch for changes: {error}"),
+            ServeError::Start(error) => write!(f, "cannot start the server: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
 /// Builds, serves and rebuilds on change until the process is stopped.
 /// Returns only when the server cannot start.
-pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), String> {
+pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     // An IPv6 address needs brackets before the port.
     let address = if options.bind.contains(':') && !options.bind.starts_with('[') {
         format!("[{}]:{}", options.bind, options.port)
     } else {
         format!("{}:{}", options.bind, options.port)
     };
+    let cannot_listen = |error: std::io::Error| ServeError::Listen {
+        address: address.clone(),
+        error,
+    };
     let listener = std::net::TcpListener::bind(&address).map_err(|error| match error.kind() {
-        std::io::ErrorKind::AddrInUse => format!(
-            "port {} is busy on {}; choose another with --port, e.g. --port {}",
-            options.port,
-            options.bind,
-            options.port.wrapping_add(1).max(1024)
-        ),
-        _ => format!("cannot listen on {address}: {error}"),
+        std::io::ErrorKind::AddrInUse => ServeError::PortBusy {
+            bind: options.bind.clone(),
+            port: options.port,
+        },
+        _ => cannot_listen(error),
     })?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let local = listener.local_addr().map_err(cannot_listen)?;
     if !local.ip().is_loopback() {
         eprintln!(
             "warning: --bind {} lets other machines reach the preview at port {}, with no login and no encryption; \
@@ -146,8 +184,7 @@ leave --bind out (127.0.0.1) unless you mean to share it on a network you trust"
     });
     // Watch first: a change made while the first build runs is then either
     // seen by it or reported after it, never lost.
-    let _watcher =
-        watch(root, Arc::clone(&shared)).map_err(|e| format!("cannot watch for changes: {e}"))?;
+    let _watcher = watch(root, Arc::clone(&shared)).map_err(ServeError::Watch)?;
     rebuild(root, &shared, None);
 
     let url = format!("http://{local}/");
@@ -169,17 +206,17 @@ leave --bind out (127.0.0.1) unless you mean to share it on a network you trust"
         .enable_io()
         .enable_time()
         .build()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
-    runtime.block_on(accept(listener, shared))
+        .map_err(ServeError::Start)?;
+    listener.set_nonblocking(true).map_err(cannot_listen)?;
+    runtime
+        .block_on(accept(listener, shared))
+        .map_err(cannot_listen)
 }
 
 /// Takes connections, each on a task of its own, while fewer than
 /// [`CONNECTION_LIMIT`] are open.
-async fn accept(listener: std::net::TcpListener, shared: Shared) -> Result<(), String> {
-    let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+async fn accept(listener: std::net::TcpListener, shared: Shared) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
     let slots = Arc::new(Semaphore::new(CONNECTION_LIMIT));
     loop {
         let stream = match listener.accept().await {
@@ -300,8 +337,10 @@ fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
     let mut served = crate::locked(&shared.served);
     match result {
         Ok((site, scenarios, warnings)) => {
+            // With their lines and carets, as `check` and `build` show them.
+            let sources = crate::diag::Sources::reading_from(root);
             for warning in &warnings {
-                eprintln!("{warning}");
+                eprintln!("{}\n", warning.render(&sources));
             }
             served.site = Some(site);
             served.errors = None;
@@ -381,10 +420,7 @@ fn start_site(
             sources: crate::diag::Sources::default(),
         }),
         Err(_) => Err(crate::Failure {
-            diagnostics: vec![Diagnostic::error(
-                crate::diag::Span::file_start("content"),
-                "the preview could not start",
-            )],
+            diagnostics: vec![Diagnostic::error_nowhere("the preview could not start")],
             sources: crate::diag::Sources::default(),
         }),
     }

@@ -18,7 +18,7 @@ use std::fs::{File, TryLockError};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::diag::{Diagnostic, Span};
+use crate::diag::Diagnostic;
 use crate::render::OutputFile;
 use crate::safe_fs;
 
@@ -74,7 +74,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 fn refuse(output: &Path, message: String, hint: &str) -> Diagnostic {
-    Diagnostic::error(Span::whole(output), message).with_hint(hint)
+    Diagnostic::error_at_path(output, message).with_hint(hint)
 }
 
 /// Whether the site may be written to `output` for the knowledge base at `root`.
@@ -410,8 +410,8 @@ impl Staging {
     pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
         let output = &self.lock.output;
         let Some(relative) = safe_relative(&file.path) else {
-            return Err(Diagnostic::error(
-                Span::whole(output),
+            return Err(Diagnostic::error_at_path(
+                output,
                 format!("cannot write the site: unsafe output path `{}`", file.path),
             ));
         };
@@ -479,7 +479,7 @@ fn beside(output: &Path) -> (&Path, String) {
 }
 
 fn failure(output: &Path, what: &str, error: std::io::Error) -> Diagnostic {
-    Diagnostic::error(Span::whole(output), format!("cannot {what}: {error}"))
+    Diagnostic::error_at_path(output, format!("cannot {what}: {error}"))
 }
 
 /// Puts `staging` in the place of `output`; returns the folder that now

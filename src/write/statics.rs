@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-use crate::diag::{Diagnostic, Span};
+use crate::diag::Diagnostic;
 use crate::load::StaticFile;
 use crate::render::OutputFile;
 use crate::safe_fs::{Links, open_regular};
@@ -22,7 +22,7 @@ pub fn read_static(file: &StaticFile) -> Result<OutputFile, Diagnostic> {
     open_regular(&file.path, Links::Follow)
         .and_then(|mut opened| opened.read_to_end(&mut bytes))
         .map_err(|error| {
-            Diagnostic::error(Span::file_start(&file.file), format!("cannot read: {error}"))
+            Diagnostic::error_at_path(&file.file, format!("cannot read: {error}"))
                 .with_hint("it was readable when the build began: check that nothing else changes content/static/ during a build")
         })?;
     Ok(OutputFile {

@@ -862,7 +862,7 @@ fn check_move_issues(kb: &Kb, questions: &[RawQuestion]) -> Result<(), TestCaseE
             originally: None,
         };
         let (json, _) = stack_plan::answer(&checked.model, &question, PlanFormat::Json)
-            .map_err(TestCaseError::fail)?;
+            .map_err(|problem| TestCaseError::fail(problem.to_string()))?;
         let answer: serde_json::Value = serde_json::from_str(&json).unwrap();
         for step in answer["plan"].as_array().into_iter().flatten() {
             let member = step["member"].as_u64().unwrap() as usize;

@@ -582,3 +582,52 @@ fn a_comma_in_a_flow_mapping_gets_the_hint_to_quote() {
     assert!(stderr.contains("unknown field `chapter 4`"), "{stderr}");
     assert!(stderr.contains("quote that value"), "{stderr}");
 }
+
+/// Commands and command-line selectors report as every check does: one
+/// line, `error: message; hint` (or `PATH: error: …` for a file or folder
+/// of theirs), from a typed diagnostic, never a made-up place.
+#[test]
+fn command_errors_are_diagnostics_with_a_hint_on_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path();
+    assert!(run_in(kb, &["init"]).status.success());
+    let first_line = |out: &Output| text(&out.stderr).lines().next().unwrap_or("").to_owned();
+
+    let bad = run_in(kb, &["new", "product", "Acme Desktop"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(
+        first_line(&bad),
+        "error: `Acme Desktop` cannot be a product id; use lowercase letters, digits and `-`, starting with a letter or digit, e.g. `acme-server`"
+    );
+
+    let again = run_in(kb, &["init"]);
+    assert_eq!(again.status.code(), Some(1));
+    let said = first_line(&again);
+    assert!(
+        said.contains(": error: the folder is not empty (it holds "),
+        "{said}"
+    );
+    assert!(
+        said.ends_with("; pick a new folder, e.g. `upgrade-atlas init my-upgrades`"),
+        "{said}"
+    );
+
+    // A selector's problem, typed in `selector`, with its hint.
+    let path = run_in(kb, &["path", "acme-server@9.9", "acme-cloud"]);
+    assert_eq!(path.status.code(), Some(2));
+    let said = first_line(&path);
+    assert!(
+        said.starts_with(
+            "error: `acme-server@9.9`: no version `9.9`; known versions of acme-server: "
+        ),
+        "{said}"
+    );
+    let product = run_in(kb, &["path", "acme-sever@3.0", "acme-cloud"]);
+    assert!(
+        first_line(&product).starts_with(
+            "error: unknown product `acme-sever` in `acme-sever@3.0`; did you mean `acme-server`?"
+        ),
+        "{}",
+        first_line(&product)
+    );
+}

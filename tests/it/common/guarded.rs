@@ -285,3 +285,24 @@ pub fn assert_error_with_hint(run: &Run, path: &str, line: Option<u32>, needles:
         excerpt(&run.stderr)
     );
 }
+
+/// Asserts that check failed cleanly with an error about `path` as a
+/// whole (a link, a folder, a file that cannot be read), printed as
+/// `PATH: error: message; hint` with no made-up line, and containing
+/// every needle (ignoring case).
+pub fn assert_error_at_path(run: &Run, path: &str, needles: &[&str]) {
+    assert_exit(run, 1);
+    let prefix = format!("{path}: error: ");
+    let found = diagnostics(&run.stderr).iter().any(|d| {
+        let lower = d.to_lowercase();
+        let first = d.lines().next().unwrap_or_default();
+        d.starts_with(&prefix)
+            && first.contains("; ")
+            && needles.iter().all(|n| lower.contains(&n.to_lowercase()))
+    });
+    assert!(
+        found,
+        "expected an error starting with `{prefix}`, with a hint, containing {needles:?}; stderr:\n{}",
+        excerpt(&run.stderr)
+    );
+}
