@@ -13,6 +13,7 @@ mod cli;
 mod concurrent_builds;
 mod conformance;
 mod data_out;
+mod diagnostics_text;
 mod finder;
 mod fuzz_loader;
 mod graph_properties;
