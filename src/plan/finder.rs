@@ -24,16 +24,23 @@
 
 use serde::Serialize;
 
+use super::answers::MAX_COMBINED_CONDITIONS;
 use super::links::Links;
 use super::urls::{self, Urls};
 use super::{DataFile, Planner, data};
-use crate::graph::affected_components;
-use crate::model::{Condition, ConditionDef, Issue, NodeId, Policy};
+use crate::graph::{MAX_PLAN_STATES, affected_components};
+use crate::model::{Condition, ConditionDef, Issue, NodeId, Policy, Severity};
 
 /// The core every answer loads.
 pub const CORE_SCRIPT: &str = "data/graph.js";
 /// The folder of the per-product parts, from the site root.
 pub const PARTS_FOLDER: &str = "data/graph/";
+
+/// The shape of the finder's data: 2, a core and one part a product (1 was
+/// one file with everything). `assets/paths.js` names the format it reads
+/// and says the data did not load on any other, so that a theme's copy of
+/// an older script fails plainly instead of misreading the data.
+pub const FORMAT: u32 = 2;
 
 /// Where a product's part is, from the site root.
 pub fn part_path(product_id: &str) -> String {
@@ -42,8 +49,14 @@ pub fn part_path(product_id: &str) -> String {
 
 #[derive(Serialize)]
 struct Core<'a> {
-    /// 2: a core and one part a product (1 was one file with everything).
+    /// [`FORMAT`].
     format: u32,
+    /// What the scripts share with the generator, said once, here: the
+    /// scripts read them instead of repeating them.
+    limits: Limits,
+    /// Severities, the one that matters most first (hop issues are listed
+    /// in this order), with the words readers see.
+    severities: Vec<SeverityWords>,
     conditions: Vec<CoreCondition<'a>>,
     urls: PageUrls,
     parts: &'static str,
@@ -51,6 +64,23 @@ struct Core<'a> {
     /// Format 1.2's stacks, for the finder's plans.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     stacks: Vec<CoreStack<'a>>,
+}
+
+/// The generator's limits that the scripts apply as it does.
+#[derive(Serialize)]
+struct Limits {
+    /// [`MAX_COMBINED_CONDITIONS`]: up to this many declared conditions,
+    /// the finder tries every combination to find those that change an
+    /// answer, as version pages do.
+    combined_conditions: usize,
+    /// [`MAX_PLAN_STATES`]: where a stack plan's search gives up.
+    plan_states: usize,
+}
+
+#[derive(Serialize)]
+struct SeverityWords {
+    word: &'static str,
+    label: &'static str,
 }
 
 #[derive(Serialize)]
@@ -293,7 +323,17 @@ impl<'m> Planner<'m> {
         let model = self.model;
         let placeholder = |name: &str| format!("{{{name}}}");
         let core = Core {
-            format: 2,
+            format: FORMAT,
+            limits: Limits {
+                combined_conditions: MAX_COMBINED_CONDITIONS,
+                plan_states: MAX_PLAN_STATES,
+            },
+            severities: (Severity::ALL.iter())
+                .map(|s| SeverityWords {
+                    word: s.word(),
+                    label: s.label(),
+                })
+                .collect(),
             conditions: model
                 .site
                 .conditions

@@ -42,7 +42,9 @@ use serde::Serialize;
 
 use crate::graph::UpgradeGraph;
 use crate::model::{Model, NodeId};
+pub use answers::MAX_COMBINED_CONDITIONS;
 use answers::{Analysis, analyse};
+pub use finder::FORMAT as FINDER_FORMAT;
 pub use links::Links;
 pub use pages::PageId;
 pub use urls::Urls;

@@ -26,7 +26,11 @@
     statusLine.hidden = !text;
   }
 
-  if (!core || core.format !== 2) {
+  /* The data format this script reads (FORMAT in src/plan/finder.rs): a
+     theme's copy of an older script says the data did not load rather than
+     misread newer data. */
+  var FORMAT = 2;
+  if (!core || core.format !== FORMAT) {
     say("The path finder’s data did not load. Each version’s page gives the same answers: find it in the upgrade matrix.");
     return;
   }
@@ -34,8 +38,9 @@
 
   /* Up to this many declared conditions, every combination of them is tried
      to find those that change an answer (as version pages do); past it, each
-     alone and each added to or removed from the conditions ticked. */
-  var MAX_COMBINED_CONDITIONS = 5;
+     alone and each added to or removed from the conditions ticked. The
+     generator's limit, from its data. */
+  var MAX_COMBINED_CONDITIONS = core.limits.combined_conditions;
 
   // ---- Versions are numbered product by product, oldest first ------------
   // As Rust's Model::nodes: a product's versions are contiguous node
@@ -476,8 +481,13 @@
 
   function pageUrl(kind, id) { return core.urls[kind].replace("{" + kind + "}", id); }
 
-  var severityOrder = { blocking: 0, warning: 1, info: 2 };
-  var severityLabel = { blocking: "Blocking", warning: "Warning", info: "Info" };
+  /* Severities by word: their rank (most serious first) and label, as
+     the generator gives them. */
+  var severityOrder = {}, severityLabel = {};
+  core.severities.forEach(function (s, i) {
+    severityOrder[s.word] = i;
+    severityLabel[s.word] = s.label;
+  });
 
   // ---- Choosing versions
 

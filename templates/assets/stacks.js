@@ -22,7 +22,9 @@
   var registry = window.UPGRADE_ATLAS_GRAPH_PARTS;
   if (!paths || !registry) return;
   var core = paths.data;
-  var MAX_STATES = 500000; /* as MAX_PLAN_STATES in src/graph/stacks.rs */
+  /* Where the search gives up: MAX_PLAN_STATES in src/graph/stacks.rs,
+     from the data. */
+  var MAX_STATES = core.limits.plan_states;
 
   /* Versions are numbered product by product, oldest first, as paths.js
      and the generator's model number them. */
@@ -169,8 +171,12 @@
     return node;
   }
 
-  var severityOrder = { blocking: 0, warning: 1, info: 2 };
-  var severityLabel = { blocking: "Blocking", warning: "Warning", info: "Info" };
+  /* Severities by word, as the generator ranks and names them. */
+  var severityOrder = {}, severityLabel = {};
+  core.severities.forEach(function (s, i) {
+    severityOrder[s.word] = i;
+    severityLabel[s.word] = s.label;
+  });
 
   function issueItem(found) {
     var issue = found.issue;
