@@ -85,7 +85,11 @@ fn redirects(model: &Model, urls: Urls) -> Value {
 fn file(path: String, value: &Value) -> DataFile {
     let mut bytes = serde_json::to_vec(value).expect("JSON values serialize");
     bytes.push(b'\n');
-    DataFile { path, bytes }
+    DataFile {
+        path,
+        bytes,
+        fragments: None,
+    }
 }
 
 fn index(model: &Model, urls: Urls) -> Value {
@@ -388,6 +392,7 @@ fn graph_file(model: &Model, urls: Urls) -> DataFile {
     DataFile {
         path: GRAPH_JSON.to_owned(),
         bytes,
+        fragments: None,
     }
 }
 

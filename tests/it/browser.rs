@@ -597,7 +597,7 @@ fn path_finder_works_with_pretty_urls_under_a_sub_path() {
 /// engine, which loads only the parts of the data its search reaches.
 const HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>harness</title></head>
 <body data-root=""><pre id="out"></pre>
-<script src="data/graph.js"></script><script src="assets/paths.js"></script>
+<script src="assets/common.js"></script><script src="data/graph.js"></script><script src="assets/paths.js"></script>
 <script>
 (async function () {
   var api = window.UpgradeAtlasPaths, out = [];
@@ -1242,7 +1242,7 @@ fn html_and_css_pass_the_nu_checker() {
 /// `words()`; it prints all of it as JSON.
 const SEARCH_HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>harness</title></head>
 <body data-root=""><pre id="out"></pre>
-<script src="reference-documents.js"></script><script src="search-reference.js"></script><script src="assets/search.js"></script>
+<script src="reference-documents.js"></script><script src="search-reference.js"></script><script src="assets/common.js"></script><script src="assets/search.js"></script>
 <script>
 var queries = QUERIES, strings = STRINGS, api = window.UpgradeAtlasSearch;
 var out = { words: strings.map(function (s) { return api.words(s); }),

@@ -15,7 +15,7 @@ use upgrade_atlas::model::{Facts, Model, NodeId};
 
 const HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>harness</title></head>
 <body data-root=""><pre id="out"></pre>
-<script src="data/graph.js"></script><script src="assets/paths.js"></script><script src="assets/stacks.js"></script>
+<script src="assets/common.js"></script><script src="data/graph.js"></script><script src="assets/paths.js"></script><script src="assets/stacks.js"></script>
 <script>
 (async function () {
   var out = [];
