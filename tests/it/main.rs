@@ -18,6 +18,7 @@ mod graph_properties;
 mod incremental;
 mod lifecycle;
 mod limits;
+mod lint;
 mod moves;
 mod new_scenario;
 mod nextcloud_example;
