@@ -658,7 +658,7 @@ fn fact_sets(model: &upgrade_atlas::model::Model) -> Vec<Vec<String>> {
 }
 
 /// For every pair of versions, the path finder's answer equals the engine's.
-fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
+pub(crate) fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
     let checked = upgrade_atlas::check(root)
         .unwrap_or_else(|failure| panic!("{} does not check:\n{failure}", root.display()));
     let model = &checked.model;

@@ -7,6 +7,7 @@ mod common;
 mod awkward_input;
 mod browser;
 mod browser_plans;
+mod browser_random;
 mod check_and_build_agree;
 mod cli;
 mod concurrent_builds;

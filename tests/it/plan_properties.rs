@@ -913,3 +913,32 @@ proptest! {
         check(&kb, &questions, true)?;
     }
 }
+
+/// `count` random knowledge bases of this file's kind (requirements,
+/// conditional scenarios and issues, `originally`), each with at least one
+/// scenario or issue under a condition, as their files below `content/`:
+/// the same bases on every run (a fixed seed), for the browser's oracle
+/// (tests/it/browser_random.rs).
+pub(crate) fn random_bases_with_conditions(count: usize) -> Vec<Vec<(PathBuf, Vec<u8>)>> {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[25; 32]);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    let conditional = |issues: &[Issue]| issues.iter().any(|i| i.cond != Cond::Always);
+    let mut bases = Vec::new();
+    while bases.len() < count {
+        let kb = kb()
+            .new_tree(&mut runner)
+            .expect("bases generate")
+            .current();
+        let any_condition = kb
+            .scenarios
+            .iter()
+            .any(|s| s.cond != Cond::Always || conditional(&s.issues))
+            || (kb.products.iter()).any(|p| p.issues.iter().any(|v| conditional(v)));
+        if any_condition && upgrade_atlas::check_files(&files(&kb)).is_ok() {
+            bases.push(files(&kb));
+        }
+    }
+    bases
+}
