@@ -5,6 +5,11 @@
 //! the built-in one of the same name. Templates are parsed once. They get a
 //! `markdown` filter and a `url` function, both of which resolve `@`
 //! references relative to the page being rendered.
+//!
+//! Data files are written as planned, but for the HTML some carry for the
+//! theme to render ([`crate::plan::Fragments`]: the path finder's issues,
+//! through `partials/issue.html`), which [`Renderer::data_file`] renders
+//! and appends.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -6,15 +6,45 @@
 //! answers too. A few bases from a fixed seed keep it quick (some seconds)
 //! and the same on every run.
 
+use std::path::PathBuf;
+
 use crate::browser::cross_check;
 use crate::common;
-use crate::plan_properties::random_bases_with_conditions;
+use crate::plan_properties::{files, kb};
 
 use common::chromium::chromium;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 /// How many random bases; each is built and asked every pair of versions
 /// under every set of its two conditions, from every start.
 const BASES: usize = 4;
+
+/// `count` random bases of plan_properties' kind, as their files below
+/// `content/`, each with a scenario or an issue under a condition (`when:`
+/// or `unless:` in its YAML): the same bases on every run (a fixed seed).
+fn random_bases_with_conditions(count: usize) -> Vec<Vec<(PathBuf, Vec<u8>)>> {
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[25; 32]);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    let conditional = |text: &[u8]| {
+        let text = String::from_utf8_lossy(text);
+        text.contains("when: ") || text.contains("unless: ")
+    };
+    let mut bases = Vec::new();
+    while bases.len() < count {
+        let base = files(
+            &kb()
+                .new_tree(&mut runner)
+                .expect("bases generate")
+                .current(),
+        );
+        let any_condition = base.iter().any(|(_, text)| conditional(text));
+        if any_condition && upgrade_atlas::check_files(&base).is_ok() {
+            bases.push(base);
+        }
+    }
+    bases
+}
 
 #[test]
 fn path_finder_agrees_with_the_engine_on_random_bases_with_conditions() {

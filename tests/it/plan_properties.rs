@@ -74,7 +74,7 @@ struct Scenario {
 }
 
 #[derive(Debug, Clone)]
-struct Kb {
+pub(crate) struct Kb {
     products: Vec<Product>,
     scenarios: Vec<Scenario>,
 }
@@ -224,7 +224,7 @@ fn scenarios_from(sizes: &[usize], raw: Vec<RawScenario>) -> Vec<Scenario> {
 /// A raw scenario: from, to, supported, condition, and its issues.
 type RawScenario = ((usize, usize, usize, usize, bool, u8), Vec<RawIssue>);
 
-fn kb() -> impl Strategy<Value = Kb> {
+pub(crate) fn kb() -> impl Strategy<Value = Kb> {
     let scenario = (
         (
             0usize..3,
@@ -415,7 +415,7 @@ fn scenario_id(i: usize) -> String {
 }
 
 /// The knowledge base's files, relative to `content/`.
-fn files(kb: &Kb) -> Vec<(PathBuf, Vec<u8>)> {
+pub(crate) fn files(kb: &Kb) -> Vec<(PathBuf, Vec<u8>)> {
     let site = "conditions:\n  c0: The first fact.\n  c1: The second fact.\n";
     let mut files = vec![(PathBuf::from("site.yaml"), site.as_bytes().to_vec())];
     for (p, product) in kb.products.iter().enumerate() {
@@ -912,33 +912,4 @@ proptest! {
     ) {
         check(&kb, &questions, true)?;
     }
-}
-
-/// `count` random knowledge bases of this file's kind (requirements,
-/// conditional scenarios and issues, `originally`), each with at least one
-/// scenario or issue under a condition, as their files below `content/`:
-/// the same bases on every run (a fixed seed), for the browser's oracle
-/// (tests/it/browser_random.rs).
-pub(crate) fn random_bases_with_conditions(count: usize) -> Vec<Vec<(PathBuf, Vec<u8>)>> {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[25; 32]);
-    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    let conditional = |issues: &[Issue]| issues.iter().any(|i| i.cond != Cond::Always);
-    let mut bases = Vec::new();
-    while bases.len() < count {
-        let kb = kb()
-            .new_tree(&mut runner)
-            .expect("bases generate")
-            .current();
-        let any_condition = kb
-            .scenarios
-            .iter()
-            .any(|s| s.cond != Cond::Always || conditional(&s.issues))
-            || (kb.products.iter()).any(|p| p.issues.iter().any(|v| conditional(v)));
-        if any_condition && upgrade_atlas::check_files(&files(&kb)).is_ok() {
-            bases.push(files(&kb));
-        }
-    }
-    bases
 }
