@@ -134,7 +134,7 @@ fn engine_answer(model: &Model, question: &Question) -> (Option<Vec<Vec<String>>
     (Some(states), issues)
 }
 
-fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
+pub(crate) fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
     let checked =
         upgrade_atlas::check(root).unwrap_or_else(|_| panic!("{} does not check", root.display()));
     let model = &checked.model;
