@@ -359,6 +359,10 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, the one that matters most first: the order issues
+    /// are listed in (and the path finder sorts by, from its data).
+    pub const ALL: [Severity; 3] = [Severity::Blocking, Severity::Warning, Severity::Info];
+
     /// As written in content and in JSON: `blocking`, `warning`, `info`.
     pub fn word(self) -> &'static str {
         match self {

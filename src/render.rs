@@ -5,6 +5,11 @@
 //! the built-in one of the same name. Templates are parsed once. They get a
 //! `markdown` filter and a `url` function, both of which resolve `@`
 //! references relative to the page being rendered.
+//!
+//! Data files are written as planned, but for the HTML some carry for the
+//! theme to render ([`crate::plan::Fragments`]: the path finder's issues,
+//! through `partials/issue.html`), which [`Renderer::data_file`] renders
+//! and appends.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +20,7 @@ use tera::{Kwargs, State, Tera, Value};
 
 use crate::diag::{Diagnostic, Span};
 use crate::model::Model;
-use crate::plan::{Links, Page, Plan, Urls};
+use crate::plan::{DataFile, Fragments, Links, Page, Plan, Urls};
 
 mod theme {
     include!(concat!(env!("OUT_DIR"), "/theme.rs"));
@@ -304,6 +309,37 @@ impl<'t> Renderer<'t> {
     }
 }
 
+impl Renderer<'_> {
+    /// A data file, finished: the HTML it carries rendered through the
+    /// theme (the finder's issues) and written after its bytes.
+    pub fn data_file(&self, file: DataFile) -> Result<OutputFile, Diagnostic> {
+        let mut bytes = file.bytes;
+        if let Some(fragments) = file.fragments {
+            bytes.extend(self.fragments(&fragments)?.into_bytes());
+        }
+        Ok(OutputFile {
+            path: file.path,
+            bytes,
+        })
+    }
+
+    /// `before[...];`: each fragment rendered and squeezed as a page is,
+    /// as a JSON string that cannot close the script it is in.
+    fn fragments(&self, fragments: &Fragments) -> Result<String, Diagnostic> {
+        let html = (fragments.contexts.par_iter())
+            .map(|context| {
+                let html = (self.tera)
+                    .render(fragments.template, context)
+                    .map_err(|e| template_problem(self.theme, &e))?;
+                Ok(squeeze(&html))
+            })
+            .collect::<Result<Vec<String>, Diagnostic>>()?;
+        let json = serde_json::to_string(&html).expect("strings serialize");
+        let literal = crate::plan::script_literal(&json);
+        Ok(format!("{}{literal};\n", fragments.before))
+    }
+}
+
 /// Drops blank lines and the indentation of lines outside `<pre>` and
 /// `<textarea>`: browsers ignore both, and on a large site they are megabytes
 /// that every reader downloads.
@@ -396,13 +432,12 @@ pub fn render(
             problems.push(problem);
         }
     };
+    let mut unrendered = Vec::new();
     let (failed, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = plan
         .planner
-        .each_file(&mut |file| {
-            deliver_one(OutputFile {
-                path: file.path,
-                bytes: file.bytes,
-            })
+        .each_file(&mut |file| match renderer.data_file(file) {
+            Ok(file) => deliver_one(file),
+            Err(problem) => unrendered.push(problem),
         })
         .into_iter()
         .partition(Diagnostic::is_error);
@@ -414,6 +449,7 @@ pub fn render(
         });
     }
     problems.extend(failed);
+    problems.extend(unrendered);
     if problems.is_empty() {
         return Ok((delivered, warnings));
     }

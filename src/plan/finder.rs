@@ -18,22 +18,34 @@
 //!   a hop that starts there.
 //!
 //! Both are JavaScript files loaded with `<script>`, since browsers refuse
-//! `fetch` on `file://`. Issue texts and steps are Markdown rendered here,
-//! for the finder page, by the renderer the `markdown` filter uses: the
-//! script inserts HTML only from these fields.
+//! `fetch` on `file://`. Steps, notes and alternatives are Markdown rendered
+//! here, for the finder page, by the renderer the `markdown` filter uses.
+//! Each issue is shown as pages show it: the render stage renders it
+//! through the theme's `partials/issue.html` for the finder page (the
+//! part's [`Fragments`]), and the part's script sets them as its `html`,
+//! one a part's issue. The scripts insert HTML only from these fields.
 
 use serde::Serialize;
 
+use super::answers::MAX_COMBINED_CONDITIONS;
 use super::links::Links;
 use super::urls::{self, Urls};
-use super::{DataFile, Planner, data};
-use crate::graph::affected_components;
-use crate::model::{Condition, ConditionDef, Issue, NodeId, Policy};
+use super::views::{IssueView, Link};
+use super::{DataFile, Fragments, Planner, data};
+use crate::graph::MAX_PLAN_STATES;
+use crate::model::{Condition, ConditionDef, Issue, NodeId, Policy, Severity};
 
 /// The core every answer loads.
 pub const CORE_SCRIPT: &str = "data/graph.js";
 /// The folder of the per-product parts, from the site root.
 pub const PARTS_FOLDER: &str = "data/graph/";
+
+/// The shape of the finder's data: 3, a core and one part a product, whose
+/// issues the theme's partial renders (2 carried their fields, 1 was one
+/// file with everything). `assets/paths.js` names the format it reads
+/// and says the data did not load on any other, so that a theme's copy of
+/// an older script fails plainly instead of misreading the data.
+pub const FORMAT: u32 = 3;
 
 /// Where a product's part is, from the site root.
 pub fn part_path(product_id: &str) -> String {
@@ -42,8 +54,14 @@ pub fn part_path(product_id: &str) -> String {
 
 #[derive(Serialize)]
 struct Core<'a> {
-    /// 2: a core and one part a product (1 was one file with everything).
+    /// [`FORMAT`].
     format: u32,
+    /// What the scripts share with the generator, said once, here: the
+    /// scripts read them instead of repeating them.
+    limits: Limits,
+    /// Severities as data words, the one that matters most first: hop
+    /// issues are listed in this order. (Their labels are the partial's.)
+    severities: Vec<&'static str>,
     conditions: Vec<CoreCondition<'a>>,
     urls: PageUrls,
     parts: &'static str,
@@ -51,6 +69,17 @@ struct Core<'a> {
     /// Format 1.2's stacks, for the finder's plans.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     stacks: Vec<CoreStack<'a>>,
+}
+
+/// The generator's limits that the scripts apply as it does.
+#[derive(Serialize)]
+struct Limits {
+    /// [`MAX_COMBINED_CONDITIONS`]: up to this many declared conditions,
+    /// the finder tries every combination to find those that change an
+    /// answer, as version pages do.
+    combined_conditions: usize,
+    /// [`MAX_PLAN_STATES`]: where a stack plan's search gives up.
+    plan_states: usize,
 }
 
 #[derive(Serialize)]
@@ -192,32 +221,26 @@ struct PartAlternative<'a> {
     body: Option<String>,
 }
 
+/// What the search needs of an issue; what readers see of it is its
+/// `html`, set by the part's script from [`Fragments`].
 #[derive(Serialize)]
 struct PartIssue<'a> {
+    /// For the scripts' API (`answer()` lists issues by title).
     title: &'a str,
     severity: &'static str,
-    /// The body as HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    components: Vec<PartComponent<'a>>,
     /// `applies_if.originally`, as node ids.
     #[serde(skip_serializing_if = "Option::is_none")]
     originally: Option<&'a [NodeId]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     condition: Option<When<'a>>,
-    /// "Only if the server is a replica.", as version pages say it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    only_if: Option<String>,
-    /// "Only if the server was originally …", as version pages say it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    applies_if: Option<String>,
 }
 
+/// What `partials/issue.html` is rendered with for the finder: the issue,
+/// and the page its links are relative to (the `markdown` filter reads it).
 #[derive(Serialize)]
-struct PartComponent<'a> {
-    id: &'a str,
-    name: &'a str,
+struct IssueContext {
+    issue: IssueView,
+    page_path: &'static str,
 }
 
 /// A declared condition as a clause: "The server is a replica." reads
@@ -243,18 +266,27 @@ pub fn fact_clause(def: &ConditionDef) -> String {
     first + chars.as_str()
 }
 
-/// `window.NAME["key"] = {...};` with the registry created when missing.
-/// The JSON is written as a literal (it is valid JavaScript), with `<`,
-/// U+2028 and U+2029 escaped: they can only occur inside its strings.
-fn part_script(registry: &str, key: &str, json: &str) -> String {
-    let literal = json
-        .replace('<', "\\u003c")
+/// JSON as a JavaScript literal inside a `<script>`: `<`, U+2028 and
+/// U+2029 escaped, which can only occur inside its strings, so that no
+/// content closes the script or breaks a line of it.
+pub fn script_literal(json: &str) -> String {
+    json.replace('<', "\\u003c")
         .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// `window.NAME["key"]`, the key written as a JSON string.
+fn registry_entry(registry: &str, key: &str) -> String {
     let key = serde_json::to_string(key).expect("strings serialize");
-    format!(
-        "window.{registry} = window.{registry} || {{}};\nwindow.{registry}[{key}] = {literal};\n"
-    )
+    format!("window.{registry}[{key}]")
+}
+
+/// `window.NAME["key"] = {...};` with the registry created when missing.
+/// The JSON is written as a literal (it is valid JavaScript).
+fn part_script(registry: &str, key: &str, json: &str) -> String {
+    let entry = registry_entry(registry, key);
+    let literal = script_literal(json);
+    format!("window.{registry} = window.{registry} || {{}};\n{entry} = {literal};\n")
 }
 
 /// A site path as the scripts use it: from the site root.
@@ -270,6 +302,7 @@ impl<'m> Planner<'m> {
         let mut files = vec![DataFile {
             path: CORE_SCRIPT.into(),
             bytes: data::script("UPGRADE_ATLAS_GRAPH", &self.finder_core()).into_bytes(),
+            fragments: None,
         }];
         let mut from_product: Vec<Vec<usize>> = vec![Vec::new(); model.products.len()];
         for (s, scenario) in model.scenarios.iter().enumerate() {
@@ -278,12 +311,18 @@ impl<'m> Planner<'m> {
             }
         }
         for (p, scenarios) in from_product.iter().enumerate() {
-            let json = serde_json::to_string(&self.finder_part(&links, p, scenarios))
-                .expect("finder parts serialize");
+            let (part, contexts) = self.finder_part(&links, p, scenarios);
+            let json = serde_json::to_string(&part).expect("finder parts serialize");
+            let id = &model.products[p].id;
+            let registry = "UPGRADE_ATLAS_GRAPH_PARTS";
             files.push(DataFile {
-                path: part_path(&model.products[p].id),
-                bytes: part_script("UPGRADE_ATLAS_GRAPH_PARTS", &model.products[p].id, &json)
-                    .into_bytes(),
+                path: part_path(id),
+                bytes: part_script(registry, id, &json).into_bytes(),
+                fragments: (!contexts.is_empty()).then(|| Fragments {
+                    template: "partials/issue.html",
+                    contexts,
+                    before: format!("{}.html = ", registry_entry(registry, id)),
+                }),
             });
         }
         files
@@ -293,7 +332,12 @@ impl<'m> Planner<'m> {
         let model = self.model;
         let placeholder = |name: &str| format!("{{{name}}}");
         let core = Core {
-            format: 2,
+            format: FORMAT,
+            limits: Limits {
+                combined_conditions: MAX_COMBINED_CONDITIONS,
+                plan_states: MAX_PLAN_STATES,
+            },
+            severities: Severity::ALL.iter().map(|s| s.word()).collect(),
             conditions: model
                 .site
                 .conditions
@@ -334,23 +378,37 @@ impl<'m> Planner<'m> {
     }
 
     /// Everything about one product an answer may need: `scenarios` are
-    /// those that start from it, in id order.
-    fn finder_part(&self, links: &Links, p: usize, scenarios: &[usize]) -> Part<'m> {
+    /// those that start from it, in id order. With it, what its issues are
+    /// rendered with, in the order of its `issues`.
+    fn finder_part(
+        &self,
+        links: &Links,
+        p: usize,
+        scenarios: &[usize],
+    ) -> (Part<'m>, Vec<tera::Context>) {
         let model = self.model;
         let product = &model.products[p];
         let mut issues: Vec<PartIssue<'m>> = Vec::new();
-        let mut add = |issue: &'m Issue| {
-            issues.push(self.finder_issue(links, issue));
+        let mut contexts = Vec::new();
+        // Each issue has one origin: the version or scenario that lists it.
+        let mut add = |issue: &'m Issue, origin: Link| {
+            issues.push(finder_issue(issue));
+            contexts.push(self.finder_issue_context(issue, origin));
             issues.len() - 1
         };
+        // Versions are numbered product by product: this product's first.
+        let first = model.nodes.partition_point(|n| n.product < p);
         let versions = product
             .versions
             .iter()
-            .map(|v| PartVersion {
+            .enumerate()
+            .map(|(i, v)| PartVersion {
                 id: &v.id,
                 name: (v.name != v.id).then_some(v.name.as_str()),
                 aliases: &v.aliases,
-                issues: v.issues.iter().map(&mut add).collect(),
+                issues: (v.issues.iter())
+                    .map(|issue| add(issue, self.passing_through(first + i)))
+                    .collect(),
                 requires: (v.requires.iter())
                     .map(|r| PartRequirement {
                         product: r.product,
@@ -391,7 +449,9 @@ impl<'m> Planner<'m> {
                     from: &scenario.from,
                     to: &scenario.to,
                     condition: when(&scenario.condition),
-                    issues: scenario.issues.iter().map(&mut add).collect(),
+                    issues: (scenario.issues.iter())
+                        .map(|issue| add(issue, self.raised_by(s)))
+                        .collect(),
                     steps: scenario
                         .steps
                         .iter()
@@ -402,7 +462,7 @@ impl<'m> Planner<'m> {
                 }
             })
             .collect();
-        Part {
+        let part = Part {
             versions,
             notes: product
                 .notes
@@ -411,7 +471,8 @@ impl<'m> Planner<'m> {
             rules,
             scenarios,
             issues,
-        }
+        };
+        (part, contexts)
     }
 
     /// What an unsupported scenario offers instead; nothing for a supported
@@ -431,32 +492,36 @@ impl<'m> Planner<'m> {
             .collect()
     }
 
-    fn finder_issue(&self, links: &Links, issue: &'m Issue) -> PartIssue<'m> {
-        let model = self.model;
-        PartIssue {
-            title: &issue.title,
-            severity: issue.severity.word(),
-            body: issue
-                .body
-                .as_deref()
-                .map(|body| links.markdown(urls::PATHS, body)),
-            components: affected_components(model, issue)
-                .into_iter()
-                .map(|c| PartComponent {
-                    id: &model.components[c].id,
-                    name: &model.components[c].name,
-                })
-                .collect(),
-            originally: issue.originally.as_deref(),
-            condition: when(&issue.condition),
-            only_if: self.only_if(&issue.condition),
-            applies_if: issue.originally.as_deref().map(|nodes| {
-                format!(
-                    "Only if the server was originally {}.",
-                    self.describe_nodes(nodes)
-                )
-            }),
-        }
+    /// An issue as `partials/issue.html` shows it on the finder page.
+    fn finder_issue_context(&self, issue: &Issue, origin: Link) -> tera::Context {
+        let issue = self.issue_view(urls::PATHS, issue, Some(origin), None);
+        tera::Context::from_serialize(&IssueContext {
+            issue,
+            page_path: urls::PATHS,
+        })
+        .expect("issue contexts serialize")
+    }
+
+    /// Where a version's own issue comes from: the upgrades past it.
+    fn passing_through(&self, node: NodeId) -> Link {
+        let mut link = self.node_link(urls::PATHS, node);
+        link.title = format!("upgrades that pass through {}", link.title);
+        link
+    }
+
+    /// Where a scenario's issue comes from: the scenario.
+    fn raised_by(&self, s: usize) -> Link {
+        let title = &self.model.scenarios[s].title;
+        self.link(urls::PATHS, title, &Urls::scenario(self.model, s))
+    }
+}
+
+fn finder_issue(issue: &Issue) -> PartIssue<'_> {
+    PartIssue {
+        title: &issue.title,
+        severity: issue.severity.word(),
+        originally: issue.originally.as_deref(),
+        condition: when(&issue.condition),
     }
 }
 

@@ -42,7 +42,9 @@ use serde::Serialize;
 
 use crate::graph::UpgradeGraph;
 use crate::model::{Model, NodeId};
+pub use answers::MAX_COMBINED_CONDITIONS;
 use answers::{Analysis, analyse};
+pub use finder::{FORMAT as FINDER_FORMAT, script_literal};
 pub use links::Links;
 pub use pages::PageId;
 pub use urls::Urls;
@@ -66,10 +68,24 @@ pub enum Context {
     Json(Vec<u8>),
 }
 
-/// A file written as it is.
+/// A file written as it is, but for the HTML it carries that the theme
+/// renders (`fragments`).
 pub struct DataFile {
     pub path: String,
     pub bytes: Vec<u8>,
+    pub fragments: Option<Fragments>,
+}
+
+/// HTML a data file carries that the theme renders: the path finder's
+/// issues, through `partials/issue.html`, so that a theme's override
+/// reaches the finder as it reaches pages. The render stage renders
+/// `template` with each context, then writes the file's bytes, `before`,
+/// and the fragments as a JSON array of strings (safe in a script), then
+/// `;`.
+pub struct Fragments {
+    pub template: &'static str,
+    pub contexts: Vec<tera::Context>,
+    pub before: String,
 }
 
 /// The whole site: every page's path and the planner that builds each page
@@ -236,6 +252,7 @@ impl<'m> Planner<'m> {
             deliver(DataFile {
                 path,
                 bytes: text.into_bytes(),
+                fragments: None,
             });
         }
         self.finder_files().into_iter().for_each(&mut *deliver);

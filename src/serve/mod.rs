@@ -484,7 +484,12 @@ impl<'m> LiveSite<'m> {
         if !self.data_ready {
             // Search index, graph data, robots.txt, static files: made together, once.
             for file in self.planner.files().0 {
-                self.files.insert(file.path, Arc::new(file.bytes));
+                let path = file.path.clone();
+                let bytes = match self.renderer.data_file(file) {
+                    Ok(file) => file.bytes,
+                    Err(problem) => error_page(&[problem.to_string()]),
+                };
+                self.files.insert(path, Arc::new(bytes));
             }
             for page in self.planner.crawler_pages(&self.planner.page_ids()) {
                 if let Ok(file) = self.renderer.page(page) {

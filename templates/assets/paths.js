@@ -1,6 +1,8 @@
-/* upgrade-atlas path finder: computes the supported upgrade path in the page,
-   with the same rules, search and tie-break as the generator (src/graph.rs),
-   so that it works from file:// and needs no server.
+/* upgrade-atlas path finder's engine: computes the supported upgrade path in
+   the page, with the same rules, search and tie-break as the generator
+   (src/graph/), so that it works from file:// and needs no server. The
+   finder's page is finder.js, its plans and runbooks stacks.js; what they
+   share with the search is common.js.
 
    Its data comes in parts (src/plan/finder.rs): data/graph.js, a small core
    (conditions, page URL patterns, each product's id, name and number of
@@ -9,15 +11,14 @@
    the breadth-first search reaches their products, so an answer loads only
    the part of the graph it needs.
 
-   The choice lives in the URL (?from=&to=&if=&originally=) so answers can be
-   shared. Text goes in with textContent; the only HTML inserted is the
-   issue texts and steps, which the build rendered from Markdown exactly as
-   it renders them on pages. */
+   What the generator decides is read from the core, never repeated here:
+   its limits, the order of severities, and each issue's markup, which the
+   build rendered through the theme's partials/issue.html. */
 (function () {
   "use strict";
 
   var core = window.UPGRADE_ATLAS_GRAPH;
-  var root = (document.body && document.body.getAttribute("data-root")) || "";
+  var common = window.UpgradeAtlasCommon;
   var statusLine = document.getElementById("finder-status");
 
   function say(text) {
@@ -26,7 +27,11 @@
     statusLine.hidden = !text;
   }
 
-  if (!core || core.format !== 2) {
+  /* The data format this script reads (FORMAT in src/plan/finder.rs): a
+     theme's copy of an older script says the data did not load rather than
+     misread newer data. */
+  var FORMAT = 3;
+  if (!core || core.format !== FORMAT || !common) {
     say("The path finder’s data did not load. Each version’s page gives the same answers: find it in the upgrade matrix.");
     return;
   }
@@ -34,8 +39,9 @@
 
   /* Up to this many declared conditions, every combination of them is tried
      to find those that change an answer (as version pages do); past it, each
-     alone and each added to or removed from the conditions ticked. */
-  var MAX_COMBINED_CONDITIONS = 5;
+     alone and each added to or removed from the conditions ticked. The
+     generator's limit, from its data. */
+  var MAX_COMBINED_CONDITIONS = core.limits.combined_conditions;
 
   // ---- Versions are numbered product by product, oldest first ------------
   // As Rust's Model::nodes: a product's versions are contiguous node
@@ -56,12 +62,7 @@
   /* The product of a version: the last product that starts at or before it
      (a product without versions starts where the next one does). */
   function productOf(node) {
-    var low = 0, high = firstNode.length - 1;
-    while (low < high) {
-      var middle = (low + high + 1) >> 1;
-      if (firstNode[middle] <= node) low = middle; else high = middle - 1;
-    }
-    return low;
+    return common.lastAtOrBefore(firstNode, node);
   }
 
   // ---- Conditions ----------------------------------------------------------
@@ -93,31 +94,16 @@
 
   // ---- Loading and preparing parts -----------------------------------------
 
-  var loading = Object.create(null);
-
   function loadPart(p) {
     var id = core.products[p].id;
     if (registry[id]) return Promise.resolve();
-    if (!loading[id]) {
-      loading[id] = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = root + core.parts + id + ".js";
-        script.onload = function () {
-          if (registry[id]) resolve(); else reject(new Error(script.src + " holds no data for " + id));
-        };
-        script.onerror = function () {
-          delete loading[id];
-          reject(new Error("could not load " + script.src));
-        };
-        document.head.appendChild(script);
-      });
-    }
-    return loading[id];
+    return common.loadScript(common.root() + core.parts + id + ".js", function () { return registry[id]; });
   }
 
   /* A part with its indices resolved: issues and scenarios as objects (each
-     issue with a key that names it in comparisons), and for each version the
-     scenarios that start from it, in scenario id order. */
+     issue with a key that names it in comparisons, and its markup, which
+     the part holds beside its issues), and for each version the scenarios
+     that start from it, in scenario id order. */
   var prepared = Object.create(null);
 
   function prepare(p) {
@@ -127,6 +113,7 @@
     var first = firstNode[p];
     var issues = (raw.issues || []).map(function (issue, i) {
       issue.key = p + "/" + i;
+      issue.html = raw.html[i];
       return issue;
     });
     var pick = function (indices) { return (indices || []).map(function (i) { return issues[i]; }); };
@@ -424,10 +411,12 @@
   window.UpgradeAtlasPaths = {
     data: core,
     engine: createEngine,
-    /* How versions are numbered, and conditions by name, for stacks.js. */
+    /* How versions are numbered, and conditions by name and as a list,
+       for finder.js and stacks.js. */
     productOf: productOf,
     firstNode: function (p) { return firstNode[p]; },
     factsNamed: factsNamed,
+    factList: factList,
     answer: async function (fromName, toName, conditions, originallyName) {
       var engine = createEngine();
       var from = await engine.nodeIndex(fromName), to = await engine.nodeIndex(toName);
@@ -444,434 +433,4 @@
       };
     }
   };
-
-  // ---- The page --------------------------------------------------------------
-
-  var form = document.getElementById("finder");
-  var answerBox = document.getElementById("answer");
-  var choicesBox = document.getElementById("finder-choices");
-  if (!form || !answerBox || !choicesBox) return;
-
-  var engine = createEngine();
-
-  function element(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-
-  function link(url, text) {
-    var a = element("a", "", text);
-    a.href = root + url;
-    return a;
-  }
-
-  /* HTML the build rendered from Markdown for this page. */
-  function prose(tag, html) {
-    var e = element(tag, "prose");
-    e.innerHTML = html;
-    return e;
-  }
-
-  function pageUrl(kind, id) { return core.urls[kind].replace("{" + kind + "}", id); }
-
-  var severityOrder = { blocking: 0, warning: 1, info: 2 };
-  var severityLabel = { blocking: "Blocking", warning: "Warning", info: "Info" };
-
-  // ---- Choosing versions
-
-  function picker(side) {
-    var productSelect = document.getElementById(side + "-product");
-    var versionSelect = document.getElementById(side);
-    core.products.forEach(function (product, p) {
-      if (product.versions) productSelect.appendChild(new Option(product.name, String(p)));
-    });
-    /* Fills the version list of a product, choosing `chosen` (or the
-       oldest version to start from, the newest to reach). Only the product
-       picked last fills the list, however fast its part loads. */
-    var picked = 0;
-    async function showProduct(p, chosen) {
-      var mine = ++picked;
-      productSelect.value = String(p);
-      versionSelect.disabled = true;
-      await engine.need([firstNode[p]]);
-      if (mine !== picked) return;
-      versionSelect.textContent = "";
-      var count = core.products[p].versions;
-      var pick = chosen >= 0 ? chosen : (side === "from" ? firstNode[p] : firstNode[p] + count - 1);
-      for (var node = firstNode[p]; node < firstNode[p] + count; node++) {
-        versionSelect.appendChild(new Option(engine.versionName(node), engine.ref(node), node === pick, node === pick));
-      }
-      versionSelect.disabled = false;
-    }
-    productSelect.addEventListener("change", function () {
-      if (productSelect.value === "") {
-        picked++;
-        versionSelect.textContent = "";
-        versionSelect.appendChild(new Option("Pick a product first", ""));
-        versionSelect.disabled = true;
-        refreshChoices();
-        return;
-      }
-      showProduct(Number(productSelect.value), -1).then(refreshChoices, failed);
-    });
-    versionSelect.addEventListener("change", refreshChoices);
-    return { showProduct: showProduct, select: versionSelect };
-  }
-
-  var pickers = { from: picker("from"), to: picker("to") };
-
-  function failed(error) {
-    say("The path finder could not load its data (" + error.message + ").");
-  }
-
-  // ---- Conditions and where the server began
-
-  /* The conditions ticked, by index: from the URL, then as boxes change. */
-  var ticked = {};
-  var conditionsBox = element("div");
-  var originallyBox = element("div");
-  choicesBox.appendChild(conditionsBox);
-  choicesBox.appendChild(originallyBox);
-
-  /* The boxes of the conditions that change this answer. They are rebuilt
-     only when that list changes, so that a box keeps the focus when ticked. */
-  function showConditions(offered) {
-    var key = offered.join(",");
-    if (conditionsBox.getAttribute("data-offered") === key && conditionsBox.firstChild) return;
-    conditionsBox.setAttribute("data-offered", key);
-    conditionsBox.textContent = "";
-    if (!offered.length) {
-      if (core.conditions.length) {
-        conditionsBox.appendChild(element("p", "meta", "None of the declared conditions changes the answer for these versions."));
-      }
-      return;
-    }
-    var set = element("fieldset", "conditions");
-    set.appendChild(element("legend", "", "Conditions that change this answer"));
-    set.appendChild(element("p", "meta", "Tick those that hold."));
-    offered.forEach(function (c) {
-      var condition = core.conditions[c];
-      var line = element("p", "check");
-      var box = element("input");
-      box.type = "checkbox";
-      box.id = "if-" + c;
-      box.name = "if";
-      box.value = condition.name;
-      box.defaultChecked = !!ticked[c];
-      box.addEventListener("change", function () {
-        ticked[c] = box.checked;
-        refreshChoices();
-      });
-      var label = element("label", "", condition.description || condition.name);
-      label.htmlFor = box.id;
-      line.appendChild(box);
-      line.appendChild(document.createTextNode(" "));
-      line.appendChild(label);
-      set.appendChild(line);
-    });
-    conditionsBox.appendChild(set);
-  }
-
-  /* "Originally installed as", only when an issue on the path depends on it. */
-  function showOriginally(named, from, originally) {
-    var choices = named.filter(function (node) { return node !== from; });
-    if (originally >= 0 && originally !== from && choices.indexOf(originally) < 0) choices.push(originally);
-    var key = choices.join(",");
-    if (originallyBox.getAttribute("data-named") === key) return;
-    originallyBox.setAttribute("data-named", key);
-    originallyBox.textContent = "";
-    if (!choices.length) return;
-    var line = element("p", "originally");
-    var label = element("label", "", "Originally installed as");
-    label.htmlFor = "originally";
-    var select = element("select");
-    select.id = "originally";
-    select.name = "originally";
-    var now = !(originally >= 0 && originally !== from);
-    select.appendChild(new Option("The version it runs now", "", now, now));
-    choices.forEach(function (node) {
-      var chosen = node === originally;
-      select.appendChild(new Option(engine.title(node), engine.ref(node), chosen, chosen));
-    });
-    select.addEventListener("change", refreshChoices);
-    line.appendChild(label);
-    line.appendChild(document.createTextNode(" "));
-    line.appendChild(select);
-    originallyBox.appendChild(line);
-    originallyBox.appendChild(element("p", "meta", "Some issues on this path depend on the version the server was first installed as."));
-  }
-
-  function chosenVersion(side) {
-    var select = pickers[side].select;
-    return select.disabled ? "" : select.value;
-  }
-
-  /* After the pair or a condition changed: the choices for the new question. */
-  var generation = 0;
-  async function refreshChoices() {
-    var mine = ++generation;
-    var chosen = originallyBox.querySelector("select");
-    try {
-      var from = chosenVersion("from") ? await engine.nodeIndex(chosenVersion("from")) : -1;
-      var to = chosenVersion("to") ? await engine.nodeIndex(chosenVersion("to")) : -1;
-      var originally = chosen && chosen.value ? await engine.nodeIndex(chosen.value) : -1;
-      if (from < 0 || to < 0) {
-        if (mine === generation) { showConditions([]); showOriginally([], from, -1); }
-        return;
-      }
-      var found = await engine.choices(from, to, ticked, originally);
-      if (mine !== generation) return;
-      say("");
-      showConditions(found.conditions);
-      showOriginally(found.originally, from, originally);
-    } catch (error) {
-      failed(error);
-    }
-  }
-
-  form.addEventListener("submit", function (event) {
-    if (!chosenVersion("from") || !chosenVersion("to")) {
-      event.preventDefault();
-      say("Pick a product and a version on both sides.");
-    }
-  });
-
-  // ---- The answer
-
-  function givenWords(conditions, facts, originally, from) {
-    var clauses = conditions.filter(function (c) { return facts[c]; })
-      .map(function (c) { return core.conditions[c].clause; });
-    if (originally >= 0 && originally !== from) clauses.push("the server was originally " + engine.title(originally));
-    if (clauses.length) return "If " + clauses.join(" and ") + ":";
-    if (conditions.length) return "If none of the conditions above holds:";
-    return "";
-  }
-
-  /* How many of a route's issues block it. */
-  function blockingCount(result) {
-    var count = 0;
-    (result.hops || []).forEach(function (hop) {
-      hop.issues.forEach(function (found) { if (found.issue.severity === "blocking") count += 1; });
-    });
-    return count;
-  }
-
-  /* The answer in one line; a route with blocking issues says how many wait
-     on the way, so that "2 hops" never reads as a clear road. */
-  function verdictWords(route, blocking) {
-    if (!route) return "No supported upgrade path.";
-    if (route.length === 1) return "Nothing to do: this is the same version.";
-    var words = route.length === 2 ? "A direct upgrade" : (route.length - 1) + " hops";
-    if (!blocking) return words + ".";
-    return words + ", " + blocking + " blocking issue" + (blocking === 1 ? "" : "s") + " to resolve first.";
-  }
-
-  function issueItem(found) {
-    var issue = found.issue;
-    var li = element("li", "issue " + issue.severity);
-    li.setAttribute("data-title", issue.title);
-    var head = element("p", "issue-head");
-    head.appendChild(element("span", "severity " + issue.severity, severityLabel[issue.severity]));
-    head.appendChild(document.createTextNode(" "));
-    head.appendChild(element("strong", "", issue.title));
-    li.appendChild(head);
-    if (issue.only_if) li.appendChild(element("p", "condition", issue.only_if));
-    if (issue.applies_if) li.appendChild(element("p", "condition", issue.applies_if));
-    if (issue.body) li.appendChild(prose("div", issue.body));
-    if (issue.components && issue.components.length) {
-      var affects = element("p", "meta", "Affects: ");
-      issue.components.forEach(function (c, i) {
-        if (i) affects.appendChild(document.createTextNode(", "));
-        affects.appendChild(link(pageUrl("component", c.id), c.name));
-      });
-      li.appendChild(affects);
-    }
-    var origin = element("p", "meta", "Raised by ");
-    if (found.origin) origin.appendChild(link(pageUrl("scenario", found.origin.id), found.origin.title));
-    else origin.appendChild(link(engine.url(found.version), "upgrades that pass through " + engine.title(found.version)));
-    li.appendChild(origin);
-    return li;
-  }
-
-  function hopItem(hop) {
-    var item = element("li", "hop");
-    var head = element("h3", "hop-head");
-    head.appendChild(link(engine.url(hop.from), engine.title(hop.from)));
-    head.appendChild(document.createTextNode(" → "));
-    head.appendChild(link(engine.url(hop.to), engine.title(hop.to)));
-    item.appendChild(head);
-    if (!hop.scenarios.length) {
-      item.appendChild(element("p", "meta", "Allowed by the upgrade rules of " + core.products[productOf(hop.from)].name + "."));
-    }
-    hop.scenarios.forEach(function (s) {
-      var why = element("p", "meta", "Scenario: ");
-      why.appendChild(link(pageUrl("scenario", s.id), s.title));
-      item.appendChild(why);
-      if (s.steps.length) {
-        var steps = element("ol", "steps");
-        s.steps.forEach(function (html) { steps.appendChild(prose("li", html)); });
-        item.appendChild(steps);
-      }
-    });
-    var issues = hop.issues.slice().sort(function (x, y) {
-      return severityOrder[x.issue.severity] - severityOrder[y.issue.severity];
-    });
-    if (issues.length) {
-      var list = element("ul", "issues");
-      issues.forEach(function (found) { list.appendChild(issueItem(found)); });
-      item.appendChild(list);
-    }
-    return item;
-  }
-
-  /* Why there is no path when no scenario refuses one: nothing leads there. */
-  function nothingLeads(result) {
-    var ticked = factList(result.facts).length > 0;
-    return "No scenario or upgrade rule leads from " + engine.title(result.from) + " to " +
-      engine.title(result.to) + (ticked ? " when these conditions hold." : ".");
-  }
-
-  /* A link to this page with another question on `from` and `to` (named
-     by `fromKey` and `toKey`: `from`/`to` for an answer, `at`/`goal` for a
-     runbook), with the same conditions. */
-  function questionLink(fromKey, from, toKey, to, facts, text) {
-    var query = new URLSearchParams();
-    query.set(fromKey, engine.ref(from));
-    query.set(toKey, engine.ref(to));
-    factList(facts).forEach(function (c) { query.append("if", core.conditions[c].name); });
-    var a = element("a", "", text);
-    a.href = "?" + query.toString();
-    return a;
-  }
-
-  /* The answer for another pair, with the same conditions. */
-  function finderLink(from, to, facts, text) {
-    return questionLink("from", from, "to", to, facts, text);
-  }
-
-  /* The same route as a runbook to follow (stacks.js: a plan of one
-     member), with the same conditions. */
-  function runbookLink(from, to, facts) {
-    var a = questionLink("at", from, "goal", to, facts, "Follow it as a runbook");
-    a.className = "runbook-link";
-    return a;
-  }
-
-  /* A scenario that refuses the direct upgrade: which one, then what it
-     offers instead (its `via` stops and its alternatives), as the scenario
-     page and the version page say them. */
-  function refusalBox(s, result) {
-    var box = element("div", "refusal");
-    var why = element("p", "note", "Not supported as a direct upgrade: ");
-    why.appendChild(link(pageUrl("scenario", s.id), s.title));
-    box.appendChild(why);
-    if (s.via.length) {
-      var via = element("p", "instead", "Instead: go through ");
-      s.via.forEach(function (node, i) {
-        if (i) via.appendChild(document.createTextNode(", then "));
-        via.appendChild(link(engine.url(node), engine.title(node)));
-      });
-      via.appendChild(document.createTextNode(". "));
-      via.appendChild(finderLink(result.from, s.via[0], result.facts, "The path to " + engine.title(s.via[0])));
-      box.appendChild(via);
-    }
-    if (s.alternatives.length) {
-      box.appendChild(element("p", "instead", s.via.length ? "Other ways, says the scenario:" : "Instead, says the scenario:"));
-      var list = element("ul", "alternatives");
-      s.alternatives.forEach(function (alternative) {
-        var item = element("li");
-        item.appendChild(element("strong", "", alternative.title));
-        if (alternative.body) item.appendChild(prose("div", alternative.body));
-        list.appendChild(item);
-      });
-      box.appendChild(list);
-    }
-    return box;
-  }
-
-  /* The notes of the products at both ends, each once: they hold for every
-     version of their product, as version pages show them. */
-  function productNotes(result) {
-    var shown = [];
-    [result.from, result.to].forEach(function (node) {
-      var p = productOf(node), html = engine.notes(node);
-      if (!html || shown.indexOf(p) >= 0) return;
-      shown.push(p);
-      var box = element("div", "note product-notes");
-      box.appendChild(prose("div", html));
-      box.setAttribute("role", "note");
-      box.setAttribute("aria-label", "Notes on " + core.products[p].name);
-      answerBox.appendChild(box);
-    });
-  }
-
-  /* `plain` is the answer with nothing ticked, to compare routes with. */
-  function showAnswer(result, conditions, plain) {
-    answerBox.textContent = "";
-    var from = result.from, to = result.to, route = result.route;
-    answerBox.appendChild(element("h2", "", "From " + engine.title(from) + " to " + engine.title(to)));
-    answerBox.setAttribute("data-path", route ? route.map(engine.ref).join(" ") : "");
-    var given = givenWords(conditions, result.facts, result.originally, from);
-    if (given) answerBox.appendChild(element("p", "given", given));
-    var blocking = blockingCount(result);
-    var verdictKind = !route ? "no" : blocking ? "blocked" : "yes";
-    answerBox.appendChild(element("p", "verdict " + verdictKind, verdictWords(route, blocking)));
-    if (!route && !result.refusals.length) answerBox.appendChild(element("p", "note nothing-leads", nothingLeads(result)));
-    result.refusals.forEach(function (s) { answerBox.appendChild(refusalBox(s, result)); });
-    productNotes(result);
-    if (given && plain && route && plain.route && plain.route.join() === route.join()) {
-      /* Said so that "If …: a direct upgrade" does not read as "only if". */
-      answerBox.appendChild(element("p", "meta same-route", "The route is the same without these conditions; only the issues can differ."));
-    }
-    if (!route || route.length < 2) return;
-    var summary = element("p", "route");
-    route.forEach(function (node, i) {
-      if (i) summary.appendChild(document.createTextNode(" → "));
-      summary.appendChild(link(engine.url(node), engine.title(node)));
-    });
-    answerBox.appendChild(summary);
-    var runbook = element("p", "meta");
-    runbook.appendChild(runbookLink(from, to, result.facts));
-    answerBox.appendChild(runbook);
-    var list = element("ol", "hops");
-    result.hops.forEach(function (hop) { list.appendChild(hopItem(hop)); });
-    answerBox.appendChild(list);
-  }
-
-  // ---- Start: the question in the URL, if any
-
-  async function start() {
-    var query = new URLSearchParams(window.location.search);
-    ticked = factsNamed(query.getAll("if"));
-    var fromName = query.get("from") || "", toName = query.get("to") || "";
-    var originallyName = query.get("originally") || "";
-    var from = fromName ? await engine.nodeIndex(fromName) : -1;
-    var to = toName ? await engine.nodeIndex(toName) : -1;
-    var originally = originallyName ? await engine.nodeIndex(originallyName) : -1;
-    if (from >= 0) await pickers.from.showProduct(productOf(from), from);
-    if (to >= 0) await pickers.to.showProduct(productOf(to), to);
-    form.hidden = false;
-    if (from < 0 || to < 0) {
-      if (fromName || toName) {
-        answerBox.appendChild(element("p", "note", "That version is not in this knowledge base; pick one from the lists."));
-      }
-      return;
-    }
-    answerBox.appendChild(element("p", "meta", "Finding the path…"));
-    var found = await engine.choices(from, to, ticked, originally);
-    showConditions(found.conditions);
-    showOriginally(found.originally, from, originally);
-    var answer = await engine.answer(from, to, ticked, originally);
-    var plain = answer.route && (Object.keys(ticked).some(function (c) { return ticked[c]; }) || originally >= 0)
-      ? await engine.answer(from, to, {}, -1)
-      : null;
-    showAnswer(answer, found.conditions, plain);
-  }
-
-  start().catch(function (error) {
-    form.hidden = false;
-    failed(error);
-  });
 })();

@@ -100,7 +100,7 @@
 
   function stem(word) {
     if (!/^[a-z]+$/.test(word)) return word;
-    if (EXCEPTIONS.hasOwnProperty(word)) return EXCEPTIONS[word];
+    if (Object.prototype.hasOwnProperty.call(EXCEPTIONS, word)) return EXCEPTIONS[word];
     if (word.length < 3) return word;
     /* A y that begins the word or follows a vowel is a consonant: Y. */
     var w = word.replace(/^y/, "Y").replace(/([aeiouy])y/g, "$1Y");
@@ -198,28 +198,10 @@
   }
 
 
-  var loading = {};
-
-  /* Adds a script once; resolves with what read() finds after it ran. */
+  /* Adds a script once; resolves with what read() finds after it ran
+     (the loader the site's scripts share, common.js). */
   function loadScript(path, read) {
-    if (!loading[path]) {
-      loading[path] = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = root + path;
-        script.onload = function () {
-          var value = read();
-          if (value === undefined) reject(new Error(path + " defines nothing"));
-          else resolve(value);
-        };
-        script.onerror = function () {
-          delete loading[path];
-          document.head.removeChild(script);
-          reject(new Error(path + " could not be loaded"));
-        };
-        document.head.appendChild(script);
-      });
-    }
-    return loading[path];
+    return window.UpgradeAtlasCommon.loadScript(root + path, read);
   }
 
   function manifest() {

@@ -14,15 +14,19 @@
    ticks are kept in this browser, per runbook. It uses the path finder's
    engine (paths.js) for edges and issues; the requirements come from the
    same data parts. Text goes in with textContent; the only HTML inserted is
-   the steps and issue texts, which the build rendered from Markdown. */
+   what the build rendered: steps from Markdown, and issues through the
+   theme's partials/issue.html (common.js). */
 (function () {
   "use strict";
 
   var paths = window.UpgradeAtlasPaths;
+  var common = window.UpgradeAtlasCommon;
   var registry = window.UPGRADE_ATLAS_GRAPH_PARTS;
-  if (!paths || !registry) return;
+  if (!paths || !common || !registry) return;
   var core = paths.data;
-  var MAX_STATES = 500000; /* as MAX_PLAN_STATES in src/graph/stacks.rs */
+  /* Where the search gives up: MAX_PLAN_STATES in src/graph/stacks.rs,
+     from the data. */
+  var MAX_STATES = core.limits.plan_states;
 
   /* Versions are numbered product by product, oldest first, as paths.js
      and the generator's model number them. */
@@ -145,44 +149,7 @@
   var box = document.getElementById("runbook");
   if (!box) return;
 
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function link(href, text) {
-    var a = element("a", "", text);
-    a.href = root() + href;
-    return a;
-  }
-
-  function root() {
-    return (document.body && document.body.getAttribute("data-root")) || "";
-  }
-
-  /* Markdown the build rendered: the one place HTML goes in. */
-  function prose(tag, html) {
-    var node = element(tag, "prose");
-    node.innerHTML = html;
-    return node;
-  }
-
-  var severityOrder = { blocking: 0, warning: 1, info: 2 };
-  var severityLabel = { blocking: "Blocking", warning: "Warning", info: "Info" };
-
-  function issueItem(found) {
-    var issue = found.issue;
-    var li = element("li", "issue " + issue.severity);
-    var head = element("p", "issue-head");
-    head.appendChild(element("span", "severity " + issue.severity, severityLabel[issue.severity]));
-    head.appendChild(document.createTextNode(" "));
-    head.appendChild(element("strong", "", issue.title));
-    li.appendChild(head);
-    if (issue.body) li.appendChild(prose("div", issue.body));
-    return li;
-  }
+  var element = common.element, link = common.link, prose = common.prose;
 
   function moveItem(engine, move, number) {
     var li = element("li", "runbook-move");
@@ -191,13 +158,11 @@
     head.appendChild(document.createTextNode(" → "));
     head.appendChild(link(engine.url(move.step.to), engine.title(move.step.to)));
     li.appendChild(head);
-    var issues = move.issues.slice().sort(function (x, y) {
-      return severityOrder[x.issue.severity] - severityOrder[y.issue.severity];
-    });
+    var issues = common.bySeverity(core, move.issues);
     if (issues.length) {
       li.appendChild(element("p", "runbook-label", "Before you start:"));
       var list = element("ul", "issues");
-      issues.forEach(function (found) { list.appendChild(issueItem(found)); });
+      issues.forEach(function (found) { list.appendChild(common.issueElement(found.issue)); });
       li.appendChild(list);
     }
     if (!move.scenarios.length) {

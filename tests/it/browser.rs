@@ -610,7 +610,7 @@ fn path_finder_works_with_pretty_urls_under_a_sub_path() {
 /// engine, which loads only the parts of the data its search reaches.
 const HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>harness</title></head>
 <body data-root=""><pre id="out"></pre>
-<script src="data/graph.js"></script><script src="assets/paths.js"></script>
+<script src="assets/common.js"></script><script src="data/graph.js"></script><script src="assets/paths.js"></script>
 <script>
 (async function () {
   var api = window.UpgradeAtlasPaths, out = [];
@@ -671,7 +671,7 @@ fn fact_sets(model: &upgrade_atlas::model::Model) -> Vec<Vec<String>> {
 }
 
 /// For every pair of versions, the path finder's answer equals the engine's.
-fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
+pub(crate) fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
     let checked = upgrade_atlas::check(root)
         .unwrap_or_else(|failure| panic!("{} does not check:\n{failure}", root.display()));
     let model = &checked.model;
@@ -1267,7 +1267,7 @@ fn html_and_css_pass_the_nu_checker() {
 /// `words()`; it prints all of it as JSON.
 const SEARCH_HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>harness</title></head>
 <body data-root=""><pre id="out"></pre>
-<script src="reference-documents.js"></script><script src="search-reference.js"></script><script src="assets/search.js"></script>
+<script src="reference-documents.js"></script><script src="search-reference.js"></script><script src="assets/common.js"></script><script src="assets/search.js"></script>
 <script>
 var queries = QUERIES, strings = STRINGS, api = window.UpgradeAtlasSearch;
 var out = { words: strings.map(function (s) { return api.words(s); }),

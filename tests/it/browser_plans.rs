@@ -15,7 +15,7 @@ use upgrade_atlas::model::{Facts, Model, NodeId};
 
 const HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>harness</title></head>
 <body data-root=""><pre id="out"></pre>
-<script src="data/graph.js"></script><script src="assets/paths.js"></script><script src="assets/stacks.js"></script>
+<script src="assets/common.js"></script><script src="data/graph.js"></script><script src="assets/paths.js"></script><script src="assets/stacks.js"></script>
 <script>
 (async function () {
   var out = [];
@@ -134,7 +134,7 @@ fn engine_answer(model: &Model, question: &Question) -> (Option<Vec<Vec<String>>
     (Some(states), issues)
 }
 
-fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
+pub(crate) fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
     let checked =
         upgrade_atlas::check(root).unwrap_or_else(|_| panic!("{} does not check", root.display()));
     let model = &checked.model;

@@ -100,9 +100,14 @@ struct PartScenario {
     steps: Vec<String>,
 }
 
-/// The JSON a data script holds: `JSON.parse("…")` or a literal after `=`.
+/// The JSON a data script holds: `JSON.parse("…")` or a literal after `=`
+/// (for a finder part, its first line that assigns, the part; the issues'
+/// HTML follows it).
 fn script_json<T: for<'de> Deserialize<'de>>(script: &str) -> T {
-    let assigned = script.trim_end().trim_end_matches(';');
+    let assignment = (script.lines())
+        .find(|line| line.contains(" = ") && !line.contains(" || "))
+        .expect("an assignment");
+    let assigned = assignment.trim_end().trim_end_matches(';');
     let value = assigned.rsplit_once(" = ").expect("an assignment").1;
     match value
         .strip_prefix("JSON.parse(")
@@ -200,13 +205,78 @@ fn issue_texts_in_the_finder_data_are_rendered_and_escaped() {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     build(kb.path(), &site);
-    let part: serde_json::Value =
-        script_json(&fs::read_to_string(site.join("data/graph/f000-p0.js")).unwrap());
-    let body = part["issues"][0]["body"].as_str().unwrap();
-    assert_eq!(
-        body,
-        "<p>Read <a href=\"https://example.com/0\">the notes</a> &lt;em&gt;first&lt;/em&gt;.</p>\n"
-    );
+    let raw = fs::read_to_string(site.join("data/graph/f000-p0.js")).unwrap();
+    let html = issue_html(&raw);
+    let body =
+        "<p>Read <a href=\"https://example.com/0\">the notes</a> &lt;em&gt;first&lt;/em&gt;.</p>";
+    assert!(html[0].contains(body), "{}", html[0]);
     let raw = fs::read_to_string(site.join("data/graph/f000-p0.js")).unwrap();
     assert!(!raw.contains('<'), "`<` is escaped in the script itself");
+}
+
+/// What the scripts share with the generator comes from the generator: the
+/// core carries its limits and severities, the scripts read them from there
+/// and repeat none of them, and `paths.js` reads the format the build writes.
+#[test]
+fn the_scripts_read_the_generators_constants_from_the_data() {
+    use upgrade_atlas::model::Severity;
+    let kb = tempfile::tempdir().unwrap();
+    generate(kb.path(), 1, 2, 2);
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    build(kb.path(), &site);
+    let core: serde_json::Value =
+        script_json(&fs::read_to_string(site.join("data/graph.js")).unwrap());
+    assert_eq!(core["format"], upgrade_atlas::plan::FINDER_FORMAT);
+    assert_eq!(
+        core["limits"]["combined_conditions"],
+        upgrade_atlas::plan::MAX_COMBINED_CONDITIONS
+    );
+    assert_eq!(
+        core["limits"]["plan_states"],
+        upgrade_atlas::graph::MAX_PLAN_STATES
+    );
+    let words: Vec<&str> = Severity::ALL.iter().map(|s| s.word()).collect();
+    let shown: Vec<&str> = (core["severities"].as_array().unwrap().iter())
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(shown, words);
+
+    let asset = |name: &str| {
+        fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("templates/assets")
+                .join(name),
+        )
+        .unwrap()
+    };
+    let paths = asset("paths.js");
+    let format = format!("var FORMAT = {};", upgrade_atlas::plan::FINDER_FORMAT);
+    assert!(paths.contains(&format), "paths.js reads another format");
+    for name in ["paths.js", "stacks.js"] {
+        let script = asset(name);
+        let states = upgrade_atlas::graph::MAX_PLAN_STATES.to_string();
+        let repeated = [
+            states.as_str(),
+            "\"Blocking\"",
+            "blocking: 0",
+            "_CONDITIONS = 5",
+        ];
+        for constant in repeated {
+            assert!(!script.contains(constant), "{name} repeats {constant}");
+        }
+    }
+}
+
+/// The issues' HTML a finder part sets after the part: `….html = [...];`.
+fn issue_html(script: &str) -> Vec<String> {
+    let line = (script.lines())
+        .find(|line| line.contains("].html = "))
+        .expect("the issues' HTML");
+    let array = line
+        .split_once("].html = ")
+        .unwrap()
+        .1
+        .trim_end_matches(';');
+    serde_json::from_str(array).expect("a JSON array of strings")
 }

@@ -74,7 +74,7 @@ struct Scenario {
 }
 
 #[derive(Debug, Clone)]
-struct Kb {
+pub(crate) struct Kb {
     products: Vec<Product>,
     scenarios: Vec<Scenario>,
 }
@@ -224,7 +224,7 @@ fn scenarios_from(sizes: &[usize], raw: Vec<RawScenario>) -> Vec<Scenario> {
 /// A raw scenario: from, to, supported, condition, and its issues.
 type RawScenario = ((usize, usize, usize, usize, bool, u8), Vec<RawIssue>);
 
-fn kb() -> impl Strategy<Value = Kb> {
+pub(crate) fn kb() -> impl Strategy<Value = Kb> {
     let scenario = (
         (
             0usize..3,
@@ -415,7 +415,7 @@ fn scenario_id(i: usize) -> String {
 }
 
 /// The knowledge base's files, relative to `content/`.
-fn files(kb: &Kb) -> Vec<(PathBuf, Vec<u8>)> {
+pub(crate) fn files(kb: &Kb) -> Vec<(PathBuf, Vec<u8>)> {
     let site = "conditions:\n  c0: The first fact.\n  c1: The second fact.\n";
     let mut files = vec![(PathBuf::from("site.yaml"), site.as_bytes().to_vec())];
     for (p, product) in kb.products.iter().enumerate() {

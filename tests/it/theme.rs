@@ -228,3 +228,33 @@ fn a_template_error_far_into_a_long_line_is_readable_and_points_at_its_column() 
         assert_eq!(under_caret(&said, line), pointed, "{said}");
     }
 }
+
+/// A theme's `partials/issue.html` reaches the path finder: the build
+/// renders each issue of the finder's data through it, as it renders the
+/// issues of pages, so that the finder shows what the theme shows.
+#[test]
+fn an_issue_partial_of_a_theme_reaches_the_path_finder() {
+    let kb = copy_of_example();
+    let outputs = tempfile::tempdir().unwrap();
+    let partial = kb.path().join("templates/partials/issue.html");
+    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
+    std::fs::write(
+        &partial,
+        "<li class=\"issue themed {{ issue.severity }}\"><em>{{ issue.severity_label }}</em> \
+         {{ issue.title }}</li>\n",
+    )
+    .unwrap();
+    build_into(kb.path(), outputs.path());
+    let part =
+        std::fs::read_to_string(outputs.path().join("data/graph/backoffice-server.js")).unwrap();
+    let html = part
+        .lines()
+        .find_map(|line| line.split_once("].html = "))
+        .map(|(_, array)| array.trim_end_matches(';'))
+        .expect("the part carries its issues' HTML");
+    let html: Vec<String> = serde_json::from_str(html).unwrap();
+    assert!(!html.is_empty());
+    for item in &html {
+        assert!(item.starts_with("<li class=\"issue themed "), "{item}");
+    }
+}

@@ -90,6 +90,7 @@ fn file(path: String, value: &impl Serialize) -> DataFile {
     DataFile {
         path,
         bytes: json_bytes(value),
+        fragments: None,
     }
 }
 
@@ -385,6 +386,7 @@ fn graph_file(model: &Model, urls: Urls) -> DataFile {
     DataFile {
         path: GRAPH_JSON.to_owned(),
         bytes,
+        fragments: None,
     }
 }
 

@@ -1,0 +1,102 @@
+/* upgrade-atlas: what the site's scripts share, said once.
+
+   Loaded in every page's head (base.html), before the scripts that use it:
+   search.js loads its index with loadScript, paths.js loads the finder's
+   parts with it and numbers versions with lastAtOrBefore, and the path
+   finder's page (finder.js) and runbooks (stacks.js) build their answers
+   with the element helpers and show issues as the build rendered them
+   through the theme's partials/issue.html. */
+(function () {
+  "use strict";
+
+  var loading = Object.create(null);
+
+  /* Adds the script at `src` once, however often it is asked for; resolves
+     with what read() finds after it ran. Data comes as scripts because
+     browsers refuse fetch() on file://. A script that could not load is
+     removed and may be asked for again. */
+  function loadScript(src, read) {
+    if (!loading[src]) {
+      loading[src] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = function () {
+          var value = read();
+          if (value === undefined) reject(new Error(src + " defines nothing"));
+          else resolve(value);
+        };
+        script.onerror = function () {
+          delete loading[src];
+          document.head.removeChild(script);
+          reject(new Error(src + " could not be loaded"));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return loading[src];
+  }
+
+  /* The index of the last number in `sorted` (ascending) at or before
+     `value`; 0 when even the first is past it. */
+  function lastAtOrBefore(sorted, value) {
+    var low = 0, high = sorted.length - 1;
+    while (low < high) {
+      var middle = (low + high + 1) >> 1;
+      if (sorted[middle] <= value) low = middle; else high = middle - 1;
+    }
+    return low;
+  }
+
+  /* The site's root, relative to this page. */
+  function root() {
+    return (document.body && document.body.getAttribute("data-root")) || "";
+  }
+
+  /* An element with its text as text: content never becomes markup here. */
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /* A link to a page given from the site root. */
+  function link(url, text) {
+    var a = element("a", "", text);
+    a.href = root() + url;
+    return a;
+  }
+
+  /* HTML the build rendered from Markdown (steps, notes, alternatives). */
+  function prose(tag, html) {
+    var node = element(tag, "prose");
+    node.innerHTML = html;
+    return node;
+  }
+
+  /* An issue as the theme's partials/issue.html shows it, rendered by the
+     build for the path finder's page (its links are relative to it). */
+  function issueElement(issue) {
+    var holder = document.createElement("template");
+    holder.innerHTML = issue.html;
+    var item = holder.content.firstElementChild || element("li", "issue", issue.title);
+    item.setAttribute("data-title", issue.title);
+    return item;
+  }
+
+  /* Issues most serious first, by the order of the data's `severities`
+     (stable: equals keep their order). */
+  function bySeverity(core, found) {
+    var rank = {};
+    core.severities.forEach(function (word, i) { rank[word] = i; });
+    return found.slice().sort(function (x, y) {
+      return rank[x.issue.severity] - rank[y.issue.severity];
+    });
+  }
+
+  window.UpgradeAtlasCommon = {
+    loadScript: loadScript, lastAtOrBefore: lastAtOrBefore, root: root,
+    element: element, link: link, prose: prose,
+    issueElement: issueElement, bySeverity: bySeverity
+  };
+})();
