@@ -55,7 +55,7 @@
   }
 
   function plural(count, one) {
-    return count.toLocaleString("en") + " " + one + (count === 1 ? "" : "s");
+    return engine.count(count) + " " + one + (count === 1 ? "" : "s");
   }
 
   function status(query, answer) {
@@ -96,17 +96,14 @@
     return li;
   }
 
-  /* Shows the answer's results from `from`, with a button for more. */
+  /* Shows the answer's results from `from`, each as soon as it and those
+     before it are loaded, then a button for more. */
   function showPage(query, answer, list, from, mine) {
-    return engine.page(answer, from, PAGE).then(function (hits) {
+    var matches = engine.matcher(answer.words.join(" "), true);
+    return engine.page(answer, from, PAGE, function (hit) {
+      if (mine === latest) list.appendChild(item(hit, query, matches));
+    }).then(function (hits) {
       if (mine !== latest) return;
-      var matches = engine.matcher(answer.words.join(" "), true);
-      var first = null;
-      hits.forEach(function (hit) {
-        var li = item(hit, query, matches);
-        first = first || li.querySelector("a");
-        list.appendChild(li);
-      });
       var old = results.querySelector(".show-more");
       if (old) old.parentNode.removeChild(old);
       var next = from + hits.length;
@@ -114,7 +111,7 @@
         var more = document.createElement("button");
         more.type = "button";
         more.className = "show-more";
-        more.textContent = "Show more (" + next.toLocaleString("en") + " of " + answer.total.toLocaleString("en") + " shown)";
+        more.textContent = "Show more (" + engine.count(next) + " of " + engine.count(answer.total) + " shown)";
         more.addEventListener("click", function () {
           more.disabled = true;
           showPage(query, answer, list, next, latest).then(function () {
@@ -164,6 +161,7 @@
     var mine = ++latest;
     engine.search(query, chosenFilters()).then(function (answer) {
       if (mine === latest) return show(query, answer, mine);
+      return undefined;
     }).catch(function () {
       if (mine === latest) results.textContent = "The search index could not be loaded.";
     });

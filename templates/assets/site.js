@@ -166,7 +166,7 @@
       return "No results for “" + c[0] + "”; showing “" + c[1] + "”. ";
     }).join("");
     status.textContent = corrected + (answer.total
-      ? answer.total.toLocaleString("en") + (answer.total === 1 ? " result" : " results") + " for “" + query + "”"
+      ? engine.count(answer.total) + (answer.total === 1 ? " result" : " results") + " for “" + query + "”"
       : "No results for “" + query + "”.");
     panel.appendChild(status);
     var list = document.createElement("ol");
@@ -187,7 +187,7 @@
     var all = document.createElement("a");
     all.href = input.form.action + (input.form.action.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query);
     all.className = "all-results";
-    all.textContent = answer.total > SHOWN ? "All " + answer.total.toLocaleString("en") + " results" : "Open the search page";
+    all.textContent = answer.total > SHOWN ? "All " + engine.count(answer.total) + " results" : "Open the search page";
     panel.appendChild(all);
   }
 
