@@ -8,10 +8,12 @@
   "use strict";
 
   var engine = window.UpgradeAtlasSearch;
+  /* The element helpers every script of the site shares (common.js). */
+  var common = window.UpgradeAtlasCommon;
   var input = document.getElementById("search-query");
   var results = document.getElementById("results");
   var filtersBox = document.getElementById("search-filters");
-  if (!engine || !input || !results) return;
+  if (!engine || !common || !input || !results) return;
   var PAGE = 10;
   var FILTERS = [
     { name: "kind", label: "Kind", any: "Any kind", list: "kinds" },
@@ -39,9 +41,8 @@
     FILTERS.forEach(function (f) {
       var choices = lists[f.list] || [];
       if (choices.length < 2) return;
-      var label = document.createElement("label");
-      label.textContent = f.label + " ";
-      var select = document.createElement("select");
+      var label = common.element("label", "", f.label + " ");
+      var select = common.element("select");
       select.name = f.name;
       select.appendChild(new Option(f.any, ""));
       choices.forEach(function (choice) { select.appendChild(new Option(choice[1], choice[0])); });
@@ -75,21 +76,17 @@
 
   function item(hit, query, matches) {
     var doc = hit.doc;
-    var li = document.createElement("li");
-    var link = document.createElement("a");
+    var li = common.element("li");
+    var link = common.element("a");
     link.href = engine.href(doc.u, query);
     engine.highlight(link, doc.t, matches);
-    var kind = document.createElement("span");
-    kind.className = "kind";
-    kind.textContent = doc.k + (doc.c ? " · " + doc.c : "");
     li.appendChild(link);
     li.appendChild(document.createTextNode(" "));
-    li.appendChild(kind);
+    li.appendChild(common.element("span", "kind", doc.k + (doc.c ? " · " + doc.c : "")));
     /* A document without a text of its own (most issues) shows where it is. */
     var source = doc.b || doc.c;
     if (source) {
-      var text = document.createElement("p");
-      text.className = "snippet";
+      var text = common.element("p", "snippet");
       engine.highlight(text, engine.snippet(source, matches), matches);
       li.appendChild(text);
     }
@@ -108,10 +105,9 @@
       if (old) old.parentNode.removeChild(old);
       var next = from + hits.length;
       if (next < answer.total) {
-        var more = document.createElement("button");
+        var more = common.element("button", "show-more",
+          "Show more (" + engine.count(next) + " of " + engine.count(answer.total) + " shown)");
         more.type = "button";
-        more.className = "show-more";
-        more.textContent = "Show more (" + engine.count(next) + " of " + engine.count(answer.total) + " shown)";
         more.addEventListener("click", function () {
           more.disabled = true;
           showPage(query, answer, list, next, latest).then(function () {
@@ -128,14 +124,9 @@
   function show(query, answer, mine) {
     results.textContent = "";
     if (!engine.words(query).length) return Promise.resolve();
-    var line = document.createElement("p");
-    line.className = "search-status";
-    line.textContent = status(query, answer);
-    results.appendChild(line);
+    results.appendChild(common.element("p", "search-status", status(query, answer)));
     if (!answer.total) return Promise.resolve();
-    var list = document.createElement("ol");
-    list.className = "search-results";
-    results.appendChild(list);
+    var list = results.appendChild(common.element("ol", "search-results"));
     return showPage(query, answer, list, 0, mine);
   }
 
