@@ -390,8 +390,11 @@ impl<'m> Planner<'m> {
         let product = &model.products[p];
         let mut issues: Vec<PartIssue<'m>> = Vec::new();
         let mut contexts = Vec::new();
-        // Each issue has one origin: the version or scenario that lists it.
-        let mut add = |issue: &'m Issue, origin: Link| {
+        // A version's issue names where it comes from (the upgrades that
+        // pass through it); a scenario's does not, because the answer names
+        // each hop's scenarios already: its "Raised by" link, repeated on
+        // every issue, took 7 MB of the 10,000-scenario site's finder data.
+        let mut add = |issue: &'m Issue, origin: Option<Link>| {
             issues.push(finder_issue(issue));
             contexts.push(self.finder_issue_context(issue, origin));
             issues.len() - 1
@@ -407,7 +410,7 @@ impl<'m> Planner<'m> {
                 name: (v.name != v.id).then_some(v.name.as_str()),
                 aliases: &v.aliases,
                 issues: (v.issues.iter())
-                    .map(|issue| add(issue, self.passing_through(first + i)))
+                    .map(|issue| add(issue, Some(self.passing_through(first + i))))
                     .collect(),
                 requires: (v.requires.iter())
                     .map(|r| PartRequirement {
@@ -450,7 +453,7 @@ impl<'m> Planner<'m> {
                     to: &scenario.to,
                     condition: when(&scenario.condition),
                     issues: (scenario.issues.iter())
-                        .map(|issue| add(issue, self.raised_by(s)))
+                        .map(|issue| add(issue, None))
                         .collect(),
                     steps: scenario
                         .steps
@@ -493,8 +496,8 @@ impl<'m> Planner<'m> {
     }
 
     /// An issue as `partials/issue.html` shows it on the finder page.
-    fn finder_issue_context(&self, issue: &Issue, origin: Link) -> tera::Context {
-        let issue = self.issue_view(urls::PATHS, issue, Some(origin), None);
+    fn finder_issue_context(&self, issue: &Issue, origin: Option<Link>) -> tera::Context {
+        let issue = self.issue_view(urls::PATHS, issue, origin, None);
         tera::Context::from_serialize(&IssueContext {
             issue,
             page_path: urls::PATHS,
@@ -507,12 +510,6 @@ impl<'m> Planner<'m> {
         let mut link = self.node_link(urls::PATHS, node);
         link.title = format!("upgrades that pass through {}", link.title);
         link
-    }
-
-    /// Where a scenario's issue comes from: the scenario.
-    fn raised_by(&self, s: usize) -> Link {
-        let title = &self.model.scenarios[s].title;
-        self.link(urls::PATHS, title, &Urls::scenario(self.model, s))
     }
 }
 
