@@ -484,7 +484,8 @@ fn lifecycle(lifecycle: &Lifecycle) -> types::Lifecycle {
     }
 }
 
-/// [`lifecycle`] as a JSON map, for `path --json`'s support dates.
+/// A version's support dates as a JSON map (as the API files write them),
+/// for `path --json`'s support dates.
 pub fn lifecycle_json(lifecycle: &Lifecycle) -> serde_json::Map<String, serde_json::Value> {
     match serde_json::to_value(self::lifecycle(lifecycle)) {
         Ok(serde_json::Value::Object(map)) => map,
