@@ -26,7 +26,7 @@ type EdgeSet = BTreeSet<(Version, Version)>;
 
 /// The conditions a scenario may carry; `c0` and `c1` are declared.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Cond {
+pub(crate) enum Cond {
     Always,
     When(usize),
     Unless(usize),
@@ -37,9 +37,9 @@ enum Cond {
 /// is made from where it is written, so that a list of titles says where
 /// each issue came from.
 #[derive(Debug, Clone)]
-struct Issue {
-    cond: Cond,
-    originally: Option<Version>,
+pub(crate) struct Issue {
+    pub(crate) cond: Cond,
+    pub(crate) originally: Option<Version>,
 }
 
 /// A requirement: versions of another product, by index.
@@ -336,12 +336,12 @@ fn selector(r: &Requires) -> String {
 }
 
 /// The title of the `i`-th issue written at `place`.
-fn issue_title(place: &str, i: usize) -> String {
+pub(crate) fn issue_title(place: &str, i: usize) -> String {
     format!("{place} #{i}")
 }
 
 /// An `issues:` list, each line indented by `indent`.
-fn issues_yaml(place: &str, issues: &[Issue], indent: &str) -> String {
+pub(crate) fn issues_yaml(place: &str, issues: &[Issue], indent: &str) -> String {
     if issues.is_empty() {
         return String::new();
     }
@@ -410,7 +410,7 @@ fn scenario_yaml(i: usize, s: &Scenario) -> String {
 
 /// Scenario ids whose byte order is not their number's (`s10` sorts
 /// before `s2`), since the spec orders a hop's scenarios by id as strings.
-fn scenario_id(i: usize) -> String {
+pub(crate) fn scenario_id(i: usize) -> String {
     format!("s{}", [7, 10, 2, 31, 4, 15, 0, 23][i])
 }
 
@@ -431,7 +431,7 @@ pub(crate) fn files(kb: &Kb) -> Vec<(PathBuf, Vec<u8>)> {
 
 // ---- the brute force, from the spec ------------------------------------------------
 
-fn holds(cond: Cond, facts: &BTreeSet<usize>) -> bool {
+pub(crate) fn holds(cond: Cond, facts: &BTreeSet<usize>) -> bool {
     match cond {
         Cond::Always => true,
         Cond::When(c) => facts.contains(&c),

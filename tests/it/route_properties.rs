@@ -12,6 +12,8 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use proptest::prelude::*;
+
+use crate::plan_properties::{Cond, Issue, holds, issue_title, issues_yaml, scenario_id};
 use upgrade_atlas::diag::Level;
 use upgrade_atlas::graph::{Origin, UpgradeGraph};
 use upgrade_atlas::model::{Facts, Model};
@@ -19,20 +21,6 @@ use upgrade_atlas::model::{Facts, Model};
 /// (product, version index): product `pP`, version id `"V"`.
 type Version = (usize, usize);
 type EdgeSet = BTreeSet<(Version, Version)>;
-
-/// When something applies; `c0` and `c1` are declared.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Cond {
-    Always,
-    When(usize),
-    Unless(usize),
-}
-
-#[derive(Debug, Clone)]
-struct Issue {
-    cond: Cond,
-    originally: Option<Version>,
-}
 
 #[derive(Debug, Clone)]
 struct Rule {
@@ -186,30 +174,6 @@ fn cond_yaml(cond: Cond, indent: &str) -> String {
     }
 }
 
-/// The title of the `i`-th issue written at `place`.
-fn issue_title(place: &str, i: usize) -> String {
-    format!("{place} #{i}")
-}
-
-fn issues_yaml(place: &str, issues: &[Issue], indent: &str) -> String {
-    if issues.is_empty() {
-        return String::new();
-    }
-    let mut text = format!("{indent}issues:\n");
-    for (i, issue) in issues.iter().enumerate() {
-        writeln!(text, "{indent}  - title: \"{}\"", issue_title(place, i)).unwrap();
-        text.push_str(&cond_yaml(issue.cond, &format!("{indent}    ")));
-        if let Some((q, w)) = issue.originally {
-            writeln!(
-                text,
-                "{indent}    applies_if: {{ originally: [\"p{q}@{w}\"] }}"
-            )
-            .unwrap();
-        }
-    }
-    text
-}
-
 fn product_yaml(p: usize, product: &Product) -> String {
     let mut text = format!("name: P{p}\nversions:\n");
     for v in 0..product.versions {
@@ -239,12 +203,6 @@ fn product_yaml(p: usize, product: &Product) -> String {
         }
     }
     text
-}
-
-/// Scenario ids whose byte order is not their number's (`s10` sorts
-/// before `s2`): the spec orders a hop's scenarios by id as strings.
-fn scenario_id(i: usize) -> String {
-    format!("s{}", [7, 10, 2, 31, 4, 15, 0, 23][i])
 }
 
 fn scenario_yaml(i: usize, s: &Scenario) -> String {
@@ -278,14 +236,6 @@ fn files(kb: &Kb) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 // ---- the brute force, from the spec --------------------------------------
-
-fn holds(cond: Cond, facts: &BTreeSet<usize>) -> bool {
-    match cond {
-        Cond::Always => true,
-        Cond::When(c) => facts.contains(&c),
-        Cond::Unless(c) => !facts.contains(&c),
-    }
-}
 
 /// "Several rules": the upgrades of the rules that apply, put together; an
 /// any-newer upgrade exists only if no stop that applies lies strictly
