@@ -145,16 +145,8 @@ fn check_does_not_panic(files: &[(&str, Vec<u8>)]) {
 const VALID_PRODUCT: &str =
     "name: A\nversions: [{id: \"1\"}, {id: \"2\"}, {id: \"3\"}]\nupgrades: {policy: sequential}\n";
 
-/// `default` cases, or as many as PROPTEST_CASES says, for long runs.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(300), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::proptest_cases(300), ..ProptestConfig::default() })]
 
     #[test]
     fn yaml_like_text_never_panics(product in yamlish(), scenario in yamlish(), site in yamlish(), component in yamlish()) {

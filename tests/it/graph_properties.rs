@@ -138,7 +138,7 @@ fn spec_edges(kb: &Kb) -> EdgeSet {
 }
 
 /// Every simple path from `from` to `to`, by exhaustive search.
-fn all_paths(
+pub(crate) fn all_paths(
     edges: &EdgeSet,
     from: (usize, usize),
     to: (usize, usize),
@@ -169,7 +169,7 @@ fn all_paths(
 
 /// The spec's preference: fewest hops, then stops compared first to last,
 /// lower product id first, newer version first.
-fn best(paths: Vec<Vec<(usize, usize)>>) -> Option<Vec<(usize, usize)>> {
+pub(crate) fn best(paths: Vec<Vec<(usize, usize)>>) -> Option<Vec<(usize, usize)>> {
     paths.into_iter().min_by_key(|path| {
         (
             path.len(),
@@ -180,16 +180,8 @@ fn best(paths: Vec<Vec<(usize, usize)>>) -> Option<Vec<(usize, usize)>> {
     })
 }
 
-/// `default` cases, or as many as PROPTEST_CASES says, for long runs.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(200), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::proptest_cases(200), ..ProptestConfig::default() })]
 
     #[test]
     fn paths_are_real_shortest_and_preferred(kb in kb()) {
@@ -286,7 +278,7 @@ fn brute_to_supported(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(150), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::proptest_cases(150), ..ProptestConfig::default() })]
 
     #[test]
     fn routes_to_support_are_the_nearest_supported(

@@ -656,14 +656,6 @@ fn hop_issues(
 
 // ---- the property ------------------------------------------------------------------
 
-/// `default` cases, or as many as PROPTEST_CASES says, for long runs.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default)
-}
-
 /// Node numbering as the model's: product by product, oldest first.
 fn nodes(kb: &Kb) -> Vec<Version> {
     (kb.products.iter().enumerate())
@@ -878,7 +870,7 @@ fn check_move_issues(kb: &Kb, questions: &[RawQuestion]) -> Result<(), TestCaseE
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(1000), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::proptest_cases(1000), ..ProptestConfig::default() })]
 
     #[test]
     fn plans_are_valid_shortest_and_preferred(

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 
+use crate::graph_properties::{all_paths, best};
 use crate::plan_properties::{Cond, Issue, holds, issue_title, issues_yaml, scenario_id};
 use upgrade_atlas::diag::Level;
 use upgrade_atlas::graph::{Origin, UpgradeGraph};
@@ -269,34 +270,6 @@ fn spec_edges(kb: &Kb, facts: &BTreeSet<usize>) -> EdgeSet {
     edges
 }
 
-/// The preferred path by exhaustive search: fewest hops, then the stops
-/// compared first to last, lower product first, newer version first.
-fn best_path(edges: &EdgeSet, from: Version, to: Version) -> Option<Vec<Version>> {
-    fn walk(edges: &EdgeSet, path: &mut Vec<Version>, to: Version, out: &mut Vec<Vec<Version>>) {
-        let last = *path.last().unwrap();
-        if last == to {
-            out.push(path.clone());
-            return;
-        }
-        for &(a, b) in edges {
-            if a == last && !path.contains(&b) {
-                path.push(b);
-                walk(edges, path, to, out);
-                path.pop();
-            }
-        }
-    }
-    let mut all = Vec::new();
-    walk(edges, &mut vec![from], to, &mut all);
-    all.into_iter().min_by_key(|path| {
-        let stops: Vec<_> = path
-            .iter()
-            .map(|(p, v)| (*p, std::cmp::Reverse(*v)))
-            .collect();
-        (path.len(), stops)
-    })
-}
-
 /// The issues along a path, hop by hop: those of the supported scenarios
 /// on the hop that apply, by id as text, then those of the versions the hop
 /// moves past, oldest first; each kept if its conditions hold and its
@@ -381,8 +354,9 @@ fn compare(kb: &Kb, model: &Model, facts: &BTreeSet<usize>) -> Result<(), TestCa
     let edges = graph.edges(&facts_of(model, facts));
     let expected = spec_edges(kb, facts);
     let index = nodes(kb);
+    let trees: Vec<_> = (0..index.len()).map(|n| edges.paths_from(n)).collect();
     for (from, &a) in index.iter().enumerate() {
-        let tree = edges.paths_from(from);
+        let tree = &trees[from];
         for (to, &b) in index.iter().enumerate() {
             prop_assert_eq!(
                 edges.has(from, to),
@@ -398,7 +372,7 @@ fn compare(kb: &Kb, model: &Model, facts: &BTreeSet<usize>) -> Result<(), TestCa
                 .map(|p| p.iter().map(|n| index[*n]).collect::<Vec<_>>());
             prop_assert_eq!(
                 &path,
-                &best_path(&expected, a, b),
+                &best(all_paths(&expected, a, b)),
                 "path {:?} -> {:?} under {:?}",
                 a,
                 b,
@@ -423,7 +397,7 @@ fn compare(kb: &Kb, model: &Model, facts: &BTreeSet<usize>) -> Result<(), TestCa
         // Searching backwards finds what searching forwards does.
         let mut sources: Vec<(usize, u32)> = Vec::new();
         for (source, _) in index.iter().enumerate().filter(|(s, _)| *s != from) {
-            if let Some(path) = edges.paths_from(source).path_to(from) {
+            if let Some(path) = trees[source].path_to(from) {
                 sources.push((source, path.len() as u32 - 1));
             }
         }
@@ -432,15 +406,8 @@ fn compare(kb: &Kb, model: &Model, facts: &BTreeSet<usize>) -> Result<(), TestCa
     Ok(())
 }
 
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases(96)))]
+    #![proptest_config(ProptestConfig::with_cases(crate::common::proptest_cases(96)))]
 
     #[test]
     fn routes_under_conditions_stops_via_and_origins_follow_the_spec(kb in kb()) {

@@ -52,6 +52,15 @@ pub fn build_site(root: &Path, extra: &[&str]) -> tempfile::TempDir {
     out
 }
 
+/// A property test's `default` cases, or as many as PROPTEST_CASES says,
+/// for long runs.
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Copies a folder tree.
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
