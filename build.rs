@@ -48,6 +48,12 @@ fn main() {
         |text: &str, _: tera::Kwargs, _: &tera::State| text.to_owned(),
     );
     tera.register_function("url", |_: tera::Kwargs, _: &tera::State| String::new());
+    tera.register_function("trans", |_: tera::Kwargs, _: &tera::State| String::new());
+    for filter in ["link", "date"] {
+        tera.register_filter(filter, |text: &str, _: tera::Kwargs, _: &tera::State| {
+            text.to_owned()
+        });
+    }
     let sources: Vec<(String, String)> = templates
         .iter()
         .map(|(name, path)| (name.clone(), std::fs::read_to_string(path).unwrap()))

@@ -11,6 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["safe_fs"],
     &["diag"],
     &["walk", "terminal", "layout", "lifecycle", "markdown"],
+    &["i18n"],
     &["load"],
     &["model"],
     &["selector"],

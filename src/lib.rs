@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod diag;
 pub mod graph;
+pub mod i18n;
 pub mod layout;
 pub mod lifecycle;
 pub mod load;

@@ -46,6 +46,8 @@ pub struct Site {
     pub description: Option<String>,
     pub base_url: Option<String>,
     pub language: String,
+    /// The words of the built-in parts, in `language`.
+    pub messages: std::sync::Arc<crate::i18n::Messages>,
     pub pretty_urls: bool,
     pub raw_html: bool,
     pub conditions: Vec<ConditionDef>,

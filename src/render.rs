@@ -4,7 +4,8 @@
 //! knowledge base's own `templates/` layered over it: a file there replaces
 //! the built-in one of the same name. Templates are parsed once. They get a
 //! `markdown` filter and a `url` function, both of which resolve `@`
-//! references relative to the page being rendered.
+//! references relative to the page being rendered, and the words of the
+//! site's language (`trans`, `link`, `date`; see [`words`]).
 //!
 //! Data files are written as planned, but for the HTML some carry for the
 //! theme to render ([`crate::plan::Fragments`]: the path finder's issues,
@@ -19,8 +20,11 @@ use rayon::prelude::*;
 use tera::{Kwargs, State, Tera, Value};
 
 use crate::diag::{Diagnostic, Span};
+use crate::i18n::Messages;
 use crate::model::Model;
 use crate::plan::{DataFile, Fragments, Links, Page, Plan, Urls};
+
+mod words;
 
 mod theme {
     include!(concat!(env!("OUT_DIR"), "/theme.rs"));
@@ -160,9 +164,14 @@ fn page_path(state: &State) -> String {
         .unwrap_or_default()
 }
 
-fn engine(theme: &Theme, links: Arc<Links>) -> Result<Tera, Vec<Diagnostic>> {
+fn engine(
+    theme: &Theme,
+    links: Arc<Links>,
+    messages: Arc<Messages>,
+) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml", ".svg"]);
+    words::register(&mut tera, messages);
     let filter_links = Arc::clone(&links);
     tera.register_filter("markdown", move |text: &str, _: Kwargs, state: &State| {
         Value::safe_string(&filter_links.markdown(&page_path(state), text))
@@ -271,13 +280,18 @@ pub struct Renderer<'t> {
 
 impl<'t> Renderer<'t> {
     pub fn new(model: &Model, urls: Urls, theme: &'t Theme) -> Result<Self, Vec<Diagnostic>> {
-        Self::with_links(theme, Arc::new(Links::new(model, urls)))
+        let links = Arc::new(Links::new(model, urls));
+        Self::with_links(theme, links, Arc::clone(&model.site.messages))
     }
 
     /// A renderer whose `@` references resolve through `links`, made for
     /// this model (`serve` keeps them between rebuilds).
-    pub fn with_links(theme: &'t Theme, links: Arc<Links>) -> Result<Self, Vec<Diagnostic>> {
-        let tera = engine(theme, links)?;
+    pub fn with_links(
+        theme: &'t Theme,
+        links: Arc<Links>,
+        messages: Arc<Messages>,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let tera = engine(theme, links, messages)?;
         Ok(Renderer { tera, theme })
     }
 

@@ -104,6 +104,9 @@ pub struct RawKb {
     pub components: Vec<Arc<RawDoc<RawComponent>>>,
     pub scenarios: Vec<Arc<RawDoc<RawScenario>>>,
     pub stacks: Vec<Arc<RawDoc<RawStack>>>,
+    /// `content/i18n/LANG.yaml`: the knowledge base's own messages, by
+    /// language (the file's stem).
+    pub messages: Vec<Arc<RawDoc<RawMessages>>>,
     /// Files under `content/static/`, copied verbatim.
     pub static_files: Vec<StaticFile>,
     pub sources: Sources,
@@ -187,6 +190,16 @@ pub struct RawSeriesSupport {
 pub struct RawRequirementRule {
     pub versions: S<String>,
     pub requires: Vec<S<String>>,
+}
+
+/// `content/i18n/LANG.yaml`: messages of the site's built-in parts, each
+/// key's Fluent pattern (`i18n/en.yaml` in the source lists them).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(transparent)]
+pub struct RawMessages(pub Entries<S<String>, S<String>>);
+
+impl Fixup for RawMessages {
+    fn fixup(&mut self, _: &str) {}
 }
 
 /// `content/stacks/ID.yaml` (format 1.2): products installed together.

@@ -285,6 +285,7 @@ pub(super) enum Kind {
     Component(String),
     Scenario(String),
     Stack(String),
+    Messages(String),
     Static(PathBuf),
 }
 
@@ -331,6 +332,7 @@ pub(super) fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
         ["products", _] => Ok(Kind::Product(stem.to_owned())),
         ["components", _] => Ok(Kind::Component(stem.to_owned())),
         ["stacks", _] => Ok(Kind::Stack(stem.to_owned())),
+        ["i18n", _] => Ok(Kind::Messages(stem.to_owned())),
         ["scenarios", folders @ .., _] => {
             let mut id: Vec<&str> = folders.to_vec();
             id.push(stem);
@@ -341,7 +343,7 @@ pub(super) fn classify(below_content: &Path) -> Result<Kind, Diagnostic> {
             "YAML file in a place that means nothing",
         )
         .with_hint(
-            "products go in content/products/, components in content/components/, scenarios under content/scenarios/, stacks in content/stacks/, settings in content/site.yaml",
+            "products go in content/products/, components in content/components/, scenarios under content/scenarios/, stacks in content/stacks/, messages in content/i18n/, settings in content/site.yaml",
         )),
     }
 }
@@ -382,6 +384,7 @@ pub(super) enum Read {
     Component(String, Option<Arc<RawDoc<RawComponent>>>, Text),
     Scenario(String, Option<Arc<RawDoc<RawScenario>>>, Text),
     Stack(String, Option<Arc<RawDoc<RawStack>>>, Text),
+    Messages(Option<Arc<RawDoc<RawMessages>>>, Text),
     /// Not readable, or not in a place that means anything.
     Nothing,
 }
@@ -424,6 +427,10 @@ impl RawKb {
                     Some(doc) => self.stacks.push(doc),
                     None => drop(self.broken.stacks.insert(id)),
                 }
+                text
+            }
+            Read::Messages(doc, text) => {
+                self.messages.extend(doc);
                 text
             }
         };
@@ -523,6 +530,7 @@ pub(super) fn parse_entry(
         Kind::Component(id) => Read::Component(id, None, Some(text)),
         Kind::Scenario(id) => Read::Scenario(id, None, Some(text)),
         Kind::Stack(id) => Read::Stack(id, None, Some(text)),
+        Kind::Messages(_) => Read::Messages(None, Some(text)),
         Kind::Site => Read::Site(None, Some(text)),
         Kind::Static(_) => Read::Nothing,
     };
@@ -558,6 +566,11 @@ pub(super) fn parse_entry(
             let doc = parse(file, &id, &text, &mut problems).map(Arc::new);
             Read::Stack(id, doc, None)
         }
+        Kind::Messages(_) if is_blank_yaml(&text) => Read::Messages(None, None),
+        Kind::Messages(language) => Read::Messages(
+            parse(file, &language, &text, &mut problems).map(Arc::new),
+            None,
+        ),
         Kind::Static(_) => Read::Nothing,
     };
     if keep == KeepText::Always || !problems.is_empty() {
@@ -574,6 +587,7 @@ impl Read {
             Read::Component(id, doc, _) => Read::Component(id, doc, Some(text)),
             Read::Scenario(id, doc, _) => Read::Scenario(id, doc, Some(text)),
             Read::Stack(id, doc, _) => Read::Stack(id, doc, Some(text)),
+            Read::Messages(doc, _) => Read::Messages(doc, Some(text)),
             other => other,
         }
     }

@@ -210,6 +210,7 @@ impl<'m> Planner<'m> {
             site: SiteView {
                 title: model.site.title.clone(),
                 language: model.site.language.clone(),
+                dir: crate::i18n::direction(&model.site.language),
                 base_url: base_url.clone(),
             },
             base_url,
@@ -256,8 +257,30 @@ impl<'m> Planner<'m> {
             });
         }
         self.finder_files().into_iter().for_each(&mut *deliver);
+        deliver(messages_file(model));
         api::files(model, urls).into_iter().for_each(&mut *deliver);
         warnings
+    }
+}
+
+/// The site's path of the scripts' messages (see [`messages_file`]).
+pub const MESSAGES_SCRIPT: &str = "data/messages.js";
+
+/// `data/messages.js`: the messages the scripts show, in the site's
+/// language (`common.js` formats them), loaded by every page before the
+/// scripts.
+fn messages_file(model: &Model) -> DataFile {
+    let messages = &model.site.messages;
+    let table: serde_json::Map<String, serde_json::Value> = (messages.script_table())
+        .into_iter()
+        .map(|(key, pattern)| (key.to_owned(), pattern))
+        .collect();
+    let json = serde_json::json!({"language": messages.language(), "messages": table});
+    let literal = finder::script_literal(&json.to_string());
+    DataFile {
+        path: MESSAGES_SCRIPT.to_owned(),
+        bytes: format!("window.UpgradeAtlasMessages = {literal};\n").into_bytes(),
+        fragments: None,
     }
 }
 

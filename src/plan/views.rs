@@ -15,6 +15,8 @@ pub struct PageContext<T> {
 pub struct SiteView {
     pub title: String,
     pub language: String,
+    /// `ltr` or `rtl`, for `dir` on the page.
+    pub dir: &'static str,
     pub base_url: Option<String>,
 }
 

@@ -10,6 +10,7 @@ mod components;
 mod ids;
 mod lifecycle;
 mod links;
+mod messages;
 mod moves;
 mod products;
 mod scenarios;
@@ -68,7 +69,7 @@ pub fn resolve_cached(raw: RawKb, cache: &mut ResolveCache) -> (Model, Vec<Diagn
         broken: raw.broken,
         ..Resolver::default()
     };
-    let site = resolver.site(raw.site.as_deref());
+    let site = resolver.site(raw.site.as_deref(), &raw.messages);
     let mut model = Model {
         site,
         products: Vec::new(),

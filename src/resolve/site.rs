@@ -5,24 +5,56 @@ use std::path::Path;
 
 use super::*;
 use crate::diag::{Span, suggest};
-use crate::load::{Names, RawDoc, RawLink, RawSite, S};
+use crate::load::{Names, RawDoc, RawLink, RawMessages, RawSite, S};
 use crate::markdown;
 use crate::model::*;
 use crate::selector::is_product_id;
+use std::sync::Arc;
 
 impl Resolver {
-    pub(super) fn site(&mut self, raw: Option<&RawDoc<RawSite>>) -> Site {
+    /// `language:`, or English when it is not a language tag.
+    fn language(&mut self, doc: &RawDoc<RawSite>) -> String {
+        let file = &doc.file;
+        let Some(language) = &doc.value.language else {
+            return "en".to_owned();
+        };
+        let valid = !language.value.is_empty()
+            && (language.value.chars()).all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if valid {
+            return language.value.clone();
+        }
+        self.report(
+            Diagnostic::error(
+                span(file, language),
+                format!("`{}` is not a language tag", language.value),
+            )
+            .with_hint("use a BCP 47 tag such as `en` or `de-CH`"),
+        );
+        "en".to_owned()
+    }
+
+    pub(super) fn site(
+        &mut self,
+        raw: Option<&RawDoc<RawSite>>,
+        messages: &[Arc<RawDoc<RawMessages>>],
+    ) -> Site {
+        let language = raw.map_or_else(|| "en".to_owned(), |doc| self.language(doc));
+        let messages = self.messages(&language, raw.map(|doc| doc.file.as_path()), messages);
         let mut site = Site {
-            title: "Upgrade knowledge base".into(),
+            title: messages.text("site-title", &[]),
             description: None,
             base_url: None,
-            language: "en".into(),
+            phases: crate::lifecycle::PhaseLabels {
+                mainstream: messages.text("phase-mainstream", &[]),
+                extended: messages.text("phase-extended", &[]),
+            },
+            language,
+            messages: Arc::new(messages),
             pretty_urls: false,
             raw_html: false,
             conditions: Vec::new(),
             today: None,
             support_warning_days: crate::model::SUPPORT_WARNING_DAYS,
-            phases: crate::lifecycle::PhaseLabels::default(),
         };
         let Some(doc) = raw else { return site };
         let (file, raw) = (&doc.file, &doc.value);
@@ -43,24 +75,6 @@ impl Resolver {
         site.description = self.markdown(file, &raw.description);
         if let Some(base) = &raw.base_url {
             site.base_url = self.base_url(file, base);
-        }
-        if let Some(language) = &raw.language {
-            let valid = !language.value.is_empty()
-                && language
-                    .value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-');
-            if valid {
-                site.language = language.value.clone();
-            } else {
-                self.report(
-                    Diagnostic::error(
-                        span(file, language),
-                        format!("`{}` is not a language tag", language.value),
-                    )
-                    .with_hint("use a BCP 47 tag such as `en` or `de-CH`"),
-                );
-            }
         }
         site.pretty_urls = raw.pretty_urls.as_ref().is_some_and(|p| p.value);
         site.raw_html = raw

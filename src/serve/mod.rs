@@ -445,7 +445,8 @@ impl<'m> LiveSite<'m> {
         links: Arc<Links>,
     ) -> Result<Self, Vec<Diagnostic>> {
         let planner = crate::plan::Planner::new(model, &PlanOptions::default());
-        let renderer = crate::render::Renderer::with_links(theme, links)?;
+        let renderer =
+            crate::render::Renderer::with_links(theme, links, Arc::clone(&model.site.messages))?;
 
         Ok(LiveSite {
             model,

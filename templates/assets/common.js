@@ -94,9 +94,58 @@
     });
   }
 
+  /* The site's messages (data/messages.js, in the site's language; the
+     build compiled each Fluent pattern to a string or a list of parts:
+     text, {v: name} for a variable, {s: name, o: [[key, pattern]...],
+     d: default} for a choice on one). */
+  var table = window.UpgradeAtlasMessages || { language: "en", messages: {} };
+  var plurals = null;
+
+  function pluralCategory(n) {
+    if (!plurals) {
+      plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(table.language)
+        : { select: function (x) { return x === 1 ? "one" : "other"; } };
+    }
+    return plurals.select(n);
+  }
+
+  function choose(choice, args) {
+    var value = args[choice.s];
+    var options = choice.o;
+    var i;
+    for (i = 0; i < options.length; i += 1) {
+      if (String(value) === options[i][0]) return options[i][1];
+    }
+    if (typeof value === "number") {
+      var category = pluralCategory(value);
+      for (i = 0; i < options.length; i += 1) {
+        if (options[i][0] === category) return options[i][1];
+      }
+    }
+    return options[choice.d][1];
+  }
+
+  function format(pattern, args) {
+    if (typeof pattern === "string") return pattern;
+    return pattern.map(function (part) {
+      if (typeof part === "string") return part;
+      if (part.v !== undefined) return args[part.v] === undefined ? "{$" + part.v + "}" : String(args[part.v]);
+      if (part.s !== undefined) return format(choose(part, args), args);
+      return "";
+    }).join("");
+  }
+
+  /* The message `key` with its placeholders filled from `args` (numbers
+     pick their plural form); the key itself when the table lacks it. */
+  function t(key, args) {
+    var pattern = table.messages[key];
+    return pattern === undefined ? key : format(pattern, args || {});
+  }
+
   window.UpgradeAtlasCommon = {
     loadScript: loadScript, lastAtOrBefore: lastAtOrBefore, root: root,
     element: element, link: link, prose: prose,
-    issueElement: issueElement, bySeverity: bySeverity
+    issueElement: issueElement, bySeverity: bySeverity, t: t,
+    language: table.language
   };
 })();
