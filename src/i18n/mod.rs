@@ -85,7 +85,8 @@ pub fn primary(language: &str) -> String {
 /// language, under the knowledge base's own overrides.
 pub struct Messages {
     language: String,
-    /// Escapes the messages' own text for HTML (arguments are escaped, or
+    /// Escapes the messages' own text for HTML, in text and in double-quoted
+    /// attributes (arguments are escaped, or
     /// not, by the caller): what templates show.
     html: FluentBundle<FluentResource>,
     /// The same messages as plain text: prose the plan stage writes, which
@@ -231,7 +232,7 @@ fn bundle(
 }
 
 fn escape_text(text: &str) -> Cow<'_, str> {
-    if !text.contains(['<', '>', '&', '"', '\'']) {
+    if !text.contains(['<', '>', '&', '"']) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -241,7 +242,6 @@ fn escape_text(text: &str) -> Cow<'_, str> {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }

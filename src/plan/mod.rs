@@ -313,6 +313,21 @@ fn mentions(model: &Model) -> Vec<Vec<usize>> {
 }
 
 impl Planner<'_> {
+    /// The site's messages, for the prose the plan writes.
+    fn messages(&self) -> &crate::i18n::Messages {
+        &self.model.site.messages
+    }
+
+    /// A message as plain text, in the site's language.
+    fn words(&self, key: &str, args: &[(&str, crate::i18n::Arg)]) -> String {
+        self.model.site.messages.text(key, args)
+    }
+
+    /// `Blocking`, `Warning`, `Info`, in the site's language.
+    fn severity_label(&self, severity: crate::model::Severity) -> String {
+        self.words(&format!("severity-{}", severity.word()), &[])
+    }
+
     fn link(&self, from: &str, title: impl Into<String>, to: &str) -> Link {
         Link {
             title: title.into(),
