@@ -367,7 +367,7 @@ impl Planner<'_> {
     }
 
     fn frame(&self, path: &str, title: String, crumbs: Vec<(String, String)>) -> Frame {
-        let mut breadcrumbs = vec![self.link(path, "Home", urls::HOME)];
+        let mut breadcrumbs = vec![self.link(path, self.words("home", &[]), urls::HOME)];
         breadcrumbs.extend(crumbs.into_iter().map(|(t, to)| self.link(path, t, &to)));
         Frame {
             site: self.site.clone(),
@@ -401,8 +401,8 @@ impl Planner<'_> {
     }
 
     /// Search and 404 need only the frame.
-    fn simple_page(&self, path: &str, template: &'static str, title: &str) -> Page {
-        let frame = self.frame(path, title.to_owned(), Vec::new());
+    fn simple_page(&self, path: &str, template: &'static str, title_key: &str) -> Page {
+        let frame = self.frame(path, self.words(title_key, &[]), Vec::new());
         self.make_page(path.to_owned(), template, frame, FinderPage::default())
     }
 
@@ -410,7 +410,7 @@ impl Planner<'_> {
     /// since its script fills the choices from the finder's data.
     fn finder_page(&self) -> Page {
         let path = urls::PATHS;
-        let frame = self.frame(path, "Path finder".to_owned(), Vec::new());
+        let frame = self.frame(path, self.words("path-finder", &[]), Vec::new());
         self.make_page(path.to_owned(), "paths.html", frame, FinderPage::default())
     }
 }

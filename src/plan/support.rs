@@ -532,7 +532,7 @@ impl Planner<'_> {
             rows,
             ended: self.ended_versions(page, p),
             ended_fixed: today.is_some(),
-            timeline: super::timeline::support_timeline(product, today),
+            timeline: super::timeline::support_timeline(self.messages(), product, today),
             sources,
         })
     }
