@@ -33,11 +33,14 @@ fn runs_of(messages: &Messages, keys: &[String]) -> BTreeSet<String> {
     runs
 }
 
-/// What the pages must not say in `language`.
+/// What the pages must not say in `language` (English itself for `en`).
 fn english_runs(language: &str, content: &str) -> BTreeSet<String> {
     let keys: Vec<String> = builtin_entries("en").into_iter().map(|e| e.key).collect();
     let english = runs_of(Messages::english(), &keys);
-    let own = runs_of(&Messages::new(language, &[]), &keys);
+    let own = match language {
+        "en" => BTreeSet::new(),
+        _ => runs_of(&Messages::new(language, &[]), &keys),
+    };
     english
         .into_iter()
         .filter(|run| !own.contains(run) && !content.contains(run.as_str()))
@@ -131,7 +134,7 @@ fn the_example_in_japanese_has_no_english_left_in_the_built_in_parts() {
 fn english_pages_say_what_the_english_table_says() {
     let out = common::build_site(&common::copy_of_example().path().to_owned(), &[]);
     let site = out.path().join("site");
-    let runs = english_runs("fr-XX-not-built-in", &content_text());
+    let runs = english_runs("en", &content_text());
     let words = page_words(&site, "products/backoffice-server/4.0/index.html");
     let said = runs
         .iter()
@@ -188,7 +191,7 @@ fn a_knowledge_base_overrides_messages_and_check_lists_what_is_missing() {
         said.contains("are not in `pt`, and show in English"),
         "{said}"
     );
-    assert!(said.contains("nav-skip"), "{said}");
+    assert!(said.contains("all-products, alternatives"), "{said}");
     let out = common::build_site(copy.path(), &[]);
     let page = common::links::read_page(
         &out.path().join("site"),
