@@ -20,7 +20,7 @@ fn runs_of(messages: &Messages, keys: &[String]) -> BTreeSet<String> {
     let mut runs = BTreeSet::new();
     for key in keys {
         let text = messages.text(key, &[]);
-        for piece in text.split(|c| c == '{' || c == '}') {
+        for piece in text.split(['{', '}']) {
             let piece = piece.trim_matches(|c: char| !c.is_alphanumeric());
             if piece.starts_with('$') {
                 continue;
@@ -156,7 +156,8 @@ fn the_example_in_japanese_has_no_english_left_in_the_built_in_parts() {
 /// The scanner finds what it looks for: English on an English site.
 #[test]
 fn english_pages_say_what_the_english_table_says() {
-    let out = common::build_site(&common::copy_of_example().path().to_owned(), &[]);
+    let copy = common::copy_of_example();
+    let out = common::build_site(copy.path(), &[]);
     let site = out.path().join("site");
     let runs = english_runs("en", &content_text());
     let words = page_words(&site, "products/backoffice-server/4.0/index.html");
