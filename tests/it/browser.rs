@@ -761,6 +761,7 @@ pub(crate) fn cross_check(chromium: &Path, root: &Path) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "slow (an oracle of every answer through Chromium): CI runs it; locally `cargo test -- --ignored`"]
 fn path_finder_agrees_with_the_engine_on_every_pair() {
     let Some(chromium) = chromium() else { return };
     // The example, every conformance case (format 1.0 and 1.1: issue
@@ -1657,6 +1658,7 @@ fn search_differences(
 }
 
 #[test]
+#[ignore = "slow (an oracle of every answer through Chromium): CI runs it; locally `cargo test -- --ignored`"]
 fn split_search_answers_as_the_plain_scan_did() {
     let Some(chromium) = chromium() else { return };
     let generated = tempfile::tempdir().unwrap();
