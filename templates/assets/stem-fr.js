@@ -182,7 +182,8 @@
     var base = w.slice(0, at);
     if (s === "ion") return at >= r.r2 && at - 1 >= r.rv && /[st]$/.test(base) ? base : w;
     if (s === "e") return base;
-    if (s === "ë") return /gu$/.test(base) ? base : w;
+    /* The g and u must be in RV too. */
+    if (s === "ë") return /gu$/.test(base) && at - 2 >= r.rv ? base : w;
     return base + "i";
   }
 
