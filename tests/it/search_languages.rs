@@ -43,17 +43,21 @@ fn site_in(language: &str, title: &str, text: &str) -> tempfile::TempDir {
     built
 }
 
-/// The results' titles and the words they mark, for a query.
-fn results(chromium: &Path, site: &Path, query: &str) -> (Vec<String>, Vec<String>) {
-    let page = site.join("site/search/index.html");
-    let encoded: String = query
+/// A query as an address's `q=` value.
+fn encode(query: &str) -> String {
+    query
         .bytes()
         .map(|b| match b {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
-        .collect();
-    let html = dump_dom(chromium, &page, &format!("?q={encoded}"));
+        .collect()
+}
+
+/// The results' titles and the words they mark, for a query.
+fn results(chromium: &Path, site: &Path, query: &str) -> (Vec<String>, Vec<String>) {
+    let page = site.join("site/search/index.html");
+    let html = dump_dom(chromium, &page, &format!("?q={}", encode(query)));
     let document = scraper::Html::parse_document(&html);
     let titles = document
         .select(&sel(".search-results li > a"))
@@ -77,6 +81,25 @@ fn finds(chromium: &Path, site: &Path, query: &str, title: &str, marked: &str) {
         marks.iter().any(|m| m == marked),
         "{query:?} marked {marks:?}"
     );
+}
+
+/// The words marked in the main text of the page that the first result
+/// of `query` opens (its link carries the query: "?q=").
+fn marked_on_page(chromium: &Path, site: &Path, query: &str) -> Vec<String> {
+    let page = site.join("site/search/index.html");
+    let html = dump_dom(chromium, &page, &format!("?q={}", encode(query)));
+    let document = scraper::Html::parse_document(&html);
+    let link = document
+        .select(&sel(".search-results li > a"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap_or_else(|| panic!("no result for {query:?}"))
+        .to_owned();
+    let (file, rest) = link.split_once('?').unwrap();
+    let target = site.join("site/search").join(file);
+    let html = dump_dom(chromium, &target, &format!("?{rest}"));
+    let document = scraper::Html::parse_document(&html);
+    document.select(&sel("main mark")).map(text_of).collect()
 }
 
 fn misses(chromium: &Path, site: &Path, query: &str, title: &str) {
@@ -136,6 +159,8 @@ fn search_finds_japanese_by_pairs_of_letters() {
     finds(&chromium, site.path(), "ガイド", title, "ガイド");
     finds(&chromium, site.path(), "日本語", title, "日本語");
     finds(&chromium, site.path(), "手順 ガイド", title, "ガイド");
+    let marked = marked_on_page(&chromium, site.path(), "ガイド");
+    assert!(marked.iter().any(|m| m == "ガイド"), "{marked:?}");
     // "日本人" has "日本" but not "本人": not this page.
     misses(&chromium, site.path(), "日本人", title);
     misses(&chromium, site.path(), "移動", title);
