@@ -101,7 +101,8 @@
   /* Shows the answer's results from `from`, each as soon as it and those
      before it are loaded, then a button for more. */
   function showPage(query, answer, list, from, mine) {
-    var matches = engine.matcher(answer.words.join(" "), true);
+    /* The query as typed keeps its accents, which a stemmer reads. */
+    var matches = engine.matcher(query + " " + answer.words.join(" "), answer.stem);
     return engine.page(answer, from, PAGE, function (hit) {
       if (mine === latest) list.appendChild(item(hit, query, matches));
     }).then(function (hits) {

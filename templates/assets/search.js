@@ -27,176 +27,105 @@
      than a term's own word scores over a longer one. */
   var ADJACENT_TITLE = 5;
 
-  /* src/plan/search_index.rs folds and splits words the same way. */
+  /* src/plan/search_index/language.rs folds, splits and stems words the
+     same way; the browser tests compare the two. */
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC").toLowerCase();
   }
+
+  function trimDots(w) { return w.replace(/^\.+|\.+$/g, ""); }
 
   function words(text) {
-    return fold(text)
-      .split(/[^\p{L}\p{N}.]+/u)
-      .map(function (w) { return w.replace(/^\.+|\.+$/g, ""); })
-      .filter(Boolean);
+    return fold(text).split(/[^\p{L}\p{N}.]+/u).map(trimDots).filter(Boolean);
   }
 
-  /* English stems: Porter2, Snowball's English stemmer, written from its
-     published description (snowballstem.org/algorithms/english), as
-     Snowball published it until its 2023 revision; the index stems its
-     words with the same algorithm (stem() in src/plan/search_index/mod.rs,
-     the rust-stemmers crate) when the site's language is English, and says
-     so in its manifest. tests/it/search_stems.rs compares the two on
-     Snowball's own words (tests/fixtures/porter2). Words that are not all
-     letters a to z are kept whole, as the index keeps them; so the
-     algorithm's apostrophe handling (step 0) is left out. */
-  var VOWEL = /[aeiouy]/;
-  var DOUBLE = /(bb|dd|ff|gg|mm|nn|pp|rr|tt)$/;
-  /* Whole words with their own stems, and words left as they are. */
-  var EXCEPTIONS = { skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie",
-    idly: "idl", gently: "gentl", ugly: "ugli", early: "earli", only: "onli", singly: "singl",
-    sky: "sky", news: "news", howe: "howe", atlas: "atlas", cosmos: "cosmos", bias: "bias",
-    andes: "andes" };
-  /* Left as they are after step 1a. */
-  var KEPT_AFTER_1A = ["inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed"];
-  /* Steps 2 and 3: suffix to its replacement, when the suffix is in R1;
-     "*" marks the suffixes with a condition of their own (in step23()). */
-  var STEP2 = { tional: "tion", enci: "ence", anci: "ance", abli: "able", entli: "ent",
-    izer: "ize", ization: "ize", ational: "ate", ation: "ate", ator: "ate", alism: "al",
-    aliti: "al", alli: "al", fulness: "ful", ousli: "ous", ousness: "ous", iveness: "ive",
-    iviti: "ive", biliti: "ble", bli: "ble", ogi: "*", fulli: "ful", lessli: "less", li: "*" };
-  var STEP3 = { tional: "tion", ational: "ate", alize: "al", icate: "ic", iciti: "ic",
-    ical: "ic", ful: "", ness: "", ative: "*" };
-  /* Step 4: suffixes removed when in R2 ("ion" only after s or t). */
-  var STEP4 = ["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment",
-    "ent", "ism", "ate", "iti", "ous", "ive", "ize", "ion"];
+  /* Chinese, Japanese and Korean letters (is_cjk in language.rs): their
+     runs are cut into overlapping pairs of letters, having no spaces. */
+  var CJK_CLASS = "\u1100-\u11ff\u3005-\u3007\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf" +
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{323af}";
+  var CJK_RUN = new RegExp("([" + CJK_CLASS + "]+)", "u");
+  /* The letters each stemmer takes (Stemming::stems); other words are kept
+     whole. German, French and Spanish words are stemmed with their
+     accents, then folded. */
+  var STEMMED = { en: /^[a-z]+$/, de: /^[a-zäöüß]+$/, fr: /^[a-zàâäçéèêëîïôöùûüÿœæ]+$/, es: /^[a-záéíóúüñ]+$/ };
+  var ACCENTED = { de: true, fr: true, es: true };
 
-  function isVowel(c) { return VOWEL.test(c); }
+  /* A site's language as the search needs it: the stemmer's code ("en",
+     "de"... or null) and its function, once its script has run (manifest()
+     loads it). `true` stands for English, false for none. */
+  function language(code) {
+    if (code && typeof code === "object") return code;
+    if (code === true) code = "en";
+    var stemmers = window.UpgradeAtlasStemmers || {};
+    return { code: code || null, stem: (code && stemmers[code]) || null, accented: !!ACCENTED[code] };
+  }
 
-  /* The longest of `suffixes` (an array or an object's keys) ending `w`. */
-  function longest(w, suffixes) {
-    var list = Array.isArray(suffixes) ? suffixes : Object.keys(suffixes);
-    var best = "";
-    list.forEach(function (s) {
-      if (s.length > best.length && w.slice(-s.length) === s) best = s;
+  /* A word as the index holds it (index_form in language.rs). */
+  function indexForm(word, lang) {
+    var stems = lang.stem && STEMMED[lang.code].test(word);
+    if (!lang.accented) return stems ? lang.stem(word) : word;
+    return stems ? fold(lang.stem(word)) : trimDots(fold(word));
+  }
+
+  /* The runs of word letters of a text, dots not yet trimmed: of its folded
+     form, or for a stemmer that takes accents of its lower-cased, composed
+     form, accents kept in the word. */
+  function chunks(text, lang, hyphens) {
+    var extra = (lang.accented ? "\\u0300-\\u036f" : "") + (hyphens ? "-" : "");
+    var prepared = lang.accented ? text.toLowerCase().normalize("NFC") : fold(text);
+    return prepared.split(new RegExp("[^\\p{L}\\p{N}." + extra + "]+", "u"));
+  }
+
+  /* Adds to `out` the terms of a run of word letters, each as
+     { word, term }: its Chinese, Japanese or Korean parts as overlapping
+     pairs of letters (a single letter as itself), its other parts as
+     words, dots trimmed, in their index form (chunk_terms in language.rs). */
+  function chunkTerms(chunk, lang, out) {
+    chunk.split(CJK_RUN).forEach(function (part, i) {
+      if (i % 2) {
+        var letters = Array.from(part);
+        if (letters.length === 1) out.push({ word: part, term: part });
+        for (var k = 0; k + 1 < letters.length; k++) {
+          var pair = letters[k] + letters[k + 1];
+          out.push({ word: pair, term: pair });
+        }
+        return;
+      }
+      var word = trimDots(part);
+      var term = word && indexForm(word, lang);
+      if (term) out.push({ word: trimDots(fold(word)), term: term });
     });
-    return best;
   }
 
-  /* Where the region after the first non-vowel following a vowel starts,
-     searching from `from`; the word's length when there is none. */
-  function regionAfter(w, from) {
-    for (var i = from + 1; i < w.length; i++) {
-      if (!isVowel(w[i]) && isVowel(w[i - 1])) return i + 1;
-    }
-    return w.length;
+  /* The terms of a text in order, each { word, term }. */
+  function termList(text, lang) {
+    var out = [];
+    lang = language(lang);
+    chunks(text, lang, false).forEach(function (chunk) { chunkTerms(chunk, lang, out); });
+    return out;
   }
 
-  /* Whether w[0..end) ends in a short syllable: non-vowel, vowel,
-     non-vowel other than w, x or Y; or vowel, non-vowel at the start. */
-  function shortSyllable(w, end) {
-    var a = w[end - 3], b = w[end - 2], c = w[end - 1];
-    if (end === 2) return isVowel(b) && !isVowel(c);
-    return end > 2 && !isVowel(a) && isVowel(b) && !isVowel(c) && "wxY".indexOf(c) < 0;
+  function terms(text, lang) {
+    return termList(text, lang).map(function (t) { return t.term; });
   }
 
-  function stem(word) {
-    if (!/^[a-z]+$/.test(word)) return word;
-    if (Object.prototype.hasOwnProperty.call(EXCEPTIONS, word)) return EXCEPTIONS[word];
-    if (word.length < 3) return word;
-    /* A y that begins the word or follows a vowel is a consonant: Y. */
-    var w = word.replace(/^y/, "Y").replace(/([aeiouy])y/g, "$1Y");
-    /* R1 starts after the first non-vowel following a vowel (after these
-       prefixes, for the words they begin); R2 likewise within R1. */
-    var prefix = /^(gener|commun|arsen)/.exec(w);
-    var r1 = prefix ? prefix[0].length : regionAfter(w, 0);
-    var r2 = regionAfter(w, r1);
-    w = step1a(w);
-    if (KEPT_AFTER_1A.indexOf(w) >= 0) return w;
-    w = step1c(step1b(w, r1));
-    w = step23(w, STEP2, r1, r2);
-    w = step23(w, STEP3, r1, r2);
-    w = step5(step4(w, r2), r1, r2);
-    return w.replace(/Y/g, "y");
-  }
-
-  /* Step 1a: plurals. */
-  function step1a(w) {
-    var s = longest(w, ["sses", "ied", "ies", "s", "us", "ss"]);
-    var base = w.slice(0, w.length - s.length);
-    if (s === "sses") return base + "ss";
-    /* "ties" to "tie", but "cries" to "cri". */
-    if (s === "ied" || s === "ies") return base + (base.length > 1 ? "i" : "ie");
-    /* An s goes when a vowel comes before the letter before it ("gaps",
-       not "gas"). */
-    if (s === "s" && VOWEL.test(base.slice(0, -1))) return base;
-    return w;
-  }
-
-  /* Step 1b: past tenses, gerunds and their adverbs. */
-  function step1b(w, r1) {
-    var s = longest(w, ["eed", "eedly", "ed", "edly", "ing", "ingly"]);
-    var base = w.slice(0, w.length - s.length);
-    if (s === "eed" || s === "eedly") return base.length >= r1 ? base + "ee" : w;
-    if (!s || !VOWEL.test(base)) return w;
-    if (/(at|bl|iz)$/.test(base)) return base + "e";
-    /* "hopping" to "hop"; a short word takes back its e: "hoping" to "hope". */
-    if (DOUBLE.test(base)) return base.slice(0, -1);
-    if (base.length <= r1 && shortSyllable(base, base.length)) return base + "e";
-    return base;
-  }
-
-  /* Step 1c: a final y after a consonant that is not the first letter is i. */
-  function step1c(w) {
-    var n = w.length;
-    return n > 2 && /[yY]$/.test(w) && !isVowel(w[n - 2]) ? w.slice(0, -1) + "i" : w;
-  }
-
-  /* Steps 2 and 3: derivational suffixes in R1, replaced. */
-  function step23(w, table, r1, r2) {
-    var s = longest(w, table);
-    var at = w.length - s.length;
-    if (!s || at < r1) return w;
-    var base = w.slice(0, at);
-    if (s === "ogi") return base.slice(-1) === "l" ? base + "og" : w;
-    /* li goes only after a valid li-ending. */
-    if (s === "li") return /[cdeghkmnrt]$/.test(base) ? base : w;
-    if (s === "ative") return at >= r2 ? base : w;
-    return base + table[s];
-  }
-
-  /* Step 4: suffixes in R2, removed. */
-  function step4(w, r2) {
-    var s = longest(w, STEP4);
-    var at = w.length - s.length;
-    if (!s || at < r2) return w;
-    if (s === "ion" && !/[st]$/.test(w.slice(0, at))) return w;
-    return w.slice(0, at);
-  }
-
-  /* Step 5: a final e in R2, or in R1 after no short syllable; a final l
-     in R2 after another l. */
-  function step5(w, r1, r2) {
-    var at = w.length - 1;
-    var last = w[at];
-    if (last === "e" && (at >= r2 || (at >= r1 && !shortSyllable(w, at)))) return w.slice(0, at);
-    if (last === "l" && at >= r2 && w[at - 1] === "l") return w.slice(0, at);
-    return w;
-  }
-
-  /* The words a text is found by, as the index holds them: its words, each
-     hyphenated word also joined ("wi-fi" as "wifi"), stemmed if `english`. */
-  function indexWords(text, english) {
-    var folded = fold(text);
-    var joined = folded.split(/[^\p{L}\p{N}.-]+/u)
+  /* The terms a text is found by, as the index holds them: its terms, and
+     each hyphenated word also joined ("wi-fi" as "wifi"). */
+  function indexWords(text, lang) {
+    lang = language(lang);
+    var out = termList(text, lang);
+    chunks(text, lang, true)
       .filter(function (chunk) { return chunk.indexOf("-") >= 0; })
-      .map(function (chunk) {
-        return chunk.split("-").map(function (w) { return w.replace(/^\.+|\.+$/g, ""); }).filter(Boolean);
-      })
+      .map(function (chunk) { return chunk.split("-").map(trimDots).filter(Boolean); })
       .filter(function (parts) { return parts.length > 1; })
-      .map(function (parts) { return parts.join(""); });
-    var all = words(text).concat(joined);
-    return english ? all.map(stem) : all;
+      .forEach(function (parts) { chunkTerms(parts.join(""), lang, out); });
+    return out.map(function (t) { return t.term; });
   }
 
+  /* Porter2, once stem-en.js has run (the browser tests call it). */
+  function stem(word) {
+    return window.UpgradeAtlasStemmers.en(word);
+  }
 
   /* Adds a script once; resolves with what read() finds after it ran
      (the loader the site's scripts share, common.js). */
@@ -204,8 +133,29 @@
     return window.UpgradeAtlasCommon.loadScript(root + path, read);
   }
 
+  var ready = null;
+
+  /* Resolves with the index's manifest, its language's stemmer loaded
+     (assets/stem-<code>.js, only the site's own). */
   function manifest() {
-    return loadScript("data/search.js", function () {
+    if (!ready) {
+      ready = loadScript("data/search.js", readManifest).then(function (index) {
+        if (!index.lang.code) return index;
+        var code = index.lang.code;
+        return loadScript("assets/stem-" + code + ".js", function () {
+          return (window.UpgradeAtlasStemmers || {})[code];
+        }).then(function () {
+          index.lang = language(code);
+          return index;
+        });
+      });
+      /* A file that failed to load may be asked for again. */
+      ready.catch(function () { ready = null; });
+    }
+    return ready;
+  }
+
+  function readManifest() {
       var index = window.UPGRADE_ATLAS_SEARCH;
       if (!index) return undefined;
       var files = new Map();
@@ -215,9 +165,8 @@
       });
       var vocabulary = new Set();
       decode(index.vocabulary, function (group) { vocabulary.add(group); });
-      return { documents: index.documents, perFile: index.per_file, files: files, english: index.stem === "en",
-        vocabulary: vocabulary };
-    });
+      return { documents: index.documents, perFile: index.per_file, files: files,
+        lang: { code: index.stem || null }, vocabulary: vocabulary };
   }
 
   function part(name) {
@@ -410,9 +359,8 @@
 
   /* A query's terms: its words, stemmed as the index stems. A query need
      not join hyphenated words: "wi-fi" finds "wi" and "fi". */
-  function queryTerms(query, english) {
-    var terms = words(query);
-    return english ? terms.map(stem) : terms;
+  function queryTerms(query, lang) {
+    return terms(query, lang);
   }
 
   /* Typo fallback. Only a word of four letters or more, a to z, that
@@ -455,7 +403,7 @@
   function correction(index, typed) {
     if (!/^[a-z]{4,}$/.test(typed)) return Promise.resolve(null);
     var candidates = oneEditAway(typed).map(function (word) {
-      var term = index.english ? stem(word) : word;
+      var term = indexForm(word, index.lang);
       return { word: word, term: term, file: vocabularyFile(index, term) };
     }).filter(function (c) { return c.file; });
     var byFile = {};
@@ -498,7 +446,11 @@
     var empty = { total: 0, numbers: [], corrections: [], words: typed };
     if (!typed.length) return Promise.resolve(empty);
     return manifest().then(function (index) {
-      var terms = queryTerms(query, index.english);
+      /* Each term with the word it came from, which a correction replaces. */
+      var list = termList(query, index.lang);
+      var terms = list.map(function (t) { return t.term; });
+      var typedWords = list.map(function (t) { return t.word; });
+      if (!terms.length) return empty;
       var corrections = [];
       /* Pairs load beside the terms, not after them; looked up again only
          when a word was replaced. */
@@ -507,9 +459,9 @@
         .then(function (found) {
           return Promise.all(found.map(function (f, i) {
             if (f.found) return f;
-            return correction(index, typed[i]).then(function (better) {
+            return correction(index, typedWords[i]).then(function (better) {
               if (!better) return f;
-              corrections.push([typed[i], better.word]);
+              corrections.push([typedWords[i], better.word]);
               terms[i] = better.term;
               return lookUp(index, better.term);
             });
@@ -526,7 +478,7 @@
             var scores = found.map(function (f, i) { return termScores(index, f.file, f.data, terms[i]); });
             var ranked = rank(index, scores, both[0], both[1]);
             return { total: ranked.numbers.length, numbers: ranked.numbers, inTitle: ranked.inTitle,
-              score: ranked.score, corrections: corrections, words: shown };
+              score: ranked.score, corrections: corrections, words: shown, stem: index.lang.code };
           });
         });
     });
@@ -564,32 +516,69 @@
   }
 
   /* Whether a word of a page matches a query's word, as the search
-     matched it: a prefix of the word or of its stem. */
-  function matcher(query, english) {
-    var plain = words(query);
-    var terms = plain.concat(english ? plain.map(stem) : []);
-    return function (word) {
+     matched it: a prefix of the word or of its index form (its stem). A
+     run of Chinese, Japanese or Korean matches when it holds one of the
+     query's pairs of letters, which `.cjk` lists for highlight(). */
+  function matcher(query, lang) {
+    lang = language(lang);
+    var list = termList(query, lang);
+    var terms = words(query).concat(list.map(function (t) { return t.term; }));
+    var matches = function (word) {
       var folded = fold(word);
-      var stemmed = english ? stem(folded) : folded;
-      return terms.some(function (t) { return folded.indexOf(t) === 0 || stemmed.indexOf(t) === 0; });
+      if (CJK_RUN.test(word)) return matches.cjk.some(function (t) { return folded.indexOf(t) >= 0; });
+      var forms = terms.length ? [folded].concat(termList(word, lang).map(function (t) { return t.term; })) : [];
+      return terms.some(function (t) {
+        return forms.some(function (form) { return form.indexOf(t) === 0; });
+      });
     };
+    matches.cjk = list.map(function (t) { return t.term; }).filter(function (t) { return CJK_RUN.test(t); });
+    return matches;
+  }
+
+  /* A text's words, each run of Chinese, Japanese or Korean apart. */
+  var PIECES = new RegExp("[" + CJK_CLASS + "]+|(?:(?![" + CJK_CLASS + "])[\\p{L}\\p{N}.])+", "gu");
+
+  /* The parts of a piece of text to mark, as [start, end] within it: a
+     word, its dots left out; in a run of Chinese, Japanese or Korean,
+     where the query's pairs of letters are. */
+  function spans(piece, matches) {
+    if (!CJK_RUN.test(piece)) {
+      var lead = piece.length - piece.replace(/^\.+/, "").length;
+      var shown = trimDots(piece);
+      return shown && matches(shown) ? [[lead, lead + shown.length]] : [];
+    }
+    var folded = fold(piece);
+    /* Folding changed the letters' places: the whole run, if it matches. */
+    if (folded.length !== piece.length) return matches(piece) ? [[0, piece.length]] : [];
+    var covered = new Uint8Array(piece.length);
+    matches.cjk.forEach(function (t) {
+      for (var at = folded.indexOf(t); at >= 0; at = folded.indexOf(t, at + 1)) covered.fill(1, at, at + t.length);
+    });
+    var out = [];
+    for (var i = 0; i < piece.length; i++) {
+      if (!covered[i]) continue;
+      var end = i;
+      while (end < piece.length && covered[end]) end++;
+      out.push([i, end]);
+      i = end;
+    }
+    return out;
   }
 
   /* Appends text to an element with every word `matches` marked. */
   function highlight(element, text, matches) {
-    var pattern = /[\p{L}\p{N}.]+/gu;
     var last = 0;
     var match;
-    while ((match = pattern.exec(text)) !== null) {
-      var lead = match[0].length - match[0].replace(/^\.+/, "").length;
-      var shown = match[0].slice(lead).replace(/\.+$/, "");
-      if (!shown || !matches(shown)) continue;
-      var start = match.index + lead;
-      element.appendChild(document.createTextNode(text.slice(last, start)));
-      var mark = document.createElement("mark");
-      mark.textContent = shown;
-      element.appendChild(mark);
-      last = start + shown.length;
+    PIECES.lastIndex = 0;
+    while ((match = PIECES.exec(text)) !== null) {
+      var at = match.index;
+      spans(match[0], matches).forEach(function (span) {
+        element.appendChild(document.createTextNode(text.slice(last, at + span[0])));
+        var mark = document.createElement("mark");
+        mark.textContent = text.slice(at + span[0], at + span[1]);
+        element.appendChild(mark);
+        last = at + span[1];
+      });
     }
     element.appendChild(document.createTextNode(text.slice(last)));
   }
@@ -597,11 +586,11 @@
   /* About 200 characters of a text around its first matching word, cut
      between words and marked "…" where cut. */
   function snippet(text, matches) {
-    var pattern = /[\p{L}\p{N}.]+/gu;
     var at = 0;
     var match;
-    while ((match = pattern.exec(text)) !== null) {
-      if (matches(match[0].replace(/^\.+|\.+$/g, ""))) { at = match.index; break; }
+    PIECES.lastIndex = 0;
+    while ((match = PIECES.exec(text)) !== null) {
+      if (spans(match[0], matches).length) { at = match.index; break; }
     }
     var start = Math.max(0, at - 80);
     if (start > 0) {
@@ -643,7 +632,7 @@
   function prefetch(query) {
     if (!words(query).length) return;
     manifest().then(function (index) {
-      var terms = queryTerms(query, index.english);
+      var terms = queryTerms(query, index.lang);
       /* Each term, and each pair of adjacent terms (see pairScores). */
       terms.concat(terms.slice(1).map(function (term, i) { return terms[i] + " " + term; }))
         .forEach(function (term) {
@@ -657,7 +646,8 @@
      (search-page.js), and the browser tests, which compare it with a
      plain scan. */
   window.UpgradeAtlasSearch = {
-    fold: fold, words: words, stem: stem, indexWords: indexWords, queryTerms: queryTerms,
+    fold: fold, words: words, stem: stem, indexWords: indexWords, queryTerms: queryTerms, terms: terms,
+    language: language,
     search: search, page: page, href: href, matcher: matcher, highlight: highlight,
     snippet: snippet, part: part, manifest: manifest, prepare: prepare, prefetch: prefetch,
     count: count, WAIT_MS: WAIT_MS

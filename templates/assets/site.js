@@ -123,7 +123,14 @@
     var query = new URLSearchParams(window.location.search).get("q");
     var main = document.getElementById("main");
     if (!query || !search || !main || document.getElementById("search-query")) return;
-    var matches = search.matcher(query, /^en(-|$)/i.test(document.documentElement.lang || ""));
+    /* The index's manifest says how its words are stemmed and brings the
+       stemmer; without it, words are marked as typed. */
+    search.manifest().then(function (index) { mark(main, search.matcher(query, index.lang)); },
+      function () { mark(main, search.matcher(query, false)); });
+  }
+
+  function mark(main, matches) {
+    var search = window.UpgradeAtlasSearch;
     var texts = [];
     var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {

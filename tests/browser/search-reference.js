@@ -38,8 +38,7 @@
   }
 
   function sequence(text, english) {
-    var words = engine().words(text);
-    return english ? words.map(engine().stem) : words;
+    return engine().terms(text, english);
   }
 
   var prepared = new Map();

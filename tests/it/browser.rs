@@ -1311,10 +1311,13 @@ fn html_and_css_pass_the_nu_checker() {
 const SEARCH_HARNESS: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>harness</title></head>
 <body data-root=""><pre id="out"></pre>
 <script src="reference-documents.js"></script><script src="search-reference.js"></script><script src="assets/common.js"></script><script src="assets/search.js"></script>
+<script src="assets/stem-en.js"></script><script src="assets/stem-de.js"></script><script src="assets/stem-fr.js"></script><script src="assets/stem-es.js"></script>
 <script>
 var queries = QUERIES, strings = STRINGS, api = window.UpgradeAtlasSearch;
 var out = { words: strings.map(function (s) { return api.words(s); }),
-  indexed: strings.map(function (s) { return api.indexWords(s, true); }),
+  indexed: [null, "en", "de", "fr", "es"].map(function (code) {
+    return strings.map(function (s) { return api.indexWords(s, api.language(code)); });
+  }),
   stems: STEMS.map(function (s) { return api.stem(s); }), answers: [] };
 function pick(hits, shown) { return hits.map(function (h) { return [JSON.stringify(shown ? shown(h.doc) : h.doc), h.inTitle, h.score]; }); }
 /* The reference ranks by every document's whole text; the documents files keep the beginning of it. */
@@ -1353,6 +1356,8 @@ const AWKWARD: &[&str] = &[
     "a\u{483}b a\u{345}b x\u{200d}y x\u{ad}y a\u{3000}b \u{1f600}smile",
     "4.5 4.5. .4.5 ...dots... v2.0.1 x.y.z TLS1.2 a.b-c_d o'clock C++ e-mail",
     "tab\tnew\nline\u{2028}sep",
+    "Übergänge größer ÄRGER Noël Ça aiguë NIÑO pingüino haciéndolo l'été E\u{301}TE\u{301} ŒUVRE",
+    "日本語のガイド Windows版の更新 ガイド ｶﾞｲﾄﾞ 本 X-日本 a-本-b 한국어-판 5.0版 々",
 ];
 
 /// Queries for the comparison: fixed awkward ones, every letter and digit,
@@ -1473,7 +1478,7 @@ struct SearchAnswer {
 #[derive(serde::Deserialize)]
 struct SearchHarnessOut {
     words: Vec<Vec<String>>,
-    indexed: Vec<Vec<String>>,
+    indexed: Vec<Vec<Vec<String>>>,
     stems: Vec<String>,
     answers: Vec<SearchAnswer>,
 }
@@ -1601,12 +1606,24 @@ fn search_differences(
             ));
         }
     }
-    for (text, browser) in AWKWARD.iter().zip(&out.indexed) {
-        let rust = upgrade_atlas::plan::search_index::index_words(text, true);
-        if &rust != browser {
-            differences.push(format!(
-                "index_words({text:?}): index {rust:?}, script {browser:?}"
-            ));
+    // Each language's words, from the same strings.
+    use upgrade_atlas::plan::search_index::Stemming;
+    let languages = [
+        Stemming::None,
+        Stemming::English,
+        Stemming::German,
+        Stemming::French,
+        Stemming::Spanish,
+    ];
+    assert_eq!(out.indexed.len(), languages.len());
+    for (stemming, indexed) in languages.iter().zip(&out.indexed) {
+        for (text, browser) in AWKWARD.iter().zip(indexed) {
+            let rust = upgrade_atlas::plan::search_index::index_words(text, *stemming);
+            if &rust != browser {
+                differences.push(format!(
+                    "index_words({text:?}, {stemming:?}): index {rust:?}, script {browser:?}"
+                ));
+            }
         }
     }
     for (word, browser) in STEMS.iter().zip(&out.stems) {

@@ -29,6 +29,7 @@ mod nextcloud_example;
 mod plan_properties;
 mod route_properties;
 mod scale;
+mod search_languages;
 mod search_stems;
 mod series_support;
 mod serve;

@@ -2,25 +2,23 @@
 //! its terms need. The format is described in the module doc of `data`;
 //! `templates/assets/search.js` reads it.
 //!
-//! The words here must be the words the script sees: [`fold`] and [`words`]
-//! do what its `fold()` and `words()` do, and the browser tests compare
-//! them on awkward strings.
+//! The words here must be the words the script sees: `language` makes
+//! them, and the browser tests compare them with the script's.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
-use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
-use unicode_normalization::UnicodeNormalization;
-use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 mod documents;
+mod language;
 mod sets;
 mod vocabulary;
 
 pub use documents::{DOCUMENTS_PER_FILE, SHOWN_BODY_CHARS, SearchDocument, kind_facet};
 use documents::{DocumentsFiles, Facets};
+pub use language::{Stemming, fold, index_words, stem, stem_in, stems_english, words};
+use language::{adjacent_pairs, word_counts, word_set};
 pub use sets::{decode_set, encode_set};
 use vocabulary::Vocabulary;
 
@@ -48,202 +46,6 @@ impl Default for SearchLimits {
             documents_per_file: DOCUMENTS_PER_FILE,
         }
     }
-}
-
-/// Case and accents do not matter: canonical decomposition, the combining
-/// marks U+0300..U+036F dropped, lower case. Exactly the script's `fold()`:
-/// `normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()`.
-pub fn fold(text: &str) -> String {
-    // ASCII has no decomposition and no context-dependent case.
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
-    let stripped: String = text
-        .nfd()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .collect();
-    // Like toLowerCase(), to_lowercase() maps a final capital sigma to ς.
-    stripped.to_lowercase()
-}
-
-/// Letters (`\p{L}`), digits (`\p{N}`) and dots make words.
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric() || c == '.';
-    }
-    matches!(
-        c.general_category_group(),
-        GeneralCategoryGroup::Letter | GeneralCategoryGroup::Number
-    )
-}
-
-/// The words of a text as the script's `words()` finds them: folded, split
-/// on anything but letters, digits and dots, dots trimmed from both ends.
-pub fn words(text: &str) -> Vec<String> {
-    split_words(&fold(text)).map(str::to_owned).collect()
-}
-
-fn split_words(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !is_word_char(c))
-        .map(|w| w.trim_matches('.'))
-        .filter(|w| !w.is_empty())
-}
-
-/// Whether the index stems English words: for a site whose `language` is
-/// English (`en`, `en-GB`...); other languages keep their words whole.
-pub fn stems_english(language: &str) -> bool {
-    let language = language.to_ascii_lowercase();
-    language == "en" || language.starts_with("en-")
-}
-
-/// The English stem of a folded word: Porter2 (Snowball's English
-/// stemmer, from the `rust-stemmers` crate), so that "status" and
-/// "statuses", "copy" and "copied", "stop" and "stopped" share a stem. A
-/// word that is not all plain letters a to z ("8.4", "naïve") is kept
-/// whole: Snowball defines no stems for it, and the script, which stems
-/// queries with its own port of the algorithm (`stem()` in
-/// templates/assets/search.js), must give the same answer for every word.
-/// tests/fixtures/porter2 holds Snowball's words on which both are tested.
-pub fn stem(word: &str) -> String {
-    if !plain_letters(word) {
-        return word.to_owned();
-    }
-    Stemmer::create(Algorithm::English).stem(word).into_owned()
-}
-
-fn plain_letters(word: &str) -> bool {
-    word.bytes().all(|b| b.is_ascii_lowercase())
-}
-
-/// How many stems a thread keeps before it starts over, so that a
-/// long-lived `serve` does not grow without end.
-const REMEMBERED_STEMS: usize = 100_000;
-
-/// [`stem`], remembered by each thread: Porter2 costs about ten times the
-/// light stemmer it replaced (0.7 µs a word; docs/performance.md), and a
-/// site's documents share most of their words, so most calls become one
-/// look-up. Words kept whole ("8.4.12") are not worth remembering.
-fn remembered_stem(word: &str) -> String {
-    if !plain_letters(word) {
-        return word.to_owned();
-    }
-    thread_local! {
-        static STEMS: RefCell<HashMap<String, String>> = RefCell::default();
-    }
-    STEMS.with_borrow_mut(|stems| {
-        if let Some(known) = stems.get(word) {
-            return known.clone();
-        }
-        if stems.len() >= REMEMBERED_STEMS {
-            stems.clear();
-        }
-        let made = stem(word);
-        stems.insert(word.to_owned(), made.clone());
-        made
-    })
-}
-
-/// The words a text is found by: its words, and each hyphenated word also
-/// joined ("Wi-Fi" is found by "wifi" too), each stemmed if `english`.
-pub fn index_words(text: &str, english: bool) -> Vec<String> {
-    let folded = fold(text);
-    let all = split_words(&folded)
-        .map(str::to_owned)
-        .chain(joined_words(&folded));
-    if english {
-        all.map(|w| stem(&w)).collect()
-    } else {
-        all.collect()
-    }
-}
-
-/// Each hyphenated word of a folded text, joined: "wi-fi" gives "wifi".
-fn joined_words(folded: &str) -> impl Iterator<Item = String> + '_ {
-    folded
-        .split(|c: char| c != '-' && !is_word_char(c))
-        .filter(|chunk| chunk.contains('-'))
-        .filter_map(|chunk| {
-            let parts: Vec<&str> = chunk
-                .split('-')
-                .map(|w| w.trim_matches('.'))
-                .filter(|w| !w.is_empty())
-                .collect();
-            (parts.len() > 1).then(|| parts.concat())
-        })
-}
-
-/// The distinct words a text is found by, sorted: the set of
-/// [`index_words`], each distinct word stemmed once (a scenario's text
-/// repeats its words).
-fn word_set(text: &str, english: bool) -> Vec<String> {
-    let folded = fold(text);
-    let mut plain: Vec<&str> = split_words(&folded).collect();
-    plain.sort_unstable();
-    plain.dedup();
-    let index_form = |word: &str| {
-        if english {
-            remembered_stem(word)
-        } else {
-            word.to_owned()
-        }
-    };
-    let mut words: Vec<String> = plain.into_iter().map(index_form).collect();
-    words.extend(joined_words(&folded).map(|w| index_form(&w)));
-    words.sort_unstable();
-    words.dedup();
-    words
-}
-
-/// Each distinct word a text is found by ([`index_words`]), sorted, with
-/// how many times the text holds it.
-fn word_counts(text: &str, english: bool) -> Vec<(String, usize)> {
-    let folded = fold(text);
-    let index_form = |word: &str| {
-        if english {
-            remembered_stem(word)
-        } else {
-            word.to_owned()
-        }
-    };
-    let mut words: Vec<String> = split_words(&folded)
-        .map(index_form)
-        .chain(joined_words(&folded).map(|w| index_form(&w)))
-        .collect();
-    words.sort_unstable();
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for word in words {
-        match counts.last_mut() {
-            Some((last, times)) if *last == word => *times += 1,
-            _ => counts.push((word, 1)),
-        }
-    }
-    counts
-}
-
-/// Each pair of words a text says one after the other, as the index holds
-/// its words, written `"first second"` (a space, which no word holds) and
-/// sorted: what ranks a document whose text has a query's words side by
-/// side above one that has them apart. Hyphenated words count as their
-/// parts ("wi-fi" gives "wi fi"), as the script's `words()` splits them.
-fn adjacent_pairs(text: &str, english: bool) -> Vec<String> {
-    let folded = fold(text);
-    let sequence: Vec<String> = split_words(&folded)
-        .map(|word| {
-            if english {
-                remembered_stem(word)
-            } else {
-                word.to_owned()
-            }
-        })
-        .collect();
-    let mut pairs: Vec<String> = sequence
-        .windows(2)
-        .map(|pair| format!("{} {}", pair[0], pair[1]))
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs
 }
 
 /// The search files: the manifest (`data/search.js`) and the parts, each
@@ -284,7 +86,8 @@ impl Entry {
 
 #[derive(Serialize)]
 struct Manifest<'a> {
-    /// "en" when words are stemmed (the script stems its terms alike).
+    /// The stemmer's language when words are stemmed ("en", "de", "fr",
+    /// "es"): the script stems its terms alike.
     #[serde(skip_serializing_if = "Option::is_none")]
     stem: Option<&'static str>,
     documents: usize,
@@ -322,18 +125,18 @@ impl Documents for [SearchDocument] {
 }
 
 /// The index of `documents` for a site in `language` (see
-/// [`stems_english`]).
+/// [`Stemming::of`]).
 pub fn index(
     documents: &(impl Documents + ?Sized),
     limits: SearchLimits,
     language: &str,
 ) -> SearchFiles {
-    let english = stems_english(language);
+    let stemming = Stemming::of(language);
     let count = documents.count();
     let order = ranking_order(documents);
     let mut files = DocumentsFiles::new(limits.documents_per_file);
     let mut facets = Facets::default();
-    let postings = postings(documents, &order, english, &mut files, &mut facets);
+    let postings = postings(documents, &order, stemming, &mut files, &mut facets);
     let mut vocabulary = Vocabulary::default();
     for (word, p) in &postings {
         vocabulary.add(word, p.title.len() + p.body.len());
@@ -364,7 +167,7 @@ pub fn index(
     parts.extend(facets.finish());
     parts.extend(vocabulary_files);
     let manifest = to_json(&Manifest {
-        stem: english.then_some("en"),
+        stem: stemming.code(),
         documents: count,
         per_file: limits.documents_per_file.max(1),
         leaves: &shards.leaves,
@@ -403,12 +206,12 @@ type DocumentWords = (Vec<String>, Vec<(String, usize)>, SearchDocument);
 /// with how often the body holds them. The body's pairs are left out: on
 /// the 10,000-scenario corpus they made the words files 3.9 times larger
 /// (3.5 MB to 13.6 MB; the title's pairs add 1.0 MB, docs/performance.md).
-fn document_words(document: SearchDocument, english: bool) -> DocumentWords {
-    let mut title = word_set(&document.t, english);
-    title.extend(adjacent_pairs(&document.t, english));
+fn document_words(document: SearchDocument, stemming: Stemming) -> DocumentWords {
+    let mut title = word_set(&document.t, stemming);
+    title.extend(adjacent_pairs(&document.t, stemming));
     title.sort_unstable();
     let body_text = document.body_text();
-    let mut body = word_counts(&body_text, english);
+    let mut body = word_counts(&body_text, stemming);
     body.retain(|(w, _)| title.binary_search(w).is_err());
     (title, body, document)
 }
@@ -424,7 +227,7 @@ const POSTINGS_CHUNK: usize = 2048;
 fn postings(
     documents: &(impl Documents + ?Sized),
     order: &[usize],
-    english: bool,
+    stemming: Stemming,
     files: &mut DocumentsFiles,
     facets: &mut Facets,
 ) -> Vec<(String, Postings)> {
@@ -432,7 +235,7 @@ fn postings(
     for (chunk_number, chunk) in order.chunks(POSTINGS_CHUNK).enumerate() {
         let words: Vec<DocumentWords> = chunk
             .par_iter()
-            .map(|&d| document_words(documents.document(d), english))
+            .map(|&d| document_words(documents.document(d), stemming))
             .collect();
         let first = chunk_number * POSTINGS_CHUNK;
         for (number, (title, body, document)) in (first as u32..).zip(words) {

@@ -95,18 +95,20 @@ fn a_word_set_is_the_set_of_the_index_words() {
     for text in [
         "Downgrades, downgraded and downgrading: the downgrade",
         "Wi-Fi wi-fi WI-FI cards card carding x-ray-tube 4.5.1 4.5.1. .x. Élan élans",
+        "Die Pfade des Pfades: Straße, STRASSE, Übergänge; l'été étés 日本語のガイド",
         "",
         "- -- a-",
     ] {
-        for english in [false, true] {
-            let mut expected = index_words(text, english);
+        for stemming in [
+            Stemming::None,
+            Stemming::English,
+            Stemming::German,
+            Stemming::French,
+        ] {
+            let mut expected = index_words(text, stemming);
             expected.sort_unstable();
             expected.dedup();
-            assert_eq!(
-                word_set(text, english),
-                expected,
-                "{text:?}, english {english}"
-            );
+            assert_eq!(word_set(text, stemming), expected, "{text:?}, {stemming:?}");
         }
     }
 }
@@ -114,11 +116,11 @@ fn a_word_set_is_the_set_of_the_index_words() {
 #[test]
 fn hyphenated_words_are_also_found_joined() {
     assert_eq!(
-        index_words("Wi-Fi firmware", false),
+        index_words("Wi-Fi firmware", Stemming::None),
         ["wi", "fi", "firmware", "wifi"]
     );
     assert_eq!(
-        index_words("Wi-Fi cards", true),
+        index_words("Wi-Fi cards", Stemming::English),
         ["wi", "fi", "card", "wifi"]
     );
 }
@@ -162,7 +164,7 @@ fn a_body_word_in_the_title_counts_for_the_title_only() {
     let postings = postings(
         &documents[..],
         &order,
-        false,
+        Stemming::None,
         &mut files,
         &mut Facets::default(),
     );
@@ -359,7 +361,7 @@ fn a_body_word_said_often_is_marked_frequent() {
     let postings = postings(
         &documents[..],
         &order,
-        false,
+        Stemming::None,
         &mut files,
         &mut Facets::default(),
     );
@@ -407,5 +409,104 @@ fn a_titles_adjacent_words_are_held_as_pairs() {
     assert!(pair[2].is_empty(), "no body pairs: {pair:?}");
     assert!(entry("mailer 4.2").is_some() && entry("mailer for").is_some());
     assert!(entry("in the").is_none(), "a body's pair: {words:?}");
-    assert_eq!(adjacent_pairs("Wi-Fi setup", true), ["fi setup", "wi fi"]);
+    assert_eq!(
+        adjacent_pairs("Wi-Fi setup", Stemming::English),
+        ["fi setup", "wi fi"]
+    );
+}
+
+#[test]
+fn a_language_tag_picks_its_stemmer() {
+    for (tag, stemming) in [
+        ("en", Stemming::English),
+        ("en-GB", Stemming::English),
+        ("de", Stemming::German),
+        ("de-AT", Stemming::German),
+        ("FR-ca", Stemming::French),
+        ("es-419", Stemming::Spanish),
+        ("ja", Stemming::None),
+        ("nl", Stemming::None),
+        ("", Stemming::None),
+    ] {
+        assert_eq!(Stemming::of(tag), stemming, "{tag}");
+    }
+    assert_eq!(Stemming::German.code(), Some("de"));
+    assert_eq!(Stemming::None.code(), None);
+}
+
+#[test]
+fn german_french_and_spanish_forms_share_a_term() {
+    for (stemming, group) in [
+        (Stemming::German, &["Pfad", "Pfade", "Pfades", "PFADEN"][..]),
+        (Stemming::German, &["Übergang", "Übergänge", "ubergange"]),
+        (Stemming::German, &["Straße", "Strasse"]),
+        (
+            Stemming::French,
+            &["sauvegarde", "sauvegardes", "Sauvegarder"],
+        ),
+        (Stemming::French, &["données", "Donnée"]),
+        (
+            Stemming::Spanish,
+            &["actualización", "actualizaciones", "actualizar"],
+        ),
+    ] {
+        let terms: Vec<Vec<String>> = group.iter().map(|w| index_words(w, stemming)).collect();
+        assert!(terms.iter().all(|t| t == &terms[0]), "{group:?}: {terms:?}");
+    }
+    // Stemmed with its accents, then folded.
+    assert_eq!(
+        index_words("Übergänge 8.4 naïf", Stemming::German),
+        ["ubergang", "8.4", "naif"]
+    );
+    assert_eq!(index_words("étés", Stemming::French), ["ete"]);
+}
+
+#[test]
+fn chinese_japanese_and_korean_runs_are_cut_into_pairs() {
+    assert_eq!(
+        index_words("日本語のガイド", Stemming::None),
+        ["日本", "本語", "語の", "のガ", "ガイ", "イド"]
+    );
+    assert_eq!(index_words("本", Stemming::None), ["本"]);
+    // Latin words around them stay words, stemmed in the site's language.
+    assert_eq!(
+        index_words("Windows版の upgrades", Stemming::English),
+        ["window", "版の", "upgrad"]
+    );
+    // A voiced kana, decomposed and recomposed by folding, stays one letter.
+    assert_eq!(index_words("ガ\u{3099}", Stemming::None), ["ガ"]);
+    assert_eq!(index_words("カ\u{3099}イ", Stemming::None), ["ガイ"]);
+    assert_eq!(index_words("한국어", Stemming::None), ["한국", "국어"]);
+    assert_eq!(adjacent_pairs("日本語", Stemming::None), ["日本 本語"]);
+}
+
+/// Snowball's own German, French and Spanish words and stems
+/// (tests/fixtures/snowball): the crate is the version of the algorithms
+/// the script's ports follow.
+#[test]
+fn stems_are_snowball_german_french_spanish() {
+    for (name, stemming) in [
+        ("german", Stemming::German),
+        ("french", Stemming::French),
+        ("spanish", Stemming::Spanish),
+    ] {
+        let path = format!(
+            "{}/tests/fixtures/snowball/{name}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let sample = std::fs::read_to_string(path).unwrap();
+        let wrong: Vec<String> = sample
+            .lines()
+            .filter_map(|line| line.split_once(' '))
+            .filter(|(word, want)| stem_in(word, stemming) != *want)
+            .map(|(word, want)| format!("{word}: {} not {want}", stem_in(word, stemming)))
+            .collect();
+        assert!(sample.lines().count() > 3000, "{name}");
+        assert!(
+            wrong.is_empty(),
+            "{name}: {} differ: {:?}",
+            wrong.len(),
+            &wrong[..wrong.len().min(10)]
+        );
+    }
 }
