@@ -373,15 +373,6 @@ impl Severity {
             Severity::Info => "info",
         }
     }
-
-    /// As shown to readers: `Blocking`, `Warning`, `Info`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Blocking => "Blocking",
-            Severity::Warning => "Warning",
-            Severity::Info => "Info",
-        }
-    }
 }
 
 #[derive(Debug)]

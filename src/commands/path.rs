@@ -153,7 +153,8 @@ fn states_support(model: &Model, node: NodeId) -> bool {
 
 fn status_of(model: &Model, node: NodeId, on: Date) -> String {
     let labels = &model.product_of(node).phases;
-    lifecycle::status_words(model.version(node).lifecycle.status(on), labels)
+    let status = model.version(node).lifecycle.status(on);
+    crate::i18n::Messages::english().status(status, labels)
 }
 
 /// "Support on 2026-12-02: FROM out of support since …; TO supported until …",

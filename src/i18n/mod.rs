@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
-use crate::lifecycle::Date;
+use crate::lifecycle::{Date, PhaseLabels, Status};
 
 pub use script::{ScriptPattern, unsupported as script_problem, variables};
 pub use table::{BUILT_IN, Entry, builtin_entries, pattern_problem};
@@ -85,7 +85,8 @@ pub fn primary(language: &str) -> String {
 /// language, under the knowledge base's own overrides.
 pub struct Messages {
     language: String,
-    /// Escapes the messages' own text for HTML (arguments are escaped, or
+    /// Escapes the messages' own text for HTML, in text and in double-quoted
+    /// attributes (arguments are escaped, or
     /// not, by the caller): what templates show.
     html: FluentBundle<FluentResource>,
     /// The same messages as plain text: prose the plan stage writes, which
@@ -108,9 +109,10 @@ impl std::fmt::Debug for Messages {
 }
 
 impl Messages {
-    /// English alone: what the command line and tests speak.
-    pub fn english() -> Messages {
-        Messages::new("en", &[])
+    /// English alone, made once: what the command line speaks.
+    pub fn english() -> &'static Messages {
+        static ENGLISH: std::sync::OnceLock<Messages> = std::sync::OnceLock::new();
+        ENGLISH.get_or_init(|| Messages::new("en", &[]))
     }
 
     /// The messages of `language`: English, then the built-in table of the
@@ -190,6 +192,57 @@ impl Messages {
         )
     }
 
+    /// A status in words: "Supported until 30 June 2027".
+    pub fn status(&self, status: Status, labels: &PhaseLabels) -> String {
+        match status {
+            Status::Unknown => self.text("status-unknown", &[]),
+            Status::NotYetReleased(day) => {
+                self.text("status-unreleased", &[("day", self.date(day).into())])
+            }
+            Status::Supported(Some(end)) => {
+                self.text("status-supported-until", &[("day", self.date(end).into())])
+            }
+            Status::Supported(None) => self.text("status-supported", &[]),
+            Status::ExtendedOnly(end) => self.text(
+                "status-phase-only-until",
+                &[
+                    ("phase", self.phase_alone(&labels.extended).into()),
+                    ("day", self.date(end).into()),
+                ],
+            ),
+            Status::OutOfSupport(since) => {
+                self.text("status-ended", &[("day", self.date(since).into())])
+            }
+        }
+    }
+
+    /// "Security support only": the phase's name and `only` (the table's
+    /// `phase-only`), unless the name already ends in that word ("Security
+    /// updates only"), which would say it twice. A final full stop is
+    /// dropped, as the sentence goes on.
+    fn phase_alone(&self, label: &str) -> String {
+        let name = label.trim_end_matches(|c: char| c.is_whitespace() || c == '.');
+        let phrase = self.text("phase-only", &[("phase", name.into())]);
+        let only = phrase.replace(name, "");
+        let only = only.trim();
+        if !only.is_empty() && name.to_lowercase().ends_with(&only.to_lowercase()) {
+            name.to_owned()
+        } else {
+            phrase
+        }
+    }
+
+    /// A name (of a phase of support) as it reads inside a sentence: lower
+    /// case where the language writes common nouns so ("ends mainstream
+    /// support"), as it is where it does not (German capitalizes nouns).
+    pub fn in_sentence(&self, name: &str) -> String {
+        if self.text("names-lowercase-in-sentences", &[]) == "yes" {
+            name.to_lowercase()
+        } else {
+            name.to_owned()
+        }
+    }
+
     /// The messages the scripts use (keys starting `script-`), compiled to
     /// the small form `common.js` formats.
     pub fn script_table(&self) -> Vec<(&str, ScriptPattern)> {
@@ -231,7 +284,7 @@ fn bundle(
 }
 
 fn escape_text(text: &str) -> Cow<'_, str> {
-    if !text.contains(['<', '>', '&', '"', '\'']) {
+    if !text.contains(['<', '>', '&', '"']) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -241,7 +294,6 @@ fn escape_text(text: &str) -> Cow<'_, str> {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }

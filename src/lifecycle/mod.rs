@@ -240,33 +240,6 @@ impl Default for PhaseLabels {
     }
 }
 
-/// A status in words: "Supported until 30 June 2027".
-pub fn status_words(status: Status, labels: &PhaseLabels) -> String {
-    match status {
-        Status::Unknown => "Support dates not stated".into(),
-        Status::NotYetReleased(day) => format!("Not released yet: due {}", day.words()),
-        Status::Supported(Some(end)) => format!("Supported until {}", end.words()),
-        Status::Supported(None) => "Supported; no end of support announced".into(),
-        Status::ExtendedOnly(end) => {
-            format!("{}, until {}", phase_alone(&labels.extended), end.words())
-        }
-        Status::OutOfSupport(since) => format!("Out of support since {}", since.words()),
-    }
-}
-
-/// "Security support only": the phase's name and `only`, unless the name
-/// already ends in it ("Security updates only"), which read "only only".
-/// A final full stop is dropped, as the sentence goes on.
-fn phase_alone(label: &str) -> String {
-    let name = label.trim_end_matches(|c: char| c.is_whitespace() || c == '.');
-    let last_word = name.rsplit(char::is_whitespace).next().unwrap_or_default();
-    if last_word.eq_ignore_ascii_case("only") {
-        name.to_owned()
-    } else {
-        format!("{name} only")
-    }
-}
-
 /// A short key for a status, for CSS classes, the page script and JSON.
 pub fn status_key(status: Status) -> &'static str {
     match status {

@@ -78,7 +78,7 @@ fn lifecycle(released: &str, ends: Option<&str>, extended: Option<&str>) -> Life
 fn status_on_each_side_of_each_date() {
     let v = lifecycle("2020-01-01", Some("2025-01-01"), Some("2028-01-01"));
     let labels = PhaseLabels::default();
-    let words = |on: &str| status_words(v.status(date(on)), &labels);
+    let words = |on: &str| crate::i18n::Messages::english().status(v.status(date(on)), &labels);
     assert_eq!(words("2019-12-31"), "Not released yet: due 1 January 2020");
     assert_eq!(words("2020-01-01"), "Supported until 1 January 2025");
     assert_eq!(words("2024-12-31"), "Supported until 1 January 2025");
@@ -92,7 +92,7 @@ fn status_on_each_side_of_each_date() {
 
     let plain = lifecycle("2020-01-01", Some("2025-01-01"), None);
     assert_eq!(
-        status_words(plain.status(date("2025-01-01")), &labels),
+        crate::i18n::Messages::english().status(plain.status(date("2025-01-01")), &labels),
         "Out of support since 1 January 2025"
     );
     let open = lifecycle("2020-01-01", None, None);
@@ -115,7 +115,7 @@ fn labels_name_the_extended_phase() {
     };
     let v = lifecycle("2020-01-01", Some("2025-01-01"), Some("2026-01-01"));
     assert_eq!(
-        status_words(v.status(date("2025-06-01")), &labels),
+        crate::i18n::Messages::english().status(v.status(date("2025-06-01")), &labels),
         "Security support only, until 1 January 2026"
     );
 }
@@ -134,7 +134,7 @@ fn a_phase_named_only_is_not_said_twice() {
             mainstream: "Full support".into(),
             extended: extended.into(),
         };
-        let words = status_words(v.status(date("2025-06-01")), &labels);
+        let words = crate::i18n::Messages::english().status(v.status(date("2025-06-01")), &labels);
         assert_eq!(
             words.to_lowercase().matches("only").count(),
             1,
@@ -147,7 +147,7 @@ fn a_phase_named_only_is_not_said_twice() {
         extended: "Commonly patched".into(),
     };
     assert_eq!(
-        status_words(v.status(date("2025-06-01")), &labels),
+        crate::i18n::Messages::english().status(v.status(date("2025-06-01")), &labels),
         "Commonly patched only, until 1 January 2026"
     );
 }

@@ -285,9 +285,11 @@ impl SiteDocuments<'_> {
     fn issue_text(&self, issue: &Issue) -> String {
         let originally = issue.originally.as_ref().map(|nodes| {
             let names: Vec<String> = nodes.iter().map(|n| self.model.node_title(*n)).collect();
-            format!(
-                "Only if the server was originally (first installed as) {}.",
-                names.join(", ")
+            let words = &self.model.site.messages;
+            let versions = names.join(&words.text("list-separator", &[]));
+            words.text(
+                "search-only-if-originally",
+                &[("versions", versions.into())],
             )
         });
         text(&[issue.body.as_deref(), originally.as_deref()])
@@ -367,7 +369,12 @@ fn filter_choices(model: &Model, documents: &SiteDocuments) -> String {
     kinds.sort_unstable_by_key(|k| KINDS.iter().position(|known| known == k));
     kinds.dedup();
     let kinds: Vec<[String; 2]> = (kinds.into_iter())
-        .map(|k| [search_index::kind_facet(k), k.to_owned()])
+        .map(|k| {
+            [
+                search_index::kind_facet(k),
+                kind_label(&model.site.messages, k),
+            ]
+        })
         .collect();
     let products: Vec<[String; 2]> = (model.products.iter().enumerate())
         .map(|(p, product)| [product_facet(p), product.name.clone()])
@@ -382,10 +389,22 @@ fn filter_choices(model: &Model, documents: &SiteDocuments) -> String {
     severities.sort_unstable();
     severities.dedup();
     let severities: Vec<[String; 2]> = (severities.into_iter())
-        .map(|s| [severity_facet(s), s.label().to_owned()])
+        .map(|s| {
+            let label = model
+                .site
+                .messages
+                .text(&format!("severity-{}", s.word()), &[]);
+            [severity_facet(s), label]
+        })
         .collect();
     serde_json::json!({ "kinds": kinds, "products": products, "severities": severities })
         .to_string()
+}
+
+/// A kind of document as readers see it (`script-kind-issue`: the
+/// search page shows each result's kind with the same message).
+fn kind_label(words: &crate::i18n::Messages, kind: &str) -> String {
+    words.text(&format!("script-kind-{}", kind.to_ascii_lowercase()), &[])
 }
 
 /// The kinds of document, in the order the filter lists them.

@@ -82,10 +82,14 @@ pub fn product_diagram(
     let width = LEFT + widest * STEP_X;
     // Room below the last lane for arcs of downgrades.
     let height = TOP + (order.len() - 1) * LANE_HEIGHT + NODE_HEIGHT + 40;
-    let title = format!("Upgrade diagram of {}", model.products[product].name);
+    let words = &model.site.messages;
+    let name = model.products[product].name.as_str();
+    let title = words.text("diagram-title", &[("product", name.into())]);
+    let scroll_label = words.text("diagram-scrolls", &[("title", title.as_str().into())]);
     let mut svg = format!(
-        r##"<div class="diagram-scroll" tabindex="0" role="region" aria-label="{title} (scrolls sideways)"><svg class="diagram" role="img" aria-labelledby="diagram-title" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title id="diagram-title">{title}</title><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow-head"/></marker></defs>"##,
-        title = escape(&title)
+        r##"<div class="diagram-scroll" tabindex="0" role="region" aria-label="{scroll_label}"><svg class="diagram" role="img" aria-labelledby="diagram-title" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title id="diagram-title">{title}</title><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow-head"/></marker></defs>"##,
+        title = escape(&title),
+        scroll_label = escape(&scroll_label)
     );
     for (lane, p) in order.iter().enumerate() {
         let lines = wrap(&model.products[*p].name, LABEL_LINE, 3);
@@ -139,14 +143,16 @@ pub fn product_diagram(
         svg.push_str("</text>");
     }
     svg.push_str("</svg></div>");
-    let mut legend = vec!["Arrows are supported upgrades"];
+    let mut legend = vec![words.text("diagram-legend-arrows", &[])];
     if any_stop {
-        legend.push("ringed versions are required stops");
+        legend.push(words.text("diagram-legend-stops", &[]));
     }
     if edges.iter().any(|e| !e.always) {
-        legend.push("dashed arrows exist only under a condition");
+        legend.push(words.text("diagram-legend-conditional", &[]));
     }
-    let _ = write!(svg, "<figcaption>{}.</figcaption>", legend.join("; "));
+    let legend = legend.join(&words.text("clause-separator", &[]));
+    let caption = words.text("diagram-caption", &[("legend", legend.into())]);
+    let _ = write!(svg, "<figcaption>{}</figcaption>", escape(&caption));
     Some(svg)
 }
 

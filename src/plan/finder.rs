@@ -508,7 +508,7 @@ impl<'m> Planner<'m> {
     /// Where a version's own issue comes from: the upgrades past it.
     fn passing_through(&self, node: NodeId) -> Link {
         let mut link = self.node_link(urls::PATHS, node);
-        link.title = format!("upgrades that pass through {}", link.title);
+        link.title = self.words("upgrades-through", &[("version", link.title.into())]);
         link
     }
 }

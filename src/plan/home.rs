@@ -41,8 +41,10 @@ impl Planner<'_> {
         let page = HomePage {
             description: model.site.description.clone(),
             products,
-            all_products: (model.products.len() > HOME_PRODUCTS)
-                .then(|| self.link(&path, "All products", &listing_path(urls::PRODUCTS_DIR, 0))),
+            all_products: (model.products.len() > HOME_PRODUCTS).then(|| {
+                let title = self.words("all-products", &[]);
+                self.link(&path, title, &listing_path(urls::PRODUCTS_DIR, 0))
+            }),
             targets,
             releases,
             leaving: self.leaving_next(&path),
@@ -86,7 +88,7 @@ impl Planner<'_> {
             return None;
         }
         let path = listing_path(urls::PRODUCTS_DIR, number);
-        let frame = self.frame(&path, "Products".to_owned(), Vec::new());
+        let frame = self.frame(&path, self.words("products", &[]), Vec::new());
         let first = number * PRODUCTS_PER_PAGE;
         let page = ProductIndexPage {
             products: (first..count.min(first + PRODUCTS_PER_PAGE))

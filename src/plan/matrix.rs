@@ -88,14 +88,15 @@ impl Planner<'_> {
     pub(super) fn matrix_index_page(&self, number: usize, reach: &Reach) -> Page {
         let model = self.model;
         let path = &listing_path(MATRIX_DIR, number);
-        let title = "Upgrade matrix".to_owned();
+        let title = self.words("upgrade-matrix", &[]);
         {
             let frame = self.frame(path, title, Vec::new());
             let page = if self.matrix_is_split() {
                 let first = number * PRODUCTS_PER_PAGE;
                 let index = (first..model.products.len().min(first + PRODUCTS_PER_PAGE))
                     .map(|p| {
-                        let name = format!("Upgrades to {}", model.products[p].name);
+                        let product = model.products[p].name.as_str();
+                        let name = self.words("matrix-upgrades-to", &[("product", product.into())]);
                         self.link(path, name, &self.matrix_chunk_path(p, 0))
                     })
                     .collect();
@@ -146,11 +147,14 @@ impl Planner<'_> {
         let chunk = chunks.get(number)?;
         let product = &model.products[p];
         let columns: Vec<NodeId> = product.versions.iter().map(|v| v.node).collect();
-        let name = format!("Upgrades to {}", product.name);
+        let name = self.words(
+            "matrix-upgrades-to",
+            &[("product", product.name.as_str().into())],
+        );
         let frame = self.frame(
             path,
             name.clone(),
-            vec![("Upgrade matrix".into(), urls::MATRIX.into())],
+            vec![(self.words("upgrade-matrix", &[]), urls::MATRIX.into())],
         );
         let table = self.matrix_table(path, name, chunk, &columns, reach);
         // Each page named by its rows: "from 12.0–13.3".
@@ -360,12 +364,15 @@ impl Planner<'_> {
         let mut groups: BTreeMap<(u32, String), Vec<(usize, usize)>> = BTreeMap::new();
         for (i, cell) in row.cells.iter().enumerate() {
             let key = match cell.kind {
-                "direct" => (1, "Direct".to_owned()),
-                "hops" => (
-                    cell.label.parse().unwrap_or(u32::MAX),
-                    format!("{} hops", cell.label),
-                ),
-                "refused" => (u32::MAX, "Not supported directly".to_owned()),
+                "direct" => (1, self.words("matrix-direct", &[])),
+                "hops" => {
+                    let hops: u32 = cell.label.parse().unwrap_or(u32::MAX);
+                    (
+                        hops,
+                        self.words("count-hops-capital", &[("count", hops.into())]),
+                    )
+                }
+                "refused" => (u32::MAX, self.words("not-supported-directly", &[])),
                 _ => continue,
             };
             let runs = groups.entry(key).or_default();
@@ -394,7 +401,7 @@ impl Planner<'_> {
                             ),
                         })
                         .collect::<Vec<_>>()
-                        .join(", "),
+                        .join(&self.words("list-separator", &[])),
                 })
                 .collect(),
         }
@@ -410,7 +417,14 @@ impl Planner<'_> {
         refusal: Option<usize>,
     ) -> Cell {
         let model = self.model;
-        let names = format!("{} to {}", model.node_title(from), model.node_title(to));
+        let cell_words = |key: &str, hops: Option<u32>| {
+            let mut args = vec![
+                ("from", model.node_title(from).into()),
+                ("to", model.node_title(to).into()),
+            ];
+            args.extend(hops.map(|n| ("hops", n.into())));
+            self.words(key, &args)
+        };
         let url = if answered && from != to {
             Some(self.urls.relative(
                 page,
@@ -426,19 +440,23 @@ impl Planner<'_> {
             refusal.map(|s| self.urls.relative(page, &Urls::scenario(model, s)))
         };
         let (label, aria, kind) = match hops {
-            _ if from == to => ("·".to_owned(), format!("{names}: same version"), "same"),
+            _ if from == to => ("·".to_owned(), cell_words("matrix-cell-same", None), "same"),
             None if refusal.is_some() => (
                 "✗".to_owned(),
-                format!("{names}: not supported, see why"),
+                cell_words("matrix-cell-refused", None),
                 "refused",
             ),
-            None => (
-                "—".to_owned(),
-                format!("{names}: no supported path"),
-                "none",
+            None => ("—".to_owned(), cell_words("matrix-cell-none", None), "none"),
+            Some(1) => (
+                "✓".to_owned(),
+                cell_words("matrix-cell-direct", None),
+                "direct",
             ),
-            Some(1) => ("✓".to_owned(), format!("{names}: direct upgrade"), "direct"),
-            Some(n) => (n.to_string(), format!("{names}: {n} hops"), "hops"),
+            Some(n) => (
+                n.to_string(),
+                cell_words("matrix-cell-hops", Some(n)),
+                "hops",
+            ),
         };
         Cell {
             label,

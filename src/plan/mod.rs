@@ -313,6 +313,21 @@ fn mentions(model: &Model) -> Vec<Vec<usize>> {
 }
 
 impl Planner<'_> {
+    /// The site's messages, for the prose the plan writes.
+    fn messages(&self) -> &crate::i18n::Messages {
+        &self.model.site.messages
+    }
+
+    /// A message as plain text, in the site's language.
+    fn words(&self, key: &str, args: &[(&str, crate::i18n::Arg)]) -> String {
+        self.model.site.messages.text(key, args)
+    }
+
+    /// `Blocking`, `Warning`, `Info`, in the site's language.
+    fn severity_label(&self, severity: crate::model::Severity) -> String {
+        self.words(&format!("severity-{}", severity.word()), &[])
+    }
+
     fn link(&self, from: &str, title: impl Into<String>, to: &str) -> Link {
         Link {
             title: title.into(),
@@ -352,7 +367,7 @@ impl Planner<'_> {
     }
 
     fn frame(&self, path: &str, title: String, crumbs: Vec<(String, String)>) -> Frame {
-        let mut breadcrumbs = vec![self.link(path, "Home", urls::HOME)];
+        let mut breadcrumbs = vec![self.link(path, self.words("home", &[]), urls::HOME)];
         breadcrumbs.extend(crumbs.into_iter().map(|(t, to)| self.link(path, t, &to)));
         Frame {
             site: self.site.clone(),
@@ -386,8 +401,8 @@ impl Planner<'_> {
     }
 
     /// Search and 404 need only the frame.
-    fn simple_page(&self, path: &str, template: &'static str, title: &str) -> Page {
-        let frame = self.frame(path, title.to_owned(), Vec::new());
+    fn simple_page(&self, path: &str, template: &'static str, title_key: &str) -> Page {
+        let frame = self.frame(path, self.words(title_key, &[]), Vec::new());
         self.make_page(path.to_owned(), template, frame, FinderPage::default())
     }
 
@@ -395,7 +410,7 @@ impl Planner<'_> {
     /// since its script fills the choices from the finder's data.
     fn finder_page(&self) -> Page {
         let path = urls::PATHS;
-        let frame = self.frame(path, "Path finder".to_owned(), Vec::new());
+        let frame = self.frame(path, self.words("path-finder", &[]), Vec::new());
         self.make_page(path.to_owned(), "paths.html", frame, FinderPage::default())
     }
 }

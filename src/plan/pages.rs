@@ -136,8 +136,8 @@ impl Planner<'_> {
         Some(match id {
             PageId::Home => self.home_page(reach()),
             PageId::Finder => self.finder_page(),
-            PageId::Search => self.simple_page(urls::SEARCH, "search.html", "Search"),
-            PageId::NotFound => self.simple_page(urls::NOT_FOUND, "404.html", "Page not found"),
+            PageId::Search => self.simple_page(urls::SEARCH, "search.html", "search"),
+            PageId::NotFound => self.simple_page(urls::NOT_FOUND, "404.html", "not-found-title"),
             PageId::ProductIndex(n) => self.product_index_page(n)?,
             PageId::MatrixIndex(n) => self.matrix_index_page(n, reach()),
             PageId::MatrixTable { product, chunk } => {

@@ -37,12 +37,13 @@ impl Planner<'_> {
         let diagram_text = edges
             .iter()
             .map(|e| {
-                let mut line =
-                    format!("{} to {}", model.node_title(e.from), model.node_title(e.to));
-                if !e.always {
-                    line.push_str(" (only under a condition)");
-                }
-                line
+                let key = if e.always {
+                    "diagram-line"
+                } else {
+                    "diagram-line-conditional"
+                };
+                let (from, to) = (model.node_title(e.from), model.node_title(e.to));
+                self.words(key, &[("from", from.into()), ("to", to.into())])
             })
             .collect();
         // The scenarios that mention one of its versions, not every
@@ -80,7 +81,7 @@ impl Planner<'_> {
             stacks: self.stacks_of(&path, p),
             rules: self.rules_in_words(p),
             diagram: if stops_diagram::draws_as_line(product, diagram::MAX_NODES) {
-                stops_diagram::line_diagram(product)
+                stops_diagram::line_diagram(self.messages(), product)
             } else {
                 diagram::product_diagram(model, p, &edges, &stops)
             },
@@ -126,55 +127,73 @@ impl Planner<'_> {
     /// "when the server is a replica, unless the database is large": the
     /// conditions' own sentences, never their ids.
     pub(super) fn condition_words(&self, condition: &crate::model::Condition) -> Option<String> {
-        let when = || self.clauses(&condition.when, " and ");
-        let unless = || self.clauses(&condition.unless, " or ");
-        match (condition.when.is_empty(), condition.unless.is_empty()) {
-            (true, true) => None,
-            (false, true) => Some(format!("when {}", when())),
-            (true, false) => Some(format!("unless {}", unless())),
-            (false, false) => Some(format!("when {}, unless {}", when(), unless())),
-        }
+        self.condition_phrase(condition, "")
+    }
+
+    /// [`Planner::condition_words`] with the message keys' `prefix`
+    /// (`only-`: "only when X", but never "only unless X").
+    fn condition_phrase(
+        &self,
+        condition: &crate::model::Condition,
+        prefix: &str,
+    ) -> Option<String> {
+        let when = || ("when", self.clauses(&condition.when, "and").into());
+        let unless = || ("unless", self.clauses(&condition.unless, "or").into());
+        let (key, args) = match (condition.when.is_empty(), condition.unless.is_empty()) {
+            (true, true) => return None,
+            (false, true) => ("when", vec![when()]),
+            (true, false) => ("unless", vec![unless()]),
+            (false, false) => ("when-unless", vec![when(), unless()]),
+        };
+        let key = if key == "unless" {
+            "phrase-unless".to_owned()
+        } else {
+            format!("phrase-{prefix}{key}")
+        };
+        Some(self.words(&key, &args))
     }
 
     pub(super) fn rules_in_words(&self, p: usize) -> Vec<String> {
         let product = &self.model.products[p];
         if product.rules.iter().all(|r| r.policy == Policy::None) {
-            return vec![
-                "No general policy: only the scenarios below say which upgrades are supported."
-                    .into(),
-            ];
+            return vec![self.words("rule-no-policy-at-all", &[])];
         }
         product
             .rules
             .iter()
             .map(|rule| {
-                let scope = match &rule.versions_spec {
-                    Some(spec) => format!("Versions matching `{spec}`"),
-                    None => "Each version".into(),
-                };
-                let mut words = match rule.policy {
-                    Policy::None => "No general policy.".to_owned(),
-                    Policy::Sequential if rule.versions_spec.is_some() => {
-                        format!("{scope} upgrade directly to the next matching version.")
-                    }
-                    Policy::Sequential => {
-                        format!("{scope} upgrades directly to the next version only.")
-                    }
-                    Policy::AnyNewer => format!("{scope} upgrades directly to any newer version."),
+                let spec = rule.versions_spec.as_deref().map(|s| format!("`{s}`"));
+                let spec = [("spec", spec.unwrap_or_default().into())];
+                let matching = rule.versions_spec.is_some();
+                let mut words = match (rule.policy, matching) {
+                    (Policy::None, _) => self.words("rule-no-policy", &[]),
+                    (Policy::Sequential, true) => self.words("rule-sequential-matching", &spec),
+                    (Policy::Sequential, false) => self.words("rule-sequential", &[]),
+                    (Policy::AnyNewer, true) => self.words("rule-any-newer-matching", &spec),
+                    (Policy::AnyNewer, false) => self.words("rule-any-newer", &[]),
                 };
                 for stop in &rule.stops {
-                    let name = &product.versions[stop.version].name;
-                    match self.condition_words(&stop.condition) {
-                        None => words.push_str(&format!(
-                            " No upgrade may skip {name}: it is a required stop."
-                        )),
-                        Some(when) => {
-                            words.push_str(&format!(" {name} is a required stop {when}."))
-                        }
-                    }
+                    let name = product.versions[stop.version].name.as_str();
+                    let stop_words = match self.condition_words(&stop.condition) {
+                        None => self.words("rule-stop", &[("version", name.into())]),
+                        Some(when) => self.words(
+                            "rule-stop-when",
+                            &[("version", name.into()), ("when", when.into())],
+                        ),
+                    };
+                    words.push(' ');
+                    words.push_str(&stop_words);
                 }
                 match self.condition_words(&rule.condition) {
-                    Some(when) => format!("{}{}: {words}", when[..1].to_uppercase(), &when[1..]),
+                    Some(when) => {
+                        let mut letters = when.chars();
+                        let first = letters.next().map(|c| c.to_uppercase().to_string());
+                        let when = first.unwrap_or_default() + letters.as_str();
+                        self.words(
+                            "rule-when",
+                            &[("when", when.into()), ("rule", words.into())],
+                        )
+                    }
                     None => words,
                 }
             })
@@ -187,13 +206,7 @@ impl Planner<'_> {
             link: self.link(from_page, &scenario.title, &Urls::scenario(self.model, s)),
             supported: scenario.supported,
             // "only when X", "unless X": never "only unless X".
-            conditions: self.condition_words(&scenario.condition).map(|words| {
-                if words.starts_with("when ") {
-                    format!("only {words}")
-                } else {
-                    words
-                }
-            }),
+            conditions: self.condition_phrase(&scenario.condition, "only-"),
         }
     }
 }

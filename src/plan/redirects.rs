@@ -24,7 +24,8 @@ impl Planner<'_> {
             Target::Scenario(s) => model.scenarios[s].title.clone(),
             Target::Component(c) => model.components[c].name.clone(),
         };
-        let mut frame = self.frame(path, format!("Moved: {title}"), Vec::new());
+        let heading = self.words("moved-title", &[("title", title.as_str().into())]);
+        let mut frame = self.frame(path, heading, Vec::new());
         // The page it moved to is the one search engines should keep.
         frame.canonical = Some(match &self.site.base_url {
             Some(base) => self.urls.absolute(base, &target),

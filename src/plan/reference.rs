@@ -23,12 +23,12 @@ impl Planner<'_> {
         };
         let via_names: Vec<String> = scenario.via.iter().map(|n| model.node_title(*n)).collect();
         let verdict = match (scenario.supported, via_names.is_empty()) {
-            (true, _) => "Supported as a direct upgrade.".to_owned(),
-            (false, true) => "Not supported.".to_owned(),
-            (false, false) => format!(
-                "Not supported directly — go through {}.",
-                via_names.join(", then ")
-            ),
+            (true, _) => self.words("verdict-supported", &[]),
+            (false, true) => self.words("verdict-not-supported", &[]),
+            (false, false) => {
+                let route = via_names.join(&self.words("route-then-separator", &[]));
+                self.words("verdict-go-through", &[("route", route.into())])
+            }
         };
         let page = ScenarioPage {
             title: scenario.title.clone(),
@@ -145,7 +145,10 @@ impl Planner<'_> {
             for issue in model.version(node).issues.iter().filter(|i| affects(i)) {
                 let origin = self.link(
                     &path,
-                    format!("upgrades that pass through {}", model.node_title(node)),
+                    self.words(
+                        "upgrades-through",
+                        &[("version", model.node_title(node).into())],
+                    ),
                     &Urls::version(model, node),
                 );
                 issues.push((

@@ -238,11 +238,7 @@ impl Planner<'_> {
                                 .collect();
                             CompatibilityRow {
                                 version: self.node_link(page, row.node),
-                                runs_beside: if beside.is_empty() {
-                                    format!("no version of {}", columns.name)
-                                } else {
-                                    format!("{} {}", columns.name, beside.join(", "))
-                                },
+                                runs_beside: self.runs_beside(&columns.name, &beside),
                                 cells,
                             }
                         })
@@ -309,6 +305,20 @@ pub struct Requirements {
     pub accepted_by: Vec<RequirementView>,
     pub refused_by: Vec<RequirementView>,
     pub stacks: Vec<Link>,
+}
+
+impl Planner<'_> {
+    /// "Ceph 18, 19", or "no version of Ceph".
+    fn runs_beside(&self, product: &str, versions: &[&str]) -> String {
+        if versions.is_empty() {
+            return self.words("stack-runs-beside-none", &[("product", product.into())]);
+        }
+        let versions = versions.join(&self.words("list-separator", &[]));
+        self.words(
+            "stack-runs-beside",
+            &[("product", product.into()), ("versions", versions.into())],
+        )
+    }
 }
 
 impl Planner<'_> {

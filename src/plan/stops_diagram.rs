@@ -10,6 +10,7 @@
 //! 600 px wide however many stops there are: it fits a printed page, and
 //! on a phone its box scrolls sideways with 13 px labels.
 
+use crate::i18n::Messages;
 use std::fmt::Write;
 
 use super::html::escape;
@@ -52,7 +53,7 @@ pub fn draws_as_line(product: &Product, max_nodes: usize) -> bool {
 
 /// The line of stops as a figure's content (SVG in a scrolling box, and
 /// its caption), or `None` when even the line is too long to draw.
-pub fn line_diagram(product: &Product) -> Option<String> {
+pub fn line_diagram(words: &Messages, product: &Product) -> Option<String> {
     let stations = stations(product);
     if stations.len() < 2 || stations.len() > MAX_STATIONS {
         return None;
@@ -60,10 +61,15 @@ pub fn line_diagram(product: &Product) -> Option<String> {
     let rows = stations.len().div_ceil(PER_ROW);
     let width = LEFT * 2 + PER_ROW * BOX_WIDTH + (PER_ROW - 1) * GAP;
     let height = TOP + rows * ROW_HEIGHT;
-    let title = format!("Required stops of {}", product.name);
+    let title = words.text(
+        "stops-diagram-title",
+        &[("product", product.name.as_str().into())],
+    );
+    let scroll_label = words.text("diagram-scrolls", &[("title", title.as_str().into())]);
     let mut svg = format!(
-        r##"<div class="diagram-scroll" tabindex="0" role="region" aria-label="{title} (scrolls sideways)"><svg class="diagram line" role="img" aria-labelledby="diagram-title" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title id="diagram-title">{title}</title><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow-head"/></marker></defs>"##,
-        title = escape(&title)
+        r##"<div class="diagram-scroll" tabindex="0" role="region" aria-label="{scroll_label}"><svg class="diagram line" role="img" aria-labelledby="diagram-title" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title id="diagram-title">{title}</title><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow-head"/></marker></defs>"##,
+        title = escape(&title),
+        scroll_label = escape(&scroll_label)
     );
     for pair in stations.windows(2) {
         arrow(
@@ -81,7 +87,7 @@ pub fn line_diagram(product: &Product) -> Option<String> {
     let _ = write!(
         svg,
         "<figcaption>{}</figcaption>",
-        escape(&caption(product, &stations))
+        escape(&caption(words, product, &stations))
     );
     Some(svg)
 }
@@ -198,23 +204,21 @@ fn between_words(product: &Product, from: usize, to: usize) -> Option<String> {
 }
 
 /// What the drawing shows, with the rule said once.
-fn caption(product: &Product, stations: &[Station]) -> String {
+fn caption(words: &Messages, product: &Product, stations: &[Station]) -> String {
     let any_newer = product.rules.iter().any(|r| r.policy == Policy::AnyNewer);
-    let mut words = if any_newer {
-        "Every route stops at each ringed version in turn. Any release upgrades directly to any newer one up to the next required stop, so an arrow stands for the releases named under it too: each of them upgrades directly to any later release up to the arrow's end.".to_owned()
+    let mut caption = if any_newer {
+        words.text("stops-diagram-any-newer", &[])
     } else {
-        format!(
-            "The first and newest releases of {}; the upgrades between them are listed below.",
-            product.name
-        )
+        let product = product.name.as_str().into();
+        words.text("stops-diagram-sequential", &[("product", product)])
     };
     if stations.iter().any(|s| s.conditional) {
-        words.push_str(" Dashed rings are required stops only under a condition.");
+        caption.push(' ');
+        caption.push_str(&words.text("stops-diagram-conditional", &[]));
     }
-    words.push_str(
-        " Upgrades under conditions and to or from other products are in the list below.",
-    );
-    words
+    caption.push(' ');
+    caption.push_str(&words.text("stops-diagram-rest", &[]));
+    caption
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use super::Planner;
 use super::urls::Urls;
 use super::views::{IssueView, Link, SourceView};
 use crate::graph::{Origin, PathTree, support};
+use crate::i18n::Messages;
 use crate::lifecycle::{self, Date, Lifecycle, SupportEnds};
 use crate::model::{Model, NodeId, PhaseLabels};
 
@@ -73,16 +74,8 @@ pub struct RouteView {
     pub issues: Vec<IssueView>,
 }
 
-fn hops_words(hops: usize) -> String {
-    if hops == 1 {
-        "1 hop".into()
-    } else {
-        format!("{hops} hops")
-    }
-}
-
 /// The status at the start of each stretch of days over which it holds.
-fn marks(lifecycle: &Lifecycle, labels: &PhaseLabels) -> Vec<Mark> {
+fn marks(words: &Messages, lifecycle: &Lifecycle, labels: &PhaseLabels) -> Vec<Mark> {
     let mut marks = Vec::new();
     let first_day = lifecycle.events().first().map(|d| d.plus_days(-1));
     let days = first_day.into_iter().chain(lifecycle.events());
@@ -101,7 +94,7 @@ fn marks(lifecycle: &Lifecycle, labels: &PhaseLabels) -> Vec<Mark> {
                 day.to_string()
             },
             key: lifecycle::status_key(status),
-            text: lifecycle::status_words(status, labels),
+            text: words.status(status, labels),
         });
     }
     marks
@@ -109,58 +102,72 @@ fn marks(lifecycle: &Lifecycle, labels: &PhaseLabels) -> Vec<Mark> {
 
 /// The dates alone, in words: what a page without a fixed day says
 /// before the script (or without it).
-fn dates_in_words(lifecycle: &Lifecycle, labels: &PhaseLabels) -> String {
+fn dates_in_words(words: &Messages, lifecycle: &Lifecycle, labels: &PhaseLabels) -> String {
     let mut parts = Vec::new();
     match lifecycle.support_ends {
-        Some(SupportEnds::On(day)) => {
-            parts.push(format!("{} ends {}", labels.mainstream, day.words()))
-        }
-        Some(SupportEnds::NotAnnounced) => parts.push("No end of support announced".into()),
+        Some(SupportEnds::On(day)) => parts.push(words.text(
+            "phase-ends-on",
+            &[
+                ("phase", labels.mainstream.as_str().into()),
+                ("day", words.date(day).into()),
+            ],
+        )),
+        Some(SupportEnds::NotAnnounced) => parts.push(words.text("support-end-not-announced", &[])),
         None => {}
     }
     if let Some(day) = lifecycle.extended_support_ends {
-        let phase = labels.extended.to_lowercase();
-        parts.push(format!("{phase} ends {}", day.words()));
+        let phase = words.in_sentence(&labels.extended);
+        parts.push(words.text(
+            "phase-ends-on",
+            &[("phase", phase.into()), ("day", words.date(day).into())],
+        ));
     }
-    parts.join("; ")
+    parts.join(&words.text("clause-separator", &[]))
 }
 
-fn facts(lifecycle: &Lifecycle, labels: &PhaseLabels) -> Vec<Fact> {
+fn facts(words: &Messages, lifecycle: &Lifecycle, labels: &PhaseLabels) -> Vec<Fact> {
     let date = |label: String, day: Date| Fact {
         label,
-        text: day.words(),
+        text: words.date(day),
         datetime: Some(day.to_string()),
     };
+    let ends = |phase: &str| words.text("lifecycle-phase-ends", &[("phase", phase.into())]);
     let mut facts = Vec::new();
     if let Some(day) = lifecycle.released {
-        facts.push(date("Released".into(), day));
+        facts.push(date(words.text("released", &[]), day));
     }
     match lifecycle.support_ends {
-        Some(SupportEnds::On(day)) => facts.push(date(format!("{} ends", labels.mainstream), day)),
+        Some(SupportEnds::On(day)) => facts.push(date(ends(&labels.mainstream), day)),
         Some(SupportEnds::NotAnnounced) => facts.push(Fact {
-            label: format!("{} ends", labels.mainstream),
-            text: "not announced".into(),
+            label: ends(&labels.mainstream),
+            text: words.text("not-announced", &[]),
             datetime: None,
         }),
         None => {}
     }
     if let Some(day) = lifecycle.extended_support_ends {
-        facts.push(date(format!("{} ends", labels.extended), day));
+        facts.push(date(ends(&labels.extended), day));
     }
     if lifecycle.lts {
         facts.push(Fact {
-            label: "Long-term support".into(),
-            text: "yes".into(),
+            label: words.text("long-term-support", &[]),
+            text: words.text("yes", &[]),
             datetime: None,
         });
     }
     if let Some(latest) = &lifecycle.latest {
-        let mut text = latest.clone();
-        if let Some(day) = lifecycle.latest_released {
-            text.push_str(&format!(", released {}", day.words()));
-        }
+        let text = match lifecycle.latest_released {
+            Some(day) => words.text(
+                "latest-released",
+                &[
+                    ("latest", latest.as_str().into()),
+                    ("day", words.date(day).into()),
+                ],
+            ),
+            None => latest.clone(),
+        };
         facts.push(Fact {
-            label: "Latest patch".into(),
+            label: words.text("latest-patch", &[]),
             text,
             datetime: None,
         });
@@ -236,22 +243,22 @@ impl Planner<'_> {
                 let status = lifecycle.status(day);
                 let key = lifecycle::status_key(status);
                 (
-                    lifecycle::status_words(status, labels),
+                    self.messages().status(status, labels),
                     Some(key),
                     Vec::new(),
                 )
             }
             None => (
-                dates_in_words(lifecycle, labels),
+                dates_in_words(self.messages(), lifecycle, labels),
                 None,
-                marks(lifecycle, labels),
+                marks(self.messages(), lifecycle, labels),
             ),
         };
         Some(SupportView {
             text,
             fixed,
             marks,
-            facts: facts(lifecycle, labels),
+            facts: facts(self.messages(), lifecycle, labels),
             sources: self.version_sources(page, node),
             route: self.route_to_support(page, node, tree),
         })
@@ -317,24 +324,26 @@ impl Planner<'_> {
             .map(|stretch| StretchView {
                 from: stretch.from.to_string(),
                 until: stretch.until.map(|d| d.to_string()),
-                when: (!fixed).then(|| match stretch.until {
-                    Some(until) => format!(
-                        "From {} until {}",
-                        stretch.from.words(),
-                        until.plus_days(-1).words()
-                    ),
-                    None => format!("From {} on", stretch.from.words()),
+                when: (!fixed).then(|| {
+                    let from = self.messages().date(stretch.from).into();
+                    match stretch.until {
+                        Some(until) => {
+                            let until = self.messages().date(until.plus_days(-1)).into();
+                            self.words("stretch-from-until", &[("from", from), ("until", until)])
+                        }
+                        None => self.words("stretch-from", &[("from", from)]),
+                    }
                 }),
                 routes: stretch
                     .heading
                     .iter()
                     .flat_map(|h| {
-                        let nearest = ("Get to a supported version", h.nearest);
-                        let lts = h.lts.map(|l| ("Get to the newest LTS release", l));
+                        let nearest = (self.words("support-get-to-supported", &[]), h.nearest);
+                        let lts = (h.lts).map(|l| (self.words("support-get-to-lts", &[]), l));
                         std::iter::once(nearest).chain(lts)
                     })
                     .filter_map(|(title, target)| {
-                        self.route_view(page, node, tree, title, target, stretch.from)
+                        self.route_view(page, node, tree, &title, target, stretch.from)
                     })
                     .collect(),
             })
@@ -369,9 +378,12 @@ impl Planner<'_> {
             .collect();
         let status = model.version(target).lifecycle.status(on);
         Some(RouteView {
-            heading: format!("{title}: {}", hops_words(path.len() - 1)),
+            heading: self.words(
+                "support-route-heading",
+                &[("title", title.into()), ("hops", (path.len() - 1).into())],
+            ),
             target: self.node_link(page, target),
-            target_status: lifecycle::status_words(status, self.phase_labels(target)),
+            target_status: self.messages().status(status, self.phase_labels(target)),
             stops: path.iter().map(|n| self.node_link(page, *n)).collect(),
             issues,
         })
@@ -475,8 +487,8 @@ impl Planner<'_> {
                 let status = today.filter(|_| l.is_stated()).map(|day| l.status(day));
                 let stated_undated = (today.is_none() && l.is_stated()).then(|| {
                     (
-                        dates_in_words(l, &product.phases),
-                        marks(l, &product.phases),
+                        dates_in_words(self.messages(), l, &product.phases),
+                        marks(self.messages(), l, &product.phases),
                     )
                 });
                 let (fallback, marks) = stated_undated.unzip();
@@ -487,7 +499,7 @@ impl Planner<'_> {
                         SupportEnds::On(day) => date_fact(day),
                         SupportEnds::NotAnnounced => Fact {
                             label: String::new(),
-                            text: "not announced".into(),
+                            text: self.words("not-announced", &[]),
                             datetime: None,
                         },
                     }),
@@ -495,7 +507,7 @@ impl Planner<'_> {
                     lts: l.lts,
                     latest: l.latest.clone(),
                     status: status
-                        .map(|s| lifecycle::status_words(s, &product.phases))
+                        .map(|s| self.messages().status(s, &product.phases))
                         .or(fallback),
                     status_key: status.map(lifecycle::status_key),
                     marks: marks.unwrap_or_default(),
@@ -520,7 +532,7 @@ impl Planner<'_> {
             rows,
             ended: self.ended_versions(page, p),
             ended_fixed: today.is_some(),
-            timeline: super::timeline::support_timeline(product, today),
+            timeline: super::timeline::support_timeline(self.messages(), product, today),
             sources,
         })
     }
@@ -542,7 +554,7 @@ impl Planner<'_> {
             .map(|(since, node)| EndedVersion {
                 link: self.node_link(page, node),
                 since: since.to_string(),
-                since_words: since.words(),
+                since_words: self.messages().date(since),
             })
             .collect()
     }
@@ -556,17 +568,13 @@ impl Planner<'_> {
             let labels = self.phase_labels(node);
             if let Some(day) = l.mainstream_end() {
                 let what = match l.extended_support_ends {
-                    Some(_) => format!("leaves {}", labels.mainstream.to_lowercase()),
-                    None => "leaves support".to_owned(),
+                    Some(_) => self.leaves(&labels.mainstream),
+                    None => self.words("leaves-support", &[]),
                 };
                 events.push((day, node, what));
             }
             if let Some(day) = l.extended_support_ends {
-                events.push((
-                    day,
-                    node,
-                    format!("leaves {}", labels.extended.to_lowercase()),
-                ));
+                events.push((day, node, self.leaves(&labels.extended)));
             }
         }
         events.sort();
@@ -574,7 +582,7 @@ impl Planner<'_> {
             .into_iter()
             .map(|(day, node, what)| SupportEvent {
                 on: day.to_string(),
-                on_words: day.words(),
+                on_words: self.messages().date(day),
                 link: self.node_link(page, node),
                 what,
             })
@@ -597,6 +605,14 @@ impl Planner<'_> {
             }
         }
         events
+    }
+}
+
+impl Planner<'_> {
+    /// "leaves mainstream support", with the phase named as a sentence has it.
+    fn leaves(&self, phase: &str) -> String {
+        let phase = self.messages().in_sentence(phase);
+        self.words("leaves-phase", &[("phase", phase.into())])
     }
 }
 
@@ -623,36 +639,44 @@ impl Planner<'_> {
             let labels = self.phase_labels(node);
             let title = model.node_title(node);
             let page = absolute(&Urls::version(model, node));
-            let mut add = |day: Date, kind: &str, phase: &str| {
+            let words = self.messages();
+            let mut add = |day: Date, kind: &str, leaves: String| {
                 if horizon.is_some_and(|h| day > h) {
                     return;
                 }
+                let on = words.date(day);
                 entries.push(super::feed::Entry {
                     id: format!("{page}#{kind}-{day}"),
-                    title: format!("{title} leaves {phase} on {}", day.words()),
+                    title: words.text(
+                        "feed-leaves-on",
+                        &[
+                            ("version", title.as_str().into()),
+                            ("leaves", leaves.into()),
+                            ("day", on.into()),
+                        ],
+                    ),
                     updated: day.to_string(),
                     link: page.clone(),
-                    summary: Some(lifecycle::status_words(l.status(day), labels)),
+                    summary: Some(words.status(l.status(day), labels)),
                 });
             };
             if let Some(day) = l.mainstream_end() {
-                let phase = match l.extended_support_ends {
-                    Some(_) => labels.mainstream.to_lowercase(),
-                    None => "support".to_owned(),
+                let leaves = match l.extended_support_ends {
+                    Some(_) => self.leaves(&labels.mainstream),
+                    None => self.words("leaves-support", &[]),
                 };
-                add(day, "support-ends", &phase);
+                add(day, "support-ends", leaves);
             }
             if let Some(day) = l.extended_support_ends {
-                add(
-                    day,
-                    "extended-support-ends",
-                    &labels.extended.to_lowercase(),
-                );
+                add(day, "extended-support-ends", self.leaves(&labels.extended));
             }
         }
         entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
         Some(super::feed::Feed {
-            title: format!("{}: support events", model.site.title),
+            title: self.words(
+                "feed-support-title",
+                &[("site", model.site.title.as_str().into())],
+            ),
             self_url: format!("{base}{SUPPORT_FEED}"),
             site_url: base.to_owned(),
             entries,

@@ -10,6 +10,7 @@
 //! scale (`data-scale-*`) and a hidden today line that `lifecycle.js` moves
 //! to the reader's day.
 
+use crate::i18n::Messages;
 use std::fmt::Write;
 
 use super::html::escape;
@@ -35,7 +36,11 @@ type Bar<'a> = (&'a str, Date, Option<Date>, Option<Date>, bool);
 
 /// The SVG, or `None` when fewer than one version has both a release date
 /// and an end of support to draw, or too many versions to draw legibly.
-pub fn support_timeline(product: &Product, today: Option<Date>) -> Option<String> {
+pub fn support_timeline(
+    words: &Messages,
+    product: &Product,
+    today: Option<Date>,
+) -> Option<String> {
     let rows: Vec<Bar> = product
         .versions
         .iter()
@@ -76,7 +81,10 @@ pub fn support_timeline(product: &Product, today: Option<Date>) -> Option<String
     let bars_bottom = TOP + ROW * rows.len() as i64 + 8;
     let height = bars_bottom + LEGEND_HEIGHT;
     let width = LABEL_WIDTH + PLOT_WIDTH + 10;
-    let title = format!("Support timeline of {}", product.name);
+    let title = words.text(
+        "timeline-title",
+        &[("product", product.name.as_str().into())],
+    );
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -107,19 +115,26 @@ pub fn support_timeline(product: &Product, today: Option<Date>) -> Option<String
             escape(name)
         );
         let main_end = mainstream.unwrap_or(end);
-        let mut words = format!("{name}: released {}", released.words());
-        match mainstream {
-            Some(day) => words.push_str(&format!(", mainstream support until {}", day.words())),
-            None if *open => words.push_str(", no end of support announced"),
-            None => {}
-        }
+        let name_and = |key: &str, day: Option<Date>| {
+            let mut args = vec![
+                ("version", (*name).into()),
+                ("released", words.date(*released).into()),
+            ];
+            args.extend(day.map(|day| ("day", words.date(day).into())));
+            words.text(key, &args)
+        };
+        let bar_words = match mainstream {
+            Some(day) => name_and("timeline-bar-until", Some(*day)),
+            None if *open => name_and("timeline-bar-open", None),
+            None => name_and("timeline-bar", None),
+        };
         let _ = write!(
             svg,
             r##"<rect class="mainstream{}" x="{}" y="{y}" width="{}" height="{BAR_HEIGHT}" fill="#1a7f37"><title>{}</title></rect>"##,
             if *open { " open" } else { "" },
             x(*released),
             (x(main_end) - x(*released)).max(2),
-            escape(&words)
+            escape(&bar_words)
         );
         if let (Some(from), Some(until)) = (mainstream, extended) {
             let _ = write!(
@@ -127,24 +142,31 @@ pub fn support_timeline(product: &Product, today: Option<Date>) -> Option<String
                 r##"<rect class="extended" x="{}" y="{y}" width="{}" height="{BAR_HEIGHT}" fill="url(#extended-hatch)" stroke="#7d4e00"><title>{}</title></rect>"##,
                 x(*from),
                 (x(*until) - x(*from)).max(2),
-                escape(&format!("{name}: extended support until {}", until.words()))
+                escape(&words.text(
+                    "timeline-extended-until",
+                    &[
+                        ("version", (*name).into()),
+                        ("day", words.date(*until).into())
+                    ]
+                ))
             );
         }
     }
     // Today: placed here on a fixed day, else hidden for the script to place.
-    let (at, words, hidden) = match today {
-        Some(day) => (x(day), escape(&day.words()), ""),
+    let (at, today_words, hidden) = match today {
+        Some(day) => (x(day), escape(&words.date(day)), ""),
         None => (LABEL_WIDTH, String::new(), r#" visibility="hidden""#),
     };
     let _ = write!(
         svg,
-        r##"<g class="today"{hidden}><line class="today" x1="{at}" y1="{}" x2="{at}" y2="{bars_bottom}" stroke="#a40e26" stroke-width="2"/><text class="today" x="{}" y="{}" font-size="{FONT}" fill="#a40e26">{words}</text></g>"##,
+        r##"<g class="today"{hidden}><line class="today" x1="{at}" y1="{}" x2="{at}" y2="{bars_bottom}" stroke="#a40e26" stroke-width="2"/><text class="today" x="{}" y="{}" font-size="{FONT}" fill="#a40e26">{today_words}</text></g>"##,
         TOP - 6,
         at + 3,
         TOP - 8,
     );
     legend(
         &mut svg,
+        words,
         product,
         bars_bottom + 6,
         rows.iter().any(|r| r.3.is_some()),
@@ -155,7 +177,7 @@ pub fn support_timeline(product: &Product, today: Option<Date>) -> Option<String
 
 /// The legend under the bars: a swatch and the name of each phase drawn,
 /// and the today line.
-fn legend(svg: &mut String, product: &Product, top: i64, extended: bool) {
+fn legend(svg: &mut String, words: &Messages, product: &Product, top: i64, extended: bool) {
     let phases = &product.phases;
     let mut entries = vec![(
         "legend-mainstream",
@@ -171,7 +193,8 @@ fn legend(svg: &mut String, product: &Product, top: i64, extended: bool) {
             phases.extended.as_str(),
         ));
     }
-    entries.push(("legend-today", r##"fill="#a40e26""##, 2, "Today"));
+    let today = words.text("timeline-today", &[]);
+    entries.push(("legend-today", r##"fill="#a40e26""##, 2, today.as_str()));
     let mut x = LABEL_WIDTH;
     for (class, paint, swatch_height, label) in entries {
         let _ = write!(

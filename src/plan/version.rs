@@ -7,6 +7,7 @@ use super::urls::{self, Urls};
 use super::views::*;
 use super::{COMPACT_LIMIT, FULL_ANSWERS_LIMIT, Page, Planner, REACHED_FROM_LIMIT, Reach};
 use crate::graph::{Answer, Origin, PathIssue, PathTree, affected_components};
+use crate::i18n::Messages;
 use crate::model::{Condition, ConditionId, Facts, Issue, NodeId, Severity};
 
 /// Whether a version's page answers each reachable version in full, hop by
@@ -228,14 +229,15 @@ impl<'m> Planner<'m> {
             return None;
         }
         let mut note = if any_changes {
-            "These routes hold when none of the declared conditions does; what changes when one does is said after the stops.".to_owned()
+            self.words("conditions-note-changes", &[])
         } else {
-            "None of the declared conditions changes these answers.".to_owned()
+            self.words("conditions-note-no-changes", &[])
         };
         if !self.analysis.every_combination {
-            note.push_str(&format!(
-                " This knowledge base declares {} conditions: the page considers each alone, and the path finder answers for any combination.",
-                model.site.conditions.len()
+            note.push(' ');
+            note.push_str(&self.words(
+                "conditions-note-each-alone",
+                &[("count", model.site.conditions.len().into())],
             ));
         }
         Some(note)
@@ -253,7 +255,7 @@ impl<'m> Planner<'m> {
         CompactAnswer {
             target: self.node_link(page, to),
             hops: route.len().saturating_sub(1),
-            issue_summary: issue_summary(&answer.issues),
+            issue_summary: issue_summary(self.messages(), &answer.issues),
             blocking: answer.blocking(),
             finder_url: self.finder(page, from, to, None),
         }
@@ -282,7 +284,7 @@ impl<'m> Planner<'m> {
                 HopRef {
                     anchor: hop_anchor(number),
                     label: self.hop_label(page_product, pair),
-                    issue_summary: issue_summary(&hop.issues),
+                    issue_summary: issue_summary(self.messages(), &hop.issues),
                     blocking: hop.blocking() > 0,
                 }
             })
@@ -307,14 +309,17 @@ impl<'m> Planner<'m> {
             route: default
                 .map(|a| self.hop_refs(page_product, a, numbers))
                 .unwrap_or_default(),
-            issue_summary: default.map_or_else(|| "none".into(), |a| issue_summary(&a.issues)),
+            issue_summary: default.map_or_else(
+                || "none".into(),
+                |a| issue_summary(self.messages(), &a.issues),
+            ),
             blocking: default.map_or(0, Answer::blocking),
             changes: whole
                 .changes
                 .iter()
                 .map(|change| ChangeView {
                     condition: self.because_words(&change.because),
-                    effect: change_effect(change, default),
+                    effect: change_effect(self.messages(), change, default),
                     // The page says a changed route once, as a change to its
                     // tree of stops (`route_map`); a row no longer repeats it.
                     route: Vec::new(),
@@ -389,9 +394,10 @@ impl<'m> Planner<'m> {
             to: self.hop_end(page, start, (from, to), to),
             rule: scenarios.is_empty().then(|| {
                 if model.nodes[from].product == model.nodes[start].product {
-                    "By the upgrade rules.".to_owned()
+                    self.words("hop-by-rules", &[])
                 } else {
-                    format!("By the upgrade rules of {}.", model.product_of(from).name)
+                    let product = model.product_of(from).name.as_str();
+                    self.words("hop-by-rules-of", &[("product", product.into())])
                 }
             }),
             groups,
@@ -502,54 +508,59 @@ impl<'m> Planner<'m> {
             anchor: None,
             title: issue.title.clone(),
             severity: issue.severity.word(),
-            severity_label: issue.severity.label(),
+            severity_label: self.severity_label(issue.severity),
             body: issue.body.clone(),
             components,
             origin,
             conditional: false,
             only_if: self.only_if(&issue.condition),
             applies_if: issue.originally.as_ref().map(|nodes| {
-                format!(
-                    "Only if the server was originally {}.",
-                    self.describe_nodes(nodes)
-                )
+                let versions = self.describe_nodes(nodes);
+                self.words("only-if-originally", &[("versions", versions.into())])
             }),
         }
     }
 
+    /// The conditions' clauses joined with the message `joiner` (`and`, `or`).
     pub(super) fn clauses(&self, ids: &[ConditionId], joiner: &str) -> String {
+        let joiner = self.words(joiner, &[]);
         ids.iter()
             .map(|c| super::finder::fact_clause(&self.model.site.conditions[*c]))
             .collect::<Vec<_>>()
-            .join(joiner)
+            .join(&format!(" {joiner} "))
     }
 
     /// "Only if the server is a replica, and not if the database is large."
     pub(super) fn only_if(&self, condition: &Condition) -> Option<String> {
         match (condition.when.is_empty(), condition.unless.is_empty()) {
             (true, true) => None,
-            (false, true) => Some(format!(
-                "Only if {}.",
-                self.clauses(&condition.when, " and ")
+            (false, true) => Some(self.words(
+                "only-if",
+                &[("when", self.clauses(&condition.when, "and").into())],
             )),
-            (true, false) => Some(format!(
-                "Not if {}.",
-                self.clauses(&condition.unless, " or ")
+            (true, false) => Some(self.words(
+                "not-if",
+                &[("unless", self.clauses(&condition.unless, "or").into())],
             )),
-            (false, false) => Some(format!(
-                "Only if {}, and not if {}.",
-                self.clauses(&condition.when, " and "),
-                self.clauses(&condition.unless, " or ")
+            (false, false) => Some(self.words(
+                "only-if-and-not-if",
+                &[
+                    ("when", self.clauses(&condition.when, "and").into()),
+                    ("unless", self.clauses(&condition.unless, "or").into()),
+                ],
             )),
         }
     }
 
     fn because_words(&self, because: &Because) -> String {
         match because {
-            Because::Facts(facts) => format!("If {}", self.clauses(&condition_ids(facts), " and ")),
-            Because::Originally(versions) => format!(
-                "If the server was originally {}",
-                self.describe_nodes(versions)
+            Because::Facts(facts) => self.words(
+                "if-facts",
+                &[("when", self.clauses(&condition_ids(facts), "and").into())],
+            ),
+            Because::Originally(versions) => self.words(
+                "if-originally",
+                &[("versions", self.describe_nodes(versions).into())],
             ),
         }
     }
@@ -570,7 +581,7 @@ impl<'m> Planner<'m> {
             .iter()
             .map(|g| crate::selector::describe_selection(model, g))
             .collect::<Vec<_>>()
-            .join(" or ")
+            .join(&format!(" {} ", self.words("or", &[])))
     }
 
     fn unsupported(&self, page: &str, s: usize) -> Unsupported {
@@ -620,35 +631,45 @@ impl Planner<'_> {
 }
 
 /// What changes, in words: "2 more issues (1 blocking, 1 warning)".
-fn change_effect(change: &Change, default: Option<&Answer>) -> String {
+fn change_effect(words: &Messages, change: &Change, default: Option<&Answer>) -> String {
     let Some(answer) = &change.answer else {
         if matches!(change.because, Because::Originally(_)) {
-            return more_issues(&change.added);
+            return more_issues(words, &change.added);
         }
-        return "no supported path".into();
+        return words.text("change-no-path", &[]);
     };
     if change.route_changed {
-        let hops = answer.hops.len();
-        let plural = if hops == 1 { "" } else { "s" };
-        let prefix = if default.is_some() {
-            format!("another route, {hops} hop{plural}")
+        let key = if default.is_some() {
+            "change-another-route"
         } else {
-            format!("a route of {hops} hop{plural}")
+            "change-a-route"
         };
-        return format!("{prefix}; issues: {}", issue_summary(&answer.issues));
+        let summary = issue_summary(words, &answer.issues);
+        let summary = if summary == "none" {
+            words.text("issues-none", &[])
+        } else {
+            summary
+        };
+        return words.text(
+            key,
+            &[
+                ("hops", answer.hops.len().into()),
+                ("issues", summary.into()),
+            ],
+        );
     }
     let mut parts = Vec::new();
     if !change.added.is_empty() {
-        parts.push(more_issues(&change.added));
+        parts.push(more_issues(words, &change.added));
     }
     if !change.removed.is_empty() {
-        let n = change.removed.len();
-        parts.push(format!("{n} issue{} fewer", if n == 1 { "" } else { "s" }));
+        let count = change.removed.len();
+        parts.push(words.text("version-fewer-issues", &[("count", count.into())]));
     }
     if change.scenarios_changed {
-        parts.push("other scenarios, and so other steps, apply".into());
+        parts.push(words.text("change-other-scenarios", &[]));
     }
-    parts.join("; ")
+    parts.join(&words.text("clause-separator", &[]))
 }
 
 /// "Replicas first; Rebuild indexes", when a change adds or removes issues
@@ -666,30 +687,32 @@ fn issue_titles(change: &Change) -> Option<String> {
     (!titles.is_empty()).then(|| titles.join("; "))
 }
 
-fn more_issues(added: &[PathIssue]) -> String {
-    let n = added.len();
-    format!(
-        "{n} more issue{} ({})",
-        if n == 1 { "" } else { "s" },
-        issue_summary(added)
+fn more_issues(words: &Messages, added: &[PathIssue]) -> String {
+    words.text(
+        "change-more-issues",
+        &[
+            ("count", added.len().into()),
+            ("severities", issue_summary(words, added).into()),
+        ],
     )
 }
 
-/// "1 blocking, 2 warnings", or "none".
-pub fn issue_summary(issues: &[PathIssue]) -> String {
+/// "1 blocking, 2 warnings", or `none` (a word templates test for, never
+/// shown: they say "no known issues" in the site's language instead).
+pub fn issue_summary(words: &Messages, issues: &[PathIssue]) -> String {
     let count = |s: Severity| issues.iter().filter(|i| i.issue.severity == s).count();
     let parts: Vec<String> = [
-        (count(Severity::Blocking), "blocking", "blocking"),
-        (count(Severity::Warning), "warning", "warnings"),
-        (count(Severity::Info), "note", "notes"),
+        (count(Severity::Blocking), "count-blocking"),
+        (count(Severity::Warning), "count-warnings"),
+        (count(Severity::Info), "count-notes"),
     ]
     .into_iter()
-    .filter(|(n, _, _)| *n > 0)
-    .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, key)| words.text(key, &[("count", n.into())]))
     .collect();
     if parts.is_empty() {
         "none".into()
     } else {
-        parts.join(", ")
+        parts.join(&words.text("list-separator", &[]))
     }
 }

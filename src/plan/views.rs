@@ -283,7 +283,7 @@ pub struct IssueView {
     pub anchor: Option<String>,
     pub title: String,
     pub severity: &'static str,
-    pub severity_label: &'static str,
+    pub severity_label: String,
     pub body: Option<String>,
     pub components: Vec<Link>,
     pub origin: Option<Link>,

@@ -125,14 +125,21 @@
     return options[choice.d][1];
   }
 
+  /* A pattern's parts, flattened: strings, and the arguments themselves
+     (a node stays a node, for phrase()). */
+  function parts(pattern, args) {
+    if (typeof pattern === "string") return [pattern];
+    var out = [];
+    pattern.forEach(function (part) {
+      if (typeof part === "string") out.push(part);
+      else if (part.v !== undefined) out.push(args[part.v] === undefined ? "{$" + part.v + "}" : args[part.v]);
+      else if (part.s !== undefined) out.push.apply(out, parts(choose(part, args), args));
+    });
+    return out;
+  }
+
   function format(pattern, args) {
-    if (typeof pattern === "string") return pattern;
-    return pattern.map(function (part) {
-      if (typeof part === "string") return part;
-      if (part.v !== undefined) return args[part.v] === undefined ? "{$" + part.v + "}" : String(args[part.v]);
-      if (part.s !== undefined) return format(choose(part, args), args);
-      return "";
-    }).join("");
+    return parts(pattern, args).map(String).join("");
   }
 
   /* The message `key` with its placeholders filled from `args` (numbers
@@ -142,10 +149,22 @@
     return pattern === undefined ? key : format(pattern, args || {});
   }
 
+  /* An element saying the message `key`, where an argument that is a node
+     (a link) stands in its place: "Scenario: <a>…</a>" in any word order. */
+  function phrase(tag, className, key, args) {
+    var node = element(tag, className);
+    var pattern = table.messages[key];
+    var pieces = pattern === undefined ? [key] : parts(pattern, args || {});
+    pieces.forEach(function (piece) {
+      node.appendChild(piece instanceof Node ? piece : document.createTextNode(String(piece)));
+    });
+    return node;
+  }
+
   window.UpgradeAtlasCommon = {
     loadScript: loadScript, lastAtOrBefore: lastAtOrBefore, root: root,
     element: element, link: link, prose: prose,
-    issueElement: issueElement, bySeverity: bySeverity, t: t,
+    issueElement: issueElement, bySeverity: bySeverity, t: t, phrase: phrase,
     language: table.language
   };
 })();

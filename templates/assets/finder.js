@@ -18,6 +18,7 @@
   var productOf = paths.productOf, firstNode = paths.firstNode;
   var factList = paths.factList, factsNamed = paths.factsNamed;
   var element = common.element, link = common.link, prose = common.prose;
+  var t = common.t, phrase = common.phrase;
   var statusLine = document.getElementById("finder-status");
 
   function say(text) {
@@ -65,7 +66,7 @@
       if (productSelect.value === "") {
         picked++;
         versionSelect.textContent = "";
-        versionSelect.appendChild(new Option("Pick a product first", ""));
+        versionSelect.appendChild(new Option(t("script-pick-product-first"), ""));
         versionSelect.disabled = true;
         refreshChoices();
         return;
@@ -79,7 +80,7 @@
   var pickers = { from: picker("from"), to: picker("to") };
 
   function failed(error) {
-    say("The path finder could not load its data (" + error.message + ").");
+    say(t("script-finder-no-data", { error: error.message }));
   }
 
   // ---- Conditions and where the server began
@@ -100,13 +101,13 @@
     conditionsBox.textContent = "";
     if (!offered.length) {
       if (core.conditions.length) {
-        conditionsBox.appendChild(element("p", "meta", "None of the declared conditions changes the answer for these versions."));
+        conditionsBox.appendChild(element("p", "meta", t("script-no-condition-changes")));
       }
       return;
     }
     var set = element("fieldset", "conditions");
-    set.appendChild(element("legend", "", "Conditions that change this answer"));
-    set.appendChild(element("p", "meta", "Tick those that hold."));
+    set.appendChild(element("legend", "", t("script-conditions-legend")));
+    set.appendChild(element("p", "meta", t("script-tick-those")));
     offered.forEach(function (c) {
       var condition = core.conditions[c];
       var line = element("p", "check");
@@ -140,13 +141,13 @@
     originallyBox.textContent = "";
     if (!choices.length) return;
     var line = element("p", "originally");
-    var label = element("label", "", "Originally installed as");
+    var label = element("label", "", t("script-originally-label"));
     label.htmlFor = "originally";
     var select = element("select");
     select.id = "originally";
     select.name = "originally";
     var now = !(originally >= 0 && originally !== from);
-    select.appendChild(new Option("The version it runs now", "", now, now));
+    select.appendChild(new Option(t("script-originally-now"), "", now, now));
     choices.forEach(function (node) {
       var chosen = node === originally;
       select.appendChild(new Option(engine.title(node), engine.ref(node), chosen, chosen));
@@ -156,7 +157,7 @@
     line.appendChild(document.createTextNode(" "));
     line.appendChild(select);
     originallyBox.appendChild(line);
-    originallyBox.appendChild(element("p", "meta", "Some issues on this path depend on the version the server was first installed as."));
+    originallyBox.appendChild(element("p", "meta", t("script-originally-note")));
   }
 
   function chosenVersion(side) {
@@ -190,7 +191,7 @@
   form.addEventListener("submit", function (event) {
     if (!chosenVersion("from") || !chosenVersion("to")) {
       event.preventDefault();
-      say("Pick a product and a version on both sides.");
+      say(t("script-pick-both"));
     }
   });
 
@@ -199,9 +200,9 @@
   function givenWords(conditions, facts, originally, from) {
     var clauses = conditions.filter(function (c) { return facts[c]; })
       .map(function (c) { return core.conditions[c].clause; });
-    if (originally >= 0 && originally !== from) clauses.push("the server was originally " + engine.title(originally));
-    if (clauses.length) return "If " + clauses.join(" and ") + ":";
-    if (conditions.length) return "If none of the conditions above holds:";
+    if (originally >= 0 && originally !== from) clauses.push(t("script-was-originally", { version: engine.title(originally) }));
+    if (clauses.length) return t("script-given", { when: clauses.join(" " + t("script-and") + " ") });
+    if (conditions.length) return t("script-given-none");
     return "";
   }
 
@@ -217,11 +218,11 @@
   /* The answer in one line; a route with blocking issues says how many wait
      on the way, so that "2 hops" never reads as a clear road. */
   function verdictWords(route, blocking) {
-    if (!route) return "No supported upgrade path.";
-    if (route.length === 1) return "Nothing to do: this is the same version.";
-    var words = route.length === 2 ? "A direct upgrade" : (route.length - 1) + " hops";
-    if (!blocking) return words + ".";
-    return words + ", " + blocking + " blocking issue" + (blocking === 1 ? "" : "s") + " to resolve first.";
+    if (!route) return t("script-verdict-none");
+    if (route.length === 1) return t("script-verdict-same");
+    var hops = route.length - 1;
+    if (!blocking) return t("script-verdict", { hops: hops });
+    return t("script-verdict-blocked", { hops: hops, blocking: blocking });
   }
 
   function hopItem(hop) {
@@ -232,12 +233,10 @@
     head.appendChild(link(engine.url(hop.to), engine.title(hop.to)));
     item.appendChild(head);
     if (!hop.scenarios.length) {
-      item.appendChild(element("p", "meta", "Allowed by the upgrade rules of " + core.products[productOf(hop.from)].name + "."));
+      item.appendChild(element("p", "meta", t("script-by-rules-of", { product: core.products[productOf(hop.from)].name })));
     }
     hop.scenarios.forEach(function (s) {
-      var why = element("p", "meta", "Scenario: ");
-      why.appendChild(link(pageUrl("scenario", s.id), s.title));
-      item.appendChild(why);
+      item.appendChild(phrase("p", "meta", "script-scenario", { scenario: link(pageUrl("scenario", s.id), s.title) }));
       if (s.steps.length) {
         var steps = element("ol", "steps");
         s.steps.forEach(function (html) { steps.appendChild(prose("li", html)); });
@@ -256,8 +255,8 @@
   /* Why there is no path when no scenario refuses one: nothing leads there. */
   function nothingLeads(result) {
     var ticked = factList(result.facts).length > 0;
-    return "No scenario or upgrade rule leads from " + engine.title(result.from) + " to " +
-      engine.title(result.to) + (ticked ? " when these conditions hold." : ".");
+    var names = { from: engine.title(result.from), to: engine.title(result.to) };
+    return t(ticked ? "script-nothing-leads-when" : "script-nothing-leads", names);
   }
 
   /* A link to this page with another question on `from` and `to` (named
@@ -281,7 +280,7 @@
   /* The same route as a runbook to follow (stacks.js: a plan of one
      member), with the same conditions. */
   function runbookLink(from, to, facts) {
-    var a = questionLink("at", from, "goal", to, facts, "Follow it as a runbook");
+    var a = questionLink("at", from, "goal", to, facts, t("script-follow-as-runbook"));
     a.className = "runbook-link";
     return a;
   }
@@ -291,21 +290,18 @@
      page and the version page say them. */
   function refusalBox(s, result) {
     var box = element("div", "refusal");
-    var why = element("p", "note", "Not supported as a direct upgrade: ");
-    why.appendChild(link(pageUrl("scenario", s.id), s.title));
-    box.appendChild(why);
+    box.appendChild(phrase("p", "note", "script-refused", { scenario: link(pageUrl("scenario", s.id), s.title) }));
     if (s.via.length) {
-      var via = element("p", "instead", "Instead: go through ");
+      var route = document.createDocumentFragment();
       s.via.forEach(function (node, i) {
-        if (i) via.appendChild(document.createTextNode(", then "));
-        via.appendChild(link(engine.url(node), engine.title(node)));
+        if (i) route.appendChild(document.createTextNode(t("script-then")));
+        route.appendChild(link(engine.url(node), engine.title(node)));
       });
-      via.appendChild(document.createTextNode(". "));
-      via.appendChild(finderLink(result.from, s.via[0], result.facts, "The path to " + engine.title(s.via[0])));
-      box.appendChild(via);
+      var pathTo = finderLink(result.from, s.via[0], result.facts, t("script-path-to", { version: engine.title(s.via[0]) }));
+      box.appendChild(phrase("p", "instead", "script-instead-go-through", { route: route, path: pathTo }));
     }
     if (s.alternatives.length) {
-      box.appendChild(element("p", "instead", s.via.length ? "Other ways, says the scenario:" : "Instead, says the scenario:"));
+      box.appendChild(element("p", "instead", s.via.length ? t("script-other-ways") : t("script-instead-says")));
       var list = element("ul", "alternatives");
       s.alternatives.forEach(function (alternative) {
         var item = element("li");
@@ -329,7 +325,7 @@
       var box = element("div", "note product-notes");
       box.appendChild(prose("div", html));
       box.setAttribute("role", "note");
-      box.setAttribute("aria-label", "Notes on " + core.products[p].name);
+      box.setAttribute("aria-label", t("script-notes-on", { product: core.products[p].name }));
       answerBox.appendChild(box);
     });
   }
@@ -338,7 +334,7 @@
   function showAnswer(result, conditions, plain) {
     answerBox.textContent = "";
     var from = result.from, to = result.to, route = result.route;
-    answerBox.appendChild(element("h2", "", "From " + engine.title(from) + " to " + engine.title(to)));
+    answerBox.appendChild(element("h2", "", t("script-answer-heading", { from: engine.title(from), to: engine.title(to) })));
     answerBox.setAttribute("data-path", route ? route.map(engine.ref).join(" ") : "");
     var given = givenWords(conditions, result.facts, result.originally, from);
     if (given) answerBox.appendChild(element("p", "given", given));
@@ -350,7 +346,7 @@
     productNotes(result);
     if (given && plain && route && plain.route && plain.route.join() === route.join()) {
       /* Said so that "If …: a direct upgrade" does not read as "only if". */
-      answerBox.appendChild(element("p", "meta same-route", "The route is the same without these conditions; only the issues can differ."));
+      answerBox.appendChild(element("p", "meta same-route", t("script-same-route")));
     }
     if (!route || route.length < 2) return;
     var summary = element("p", "route");
@@ -382,11 +378,11 @@
     form.hidden = false;
     if (from < 0 || to < 0) {
       if (fromName || toName) {
-        answerBox.appendChild(element("p", "note", "That version is not in this knowledge base; pick one from the lists."));
+        answerBox.appendChild(element("p", "note", t("script-unknown-version")));
       }
       return;
     }
-    answerBox.appendChild(element("p", "meta", "Finding the path…"));
+    answerBox.appendChild(element("p", "meta", t("script-finding")));
     var found = await engine.choices(from, to, ticked, originally);
     showConditions(found.conditions);
     showOriginally(found.originally, from, originally);

@@ -32,7 +32,7 @@
      misread newer data. */
   var FORMAT = 3;
   if (!core || core.format !== FORMAT || !common) {
-    say("The path finder’s data did not load. Each version’s page gives the same answers: find it in the upgrade matrix.");
+    say(common.t("script-paths-no-data"));
     return;
   }
   var registry = window.UPGRADE_ATLAS_GRAPH_PARTS = window.UPGRADE_ATLAS_GRAPH_PARTS || {};

@@ -15,10 +15,11 @@
   var filtersBox = document.getElementById("search-filters");
   if (!engine || !common || !input || !results) return;
   var PAGE = 10;
+  var t = common.t;
   var FILTERS = [
-    { name: "kind", label: "Kind", any: "Any kind", list: "kinds" },
-    { name: "product", label: "Product", any: "Any product", list: "products" },
-    { name: "severity", label: "Severity", any: "Any severity", list: "severities" }
+    { name: "kind", label: t("script-filter-kind"), any: t("script-filter-any-kind"), list: "kinds" },
+    { name: "product", label: t("script-filter-product"), any: t("script-filter-any-product"), list: "products" },
+    { name: "severity", label: t("script-filter-severity"), any: t("script-filter-any-severity"), list: "severities" }
   ];
   var selects = {};
   var params = new URLSearchParams(window.location.search);
@@ -52,26 +53,30 @@
       filtersBox.appendChild(label);
       selects[f.name] = select;
     });
-    if (!Object.keys(selects).length) filtersBox.textContent = "Nothing to filter by: every result is of one kind.";
-  }
-
-  function plural(count, one) {
-    return engine.count(count) + " " + one + (count === 1 ? "" : "s");
+    if (!Object.keys(selects).length) filtersBox.textContent = t("script-filter-nothing");
   }
 
   function status(query, answer) {
     var text = "";
     answer.corrections.forEach(function (c) {
-      text += "No results for “" + c[0] + "”; showing “" + c[1] + "”. ";
+      text += t("script-search-corrected", { word: c[0], shown: c[1] }) + " ";
     });
     var replaced = {};
     answer.corrections.forEach(function (c) { replaced[c[0]] = c[1]; });
     var searched = answer.corrections.length
       ? engine.words(query).map(function (w) { return replaced[w] || w; }).join(" ") : query;
-    if (answer.total) return text + plural(answer.total, "result") + " for “" + searched + "”";
-    if (answer.corrections.length) return text + "Nothing matches every word.";
+    if (answer.total) {
+      return text + t("script-search-results", { count: answer.total, shown: engine.count(answer.total), query: searched });
+    }
+    if (answer.corrections.length) return text + t("script-search-no-match-all");
     var filtered = Object.keys(chosenFilters()).length;
-    return "No results for “" + query + "”." + (filtered ? " Try without the filters." : " Check the spelling, or try fewer words.");
+    return t("script-search-none", { query: query }) + " " +
+      (filtered ? t("script-search-try-unfiltered") : t("script-search-try-spelling"));
+  }
+
+  /* A result's kind in the site's language ("Issue" is script-kind-issue). */
+  function kindWords(kind) {
+    return t("script-kind-" + kind.toLowerCase());
   }
 
   function item(hit, query, matches) {
@@ -82,7 +87,7 @@
     engine.highlight(link, doc.t, matches);
     li.appendChild(link);
     li.appendChild(document.createTextNode(" "));
-    li.appendChild(common.element("span", "kind", doc.k + (doc.c ? " · " + doc.c : "")));
+    li.appendChild(common.element("span", "kind", kindWords(doc.k) + (doc.c ? " · " + doc.c : "")));
     /* A document without a text of its own (most issues) shows where it is. */
     var source = doc.b || doc.c;
     if (source) {
@@ -106,7 +111,7 @@
       var next = from + hits.length;
       if (next < answer.total) {
         var more = common.element("button", "show-more",
-          "Show more (" + engine.count(next) + " of " + engine.count(answer.total) + " shown)");
+          t("script-search-show-more", { shown: engine.count(next), total: engine.count(answer.total) }));
         more.type = "button";
         more.addEventListener("click", function () {
           more.disabled = true;
@@ -154,7 +159,7 @@
       if (mine === latest) return show(query, answer, mine);
       return undefined;
     }).catch(function () {
-      if (mine === latest) results.textContent = "The search index could not be loaded.";
+      if (mine === latest) results.textContent = t("script-search-failed");
     });
   }
 

@@ -624,8 +624,11 @@
 
   /* A count as the page shows it, "11,127": without Intl, whose first use
      in a page costs tens of milliseconds that a reader would wait. */
+  /* A count with its thousands grouped the site's language's way
+     (script-thousands: "," in English, "." in German). */
   function count(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    var separator = window.UpgradeAtlasCommon ? window.UpgradeAtlasCommon.t("script-thousands") : ",";
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
   }
 
   /* Loads the manifest ahead of the first key (when a box takes focus, or

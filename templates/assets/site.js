@@ -79,11 +79,12 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "copy-code";
-      button.textContent = "Copy";
+      var t = window.UpgradeAtlasCommon.t;
+      button.textContent = t("script-copy");
       button.addEventListener("click", function () {
         copyText(code.textContent, function () {
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = "Copy"; }, 1500);
+          button.textContent = t("script-copied");
+          setTimeout(function () { button.textContent = t("script-copy"); }, 1500);
         });
       });
       wrap.appendChild(button);
@@ -162,12 +163,13 @@
     panel.hidden = false;
     var status = document.createElement("p");
     status.className = "search-status";
+    var t = window.UpgradeAtlasCommon.t;
     var corrected = answer.corrections.map(function (c) {
-      return "No results for “" + c[0] + "”; showing “" + c[1] + "”. ";
+      return t("script-search-corrected", { word: c[0], shown: c[1] }) + " ";
     }).join("");
     status.textContent = corrected + (answer.total
-      ? engine.count(answer.total) + (answer.total === 1 ? " result" : " results") + " for “" + query + "”"
-      : "No results for “" + query + "”.");
+      ? t("script-search-results", { count: answer.total, shown: engine.count(answer.total), query: query })
+      : t("script-search-none", { query: query }));
     panel.appendChild(status);
     var list = document.createElement("ol");
     list.className = "search-results";
@@ -178,7 +180,7 @@
       link.textContent = hit.doc.t;
       var kind = document.createElement("span");
       kind.className = "kind";
-      kind.textContent = " " + hit.doc.k;
+      kind.textContent = " " + t("script-kind-" + hit.doc.k.toLowerCase());
       item.appendChild(link);
       item.appendChild(kind);
       list.appendChild(item);
@@ -187,7 +189,9 @@
     var all = document.createElement("a");
     all.href = input.form.action + (input.form.action.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query);
     all.className = "all-results";
-    all.textContent = answer.total > SHOWN ? "All " + engine.count(answer.total) + " results" : "Open the search page";
+    all.textContent = answer.total > SHOWN
+      ? t("script-search-all", { count: answer.total, shown: engine.count(answer.total) })
+      : t("script-search-open-page");
     panel.appendChild(all);
   }
 
@@ -205,7 +209,7 @@
           if (mine === latest) show(query, answer, found);
         });
       }).catch(function () {
-        if (mine === latest) { panel.hidden = false; panel.textContent = "The search index could not be loaded."; }
+        if (mine === latest) { panel.hidden = false; panel.textContent = window.UpgradeAtlasCommon.t("script-search-failed"); }
       });
     }, engine.WAIT_MS);
   });

@@ -70,8 +70,8 @@
      as { states, moves }, or { none: why }. */
   async function plan(engine, start, goal, facts) {
     await engine.need(start.concat(goal));
-    if (!valid(start)) return { none: "the versions to start from cannot run together" };
-    if (!valid(goal)) return { none: "the versions to reach cannot run together" };
+    if (!valid(start)) return { none: common.t("script-no-plan-start") };
+    if (!valid(goal)) return { none: common.t("script-no-plan-goal") };
     var key = function (state) { return state.join(","); };
     var reached = [{ state: start, cameFrom: null }], index = {};
     index[key(start)] = 0;
@@ -99,7 +99,7 @@
       layerStart = layerEnd;
       layerEnd = reached.length;
     }
-    return { none: "every order of upgrades passes a combination that breaks a requirement" };
+    return { none: common.t("script-no-plan-order") };
   }
 
   function planTo(reached, at) {
@@ -150,6 +150,7 @@
   if (!box) return;
 
   var element = common.element, link = common.link, prose = common.prose;
+  var t = common.t, phrase = common.phrase;
 
   function moveItem(engine, move, number) {
     var li = element("li", "runbook-move");
@@ -160,20 +161,18 @@
     li.appendChild(head);
     var issues = common.bySeverity(core, move.issues);
     if (issues.length) {
-      li.appendChild(element("p", "runbook-label", "Before you start:"));
+      li.appendChild(element("p", "runbook-label", t("script-before-you-start")));
       var list = element("ul", "issues");
       issues.forEach(function (found) { list.appendChild(common.issueElement(found.issue)); });
       li.appendChild(list);
     }
     if (!move.scenarios.length) {
-      li.appendChild(element("p", "meta", "No scenario describes this upgrade; the product’s upgrade rules allow it."));
+      li.appendChild(element("p", "meta", t("script-by-rules")));
     }
     move.scenarios.forEach(function (s) {
       if (!s.steps.length) return;
-      var label = element("p", "runbook-label", "Steps, from ");
-      label.appendChild(link(core.urls.scenario.replace("{scenario}", s.id), s.title));
-      label.appendChild(document.createTextNode(":"));
-      li.appendChild(label);
+      var scenario = link(core.urls.scenario.replace("{scenario}", s.id), s.title);
+      li.appendChild(phrase("p", "runbook-label", "script-steps-from", { scenario: scenario }));
       var steps = element("ol", "checklist");
       s.steps.forEach(function (html, i) {
         var item = element("li");
@@ -200,25 +199,25 @@
     for (var g of goalNames) goal.push(await engine.nodeIndex(g));
     box.textContent = "";
     if (!at.length || at.length !== goal.length || at.concat(goal).some(function (n) { return n < 0; })) {
-      box.appendChild(element("p", "note", "This runbook names a version that is not in this knowledge base, or not one target per version."));
+      box.appendChild(element("p", "note", t("script-runbook-unknown")));
       return;
     }
     var facts = factsNamed(conditions);
     var result = await plan(engine, at, goal, facts);
     var title = function (state) { return state.map(engine.title).join(" + "); };
-    box.appendChild(element("h2", "", "Runbook: " + title(at) + " to " + title(goal)));
-    if (conditions.length) box.appendChild(element("p", "given", "If " + conditions.map(function (c) {
+    box.appendChild(element("h2", "", t("script-runbook-heading", { from: title(at), to: title(goal) })));
+    if (conditions.length) box.appendChild(element("p", "given", t("script-given", { when: conditions.map(function (c) {
       var i = core.conditions.findIndex(function (d) { return d.name === c; });
       return i >= 0 ? core.conditions[i].clause : c;
-    }).join(" and ") + ":"));
+    }).join(" " + t("script-and") + " ") })));
     if (result.none) {
-      box.appendChild(element("p", "verdict no", "No plan: " + result.none + "."));
+      box.appendChild(element("p", "verdict no", t("script-no-plan", { reason: result.none })));
       return;
     }
     box.setAttribute("data-states", result.states.map(function (s) { return s.map(engine.ref).join("+"); }).join(" "));
     var count = result.moves.length;
-    box.appendChild(element("p", "verdict yes", count === 0 ? "Nothing to do: this is where you are." : count + (count === 1 ? " move" : " moves") + ", one at a time, in this order."));
-    box.appendChild(element("p", "meta", "Before each move, resolve its issues; then do its steps. Ticks are kept in this browser only."));
+    box.appendChild(element("p", "verdict yes", count === 0 ? t("script-nothing-to-do") : t("script-moves", { count: count })));
+    box.appendChild(element("p", "meta", t("script-runbook-intro")));
     var checklistKey = "finder:" + atNames.join("+") + ">" + goalNames.join("+") + "|" + conditions.join(",");
     var list = element("ol", "runbook-moves");
     details(engine, result, facts).forEach(function (move, i) { list.appendChild(moveItem(engine, move, i + 1)); });
@@ -253,7 +252,7 @@
         var product = core.products[p];
         var set = element("fieldset");
         set.appendChild(element("legend", "", product.name));
-        [["at", "Now", at[i], 0], ["goal", "To reach", goal[i], product.versions - 1]].forEach(function (side) {
+        [["at", t("script-now"), at[i], 0], ["goal", t("script-to-reach"), goal[i], product.versions - 1]].forEach(function (side) {
           var id = side[0] + "-" + product.id;
           var row = element("p");
           var label = element("label", "", side[1] + " ");
@@ -299,13 +298,13 @@
   var query = new URLSearchParams(window.location.search);
   stackForm(query).catch(function (error) {
     box.hidden = false;
-    box.textContent = "The stack planner could not start: " + error.message;
+    box.textContent = common.t("script-stack-failed", { error: error.message });
   });
   if (query.getAll("at").length) {
     box.hidden = false;
     show(query.getAll("at"), query.getAll("goal"), query.getAll("if")).catch(function (error) {
       box.textContent = "";
-      box.appendChild(element("p", "note", "The runbook could not be made: " + error.message));
+      box.appendChild(element("p", "note", common.t("script-runbook-failed", { error: error.message })));
     });
   }
 })();

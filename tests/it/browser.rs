@@ -1036,6 +1036,12 @@ fn read_sites() -> Vec<ReadSite> {
             max_printed_pages: None,
             axe_every_page: true,
         },
+        // The example in German and in Japanese (issue 27): the pages of each
+        // kind that say most in the built-in words, the path finder's and
+        // the search's answers; axe reads them in full and a third of the
+        // others with its target-size rule.
+        language_site("example-de", "de"),
+        language_site("example-ja", "ja"),
         // A long-lived product (132 releases, required stops, conditions):
         // its largest version page, read at 320 px, without JavaScript and
         // printed to at most 20 A4 pages.
@@ -1057,6 +1063,27 @@ fn read_sites() -> Vec<ReadSite> {
             axe_every_page: false,
         },
     ]
+}
+
+/// The example built in `language`.
+fn language_site(name: &'static str, language: &str) -> ReadSite {
+    let copy = common::example_in(language);
+    ReadSite {
+        name,
+        root: copy.path().to_owned(),
+        _keep: Some(copy),
+        read: &[
+            "index.html",
+            "products/backoffice-server/index.html",
+            "products/backoffice-server/4.0/index.html",
+            "paths/index.html?from=small-business-server@4.0&to=windows-xp-server@xp",
+            "search/index.html?q=fax",
+        ],
+        queries: &["paths/index.html?from=backoffice-server@4.5&to=windows-xp-server@xp"],
+        search_term: "server",
+        max_printed_pages: None,
+        axe_every_page: false,
+    }
 }
 
 /// The generated base of the reading tests passes `check`. With

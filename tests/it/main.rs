@@ -18,6 +18,7 @@ mod diagnostics_text;
 mod finder;
 mod fuzz_loader;
 mod graph_properties;
+mod i18n;
 mod incremental;
 mod lifecycle;
 mod limits;

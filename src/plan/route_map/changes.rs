@@ -164,7 +164,7 @@ impl Planner<'_> {
                 }
             })
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(&self.words("list-separator", &[]))
     }
 
     fn names(&self, start: NodeId, nodes: &BTreeSet<NodeId>) -> String {
@@ -172,7 +172,16 @@ impl Planner<'_> {
         match names.as_slice() {
             [] => String::new(),
             [one] => one.clone(),
-            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            [rest @ .., last] => self.words(
+                "list-and",
+                &[
+                    (
+                        "items",
+                        rest.join(&self.words("list-separator", &[])).into(),
+                    ),
+                    ("last", last.as_str().into()),
+                ],
+            ),
         }
     }
 
@@ -192,30 +201,30 @@ impl Planner<'_> {
             by_change.entry(change).or_default().insert(*to);
         }
         for ((also, skip), targets) in by_change {
-            let mut what = Vec::new();
-            if !also.is_empty() {
-                what.push(format!("also stop at {}", self.names(start, also)));
-            }
-            if !skip.is_empty() {
-                what.push(format!("skip {}", self.names(start, skip)));
-            }
-            sentences.push(format!(
-                "{} on the way to {}",
-                what.join(" and "),
-                self.runs(start, &targets)
+            let targets = self.runs(start, &targets);
+            let also = self.names(start, also);
+            let skip = self.names(start, skip);
+            let key = match (also.is_empty(), skip.is_empty()) {
+                (false, true) => "change-also-stop",
+                (true, false) => "change-skip",
+                _ => "change-also-stop-and-skip",
+            };
+            sentences.push(self.words(
+                key,
+                &[
+                    ("also", also.into()),
+                    ("skip", skip.into()),
+                    ("targets", targets.into()),
+                ],
             ));
         }
         if !words.gained.is_empty() {
-            sentences.push(format!(
-                "can also reach {}",
-                self.runs(start, &words.gained)
-            ));
+            let targets = self.runs(start, &words.gained);
+            sentences.push(self.words("change-can-reach", &[("targets", targets.into())]));
         }
         if !words.lost.is_empty() {
-            sentences.push(format!(
-                "no supported route to {}",
-                self.runs(start, &words.lost)
-            ));
+            let targets = self.runs(start, &words.lost);
+            sentences.push(self.words("change-no-route", &[("targets", targets.into())]));
         }
         let changed = |ids: &BTreeSet<usize>| -> Vec<ChangedIssue> {
             let mut issues: Vec<&(PathIssue, (NodeId, NodeId))> =
@@ -234,7 +243,7 @@ impl Planner<'_> {
                 .collect()
         };
         TreeChange {
-            condition: format!("If {}", self.clauses(&ids, " and ")),
+            condition: self.words("if-facts", &[("when", self.clauses(&ids, "and").into())]),
             besides: facts.0.len() > 1,
             routes: sentences,
             issues_added: changed(&words.more),
@@ -351,9 +360,9 @@ impl Planner<'_> {
             .map(|(versions, mut issues, _)| {
                 issues.sort_by_key(ChangedIssue::severity_rank);
                 TreeChange {
-                    condition: format!(
-                        "If the server was originally {}",
-                        self.describe_nodes(versions)
+                    condition: self.words(
+                        "if-originally",
+                        &[("versions", self.describe_nodes(versions).into())],
                     ),
                     besides: false,
                     routes: Vec::new(),
@@ -377,14 +386,17 @@ impl Planner<'_> {
         ChangedIssue {
             title: found.issue.title.clone(),
             severity: found.issue.severity.word(),
-            severity_label: found.issue.severity.label(),
+            severity_label: self.severity_label(found.issue.severity),
             place: match found.origin {
-                Origin::Version(v) => format!("at {}", self.short_name(start, v)),
-                Origin::Scenario(_) => format!(
-                    "on {} → {}",
-                    self.short_name(start, hop.0),
-                    self.short_name(start, hop.1)
-                ),
+                Origin::Version(v) => {
+                    let version = self.short_name(start, v);
+                    self.words("issue-met-at", &[("version", version.into())])
+                }
+                Origin::Scenario(_) => {
+                    let from = self.short_name(start, hop.0);
+                    let to = self.short_name(start, hop.1);
+                    self.words("issue-met-on", &[("from", from.into()), ("to", to.into())])
+                }
             },
         }
     }

@@ -114,7 +114,7 @@ pub struct TreeChange {
 pub struct ChangedIssue {
     pub title: String,
     pub severity: &'static str,
-    pub severity_label: &'static str,
+    pub severity_label: String,
     /// "at 18.3", "on 12.6 → 12.11"
     pub place: String,
 }
@@ -220,14 +220,15 @@ impl Planner<'_> {
                 url: self.urls.relative(page, &Urls::version(self.model, to)),
                 hop: hop_anchor((route[route.len() - 2], to)),
                 hops: route.len() - 1,
-                issue_summary: issue_summary(&issues),
+                issue_summary: issue_summary(self.messages(), &issues),
                 blocking: crate::graph::count_blocking(&issues),
                 stop: (facts.is_none() && is_stop(to))
                     .then(|| Urls::node_anchor(self.model, "stop", to)),
                 only_if: facts.map(|f| {
-                    format!(
-                        "Only if {}",
-                        self.clauses(&f.0.iter().copied().collect::<Vec<_>>(), " and ")
+                    let ids: Vec<_> = f.0.iter().copied().collect();
+                    self.words(
+                        "only-if-bare",
+                        &[("when", self.clauses(&ids, "and").into())],
                     )
                 }),
                 finder_url: self.finder(

@@ -84,6 +84,20 @@ pub fn copy_of_example() -> tempfile::TempDir {
     dir
 }
 
+/// A copy of the example with `language:` in its site.yaml set to `language`.
+pub fn example_in(language: &str) -> tempfile::TempDir {
+    let copy = copy_of_example();
+    let site = copy.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&site).expect("the example has a site.yaml");
+    assert!(
+        text.contains("\nlanguage: en\n"),
+        "the example's site.yaml names its language"
+    );
+    let text = text.replace("\nlanguage: en\n", &format!("\nlanguage: {language}\n"));
+    std::fs::write(&site, text).expect("site.yaml written");
+    copy
+}
+
 /// The folders of conformance cases kept in this repository: the format's
 /// 1.0 cases and its 1.1 additions. Each is a copy of the suite of the same
 /// name that the content format publishes; where that is checked out beside

@@ -1,0 +1,233 @@
+//! The site in the reader's language (issue 27): the example built with
+//! `language: de` and `language: ja` has no English left in the parts the
+//! templates, the plan's prose and the scripts' messages add. The English
+//! table is the list of what to look for: every run of its text of two
+//! words or more that the knowledge base's own (English) content does not
+//! also say, and that the language's own table does not say too.
+
+use crate::common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::links::{html_files, parse_page};
+use scraper::Node;
+use upgrade_atlas::i18n::{Messages, builtin_entries};
+
+/// The literal runs of a table's messages, formatted without arguments
+/// (each placeholder shows as `{$name}` and splits the text there).
+fn runs_of(messages: &Messages, keys: &[String]) -> BTreeSet<String> {
+    let mut runs = BTreeSet::new();
+    for key in keys {
+        let text = messages.text(key, &[]);
+        for piece in text.split(|c| c == '{' || c == '}') {
+            let piece = piece.trim_matches(|c: char| !c.is_alphanumeric());
+            if piece.starts_with('$') {
+                continue;
+            }
+            if piece.split_whitespace().count() >= 2 {
+                runs.insert(piece.to_owned());
+            }
+        }
+    }
+    runs
+}
+
+/// What the pages must not say in `language` (English itself for `en`).
+fn english_runs(language: &str, content: &str) -> BTreeSet<String> {
+    let keys: Vec<String> = builtin_entries("en").into_iter().map(|e| e.key).collect();
+    let english = runs_of(Messages::english(), &keys);
+    let own = match language {
+        "en" => BTreeSet::new(),
+        _ => runs_of(&Messages::new(language, &[]), &keys),
+    };
+    english
+        .into_iter()
+        .filter(|run| !own.contains(run) && !content.contains(run.as_str()))
+        .collect()
+}
+
+/// A page's words as a reader meets them: its text outside scripts and
+/// code, and the labels it gives (aria-label, title, placeholder, alt).
+fn page_words(site: &Path, page: &str) -> String {
+    let html = parse_page(site, page);
+    let mut words = String::new();
+    for node in html.tree.nodes() {
+        match node.value() {
+            Node::Text(text) => {
+                let inside_code = node.ancestors().any(|a| {
+                    a.value()
+                        .as_element()
+                        .is_some_and(|e| matches!(e.name(), "script" | "style" | "code" | "pre"))
+                });
+                if !inside_code {
+                    words.push_str(text);
+                    words.push(' ');
+                }
+            }
+            Node::Element(element) => {
+                for name in ["aria-label", "title", "placeholder", "alt"] {
+                    if let Some(value) = element.attr(name) {
+                        words.push_str(value);
+                        words.push(' ');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    words.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// All the text of the example's content, as its pages may quote it.
+fn content_text() -> String {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut text = String::new();
+    for (_, bytes) in common::files(&content) {
+        text.push_str(&String::from_utf8_lossy(&bytes));
+        text.push('\n');
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_no_english_in(language: &str) {
+    let copy = common::example_in(language);
+    let out = common::build_site(copy.path(), &[]);
+    let site = out.path().join("site");
+    let runs = english_runs(language, &content_text());
+    assert!(
+        runs.len() > 150,
+        "the English table gives {} runs",
+        runs.len()
+    );
+    let mut found = Vec::new();
+    for page in html_files(&site) {
+        let words = page_words(&site, &page);
+        for run in runs.iter().filter(|run| words.contains(run.as_str())) {
+            found.push(format!("{page}: “{run}”"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "English left on the `{language}` site ({}):\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    let html = common::links::read_page(&site, "index.html");
+    assert!(html.contains(&format!("<html lang=\"{language}\" dir=\"ltr\">")));
+    let scripts = std::fs::read_to_string(site.join("data/messages.js")).unwrap();
+    assert!(scripts.contains(&format!("\"language\":\"{language}\"")));
+}
+
+#[test]
+fn the_example_in_german_has_no_english_left_in_the_built_in_parts() {
+    assert_no_english_in("de");
+}
+
+#[test]
+fn the_example_in_japanese_has_no_english_left_in_the_built_in_parts() {
+    assert_no_english_in("ja");
+}
+
+/// The scanner finds what it looks for: English on an English site.
+#[test]
+fn english_pages_say_what_the_english_table_says() {
+    let out = common::build_site(&common::copy_of_example().path().to_owned(), &[]);
+    let site = out.path().join("site");
+    let runs = english_runs("en", &content_text());
+    let words = page_words(&site, "products/backoffice-server/4.0/index.html");
+    let said = runs
+        .iter()
+        .filter(|run| words.contains(run.as_str()))
+        .count();
+    assert!(
+        said > 20,
+        "an English version page says {said} of the table's runs"
+    );
+}
+
+#[test]
+fn dates_are_written_in_the_sites_language() {
+    let copy = common::example_in("de");
+    let out = common::build_site(copy.path(), &[]);
+    let page = common::links::read_page(&out.path().join("site"), "index.html");
+    let months = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    assert!(
+        months.iter().any(|m| page.contains(&format!(". {m} "))),
+        "no German date on the German home page"
+    );
+}
+
+/// A knowledge base's own table overrides a built-in message, and `check`
+/// names what a language without a built-in table leaves in English.
+#[test]
+fn a_knowledge_base_overrides_messages_and_check_lists_what_is_missing() {
+    let copy = common::example_in("pt");
+    let i18n = copy.path().join("content/i18n");
+    std::fs::create_dir_all(&i18n).unwrap();
+    std::fs::write(
+        i18n.join("pt.yaml"),
+        "nav-matrix: Matriz\nversion-upgrade-from: \"Atualizar a partir de { $version }\"\n",
+    )
+    .unwrap();
+    let root = copy.path().to_str().unwrap();
+    let checked = common::run(&["check", "--root", root]);
+    let said = common::text(&checked.stderr);
+    assert!(checked.status.success(), "{said}");
+    assert!(
+        said.contains("are not in `pt`, and show in English"),
+        "{said}"
+    );
+    assert!(said.contains("all-products, alternatives"), "{said}");
+    let out = common::build_site(copy.path(), &[]);
+    let page = common::links::read_page(
+        &out.path().join("site"),
+        "products/backoffice-server/4.0/index.html",
+    );
+    assert!(
+        page.contains(">Matriz</a>"),
+        "the override is not on the page"
+    );
+    assert!(
+        page.contains("Atualizar a partir de 4.0"),
+        "the override with its placeholder is not on the page"
+    );
+}
+
+/// A pattern that is not Fluent is an error at its line; a key close to a
+/// built-in one is a warning that suggests it.
+#[test]
+fn a_broken_message_is_an_error_at_its_place() {
+    let copy = common::copy_of_example();
+    let i18n = copy.path().join("content/i18n");
+    std::fs::create_dir_all(&i18n).unwrap();
+    std::fs::write(
+        i18n.join("en.yaml"),
+        "nav-matrix: \"Grid { $\"\nnav-pathz: Routes\n",
+    )
+    .unwrap();
+    let root = copy.path().to_str().unwrap();
+    let checked = common::run(&["check", "--root", root]);
+    let said = common::text(&checked.stderr);
+    assert!(!checked.status.success(), "{said}");
+    assert!(said.contains("content/i18n/en.yaml:1:13"), "{said}");
+    assert!(said.contains("is not a Fluent pattern"), "{said}");
+    assert!(
+        said.contains("content/i18n/en.yaml:2:1: warning: `nav-pathz` is not a built-in message"),
+        "{said}"
+    );
+    assert!(said.contains("did you mean `nav-paths`?"), "{said}");
+}
