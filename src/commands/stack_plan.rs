@@ -141,7 +141,7 @@ fn json(
     });
     if let Err(why) = result {
         value["stopped_by"] = stopped_by.into();
-        value["why"] = why_words(model, why).into();
+        value["why"] = why_words(crate::i18n::Messages::english(), model, why).into();
     }
     json_for_terminal(&value.to_string())
 }
@@ -178,7 +178,10 @@ fn text(
     let (a, b) = (state_title(model, from), state_title(model, to));
     let given = given(model, &edges.facts);
     let runbook = match result {
-        Err(why) => return format!("No plan from {a} to {b}{given}: {}.", why_words(model, why)),
+        Err(why) => {
+            let why = why_words(crate::i18n::Messages::english(), model, why);
+            return format!("No plan from {a} to {b}{given}: {why}.");
+        }
         Ok(runbook) => runbook,
     };
     let count = runbook.plan.moves.len();

@@ -11,7 +11,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::Edges;
-use crate::model::{Model, NodeId, Unmet, unmet, unmet_words};
+use crate::i18n::Messages;
+use crate::model::{Model, NodeId, Unmet, unmet};
 
 /// The most states one plan's search may visit. Three members of 40
 /// versions each make 64,000 states; a question past this limit is refused
@@ -193,32 +194,34 @@ fn plan_to(reached: &[Reached], at: usize) -> Plan {
     Plan { states, moves }
 }
 
-/// Why there is no plan, in one sentence.
-pub fn why_words(model: &Model, why: &NoPlan) -> String {
+/// Why there is no plan, in one sentence of `words`' language.
+pub fn why_words(words: &Messages, model: &Model, why: &NoPlan) -> String {
     let listed = |unmet: &[Unmet]| -> String {
-        let mut said: Vec<String> = unmet.iter().map(|u| unmet_words(model, u)).collect();
+        let mut said: Vec<String> = unmet.iter().map(|u| requirement_words(words, model, u)).collect();
         said.dedup();
-        said.join("; ")
+        said.join(&words.text("clause-separator", &[]))
     };
+    let with_unmet = |key: &str, unmet: &[Unmet]| words.text(key, &[("unmet", listed(unmet).into())]);
     match why {
-        NoPlan::InvalidStart(u) => format!(
-            "the versions to start from cannot run together: {}",
-            listed(u)
-        ),
-        NoPlan::InvalidEnd(u) => {
-            format!("the versions to reach cannot run together: {}", listed(u))
-        }
-        NoPlan::NoOrder(u) if u.is_empty() => {
-            "no order of upgrades leads there: some member has no upgrade path to its target".into()
-        }
-        NoPlan::NoOrder(u) => format!(
-            "every order of upgrades passes a state that breaks a requirement: {}",
-            listed(u)
-        ),
-        NoPlan::TooLarge => format!(
-            "the search passed {MAX_PLAN_STATES} states without an answer; plan fewer members or fewer versions at a time"
-        ),
+        NoPlan::InvalidStart(u) => with_unmet("no-plan-start", u),
+        NoPlan::InvalidEnd(u) => with_unmet("no-plan-goal", u),
+        NoPlan::NoOrder(u) if u.is_empty() => words.text("no-plan-no-path", &[]),
+        NoPlan::NoOrder(u) => with_unmet("no-plan-order", u),
+        NoPlan::TooLarge => words.text("no-plan-too-large", &[("states", MAX_PLAN_STATES.into())]),
     }
+}
+
+/// "App 2 requires `php@8.0|8.1`, and PHP 7.4 is not one of those".
+fn requirement_words(words: &Messages, model: &Model, unmet: &Unmet) -> String {
+    let selector = &model.version(unmet.version).requires[unmet.requirement].selector;
+    words.text(
+        "no-plan-unmet",
+        &[
+            ("version", model.node_title(unmet.version).into()),
+            ("requires", format!("`{selector}`").into()),
+            ("beside", model.node_title(unmet.beside).into()),
+        ],
+    )
 }
 
 /// "App 1 + PHP 7.4".

@@ -156,7 +156,7 @@ impl Planner<'_> {
                 return StackPlanView {
                     from,
                     moves: Vec::new(),
-                    none: Some(why_words(model, &why)),
+                    none: Some(why_words(self.messages(), model, &why)),
                 };
             }
         };

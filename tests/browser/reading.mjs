@@ -52,6 +52,10 @@ const urlOf = (page) => {
 };
 const shotName = (page, suffix) =>
   path.join(shots, page.replace(/\/index\.html/, "").replace(/\.html$/, "").replace(/[^A-Za-z0-9@.-]+/g, "_") + "--" + suffix + ".png");
+// Screenshots are for a person to look at: CI makes none (a full-page
+// PNG of a long page at 320 px took seconds), unless SCREENSHOTS=1.
+const shoot = process.env.CI !== "true" || process.env.SCREENSHOTS === "1";
+
 const viewName = (v) => `${v.width}-${v.colorScheme}${v.js ? "" : "-nojs"}`;
 
 async function open(context, page, view) {
@@ -284,7 +288,7 @@ try {
       }
       const wide = await sideways(tab);
       if (wide) problem(page, viewName(view), { sideways: wide });
-      if (view.shoot) {
+      if (view.shoot && shoot) {
         await tab.screenshot({ path: shotName(page, viewName(view)), fullPage: true });
         // A product's diagram on its own, as a reader sees it at this width.
         const diagram = await tab.$("figure.diagram-box");
@@ -301,7 +305,7 @@ try {
         anchorsFollowed += await checkAnchors(withJs, page, { ...view, js: true }, jsTab);
         await withJs.close();
         await checkPrint(tab, page);
-        await tab.screenshot({ path: shotName(page, "print"), fullPage: true });
+        if (shoot) await tab.screenshot({ path: shotName(page, "print"), fullPage: true });
       }
       await tab.close();
     }

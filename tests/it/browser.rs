@@ -1109,7 +1109,8 @@ fn the_reading_base_passes_check() {
 /// and dark, with JavaScript on and off, and printed (tests/browser/
 /// reading.mjs): no sideways scrolling, every issue printed, no anchor
 /// lands in a closed <details>, the matrix's newest column in view, axe
-/// clean at 390 px. Screenshots go to target/screenshots/<site>/.
+/// clean at 390 px. Screenshots go to target/screenshots/<site>/ (none
+/// under CI, where no one looks at them, unless SCREENSHOTS=1).
 ///
 /// Split in two, the long-lived base and the others, so that the test
 /// harness runs the halves of this and the axe test side by side and CI's
