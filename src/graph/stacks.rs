@@ -197,11 +197,15 @@ fn plan_to(reached: &[Reached], at: usize) -> Plan {
 /// Why there is no plan, in one sentence of `words`' language.
 pub fn why_words(words: &Messages, model: &Model, why: &NoPlan) -> String {
     let listed = |unmet: &[Unmet]| -> String {
-        let mut said: Vec<String> = unmet.iter().map(|u| requirement_words(words, model, u)).collect();
+        let mut said: Vec<String> = unmet
+            .iter()
+            .map(|u| requirement_words(words, model, u))
+            .collect();
         said.dedup();
         said.join(&words.text("clause-separator", &[]))
     };
-    let with_unmet = |key: &str, unmet: &[Unmet]| words.text(key, &[("unmet", listed(unmet).into())]);
+    let with_unmet =
+        |key: &str, unmet: &[Unmet]| words.text(key, &[("unmet", listed(unmet).into())]);
     match why {
         NoPlan::InvalidStart(u) => with_unmet("no-plan-start", u),
         NoPlan::InvalidEnd(u) => with_unmet("no-plan-goal", u),

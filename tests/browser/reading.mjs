@@ -18,7 +18,8 @@
 // - axe-core finds nothing at 390 px, where targets crowd and tables narrow.
 // Screenshots of the whole page go to SCREENSHOT_DIR as
 // <page>--<width>-<scheme>[-nojs|-print].png, and of a product's diagram
-// as <page>--diagram--<width>-<scheme>[-nojs].png.
+// as <page>--diagram--<width>-<scheme>[-nojs].png; none when CI=true
+// (unless SCREENSHOTS=1).
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import fs from "node:fs";
