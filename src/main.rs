@@ -193,9 +193,11 @@ enum New {
 #[derive(Subcommand)]
 enum Theme {
     /// Copy built-in templates into templates/ to edit them (all of them
-    /// when none is named). Refuses to overwrite a file.
+    /// when none is named), or a translation table into content/i18n/
+    /// (i18n/de.yaml). Refuses to overwrite a file.
     Eject {
-        /// Template names, e.g. version.html partials/issue.html
+        /// Template names, e.g. version.html partials/issue.html, or one
+        /// table, e.g. i18n/de.yaml
         templates: Vec<String>,
     },
 }

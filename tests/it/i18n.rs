@@ -256,3 +256,22 @@ fn a_broken_message_is_an_error_at_its_place() {
     );
     assert!(said.contains("did you mean `nav-paths`?"), "{said}");
 }
+
+/// `theme eject i18n/LANG.yaml` starts a table: the built-in one of the
+/// language, or English to translate; never over a file that is there.
+#[test]
+fn eject_copies_a_table_to_start_from() {
+    let copy = common::copy_of_example();
+    let root = copy.path().to_str().unwrap();
+    let ejected = common::run(&["--root", root, "theme", "eject", "i18n/de.yaml"]);
+    assert!(ejected.status.success(), "{}", common::text(&ejected.stderr));
+    let table = std::fs::read_to_string(copy.path().join("content/i18n/de.yaml")).unwrap();
+    assert_eq!(table, upgrade_atlas::i18n::BUILT_IN[1].1);
+    let again = common::run(&["--root", root, "theme", "eject", "i18n/de.yaml"]);
+    assert!(!again.status.success());
+    assert!(common::text(&again.stderr).contains("never overwrites"));
+    let other = common::run(&["--root", root, "theme", "eject", "i18n/pt-BR.yaml"]);
+    assert!(common::text(&other.stdout).contains("copied the English one"));
+    let checked = common::run(&["check", "--root", root]);
+    assert!(checked.status.success(), "{}", common::text(&checked.stderr));
+}
