@@ -49,7 +49,7 @@ fn main() {
     );
     tera.register_function("url", |_: tera::Kwargs, _: &tera::State| String::new());
     tera.register_function("trans", |_: tera::Kwargs, _: &tera::State| String::new());
-    for filter in ["link", "date"] {
+    for filter in ["link", "date", "in_sentence"] {
         tera.register_filter(filter, |text: &str, _: tera::Kwargs, _: &tera::State| {
             text.to_owned()
         });

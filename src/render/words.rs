@@ -1,7 +1,9 @@
 //! What templates say in the site's language: `trans(key=..., name=value)`
 //! formats a message of the table (`crate::i18n`), `link` makes a link of
-//! a `{url, title}` or of a URL and a `title=`, and `date` writes an ISO
-//! day in the language's own form.
+//! a `{url, title}` or of a URL and a `title=`, `date` writes an ISO day in
+//! the language's own form, and `in_sentence` a name (of a phase of
+//! support) as a sentence has it: lower case in English, as it is in
+//! German.
 //!
 //! A message's arguments become HTML by their kind: a safe string (what
 //! `trans`, `link`, a `{% set %}` block or `| safe` gave) as it is, other
@@ -22,6 +24,10 @@ pub(super) fn register(tera: &mut Tera, messages: Arc<Messages>) {
     });
     tera.register_filter("link", |value: Value, kwargs: Kwargs, _: &State| {
         link(&value, &kwargs)
+    });
+    let for_names = Arc::clone(&messages);
+    tera.register_filter("in_sentence", move |name: &str, _: Kwargs, _: &State| {
+        for_names.in_sentence(name)
     });
     tera.register_filter("date", move |value: Value, _: Kwargs, _: &State| {
         let Some(text) = value.as_str() else {
