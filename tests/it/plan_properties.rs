@@ -870,7 +870,7 @@ fn check_move_issues(kb: &Kb, questions: &[RawQuestion]) -> Result<(), TestCaseE
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: crate::common::proptest_cases(1000), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::proptest_cases(400), ..ProptestConfig::default() })]
 
     #[test]
     fn plans_are_valid_shortest_and_preferred(
