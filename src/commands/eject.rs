@@ -77,16 +77,20 @@ pub fn eject(root: &Path, names: &[String]) -> Result<Outcome, Diagnostic> {
 /// `i18n/LANG.yaml`: the table a knowledge base overrides messages in.
 fn eject_table(root: &Path, file: &str) -> Result<Outcome, Diagnostic> {
     let language = file.strip_suffix(".yaml").unwrap_or(file);
-    let valid = !language.is_empty()
-        && (language.chars()).all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let valid =
+        !language.is_empty() && (language.chars()).all(|c| c.is_ascii_alphanumeric() || c == '-');
     if !valid {
-        return Err(Diagnostic::error_nowhere(format!(
-            "`i18n/{file}` does not name a language"
-        ))
-        .with_hint("name a table as i18n/LANG.yaml, with a BCP 47 tag: i18n/de.yaml, i18n/pt-BR.yaml"));
+        return Err(
+            Diagnostic::error_nowhere(format!("`i18n/{file}` does not name a language")).with_hint(
+                "name a table as i18n/LANG.yaml, with a BCP 47 tag: i18n/de.yaml, i18n/pt-BR.yaml",
+            ),
+        );
     }
     let primary = crate::i18n::primary(language);
-    let (text, from) = match crate::i18n::BUILT_IN.iter().find(|(name, _)| *name == primary) {
+    let (text, from) = match crate::i18n::BUILT_IN
+        .iter()
+        .find(|(name, _)| *name == primary)
+    {
         Some((_, text)) => (*text, primary.as_str()),
         None => (crate::i18n::BUILT_IN[0].1, "en"),
     };
@@ -101,9 +105,13 @@ fn eject_table(root: &Path, file: &str) -> Result<Outcome, Diagnostic> {
     check_inside(root, &target)?;
     write_new(root, &target, text.as_bytes())?;
     let summary = if from == primary {
-        format!("copied the built-in `{from}` table into content/i18n/{language}.yaml: change the messages you want, and delete the others")
+        format!(
+            "copied the built-in `{from}` table into content/i18n/{language}.yaml: change the messages you want, and delete the others"
+        )
     } else {
-        format!("no table for `{language}` is built in: copied the English one into content/i18n/{language}.yaml to translate")
+        format!(
+            "no table for `{language}` is built in: copied the English one into content/i18n/{language}.yaml to translate"
+        )
     };
     Ok(Outcome {
         summary,

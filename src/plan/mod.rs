@@ -267,8 +267,8 @@ impl<'m> Planner<'m> {
 pub const MESSAGES_SCRIPT: &str = "data/messages.js";
 
 /// `data/messages.js`: the messages the scripts show, in the site's
-/// language (`common.js` formats them), loaded by every page before the
-/// scripts.
+/// language: `common.js` loads it as the page is read, before any script
+/// after it, and formats them.
 fn messages_file(model: &Model) -> DataFile {
     let messages = &model.site.messages;
     let table: serde_json::Map<String, serde_json::Value> = (messages.script_table())

@@ -98,7 +98,23 @@
      build compiled each Fluent pattern to a string or a list of parts:
      text, {v: name} for a variable, {s: name, o: [[key, pattern]...],
      d: default} for a choice on one). */
-  var table = window.UpgradeAtlasMessages || { language: "en", messages: {} };
+  var NO_TABLE = { language: "en", messages: {} };
+
+  /* The messages come from data/messages.js, beside this script's folder,
+     loaded here rather than by a tag on every page (fifty bytes a page,
+     and a base.html ejected before the messages existed has none): written
+     into the page while it is still being read, it runs before any script
+     after this one, so every script can ask for words at once. */
+  if (!window.UpgradeAtlasMessages && document.readyState === "loading" && document.currentScript) {
+    var own = document.currentScript.getAttribute("src") || "";
+    var messagesSrc = own.replace(/assets\/common\.js$/, "data/messages.js");
+    if (messagesSrc !== own) document.write("<script src=\"" + messagesSrc + "\"></script>");
+  }
+
+  /* Read when a message is asked for: data/messages.js runs after this. */
+  function messages() {
+    return window.UpgradeAtlasMessages || NO_TABLE;
+  }
   var plurals = null;
 
   /* The plural rules of the built-in languages, for whole numbers (what
@@ -115,9 +131,10 @@
 
   function pluralCategory(n) {
     if (!plurals) {
-      var quick = WHOLE_NUMBER_PLURALS[table.language.split("-")[0].toLowerCase()];
+      var language = messages().language;
+      var quick = WHOLE_NUMBER_PLURALS[language.split("-")[0].toLowerCase()];
       if (quick) plurals = { select: quick };
-      else if (window.Intl && Intl.PluralRules) plurals = new Intl.PluralRules(table.language);
+      else if (window.Intl && Intl.PluralRules) plurals = new Intl.PluralRules(language);
       else plurals = { select: WHOLE_NUMBER_PLURALS.en };
     }
     return plurals.select(n);
@@ -159,7 +176,7 @@
   /* The message `key` with its placeholders filled from `args` (numbers
      pick their plural form); the key itself when the table lacks it. */
   function t(key, args) {
-    var pattern = table.messages[key];
+    var pattern = messages().messages[key];
     return pattern === undefined ? key : format(pattern, args || {});
   }
 
@@ -167,7 +184,7 @@
      (a link) stands in its place: "Scenario: <a>…</a>" in any word order. */
   function phrase(tag, className, key, args) {
     var node = element(tag, className);
-    var pattern = table.messages[key];
+    var pattern = messages().messages[key];
     var pieces = pattern === undefined ? [key] : parts(pattern, args || {});
     pieces.forEach(function (piece) {
       node.appendChild(piece instanceof Node ? piece : document.createTextNode(String(piece)));
@@ -178,7 +195,6 @@
   window.UpgradeAtlasCommon = {
     loadScript: loadScript, lastAtOrBefore: lastAtOrBefore, root: root,
     element: element, link: link, prose: prose,
-    issueElement: issueElement, bySeverity: bySeverity, t: t, phrase: phrase,
-    language: table.language
+    issueElement: issueElement, bySeverity: bySeverity, t: t, phrase: phrase
   };
 })();

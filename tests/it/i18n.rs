@@ -179,7 +179,11 @@ fn dates_are_written_in_the_sites_language() {
     common::copy_tree(&example, copy.path());
     let site_yaml = copy.path().join("content/site.yaml");
     let text = std::fs::read_to_string(&site_yaml).unwrap();
-    std::fs::write(&site_yaml, text.replace("\nlanguage: en\n", "\nlanguage: de\n")).unwrap();
+    std::fs::write(
+        &site_yaml,
+        text.replace("\nlanguage: en\n", "\nlanguage: de\n"),
+    )
+    .unwrap();
     let out = common::build_site(copy.path(), &[]);
     let page = common::links::read_page(&out.path().join("site"), "products/postgresql/index.html");
     let months = [
@@ -270,7 +274,11 @@ fn eject_copies_a_table_to_start_from() {
     let copy = common::copy_of_example();
     let root = copy.path().to_str().unwrap();
     let ejected = common::run(&["--root", root, "theme", "eject", "i18n/de.yaml"]);
-    assert!(ejected.status.success(), "{}", common::text(&ejected.stderr));
+    assert!(
+        ejected.status.success(),
+        "{}",
+        common::text(&ejected.stderr)
+    );
     let table = std::fs::read_to_string(copy.path().join("content/i18n/de.yaml")).unwrap();
     assert_eq!(table, upgrade_atlas::i18n::BUILT_IN[1].1);
     let again = common::run(&["--root", root, "theme", "eject", "i18n/de.yaml"]);
@@ -279,5 +287,9 @@ fn eject_copies_a_table_to_start_from() {
     let other = common::run(&["--root", root, "theme", "eject", "i18n/pt-BR.yaml"]);
     assert!(common::text(&other.stdout).contains("copied the English one"));
     let checked = common::run(&["check", "--root", root]);
-    assert!(checked.status.success(), "{}", common::text(&checked.stderr));
+    assert!(
+        checked.status.success(),
+        "{}",
+        common::text(&checked.stderr)
+    );
 }
