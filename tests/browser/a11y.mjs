@@ -6,6 +6,9 @@
 // with axe's target-size rule alone: the rule whose result follows how much
 // a page holds (links that crowd as lists grow), for the pages of a large
 // site that share their shape with pages read in full.
+// A page given as light:PAGE is read in the light scheme only: the dark
+// one changes colours alone, the same for every page of a kind, so a
+// sample of each site's pages is read in it too.
 // Usage: node a11y.mjs SITE_DIR PAGE... [--target-size-only PAGE...] ;
 // prints one JSON report, exits 1 on any problem.
 import { chromium } from "playwright-core";
@@ -29,7 +32,9 @@ const browser = await chromium.launch({
 try {
   for (const colorScheme of ["light", "dark"]) {
     const context = await browser.newContext({ colorScheme });
-    for (const page of pages) {
+    for (const given of pages) {
+      const page = given.replace(/^light:/, "");
+      if (colorScheme === "dark" && page !== given) continue;
       const [file, query = ""] = page.split("?");
       const url = pathToFileURL(path.join(site, file)).href + (query ? "?" + query : "");
       const tab = await context.newPage();

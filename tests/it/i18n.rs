@@ -130,7 +130,10 @@ fn assert_no_english_in(language: &str) {
             );
             let words = words_of(&scraper::Html::parse_document(&dom));
             // A message the scripts could not find shows its key.
-            assert!(!words.contains("script-"), "{page} shows a message's key: {words}");
+            assert!(
+                !words.contains("script-"),
+                "{page} shows a message's key: {words}"
+            );
             look(page, words);
         }
     }
