@@ -5,7 +5,7 @@
 //! the built-in one of the same name. Templates are parsed once. They get a
 //! `markdown` filter and a `url` function, both of which resolve `@`
 //! references relative to the page being rendered, and the words of the
-//! site's language (`trans`, `link`, `date`; see [`words`]).
+//! site's language (`trans`, `link`, `date`, `in_sentence`: render/words.rs).
 //!
 //! Data files are written as planned, but for the HTML some carry for the
 //! theme to render ([`crate::plan::Fragments`]: the path finder's issues,

@@ -263,7 +263,7 @@ impl<'m> Planner<'m> {
     }
 }
 
-/// The site's path of the scripts' messages (see [`messages_file`]).
+/// The site's path of the scripts' messages, which `common.js` loads.
 pub const MESSAGES_SCRIPT: &str = "data/messages.js";
 
 /// `data/messages.js`: the messages the scripts show, in the site's

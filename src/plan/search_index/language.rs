@@ -21,7 +21,7 @@ pub enum Stemming {
     /// Porter2, on words folded to letters a to z.
     English,
     /// Snowball's German, French or Spanish stemmer, on the word with its
-    /// accents (see [`snowball_form`]).
+    /// accents (see `index_form`).
     German,
     French,
     Spanish,
