@@ -171,11 +171,6 @@ impl Messages {
         format(&self.html, key, Some(&fluent_args(args)))
     }
 
-    /// The messages without arguments, as HTML, by key: formatted once.
-    pub fn fixed_html(&self) -> impl Iterator<Item = (&str, &str)> {
-        (self.fixed_html.iter()).map(|(key, html)| (key.as_str(), html.as_str()))
-    }
-
     /// Whether `key` names a message.
     pub fn has(&self, key: &str) -> bool {
         self.sources.contains_key(key)

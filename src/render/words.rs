@@ -10,7 +10,6 @@
 //! text escaped, a `{url, title}` as a link, a list as its items joined
 //! the language's way; numbers stay numbers, for plural forms.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera, Value};
@@ -20,17 +19,7 @@ use crate::lifecycle::Date;
 
 pub(super) fn register(tera: &mut Tera, messages: Arc<Messages>) {
     let for_trans = Arc::clone(&messages);
-    // Most calls name a message without arguments: its HTML is made once,
-    // and each call shares it (a site of 10,000 scenarios makes millions).
-    let fixed: HashMap<String, Value> = (messages.fixed_html())
-        .map(|(key, html)| (key.to_owned(), Value::safe_string(html)))
-        .collect();
     tera.register_function("trans", move |kwargs: Kwargs, _: &State| {
-        if kwargs.iter().count() == 1
-            && let Some(value) = kwargs.get::<&str>("key")?.and_then(|key| fixed.get(key))
-        {
-            return Ok(value.clone());
-        }
         trans(&for_trans, &kwargs)
     });
     tera.register_filter("link", |value: Value, kwargs: Kwargs, _: &State| {
