@@ -338,7 +338,7 @@ impl Renderer<'_> {
     }
 
     /// `before[...];`: each fragment rendered and squeezed as a page is,
-    /// as a JSON string that cannot close the script it is in.
+    /// as a single-quoted JavaScript string.
     fn fragments(&self, fragments: &Fragments) -> Result<String, Diagnostic> {
         let html = (fragments.contexts.par_iter())
             .map(|context| {
@@ -348,9 +348,9 @@ impl Renderer<'_> {
                 Ok(squeeze(&html))
             })
             .collect::<Result<Vec<String>, Diagnostic>>()?;
-        let json = serde_json::to_string(&html).expect("strings serialize");
-        let literal = crate::plan::script_literal(&json);
-        Ok(format!("{}{literal};\n", fragments.before))
+        // Single-quoted: the fragments' attributes quote with `"`.
+        let strings: Vec<String> = html.iter().map(|h| crate::plan::single_quoted(h)).collect();
+        Ok(format!("{}[{}];\n", fragments.before, strings.join(",")))
     }
 }
 

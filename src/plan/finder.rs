@@ -266,12 +266,13 @@ pub fn fact_clause(def: &ConditionDef) -> String {
     first + chars.as_str()
 }
 
-/// JSON as a JavaScript literal inside a `<script>`: `<`, U+2028 and
-/// U+2029 escaped, which can only occur inside its strings, so that no
-/// content closes the script or breaks a line of it.
+/// JSON as a JavaScript literal in a script file of its own: U+2028 and
+/// U+2029, which can only occur inside its strings, escaped for engines
+/// older than ES2019. `<` is left as it is: the data files are loaded with
+/// `<script src>`, never inlined, so no `</script>` in them can close a
+/// script (escaping it cost 1.7 MB of the 10,000-scenario finder data).
 pub fn script_literal(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('\u{2028}', "\\u2028")
+    json.replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
 }
 
@@ -551,9 +552,8 @@ mod tests {
     }
 
     #[test]
-    fn parts_cannot_be_closed_by_content() {
-        let out = part_script("R", "a", r#"{"t":"</script><!--"}"#);
-        assert!(!out.contains('<'), "{out}");
-        assert!(out.ends_with("window.R[\"a\"] = {\"t\":\"\\u003c/script>\\u003c!--\"};\n"));
+    fn parts_are_literals_with_line_separators_escaped() {
+        let out = part_script("R", "a", "{\"t\":\"</script>\u{2028}\"}");
+        assert!(out.ends_with("window.R[\"a\"] = {\"t\":\"</script>\\u2028\"};\n"));
     }
 }

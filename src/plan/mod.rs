@@ -44,6 +44,7 @@ use crate::graph::UpgradeGraph;
 use crate::model::{Model, NodeId};
 pub use answers::MAX_COMBINED_CONDITIONS;
 use answers::{Analysis, analyse};
+pub use data::single_quoted;
 pub use finder::{FORMAT as FINDER_FORMAT, script_literal};
 pub use links::Links;
 pub use pages::PageId;

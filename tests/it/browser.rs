@@ -1555,8 +1555,7 @@ fn search_manifest(site: &Path) -> serde_json::Value {
         .strip_prefix("window.UPGRADE_ATLAS_SEARCH = JSON.parse(")
         .and_then(|s| s.strip_suffix(");\n"))
         .expect("the manifest script");
-    let json: String = serde_json::from_str(literal).unwrap();
-    serde_json::from_str(&json).unwrap()
+    serde_json::from_str(&common::js::string(literal)).unwrap()
 }
 
 /// Builds `root` with these limits, runs the search harness on it and

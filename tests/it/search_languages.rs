@@ -126,11 +126,7 @@ fn search_stems_german_french_and_spanish() {
         "Sicherung",
     );
     let manifest = std::fs::read_to_string(site.path().join("site/data/search.js")).unwrap();
-    assert!(
-        manifest.contains(r#"\"stem\":\"de\""#),
-        "{}",
-        &manifest[..80]
-    );
+    assert!(manifest.contains(r#""stem":"de""#), "{}", &manifest[..80]);
 
     let title = "La sauvegarde des données de Windows XP Server";
     let site = site_in("fr-CA", title, "Les fichiers restent.");
@@ -167,5 +163,5 @@ fn search_finds_japanese_by_pairs_of_letters() {
     // Latin words stay whole words, unstemmed.
     finds(&chromium, site.path(), "Windows 移行", title, "Windows");
     let manifest = std::fs::read_to_string(site.path().join("site/data/search.js")).unwrap();
-    assert!(!manifest.contains(r#"\"stem\""#), "{}", &manifest[..80]);
+    assert!(!manifest.contains(r#""stem""#), "{}", &manifest[..80]);
 }

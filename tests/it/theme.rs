@@ -252,7 +252,7 @@ fn an_issue_partial_of_a_theme_reaches_the_path_finder() {
         .find_map(|line| line.split_once("].html = "))
         .map(|(_, array)| array.trim_end_matches(';'))
         .expect("the part carries its issues' HTML");
-    let html: Vec<String> = serde_json::from_str(html).unwrap();
+    let html = common::js::strings(html);
     assert!(!html.is_empty());
     for item in &html {
         assert!(item.starts_with("<li class=\"issue themed "), "{item}");

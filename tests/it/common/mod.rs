@@ -3,6 +3,7 @@
 
 pub mod chromium;
 pub mod guarded;
+pub mod js;
 pub mod links;
 
 use std::collections::{BTreeMap, BTreeSet};
