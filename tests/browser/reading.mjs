@@ -152,7 +152,7 @@ async function checkPrint(tab, page) {
     const words = (e) => (e.textContent || "").replace(/\s+/g, " ").trim();
     const out = [];
     for (const issue of document.querySelectorAll("li.issue, #answer li.issue")) {
-      for (const part of issue.querySelectorAll(".issue-head strong, .prose, .condition")) {
+      for (const part of issue.querySelectorAll(":scope > strong, .issue-head strong, .prose, .condition")) {
         const text = words(part);
         if (text && !printed.includes(text)) out.push(text.slice(0, 80));
       }

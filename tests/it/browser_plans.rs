@@ -214,11 +214,13 @@ fn a_runbook_opens_from_its_url_with_issues_before_steps() {
         .collect();
     assert_eq!(moves.len(), 5, "{moves:?}");
     assert_eq!(moves[3], "4. App 2 → App 3");
+    // Each issue's head: its label, then its title.
     let fourth: Vec<String> = document
-        .select(&sel(
-            "#runbook .runbook-move:nth-child(4) li.issue .issue-head",
-        ))
-        .map(text_of)
+        .select(&sel("#runbook .runbook-move:nth-child(4) li.issue"))
+        .map(|issue| {
+            let part = |css: &str| issue.select(&sel(css)).map(text_of).collect::<String>();
+            format!("{} {}", part(":scope > b"), part(":scope > strong"))
+        })
         .collect();
     assert_eq!(
         fourth,

@@ -364,7 +364,7 @@ fn xp_answer(site: &Path, page: &str) -> XpAnswer {
         for place in places {
             for issue in place.select(&sel("li.issue")) {
                 let title = issue
-                    .select(&sel(".issue-head strong"))
+                    .select(&sel("li.issue > strong"))
                     .next()
                     .map(text_of)
                     .unwrap_or_default();

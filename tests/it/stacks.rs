@@ -166,7 +166,7 @@ fn the_stack_page_says_what_runs_together_and_how_to_get_to_the_newest() {
     let moves = texts(&stack, ".runbook-move h3");
     assert_eq!(moves[0], "1. PHP 7.4 → PHP 8.0");
     assert_eq!(moves.len(), 5);
-    let first_issue = texts(&stack, ".runbook-move:first-child li.issue .issue-head");
+    let first_issue = texts(&stack, ".runbook-move:first-child li.issue > strong");
     assert!(
         first_issue[0].contains("each() is removed"),
         "{first_issue:?}"

@@ -216,7 +216,9 @@ fn a_template_error_far_into_a_long_line_is_readable_and_points_at_its_column() 
         ),
     ] {
         let kb = copy_of_example();
-        let line = insert_line(kb.path(), name, 1, &inserted);
+        // After the partial's opening comment, inside its item.
+        let after = if name == "base.html" { 1 } else { 5 };
+        let line = insert_line(kb.path(), name, after, &inserted);
         let site = kb.path().join("public");
         let out = run_in(kb.path(), &["build", "--output", site.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(1), "{name}");

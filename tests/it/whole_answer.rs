@@ -60,7 +60,7 @@ fn resolve(page: &str, href: &str) -> String {
 fn hop_sections(page: &Html, path: &str) -> BTreeMap<(String, String), Vec<String>> {
     let titles = |element: scraper::ElementRef| -> Vec<String> {
         element
-            .select(&sel(".issue-head strong"))
+            .select(&sel("li.issue > strong"))
             .map(text)
             .collect()
     };
