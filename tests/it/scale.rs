@@ -81,9 +81,11 @@ fn page_sizes(scenarios: usize) -> BTreeMap<String, usize> {
 /// What the site of the 2,000-scenario base may weigh, all files together,
 /// per scenario. A site has to fit a host's limit (GitHub Pages publishes
 /// up to 1 GB), so it may not grow unnoticed: 24,909 bytes when this bound
-/// was set (docs/performance.md, "Deploy size"). Lower it when a change
-/// makes the site smaller.
-const MAX_SITE_BYTES_PER_SCENARIO: usize = 26_000;
+/// was first set, 24,853 when it was lowered in session 11, after the
+/// language work had taken it near 26,000 and the compaction of issues,
+/// headers and data scripts took it back (docs/performance.md, "Deploy
+/// size"). Lower it when a change makes the site smaller.
+const MAX_SITE_BYTES_PER_SCENARIO: usize = 25_500;
 
 fn largest(sizes: &BTreeMap<String, usize>, prefix: &str) -> (usize, String) {
     sizes
