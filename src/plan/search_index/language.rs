@@ -281,19 +281,24 @@ fn remembered_stem(word: &str, stemming: Stemming) -> String {
     if !stemming.stems(word) {
         return word.to_owned();
     }
+    // One language's stems at a time (a site has one): looked up by the
+    // word as borrowed, so that a word met before costs no allocation.
     thread_local! {
-        static STEMS: RefCell<HashMap<(u8, String), String>> = RefCell::default();
+        static STEMS: RefCell<(u8, HashMap<String, String>)> = RefCell::default();
     }
-    let key = (stemming as u8, word.to_owned());
-    STEMS.with_borrow_mut(|stems| {
-        if let Some(known) = stems.get(&key) {
+    STEMS.with_borrow_mut(|(language, stems)| {
+        if *language != stemming as u8 {
+            *language = stemming as u8;
+            stems.clear();
+        }
+        if let Some(known) = stems.get(word) {
             return known.clone();
         }
         if stems.len() >= REMEMBERED_STEMS {
             stems.clear();
         }
         let made = stem_in(word, stemming);
-        stems.insert(key, made.clone());
+        stems.insert(word.to_owned(), made.clone());
         made
     })
 }
