@@ -299,3 +299,33 @@ fn eject_copies_a_table_to_start_from() {
         common::text(&checked.stderr)
     );
 }
+
+/// Punctuation between a label and what it labels comes from the table:
+/// French puts a no-break space before its colon, Japanese writes a
+/// full-width one, English neither. A route's targets on a version page say
+/// it most often.
+#[test]
+fn a_targets_colon_is_the_languages_own() {
+    for (language, colon) in [("en", ":"), ("fr", "\u{a0}:"), ("ja", "：")] {
+        let copy = common::example_in(language);
+        let out = common::build_site(copy.path(), &[]);
+        let page = parse_page(
+            &out.path().join("site"),
+            "products/backoffice-server/4.0/index.html",
+        );
+        let targets: Vec<String> = page
+            .select(&common::sel("ul.targets > li"))
+            .map(|li| li.text().collect())
+            .collect();
+        assert!(!targets.is_empty(), "{language}: no targets");
+        for target in &targets {
+            let label_end = target.find(colon).unwrap_or_else(|| {
+                panic!("{language}: no {colon:?} in {target:?}");
+            });
+            assert!(
+                !target[..label_end].contains([':', '：']),
+                "{language}: {target:?}"
+            );
+        }
+    }
+}
