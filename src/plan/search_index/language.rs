@@ -364,17 +364,29 @@ pub(super) fn word_set(text: &str, stemming: Stemming) -> Vec<String> {
 }
 
 /// Each distinct term a text is found by ([`index_words`]), sorted, with
-/// how many times the text holds it.
+/// how many times the text holds it. The runs of letters are counted first,
+/// borrowed from the text, and each distinct run is analysed once: a
+/// scenario's text says most of its words many times, and making a term
+/// (folding, a stem looked up) for every one of them, then sorting them
+/// all, was 10 % of a 10,000-scenario build's CPU.
 pub(super) fn word_counts(text: &str, stemming: Stemming) -> Vec<(String, usize)> {
-    let mut words = index_words(text, stemming);
-    words.sort_unstable();
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for word in words {
-        match counts.last_mut() {
-            Some((last, times)) if *last == word => *times += 1,
-            _ => counts.push((word, 1)),
+    let prepared = prepared(text, stemming);
+    let joined: Vec<String> = joined_words(&prepared, stemming).collect();
+    let mut runs: HashMap<&str, usize> = HashMap::new();
+    let all_runs = chunks(&prepared, stemming).chain(joined.iter().map(String::as_str));
+    for run in all_runs {
+        *runs.entry(run).or_default() += 1;
+    }
+    let mut counts: HashMap<String, usize> = HashMap::with_capacity(runs.len());
+    let mut terms = Vec::new();
+    for (run, times) in runs {
+        chunk_terms(run, stemming, &mut terms);
+        for term in terms.drain(..) {
+            *counts.entry(term).or_default() += times;
         }
     }
+    let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+    counts.sort_unstable();
     counts
 }
 

@@ -114,6 +114,39 @@ fn a_word_set_is_the_set_of_the_index_words() {
 }
 
 #[test]
+fn word_counts_count_the_index_words() {
+    for text in [
+        "Downgrades, downgraded and downgrading: the downgrade downgrade",
+        "Wi-Fi wi-fi WI-FI cards card carding x-ray-tube 4.5.1 4.5.1. .x. Élan élans",
+        "Die Pfade des Pfades: Straße, STRASSE, Übergänge; l'été étés 日本語のガイド 日本語",
+        "",
+        "- -- a-",
+    ] {
+        for stemming in [
+            Stemming::None,
+            Stemming::English,
+            Stemming::German,
+            Stemming::French,
+        ] {
+            let mut expected: Vec<(String, usize)> = Vec::new();
+            let mut words = index_words(text, stemming);
+            words.sort_unstable();
+            for word in words {
+                match expected.last_mut() {
+                    Some((last, times)) if *last == word => *times += 1,
+                    _ => expected.push((word, 1)),
+                }
+            }
+            assert_eq!(
+                word_counts(text, stemming),
+                expected,
+                "{text:?}, {stemming:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn hyphenated_words_are_also_found_joined() {
     assert_eq!(
         index_words("Wi-Fi firmware", Stemming::None),
