@@ -51,7 +51,11 @@ pub fn walk(root: &Path, top: &str, skip: impl Fn(&OsStr) -> bool) -> Option<Wal
     };
     let mut entries = walkdir::WalkDir::new(&folder)
         .follow_links(true)
-        .sort_by_file_name()
+        // Siblings' paths are their folder's path, a `/` and their names,
+        // so comparing whole paths as bytes orders them as their names;
+        // `sort_by_file_name` took each name apart from its path again in
+        // every comparison (0.25 s, on one thread, for 100,000 scenarios).
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !skip(e.file_name()));
     while let Some(entry) = entries.next() {
