@@ -59,15 +59,22 @@ const shoot = process.env.CI !== "true" || process.env.SCREENSHOTS === "1";
 
 const viewName = (v) => `${v.width}-${v.colorScheme}${v.js ? "" : "-nojs"}`;
 
-async function open(context, page, view) {
+// A tab that reads page after page in one view: a new tab per page cost
+// more than most checks on it. Its script errors and requests that leave
+// file:// are the problems of the page it last opened.
+async function viewTab(context, view) {
   const tab = await context.newPage();
-  tab.on("pageerror", (error) => problem(page, viewName(view), { scriptError: String(error) }));
+  tab.on("pageerror", (error) => problem(tab.reading, viewName(view), { scriptError: String(error) }));
   tab.on("request", (request) => {
-    if (!request.url().startsWith("file:")) problem(page, viewName(view), { request: request.url() });
+    if (!request.url().startsWith("file:")) problem(tab.reading, viewName(view), { request: request.url() });
   });
+  return tab;
+}
+
+async function open(tab, page, view) {
+  tab.reading = page;
   await tab.goto(urlOf(page), { waitUntil: "load" });
   if (view.js) await tab.waitForTimeout(150);
-  return tab;
 }
 
 // How far the page itself scrolls sideways, and the widest culprits.
@@ -116,16 +123,17 @@ async function landing(tab) {
   });
 }
 
-async function checkAnchors(context, page, view, tab) {
+// `target` is a tab of `tab`'s context kept for this; each page's first
+// anchor is opened from a blank tab, as from a new one.
+async function checkAnchors(target, page, view, tab) {
   const links = spread(await anchorLinks(tab), ANCHORS_PER_PAGE);
-  const target = await context.newPage();
+  await target.goto("about:blank");
   for (const href of links) {
     await target.goto(href, { waitUntil: "load" });
     if (view.js) await target.waitForTimeout(50);
     const wrong = await landing(target);
     if (wrong) problem(page, viewName(view), { anchor: href.replace(pathToFileURL(site).href, ""), wrong });
   }
-  await target.close();
   return links.length;
 }
 
@@ -260,8 +268,9 @@ async function markerCheckCatchesAMisplacedNumber(context) {
   }
 }
 
+// axe is loaded by the view's init script (compiled once, where a tag
+// added to each page after "load" took about as long as axe's run).
 async function runAxe(tab, page, view) {
-  await tab.addScriptTag({ path: axePath });
   const result = await tab.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
   for (const v of result.violations) {
     problem(page, viewName(view), { rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) });
@@ -281,9 +290,20 @@ try {
       colorScheme: view.colorScheme,
       javaScriptEnabled: view.js,
     });
+    if (view.axe) await context.addInitScript({ path: axePath });
     if (view.markers) await markerCheckCatchesAMisplacedNumber(context);
+    const tab = await viewTab(context, view);
+    const jsView = { ...view, js: true };
+    // The anchors' second reading, with JavaScript on (the view has it
+    // off): its own context, and a tab for the anchors of each context.
+    const withJs = view.anchors && await browser.newContext({ viewport: { width: view.width, height: 900 } });
+    const anchorTabs = view.anchors && {
+      target: await context.newPage(),
+      jsTab: await viewTab(withJs, jsView),
+      jsTarget: await withJs.newPage(),
+    };
     for (const page of pages) {
-      const tab = await open(context, page, view);
+      await open(tab, page, view);
       if (view.markers) {
         for (const wrong of await misplacedMarkers(context, tab, "main")) problem(page, viewName(view), { misplacedNumber: wrong });
       }
@@ -300,16 +320,16 @@ try {
       }
       if (view.axe) await runAxe(tab, page, view);
       if (view.anchors) {
-        anchorsFollowed += await checkAnchors(context, page, view, tab);
-        const withJs = await browser.newContext({ viewport: { width: view.width, height: 900 } });
-        const jsTab = await open(withJs, page, { ...view, js: true });
-        anchorsFollowed += await checkAnchors(withJs, page, { ...view, js: true }, jsTab);
-        await withJs.close();
+        anchorsFollowed += await checkAnchors(anchorTabs.target, page, view, tab);
+        await open(anchorTabs.jsTab, page, jsView);
+        anchorsFollowed += await checkAnchors(anchorTabs.jsTarget, page, jsView, anchorTabs.jsTab);
         await checkPrint(tab, page);
         if (shoot) await tab.screenshot({ path: shotName(page, "print"), fullPage: true });
+        // Back to the screen for the next page in this tab.
+        await tab.emulateMedia({ media: null });
       }
-      await tab.close();
     }
+    if (withJs) await withJs.close();
     await context.close();
   }
 } finally {

@@ -157,8 +157,7 @@ fn pages_stay_small_and_do_not_grow_with_the_base() {
 #[test]
 #[ignore = "big input (a product of 132 releases and 5 conditions): CI runs it; locally `cargo test -- --ignored`"]
 fn a_long_lived_products_pages_stay_short() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/longlived");
-    let site = upgrade_atlas::render_site(&root, &PlanOptions::default()).expect("renders");
+    let site = crate::common::long_lived_site();
     let mut too_large = Vec::new();
     let mut version_pages = 0;
     for file in site.files.iter().filter(|f| f.path.ends_with(".html")) {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use common::{sel, text_of as text};
 use scraper::Html;
+use upgrade_atlas::Rendered;
 use upgrade_atlas::graph::UpgradeGraph;
 use upgrade_atlas::model::{Facts, Model, NodeId};
 use upgrade_atlas::plan::{PlanOptions, Urls};
@@ -88,16 +89,17 @@ fn hop_sections(page: &Html, path: &str) -> BTreeMap<(String, String), Vec<Strin
 
 /// Checks one knowledge base; returns what is missing from its pages.
 fn missing_from_pages(root: &Path) -> Vec<String> {
-    missing_from_pages_of(root, 1)
+    let site = upgrade_atlas::render_site(root, &PlanOptions::default())
+        .unwrap_or_else(|_| panic!("{} does not render", root.display()));
+    missing_from_pages_of(root, &site, 1)
 }
 
-/// Checks the pages of every `step`-th version (the first included).
-fn missing_from_pages_of(root: &Path, step: usize) -> Vec<String> {
+/// Checks the pages of every `step`-th version (the first included) of
+/// `site`, the knowledge base at `root` rendered.
+fn missing_from_pages_of(root: &Path, site: &Rendered, step: usize) -> Vec<String> {
     let checked = upgrade_atlas::check(root)
         .unwrap_or_else(|failure| panic!("{} does not check:\n{failure}", root.display()));
     let model = &checked.model;
-    let site = upgrade_atlas::render_site(root, &PlanOptions::default())
-        .unwrap_or_else(|_| panic!("{} does not render", root.display()));
     let pages: BTreeMap<&str, &[u8]> = site
         .files
         .iter()
@@ -296,7 +298,7 @@ fn aliases_are_searchable() {
 #[test]
 #[ignore = "big input (a product of 132 releases and 5 conditions): CI runs it; locally `cargo test -- --ignored`"]
 fn every_issue_path_returns_is_on_a_long_lived_products_pages() {
-    let missing = missing_from_pages_of(&project().join("tests/fixtures/longlived"), 3);
+    let missing = missing_from_pages_of(&common::long_lived_root(), common::long_lived_site(), 3);
     assert!(
         missing.is_empty(),
         "{} answers are not whole:\n{}",

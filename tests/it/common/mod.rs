@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::LazyLock;
 
 /// Runs the real binary with these arguments.
 pub fn run(args: &[&str]) -> Output {
@@ -73,6 +74,23 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).expect("copy a file");
         }
     }
+}
+
+/// The long-lived product's base (tests/fixtures/longlived: 132 releases,
+/// required stops, 5 conditions).
+pub fn long_lived_root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/longlived")
+}
+
+/// [`long_lived_root`] rendered in memory, once per test process: its
+/// page-size and whole-answer tests read the same pages, and a render
+/// takes some 30 s of CPU in a debug build.
+pub fn long_lived_site() -> &'static upgrade_atlas::Rendered {
+    static SITE: LazyLock<upgrade_atlas::Rendered> = LazyLock::new(|| {
+        let options = upgrade_atlas::plan::PlanOptions::default();
+        upgrade_atlas::render_site(&long_lived_root(), &options).expect("renders")
+    });
+    &SITE
 }
 
 /// A copy of the example knowledge base's `content/` in a temp folder.
