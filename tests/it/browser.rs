@@ -934,8 +934,8 @@ enum Source {
 
 impl ReadSite {
     /// The built site's folder. Each site is built once per test process
-    /// and kept to its end (a static is never dropped, so it is made under
-    /// target/tmp, which `cargo clean` empties): the reading, axe and Nu
+    /// and kept to its end (a static is never dropped, so it is made in
+    /// [`common::process_scratch`], which the next run clears): the reading, axe and Nu
     /// checker tests read the same output, where each built it again, and
     /// the long-lived base alone took some 30 s of CPU to build in a debug
     /// build. A test that asks while another builds waits for it.
@@ -958,7 +958,7 @@ impl ReadSite {
             (Source::Folder(path), _) => manifest().join(path),
             (_, copy) => copy.as_ref().expect("a copy").path().to_owned(),
         };
-        let out = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+        let out = tempfile::tempdir_in(common::process_scratch()).unwrap();
         let built = common::build_into(&root, &out.path().join("site"), &[]);
         assert!(
             built.status.success(),

@@ -8,7 +8,7 @@ pub mod links;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::LazyLock;
 
@@ -80,6 +80,34 @@ pub fn copy_tree(from: &Path, to: &Path) {
 /// required stops, 5 conditions).
 pub fn long_lived_root() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/longlived")
+}
+
+/// A folder for what a test process keeps to its end (statics are never
+/// dropped, so their temp folders would stay): `read-sites-PID` under
+/// target/tmp. Made once; the folders of earlier test processes that are no
+/// longer running are removed then, so that runs do not pile up.
+pub fn process_scratch() -> &'static Path {
+    static SCRATCH: LazyLock<PathBuf> = LazyLock::new(|| {
+        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        for entry in std::fs::read_dir(tmp).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let pid = name.to_str().and_then(|n| n.strip_prefix("read-sites-"));
+            if pid.is_some_and(|pid| !running(pid)) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let mine = tmp.join(format!("read-sites-{}", std::process::id()));
+        std::fs::create_dir_all(&mine).expect("a scratch folder");
+        mine
+    });
+    &SCRATCH
+}
+
+/// Whether the process `pid` runs; where /proc does not say, it is taken to
+/// run, and its folder stays.
+fn running(pid: &str) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid).exists()
 }
 
 /// [`long_lived_root`] rendered in memory, once per test process: its
