@@ -714,8 +714,31 @@ fn hostile_text_in_every_field_comes_out_as_text() {
     assert_no_problems("hostile knowledge base", &problems);
 }
 
-/// The search files are scripts: no text in them can end a script or start
-/// another (`</script>`, `<!--`), yet the hostile text is in them.
+/// The data files keep `<` as written (they are scripts of their own,
+/// loaded with `<script src>`), which is safe only while no page inlines a
+/// script: every `<script>` of the hostile site's pages has a `src` and no
+/// text.
+#[test]
+fn no_page_inlines_a_script() {
+    let (kb, _) = hostile_kb();
+    let site = build_site(kb.path(), &[]);
+    let mut problems = Vec::new();
+    for (path, _) in site_files(&site.out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = Html::parse_document(&fs::read_to_string(site.out.join(&path)).unwrap());
+        for script in html.select(&sel("script")) {
+            if script.value().attr("src").is_none() || script.text().next().is_some() {
+                problems.push(format!("{path}: an inline script: {:.80}", script.html()));
+            }
+        }
+    }
+    assert_no_problems("scripts of the hostile knowledge base's pages", &problems);
+}
+
+/// The search files are scripts: the hostile text is in them, and each is
+/// one statement that `JSON.parse` reads back.
 #[test]
 fn hostile_text_cannot_close_a_search_file() {
     let (kb, _) = hostile_kb();
