@@ -737,6 +737,22 @@ fn no_page_inlines_a_script() {
     assert_no_problems("scripts of the hostile knowledge base's pages", &problems);
 }
 
+/// The data files' strings, single-quoted, read back as the text they hold,
+/// as a JavaScript engine reads them (`common::js`), with no raw line break.
+#[test]
+fn single_quoted_strings_read_back_as_the_text() {
+    for text in [
+        r#"[{"t":"it's a \"quote\" \\ </script><!--"}]"#,
+        "line\nbreak\r\u{2028}\u{2029}",
+        "",
+    ] {
+        let literal = upgrade_atlas::plan::single_quoted(text);
+        assert!(literal.starts_with('\'') && literal.ends_with('\''));
+        assert!(!literal.contains(['\n', '\r', '\u{2028}', '\u{2029}']));
+        assert_eq!(common::js::string(&literal), text);
+    }
+}
+
 /// The search files are scripts: the hostile text is in them, and each is
 /// one statement that `JSON.parse` reads back.
 #[test]

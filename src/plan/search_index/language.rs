@@ -343,26 +343,6 @@ fn joined_words(prepared: &str, stemming: Stemming) -> impl Iterator<Item = Stri
         })
 }
 
-/// The distinct terms a text is found by, sorted: the set of
-/// [`index_words`], each distinct run of letters analysed once (a
-/// scenario's text repeats its words).
-pub(super) fn word_set(text: &str, stemming: Stemming) -> Vec<String> {
-    let prepared = prepared(text, stemming);
-    let mut plain: Vec<&str> = chunks(&prepared, stemming).collect();
-    plain.sort_unstable();
-    plain.dedup();
-    let mut words = Vec::new();
-    for chunk in plain {
-        chunk_terms(chunk, stemming, &mut words);
-    }
-    for joined in joined_words(&prepared, stemming) {
-        chunk_terms(&joined, stemming, &mut words);
-    }
-    words.sort_unstable();
-    words.dedup();
-    words
-}
-
 /// Each distinct term a text is found by ([`index_words`]), sorted, with
 /// how many times the text holds it. The runs of letters are counted first,
 /// borrowed from the text, and each distinct run is analysed once: a
@@ -388,6 +368,13 @@ pub(super) fn word_counts(text: &str, stemming: Stemming) -> Vec<(String, usize)
     let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
     counts.sort_unstable();
     counts
+}
+
+/// The distinct terms a text is found by, sorted: the set of
+/// [`index_words`], the terms of [`word_counts`].
+pub(super) fn word_set(text: &str, stemming: Stemming) -> Vec<String> {
+    let counts = word_counts(text, stemming);
+    counts.into_iter().map(|(word, _)| word).collect()
 }
 
 /// Each pair of terms a text says one after the other, as the index holds
