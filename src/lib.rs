@@ -142,16 +142,18 @@ pub struct Rendered {
 pub fn render_site(root: &Path, options: &plan::PlanOptions) -> Result<Rendered, Failure> {
     let (checked, theme) = with_theme(root, check(root))?;
     let files = std::sync::Mutex::new(Vec::new());
-    let (pages, _, warnings) = render_checked(&checked, &theme, options, &Silent, |file| {
-        locked(&files).push(file);
-        Ok(())
-    })?;
+    let previous = render::NoPrevious;
+    let (pages, delivered) =
+        render_checked(&checked, &theme, options, &Silent, &previous, |file| {
+            locked(&files).push(file);
+            Ok(())
+        })?;
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered {
         files,
         pages,
-        warnings,
+        warnings: delivered.warnings,
     })
 }
 
@@ -160,6 +162,10 @@ pub struct Built {
     pub output: std::path::PathBuf,
     pub pages: usize,
     pub files: usize,
+    /// Pages kept as the last build wrote them, their inputs unchanged.
+    pub kept: usize,
+    /// Whether the site was swapped in whole or the output changed in place.
+    pub written: write::Written,
     pub warnings: Vec<Diagnostic>,
     /// To show the warnings against, with their lines, as `check` does.
     pub sources: Sources,
@@ -178,10 +184,10 @@ pub struct Silent;
 
 impl BuildObserver for Silent {}
 
-/// Checks, plans, renders and writes the site. Pages are written as they are
-/// rendered, into a new folder that replaces the output only when every
-/// stage succeeded; otherwise it is removed and the output left as it was.
-/// Builds into one output take turns; `when_busy` says whether this one
+/// Checks, plans, renders and writes the whole site. Pages are written as
+/// they are rendered, into a new folder that replaces the output only when
+/// every stage succeeded; otherwise it is removed and the output left as it
+/// was. Builds into one output take turns; `when_busy` says whether this one
 /// waits for another that is running.
 pub fn build(
     root: &Path,
@@ -189,15 +195,19 @@ pub fn build(
     options: &plan::PlanOptions,
     when_busy: write::WhenBusy,
 ) -> Result<Built, Failure> {
-    build_observed(root, output, options, when_busy, &Silent)
+    build_observed(root, output, options, when_busy, None, &Silent)
 }
 
-/// [`build`], telling `observer` how it goes.
+/// [`build`], telling `observer` how it goes. With `records` (a folder of
+/// the builder's, see [`write::default_records_place`]), what the build
+/// wrote is recorded there, and a rebuild into an output still as the last
+/// build left it renders and writes only what changed (`write::Writer`).
 pub fn build_observed(
     root: &Path,
     output: &Path,
     options: &plan::PlanOptions,
     when_busy: write::WhenBusy,
+    records: Option<&Path>,
     observer: &dyn BuildObserver,
 ) -> Result<Built, Failure> {
     let unplaced = |problem: Diagnostic| Failure {
@@ -219,20 +229,29 @@ pub fn build_observed(
         started.elapsed(),
     );
     let started = std::time::Instant::now();
-    let staging = write::Staging::begin(lock).map_err(unplaced)?;
-    let (pages, files, warnings) = render_checked(&checked, &theme, options, observer, |file| {
-        staging.put(&file)
-    })?;
-    staging.finish().map_err(unplaced)?;
+    let records = records.map(|place| write::Records::for_output(place, &target));
+    let writer = write::Writer::begin(lock, records).map_err(unplaced)?;
+    let (pages, delivered) =
+        render_checked(&checked, &theme, options, observer, &writer, |file| {
+            writer.put(&file)
+        })?;
+    let written = writer.finish().map_err(unplaced)?;
     observer.stage(
-        &format!("rendered and wrote {pages} pages, {files} files in all"),
+        &format!(
+            "rendered and wrote {} pages, kept {}; {} files in all",
+            pages - delivered.kept,
+            delivered.kept,
+            delivered.files
+        ),
         started.elapsed(),
     );
     Ok(Built {
         output: target,
         pages,
-        files,
-        warnings,
+        files: delivered.files,
+        kept: delivered.kept,
+        written,
+        warnings: delivered.warnings,
         sources: checked.model.sources.clone(),
     })
 }
@@ -253,14 +272,16 @@ pub(crate) fn with_theme(
 }
 
 /// Plans and renders a checked knowledge base, handing each file to
-/// `deliver`; returns the number of pages, of files, and every warning.
+/// `deliver` but the pages `previous` keeps; returns the number of pages
+/// and what was delivered, with every warning.
 fn render_checked(
     checked: &Checked,
     theme: &render::Theme,
     options: &plan::PlanOptions,
     observer: &dyn BuildObserver,
+    previous: &dyn render::Previous,
     deliver: impl Fn(render::OutputFile) -> Result<(), Diagnostic> + Sync,
-) -> Result<(usize, usize, Vec<Diagnostic>), Failure> {
+) -> Result<(usize, render::Delivered), Failure> {
     let planned = plan::plan(&checked.model, options);
     let pages = planned.pages.len();
     // The progress counts pages: render delivers them first, and makes the
@@ -278,12 +299,13 @@ fn render_checked(
         diagnostics,
         sources: checked.model.sources.clone(),
     };
-    let (files, data_warnings) =
-        render::render(&checked.model, planned, theme, deliver).map_err(failure)?;
-    let copied = copy_statics(&checked.model.static_files, deliver).map_err(failure)?;
+    let mut delivered =
+        render::render(&checked.model, planned, theme, previous, deliver).map_err(failure)?;
+    delivered.files += copy_statics(&checked.model.static_files, deliver).map_err(failure)?;
     let mut warnings = checked.warnings.clone();
-    warnings.extend(data_warnings);
-    Ok((pages, files + copied, warnings))
+    warnings.append(&mut delivered.warnings);
+    delivered.warnings = warnings;
+    Ok((pages, delivered))
 }
 
 /// Hands each file of `content/static/` to `deliver`, read as `write` reads

@@ -144,6 +144,11 @@ enum Command {
         /// same output is running.
         #[arg(long)]
         no_wait: bool,
+        /// Render every page and write the whole site into a new folder
+        /// swapped in at the end, even when the last build's record would
+        /// let this one update the output in place.
+        #[arg(long)]
+        full: bool,
     },
     /// Start a knowledge base in DIR (default: the --root folder), which
     /// must be empty or missing: site.yaml, two products, a scenario, all
@@ -314,13 +319,15 @@ fn main() -> ExitCode {
             output,
             base_url,
             no_wait,
+            full,
         } => {
             let when_busy = if no_wait {
                 WhenBusy::GiveUp
             } else {
                 WhenBusy::Wait
             };
-            run_build(&root, output, base_url, when_busy, manners)
+            let records = upgrade_atlas::write::default_records_place().filter(|_| !full);
+            run_build(&root, output, base_url, when_busy, records, manners)
         }
         Command::Serve {
             port,
@@ -570,6 +577,7 @@ fn run_build(
     output: Option<PathBuf>,
     base_url: Option<String>,
     when_busy: WhenBusy,
+    records: Option<PathBuf>,
     manners: Manners,
 ) -> ExitCode {
     let output = output.unwrap_or_else(|| root.join("public"));
@@ -600,6 +608,7 @@ fn run_build(
             ..PlanOptions::default()
         },
         when_busy,
+        records.as_deref(),
         &observer,
     );
     observer.progress.clear();
@@ -616,15 +625,30 @@ fn run_build(
                 return ExitCode::SUCCESS;
             }
             println!(
-                "built {} pages ({} files) into {} in {} ms",
+                "built {} pages ({} files) into {} in {} ms{}",
                 built.pages,
                 built.files,
                 built.output.display(),
-                started.elapsed().as_millis()
+                started.elapsed().as_millis(),
+                how_written(&built)
             );
             ExitCode::SUCCESS
         }
         Err(failure) => report(&failure, manners),
+    }
+}
+
+/// What a rebuild kept and changed, after the build's line; nothing for a
+/// site written whole.
+fn how_written(built: &upgrade_atlas::Built) -> String {
+    match built.written {
+        upgrade_atlas::write::Written::Whole => String::new(),
+        upgrade_atlas::write::Written::InPlace { changed, removed } => format!(
+            "; in place: {} kept, {} written, {} removed",
+            terminal::counted(built.kept, "page"),
+            terminal::counted(changed, "file"),
+            terminal::counted(removed, "file")
+        ),
     }
 }
 

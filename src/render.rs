@@ -22,7 +22,7 @@ use tera::{Kwargs, State, Tera, Value};
 use crate::diag::{Diagnostic, Span};
 use crate::i18n::Messages;
 use crate::model::Model;
-use crate::plan::{DataFile, Fragments, Links, Page, Plan, Urls};
+use crate::plan::{DataFile, Fingerprint, Fragments, Links, Page, Plan, Urls};
 
 mod words;
 
@@ -34,6 +34,54 @@ mod theme {
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
+    /// What a page was made from; `None` for the files made again on every
+    /// build (data files, assets, `content/static/`).
+    pub made_from: Option<MadeFrom>,
+}
+
+impl OutputFile {
+    /// A file that is not a page.
+    pub fn data(path: String, bytes: Vec<u8>) -> OutputFile {
+        OutputFile {
+            path,
+            bytes,
+            made_from: None,
+        }
+    }
+}
+
+/// What a page's file was made from, as a rebuild needs it to tell whether
+/// it would make the same file: its inputs hashed with what every page
+/// depends on ([`Renderer::page_unless_kept`]), and the `@` references it
+/// resolved, each with the site path it led to.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MadeFrom {
+    pub fingerprint: Fingerprint,
+    pub references: Vec<(String, String)>,
+}
+
+/// The previous build of the same output, as far as rendering can use it.
+pub trait Previous: Sync {
+    /// Whether the page at `path` may stay as the previous build left it:
+    /// it was made from `fingerprint` then, each reference it resolved still
+    /// `leads` (reference, site path) where it led, and its file is still
+    /// the one written. A page it keeps is its own to keep: render makes
+    /// nothing for it.
+    fn keeps(
+        &self,
+        path: &str,
+        fingerprint: Fingerprint,
+        leads: &dyn Fn(&str, &str) -> bool,
+    ) -> bool;
+}
+
+/// No previous build to keep anything of: every page is rendered.
+pub struct NoPrevious;
+
+impl Previous for NoPrevious {
+    fn keeps(&self, _: &str, _: Fingerprint, _: &dyn Fn(&str, &str) -> bool) -> bool {
+        false
+    }
 }
 
 /// The theme: templates by name and assets by path, built-in first, then the
@@ -156,6 +204,23 @@ fn unused_templates(
         .collect()
 }
 
+/// What every page's file depends on beside its own values: the templates,
+/// the site's messages and how links are written, hashed.
+fn shared_inputs(theme: &Theme, links: &Links, messages: &Messages) -> Fingerprint {
+    let mut parts: Vec<&[u8]> = Vec::new();
+    let settings = links.settings().map(u8::from);
+    parts.push(&settings);
+    for (name, (text, _)) in &theme.templates {
+        parts.extend([name.as_bytes(), text.as_bytes()]);
+    }
+    parts.push(messages.language().as_bytes());
+    let patterns = messages.patterns();
+    for (key, pattern) in &patterns {
+        parts.extend([key.as_bytes(), pattern.as_bytes()]);
+    }
+    crate::plan::fingerprint(&parts)
+}
+
 fn page_path(state: &State) -> String {
     state
         .get::<String>("page_path")
@@ -276,6 +341,9 @@ fn place_of(marked: &str) -> Option<(&str, usize, usize)> {
 pub struct Renderer<'t> {
     tera: Tera,
     theme: &'t Theme,
+    links: Arc<Links>,
+    /// What every page's file depends on beside its own values, hashed.
+    shared_inputs: Fingerprint,
 }
 
 impl<'t> Renderer<'t> {
@@ -291,19 +359,43 @@ impl<'t> Renderer<'t> {
         links: Arc<Links>,
         messages: Arc<Messages>,
     ) -> Result<Self, Vec<Diagnostic>> {
-        let tera = engine(theme, links, messages)?;
-        Ok(Renderer { tera, theme })
+        let shared_inputs = shared_inputs(theme, &links, &messages);
+        let tera = engine(theme, Arc::clone(&links), messages)?;
+        Ok(Renderer {
+            tera,
+            theme,
+            links,
+            shared_inputs,
+        })
+    }
+
+    /// A page, or nothing when `previous` keeps the file it made of the
+    /// same inputs. A page rendered says what it was made from, for the
+    /// next build.
+    pub fn page_unless_kept(
+        &self,
+        page: Page,
+        previous: &dyn Previous,
+    ) -> Result<Option<OutputFile>, Diagnostic> {
+        let own = page.fingerprint().to_le_bytes();
+        let fingerprint = crate::plan::fingerprint(&[&self.shared_inputs.to_le_bytes(), &own]);
+        let leads = |reference: &str, target: &str| self.links.target(reference) == Some(target);
+        if previous.keeps(&page.path, fingerprint, &leads) {
+            return Ok(None);
+        }
+        let (file, references) = Links::recording(|| self.page(page));
+        let mut file = file?;
+        file.made_from = Some(MadeFrom {
+            fingerprint,
+            references,
+        });
+        Ok(Some(file))
     }
 
     pub fn page(&self, page: Page) -> Result<OutputFile, Diagnostic> {
         let context = match page.context {
-            crate::plan::Context::Json(bytes) => {
-                return Ok(OutputFile {
-                    path: page.path,
-                    bytes,
-                });
-            }
-            crate::plan::Context::Template(context) => context,
+            crate::plan::Context::Json(bytes) => return Ok(OutputFile::data(page.path, bytes)),
+            crate::plan::Context::Template(view) => view.context(),
         };
         let html = self
             .tera
@@ -316,10 +408,7 @@ impl<'t> Renderer<'t> {
         } else {
             html.into_bytes()
         };
-        Ok(OutputFile {
-            path: page.path,
-            bytes,
-        })
+        Ok(OutputFile::data(page.path, bytes))
     }
 }
 
@@ -331,10 +420,7 @@ impl Renderer<'_> {
         if let Some(fragments) = file.fragments {
             bytes.extend(self.fragments(&fragments)?.into_bytes());
         }
-        Ok(OutputFile {
-            path: file.path,
-            bytes,
-        })
+        Ok(OutputFile::data(file.path, bytes))
     }
 
     /// `before[...];`: each fragment rendered and squeezed as a page is,
@@ -408,19 +494,31 @@ fn names(text: &[u8], tag: &str) -> bool {
             .is_some_and(|b| *b == b'>' || b.is_ascii_whitespace())
 }
 
+/// What [`render`] delivered.
+pub struct Delivered {
+    /// The site's files, those kept from the previous build included.
+    pub files: usize,
+    /// The pages kept from the previous build, not rendered again.
+    pub kept: usize,
+    /// Warnings made on the way (a search index past its size).
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Renders every planned page in parallel and hands each file of the site
 /// (pages, then data files and assets) to `deliver` as soon as it is
 /// ready, so that a build writes while it renders and never holds the
-/// whole site. Returns how many files were delivered with the warnings
-/// made on the way, or every template error and every problem `deliver`
+/// whole site; a page whose file `previous` keeps is not rendered. Returns
+/// what was delivered, or every template error and every problem `deliver`
 /// reported.
 pub fn render(
     model: &Model,
     plan: Plan,
     theme: &Theme,
+    previous: &dyn Previous,
     deliver: impl Fn(OutputFile) -> Result<(), Diagnostic> + Sync,
-) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<Delivered, Vec<Diagnostic>> {
     let renderer = Renderer::new(model, plan.planner.urls, theme)?;
+    let kept = std::sync::atomic::AtomicUsize::new(0);
     let mut problems: Vec<Diagnostic> = plan
         .pages
         .par_iter()
@@ -429,17 +527,26 @@ pub fn render(
                 .planner
                 .page_of(*id)
                 .expect("every listed page can be planned");
-            renderer.page(page).and_then(&deliver).err()
+            match renderer.page_unless_kept(page, previous) {
+                Ok(Some(file)) => deliver(file).err(),
+                Ok(None) => {
+                    kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    None
+                }
+                Err(problem) => Some(problem),
+            }
         })
         .collect();
     let mut crawler_files = Vec::new();
+    // Kept pages are the site's files too.
+    let mut delivered = plan.pages.len();
     for page in plan.planner.crawler_pages(&plan.pages) {
-        match renderer.page(page) {
-            Ok(file) => crawler_files.push(file),
+        match renderer.page_unless_kept(page, previous) {
+            Ok(Some(file)) => crawler_files.push(file),
+            Ok(None) => delivered += 1,
             Err(problem) => problems.push(problem),
         }
     }
-    let mut delivered = plan.pages.len();
     let mut deliver_one = |file: OutputFile| {
         delivered += 1;
         if let Err(problem) = deliver(file) {
@@ -457,15 +564,16 @@ pub fn render(
         .partition(Diagnostic::is_error);
     crawler_files.into_iter().for_each(&mut deliver_one);
     for (name, bytes) in theme.assets() {
-        deliver_one(OutputFile {
-            path: format!("assets/{name}"),
-            bytes: bytes.clone(),
-        });
+        deliver_one(OutputFile::data(format!("assets/{name}"), bytes.clone()));
     }
     problems.extend(failed);
     problems.extend(unrendered);
     if problems.is_empty() {
-        return Ok((delivered, warnings));
+        return Ok(Delivered {
+            files: delivered,
+            kept: kept.into_inner(),
+            warnings,
+        });
     }
     // One problem repeated by many pages (a broken partial, a full disk) is
     // reported once.

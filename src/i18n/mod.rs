@@ -146,6 +146,16 @@ impl Messages {
         }
     }
 
+    /// Every pattern with its key, in key order, after the language: all
+    /// that decides what any message says.
+    pub fn patterns(&self) -> Vec<(&str, &str)> {
+        let mut patterns: Vec<(&str, &str)> = (self.sources.iter())
+            .map(|(key, pattern)| (key.as_str(), pattern.as_str()))
+            .collect();
+        patterns.sort_unstable();
+        patterns
+    }
+
     pub fn language(&self) -> &str {
         &self.language
     }

@@ -6,14 +6,14 @@
 use serde::Serialize;
 
 use super::feed::ATOM_TEMPLATE;
-use super::{Context, Page, PageId, Planner};
+use super::{Page, PageId, Planner};
 use crate::layout;
 
 /// What the `robots.txt` template is rendered with.
 #[derive(Serialize)]
-struct RobotsView<'a> {
+struct RobotsView {
     /// The site's address, ending in `/`, when it is known.
-    base_url: Option<&'a str>,
+    base_url: Option<String>,
 }
 
 /// What the `sitemap.xml` template is rendered with.
@@ -23,13 +23,8 @@ struct SitemapView {
     urls: Vec<String>,
 }
 
-fn page(path: &str, template: &'static str, view: impl Serialize) -> Page {
-    let context = tera::Context::from_serialize(&view).expect("views serialize");
-    Page {
-        path: path.to_owned(),
-        template,
-        context: Context::Template(context),
-    }
+fn page(path: &str, template: &'static str, view: impl Serialize + Send + 'static) -> Page {
+    Page::of_view(path.to_owned(), template, view)
 }
 
 impl Planner<'_> {
@@ -37,7 +32,9 @@ impl Planner<'_> {
     /// is known (and a feed has an entry), given the site's pages.
     pub fn crawler_pages(&self, pages: &[PageId]) -> Vec<Page> {
         let base = self.base_url.as_deref();
-        let robots = RobotsView { base_url: base };
+        let robots = RobotsView {
+            base_url: base.map(str::to_owned),
+        };
         let mut planned = vec![page(layout::ROBOTS, layout::ROBOTS, robots)];
         if let Some(base) = base {
             let sitemap = SitemapView {
@@ -49,7 +46,7 @@ impl Planner<'_> {
             planned.push(page(layout::SITEMAP, layout::SITEMAP, sitemap));
         }
         for feed in self.feeds() {
-            planned.push(page(feed.path, ATOM_TEMPLATE, &feed.view));
+            planned.push(page(feed.path, ATOM_TEMPLATE, feed.view.clone()));
         }
         planned
     }

@@ -63,7 +63,7 @@ fn xml_text(text: &str) -> String {
 
 /// What the `atom.xml` template is rendered with: the feed, its texts fit
 /// for XML and its times as Atom writes them.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct AtomView {
     pub title: String,
     pub self_url: String,
@@ -74,7 +74,7 @@ pub struct AtomView {
 }
 
 /// One entry of [`AtomView`].
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct AtomEntry {
     pub id: String,
     pub title: String,

@@ -13,6 +13,13 @@ use super::Urls;
 use crate::markdown;
 use crate::model::{Model, Reference, Target};
 
+thread_local! {
+    /// The references resolved on this thread while [`Links::recording`]
+    /// runs; `None` outside it.
+    static RESOLVED: std::cell::RefCell<Option<Vec<(String, String)>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// Everything the `markdown` filter and `url` function need, shared by all
 /// pages (and by the path finder's data, rendered for the finder page).
 pub struct Links {
@@ -95,9 +102,40 @@ impl Links {
 
     pub fn resolve(&self, page: &str, destination: &str) -> Option<String> {
         let (reference, fragment) = Reference::in_destination(destination)?;
-        let target = self.targets.get(&reference.to_string())?;
+        let reference = reference.to_string();
+        let target = self.targets.get(&reference)?;
+        RESOLVED.with_borrow_mut(|resolved| {
+            if let Some(resolved) = resolved {
+                resolved.push((reference, target.clone()));
+            }
+        });
         let fragment = fragment.map_or(String::new(), |f| format!("#{f}"));
         Some(self.urls.relative(page, &format!("{target}{fragment}")))
+    }
+
+    /// How links are written, beside where they lead: pretty URLs, and
+    /// whether raw HTML in Markdown is kept.
+    pub fn settings(&self) -> [bool; 2] {
+        [self.urls.pretty, self.raw_html]
+    }
+
+    /// The site path an `@` reference (without the `@`) leads to.
+    pub fn target(&self, reference: &str) -> Option<&str> {
+        self.targets.get(reference).map(String::as_str)
+    }
+
+    /// Runs `render` (which renders one page on this thread) and returns
+    /// what it gave with every reference it resolved here, each with the
+    /// site path it led to: a page depends on those beside its own values,
+    /// and a rebuild keeps the page only while each still leads there.
+    pub fn recording<R>(render: impl FnOnce() -> R) -> (R, Vec<(String, String)>) {
+        // A thread's own list: Tera renders a page on the thread that asked.
+        let outer = RESOLVED.replace(Some(Vec::new()));
+        let rendered = render();
+        let mut resolved = RESOLVED.replace(outer).unwrap_or_default();
+        resolved.sort_unstable();
+        resolved.dedup();
+        (rendered, resolved)
     }
 
     /// Markdown -> HTML for the page at `page`: `@` links resolved, raw HTML

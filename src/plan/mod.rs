@@ -60,13 +60,90 @@ pub struct Page {
 
 /// What a page is made from.
 pub enum Context {
-    /// The values its template is rendered with, made straight from the
-    /// page's view: through a `serde_json::Value` first, the same values
-    /// were built twice (about 5 % of a build).
-    Template(tera::Context),
+    /// The page's view, made into the values its template is rendered with
+    /// only when it is rendered ([`PageView::context`]): a rebuild that
+    /// finds the view unchanged since the last build keeps the page it made
+    /// then ([`Page::fingerprint`]).
+    Template(Box<dyn PageView>),
     /// A JSON document's bytes, written as they are (the API's files by
     /// version).
     Json(Vec<u8>),
+}
+
+/// What a page's file is made from, hashed: its template's name and every
+/// value the template is given (or a JSON page's bytes). With the theme, the
+/// site's messages and where the page's `@` references lead, it decides the
+/// file: two builds that agree on all of them write the same bytes.
+pub type Fingerprint = u128;
+
+/// Hashes what a file is made from into a [`Fingerprint`]. BLAKE3, so
+/// that a knowledge base cannot make a changed page pass for unchanged by
+/// crafting a collision, and stable between releases of Rust.
+pub fn fingerprint(parts: &[&[u8]]) -> Fingerprint {
+    let mut hasher = blake3::Hasher::new();
+    for part in parts {
+        // Each part's length first, so that moving bytes between parts
+        // changes the hash.
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    truncated(&hasher)
+}
+
+fn truncated(hasher: &blake3::Hasher) -> Fingerprint {
+    let mut fingerprint = [0; 16];
+    hasher.finalize_xof().fill(&mut fingerprint);
+    u128::from_le_bytes(fingerprint)
+}
+
+/// A page's values as the planner made them.
+pub trait PageView: Send {
+    /// The values its template is rendered with.
+    fn context(&self) -> tera::Context;
+    /// The hash of `template` and those values, made without building them.
+    fn fingerprint(&self, template: &str) -> Fingerprint;
+}
+
+struct View<T>(T);
+
+impl<T: Serialize + Send> PageView for View<T> {
+    fn context(&self) -> tera::Context {
+        tera::Context::from_serialize(&self.0).expect("page contexts serialize")
+    }
+
+    fn fingerprint(&self, template: &str) -> Fingerprint {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&(template.len() as u64).to_le_bytes());
+        hasher.update(template.as_bytes());
+        // Buffered: serde_json writes a value in many small pieces.
+        let mut writer = std::io::BufWriter::with_capacity(16 * 1024, &mut hasher);
+        serde_json::to_writer(&mut writer, &self.0).expect("page contexts serialize");
+        drop(writer);
+        truncated(&hasher)
+    }
+}
+
+impl Page {
+    /// A page rendered from `view` through `template`.
+    pub fn of_view(
+        path: String,
+        template: &'static str,
+        view: impl Serialize + Send + 'static,
+    ) -> Page {
+        Page {
+            path,
+            template,
+            context: Context::Template(Box::new(View(view))),
+        }
+    }
+
+    /// What the page's file is made from, hashed (see [`Fingerprint`]).
+    pub fn fingerprint(&self) -> Fingerprint {
+        match &self.context {
+            Context::Template(view) => view.fingerprint(self.template),
+            Context::Json(bytes) => fingerprint(&[self.template.as_bytes(), bytes]),
+        }
+    }
 }
 
 /// A file written as it is, but for the HTML it carries that the theme
@@ -385,20 +462,14 @@ impl Planner<'_> {
         }
     }
 
-    fn make_page<T: Serialize>(
+    fn make_page<T: Serialize + Send + 'static>(
         &self,
         path: String,
         template: &'static str,
         frame: Frame,
         page: T,
     ) -> Page {
-        let context = tera::Context::from_serialize(&PageContext { frame, page })
-            .expect("page contexts serialize");
-        Page {
-            path,
-            template,
-            context: Context::Template(context),
-        }
+        Page::of_view(path, template, PageContext { frame, page })
     }
 
     /// Search and 404 need only the frame.

@@ -61,8 +61,8 @@ fn page_of(planner: &Planner, path: &str) -> Value {
         .page(path)
         .unwrap_or_else(|| panic!("no page {path}"));
     match page.context {
-        crate::plan::Context::Template(context) => {
-            serde_json::to_value(context.get("page")).expect("template values serialize")
+        crate::plan::Context::Template(view) => {
+            serde_json::to_value(view.context().get("page")).expect("template values serialize")
         }
         crate::plan::Context::Json(_) => panic!("{path} is a JSON file"),
     }

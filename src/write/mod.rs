@@ -22,7 +22,11 @@ use crate::diag::Diagnostic;
 use crate::render::OutputFile;
 use crate::safe_fs;
 
+mod in_place;
+mod record;
 mod statics;
+use in_place::{Placed, Source, Update, folders_of, record_of};
+pub use record::{Records, default_place as default_records_place};
 pub use statics::{read_static, site_path};
 
 /// Written into every output folder; its presence allows the next build to replace it.
@@ -308,6 +312,79 @@ pub struct Staging {
     finished: bool,
     /// The previous site's files, to link unchanged ones from.
     previous: PreviousSite,
+    /// Where to record what was written, for the next build.
+    records: Option<Records>,
+    placed: std::sync::Mutex<Vec<Placed>>,
+}
+
+/// Writes a site into its output: in place, when the last build's record
+/// says the output is still as that build left it ([`Update`]), or else
+/// whole into a new folder swapped in at the end ([`Staging`]).
+pub enum Writer {
+    Whole(Staging),
+    InPlace(Update),
+}
+
+impl Writer {
+    /// Starts writing into the output `lock` holds, keeping the build's
+    /// record in `records` when given.
+    pub fn begin(lock: OutputLock, records: Option<Records>) -> Result<Writer, Diagnostic> {
+        let previous = records.as_ref().and_then(Records::load);
+        match (records, previous) {
+            (Some(records), Some(previous)) if previous.describes(lock.output()) => {
+                Update::begin(lock, records, previous).map(Writer::InPlace)
+            }
+            (records, _) => Staging::begin(lock, records).map(Writer::Whole),
+        }
+    }
+
+    /// Writes one file; safe to call from many threads at once.
+    pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+        match self {
+            Writer::Whole(staging) => staging.put(file),
+            Writer::InPlace(update) => update.put(file),
+        }
+    }
+
+    /// Puts the new site in place, and says how.
+    pub fn finish(self) -> Result<Written, Diagnostic> {
+        match self {
+            Writer::Whole(staging) => staging.finish().map(|()| Written::Whole),
+            Writer::InPlace(update) => update.finish(),
+        }
+    }
+}
+
+impl crate::render::Previous for Writer {
+    fn keeps(
+        &self,
+        path: &str,
+        fingerprint: crate::plan::Fingerprint,
+        leads: &dyn Fn(&str, &str) -> bool,
+    ) -> bool {
+        match self {
+            Writer::Whole(_) => false,
+            Writer::InPlace(update) => update.keeps(path, fingerprint, leads),
+        }
+    }
+}
+
+/// How a build put its site in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// A whole new site swapped in.
+    Whole,
+    /// The output changed file by file: `changed` files written or
+    /// replaced, `removed` removed; every other file stayed as it was.
+    InPlace { changed: usize, removed: usize },
+}
+
+/// The error for a file whose path would leave the output.
+fn unsafe_path(output: &Path, path: &str) -> Diagnostic {
+    Diagnostic::error_at_path(
+        output,
+        format!("cannot write the site: unsafe output path `{path}`"),
+    )
 }
 
 /// The previous site, when its files may be reused: a real folder (not a
@@ -389,14 +466,27 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 impl Staging {
-    pub fn begin(lock: OutputLock) -> Result<Staging, Diagnostic> {
-        let (parent, name) = beside(&lock.output);
+    /// Starts a new site beside the output `lock` holds; with `records`,
+    /// what it writes is recorded there for the next build.
+    pub fn begin(lock: OutputLock, records: Option<Records>) -> Result<Staging, Diagnostic> {
         let previous = PreviousSite::of(&lock.output);
+        Staging::start(lock, records, previous)
+    }
+
+    /// [`Staging::begin`], reusing the files of `previous`.
+    fn start(
+        lock: OutputLock,
+        records: Option<Records>,
+        previous: PreviousSite,
+    ) -> Result<Staging, Diagnostic> {
+        let (parent, name) = beside(&lock.output);
         let staging = Staging {
             folder: parent.join(format!(".{name}.new-{}", std::process::id())),
             lock,
             finished: false,
             previous,
+            records,
+            placed: std::sync::Mutex::new(Vec::new()),
         };
         // `create_dir`, not `create_dir_all`: a folder of that name that the
         // lock holder did not remove is not to be written into.
@@ -410,11 +500,16 @@ impl Staging {
     pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
         let output = &self.lock.output;
         let Some(relative) = safe_relative(&file.path) else {
-            return Err(Diagnostic::error_at_path(
-                output,
-                format!("cannot write the site: unsafe output path `{}`", file.path),
-            ));
+            return Err(unsafe_path(output, &file.path));
         };
+        if self.records.is_some() {
+            crate::locked(&self.placed).push(Placed {
+                path: file.path.clone(),
+                source: Source::Written,
+                content: crate::plan::fingerprint(&[&file.bytes]),
+                made_from: file.made_from.clone(),
+            });
+        }
         let path = self.folder.join(&relative);
         let old = output.join(&relative);
         make_parent(&path)
@@ -428,6 +523,14 @@ impl Staging {
                 }
             })
             .map_err(|e| failure(output, "write the site", e))
+    }
+
+    /// Links the output's file at `path`, which the caller checked is the
+    /// previous build's own, into the new site.
+    fn link_kept(&self, path: &str) -> std::io::Result<()> {
+        let new = self.folder.join(path);
+        make_parent(&new)?;
+        std::fs::hard_link(self.lock.output.join(path), new)
     }
 
     /// Puts the new site in the output's place, then deletes the previous
@@ -455,6 +558,13 @@ impl Staging {
             && is_ours(&previous)
         {
             let _ = discard(&previous, &output);
+        }
+        // Stamped only now: a file linked from the previous site changed
+        // when that site was deleted.
+        if let Some(records) = &self.records {
+            let placed = std::mem::take(&mut *crate::locked(&self.placed));
+            let folders = folders_of(placed.iter().map(|p| p.path.as_str()));
+            records.save(&record_of(&output, placed, &folders));
         }
         Ok(())
     }

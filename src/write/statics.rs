@@ -25,8 +25,5 @@ pub fn read_static(file: &StaticFile) -> Result<OutputFile, Diagnostic> {
             Diagnostic::error_at_path(&file.file, format!("cannot read: {error}"))
                 .with_hint("it was readable when the build began: check that nothing else changes content/static/ during a build")
         })?;
-    Ok(OutputFile {
-        path: site_path(file),
-        bytes,
-    })
+    Ok(OutputFile::data(site_path(file), bytes))
 }

@@ -48,11 +48,8 @@ fn protected_places_are_refused() {
 /// Builds one page, `index.html` saying `text`, into `output`.
 fn build_page(root: &Path, output: &Path, text: &str) {
     let lock = lock_output(root, output, WhenBusy::GiveUp).unwrap();
-    let staging = Staging::begin(lock).unwrap();
-    let page = OutputFile {
-        path: "index.html".into(),
-        bytes: text.into(),
-    };
+    let staging = Staging::begin(lock, None).unwrap();
+    let page = OutputFile::data("index.html".into(), text.into());
     staging.put(&page).unwrap();
     staging.finish().unwrap();
 }
@@ -191,12 +188,9 @@ fn of_two_previous_sites_aside_neither_is_guessed() {
 
 fn build_files(root: &Path, output: &Path, files: &[(&str, &str)]) {
     let lock = lock_output(root, output, WhenBusy::GiveUp).unwrap();
-    let staging = Staging::begin(lock).unwrap();
+    let staging = Staging::begin(lock, None).unwrap();
     for (path, text) in files {
-        let file = OutputFile {
-            path: (*path).into(),
-            bytes: text.as_bytes().to_vec(),
-        };
+        let file = OutputFile::data((*path).into(), text.as_bytes().to_vec());
         staging.put(&file).unwrap();
     }
     staging.finish().unwrap();
@@ -354,7 +348,7 @@ fn an_output_swapped_for_a_foreign_folder_during_the_build_is_kept() {
     std::fs::create_dir_all(&root).unwrap();
     build_files(&root, &output, &[("index.html", "old")]);
     let lock = lock_output(&root, &output, WhenBusy::GiveUp).unwrap();
-    let staging = Staging::begin(lock).unwrap();
+    let staging = Staging::begin(lock, None).unwrap();
     std::fs::remove_dir_all(&output).unwrap();
     folder(&output, &[("mine.txt", "someone's")]);
     let refused = staging.finish().err().unwrap();

@@ -27,6 +27,7 @@ mod moves;
 mod new_scenario;
 mod nextcloud_example;
 mod plan_properties;
+mod rebuilds;
 mod route_properties;
 mod scale;
 mod search_languages;
