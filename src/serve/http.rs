@@ -194,7 +194,7 @@ if you reached it under that name on purpose, start it with --allow-host {}\n",
                 .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
             refused
         } else if target.split('?').next() == Some(EVENTS_PATH) {
-            return Ok(events(&shared, clock));
+            return Ok(events(&target, &shared, clock));
         } else {
             tokio::task::spawn_blocking(move || page(&target, &shared))
                 .await
@@ -262,6 +262,30 @@ fn reply_parts(status: StatusCode, kind: &'static str, parts: Vec<Bytes>) -> Res
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(kind));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// The site path of the page an events request names (`?page=/a/b/`).
+pub(super) fn page_parameter(target: &str) -> Option<String> {
+    let (_, query) = target.split_once('?')?;
+    let value = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))?;
+    site_path(&percent_decode(value)?)
+}
+
+/// Whether a page open in a browser reloads after a rebuild: when its
+/// bytes changed, or errors are shown or were; and whether errors are
+/// shown now.
+fn reload_after_rebuild(shared: &Shared, page: Option<&str>, showing_errors: bool) -> (bool, bool) {
+    let (site, errors) = {
+        let served = crate::locked(&shared.served);
+        (served.site.clone(), served.errors.is_some())
+    };
+    let changed = || match (page, site) {
+        (Some(page), Some(site)) => ask_changed(&site, page),
+        _ => true,
+    };
+    (errors || showing_errors || changed(), errors)
 }
 
 /// The file a request path names, if it names one safely: percent-decoded,
@@ -430,19 +454,37 @@ pub(super) fn page(target: &str, shared: &Shared) -> Response<Reply> {
     }
 }
 
-/// Server-sent events: one `reload` message after each rebuild.
-pub(super) fn events(shared: &Shared, clock: Arc<Clock>) -> Response<Reply> {
+/// Server-sent events: a `reload` message after each rebuild that changed
+/// the page named by the request's `page` parameter (every rebuild when
+/// it names none).
+pub(super) fn events(target: &str, shared: &Shared, clock: Arc<Clock>) -> Response<Reply> {
     let (sender, messages) = mpsc::channel(1);
     let mut rebuilds = shared.rebuilt.subscribe();
+    let page = page_parameter(target);
+    let shared = Arc::clone(shared);
     tokio::spawn(async move {
-        let mut message: &'static [u8] = b": connected\n\n";
-        // Ends when the connection, and the receiver with it, is gone.
-        while sender.send(Bytes::from_static(message)).await.is_ok() {
+        let mut showing_errors = crate::locked(&shared.served).errors.is_some();
+        let mut message: Option<&'static [u8]> = Some(b": connected\n\n");
+        loop {
+            // Ends when the connection, and the receiver with it, is gone.
+            if let Some(message) = message
+                && sender.send(Bytes::from_static(message)).await.is_err()
+            {
+                return;
+            }
             message = match tokio::time::timeout(PING_INTERVAL, rebuilds.changed()).await {
-                Ok(Ok(())) => b"data: reload\n\n",
+                Ok(Ok(())) => {
+                    let (shared, page) = (Arc::clone(&shared), page.clone());
+                    let asked = tokio::task::spawn_blocking(move || {
+                        reload_after_rebuild(&shared, page.as_deref(), showing_errors)
+                    });
+                    let (reload, errors) = asked.await.unwrap_or((true, showing_errors));
+                    showing_errors = errors;
+                    reload.then_some(b"data: reload\n\n")
+                }
                 Ok(Err(_)) => return,
                 // A comment keeps the connection alive.
-                Err(_) => b": ping\n\n",
+                Err(_) => Some(b": ping\n\n"),
             };
         }
     });

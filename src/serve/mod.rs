@@ -5,11 +5,13 @@
 //! keeps it until the next change), where `build` would write them all. So a
 //! rebuild costs a check, not a whole site; and the check itself keeps the
 //! parsed files and resolved scenarios of the last one ([`crate::CheckCache`]),
-//! reading again only the files the watcher names. It never writes, cleans or
-//! deletes any folder. Pages are served with a small script that reloads
-//! them when a rebuild finishes (server-sent events); while the content has
-//! errors, every page shows them instead, and the last good site is kept
-//! for everything else.
+//! reading again only the files the watcher names. After a change, a page
+//! whose inputs did not change is served as the site before rendered it,
+//! by the tracking `build` uses (`render::Previous`). It never writes,
+//! cleans or deletes any folder. Pages are served with a small script that
+//! reloads them when a rebuild changed them (server-sent events naming the
+//! page); while the content has errors, every page shows them instead, and
+//! the last good site is kept for everything else.
 //!
 //! HTTP is hyper's (on one tokio thread): it parses requests, keeps
 //! connections alive and refuses heads over `HEAD_LIMIT` with 431. What
@@ -35,9 +37,13 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use crate::diag::Diagnostic;
 use crate::plan::{Links, PlanOptions};
+use crate::render::{MadeFrom, Previous};
 
 const EVENTS_PATH: &str = "/__upgrade-atlas/events";
-const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource(\"/__upgrade-atlas/events\");s.onmessage=function(){location.reload();};})();</script>";
+/// Each page listens for the rebuilds that change it: the events name the
+/// page, and the preview sends a reload only when that page's bytes
+/// changed (or the knowledge base's errors came or went).
+const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource(\"/__upgrade-atlas/events?page=\"+encodeURIComponent(location.pathname));s.onmessage=function(){location.reload();};})();</script>";
 
 /// The longest request line served (method, target and version); a longer
 /// one gets 414. The site's own links are far shorter.
@@ -66,8 +72,36 @@ enum Answer {
     Missing,
 }
 
-/// A request to the site thread: a site path and where to send the answer.
-type Job = (String, std::sync::mpsc::Sender<Answer>);
+/// A request to the site thread.
+enum Job {
+    /// The file at a site path, and where to send it.
+    File(String, std::sync::mpsc::Sender<Answer>),
+    /// Whether the page at a site path differs from the one the site
+    /// before this one served.
+    Changed(String, std::sync::mpsc::Sender<bool>),
+    /// The pages rendered so far, for the site that replaces this one.
+    HandOver(std::sync::mpsc::Sender<Before>),
+}
+
+/// The pages a site rendered, each with what it was made from: the next
+/// site keeps those whose inputs did not change (as `build` keeps files),
+/// and tells the pages open in a browser whether they changed.
+#[derive(Clone, Default)]
+struct Before(HashMap<String, (MadeFrom, Arc<Vec<u8>>)>);
+
+impl Previous for Before {
+    fn keeps(
+        &self,
+        path: &str,
+        fingerprint: crate::plan::Fingerprint,
+        leads: &dyn Fn(&str, &str) -> bool,
+    ) -> bool {
+        self.0.get(path).is_some_and(|(made_from, _)| {
+            made_from.fingerprint == fingerprint
+                && (made_from.references.iter()).all(|(reference, target)| leads(reference, target))
+        })
+    }
+}
 
 /// What is being served now.
 #[derive(Default)]
@@ -330,9 +364,11 @@ async fn connection(stream: TcpStream, shared: Shared, _slot: OwnedSemaphorePerm
 fn rebuild(root: &Path, shared: &Shared, cause: Option<&str>) {
     let because = cause.map(|c| format!("{c} · ")).unwrap_or_default();
     let started = Instant::now();
+    let replaced = crate::locked(&shared.served).site.clone();
+    let before = replaced.map(|site| hand_over(&site)).unwrap_or_default();
     let result = {
         let mut cache = crate::locked(&shared.cache);
-        start_site(root, &mut cache, &shared.links)
+        start_site(root, &mut cache, &shared.links, before)
     };
     let mut served = crate::locked(&shared.served);
     match result {
@@ -379,6 +415,7 @@ fn start_site(
     root: &Path,
     cache: &mut crate::CheckCache,
     kept_links: &Mutex<Option<(u64, Arc<Links>)>>,
+    before: Before,
 ) -> Result<(std::sync::mpsc::Sender<Job>, usize, Vec<Diagnostic>), crate::Failure> {
     let (checked, theme) = crate::with_theme(root, crate::check_cached(root, cache))?;
     let links = {
@@ -401,7 +438,7 @@ fn start_site(
     let (ready, started) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let model = checked.model;
-        let mut site = match LiveSite::new(&model, &theme, links) {
+        let mut site = match LiveSite::new(&model, &theme, links, before) {
             Ok(site) => site,
             Err(diagnostics) => {
                 let _ = ready.send(Err(diagnostics));
@@ -409,8 +446,18 @@ fn start_site(
             }
         };
         let _ = ready.send(Ok((model.scenarios.len(), checked.warnings)));
-        for (path, reply) in receiver {
-            let _ = reply.send(site.answer(&path));
+        for job in receiver {
+            match job {
+                Job::File(path, reply) => {
+                    let _ = reply.send(site.answer(&path));
+                }
+                Job::Changed(path, reply) => {
+                    let _ = reply.send(site.changed(&path));
+                }
+                Job::HandOver(reply) => {
+                    let _ = reply.send(site.rendered.clone());
+                }
+            }
         }
     });
     match started.recv() {
@@ -436,6 +483,10 @@ struct LiveSite<'m> {
 
     files: HashMap<String, Arc<Vec<u8>>>,
     data_ready: bool,
+    /// The pages the site before this one rendered.
+    before: Before,
+    /// The pages this one rendered, for the next.
+    rendered: Before,
 }
 
 impl<'m> LiveSite<'m> {
@@ -443,6 +494,7 @@ impl<'m> LiveSite<'m> {
         model: &'m crate::model::Model,
         theme: &'m crate::render::Theme,
         links: Arc<Links>,
+        before: Before,
     ) -> Result<Self, Vec<Diagnostic>> {
         let planner = crate::plan::Planner::new(model, &PlanOptions::default());
         let renderer =
@@ -455,19 +507,40 @@ impl<'m> LiveSite<'m> {
             theme,
             files: HashMap::new(),
             data_ready: false,
+            before,
+            rendered: Before::default(),
         })
     }
 
-    /// The page at `path`, rendered once and kept; `None` when there is none.
+    /// The page at `path`, rendered once and kept, or the one the site
+    /// before rendered of the same inputs; `None` when there is none.
     fn render(&mut self, path: &str) -> Option<Arc<Vec<u8>>> {
         let page = self.planner.page(path)?;
-        let bytes = match self.renderer.page(page) {
-            Ok(file) => file.bytes,
-            Err(problem) => error_page(&[problem.to_string()]),
+        let made = match self.renderer.page_unless_kept(page, &self.before) {
+            Ok(Some(file)) => file
+                .made_from
+                .map(|made_from| (made_from, Arc::new(file.bytes))),
+            Ok(None) => self.before.0.get(path).cloned(),
+            Err(problem) => {
+                let bytes = Arc::new(error_page(&[problem.to_string()]));
+                self.files.insert(path.to_owned(), Arc::clone(&bytes));
+                return Some(bytes);
+            }
         };
-        let bytes = Arc::new(bytes);
+        let (made_from, bytes) = made?;
         self.files.insert(path.to_owned(), Arc::clone(&bytes));
+        (self.rendered.0).insert(path.to_owned(), (made_from, Arc::clone(&bytes)));
         Some(bytes)
+    }
+
+    /// Whether the page at `path` is not what the site before this one
+    /// served there.
+    fn changed(&mut self, path: &str) -> bool {
+        let before = self.before.0.get(path).map(|(_, bytes)| Arc::clone(bytes));
+        match (before, self.answer(path)) {
+            (Some(before), Answer::File(now)) => before != now,
+            _ => true,
+        }
     }
 
     fn answer(&mut self, path: &str) -> Answer {
@@ -520,10 +593,30 @@ impl<'m> LiveSite<'m> {
 /// Asks the current site thread for a path.
 fn ask(site: &std::sync::mpsc::Sender<Job>, path: &str) -> Answer {
     let (reply, answer) = std::sync::mpsc::channel();
-    if site.send((path.to_owned(), reply)).is_err() {
+    if site.send(Job::File(path.to_owned(), reply)).is_err() {
         return Answer::Missing;
     }
     answer
         .recv_timeout(Duration::from_secs(60))
         .unwrap_or(Answer::Missing)
+}
+
+/// Asks a site thread whether the page at `path` changed with its site.
+fn ask_changed(site: &std::sync::mpsc::Sender<Job>, path: &str) -> bool {
+    let (reply, answer) = std::sync::mpsc::channel();
+    if site.send(Job::Changed(path.to_owned(), reply)).is_err() {
+        return true;
+    }
+    answer.recv_timeout(Duration::from_secs(60)).unwrap_or(true)
+}
+
+/// The pages a site thread rendered, for the site that replaces it.
+fn hand_over(site: &std::sync::mpsc::Sender<Job>) -> Before {
+    let (reply, answer) = std::sync::mpsc::channel();
+    if site.send(Job::HandOver(reply)).is_err() {
+        return Before::default();
+    }
+    answer
+        .recv_timeout(Duration::from_secs(60))
+        .unwrap_or_default()
 }

@@ -214,13 +214,23 @@ fn traversal_and_absolute_paths_get_404() {
 /// A reload event stream, read past its greeting; reads time out after
 /// `timeout`, and a stream that closes first fails the test.
 fn open_events(port: u16, timeout: Duration) -> BufReader<TcpStream> {
+    open_events_at(port, "/__upgrade-atlas/events", timeout)
+}
+
+/// [`open_events`] for the page at `page`, as the page's script asks.
+fn open_events_for(port: u16, page: &str, timeout: Duration) -> BufReader<TcpStream> {
+    let encoded = page.replace('/', "%2F");
+    open_events_at(
+        port,
+        &format!("/__upgrade-atlas/events?page={encoded}"),
+        timeout,
+    )
+}
+
+fn open_events_at(port: u16, target: &str, timeout: Duration) -> BufReader<TcpStream> {
     let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
     events.set_read_timeout(Some(timeout)).unwrap();
-    write!(
-        events,
-        "GET /__upgrade-atlas/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-    )
-    .unwrap();
+    write!(events, "GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
     let mut events = BufReader::new(events);
     let mut line = String::new();
     while !line.starts_with(": connected") {
@@ -241,6 +251,68 @@ fn wait_for_reload(events: &mut BufReader<TcpStream>) {
             .expect("a reload event before the stream's read timeout");
         assert!(read > 0, "the event stream closed before a reload");
     }
+}
+
+/// Whether a reload event comes within the stream's read timeout.
+fn reloads_within_timeout(events: &mut BufReader<TcpStream>) -> bool {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match events.read_line(&mut line) {
+            Ok(0) | Err(_) => return false,
+            Ok(_) if line.starts_with("data: reload") => return true,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// A page open in a browser reloads only when a rebuild changed it, and
+/// the pages a rebuild did not change are served as the last site made
+/// them; errors reload every page.
+#[test]
+fn a_rebuild_reloads_only_the_pages_it_changed() {
+    let kb = common::copy_of_example();
+    let server = start(kb.path());
+    let (edited, untouched) = (
+        "/scenarios/backoffice/2.5-to-xp/",
+        "/components/fax-service/",
+    );
+    let untouched_before = get(server.port, untouched).1;
+    assert!(
+        get(server.port, edited)
+            .1
+            .contains("BackOffice Server 2.5 to Windows XP Server")
+    );
+    let mut edited_events = open_events_for(server.port, edited, Duration::from_secs(15));
+    let mut untouched_events = open_events_for(server.port, untouched, Duration::from_secs(3));
+
+    let scenario = kb
+        .path()
+        .join("content/scenarios/backoffice/2.5-to-xp.yaml");
+    let text = std::fs::read_to_string(&scenario).unwrap();
+    let retitled = text.replace(
+        "title: BackOffice Server 2.5 to Windows XP Server",
+        "title: A title edited while serving",
+    );
+    assert_ne!(text, retitled);
+    std::fs::write(&scenario, retitled).unwrap();
+    wait_for_reload(&mut edited_events);
+    assert!(
+        get(server.port, edited)
+            .1
+            .contains("A title edited while serving")
+    );
+    assert!(
+        !reloads_within_timeout(&mut untouched_events),
+        "a page the edit did not change reloaded"
+    );
+    assert_eq!(get(server.port, untouched).1, untouched_before);
+
+    // Errors are shown on every page, so every page reloads.
+    let mut untouched_events = open_events_for(server.port, untouched, Duration::from_secs(15));
+    std::fs::write(&scenario, "from: [").unwrap();
+    wait_for_reload(&mut untouched_events);
+    wait_for_reload(&mut edited_events);
 }
 
 #[test]
