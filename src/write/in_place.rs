@@ -21,7 +21,7 @@ use crate::render::{MadeFrom, OutputFile, Previous};
 /// removes at most this many files, and at most half of the site's:
 /// otherwise it swaps a whole new site in. The bound keeps short the
 /// moment in which the output holds files of both builds.
-const MOST_CHANGED_IN_PLACE: usize = 1_000;
+const MOST_CHANGED_IN_PLACE: usize = 10_000;
 
 /// Where a file of the new site comes from.
 pub(super) enum Source {
