@@ -8,7 +8,7 @@
 
 use crate::common;
 
-use common::{copy_tree, require, runs};
+use common::{copy_tree, node_package, require, runs};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,16 +22,6 @@ use common::chromium::{chromium, dump_dom, dump_dom_with};
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// tests/browser/node_modules with `package`, and Node.js to run it.
-fn node_package(package: &str) -> Option<PathBuf> {
-    require("node (Node.js)", runs("node").then_some(()))?;
-    let path = manifest().join("tests/browser/node_modules").join(package);
-    require(
-        &format!("tests/browser/node_modules/{package} (npm ci in tests/browser)"),
-        path.exists().then_some(path),
-    )
 }
 
 fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
@@ -1848,8 +1838,8 @@ fn the_support_status_follows_the_readers_clock_and_reads_without_javascript() {
     assert_eq!(status(&after), "Out of support since 1 January 2027");
     assert_eq!(visible_stretches(&after), ["2025-03-01"]);
 
-    // Without JavaScript (the page with its script taken out, as Chromium's
-    // --dump-dom needs scripts on): the dates, and every stretch with its days.
+    // Without JavaScript (the page with its script taken out, as dump_dom
+    // needs scripts on): the dates, and every stretch with its days.
     let file = page.with_file_name("no-script.html");
     let script = "<script src=\"../../../assets/lifecycle.js\" defer></script>";
     assert!(built.contains(script));
@@ -1896,7 +1886,7 @@ fn product_page_follows_the_readers_clock(chromium: &Path, site: &Path) {
     let page = site.join("products/os/index.html");
     let built = std::fs::read_to_string(&page).unwrap();
     // Writes what the reader sees of the timeline's colours into the page,
-    // for --dump-dom to return.
+    // for dump_dom to return.
     let colours = "<script>addEventListener('load', function () { var svg = document.querySelector('svg.timeline');\n\
         svg.setAttribute('data-seen', [getComputedStyle(svg.querySelector('text.version')).fill, getComputedStyle(document.body).backgroundColor,\n\
         svg.getBoundingClientRect().width / svg.width.baseVal.value].join(';')); });</script>";

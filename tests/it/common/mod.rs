@@ -194,6 +194,19 @@ pub fn require<T>(what: &str, found: Option<T>) -> Option<T> {
     found
 }
 
+/// tests/browser/node_modules with `package`, and Node.js to run it, or
+/// `None` after saying which is missing.
+pub fn node_package(package: &str) -> Option<PathBuf> {
+    require("node (Node.js)", runs("node").then_some(()))?;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules")
+        .join(package);
+    require(
+        &format!("tests/browser/node_modules/{package} (npm ci in tests/browser)"),
+        path.exists().then_some(path),
+    )
+}
+
 /// Whether `program` runs here (it answers `--version`).
 pub fn runs(program: &str) -> bool {
     Command::new(program)
