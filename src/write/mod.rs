@@ -26,7 +26,7 @@ mod in_place;
 mod record;
 mod staging;
 mod statics;
-use in_place::Update;
+pub use in_place::Update;
 pub use record::{Records, default_place as default_records_place};
 use staging::PreviousSite;
 pub use staging::Staging;
