@@ -82,10 +82,11 @@ pub type Fingerprint = u128;
 pub fn fingerprint(parts: &[&[u8]]) -> Fingerprint {
     let mut hasher = blake3::Hasher::new();
     for part in parts {
-        // Each part's length first, so that moving bytes between parts
-        // changes the hash.
-        hasher.update(&(part.len() as u64).to_le_bytes());
+        // Each part's length after it, so that moving bytes between parts
+        // changes the hash; after, so that a part starts where BLAKE3's
+        // chunks do and is hashed many chunks at a time.
         hasher.update(part);
+        hasher.update(&(part.len() as u64).to_le_bytes());
     }
     truncated(&hasher)
 }
@@ -113,12 +114,14 @@ impl<T: Serialize + Send> PageView for View<T> {
 
     fn fingerprint(&self, template: &str) -> Fingerprint {
         let mut hasher = blake3::Hasher::new();
-        hasher.update(&(template.len() as u64).to_le_bytes());
-        hasher.update(template.as_bytes());
-        // Buffered: serde_json writes a value in many small pieces.
+        // Buffered: serde_json writes a value in many small pieces. The JSON
+        // comes first, where BLAKE3's chunks start (see [`fingerprint`]),
+        // then the template's name and its length.
         let mut writer = std::io::BufWriter::with_capacity(16 * 1024, &mut hasher);
         serde_json::to_writer(&mut writer, &self.0).expect("page contexts serialize");
         drop(writer);
+        hasher.update(template.as_bytes());
+        hasher.update(&(template.len() as u64).to_le_bytes());
         truncated(&hasher)
     }
 }

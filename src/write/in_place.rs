@@ -35,7 +35,7 @@ pub(super) enum Source {
 pub(super) struct Placed {
     pub path: String,
     pub source: Source,
-    pub content: Fingerprint,
+    pub content: Option<Fingerprint>,
     pub made_from: Option<MadeFrom>,
 }
 
@@ -73,8 +73,8 @@ impl Update {
 
     /// Takes one file of the new site; safe to call from many threads.
     pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
-        let content = crate::plan::fingerprint(&[&file.bytes]);
-        let source = match self.unchanged(&file.path, content) {
+        let content = content_of(file);
+        let source = match content.and_then(|content| self.unchanged(&file.path, content)) {
             Some(stamp) => Source::There(stamp),
             None => {
                 self.staging.put(file)?;
@@ -94,7 +94,7 @@ impl Update {
     /// is still the file the last build wrote.
     fn unchanged(&self, path: &str, content: Fingerprint) -> Option<Stamp> {
         let entry = self.previous.files.get(path)?;
-        (entry.content == content).then_some(())?;
+        (entry.content == Some(content)).then_some(())?;
         self.still_there(path, entry)
     }
 
@@ -178,6 +178,16 @@ impl Previous for Update {
             made_from: Some(made_from.clone()),
         });
         true
+    }
+}
+
+/// A file's bytes hashed, for the next build to tell whether it would
+/// write the same: not for a page, which is told by what it was made from
+/// (hashing every page's bytes too cost a first build a tenth more time).
+pub(super) fn content_of(file: &OutputFile) -> Option<Fingerprint> {
+    match file.made_from {
+        Some(_) => None,
+        None => Some(crate::plan::fingerprint(&[&file.bytes])),
     }
 }
 

@@ -1,6 +1,6 @@
 //! What a build wrote into an output folder, kept for the next build into
-//! it: each file with its bytes hashed, what a page was made from, and the
-//! file's stamp (device, inode, size, modification and change times) as
+//! it: each file with what a page was made from or another file's bytes
+//! hashed, and the file's stamp (device, inode, size, modification and change times) as
 //! written, and the stamp of every folder. A rebuild whose output is still
 //! exactly as recorded updates it in place ([`super::Update`]): it keeps a
 //! page whose inputs did not change without rendering or reading it, and
@@ -71,8 +71,10 @@ impl Stamp {
 /// One file of a recorded site.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Entry {
-    /// Its bytes, hashed.
-    pub content: Fingerprint,
+    /// Its bytes, hashed; not kept for a page, which is told by what it
+    /// was made from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Fingerprint>,
     pub stamp: Stamp,
     /// For a page, what it was made from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,18 +195,24 @@ impl Records {
             return;
         }
         remove_old_records(place);
-        let Ok(json) = serde_json::to_vec(record) else {
-            return;
-        };
         let temporary = self
             .file
             .with_extension(format!("new-{}", std::process::id()));
         let written =
-            std::fs::write(&temporary, json).and_then(|()| std::fs::rename(&temporary, &self.file));
+            write_json(&temporary, record).and_then(|()| std::fs::rename(&temporary, &self.file));
         if written.is_err() {
             let _ = std::fs::remove_file(&temporary);
         }
     }
+}
+
+/// `record` as JSON in a new file at `path`, written as it is serialized
+/// rather than held whole (14 MB at 10,000 scenarios).
+fn write_json(path: &Path, record: &Record) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    serde_json::to_writer(&mut file, record)?;
+    file.flush()
 }
 
 fn remove_old_records(place: &Path) {

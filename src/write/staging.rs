@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::in_place::{Placed, Source, folders_of, record_of};
+use super::in_place::{Placed, Source, content_of, folders_of, record_of};
 use super::{
     MARKER, MARKER_TEXT, OutputLock, Records, beside, discard, failure, has_marker, is_ours,
     is_real_folder, may_replace, pause_at, refuse, safe_relative, swap, unsafe_path,
@@ -144,7 +144,7 @@ impl Staging {
             crate::locked(&self.placed).push(Placed {
                 path: file.path.clone(),
                 source: Source::Written,
-                content: crate::plan::fingerprint(&[&file.bytes]),
+                content: content_of(file),
                 made_from: file.made_from.clone(),
             });
         }
