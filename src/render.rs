@@ -60,6 +60,15 @@ pub struct MadeFrom {
     pub references: Vec<(String, String)>,
 }
 
+impl MadeFrom {
+    /// Whether a page made from `fingerprint` now, with each reference
+    /// still `leads`-ing where it led, is made from what this says.
+    pub fn is_still(&self, fingerprint: Fingerprint, leads: &dyn Fn(&str, &str) -> bool) -> bool {
+        self.fingerprint == fingerprint
+            && (self.references.iter()).all(|(reference, target)| leads(reference, target))
+    }
+}
+
 /// The previous build of the same output, as far as rendering can use it.
 pub trait Previous: Sync {
     /// Whether the page at `path` may stay as the previous build left it:

@@ -96,10 +96,7 @@ impl Previous for Before {
         fingerprint: crate::plan::Fingerprint,
         leads: &dyn Fn(&str, &str) -> bool,
     ) -> bool {
-        self.0.get(path).is_some_and(|(made_from, _)| {
-            made_from.fingerprint == fingerprint
-                && (made_from.references.iter()).all(|(reference, target)| leads(reference, target))
-        })
+        (self.0.get(path)).is_some_and(|(made_from, _)| made_from.is_still(fingerprint, leads))
     }
 }
 

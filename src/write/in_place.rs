@@ -166,8 +166,7 @@ impl Previous for Update {
         let Some(made_from) = &entry.made_from else {
             return false;
         };
-        let same_inputs = made_from.fingerprint == fingerprint
-            && (made_from.references.iter()).all(|(reference, target)| leads(reference, target));
+        let same_inputs = made_from.is_still(fingerprint, leads);
         let Some(stamp) = same_inputs.then(|| self.still_there(path, entry)).flatten() else {
             return false;
         };
