@@ -82,6 +82,12 @@ pub trait Previous: Sync {
         fingerprint: Fingerprint,
         leads: &dyn Fn(&str, &str) -> bool,
     ) -> bool;
+
+    /// Whether what each page is made from is kept for a build to come:
+    /// when it is not, render does not work it out.
+    fn remembers(&self) -> bool {
+        true
+    }
 }
 
 /// No previous build to keep anything of: every page is rendered.
@@ -89,6 +95,10 @@ pub struct NoPrevious;
 
 impl Previous for NoPrevious {
     fn keeps(&self, _: &str, _: Fingerprint, _: &dyn Fn(&str, &str) -> bool) -> bool {
+        false
+    }
+
+    fn remembers(&self) -> bool {
         false
     }
 }
@@ -380,12 +390,15 @@ impl<'t> Renderer<'t> {
 
     /// A page, or nothing when `previous` keeps the file it made of the
     /// same inputs. A page rendered says what it was made from, for the
-    /// next build.
+    /// next build, when `previous` remembers it.
     pub fn page_unless_kept(
         &self,
         page: Page,
         previous: &dyn Previous,
     ) -> Result<Option<OutputFile>, Diagnostic> {
+        if !previous.remembers() {
+            return self.page(page).map(Some);
+        }
         let own = page.fingerprint().to_le_bytes();
         let fingerprint = crate::plan::fingerprint(&[&self.shared_inputs.to_le_bytes(), &own]);
         let leads = |reference: &str, target: &str| self.links.target(reference) == Some(target);

@@ -587,33 +587,38 @@ impl<'m> LiveSite<'m> {
     }
 }
 
-/// Asks the current site thread for a path.
-fn ask(site: &std::sync::mpsc::Sender<Job>, path: &str) -> Answer {
+/// Sends a site thread the job `job` makes with a reply channel, and waits
+/// for the reply; `otherwise` when the thread is gone or takes over a
+/// minute.
+fn request<T>(
+    site: &std::sync::mpsc::Sender<Job>,
+    job: impl FnOnce(std::sync::mpsc::Sender<T>) -> Job,
+    otherwise: T,
+) -> T {
     let (reply, answer) = std::sync::mpsc::channel();
-    if site.send(Job::File(path.to_owned(), reply)).is_err() {
-        return Answer::Missing;
+    if site.send(job(reply)).is_err() {
+        return otherwise;
     }
     answer
         .recv_timeout(Duration::from_secs(60))
-        .unwrap_or(Answer::Missing)
+        .unwrap_or(otherwise)
+}
+
+/// Asks the current site thread for a path.
+fn ask(site: &std::sync::mpsc::Sender<Job>, path: &str) -> Answer {
+    request(
+        site,
+        |reply| Job::File(path.to_owned(), reply),
+        Answer::Missing,
+    )
 }
 
 /// Asks a site thread whether the page at `path` changed with its site.
 fn ask_changed(site: &std::sync::mpsc::Sender<Job>, path: &str) -> bool {
-    let (reply, answer) = std::sync::mpsc::channel();
-    if site.send(Job::Changed(path.to_owned(), reply)).is_err() {
-        return true;
-    }
-    answer.recv_timeout(Duration::from_secs(60)).unwrap_or(true)
+    request(site, |reply| Job::Changed(path.to_owned(), reply), true)
 }
 
 /// The pages a site thread rendered, for the site that replaces it.
 fn hand_over(site: &std::sync::mpsc::Sender<Job>) -> Before {
-    let (reply, answer) = std::sync::mpsc::channel();
-    if site.send(Job::HandOver(reply)).is_err() {
-        return Before::default();
-    }
-    answer
-        .recv_timeout(Duration::from_secs(60))
-        .unwrap_or_default()
+    request(site, Job::HandOver, Before::default())
 }

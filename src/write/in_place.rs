@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::record::{Entry, Record, Records, Stamp, in_site};
-use super::{OutputLock, PreviousSite, Staging, Written, failure, safe_relative};
+use super::{OutputLock, PreviousSite, Staging, Written, failure, is_real_folder, safe_relative};
 use crate::diag::Diagnostic;
 use crate::plan::Fingerprint;
 use crate::render::{MadeFrom, OutputFile, Previous};
@@ -190,16 +190,20 @@ pub(super) fn content_of(file: &OutputFile) -> Option<Fingerprint> {
     }
 }
 
+/// The folders on the way to a site path, outermost first: `a` and `a/b`
+/// for `a/b/c.html`.
+fn folders_on_the_way(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(|(slash, _)| &path[..slash])
+}
+
 /// Every folder that holds a file of `paths`, the site's root as `""`.
 pub(super) fn folders_of<'p>(paths: impl Iterator<Item = &'p str>) -> HashSet<String> {
     let mut folders = HashSet::from([String::new()]);
     for path in paths {
-        let mut end = path.len();
-        while let Some(slash) = path[..end].rfind('/') {
-            if !folders.insert(path[..slash].to_owned()) {
-                break;
+        for folder in folders_on_the_way(path) {
+            if !folders.contains(folder) {
+                folders.insert(folder.to_owned());
             }
-            end = slash;
         }
     }
     folders
@@ -232,16 +236,7 @@ pub(super) fn record_of(output: &Path, placed: Vec<Placed>, folders: &HashSet<St
 /// Whether each folder on the way from `output` to `path` is a folder of
 /// its own, not a link: only then is a name in it the output's to change.
 fn folders_on_the_way_are_real(output: &Path, path: &str) -> bool {
-    let mut end = 0;
-    while let Some(slash) = path[end..].find('/') {
-        end += slash;
-        let folder = output.join(&path[..end]);
-        if !std::fs::symlink_metadata(folder).is_ok_and(|meta| meta.file_type().is_dir()) {
-            return false;
-        }
-        end += 1;
-    }
-    true
+    folders_on_the_way(path).all(|folder| is_real_folder(&output.join(folder)))
 }
 
 /// Removes the output's file at `path`, never through a link.
@@ -271,14 +266,11 @@ fn remove_emptied_folders<'f>(
 /// and putting a folder in place of anything else found there: the output
 /// is ours, and only a folder of its own is ever written into.
 fn move_into(output: &Path, path: &str, changed: &Path) -> std::io::Result<()> {
-    let mut end = 0;
-    while let Some(slash) = path[end..].find('/') {
-        end += slash;
-        make_real_folder(&output.join(&path[..end]))?;
-        end += 1;
+    for folder in folders_on_the_way(path) {
+        make_real_folder(&output.join(folder))?;
     }
     let target = output.join(path);
-    if std::fs::symlink_metadata(&target).is_ok_and(|meta| meta.file_type().is_dir()) {
+    if is_real_folder(&target) {
         std::fs::remove_dir_all(&target)?;
     }
     // A rename replaces a link there, never what it leads to.

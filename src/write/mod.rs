@@ -357,6 +357,13 @@ impl crate::render::Previous for Writer {
             Writer::InPlace(update) => update.keeps(path, fingerprint, leads),
         }
     }
+
+    fn remembers(&self) -> bool {
+        match self {
+            Writer::Whole(staging) => staging.records_kept(),
+            Writer::InPlace(_) => true,
+        }
+    }
 }
 
 /// How a build put its site in place.

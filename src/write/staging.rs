@@ -163,6 +163,11 @@ impl Staging {
             .map_err(|e| failure(output, "write the site", e))
     }
 
+    /// Whether what it writes is recorded for the next build.
+    pub(super) fn records_kept(&self) -> bool {
+        self.records.is_some()
+    }
+
     /// Links the output's file at `path`, which the caller checked is the
     /// previous build's own, into the new site.
     pub(super) fn link_kept(&self, path: &str) -> std::io::Result<()> {
