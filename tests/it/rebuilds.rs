@@ -12,16 +12,42 @@ use upgrade_atlas::{Built, Failure, Silent, build, build_observed};
 
 use crate::common::{self, Sequence};
 
-/// A build that keeps its record in `records`.
-fn rebuild(root: &Path, output: &Path, records: &Path) -> Result<Built, Failure> {
-    build_observed(
-        root,
-        output,
-        &PlanOptions::default(),
-        WhenBusy::Wait,
-        Some(records),
-        &Silent,
-    )
+/// An output folder, with a folder of its own for the builds' records.
+struct Output {
+    scratch: tempfile::TempDir,
+}
+
+impl Output {
+    fn new() -> Output {
+        Output {
+            scratch: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// Where the site is.
+    fn site(&self) -> PathBuf {
+        self.scratch.path().join("site")
+    }
+
+    /// A build of `root` into the site that keeps its record.
+    fn rebuild(&self, root: &Path) -> Result<Built, Failure> {
+        build_observed(
+            root,
+            &self.site(),
+            &PlanOptions::default(),
+            WhenBusy::Wait,
+            Some(&self.scratch.path().join("records")),
+            &Silent,
+        )
+    }
+}
+
+/// Replaces the first `from` in the file at `path` with `to`; `from` must
+/// be there, or the edit would test nothing.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "`{from}` is not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
 /// The site a clean build writes, with no record anywhere.
@@ -132,9 +158,9 @@ struct Rounds {
 /// `pristine`), each followed by a rebuild with a record, compared with a
 /// clean build.
 fn random_rebuilds(kb: &Path, pristine: &Path, rounds: u32, seed: u64) -> Rounds {
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let (output, records) = (scratch.path().join("site"), scratch.path().join("records"));
-    let first = rebuild(kb, &output, &records).expect("the base builds");
+    let out = Output::new();
+    let output = out.site();
+    let first = out.rebuild(kb).expect("the base builds");
     assert_eq!(first.kept, 0, "nothing to keep before the first build");
     let mut random = Sequence::new(seed);
     let mut seen = Rounds::default();
@@ -142,7 +168,7 @@ fn random_rebuilds(kb: &Path, pristine: &Path, rounds: u32, seed: u64) -> Rounds
         let before = common::files(&output);
         let edit = random_edit(kb, &output, pristine, &mut random);
         let tampered = edit.contains("output");
-        match rebuild(kb, &output, &records) {
+        match out.rebuild(kb) {
             Ok(built) => {
                 seen.built += 1;
                 seen.kept_pages += usize::from(built.kept > 0);
@@ -182,10 +208,10 @@ fn a_rebuild_in_place_writes_what_a_clean_build_writes() {
 fn an_edit_to_one_scenario_renders_only_the_pages_it_reaches() {
     use std::os::unix::fs::MetadataExt;
     let kb = common::copy_of_example();
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let (output, records) = (scratch.path().join("site"), scratch.path().join("records"));
-    let first = rebuild(kb.path(), &output, &records).expect("the example builds");
-    let unchanged = rebuild(kb.path(), &output, &records).expect("a rebuild");
+    let out = Output::new();
+    let output = out.site();
+    let first = out.rebuild(kb.path()).expect("the example builds");
+    let unchanged = out.rebuild(kb.path()).expect("a rebuild");
     assert_eq!(
         unchanged.kept, first.pages,
         "a rebuild with no edit keeps every page"
@@ -193,10 +219,9 @@ fn an_edit_to_one_scenario_renders_only_the_pages_it_reaches() {
     let scenario = kb
         .path()
         .join("content/scenarios/backoffice/2.5-to-xp.yaml");
-    let text = std::fs::read_to_string(&scenario).unwrap();
-    std::fs::write(&scenario, text.replacen("title: ", "title: Revised ", 1)).unwrap();
+    edit(&scenario, "title: ", "title: Revised ");
     let home = std::fs::metadata(output.join("components/fax-service/index.html")).unwrap();
-    let edited = rebuild(kb.path(), &output, &records).expect("a rebuild");
+    let edited = out.rebuild(kb.path()).expect("a rebuild");
     assert!(
         edited.kept > 0 && edited.kept < first.pages,
         "kept {} of {} pages",
@@ -221,8 +246,8 @@ fn an_edit_to_one_scenario_renders_only_the_pages_it_reaches() {
 #[test]
 fn a_kept_page_still_follows_its_references() {
     let kb = common::copy_of_example();
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let (output, records) = (scratch.path().join("site"), scratch.path().join("records"));
+    let out = Output::new();
+    let output = out.site();
     let product = kb.path().join("content/products/backoffice-server.yaml");
     let text = std::fs::read_to_string(&product).unwrap();
     let with_alias = |version: &str| {
@@ -234,18 +259,15 @@ fn a_kept_page_still_follows_its_references() {
     };
     std::fs::write(&product, with_alias("4.0")).unwrap();
     let component = kb.path().join("content/components/fax-service.yaml");
-    let own = std::fs::read_to_string(&component).unwrap();
-    let linked = own.replacen(
+    edit(
+        &component,
         "summary: |\n",
         "summary: |\n  See [the current release](@backoffice-server@current).\n",
-        1,
     );
-    assert_ne!(own, linked, "the component has a summary to link from");
-    std::fs::write(&component, linked).unwrap();
-    rebuild(kb.path(), &output, &records).expect("the example builds");
+    out.rebuild(kb.path()).expect("the example builds");
     // The alias moves; the component's own text does not change.
     std::fs::write(&product, with_alias("4.5")).unwrap();
-    rebuild(kb.path(), &output, &records).expect("a rebuild");
+    out.rebuild(kb.path()).expect("a rebuild");
     let page = std::fs::read_to_string(output.join("components/fax-service/index.html")).unwrap();
     assert!(
         page.contains("backoffice-server/4.5/index.html\">the current release"),
@@ -261,23 +283,18 @@ fn a_kept_page_still_follows_its_references() {
 #[test]
 fn a_link_planted_in_the_output_is_never_followed() {
     let kb = common::copy_of_example();
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let (output, records) = (scratch.path().join("site"), scratch.path().join("records"));
-    let victim = scratch.path().join("victim");
+    let out = Output::new();
+    let output = out.site();
+    let victim = out.scratch.path().join("victim");
     std::fs::create_dir(&victim).unwrap();
     std::fs::write(victim.join("index.html"), "the builder's own file").unwrap();
-    rebuild(kb.path(), &output, &records).expect("the example builds");
+    out.rebuild(kb.path()).expect("the example builds");
     let planted = output.join("components/fax-service");
     std::fs::remove_dir_all(&planted).unwrap();
     std::os::unix::fs::symlink(&victim, &planted).unwrap();
     let component = kb.path().join("content/components/fax-service.yaml");
-    let text = std::fs::read_to_string(&component).unwrap();
-    std::fs::write(
-        &component,
-        text.replacen("summary: |\n", "summary: |\n  Edited.\n", 1),
-    )
-    .unwrap();
-    let built = rebuild(kb.path(), &output, &records).expect("a rebuild");
+    edit(&component, "summary: |\n", "summary: |\n  Edited.\n");
+    let built = out.rebuild(kb.path()).expect("a rebuild");
     assert_eq!(
         built.kept, 0,
         "the output changed behind the build's back: no page is kept"
@@ -292,19 +309,19 @@ fn a_link_planted_in_the_output_is_never_followed() {
 #[test]
 fn a_removed_scenario_leaves_no_page_behind() {
     let kb = common::copy_of_example();
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let (output, records) = (scratch.path().join("site"), scratch.path().join("records"));
+    let out = Output::new();
+    let output = out.site();
     let scenarios = kb.path().join("content/scenarios/small-business");
     let again = scenarios.join("again.yaml");
     std::fs::copy(scenarios.join("to-backoffice-4.5.yaml"), &again).unwrap();
-    rebuild(kb.path(), &output, &records).expect("the example builds");
+    out.rebuild(kb.path()).expect("the example builds");
     assert!(
         output
             .join("scenarios/small-business/again/index.html")
             .is_file()
     );
     std::fs::remove_file(&again).unwrap();
-    let built = rebuild(kb.path(), &output, &records).expect("a rebuild");
+    let built = out.rebuild(kb.path()).expect("a rebuild");
     let Written::InPlace { removed, .. } = built.written else {
         panic!(
             "one scenario fewer is a change in place: {:?}",
